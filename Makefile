@@ -1,0 +1,39 @@
+# The two commands a newcomer needs: `make start` and `make test`.
+# Both work on a machine that has only Python 3.11, pip and make.
+
+PORT ?= 8501
+HOST ?= localhost
+# uv from the PATH when there is one, otherwise a private copy installed into .tools/
+UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+UV_VERSION := 0.13.9
+
+.PHONY: start test screenshots sync browser check-content clean
+
+start: sync
+	@echo "The course is starting at http://$(HOST):$(PORT) (Ctrl+C stops it)"
+	$(UV) run --frozen streamlit run course/app.py \
+		--server.port $(PORT) --server.address $(HOST) --server.headless true \
+		--browser.gatherUsageStats false
+
+test: sync browser
+	$(UV) run --frozen pytest
+
+# Refresh the README's screenshots with the same browser code the tests use.
+screenshots: sync browser
+	HINGE_SCREENSHOTS=docs/screenshots $(UV) run --frozen pytest tests/test_browser.py -k screenshots
+
+check-content: sync
+	$(UV) run --frozen python -m course.content
+
+sync: $(UV)
+	$(UV) sync --frozen --python 3.11
+
+browser:
+	@sh scripts/ensure-chromium.sh
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+clean:
+	rm -rf .tools .venv .pytest_cache

@@ -1,0 +1,58 @@
+"""Home: what the course offers, how far this learner has got, and a button to carry on."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from course.views.state import course_content, learner_progress
+from course.progress import lesson_statuses, next_lesson
+
+
+def render_home() -> None:
+    from course.views.navigation import glossary_page, lesson_page  # the navigation module imports this one
+
+    course = course_content()
+    progress = learner_progress()
+    statuses = lesson_statuses(course, progress)
+    done = sum(status.complete for status in statuses)
+    upcoming = next_lesson(course, progress)
+
+    st.title(course.home.title)
+    st.markdown(course.home.body)
+
+    st.subheader("Your progress")
+    st.progress(done / len(statuses), text=f"{done} of {len(statuses)} lessons complete")
+    if upcoming is None:
+        st.success("You have finished every lesson and passed every quiz. Well done!")
+        st.page_link(glossary_page(), label="Browse the glossary", icon=":material/menu_book:")
+    else:
+        started = any(status.read or status.attempts for status in statuses)
+        label = f"{'Continue' if started else 'Start'}: {upcoming.order}. {upcoming.title}"
+        if st.button(label, type="primary", icon=":material/play_arrow:", use_container_width=True, key="continue"):
+            st.switch_page(lesson_page(upcoming))
+
+    for status in statuses:
+        lesson = status.lesson
+        with st.container(border=True):
+            st.page_link(lesson_page(lesson), label=f"**{lesson.order}. {lesson.title}**", icon=_status_icon(status))
+            st.caption(f"{lesson.summary} · about {lesson.minutes} min")
+            st.markdown(_status_text(status))
+
+
+def _status_icon(status) -> str:
+    if status.complete:
+        return ":material/check_circle:"
+    if status.read or status.attempts:
+        return ":material/pending:"
+    return ":material/radio_button_unchecked:"
+
+
+def _status_text(status) -> str:
+    read = "Read" if status.read else "Not read yet"
+    if status.best_attempt is None:
+        quiz = "quiz not taken"
+    else:
+        verdict = "passed" if status.quiz_passed else "not passed yet"
+        tries = "1 try" if status.attempts == 1 else f"{status.attempts} tries"
+        quiz = f"quiz best {status.best_attempt.score_text}, {verdict} ({tries})"
+    return f"{read} · {quiz}"

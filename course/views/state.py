@@ -1,0 +1,36 @@
+"""What every page shares: the course content (loaded once) and this learner's progress."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from course.content import CONTENT_DIR, Course, load_course
+from course.progress import Progress, SessionProgress
+
+CONTENT_DIR_SETTING = "HINGE_CONTENT_DIR"
+"""Environment variable naming another content folder (for authors trying a draft, and for tests)."""
+
+
+def content_dir() -> Path:
+    return Path(os.environ.get(CONTENT_DIR_SETTING) or CONTENT_DIR)
+
+
+@st.cache_resource(show_spinner=False)
+def _load_course(directory: str) -> Course:
+    # A ContentError is raised, not cached: fixing the file and reloading the page retries.
+    return load_course(Path(directory))
+
+
+def course_content() -> Course:
+    """The course, read and checked once per content folder for the whole server."""
+    return _load_course(str(content_dir()))
+
+
+def learner_progress() -> Progress:
+    """This browser session's progress."""
+    if "progress" not in st.session_state:
+        st.session_state.progress = SessionProgress()
+    return st.session_state.progress

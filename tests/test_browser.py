@@ -1,0 +1,105 @@
+"""End to end: a learner opens the course in headless Chromium, reads a lesson and answers a question."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from course.content import load_course
+from tests.browser import CHROMIUM_FLAGS, DESKTOP, PHONE, chromium_path, running_app
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = os.environ.get("HINGE_SCREENSHOTS")
+WAIT_MS = 30_000
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    with running_app() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium_path()
+    if executable is None:
+        message = "Chromium is not installed: run `make test`, or install Debian's chromium (see README)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    folder = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def open_first_lesson(page, app_url):
+    page.goto(app_url)
+    page.get_by_role("heading", name="Learn the hip hinge").wait_for(timeout=WAIT_MS)
+    page.get_by_role("button", name="Start: 1. Your hip joint").click()
+    page.get_by_role("heading", name="Your hip joint", exact=True).wait_for(timeout=WAIT_MS)
+
+
+def answer_first_question(page):
+    question = load_course().lessons[0].quiz[0]
+    right = next(choice for choice in question.choices if choice.correct)
+    group = page.get_by_role("radiogroup", name=question.prompt)
+    group.get_by_text(right.text, exact=True).click()
+    page.get_by_role("button", name="Check answer").first.click()
+    verdict = page.get_by_test_id("stAlertContentSuccess").filter(has_text="Right.").first
+    verdict.wait_for(timeout=WAIT_MS)
+    return question, verdict
+
+
+def horizontal_overflow(page) -> int:
+    """Pixels by which the widest scrolling box is wider than its window (0 when nothing scrolls sideways)."""
+    return page.evaluate(
+        """() => Math.max(0, ...[document.documentElement, document.body,
+              ...document.querySelectorAll('[data-testid="stMain"], [data-testid="stAppViewContainer"]')]
+              .map(el => el.scrollWidth - el.clientWidth))"""
+    )
+
+
+def test_learner_answers_a_quiz_question_and_sees_why_on_desktop(browser, app_url, shots):
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(app_url)
+    page.get_by_role("heading", name="Learn the hip hinge").wait_for(timeout=WAIT_MS)
+    page.screenshot(path=shots / "home-desktop.png")
+    open_first_lesson(page, app_url)
+    question, verdict = answer_first_question(page)
+    assert question.explanation.split(".")[0] in verdict.inner_text()
+    verdict.scroll_into_view_if_needed()
+    page.screenshot(path=shots / "quiz-desktop.png")
+    page.close()
+
+
+def test_course_fits_a_phone_screen(browser, app_url, shots):
+    page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page.goto(app_url)
+    page.get_by_role("heading", name="Learn the hip hinge").wait_for(timeout=WAIT_MS)
+    assert horizontal_overflow(page) == 0
+    page.screenshot(path=shots / "home-phone.png")
+
+    open_first_lesson(page, app_url)
+    assert horizontal_overflow(page) == 0
+    page.screenshot(path=shots / "lesson-phone.png")
+    _, verdict = answer_first_question(page)
+    verdict.scroll_into_view_if_needed()
+    assert horizontal_overflow(page) == 0
+    page.screenshot(path=shots / "quiz-phone.png")
+    # Choices are tappable with a thumb: each option is at least 44 px tall (see course/views/touch.css).
+    heights = page.get_by_test_id("stRadioOption").evaluate_all("els => els.map(e => e.getBoundingClientRect().height)")
+    assert heights and min(heights) >= 44, heights
+    page.close()

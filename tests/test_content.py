@@ -1,0 +1,198 @@
+"""The content loader: the real course loads, and each kind of mistake gets one clear message."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from course.content import CONTENT_DIR, ContentError, load_course
+from tests.content_factory import lesson_meta, question, write_course, write_lesson
+
+SEED_ARTICLE = Path(os.environ.get("HINGE_SEED", CONTENT_DIR.parent.parent / "shared" / "seed" / "hip-hinge-article.txt"))
+
+
+# --- the real course ---------------------------------------------------------------------
+
+
+def test_real_course_has_six_lessons_in_order():
+    course = load_course()
+    assert [lesson.id for lesson in course.lessons] == [
+        "your-hip-joint",
+        "what-is-a-hinge",
+        "why-it-matters",
+        "common-mistakes",
+        "progressions",
+        "film-your-hinge",
+    ]
+
+
+def test_every_real_quiz_has_four_questions_of_every_kind_with_explanations():
+    for lesson in load_course().lessons:
+        kinds = {question.kind for question in lesson.quiz}
+        assert len(lesson.quiz) >= 4, lesson.id
+        assert kinds == {"single", "multiple", "spot_the_fault"}, lesson.id
+        for question in lesson.quiz:
+            assert len(question.explanation.split()) >= 8, f"{lesson.id}/{question.id}: explanation too thin"
+            assert all(choice.feedback for choice in question.choices)
+
+
+def test_correct_answers_are_not_always_in_the_same_place():
+    positions = [min(q.correct_choices) for lesson in load_course().lessons for q in lesson.quiz]
+    assert len(set(positions)) >= 3, positions
+
+
+def test_hip_ranges_table_cites_the_numbers_of_joint_ranges_file():
+    course = load_course()
+    body = course.lesson("your-hip-joint").body
+    hip = course.joint_ranges["hip"]
+    for motion in hip.motions:
+        assert f"| {motion.label} | {motion.degrees:g}° |" in body
+    assert "{{" not in body
+    assert "| Flexion | 180° |" in body  # the shoulder's table sits beside the hip's
+
+
+# Every fact the course promises, lesson by lesson: (lesson id, words that must appear).
+PROMISED_FACTS = [
+    ("your-hip-joint", ["femoral head", "acetabulum", "ball-and-socket", "flexion", "extension", "abduction",
+                        "adduction", "internal rotation", "external rotation", "shoulder", "glenoid", "stability", "mobility"]),
+    ("what-is-a-hinge", ["sagittal plane", "neutral spine", "lumbar", "thoracic", "soft", "hamstrings", "glutes",
+                         "squat", "shin", "centre of mass"]),
+    ("why-it-matters", ["running", "jumping", "squat", "deadlift", "injur", "lower back", "knees"]),
+    ("common-mistakes", ["locked", "lumbar", "knees", "hips", "neck", "lean", "toes", "descent", "drill"]),
+    ("progressions", ["glute bridge", "bench", "45", "romanian deadlift", "goblet squat", "bodyweight", "brac",
+                      "dowel"]),
+    ("film-your-hinge", ["side", "hip height", "2 to 4", "head", "feet", "3 to 6", "light", "one person",
+                         "deleted"]),
+]
+
+
+@pytest.mark.parametrize(("lesson_id", "facts"), PROMISED_FACTS, ids=[lesson_id for lesson_id, _ in PROMISED_FACTS])
+def test_lesson_covers_the_facts_it_promises(lesson_id, facts):
+    lesson = load_course().lesson(lesson_id)
+    text = lesson.body.casefold()
+    missing = [fact for fact in facts if fact not in text]
+    assert not missing, f"{lesson_id} does not mention {missing}"
+
+
+@pytest.mark.skipif(not SEED_ARTICLE.is_file(), reason=f"the seed article is not at {SEED_ARTICLE} (set HINGE_SEED)")
+def test_no_lesson_copies_a_phrase_of_the_seed_article():
+    def shingles(text: str, size: int = 7) -> set[tuple[str, ...]]:
+        words = re.findall(r"[a-z']+", text.casefold())
+        return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+    seed = shingles(SEED_ARTICLE.read_text(encoding="utf-8"))
+    for path in sorted(CONTENT_DIR.rglob("*.md")):
+        copied = shingles(path.read_text(encoding="utf-8")) & seed
+        assert not copied, f"{path.name} repeats the seed article: {[' '.join(c) for c in copied][:3]}"
+
+
+# --- broken content ------------------------------------------------------------------------
+
+
+def test_a_small_valid_course_loads(tmp_path):
+    course = load_course(write_course(tmp_path))
+    assert [lesson.order for lesson in course.lessons] == [1, 2]
+    assert [term.term for term in course.glossary] == ["Term a-1", "Term a-2"]
+
+
+def _break(tmp_path: Path, change) -> Path:
+    folder = write_course(tmp_path)
+    meta = lesson_meta("a-2", 2)
+    body = change(meta)
+    write_lesson(tmp_path, "02-a-2.md", meta, body if isinstance(body, str) else "## Text\n\nSome text.\n")
+    return folder
+
+
+BROKEN_LESSONS = {
+    "missing id": (lambda m: m.pop("id"), "id", "is missing"),
+    "id with spaces": (lambda m: m.update(id="My Lesson"), "id", "lowercase letters"),
+    "order is text": (lambda m: m.update(order="two"), "order", "whole number"),
+    "no objectives": (lambda m: m.update(objectives=[]), "objectives", "at least 1"),
+    "three questions": (lambda m: m["quiz"].pop(), "quiz", "at least 4"),
+    "no multiple-choice question": (
+        lambda m: m["quiz"].__setitem__(1, question("two", "single")), "quiz", "'multiple'"),
+    "single with two answers": (
+        lambda m: m["quiz"].__setitem__(0, question("one", "single", (0, 1))), "quiz[0].choices", "exactly one correct"),
+    "multiple with one answer": (
+        lambda m: m["quiz"].__setitem__(1, question("two", "multiple", (0,))), "quiz[1].choices", "at least two correct"),
+    "unknown kind": (lambda m: m["quiz"][2].update(kind="essay"), "quiz[2].kind", "not one of"),
+    "choice without feedback": (lambda m: m["quiz"][3]["choices"][1].pop("feedback"), "quiz[3].choices[1].feedback", "missing"),
+    "correct is text": (lambda m: m["quiz"][0]["choices"][0].update(correct="yes"), "quiz[0].choices[0].correct", "true or false"),
+    "seven choices": (
+        lambda m: m["quiz"].__setitem__(0, question("one", "single", (1,), n_choices=7)), "quiz[0].choices", "at most 6"),
+    "duplicate question id": (lambda m: m["quiz"][3].update(id="one"), "quiz[3].id", "used twice"),
+    "unknown figure": (lambda m: m.update(figures=["spinning-hip"]), "figures[0]", "unknown figure 'spinning-hip'"),
+    "duplicate key term": (lambda m: m["key_terms"][0].update(term="term A-1"), "key_terms[0].term", "already defined in"),
+    "duplicate lesson id": (lambda m: m.update(id="a-1"), "id", "already used by"),
+    "order gap": (lambda m: m.update(order=5), "order", "without gaps"),
+    "unknown placeholder": (lambda m: "## Text\n\n{{video:intro}}\n", "body", "unknown placeholder"),
+    "ranges of an unknown joint": (lambda m: "## Text\n\n{{ranges:elbow}}\n", "body", "no joint ranges for 'elbow'"),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN_LESSONS, ids=list(BROKEN_LESSONS))
+def test_broken_lesson_names_file_field_and_problem(tmp_path, case):
+    change, field, problem = BROKEN_LESSONS[case]
+    folder = _break(tmp_path, change)
+    with pytest.raises(ContentError) as raised:
+        load_course(folder)
+    message = str(raised.value)
+    assert "02-a-2.md" in message
+    assert f"field '{field}'" in message
+    assert problem in message
+
+
+def test_invalid_yaml_names_the_line(tmp_path):
+    folder = write_course(tmp_path)
+    path = folder / "lessons" / "01-a-1.md"
+    path.write_text("---\nid: a-1\ntitle: [unclosed\n---\nBody\n", encoding="utf-8")
+    with pytest.raises(ContentError, match=r"01-a-1\.md: the front matter is not valid YAML .*line \d+"):
+        load_course(folder)
+
+
+def test_lesson_without_front_matter_is_refused(tmp_path):
+    folder = write_course(tmp_path)
+    (folder / "lessons" / "01-a-1.md").write_text("# Just a heading\n", encoding="utf-8")
+    with pytest.raises(ContentError, match=r"01-a-1\.md: .*YAML front matter"):
+        load_course(folder)
+
+
+def test_lesson_that_is_not_utf8_is_refused(tmp_path):
+    folder = write_course(tmp_path)
+    (folder / "lessons" / "01-a-1.md").write_bytes(b"---\nid: \xff\xfe\n---\n")
+    with pytest.raises(ContentError, match=r"01-a-1\.md: the file is not UTF-8 text"):
+        load_course(folder)
+
+
+def test_missing_joint_ranges_file_is_named(tmp_path):
+    folder = write_course(tmp_path)
+    (folder / "joint_ranges.yaml").unlink()
+    with pytest.raises(ContentError, match=r"joint_ranges\.yaml: the file is missing"):
+        load_course(folder)
+
+
+def test_range_out_of_bounds_names_its_motion(tmp_path):
+    folder = write_course(tmp_path)
+    path = folder / "joint_ranges.yaml"
+    path.write_text(path.read_text().replace("120", "400"), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"field 'joints\.hip\.motions\.flexion\.degrees': must be between 0 and 180"):
+        load_course(folder)
+
+
+def test_empty_lesson_folder_is_reported(tmp_path):
+    folder = write_course(tmp_path, lessons=0)
+    with pytest.raises(ContentError, match="no lesson files"):
+        load_course(folder)
+
+
+def test_check_command_reports_ok_and_problems(tmp_path, capsys):
+    from course.content import main
+
+    assert main([str(write_course(tmp_path / "good"))]) == 0
+    assert "Content OK: 2 lessons" in capsys.readouterr().out
+    broken = _break(tmp_path / "bad", lambda m: m.pop("title"))
+    assert main([str(broken)]) == 1
+    assert "02-a-2.md, field 'title': is missing" in capsys.readouterr().err

@@ -1,0 +1,158 @@
+"""Every page through Streamlit's AppTest: it renders, a quiz answers back, progress moves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from course.content import load_course
+from course.views.state import CONTENT_DIR_SETTING
+from course.progress import SessionProgress, score_quiz
+from tests.content_factory import write_course
+
+APP = str(Path(__file__).resolve().parent.parent / "course" / "app.py")
+TIMEOUT_S = 30
+
+
+@pytest.fixture
+def small_course(tmp_path, monkeypatch):
+    folder = write_course(tmp_path / "content", lessons=2)
+    monkeypatch.setenv(CONTENT_DIR_SETTING, str(folder))
+    return load_course(folder)
+
+
+def lesson_app(lesson_id: str) -> AppTest:
+    return AppTest.from_string(
+        f"from course.views.lesson import render_lesson\nrender_lesson({lesson_id!r})", default_timeout=TIMEOUT_S
+    )
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for e in at.markdown] + [e.value for e in at.success] + [e.value for e in at.error]
+    parts += [e.value for e in at.warning] + [e.value for e in at.caption] + [e.value for e in at.title]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_home_shows_the_welcome_progress_and_a_start_button(small_course):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    assert not at.exception
+    assert at.title[0].value == "Welcome"
+    assert at.button(key="continue").label == "Start: 1. Lesson a-1"
+    assert "0 of 2 lessons complete" in str(at.get("progress")[0].proto)
+
+
+def test_start_button_opens_the_first_lesson(small_course):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    at.button(key="continue").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Lesson a-1"
+    assert "Question one?" in texts(at)
+
+
+def test_home_continues_where_the_learner_left_off(small_course):
+    progress = SessionProgress()
+    progress.mark_read("a-1")
+    lesson = small_course.lessons[0]
+    progress.record_quiz_attempt(score_quiz(lesson, {q.id: q.correct_choices for q in lesson.quiz}))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    at.session_state["progress"] = progress
+    at.run()
+    assert at.button(key="continue").label == "Continue: 2. Lesson a-2"
+    assert "1 of 2 lessons complete" in str(at.get("progress")[0].proto)
+    assert "quiz best 4 of 4, passed (1 try)" in texts(at)
+
+
+def test_right_answer_says_right_and_explains(small_course):
+    at = lesson_app("a-1").run()
+    at.radio(key="a-1:1:one").set_value(1)
+    at.button(key="a-1:1:one:check").click().run()
+    assert not at.exception
+    assert "**Right.** Explanation of one." in texts(at)
+    assert at.radio(key="a-1:1:one").disabled, "a checked answer is locked"
+
+
+def test_wrong_answer_says_not_quite_and_shows_the_right_one(small_course):
+    at = lesson_app("a-1").run()
+    at.radio(key="a-1:1:one").set_value(0)
+    at.button(key="a-1:1:one:check").click().run()
+    shown = texts(at)
+    assert "**Not quite.** Explanation of one." in shown
+    assert ":red[:material/cancel:] *Choice one 0* (your answer): Because 0." in shown
+    assert ":green[:material/check_circle:] *Choice one 1* (the right answer): Because 1." in shown
+
+
+def test_checking_with_nothing_picked_asks_for_an_answer(small_course):
+    at = lesson_app("a-1").run()
+    at.button(key="a-1:1:one:check").click().run()
+    assert "Pick an answer first." in texts(at)
+
+
+def test_finishing_the_quiz_records_a_passing_attempt_and_marks_the_lesson_read(small_course):
+    at = lesson_app("a-1").run()
+    answers = {"one": [1], "two": [0, 2], "three": [2], "four": [1]}
+    for qid, picks in answers.items():
+        key = f"a-1:1:{qid}"
+        if qid == "two":
+            for index in picks:
+                at.checkbox(key=f"{key}:{index}").check()
+        else:
+            at.radio(key=key).set_value(picks[0])
+        at.button(key=f"{key}:check").click().run()
+    assert not at.exception
+    assert "You got 3 of 4 right: quiz passed." in texts(at)
+    progress = at.session_state["progress"]
+    assert [a.correct for a in progress.quiz_attempts("a-1")] == [3]
+    assert "a-1" in progress.lessons_read()
+
+    at.button(key="retry:a-1:1").click().run()
+    assert at.radio(key="a-1:2:one").value is None, "a new round starts empty"
+    assert len(progress.quiz_attempts("a-1")) == 1, "retrying does not record twice"
+
+
+def test_read_button_marks_the_lesson_read(small_course):
+    at = lesson_app("a-2").run()
+    at.button(key="read:a-2").click().run()
+    assert "a-2" in at.session_state["progress"].lessons_read()
+    assert "You have read this lesson." in texts(at)
+
+
+def test_glossary_lists_every_term_and_filters_by_search(small_course):
+    at = AppTest.from_string("from course.views.glossary import render_glossary\nrender_glossary()").run()
+    assert not at.exception
+    assert "**Term a-1**" in texts(at) and "**Term a-2**" in texts(at)
+    at.text_input(key="glossary_query").input("a-2").run()
+    assert "**Term a-1**" not in texts(at) and "**Term a-2**" in texts(at)
+
+
+def test_broken_content_shows_one_clear_message_not_a_traceback(tmp_path, monkeypatch):
+    folder = write_course(tmp_path / "content")
+    lesson = folder / "lessons" / "02-a-2.md"
+    lesson.write_text(lesson.read_text().replace("kind: spot_the_fault", "kind: essay"))
+    monkeypatch.setenv(CONTENT_DIR_SETTING, str(folder))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    assert not at.exception
+    assert at.title[0].value == "The course can't open right now"
+    assert "02-a-2.md, field 'quiz[2].kind': 'essay' is not one of" in at.code[0].value
+
+
+REAL_LESSON_IDS = ["your-hip-joint", "what-is-a-hinge", "why-it-matters", "common-mistakes", "progressions", "film-your-hinge"]
+
+
+@pytest.mark.parametrize("lesson_id", REAL_LESSON_IDS)
+def test_every_real_lesson_renders_with_its_whole_quiz(lesson_id):
+    lesson = load_course().lesson(lesson_id)
+    at = lesson_app(lesson_id).run()
+    assert not at.exception
+    assert at.title[0].value == lesson.title
+    shown = texts(at)
+    for number, question in enumerate(lesson.quiz, start=1):
+        assert f"**{number}. {question.prompt}**" in shown
+
+
+def test_real_home_page_lists_all_lessons():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    assert not at.exception
+    assert "0 of 6 lessons complete" in str(at.get("progress")[0].proto)
+    assert at.button(key="continue").label == "Start: 1. Your hip joint"
