@@ -20,7 +20,7 @@ test: sync browser
 
 # Refresh the README's screenshots with the same browser code the tests use.
 screenshots: sync browser
-	HINGE_SCREENSHOTS=docs/screenshots $(UV) run --frozen pytest tests/test_browser.py -k screenshots
+	HINGE_SCREENSHOTS=docs/screenshots $(UV) run --frozen pytest tests/test_browser.py
 
 check-content: sync
 	$(UV) run --frozen python -m course.content

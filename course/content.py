@@ -131,6 +131,7 @@ class TextPage:
     """A page of plain course text, such as the welcome on the home page."""
 
     title: str
+    lead: str  # the first paragraph, shown above everything else
     body: str  # Markdown
     path: Path
 
@@ -201,7 +202,7 @@ def _split_front_matter(path: Path) -> tuple[_Fields, str]:
 
 def _load_text_page(path: Path) -> TextPage:
     fields, body = _split_front_matter(path)
-    return TextPage(title=fields.text("title"), body=body, path=path)
+    return TextPage(title=fields.text("title"), lead=fields.text("lead"), body=body, path=path)
 
 
 def _load_lesson(path: Path, joint_ranges: Mapping[str, JointRanges], known_figures: frozenset[str]) -> Lesson:

@@ -99,7 +99,7 @@ def test_course_fits_a_phone_screen(browser, app_url, shots):
     verdict.scroll_into_view_if_needed()
     assert horizontal_overflow(page) == 0
     page.screenshot(path=shots / "quiz-phone.png")
-    # Choices are tappable with a thumb: each option is at least 44 px tall (see course/views/touch.css).
+    # Choices are tappable with a thumb: each option is at least 44 px tall (see course/views/phone.css).
     heights = page.get_by_test_id("stRadioOption").evaluate_all("els => els.map(e => e.getBoundingClientRect().height)")
     assert heights and min(heights) >= 44, heights
     page.close()

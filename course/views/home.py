@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from course.progress import LessonStatus, lesson_statuses, next_lesson
 from course.views.state import course_content, learner_progress
-from course.progress import lesson_statuses, next_lesson
 
 
 def render_home() -> None:
@@ -18,18 +18,16 @@ def render_home() -> None:
     upcoming = next_lesson(course, progress)
 
     st.title(course.home.title)
-    st.markdown(course.home.body)
-
-    st.subheader("Your progress")
-    st.progress(done / len(statuses), text=f"{done} of {len(statuses)} lessons complete")
+    st.markdown(course.home.lead)
     if upcoming is None:
-        st.success("You have finished every lesson and passed every quiz. Well done!")
+        st.success("You have finished every lesson and passed every quiz. Well done!", icon=":material/celebration:")
         st.page_link(glossary_page(), label="Browse the glossary", icon=":material/menu_book:")
     else:
         started = any(status.read or status.attempts for status in statuses)
         label = f"{'Continue' if started else 'Start'}: {upcoming.order}. {upcoming.title}"
         if st.button(label, type="primary", icon=":material/play_arrow:", use_container_width=True, key="continue"):
             st.switch_page(lesson_page(upcoming))
+    st.progress(done / len(statuses), text=f"{done} of {len(statuses)} lessons complete")
 
     for status in statuses:
         lesson = status.lesson
@@ -38,8 +36,10 @@ def render_home() -> None:
             st.caption(f"{lesson.summary} · about {lesson.minutes} min")
             st.markdown(_status_text(status))
 
+    st.markdown(course.home.body)
 
-def _status_icon(status) -> str:
+
+def _status_icon(status: LessonStatus) -> str:
     if status.complete:
         return ":material/check_circle:"
     if status.read or status.attempts:
@@ -47,7 +47,7 @@ def _status_icon(status) -> str:
     return ":material/radio_button_unchecked:"
 
 
-def _status_text(status) -> str:
+def _status_text(status: LessonStatus) -> str:
     read = "Read" if status.read else "Not read yet"
     if status.best_attempt is None:
         quiz = "quiz not taken"

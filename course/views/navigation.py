@@ -14,13 +14,13 @@ from course.views.lesson import render_lesson
 from course.views.state import course_content
 
 APP_TITLE = "Hip Hinge course"
-TOUCH_STYLE = Path(__file__).with_name("touch.css")
+PHONE_STYLE = Path(__file__).with_name("phone.css")
 
 
 def course_pages() -> dict[str, list[st.Page]] | list[st.Page]:
     """The pages for ``st.navigation``; a single page that explains the problem when the content is broken."""
     st.set_page_config(page_title=APP_TITLE, page_icon="🏋️", layout="centered")
-    st.html(f"<style>{TOUCH_STYLE.read_text()}</style>")
+    st.html(f"<style>{PHONE_STYLE.read_text()}</style>")
     try:
         course = course_content()
     except ContentError as problem:
