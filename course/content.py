@@ -80,6 +80,23 @@ class KeyTerm:
 
 
 @dataclass(frozen=True, slots=True)
+class LessonFigure:
+    """A figure a lesson shows, with what to look at, placed after one of its sections."""
+
+    name: str  # a name from the figure registry (course.figures)
+    caption: str  # what the learner should notice, in plain words
+    after: str | None  # the "## " heading of the section it follows; None = after the text
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A part of a lesson's text, from one "## " heading to the next."""
+
+    heading: str | None  # None for any text before the first heading
+    markdown: str  # the heading line included
+
+
+@dataclass(frozen=True, slots=True)
 class Lesson:
     id: str
     order: int
@@ -88,11 +105,19 @@ class Lesson:
     minutes: int
     objectives: tuple[str, ...]
     key_terms: tuple[KeyTerm, ...]
-    figures: tuple[str, ...]
+    figures: tuple[LessonFigure, ...]
     sources: tuple[str, ...]
     quiz: tuple[Question, ...]
     body: str  # Markdown, placeholders already replaced
     path: Path
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        return split_sections(self.body)
+
+    def figures_after(self, heading: str | None) -> tuple[LessonFigure, ...]:
+        """The figures placed after the section with this heading (None: after the whole text)."""
+        return tuple(figure for figure in self.figures if figure.after == heading)
 
     def question(self, question_id: str) -> Question:
         for question in self.quiz:
@@ -160,10 +185,11 @@ class Course:
         return self.lessons[position + 1] if position + 1 < len(self.lessons) else None
 
 
-def load_course(content_dir: Path = CONTENT_DIR, known_figures: Iterable[str] = ()) -> Course:
+def load_course(content_dir: Path = CONTENT_DIR, known_figures: Iterable[str] | None = None) -> Course:
     """Read and check every content file under ``content_dir``.
 
-    ``known_figures`` are the figure names a lesson may list in ``figures``.
+    ``known_figures`` are the figure names a lesson may list in ``figures``; by default the
+    names in the course's figure registry (``course.figures.FIGURES``).
     Raises :class:`ContentError` for the first problem found.
     """
     content_dir = Path(content_dir)
@@ -173,6 +199,10 @@ def load_course(content_dir: Path = CONTENT_DIR, known_figures: Iterable[str] = 
     paths = sorted(lesson_dir.glob("*.md"))
     if not paths:
         raise ContentError(lesson_dir, None, "no lesson files (*.md) found")
+    if known_figures is None:
+        from course.figures import FIGURES  # the registry imports this module for its types
+
+        known_figures = FIGURES
     figures = frozenset(known_figures)
     lessons = [_load_lesson(path, joint_ranges, figures) for path in paths]
     _check_course(lessons)
@@ -216,11 +246,19 @@ def _load_lesson(path: Path, joint_ranges: Mapping[str, JointRanges], known_figu
         )
         for item in fields.records("key_terms", minimum=1)
     )
-    figures = tuple(fields.text_list("figures", minimum=0))
-    for index, name in enumerate(figures):
+    headings = [section.heading for section in split_sections(body) if section.heading]
+    figures = []
+    for item in fields.records("figures", minimum=0):
+        name = item.text("name")
         if name not in known_figures:
-            known = ", ".join(sorted(known_figures)) or "none yet"
-            raise ContentError(path, f"figures[{index}]", f"unknown figure {name!r} (known figures: {known})")
+            known = ", ".join(sorted(known_figures)) or "none"
+            raise ContentError(path, item.name("name"), f"unknown figure {name!r} (known figures: {known})")
+        after = item.text("after") if item.data.get("after") is not None else None
+        if after is not None and after not in headings:
+            raise ContentError(
+                path, item.name("after"), f"no section is headed {after!r}; the headings are: {'; '.join(headings)}"
+            )
+        figures.append(LessonFigure(name=name, caption=item.text("caption"), after=after))
     return Lesson(
         id=lesson_id,
         order=fields.integer("order", minimum=1),
@@ -229,7 +267,7 @@ def _load_lesson(path: Path, joint_ranges: Mapping[str, JointRanges], known_figu
         minutes=fields.integer("minutes", minimum=1),
         objectives=tuple(fields.text_list("objectives", minimum=1)),
         key_terms=key_terms,
-        figures=figures,
+        figures=tuple(figures),
         sources=tuple(fields.text_list("sources", minimum=0, required=False)),
         quiz=_load_quiz(fields),
         body=_expand_placeholders(path, body, joint_ranges),
@@ -279,6 +317,24 @@ def _load_quiz(fields: _Fields) -> tuple[Question, ...]:
         if not any(question.kind == kind for question in questions):
             raise ContentError(fields.path, "quiz", f"the quiz needs at least one {kind!r} question")
     return tuple(questions)
+
+
+HEADING = re.compile(r"^## +(?P<title>.+?)\s*$", re.MULTILINE)
+
+
+def split_sections(body: str) -> tuple[Section, ...]:
+    """Cut Markdown at its "## " headings; each section keeps its heading line."""
+    starts = [match.start() for match in HEADING.finditer(body)]
+    if not starts or starts[0] != 0:
+        starts = [0] + starts
+    sections = []
+    for begin, end in zip(starts, starts[1:] + [len(body)]):
+        text = body[begin:end].strip()
+        if not text:
+            continue
+        match = HEADING.match(text)
+        sections.append(Section(heading=match["title"] if match else None, markdown=text))
+    return tuple(sections)
 
 
 def _expand_placeholders(path: Path, body: str, joint_ranges: Mapping[str, JointRanges]) -> str:

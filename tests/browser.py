@@ -18,10 +18,12 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 # Headless Chromium on a closed network: without the background-networking flags it keeps
-# trying to reach Google's hosts (see shared/design/FACTS.md).
+# trying to reach Google's hosts (see shared/design/FACTS.md). There is no GPU: WebGL (Plotly's
+# 3D scenes) runs on SwiftShader, Chromium's software renderer, which it only offers with the
+# three flags of the second line; with `--disable-gpu` instead, 3D plots stay blank.
 CHROMIUM_FLAGS = [
     "--no-sandbox",
-    "--disable-gpu",
+    "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist",
     "--disable-quic",
     "--no-first-run",
     "--disable-background-networking",

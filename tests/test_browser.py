@@ -103,3 +103,35 @@ def test_course_fits_a_phone_screen(browser, app_url, shots):
     heights = page.get_by_test_id("stRadioOption").evaluate_all("els => els.map(e => e.getBoundingClientRect().height)")
     assert heights and min(heights) >= 44, heights
     page.close()
+
+
+def drawn_pixels(png: bytes, rgb: tuple[int, int, int], tolerance: int = 40) -> int:
+    """How many pixels of a screenshot are within ``tolerance`` of a colour."""
+    from io import BytesIO
+
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(BytesIO(png)).convert("RGB"), dtype=int)
+    return int((np.abs(pixels - np.array(rgb)).max(axis=2) <= tolerance).sum())
+
+
+def test_3d_body_figure_is_drawn_in_a_lesson_on_a_phone(browser, app_url, shots):
+    from course.figures.body import COM, NEAR
+
+    page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page.goto(f"{app_url}/what-is-a-hinge")
+    plot = page.locator(".js-plotly-plot").first
+    plot.wait_for(timeout=WAIT_MS)
+    plot.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)  # WebGL draws on the next animation frames
+    png = plot.screenshot(path=shots / "figure-hinge-phone.png")
+    assert page.get_by_text("WebGL is not supported").count() == 0
+    assert drawn_pixels(png, _hex_rgb(NEAR)) > 500, "the body's bones are not drawn"
+    assert drawn_pixels(png, _hex_rgb(COM)) > 50, "the centre of mass is not drawn"
+    assert horizontal_overflow(page) == 0
+    page.close()
+
+
+def _hex_rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))

@@ -124,7 +124,15 @@ BROKEN_LESSONS = {
     "seven choices": (
         lambda m: m["quiz"].__setitem__(0, question("one", "single", (1,), n_choices=7)), "quiz[0].choices", "at most 6"),
     "duplicate question id": (lambda m: m["quiz"][3].update(id="one"), "quiz[3].id", "used twice"),
-    "unknown figure": (lambda m: m.update(figures=["spinning-hip"]), "figures[0]", "unknown figure 'spinning-hip'"),
+    "unknown figure": (
+        lambda m: m.update(figures=[{"name": "spinning-hip", "caption": "Look."}]), "figures[0].name",
+        "unknown figure 'spinning-hip'"),
+    "figure after a missing heading": (
+        lambda m: m.update(figures=[{"name": "known-figure", "caption": "Look.", "after": "Nowhere"}]),
+        "figures[0].after", "no section is headed 'Nowhere'"),
+    "figure without caption": (
+        lambda m: m.update(figures=[{"name": "known-figure"}]), "figures[0].caption", "is missing"),
+    "figures not a list": (lambda m: m.update(figures="hip"), "figures", "expected a list"),
     "duplicate key term": (lambda m: m["key_terms"][0].update(term="term A-1"), "key_terms[0].term", "already defined in"),
     "duplicate lesson id": (lambda m: m.update(id="a-1"), "id", "already used by"),
     "order gap": (lambda m: m.update(order=5), "order", "without gaps"),
@@ -138,11 +146,26 @@ def test_broken_lesson_names_file_field_and_problem(tmp_path, case):
     change, field, problem = BROKEN_LESSONS[case]
     folder = _break(tmp_path, change)
     with pytest.raises(ContentError) as raised:
-        load_course(folder)
+        load_course(folder, known_figures={"known-figure"})
     message = str(raised.value)
     assert "02-a-2.md" in message
     assert f"field '{field}'" in message
     assert problem in message
+
+
+def test_figures_sit_after_the_section_they_name(tmp_path):
+    folder = write_course(tmp_path)
+    meta = lesson_meta("a-2", 2)
+    meta["figures"] = [
+        {"name": "joint", "caption": "Turn it.", "after": "Second part"},
+        {"name": "body", "caption": "Watch the hips."},
+    ]
+    write_lesson(tmp_path, "02-a-2.md", meta, "Intro.\n\n## First part\n\nText.\n\n## Second part\n\nMore.\n")
+    lesson = load_course(folder, known_figures={"joint", "body"}).lesson("a-2")
+    assert [section.heading for section in lesson.sections] == [None, "First part", "Second part"]
+    assert [f.name for f in lesson.figures_after("Second part")] == ["joint"]
+    assert [f.name for f in lesson.figures_after(None)] == ["body"]
+    assert lesson.figures_after("First part") == ()
 
 
 def test_invalid_yaml_names_the_line(tmp_path):

@@ -25,7 +25,7 @@ def render_home() -> None:
     else:
         started = any(status.read or status.attempts for status in statuses)
         label = f"{'Continue' if started else 'Start'}: {upcoming.order}. {upcoming.title}"
-        if st.button(label, type="primary", icon=":material/play_arrow:", use_container_width=True, key="continue"):
+        if st.button(label, type="primary", icon=":material/play_arrow:", width="stretch", key="continue"):
             st.switch_page(lesson_page(upcoming))
     st.progress(done / len(statuses), text=f"{done} of {len(statuses)} lessons complete")
 

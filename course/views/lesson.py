@@ -4,9 +4,22 @@ from __future__ import annotations
 
 import streamlit as st
 
-from course.content import Lesson
+from course.content import Lesson, LessonFigure
+from course.figures import FIGURES
 from course.views.quiz import render_quiz
-from course.views.state import course_content, learner_progress
+from course.views.state import course_content, course_figure, learner_progress
+
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    # A learner turns a model with a finger and plays it. Of Plotly's tool buttons only
+    # "reset the view" helps them; the rest crowd a phone screen and cover the figure.
+    "modeBarButtonsToRemove": [
+        "toImage", "zoom3d", "pan3d", "orbitRotation", "tableRotation", "resetCameraLastSave3d",
+        "hoverClosest3d", "zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d",
+        "autoScale2d", "hoverClosestCartesian", "hoverCompareCartesian",
+    ],
+}
 
 
 def render_lesson(lesson_id: str) -> None:
@@ -19,7 +32,12 @@ def render_lesson(lesson_id: str) -> None:
     st.caption(f"Lesson {lesson.order} of {len(course.lessons)} · about {lesson.minutes} min")
     st.title(lesson.title)
     _objectives(lesson)
-    st.markdown(lesson.body)
+    for section in lesson.sections:
+        st.markdown(section.markdown)
+        for number, figure in enumerate(lesson.figures_after(section.heading)):
+            render_figure(lesson, figure, f"{section.heading}:{number}")
+    for number, figure in enumerate(lesson.figures_after(None)):
+        render_figure(lesson, figure, f"end:{number}")
     _key_terms(lesson)
     if lesson.sources:
         with st.expander("Sources"):
@@ -27,7 +45,7 @@ def render_lesson(lesson_id: str) -> None:
 
     if lesson.id in progress.lessons_read():
         st.success("You have read this lesson.", icon=":material/check:")
-    elif st.button("I've read this lesson", icon=":material/check:", use_container_width=True, key=f"read:{lesson.id}"):
+    elif st.button("I've read this lesson", icon=":material/check:", width="stretch", key=f"read:{lesson.id}"):
         progress.mark_read(lesson.id)
         st.rerun()
 
@@ -49,3 +67,24 @@ def _objectives(lesson: Lesson) -> None:
 def _key_terms(lesson: Lesson) -> None:
     with st.expander(f"Key terms ({len(lesson.key_terms)})"):
         st.markdown("\n\n".join(f"**{term.term}**: {term.definition}" for term in lesson.key_terms))
+
+
+def render_figure(lesson: Lesson, figure: LessonFigure, slot: str) -> None:
+    """One figure with its caption, and the picker for its variants when it has some."""
+    course = course_content()
+    spec = FIGURES[figure.name]
+    choices = spec.choices(course)
+    choice = None
+    if choices:
+        choice = st.pills(
+            spec.choice_prompt,
+            list(choices),
+            format_func=choices.__getitem__,
+            default=next(iter(choices)),
+            required=True,
+            key=f"figure:{lesson.id}:{slot}",
+        )
+    st.plotly_chart(
+        course_figure(figure.name, choice), width="stretch", config=PLOTLY_CONFIG, key=f"plot:{lesson.id}:{slot}"
+    )
+    st.caption(figure.caption)

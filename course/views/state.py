@@ -7,7 +7,10 @@ from pathlib import Path
 
 import streamlit as st
 
+import plotly.graph_objects as go
+
 from course.content import CONTENT_DIR, Course, load_course
+from course.figures import build_figure
 from course.progress import Progress, SessionProgress
 
 CONTENT_DIR_SETTING = "HINGE_CONTENT_DIR"
@@ -27,6 +30,19 @@ def _load_course(directory: str) -> Course:
 def course_content() -> Course:
     """The course, read and checked once per content folder for the whole server."""
     return _load_course(str(content_dir()))
+
+
+@st.cache_resource(show_spinner="Drawing the figure...", max_entries=64)
+def _figure(directory: str, name: str, choice: str | None) -> go.Figure:
+    return build_figure(_load_course(directory), name, choice)
+
+
+def course_figure(name: str, choice: str | None = None) -> go.Figure:
+    """A named figure, built once per content folder, name and choice for the whole server.
+
+    The cached object is shared between sessions: callers must not change it.
+    """
+    return _figure(str(content_dir()), name, choice)
 
 
 def learner_progress() -> Progress:

@@ -1,0 +1,281 @@
+"""The articulated body in 3D: a motion played with its sagittal plane, joint angles and centre of mass.
+
+Pure functions from motions (``course.motions``) to ``plotly.graph_objects.Figure``. The
+default camera looks at the body's right side, orthographic, so that the angles a learner
+reads on the screen are the true angles in the sagittal plane. Several motions can stand
+side by side in one scene (a good hinge beside a squat or beside a fault); they share one
+clock, one slider and one play button.
+
+Frame of the scene: metres, x forward (the way the bodies face), y to the body's left,
+z up; each further body stands ``spacing_m`` further along x.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from course.body import BONES, Joint, PosedBody
+from course.motions import Motion
+
+FRAMES_PER_S = 12.0  # animation frames per second of motion: smooth enough, small enough for a phone
+DECIMALS = 3  # millimetres are plenty for a drawing and keep the figure's JSON small
+# An orthographic scene zooms through its aspect ratio: these are the most scene units the
+# bodies may span across and up the plot and still fit a 358 px wide phone column (measured
+# in headless Chromium at 390 px, the width of an iPhone 12 to 15).
+MAX_ACROSS = 2.0
+MAX_UP = 1.6
+
+NEAR = "#1f2937"  # the side facing the camera (the body's right): dark
+FAR = "#9ca3af"  # the far side (left): light grey, as if in shadow
+JOINT = "#0f766e"
+COM = "#ea580c"  # centre of mass and its plumb line: the one warm colour in the scene
+BASE = "#16a34a"  # the base of support under the feet
+PLANE = "#60a5fa"
+LABEL_FONT = {"size": 15, "color": "#111827"}
+
+_NEAR_BONES = tuple(sorted((a, b) for a, b in BONES if not (a.name.startswith("LEFT") or b.name.startswith("LEFT"))))
+_FAR_BONES = tuple(sorted((a, b) for a, b in BONES if a.name.startswith("LEFT") or b.name.startswith("LEFT")))
+_MARKED_JOINTS = (Joint.RIGHT_SHOULDER, Joint.RIGHT_ELBOW, Joint.RIGHT_HIP, Joint.RIGHT_KNEE, Joint.RIGHT_ANKLE, Joint.LUMBAR, Joint.THORACIC, Joint.NECK)
+
+
+@dataclass(frozen=True)
+class _Traces:
+    """The moving traces of one body, for one frame."""
+
+    near: go.Scatter3d
+    far: go.Scatter3d
+    joints: go.Scatter3d
+    head: go.Scatter3d
+    com: go.Scatter3d
+    plumb: go.Scatter3d
+    labels: go.Scatter3d
+
+    def all(self) -> list[go.Scatter3d]:
+        return [self.near, self.far, self.joints, self.head, self.com, self.plumb, self.labels]
+
+
+def body_figure(
+    motions: Motion | Sequence[Motion],
+    *,
+    spacing_m: float = 1.4,
+    show_plane: bool = True,
+    height_px: int = 460,
+) -> go.Figure:
+    """Animate one or more motions side by side on the course's body model.
+
+    Each body shows its bones (near side dark, far side light), its hip, knee and trunk
+    angles beside the joints, its centre of mass with a plumb line to the floor, and the
+    base of support under its feet. Play/pause buttons and a time slider drive all bodies.
+    Raises ``ValueError`` when no motion is given.
+    """
+    motions = [motions] if isinstance(motions, Motion) else list(motions)
+    if not motions:
+        raise ValueError("body_figure needs at least one motion")
+    duration_s = max(float(m.t_s[-1]) for m in motions)
+    clock = np.arange(0.0, duration_s + 1e-9, 1.0 / FRAMES_PER_S)
+    offsets = [np.array([i * spacing_m, 0.0, 0.0]) for i in range(len(motions))]
+    frame_index = [np.minimum(np.searchsorted(m.t_s, clock), len(m.t_s) - 1) for m in motions]
+
+    def traces_at(k: int) -> list[go.Scatter3d]:
+        out = []
+        for motion, offset, index in zip(motions, offsets, frame_index):
+            out += _body_traces(motion.frames[index[k]], offset).all()
+        return out
+
+    static = _static_traces(motions, offsets, show_plane)
+    # Open on the deepest moment of the first motion: a still of a standing body teaches nothing.
+    start = int(np.argmin(np.abs(clock - motions[0].t_s[int(np.argmax(motions[0].angle_deg("hip")))])))
+    moving = traces_at(start)
+    fig = go.Figure(data=moving + static)
+    moving_ids = list(range(len(moving)))
+    fig.frames = [go.Frame(data=traces_at(k), traces=moving_ids, name=f"{t:.2f}") for k, t in enumerate(clock)]
+
+    x_max = (len(motions) - 1) * spacing_m
+    scene_range = {"x": [-0.95, x_max + 0.8], "y": [-0.45, 0.45], "z": [-0.05, 2.15]}
+    spans = {axis: hi - lo for axis, (lo, hi) in scene_range.items()}
+    scale = min(MAX_ACROSS / spans["x"], MAX_UP / spans["z"])
+    axis_off = {"visible": False, "showspikes": False}
+    fig.update_layout(
+        height=height_px,
+        margin={"l": 0, "r": 0, "t": 10, "b": 0},
+        showlegend=False,
+        scene={
+            "xaxis": {**axis_off, "range": scene_range["x"]},
+            "yaxis": {**axis_off, "range": scene_range["y"]},
+            "zaxis": {**axis_off, "range": scene_range["z"]},
+            "aspectmode": "manual",
+            "aspectratio": {axis: span * scale for axis, span in spans.items()},
+            "camera": {
+                "eye": {"x": 0.0, "y": -1.25, "z": 0.0},
+                "up": {"x": 0, "y": 0, "z": 1},
+                "center": {"x": 0, "y": 0, "z": 0},
+                "projection": {"type": "orthographic"},
+            },
+            "dragmode": "turntable",
+        },
+        updatemenus=[_play_buttons()],
+        sliders=[_time_slider(clock, start)],
+    )
+    return fig
+
+
+def _body_traces(posed: PosedBody, offset: np.ndarray) -> _Traces:
+    points = np.round(posed.points + offset, DECIMALS)
+    com = np.round(posed.com + offset, DECIMALS)
+    head = points[Joint.NECK] + 0.62 * (points[Joint.HEAD_TOP] - points[Joint.NECK])
+    marked = points[list(_MARKED_JOINTS)]
+    return _Traces(
+        near=_lines(points, _NEAR_BONES, NEAR, 7),
+        far=_lines(points, _FAR_BONES, FAR, 5),
+        joints=go.Scatter3d(
+            x=marked[:, 0], y=marked[:, 1], z=marked[:, 2], mode="markers",
+            marker={"size": 4, "color": JOINT}, hoverinfo="skip",
+        ),
+        head=go.Scatter3d(
+            x=[head[0]], y=[head[1]], z=[head[2]], mode="markers",
+            marker={"size": 16, "color": NEAR, "opacity": 0.9}, hoverinfo="skip",
+        ),
+        com=go.Scatter3d(
+            x=[com[0]], y=[com[1] - 0.2], z=[com[2]], mode="markers",
+            marker={"size": 5, "color": COM, "symbol": "diamond"},
+            hovertemplate="centre of mass<extra></extra>",
+        ),
+        plumb=go.Scatter3d(
+            x=[com[0], com[0]], y=[com[1] - 0.2, com[1] - 0.2], z=[com[2], 0.0], mode="lines",
+            line={"color": COM, "width": 4, "dash": "dash"}, hoverinfo="skip",
+        ),
+        labels=_angle_labels(posed, points),
+    )
+
+
+def _lines(points: np.ndarray, bones: Sequence[tuple[Joint, Joint]], colour: str, width: int) -> go.Scatter3d:
+    xyz: list[list[float | None]] = [[], [], []]
+    for a, b in bones:
+        for axis in range(3):
+            xyz[axis] += [points[a, axis], points[b, axis], None]
+    return go.Scatter3d(
+        x=xyz[0], y=xyz[1], z=xyz[2], mode="lines", line={"color": colour, "width": width}, hoverinfo="skip"
+    )
+
+
+def _angle_labels(posed: PosedBody, points: np.ndarray) -> go.Scatter3d:
+    """Hip, knee and trunk angles written beside their joints, on the camera's side of the body."""
+    hip, knee = points[Joint.RIGHT_HIP], points[Joint.RIGHT_KNEE]
+    neck = points[Joint.NECK]
+    trunk_mid = 0.5 * (points[Joint.MID_HIP] + neck)
+    near_y = -0.3
+    texts = [
+        f"hip {posed.pose.hip:.0f}°",
+        f"knee {posed.pose.knee:.0f}°",
+        f"trunk {posed.trunk_inclination_deg:.0f}°",
+    ]
+    # The trunk's label sits off its back, perpendicular to the hip-to-neck line, so it never
+    # lands on the head whether the trunk is upright (squat) or tipped (hinge).
+    trunk = neck - points[Joint.MID_HIP]
+    behind = np.array([-trunk[2], 0.0, trunk[0]]) / max(float(np.hypot(trunk[0], trunk[2])), 1e-9)
+    trunk_at = trunk_mid + 0.24 * behind
+    x = [hip[0] - 0.22, knee[0] + 0.2, trunk_at[0]]
+    z = [hip[2] - 0.04, knee[2] - 0.12, trunk_at[2]]
+    bend = posed.spine_flexion_deg
+    if abs(bend) >= 5:  # a neutral spine stays unlabelled, so the label itself flags the fault
+        texts.append(f"back {'rounded' if bend > 0 else 'arched'} {abs(bend):.0f}°")
+        x.append(points[Joint.THORACIC, 0])
+        z.append(points[Joint.THORACIC, 2] + 0.2)
+    return go.Scatter3d(
+        x=np.round(x, DECIMALS), y=[near_y] * len(texts), z=np.round(z, DECIMALS), mode="text",
+        text=texts, textfont=LABEL_FONT, hoverinfo="skip",
+    )
+
+
+def _static_traces(motions: Sequence[Motion], offsets: Sequence[np.ndarray], show_plane: bool) -> list[go.BaseTraceType]:
+    traces: list[go.BaseTraceType] = []
+    first, last = offsets[0][0], offsets[-1][0]
+    if show_plane:
+        x0, x1, z1 = first - 0.8, last + 0.75, 2.0
+        traces.append(
+            go.Mesh3d(
+                x=[x0, x1, x1, x0], y=[0, 0, 0, 0], z=[0, 0, z1, z1], i=[0, 0], j=[1, 2], k=[2, 3],
+                color=PLANE, opacity=0.13, hoverinfo="skip", flatshading=True, name="sagittal plane",
+            )
+        )
+        traces.append(
+            go.Scatter3d(
+                x=[x0 + 0.05], y=[0.0], z=[z1 - 0.05], mode="text", text=["sagittal plane"],
+                textposition="bottom right", textfont={"size": 11, "color": "#2563eb"}, hoverinfo="skip",
+            )
+        )
+    traces.append(
+        go.Scatter3d(
+            x=[first - 0.9, last + 0.8], y=[0, 0], z=[0, 0], mode="lines",
+            line={"color": "#d1d5db", "width": 3}, hoverinfo="skip", name="floor",
+        )
+    )
+    for motion, offset in zip(motions, offsets):
+        base = motion.body.base_of_support
+        traces.append(
+            go.Scatter3d(
+                x=[offset[0] + base.heel_x_m, offset[0] + base.toe_x_m], y=[-0.2, -0.2], z=[0.0, 0.0],
+                mode="lines", line={"color": BASE, "width": 12}, hoverinfo="skip", name="base of support",
+            )
+        )
+        traces.append(
+            go.Scatter3d(
+                x=[offset[0]], y=[0.0], z=[2.02], mode="text", text=[f"<b>{motion.title}</b>"],
+                textfont={"size": 15, "color": "#111827"}, hoverinfo="skip",
+            )
+        )
+    return traces
+
+
+def _play_buttons() -> dict:
+    frame_ms = 1000.0 / FRAMES_PER_S
+    return {
+        "type": "buttons",
+        "direction": "left",
+        "x": 0.0,
+        "y": 0.0,
+        "xanchor": "left",
+        "yanchor": "top",
+        "pad": {"t": 4, "r": 6},
+        "showactive": False,
+        "buttons": [
+            {
+                "label": "▶ Play",
+                "method": "animate",
+                "args": [None, {"frame": {"duration": frame_ms, "redraw": True}, "fromcurrent": True,
+                                "transition": {"duration": 0}, "mode": "immediate"}],
+            },
+            {
+                "label": "❚❚ Pause",
+                "method": "animate",
+                "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
+                                  "transition": {"duration": 0}}],
+            },
+        ],
+    }
+
+
+def _time_slider(clock: np.ndarray, active: int) -> dict:
+    return {
+        "active": active,
+        "x": 0.0,
+        "len": 1.0,
+        "y": 0.0,
+        "yanchor": "top",
+        "pad": {"t": 40, "b": 4},
+        "currentvalue": {"prefix": "time ", "suffix": " s", "font": {"size": 12}},
+        "transition": {"duration": 0},
+        "steps": [
+            {
+                "label": f"{t:.1f}",
+                "method": "animate",
+                "args": [[f"{t:.2f}"], {"frame": {"duration": 0, "redraw": True}, "mode": "immediate",
+                                        "transition": {"duration": 0}}],
+            }
+            for t in clock
+        ],
+    }

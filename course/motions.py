@@ -1,0 +1,511 @@
+"""Reference motions: the hip hinge, the squat and the hinge's common faults, as angle curves.
+
+Every motion is a sequence of `Pose`s over time, put through the one body model
+(`course.body`): the ankle angle of every frame is solved by `Body.balance`, so the centre of
+mass stays over mid-foot the whole time and the hips *have* to move back when the trunk tips
+forward. The same motions animate the lessons, draw the angle charts and, through
+`course.landmarks`, make synthetic MediaPipe landmark sequences with a known fault for testing
+the self-check's rules.
+
+Angles (degrees) are the body model's, all 0 standing tall (see `course.body`):
+    hip flexion grows as the pelvis tips forward relative to the thigh; knee flexion grows as the
+    knee bends (negative = hyperextended, "locked"); lumbar and thoracic flexion are positive when
+    the back rounds and negative when it arches; neck flexion is positive chin-down and negative
+    looking up; the ankle angle equals the shin's lean from vertical (positive = knees forward).
+
+Shape of every motion (times in seconds, all keyword parameters)
+    setup_s       standing tall -> the rep's top pose (e.g. unlocking the knees for a hinge)
+    pause_top_s   hold at the top
+    then `reps` times:
+        descent_s       top -> bottom
+        pause_bottom_s  hold at the bottom
+        ascent_s        bottom -> lockout (the top pose, or an overshoot such as leaning back)
+        pause_top_s     hold at the top (a lockout overshoot is held for the first half and
+                        undone in the second half)
+    setup_s       the top pose -> standing tall
+    so the duration is  2 setup_s + (reps + 1) pause_top_s + reps (descent_s + pause_bottom_s
+    + ascent_s), and every motion starts and ends standing tall (when setup_s > 0).
+
+Time profile: each change of an angle follows the minimum-jerk curve s(u) = 10u^3 - 15u^4 + 6u^5
+(u = 0..1, the fraction of the phase's time): zero speed and zero acceleration at both ends, a
+bell-shaped speed in between, so the lifter eases out of the top and decelerates into the bottom,
+as smooth point-to-point human movements do (Flash & Hogan 1985, J Neurosci 5(7):1688-1703).
+An angle may move during only part of a phase (a "window"): that is how the knee-dominant hinge
+bends its knees before its hips.
+
+`depth` (0 < depth, default 1.0) scales how far every angle travels from the top pose to the
+bottom pose: 1.0 is the motion's own bottom (given in each function's docstring), 0.5 half way.
+Fault amounts are given in degrees at depth 1.0 and scale with depth too (all but the
+lean-back's lockout, which is reached at the top whatever the depth).
+
+Frames are sampled at t = k / fps from 0 up to the first frame at or after the end; frames past
+the end hold the final standing pose.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from types import MappingProxyType
+
+import numpy as np
+
+from course.body import Body, Joint, Pose, PosedBody
+
+ANGLES: tuple[str, ...] = tuple(f.name for f in fields(Pose))
+
+# Default tempo (seconds): a controlled teaching tempo, about 2 s down and 1.5 s up.
+DESCENT_S = 2.0
+PAUSE_BOTTOM_S = 0.3
+ASCENT_S = 1.5
+PAUSE_TOP_S = 0.5
+SETUP_S = 0.6
+FPS = 30.0
+
+# The hinge's top pose: knees unlocked ("soft"), the hips flexed just enough that the trunk stays
+# upright once the balance solver has tipped the shins about 7 degrees forward.
+SOFT_KNEE_DEG = 15.0
+HINGE_TOP = MappingProxyType({"knee": SOFT_KNEE_DEG, "hip": 8.0})
+# The good hinge's bottom: hips folded to 85 degrees, knees bent 3 degrees more than at the top.
+HINGE_BOTTOM = MappingProxyType({"knee": 18.0, "hip": 85.0})
+# Holding a kettlebell at the chest by its horns: elbows down, hands at about collarbone height,
+# some 20 cm in front of the shoulder joints. Relative to the upper back, so the hands stay at
+# the chest as the trunk leans.
+GOBLET_ARMS = MappingProxyType({"shoulder": 25.0, "elbow": 130.0})
+
+
+# --------------------------------------------------------------------------------------------
+# Records
+
+
+@dataclass(frozen=True)
+class RepSpan:
+    """One repetition: frame indexes into the motion and their times (seconds from 0).
+
+    start: the descent begins. bottom: the middle of the pause at the bottom (the deepest point).
+    end: the ascent is complete (lockout).
+    """
+
+    start: int
+    bottom: int
+    end: int
+    start_s: float
+    bottom_s: float
+    end_s: float
+
+
+class UnbalancedMotion(ValueError):
+    """A frame of a reference motion cannot be balanced over the feet."""
+
+    def __init__(self, motion: str, t_s: float, reason: str) -> None:
+        self.motion, self.t_s, self.reason = motion, t_s, reason
+        super().__init__(f"{motion}: the body cannot balance at {t_s:.2f} s: {reason}")
+
+
+@dataclass(frozen=True, eq=False)
+class Motion:
+    """A reference motion: poses over time, balanced, with the reps marked.
+
+    name: registry key ("good_hinge"). title: a short label for a gym member ("Good hinge").
+    description: one plain sentence for a learner.
+    t_s: (n,) seconds from 0, strictly increasing, 1/fps apart.
+    poses: n Poses; the ankle (and, with hanging arms, the shoulder) as solved by Body.balance.
+    frames: n PosedBody: the balanced 3D positions (metres, course.body's frame: x forward,
+        y left, z up, origin on the floor between the ankles).
+    reps: one RepSpan per repetition, in order.
+    fps: frames per second. body: the body model that made the frames.
+
+    Derived series below are (n,) float arrays, computed on each access.
+    """
+
+    name: str
+    title: str
+    description: str
+    t_s: np.ndarray
+    poses: tuple[Pose, ...]
+    frames: tuple[PosedBody, ...]
+    reps: tuple[RepSpan, ...]
+    fps: float
+    body: Body = field(repr=False)
+
+    def __len__(self) -> int:
+        return len(self.frames)
+
+    @property
+    def duration_s(self) -> float:
+        """Time of the last frame, seconds."""
+        return float(self.t_s[-1])
+
+    def angle_deg(self, name: str) -> np.ndarray:
+        """One Pose angle over time, degrees: "ankle", "knee", "hip", "lumbar", "thoracic",
+        "neck", "shoulder" or "elbow" (signs as in course.body). Raises ValueError otherwise."""
+        if name not in ANGLES:
+            raise ValueError(f"unknown angle {name!r}; choose one of {', '.join(ANGLES)}")
+        return np.array([getattr(pose, name) for pose in self.poses])
+
+    @property
+    def points(self) -> np.ndarray:
+        """(n, len(Joint), 3) metres: every joint of every frame, rows indexed by Joint."""
+        return np.stack([frame.points for frame in self.frames])
+
+    @property
+    def spine_flexion_deg(self) -> np.ndarray:
+        """Lumbar plus thoracic flexion read from the points, degrees; + rounded, - arched."""
+        return np.array([frame.spine_flexion_deg for frame in self.frames])
+
+    @property
+    def trunk_inclination_deg(self) -> np.ndarray:
+        """Lean of mid-hip -> base of neck from vertical, degrees; + forward, 0 upright."""
+        return np.array([frame.trunk_inclination_deg for frame in self.frames])
+
+    @property
+    def shin_angle_deg(self) -> np.ndarray:
+        """Lean of ankle -> knee from vertical, degrees; + knees forward of the ankles."""
+        return np.array([frame.shin_angle_deg for frame in self.frames])
+
+    @property
+    def hips_behind_ankles_m(self) -> np.ndarray:
+        """How far mid-hip is behind mid-ankle along x, metres; + behind, - in front."""
+        return -np.array([frame.hips_in_front_of_ankles_m for frame in self.frames])
+
+    @property
+    def hip_height_m(self) -> np.ndarray:
+        """Height of mid-hip above the floor, metres."""
+        return np.array([frame.points[Joint.MID_HIP, 2] for frame in self.frames])
+
+    @property
+    def com_x_m(self) -> np.ndarray:
+        """Whole-body centre of mass x, metres, + forward; mid-foot is body.base_of_support."""
+        return np.array([frame.com[0] for frame in self.frames])
+
+    @property
+    def hip_angle_seen_deg(self) -> np.ndarray:
+        """Hip flexion as a side-on camera reads it, degrees: 180 minus the angle at mid-hip
+        between the lines to mid-knee and to mid-shoulder. 0 standing tall; unlike the hip joint
+        angle it also grows when the back rounds, as it would measured from landmarks."""
+        p = self.points
+        hip = p[:, Joint.MID_HIP]
+        knee = 0.5 * (p[:, Joint.LEFT_KNEE] + p[:, Joint.RIGHT_KNEE])
+        shoulder = 0.5 * (p[:, Joint.LEFT_SHOULDER] + p[:, Joint.RIGHT_SHOULDER])
+        a, b = knee - hip, shoulder - hip
+        cos = np.einsum("ij,ij->i", a, b) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+        return 180.0 - np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+
+
+# --------------------------------------------------------------------------------------------
+# Building a motion from key poses
+
+
+def min_jerk(u: float) -> float:
+    """Minimum-jerk progress 0..1 for u = 0..1 (clipped): 10u^3 - 15u^4 + 6u^5."""
+    u = min(max(u, 0.0), 1.0)
+    return u * u * u * (10.0 + u * (-15.0 + 6.0 * u))
+
+
+Window = tuple[float, float]  # the part of a phase (fractions 0..1 of its time) an angle moves in
+
+
+@dataclass(frozen=True)
+class _Move:
+    """One phase: every angle goes from `start` to `end` along min_jerk within its window."""
+
+    start_s: float
+    duration_s: float
+    start: Mapping[str, float]
+    end: Mapping[str, float]
+    windows: Mapping[str, Window]
+
+    def at(self, t_s: float) -> dict[str, float]:
+        u = (t_s - self.start_s) / self.duration_s
+        angles = {}
+        for name in ANGLES:
+            a, b = self.windows.get(name, (0.0, 1.0))
+            progress = min_jerk((u - a) / (b - a))
+            angles[name] = self.start[name] + (self.end[name] - self.start[name]) * progress
+        return angles
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    """What one kind of rep looks like: its key poses and when each angle moves."""
+
+    name: str
+    title: str
+    description: str
+    top: Mapping[str, float]
+    bottom: Mapping[str, float]
+    lockout: Mapping[str, float] | None = None  # end of the ascent; None = the top pose
+    stand: Mapping[str, float] = field(default_factory=dict)  # standing tall; unnamed angles 0
+    descent_windows: Mapping[str, Window] = field(default_factory=dict)
+    ascent_windows: Mapping[str, Window] = field(default_factory=dict)
+    hang_arms: bool = True  # arms hang plumb, holding a bar or kettlebells
+
+
+@dataclass(frozen=True)
+class _Tempo:
+    reps: int
+    depth: float
+    descent_s: float
+    pause_bottom_s: float
+    ascent_s: float
+    pause_top_s: float
+    setup_s: float
+    fps: float
+
+
+def _full(angles: Mapping[str, float], base: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Every Pose angle: from `angles`, else from `base`, else 0."""
+    base = base or {}
+    return {name: float(angles.get(name, base.get(name, 0.0))) for name in ANGLES}
+
+
+def _check_tempo(name: str, tempo: _Tempo, overshoot: bool) -> None:
+    def need(ok: bool, message: str) -> None:
+        if not ok:
+            raise ValueError(f"{name}: {message}")
+
+    need(isinstance(tempo.reps, numbers.Integral) and not isinstance(tempo.reps, bool)
+         and tempo.reps >= 1,
+         f"reps must be a whole number of at least 1, got {tempo.reps!r}")
+    need(math.isfinite(tempo.depth) and tempo.depth > 0,
+         f"depth must be above 0, got {tempo.depth}")
+    need(math.isfinite(tempo.fps) and tempo.fps > 0, f"fps must be above 0, got {tempo.fps}")
+    for label in ("descent_s", "ascent_s"):
+        value = getattr(tempo, label)
+        need(math.isfinite(value) and value > 0, f"{label} must be above 0 seconds, got {value}")
+    for label in ("pause_bottom_s", "pause_top_s", "setup_s"):
+        value = getattr(tempo, label)
+        need(math.isfinite(value) and value >= 0, f"{label} must be 0 seconds or more, got {value}")
+    need(not overshoot or tempo.pause_top_s > 0,
+         "pause_top_s must be above 0 seconds: the lifter undoes the lockout during that pause")
+
+
+def _timeline(pattern: _Pattern, tempo: _Tempo) -> tuple[list[_Move], list[tuple[float, ...]]]:
+    """The phases of the whole motion, and (start, bottom, end) times of each rep."""
+    stand = _full(pattern.stand)
+    top = _full(pattern.top, pattern.stand)
+    deepest = _full(pattern.bottom, top)
+    bottom = {k: top[k] + tempo.depth * (deepest[k] - top[k]) for k in ANGLES}
+    lockout = _full(pattern.lockout, top) if pattern.lockout is not None else top
+    moves: list[_Move] = []
+    clock = 0.0
+
+    def go(duration: float, start: Mapping[str, float], end: Mapping[str, float],
+           windows: Mapping[str, Window] = MappingProxyType({})) -> None:
+        nonlocal clock
+        if duration > 0:
+            moves.append(_Move(clock, duration, start, end, windows))
+            clock += duration
+
+    reps = []
+    go(tempo.setup_s, stand, top)
+    go(tempo.pause_top_s, top, top)
+    for _ in range(tempo.reps):
+        start = clock
+        go(tempo.descent_s, top, bottom, pattern.descent_windows)
+        bottom_s = clock + tempo.pause_bottom_s / 2
+        go(tempo.pause_bottom_s, bottom, bottom)
+        go(tempo.ascent_s, bottom, lockout, pattern.ascent_windows)
+        reps.append((start, bottom_s, clock))
+        if lockout != top:
+            go(tempo.pause_top_s / 2, lockout, lockout)
+            go(tempo.pause_top_s / 2, lockout, top)
+        else:
+            go(tempo.pause_top_s, top, top)
+    go(tempo.setup_s, top, stand)
+    return moves, reps
+
+
+def _build(pattern: _Pattern, tempo: _Tempo, body: Body | None) -> Motion:
+    body = body if body is not None else Body()
+    _check_tempo(pattern.name, tempo, overshoot=pattern.lockout is not None)
+    moves, rep_times = _timeline(pattern, tempo)
+    end_s = moves[-1].start_s + moves[-1].duration_s
+    count = math.ceil(end_s * tempo.fps - 1e-9) + 1
+    t_s = np.arange(count) / tempo.fps
+    starts = np.array([move.start_s for move in moves])
+    poses, frames = [], []
+    for t in t_s:
+        move = moves[max(int(np.searchsorted(starts, t, side="right")) - 1, 0)]
+        pose = Pose(**move.at(min(float(t), end_s)))
+        result = body.balance(pose, hang_arms=pattern.hang_arms)
+        if not result.balanced:
+            raise UnbalancedMotion(pattern.name, float(t), result.reason or (
+                f"the centre of mass ends {result.com_error_m * 100:.1f} cm from mid-foot"))
+        poses.append(result.posed.pose)
+        frames.append(result.posed)
+
+    def index(time_s: float) -> int:
+        return min(math.floor(time_s * tempo.fps + 0.5), count - 1)
+
+    reps = tuple(
+        RepSpan(start=index(a), bottom=index(b), end=index(c), start_s=a, bottom_s=b, end_s=c)
+        for a, b, c in rep_times)
+    t_s.flags.writeable = False
+    return Motion(name=pattern.name, title=pattern.title, description=pattern.description,
+                  t_s=t_s, poses=tuple(poses), frames=tuple(frames), reps=reps,
+                  fps=float(tempo.fps), body=body)
+
+
+# --------------------------------------------------------------------------------------------
+# The motions
+#
+# Shared keyword parameters (all optional):
+#   reps            repetitions, 1 or more (1 for the lesson animations)
+#   depth           fraction of the motion's own bottom to reach, above 0 (1.0 = full)
+#   descent_s, pause_bottom_s, ascent_s, pause_top_s, setup_s
+#                   tempo in seconds (see the module docstring); descent_s and ascent_s > 0
+#   fps             frames per second, above 0
+#   body            the Body to move (default Body(): 1.75 m, 75 kg)
+# Each raises ValueError for a bad parameter, JointLimitError for an angle out of range and
+# UnbalancedMotion when some frame cannot keep the centre of mass over the feet.
+
+
+def good_hinge(*, reps: int = 1, depth: float = 1.0, descent_s: float = DESCENT_S,
+               pause_bottom_s: float = PAUSE_BOTTOM_S, ascent_s: float = ASCENT_S,
+               pause_top_s: float = PAUSE_TOP_S, setup_s: float = SETUP_S, fps: float = FPS,
+               body: Body | None = None) -> Motion:
+    """Romanian deadlift pattern. Top: knees soft (15°), trunk upright. Bottom (depth 1): hips
+    flexed 85°, knees 18° (3° more than at the top), lumbar, thoracic and neck 0 (flat back, head
+    in line with the trunk), arms hanging plumb as if holding a bar."""
+    pattern = _Pattern(
+        "good_hinge", "Good hinge",
+        "The hips push back while the knees stay softly bent and the back stays flat.",
+        top=HINGE_TOP, bottom=HINGE_BOTTOM)
+    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s,
+                                  pause_top_s, setup_s, fps), body)
+
+
+def rushed_hinge(*, reps: int = 1, depth: float = 1.0, descent_s: float = 0.5,
+                 pause_bottom_s: float = 0.0, ascent_s: float = ASCENT_S,
+                 pause_top_s: float = PAUSE_TOP_S, setup_s: float = SETUP_S, fps: float = FPS,
+                 body: Body | None = None) -> Motion:
+    """The good hinge's shape with a dropped descent: 0.5 s down with no pause at the bottom,
+    then 1.5 s up (three times slower)."""
+    pattern = _Pattern(
+        "rushed_hinge", "Rushed descent",
+        "The lifter drops into the bottom fast, then rises slowly.",
+        top=HINGE_TOP, bottom=HINGE_BOTTOM)
+    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s,
+                                  pause_top_s, setup_s, fps), body)
+
+
+def squat(*, reps: int = 1, depth: float = 1.0, descent_s: float = DESCENT_S,
+          pause_bottom_s: float = PAUSE_BOTTOM_S, ascent_s: float = ASCENT_S,
+          pause_top_s: float = PAUSE_TOP_S, setup_s: float = SETUP_S, fps: float = FPS,
+          body: Body | None = None) -> Motion:
+    """Goblet squat. Top: standing tall holding a kettlebell at the chest (shoulder 25°, elbow
+    130°). Bottom (depth 1): knees 110°, hips 105°, flat back; the shins tip about 31° forward
+    (solved by balance) and the trunk stays within about 30° of upright. The bell's own weight
+    is not modelled: only the arms' position moves the centre of mass."""
+    pattern = _Pattern(
+        "squat", "Goblet squat",
+        "Knees and hips bend together: the knees travel forward and the hips drop down.",
+        stand=GOBLET_ARMS, top=GOBLET_ARMS, bottom={"knee": 110.0, "hip": 105.0},
+        hang_arms=False)
+    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s,
+                                  pause_top_s, setup_s, fps), body)
+
+
+def rounded_back_hinge(*, lumbar_deg: float = 30.0, thoracic_deg: float = 25.0,
+                       hip_deg: float = 60.0, reps: int = 1, depth: float = 1.0,
+                       descent_s: float = DESCENT_S, pause_bottom_s: float = PAUSE_BOTTOM_S,
+                       ascent_s: float = ASCENT_S, pause_top_s: float = PAUSE_TOP_S,
+                       setup_s: float = SETUP_S, fps: float = FPS,
+                       body: Body | None = None) -> Motion:
+    """A hinge that bends the back instead of the hips. At the bottom (depth 1): lumbar flexion
+    `lumbar_deg` (default 30°), thoracic flexion `thoracic_deg` (25°), hip flexion only `hip_deg`
+    (60°, against the good hinge's 85°); knees as in the good hinge. Lumbar and thoracic 0° give
+    a flat back."""
+    pattern = _Pattern(
+        "rounded_back_hinge", "Rounded back",
+        "The back curls forward, so the spine bends instead of the hips.",
+        top=HINGE_TOP,
+        bottom={**HINGE_BOTTOM, "hip": hip_deg, "lumbar": lumbar_deg, "thoracic": thoracic_deg})
+    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s,
+                                  pause_top_s, setup_s, fps), body)
+
+
+def locked_knee_hinge(*, knee_deg: float = -3.0, reps: int = 1, depth: float = 1.0,
+                      descent_s: float = DESCENT_S, pause_bottom_s: float = PAUSE_BOTTOM_S,
+                      ascent_s: float = ASCENT_S, pause_top_s: float = PAUSE_TOP_S,
+                      setup_s: float = SETUP_S, fps: float = FPS,
+                      body: Body | None = None) -> Motion:
+    """A hinge on straight legs. Top: standing tall, knees straight (0°). Bottom (depth 1): hips
+    flexed 85°, knees at `knee_deg` (default -3°: pushed slightly back past straight; 0 to -10).
+    With no knee bend the balance solver tips the shins back about 18°."""
+    pattern = _Pattern(
+        "locked_knee_hinge", "Locked knees",
+        "The knees stay locked straight, so the shins tip back and the legs cannot help.",
+        top={}, bottom={"knee": knee_deg, "hip": HINGE_BOTTOM["hip"]})
+    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s,
+                                  pause_top_s, setup_s, fps), body)
+
+
+def knee_dominant_hinge(*, knee_deg: float = 65.0, hip_deg: float = 65.0, reps: int = 1,
+                        depth: float = 1.0, descent_s: float = DESCENT_S,
+                        pause_bottom_s: float = PAUSE_BOTTOM_S, ascent_s: float = ASCENT_S,
+                        pause_top_s: float = PAUSE_TOP_S, setup_s: float = SETUP_S,
+                        fps: float = FPS, body: Body | None = None) -> Motion:
+    """"Breaking at the knees": the knees bend first and far. Top as the good hinge. Bottom
+    (depth 1): knees `knee_deg` (default 65°), hips `hip_deg` (65°); the hips drop and the shins
+    tip forward (about 21° at the bottom, 24° on the way down). In the descent the knees move in
+    the first 80% of the time and the hips only from 10% on; the ascent mirrors it (the hips
+    straighten first)."""
+    pattern = _Pattern(
+        "knee_dominant_hinge", "Knees bend first",
+        "The knees bend first and far, so the hips drop down instead of moving back.",
+        top=HINGE_TOP, bottom={"knee": knee_deg, "hip": hip_deg},
+        descent_windows={"knee": (0.0, 0.8), "hip": (0.1, 1.0)},
+        ascent_windows={"hip": (0.0, 0.9), "knee": (0.2, 1.0)})
+    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s,
+                                  pause_top_s, setup_s, fps), body)
+
+
+def lean_back_hinge(*, hip_deg: float = -10.0, lumbar_deg: float = -15.0, reps: int = 1,
+                    depth: float = 1.0, descent_s: float = DESCENT_S,
+                    pause_bottom_s: float = PAUSE_BOTTOM_S, ascent_s: float = ASCENT_S,
+                    pause_top_s: float = PAUSE_TOP_S, setup_s: float = SETUP_S,
+                    fps: float = FPS, body: Body | None = None) -> Motion:
+    """A good hinge that overshoots at lockout: the ascent ends with the hips extended to
+    `hip_deg` (default -10°, past straight), the lower back arched to `lumbar_deg` (-15°, in the
+    last 40% of the ascent) and the knees nearly straight (5°). The lean is held for the first
+    half of pause_top_s (which must be above 0) and undone in the second half."""
+    pattern = _Pattern(
+        "lean_back_hinge", "Leaning back at the top",
+        "At the top the hips push past straight and the lower back arches to lean back.",
+        top=HINGE_TOP, bottom=HINGE_BOTTOM,
+        lockout={"knee": 5.0, "hip": hip_deg, "lumbar": lumbar_deg},
+        ascent_windows={"lumbar": (0.6, 1.0)})
+    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s,
+                                  pause_top_s, setup_s, fps), body)
+
+
+def neck_cranked_hinge(*, neck_deg: float = -35.0, reps: int = 1, depth: float = 1.0,
+                       descent_s: float = DESCENT_S, pause_bottom_s: float = PAUSE_BOTTOM_S,
+                       ascent_s: float = ASCENT_S, pause_top_s: float = PAUSE_TOP_S,
+                       setup_s: float = SETUP_S, fps: float = FPS,
+                       body: Body | None = None) -> Motion:
+    """A good hinge that keeps looking ahead: the neck extends to `neck_deg` at the bottom
+    (default -35°: looking up), returning to 0 as the trunk comes upright."""
+    pattern = _Pattern(
+        "neck_cranked_hinge", "Looking up",
+        "The head tips back to keep looking ahead, bending the neck as the trunk tips forward.",
+        top=HINGE_TOP, bottom={**HINGE_BOTTOM, "neck": neck_deg})
+    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s,
+                                  pause_top_s, setup_s, fps), body)
+
+
+MOTIONS: Mapping[str, Callable[..., Motion]] = MappingProxyType({
+    "good_hinge": good_hinge,
+    "squat": squat,
+    "rounded_back_hinge": rounded_back_hinge,
+    "locked_knee_hinge": locked_knee_hinge,
+    "knee_dominant_hinge": knee_dominant_hinge,
+    "lean_back_hinge": lean_back_hinge,
+    "neck_cranked_hinge": neck_cranked_hinge,
+    "rushed_hinge": rushed_hinge,
+})
+
