@@ -25,10 +25,14 @@ def hinge_figure(hinge):
 
 
 def traces_named(fig, frame, kind):
-    """The moving trace of one kind ('labels', 'com', 'plumb', ...) for each body in a frame."""
-    order = ["near", "far", "joints", "head", "com", "plumb", "labels"]
+    """The moving trace of one kind ('com', 'plumb', ...) for each body in a frame."""
+    order = ["near", "far", "joints", "head", "com", "plumb"]
     data = frame.data
     return [data[i] for i in range(order.index(kind), len(data), len(order))]
+
+
+def labels(frame) -> list[str]:
+    return [annotation.text for annotation in frame.layout.scene.annotations]
 
 
 def test_one_frame_per_twelfth_of_a_second_with_a_matching_slider(hinge, hinge_figure):
@@ -44,14 +48,14 @@ def test_angle_labels_follow_the_motion_frame_by_frame(hinge, hinge_figure):
     for frame in hinge_figure.frames[:: max(1, len(hinge_figure.frames) // 8)]:
         t = float(frame.name)
         k = min(int(np.searchsorted(hinge.t_s, t)), len(hinge.t_s) - 1)
-        text = list(traces_named(hinge_figure, frame, "labels")[0].text)
+        text = labels(frame)
         assert text[0] == f"hip {hinge.poses[k].hip:.0f}°"
         assert text[1] == f"knee {hinge.poses[k].knee:.0f}°"
         assert text[2] == f"trunk {hinge.frames[k].trunk_inclination_deg:.0f}°"
 
 
 def test_hip_label_reaches_the_bottom_of_the_hinge(hinge, hinge_figure):
-    hips = [int(traces_named(hinge_figure, f, "labels")[0].text[0].split()[1].rstrip("°")) for f in hinge_figure.frames]
+    hips = [int(labels(f)[0].split()[1].rstrip("°")) for f in hinge_figure.frames]
     assert max(hips) == pytest.approx(hinge.angle_deg("hip").max(), abs=1)
     assert hips[0] == pytest.approx(hinge.angle_deg("hip")[0], abs=1)
 
@@ -62,14 +66,14 @@ def test_plumb_line_drops_from_the_centre_of_mass_to_the_floor_over_the_feet(hin
         com = traces_named(hinge_figure, frame, "com")[0]
         plumb = traces_named(hinge_figure, frame, "plumb")[0]
         assert plumb.x[0] == plumb.x[1] == com.x[0]
-        assert plumb.z == (com.z[0], 0.0)
+        assert (plumb.z[0], plumb.z[1]) == (com.z[0], 0.0)
         assert base.heel_x_m - MM <= com.x[0] <= base.toe_x_m + MM
 
 
 def test_neutral_spine_is_never_labelled_but_a_rounded_back_is():
-    fig = body_figure([good_hinge(), rounded_back_hinge()])
-    good_texts = [t for f in fig.frames for t in traces_named(fig, f, "labels")[0].text]
-    bad_texts = [t for f in fig.frames for t in traces_named(fig, f, "labels")[1].text]
+    fig = body_figure([good_hinge(), rounded_back_hinge()], spacing_m=1.4)
+    good_texts = [a.text for f in fig.frames for a in f.layout.scene.annotations if a.x < 0.7]
+    bad_texts = [a.text for f in fig.frames for a in f.layout.scene.annotations if a.x >= 0.7]
     assert not any(t.startswith("back") for t in good_texts)
     assert any(t.startswith("back rounded") for t in bad_texts)
 
@@ -83,6 +87,12 @@ def test_side_by_side_bodies_stand_apart_and_share_one_clock():
     assert hips[1] - hips[0] == pytest.approx(1.5, abs=0.05)
     titles = [t.text[0] for t in fig.data if t.type == "scatter3d" and t.mode == "text" and "<b>" in t.text[0]]
     assert titles == [f"<b>{hinge.title}</b>", f"<b>{deep_squat.title}</b>"]
+
+
+def test_figure_opens_at_the_bottom_of_the_hinge_not_standing(hinge, hinge_figure):
+    active = hinge_figure.layout.sliders[0].active
+    assert float(hinge_figure.frames[active].name) == pytest.approx(hinge.reps[0].bottom_s, abs=0.5)
+    assert labels(hinge_figure.frames[active]) == [a.text for a in hinge_figure.layout.scene.annotations]
 
 
 def test_sagittal_plane_is_translucent_and_splits_left_from_right(hinge_figure):

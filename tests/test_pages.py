@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,31 @@ def test_real_home_page_lists_all_lessons():
     assert not at.exception
     assert "0 of 6 lessons complete" in str(at.get("progress")[0].proto)
     assert at.button(key="continue").label == "Start: 1. Your hip joint"
+
+
+def plotly_specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def test_lesson_draws_each_figure_after_its_section_with_its_caption():
+    lesson = load_course().lesson("what-is-a-hinge")
+    at = lesson_app(lesson.id).run()
+    assert not at.exception
+    specs = plotly_specs(at)
+    assert len(specs) == len(lesson.figures)
+    shown = texts(at)
+    for figure in lesson.figures:
+        assert figure.caption in shown
+    # the hinge against the squat: two bodies, titled, in the third figure of the lesson
+    titles = [t["text"][0] for t in specs[2]["data"] if t.get("mode") == "text" and "<b>" in t["text"][0]]
+    assert titles == ["<b>Good hinge</b>", "<b>Goblet squat</b>"]
+
+
+def test_hip_joint_figure_follows_the_motion_the_learner_picks():
+    at = lesson_app("your-hip-joint").run()
+    assert plotly_specs(at)[0]["layout"]["title"]["text"].startswith("<b>Hip flexion: up to 120°")
+    picker = at.button_group[0]
+    assert picker.value == "flexion"
+    picker.set_value("abduction").run()
+    assert not at.exception
+    assert plotly_specs(at)[0]["layout"]["title"]["text"].startswith("<b>Hip abduction: up to 45°")

@@ -22,7 +22,8 @@ from course.body import BONES, Joint, PosedBody
 from course.motions import Motion
 
 FRAMES_PER_S = 12.0  # animation frames per second of motion: smooth enough, small enough for a phone
-DECIMALS = 3  # millimetres are plenty for a drawing and keep the figure's JSON small
+DECIMALS = 3  # millimetres are plenty for a drawing
+COORDS = np.float32  # Plotly sends arrays as base64: float32 halves the figure against float64
 # An orthographic scene zooms through its aspect ratio: these are the most scene units the
 # bodies may span across and up the plot and still fit a 358 px wide phone column (measured
 # in headless Chromium at 390 px, the width of an iPhone 12 to 15).
@@ -35,7 +36,7 @@ JOINT = "#0f766e"
 COM = "#ea580c"  # centre of mass and its plumb line: the one warm colour in the scene
 BASE = "#16a34a"  # the base of support under the feet
 PLANE = "#60a5fa"
-LABEL_FONT = {"size": 15, "color": "#111827"}
+LABEL_FONT = {"size": 13, "color": "#111827"}
 
 _NEAR_BONES = tuple(sorted((a, b) for a, b in BONES if not (a.name.startswith("LEFT") or b.name.startswith("LEFT"))))
 _FAR_BONES = tuple(sorted((a, b) for a, b in BONES if a.name.startswith("LEFT") or b.name.startswith("LEFT")))
@@ -52,10 +53,9 @@ class _Traces:
     head: go.Scatter3d
     com: go.Scatter3d
     plumb: go.Scatter3d
-    labels: go.Scatter3d
 
     def all(self) -> list[go.Scatter3d]:
-        return [self.near, self.far, self.joints, self.head, self.com, self.plumb, self.labels]
+        return [self.near, self.far, self.joints, self.head, self.com, self.plumb]
 
 
 def body_figure(
@@ -86,13 +86,30 @@ def body_figure(
             out += _body_traces(motion.frames[index[k]], offset).all()
         return out
 
+    def frame_updates(k: int) -> list[go.Scatter3d]:
+        # A body moves only in its sagittal (x-z) plane, so a frame sends x and z; styles and
+        # y stay as the first frame set them. This keeps the figure a third of the size it
+        # would be with whole traces in every frame.
+        return [go.Scatter3d(x=trace.x, z=trace.z) for trace in traces_at(k)]
+
+    def labels_at(k: int) -> list[dict]:
+        # Angles are scene annotations, not 3D text: Plotly redraws 3D text at the wrong size
+        # once an animation frame changes its words (plotly.js issue 5754).
+        out = []
+        for motion, offset, index in zip(motions, offsets, frame_index):
+            out += _angle_labels(motion.frames[index[k]], offset)
+        return out
+
     static = _static_traces(motions, offsets, show_plane)
     # Open on the deepest moment of the first motion: a still of a standing body teaches nothing.
     start = int(np.argmin(np.abs(clock - motions[0].t_s[int(np.argmax(motions[0].angle_deg("hip")))])))
     moving = traces_at(start)
     fig = go.Figure(data=moving + static)
     moving_ids = list(range(len(moving)))
-    fig.frames = [go.Frame(data=traces_at(k), traces=moving_ids, name=f"{t:.2f}") for k, t in enumerate(clock)]
+    fig.frames = [
+        go.Frame(data=frame_updates(k), traces=moving_ids, layout={"scene": {"annotations": labels_at(k)}}, name=f"{t:.2f}")
+        for k, t in enumerate(clock)
+    ]
 
     x_max = (len(motions) - 1) * spacing_m
     scene_range = {"x": [-0.95, x_max + 0.8], "y": [-0.45, 0.45], "z": [-0.05, 2.15]}
@@ -116,6 +133,7 @@ def body_figure(
                 "projection": {"type": "orthographic"},
             },
             "dragmode": "turntable",
+            "annotations": labels_at(start),
         },
         updatemenus=[_play_buttons()],
         sliders=[_time_slider(clock, start)],
@@ -124,8 +142,8 @@ def body_figure(
 
 
 def _body_traces(posed: PosedBody, offset: np.ndarray) -> _Traces:
-    points = np.round(posed.points + offset, DECIMALS)
-    com = np.round(posed.com + offset, DECIMALS)
+    points = np.round(posed.points + offset, DECIMALS).astype(COORDS)
+    com = np.round(posed.com + offset, DECIMALS).astype(COORDS)
     head = points[Joint.NECK] + 0.62 * (points[Joint.HEAD_TOP] - points[Joint.NECK])
     marked = points[list(_MARKED_JOINTS)]
     return _Traces(
@@ -136,59 +154,55 @@ def _body_traces(posed: PosedBody, offset: np.ndarray) -> _Traces:
             marker={"size": 4, "color": JOINT}, hoverinfo="skip",
         ),
         head=go.Scatter3d(
-            x=[head[0]], y=[head[1]], z=[head[2]], mode="markers",
+            x=head[[0]], y=head[[1]], z=head[[2]], mode="markers",
             marker={"size": 16, "color": NEAR, "opacity": 0.9}, hoverinfo="skip",
         ),
         com=go.Scatter3d(
-            x=[com[0]], y=[com[1] - 0.2], z=[com[2]], mode="markers",
+            x=com[[0]], y=com[[1]] - 0.2, z=com[[2]], mode="markers",
             marker={"size": 5, "color": COM, "symbol": "diamond"},
             hovertemplate="centre of mass<extra></extra>",
         ),
         plumb=go.Scatter3d(
-            x=[com[0], com[0]], y=[com[1] - 0.2, com[1] - 0.2], z=[com[2], 0.0], mode="lines",
+            x=com[[0, 0]], y=com[[1, 1]] - 0.2, z=np.array([com[2], 0.0], dtype=COORDS), mode="lines",
             line={"color": COM, "width": 4, "dash": "dash"}, hoverinfo="skip",
         ),
-        labels=_angle_labels(posed, points),
     )
 
 
 def _lines(points: np.ndarray, bones: Sequence[tuple[Joint, Joint]], colour: str, width: int) -> go.Scatter3d:
-    xyz: list[list[float | None]] = [[], [], []]
-    for a, b in bones:
-        for axis in range(3):
-            xyz[axis] += [points[a, axis], points[b, axis], None]
+    # Each bone is its two end points then a NaN, which breaks the line before the next bone.
+    ends = np.array([[points[a], points[b], [np.nan] * 3] for a, b in bones], dtype=COORDS).reshape(-1, 3)
     return go.Scatter3d(
-        x=xyz[0], y=xyz[1], z=xyz[2], mode="lines", line={"color": colour, "width": width}, hoverinfo="skip"
+        x=ends[:, 0], y=ends[:, 1], z=ends[:, 2], mode="lines", line={"color": colour, "width": width},
+        connectgaps=False, hoverinfo="skip",
     )
 
 
-def _angle_labels(posed: PosedBody, points: np.ndarray) -> go.Scatter3d:
-    """Hip, knee and trunk angles written beside their joints, on the camera's side of the body."""
-    hip, knee = points[Joint.RIGHT_HIP], points[Joint.RIGHT_KNEE]
-    neck = points[Joint.NECK]
-    trunk_mid = 0.5 * (points[Joint.MID_HIP] + neck)
-    near_y = -0.3
-    texts = [
-        f"hip {posed.pose.hip:.0f}°",
-        f"knee {posed.pose.knee:.0f}°",
-        f"trunk {posed.trunk_inclination_deg:.0f}°",
-    ]
+def _angle_labels(posed: PosedBody, offset: np.ndarray) -> list[dict]:
+    """Hip, knee and trunk angles as scene annotations beside their joints (and the back's bend when it is not neutral)."""
+    points = posed.points + offset
+    hip, knee, neck = points[Joint.RIGHT_HIP], points[Joint.RIGHT_KNEE], points[Joint.NECK]
     # The trunk's label sits off its back, perpendicular to the hip-to-neck line, so it never
     # lands on the head whether the trunk is upright (squat) or tipped (hinge).
     trunk = neck - points[Joint.MID_HIP]
     behind = np.array([-trunk[2], 0.0, trunk[0]]) / max(float(np.hypot(trunk[0], trunk[2])), 1e-9)
-    trunk_at = trunk_mid + 0.24 * behind
-    x = [hip[0] - 0.22, knee[0] + 0.2, trunk_at[0]]
-    z = [hip[2] - 0.04, knee[2] - 0.12, trunk_at[2]]
+    trunk_at = 0.5 * (points[Joint.MID_HIP] + neck) + 0.24 * behind
+    labels = [
+        (f"hip {posed.pose.hip:.0f}°", hip[0] - 0.22, hip[2] - 0.04),
+        (f"knee {posed.pose.knee:.0f}°", knee[0] + 0.2, knee[2] - 0.12),
+        (f"trunk {posed.trunk_inclination_deg:.0f}°", trunk_at[0], trunk_at[2]),
+    ]
     bend = posed.spine_flexion_deg
     if abs(bend) >= 5:  # a neutral spine stays unlabelled, so the label itself flags the fault
-        texts.append(f"back {'rounded' if bend > 0 else 'arched'} {abs(bend):.0f}°")
-        x.append(points[Joint.THORACIC, 0])
-        z.append(points[Joint.THORACIC, 2] + 0.2)
-    return go.Scatter3d(
-        x=np.round(x, DECIMALS), y=[near_y] * len(texts), z=np.round(z, DECIMALS), mode="text",
-        text=texts, textfont=LABEL_FONT, hoverinfo="skip",
-    )
+        thoracic = points[Joint.THORACIC]
+        labels.append((f"back {'rounded' if bend > 0 else 'arched'} {abs(bend):.0f}°", thoracic[0], thoracic[2] + 0.4))
+    return [
+        {
+            "x": round(float(x), DECIMALS), "y": -0.3, "z": round(float(z), DECIMALS), "text": text,
+            "showarrow": False, "font": LABEL_FONT, "bgcolor": "rgba(255,255,255,0.6)",
+        }
+        for text, x, z in labels
+    ]
 
 
 def _static_traces(motions: Sequence[Motion], offsets: Sequence[np.ndarray], show_plane: bool) -> list[go.BaseTraceType]:

@@ -1,0 +1,54 @@
+"""Every named figure builds from the real course, fits a phone's download, and is used by a lesson."""
+
+from __future__ import annotations
+
+import pytest
+
+from course.content import load_course
+from course.figures import FIGURES, build_figure
+
+MAX_FIGURE_JSON_BYTES = 1_000_000  # a figure must load quickly on a phone over a gym's Wi-Fi
+
+
+@pytest.fixture(scope="module")
+def course():
+    return load_course()
+
+
+def variants(course):
+    for name, spec in FIGURES.items():
+        for choice in spec.choices(course) or [None]:
+            yield name, choice
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_every_figure_builds_under_one_megabyte(course, name):
+    for choice in FIGURES[name].choices(course) or [None]:
+        size = len(build_figure(course, name, choice).to_json())
+        assert size < MAX_FIGURE_JSON_BYTES, f"{name} ({choice}) is {size:,} bytes"
+
+
+def test_every_figure_is_shown_by_some_lesson(course):
+    used = {figure.name for lesson in course.lessons for figure in lesson.figures}
+    assert used == set(FIGURES)
+
+
+def test_lessons_show_the_movements_they_talk_about(course):
+    shown = {lesson.id: {figure.name for figure in lesson.figures} for lesson in course.lessons}
+    assert {"hip-joint", "hip-vs-shoulder"} <= shown["your-hip-joint"]
+    assert "hinge" in shown["what-is-a-hinge"]
+    assert "hinge-vs-squat" in shown["what-is-a-hinge"] | shown["why-it-matters"]
+    mistakes = {name for name in FIGURES if name.startswith("mistake-")}
+    assert mistakes <= shown["common-mistakes"] | shown["why-it-matters"]
+    assert shown["progressions"]
+
+
+def test_hip_joint_offers_each_of_the_six_motions(course):
+    assert list(FIGURES["hip-joint"].choices(course)) == [
+        "flexion", "extension", "abduction", "adduction", "internal_rotation", "external_rotation",
+    ]
+
+
+def test_unknown_variant_is_refused(course):
+    with pytest.raises(KeyError, match="has no variant 'cartwheel'"):
+        build_figure(course, "hip-joint", "cartwheel")
