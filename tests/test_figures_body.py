@@ -95,6 +95,18 @@ def test_figure_opens_at_the_bottom_of_the_hinge_not_standing(hinge, hinge_figur
     assert labels(hinge_figure.frames[active]) == [a.text for a in hinge_figure.layout.scene.annotations]
 
 
+def test_fault_figure_opens_where_the_fault_shows():
+    from course.motions import lean_back_hinge, neck_cranked_hinge
+
+    lean = lean_back_hinge()
+    fig = body_figure([good_hinge(), lean])
+    opening = labels(fig.frames[fig.layout.sliders[0].active])
+    assert any(text.startswith("back arched") for text in opening), opening
+    fig = body_figure([good_hinge(), neck_cranked_hinge()])
+    opening = labels(fig.frames[fig.layout.sliders[0].active])
+    assert any(text.startswith("neck bent back") for text in opening), opening
+
+
 def test_sagittal_plane_is_translucent_and_splits_left_from_right(hinge_figure):
     (plane,) = [trace for trace in hinge_figure.data if trace.type == "mesh3d"]
     assert set(plane.y) == {0}

@@ -101,8 +101,7 @@ def body_figure(
         return out
 
     static = _static_traces(motions, offsets, show_plane)
-    # Open on the deepest moment of the first motion: a still of a standing body teaches nothing.
-    start = int(np.argmin(np.abs(clock - motions[0].t_s[int(np.argmax(motions[0].angle_deg("hip")))])))
+    start = _opening_frame(motions, frame_index)
     moving = traces_at(start)
     fig = go.Figure(data=moving + static)
     moving_ids = list(range(len(moving)))
@@ -139,6 +138,20 @@ def body_figure(
         sliders=[_time_slider(clock, start)],
     )
     return fig
+
+
+def _opening_frame(motions: Sequence[Motion], frame_index: Sequence[np.ndarray]) -> int:
+    """The frame a figure opens on, before anyone presses Play: a still must teach something.
+
+    One body: its deepest moment (most hip flexion). Several: the moment the last body stands
+    furthest from the first, summed over its joints: where a fault shows (shins tipped back
+    by locked knees, a lean back at the top, a head cranked up at the bottom).
+    """
+    if len(motions) == 1:
+        return int(np.argmax(motions[0].angle_deg("hip")[frame_index[0]]))
+    first = motions[0].points[frame_index[0]]
+    last = motions[-1].points[frame_index[-1]]
+    return int(np.argmax(np.linalg.norm(last - first, axis=2).sum(axis=1)))
 
 
 def _body_traces(posed: PosedBody, offset: np.ndarray) -> _Traces:
@@ -196,6 +209,11 @@ def _angle_labels(posed: PosedBody, offset: np.ndarray) -> list[dict]:
     if abs(bend) >= 5:  # a neutral spine stays unlabelled, so the label itself flags the fault
         thoracic = points[Joint.THORACIC]
         labels.append((f"back {'rounded' if bend > 0 else 'arched'} {abs(bend):.0f}°", thoracic[0], thoracic[2] + 0.4))
+    neck_bend = posed.pose.neck
+    if abs(neck_bend) >= 10:  # the head in line with the back is the norm; say when it is not
+        head_top = points[Joint.HEAD_TOP]
+        words = "neck bent back" if neck_bend < 0 else "chin tucked"
+        labels.append((f"{words} {abs(neck_bend):.0f}°", head_top[0] + 0.1, head_top[2] + 0.22))
     return [
         {
             "x": round(float(x), DECIMALS), "y": -0.3, "z": round(float(z), DECIMALS), "text": text,
