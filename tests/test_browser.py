@@ -135,3 +135,30 @@ def test_3d_body_figure_is_drawn_in_a_lesson_on_a_phone(browser, app_url, shots)
 
 def _hex_rgb(colour: str) -> tuple[int, int, int]:
     return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def test_learner_can_play_the_hinge_and_turn_the_model(browser, app_url):
+    page = browser.new_page(viewport=PHONE, device_scale_factor=1)
+    page.goto(f"{app_url}/what-is-a-hinge")
+    plot = page.locator(".js-plotly-plot").first
+    plot.wait_for(timeout=WAIT_MS)
+    plot.scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)
+    state = "el => [el.layout.sliders[0].active, JSON.stringify(el._fullLayout.scene._scene.getCamera().eye)]"
+    opening_frame, opening_eye = plot.evaluate(state)
+
+    box = plot.bounding_box()  # the scene fills the top of the plot, above the play controls
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.3)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.27, steps=8)
+    page.mouse.up()
+    page.wait_for_timeout(500)
+    _, turned_eye = plot.evaluate(state)
+    assert turned_eye != opening_eye, "dragging did not turn the model"
+
+    plot.get_by_text("▶ Play").click()
+    page.wait_for_timeout(1500)
+    playing_frame, _ = plot.evaluate(state)
+    assert playing_frame != opening_frame, "Play did not move the animation on"
+    plot.get_by_text("❚❚ Pause").click()
+    page.close()
