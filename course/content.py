@@ -152,6 +152,23 @@ class JointRanges:
 
 
 @dataclass(frozen=True, slots=True)
+class Cue:
+    """What the self-check tells a learner about one fault, and where to learn the fix."""
+
+    fault: str  # a fault id of the self-check's report
+    title: str
+    seen: str  # what the camera saw; "{value}" stands for the measured number
+    try_this: str
+    lesson_id: str
+    section: str  # the heading in that lesson that teaches the fix
+    figure: str  # the figure of this fault beside the good hinge
+    went_well: str  # said when the fault was checked and not found
+
+    def seen_with(self, value: str) -> str:
+        return self.seen.replace("{value}", value)
+
+
+@dataclass(frozen=True, slots=True)
 class TextPage:
     """A page of plain course text, such as the welcome on the home page."""
 
@@ -166,6 +183,7 @@ class Course:
     home: TextPage
     lessons: tuple[Lesson, ...]  # in course order
     joint_ranges: Mapping[str, JointRanges]
+    cues: Mapping[str, Cue]  # by fault id
 
     @property
     def glossary(self) -> tuple[KeyTerm, ...]:
@@ -207,7 +225,8 @@ def load_course(content_dir: Path = CONTENT_DIR, known_figures: Iterable[str] | 
     lessons = [_load_lesson(path, joint_ranges, figures) for path in paths]
     _check_course(lessons)
     lessons.sort(key=lambda lesson: lesson.order)
-    return Course(home=home, lessons=tuple(lessons), joint_ranges=joint_ranges)
+    cues = _load_cues(content_dir / "cues.yaml", lessons, figures)
+    return Course(home=home, lessons=tuple(lessons), joint_ranges=joint_ranges, cues=cues)
 
 
 # --- lessons -------------------------------------------------------------------------
@@ -383,6 +402,45 @@ def _check_course(lessons: list[Lesson]) -> None:
         missing = sorted(set(expected) - set(orders))
         culprit = next(lesson.path for lesson in lessons if lesson.order not in expected)
         raise ContentError(culprit, "order", f"lessons must be numbered 1 to {len(lessons)} without gaps; {missing} is missing")
+
+
+# --- cues ------------------------------------------------------------------------------
+
+
+def _load_cues(path: Path, lessons: list[Lesson], known_figures: frozenset[str]) -> dict[str, Cue]:
+    try:
+        data = yaml.safe_load(_read_text(path))
+    except yaml.YAMLError as error:
+        raise ContentError(path, None, f"not valid YAML ({_yaml_problem(error)})") from None
+    fields = _Fields(path, data if isinstance(data, dict) else {"cues": data})
+    entries = fields._get("cues")
+    if not isinstance(entries, dict):
+        raise ContentError(path, "cues", f"expected a mapping of fault ids, found {_kind(entries)}")
+    by_id = {lesson.id: lesson for lesson in lessons}
+    cues = {}
+    for fault, spec in entries.items():
+        item = _Fields(path, spec, prefix=f"cues.{fault}")
+        lesson_id = item.text("lesson")
+        if lesson_id not in by_id:
+            raise ContentError(path, item.name("lesson"), f"no lesson has the id {lesson_id!r}")
+        section = item.text("section")
+        headings = [s.heading for s in by_id[lesson_id].sections if s.heading]
+        if section not in headings:
+            raise ContentError(path, item.name("section"), f"lesson {lesson_id!r} has no section headed {section!r}")
+        figure = item.text("figure")
+        if figure not in known_figures:
+            raise ContentError(path, item.name("figure"), f"unknown figure {figure!r}")
+        cues[str(fault)] = Cue(
+            fault=str(fault),
+            title=item.text("title"),
+            seen=item.text("seen"),
+            try_this=item.text("try"),
+            lesson_id=lesson_id,
+            section=section,
+            figure=figure,
+            went_well=item.text("went_well"),
+        )
+    return cues
 
 
 # --- joint ranges --------------------------------------------------------------------

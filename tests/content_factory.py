@@ -68,4 +68,16 @@ def write_course(folder: Path, lessons: int = 2) -> Path:
     (folder / "joint_ranges.yaml").write_text(yaml.safe_dump(copy.deepcopy(JOINT_RANGES)), encoding="utf-8")
     for order in range(1, lessons + 1):
         write_lesson(folder, f"0{order}-a-{order}.md", lesson_meta(f"a-{order}", order))
+    write_cues(folder, {})
     return folder
+
+
+def cue(lesson: str = "a-1", section: str = "A heading", figure: str = "hinge") -> dict[str, Any]:
+    return {
+        "title": "Locked knees", "seen": "Knees at {value}°.", "try": "Bend them.", "lesson": lesson,
+        "section": section, "figure": figure, "went_well": "Soft knees.",
+    }
+
+
+def write_cues(folder: Path, cues: dict[str, Any]) -> None:
+    (folder / "cues.yaml").write_text(yaml.safe_dump({"cues": cues}), encoding="utf-8")

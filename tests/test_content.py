@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from course.content import CONTENT_DIR, ContentError, load_course
-from tests.content_factory import lesson_meta, question, write_course, write_lesson
+from tests.content_factory import cue, lesson_meta, question, write_course, write_cues, write_lesson
 
 SEED_ARTICLE = Path(os.environ.get("HINGE_SEED", CONTENT_DIR.parent.parent / "shared" / "seed" / "hip-hinge-article.txt"))
 
@@ -166,6 +166,30 @@ def test_figures_sit_after_the_section_they_name(tmp_path):
     assert [f.name for f in lesson.figures_after("Second part")] == ["joint"]
     assert [f.name for f in lesson.figures_after(None)] == ["body"]
     assert lesson.figures_after("First part") == ()
+
+
+def test_cues_name_their_lesson_section_and_figure(tmp_path):
+    folder = write_course(tmp_path)
+    write_cues(folder, {"locked_knees": cue()})
+    knees = load_course(folder).cues["locked_knees"]
+    assert (knees.lesson_id, knees.section, knees.figure) == ("a-1", "A heading", "hinge")
+    assert knees.seen_with("3") == "Knees at 3°."
+
+
+@pytest.mark.parametrize(
+    ("broken", "field", "problem"),
+    [
+        (cue(lesson="nowhere"), "cues.locked_knees.lesson", "no lesson has the id 'nowhere'"),
+        (cue(section="Elsewhere"), "cues.locked_knees.section", "lesson 'a-1' has no section headed 'Elsewhere'"),
+        (cue(figure="spinning-hip"), "cues.locked_knees.figure", "unknown figure 'spinning-hip'"),
+        ({**cue(), "try": None}, "cues.locked_knees.try", "is missing"),
+    ],
+)
+def test_broken_cue_names_its_field(tmp_path, broken, field, problem):
+    folder = write_course(tmp_path)
+    write_cues(folder, {"locked_knees": broken})
+    with pytest.raises(ContentError, match=re.escape(f"cues.yaml, field '{field}': {problem}")):
+        load_course(folder)
 
 
 def test_invalid_yaml_names_the_line(tmp_path):
