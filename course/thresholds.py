@@ -98,6 +98,27 @@ BACK_ROUNDING = Limit(
     "error and about what a coach sees as a visibly rounded upper back.",
 )
 
+FOLD_BEYOND_HAMSTRINGS = Limit(
+    115.0, "deg",
+    "Trunk-to-thigh angle at the bottom while the knees stay nearly straight (see "
+    "STRAIGHTISH_KNEE). The hamstrings tie the pelvis to the shin: with the knee straight, "
+    "healthy adults flex the hip about 80 degrees before the pelvis stops (straight-leg raise), "
+    "a little more with soft knees. A trunk folded 115 degrees or more onto the thigh with the "
+    "knees that straight gets the rest from the spine bending: the lower back rounds even when "
+    "the head is held up. Very flexible people can reach it with a flat back, so findings "
+    "from this rule carry a lower confidence.",
+    "Straight-leg-raise norms: Magee D.J., Orthopedic Physical Assessment (hip chapter)",
+)
+STRAIGHTISH_KNEE = Limit(
+    45.0, "deg",
+    "Above 45 degrees of knee bend the hamstrings are slack enough (a deadlift from the floor, a "
+    "squat) that a deep fold at the hip says nothing about the back.",
+)
+FOLD_CONFIDENCE = Limit(
+    0.6, "fraction",
+    "Most confidence a finding inferred from the fold can have: flexibility varies from person to person.",
+)
+
 # --- leaning back at the top -----------------------------------------------------------------
 
 LEAN_BACK = Limit(

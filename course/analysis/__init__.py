@@ -1,0 +1,1 @@
+"""The self-check's analysis pipeline (video, pose, motion, faults, report): no Streamlit here."""

@@ -1,0 +1,89 @@
+"""Check one clip from start to finish: the function the self-check page and the command line call.
+
+probe -> decode + pose -> one person? -> view and framing -> angles and reps -> fault rules
+-> report. Every stage is timed. A clip that can't be judged comes back as a refused report
+whose message is for the learner; nothing here raises a ClipProblem to its caller.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+from course.analysis.faults import NotJudged, find_faults
+from course.analysis.motion import measure_motion
+from course.analysis.pose import require_one_person, track_pose
+from course.analysis.problems import ClipProblem
+from course.analysis.report import Report, build_report, refused
+from course.analysis.video import output_size, probe, read_frames
+from course.analysis.view import FEET_OUT_OF_FRAME, HEAD_OUT_OF_FRAME, PERSON_TOO_SMALL, classify_view, framing_problems
+from course.content import Cue, load_course
+from course.settings import Settings
+
+Progress = Callable[[str, float], None]
+"""progress(what is happening, fraction done 0..1), for a progress bar."""
+
+FRAMING_WHY = {
+    FEET_OUT_OF_FRAME: "Your feet were out of the picture for much of the clip, so knee and shin angles are less sure.",
+    HEAD_OUT_OF_FRAME: "Your head was out of the picture for much of the clip, so the neck and upper back could not be judged.",
+    PERSON_TOO_SMALL: "You were small in the picture; stand closer (2 to 4 m) so the joints can be measured precisely.",
+}
+
+
+def check_clip(
+    path: str | Path,
+    *,
+    settings: Settings | None = None,
+    cues: Mapping[str, Cue] | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Analyse a clip and return its report (refused with a learner's message when it can't be judged)."""
+    settings = settings or Settings.from_env()
+    cues = load_course().cues if cues is None else cues
+    timings: dict[str, float] = {}
+    say = progress or (lambda stage, done: None)
+    try:
+        with _timed(timings, "probe"):
+            say("Opening your clip", 0.0)
+            info = probe(path, settings.limits)
+        with _timed(timings, "pose"):
+            def pose_progress(done: int, expected: int | None) -> None:
+                say("Finding your joints", min(0.95, 0.9 * done / expected) if expected else 0.5)
+
+            width, height = info.width, info.height
+            frames = read_frames(path, info, max_side=settings.analysis_max_side)
+            seq = track_pose(
+                frames, width, height, every_nth=settings.pose_step(info.fps), progress=pose_progress,
+                expected_frames=info.frame_count, keep_samples=settings.people_samples,
+            )
+        with _timed(timings, "people"):
+            say("Checking who is in the picture", 0.95)
+            require_one_person(seq)
+        with _timed(timings, "motion"):
+            view = classify_view(seq)
+            framing = framing_problems(seq)
+            track = measure_motion(seq)
+        with _timed(timings, "faults"):
+            judgement = find_faults(track, view.view)
+            extra = tuple(NotJudged("framing", FRAMING_WHY.get(problem, problem)) for problem in framing)
+            judgement = type(judgement)(judgement.findings, judgement.not_judged + extra, judgement.checked)
+        report = build_report(
+            track, judgement, cues, view=view.view, people=1, timings=timings,
+            clip={"duration_s": round(float(track.t_s[-1]) if len(track.t_s) else 0.0, 2), "frames": len(track.t_s),
+                  "width": width, "height": height, "size_bytes": info.size_bytes},
+        )
+        say("Done", 1.0)
+        return report
+    except ClipProblem as problem:
+        return refused(problem.message, problem.code, timings)
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start

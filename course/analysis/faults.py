@@ -1,0 +1,317 @@
+"""The fault rules: from a clip's angle curves and reps to findings a coach would agree with.
+
+Each rule looks at one rep at a time and either finds its fault (a :class:`Finding` with the
+measured value, the threshold it crossed and a confidence), finds nothing, or says it cannot
+judge that rep and why (a :class:`NotJudged`). Every number comes from ``course.thresholds``.
+
+Angles follow ``course.analysis.motion``: hip and knee flexion 0 straight, trunk inclination
+0 upright (+ forward), neck 0 in line with the trunk (- looking up), back line 180 with ear,
+shoulder and hip in line. A rep's phases: for a rep that starts standing (top -> bottom ->
+top) the descent runs from its start to its bottom and the lockout is its end; for a rep
+that starts at the bottom (a deadlift from the floor: bottom -> top -> bottom) the lockout
+is its highest point and the descent runs from there to its end.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from course import thresholds as limits
+from course.analysis.motion import MotionTrack, Rep
+
+FAULT_IDS = (
+    "rounded_back",
+    "squat_pattern",
+    "hips_not_back",
+    "locked_knees",
+    "lean_back_at_top",
+    "rushed_descent",
+    "neck_cranked",
+)
+"""The fault vocabulary (shared with ``shared/clips/labels.yaml``), most important first: a
+back that rounds under load matters more than where the eyes look."""
+
+SIDE_VIEW_ONLY = "The camera was not side-on, so angles in the plane of the hinge can't be measured."
+WINDOW_S = 0.15  # a value "at" a moment is the median over this many seconds either side: one frame can be noise
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A fault seen on one rep."""
+
+    fault: str  # one of FAULT_IDS
+    rep: int  # rep number, from 1
+    start_s: float  # where in the clip it shows
+    end_s: float
+    value: float  # what was measured
+    threshold: float  # the limit it crossed
+    unit: str
+    confidence: float  # 0..1: how sure, from the margin over the threshold and how well the joints were seen
+    measure: str = ""  # what was measured, when a fault has more than one way to be seen
+
+
+@dataclass(frozen=True)
+class NotJudged:
+    """Something the self-check could not judge, with the reason in the learner's words."""
+
+    what: str  # a fault id, or an aspect such as "lumbar_spine"
+    why: str
+    rep: int | None = None  # None: the whole clip
+
+
+@dataclass(frozen=True)
+class Judgement:
+    findings: tuple[Finding, ...]
+    not_judged: tuple[NotJudged, ...]
+    checked: frozenset[str]  # faults judged on at least one rep (what went well comes from these)
+
+
+@dataclass(frozen=True)
+class RepPhases:
+    """Frame indexes of the moments the rules look at in one rep."""
+
+    top: int  # standing: the reference the bottom is compared with
+    bottom: int  # the bottom the rep is judged at
+    lockout: int  # where the lifter finishes standing tall
+    descent_start: int  # the way down, from the top...
+    descent_end: int  # ...to the bottom
+
+
+def find_faults(track: MotionTrack, view: str = "side") -> Judgement:
+    """Run every rule on every rep of a measured clip."""
+    findings: list[Finding] = []
+    not_judged: list[NotJudged] = [
+        NotJudged(
+            "lumbar_spine",
+            "The camera sees no points along your lower back, so rounding there is estimated from "
+            "how your head, shoulders and hips line up. Check it with the dowel drill.",
+        )
+    ]
+    checked: set[str] = set()
+    if view != "side":
+        not_judged += [NotJudged(fault, SIDE_VIEW_ONLY) for fault in FAULT_IDS]
+        return Judgement(tuple(findings), tuple(not_judged), frozenset())
+    for rep in track.reps:
+        seen = float(np.nanmean(track.seen[rep.start_i : rep.end_i + 1]))
+        if seen < limits.MIN_SEEN.value:
+            not_judged.append(
+                NotJudged("rep", f"Your hip, knee or ankle was hidden for most of rep {rep.number}, so it was not judged.", rep.number)
+            )
+            continue
+        phases = rep_phases(rep)
+        depth = value_at(track.hip_deg, track, phases.bottom)
+        if not np.isfinite(depth) or depth < limits.MIN_HINGE_DEPTH.value:
+            not_judged.append(
+                NotJudged("rep", f"Rep {rep.number} was too shallow to judge (hips bent {depth:.0f}°).", rep.number)
+            )
+            continue
+        for fault, rule in RULES.items():
+            result = rule(track, rep, phases, seen)
+            if isinstance(result, NotJudged):
+                not_judged.append(result)
+                continue
+            checked.add(fault)
+            if result is not None:
+                findings.append(result)
+    return Judgement(tuple(findings), tuple(not_judged), frozenset(checked))
+
+
+def rep_phases(rep: Rep) -> RepPhases:
+    if rep.kind == "bottom-start":  # bottom -> lockout -> bottom: judged at the pull, lowered at the end
+        return RepPhases(top=rep.top_i, bottom=rep.bottom_i, lockout=rep.top_i, descent_start=rep.top_i, descent_end=rep.end_i)
+    return RepPhases(top=rep.top_i, bottom=rep.bottom_i, lockout=rep.end_i, descent_start=rep.start_i, descent_end=rep.bottom_i)
+
+
+# --- the rules -------------------------------------------------------------------------------
+# Each takes (track, rep, phases, seen) and returns a Finding, None (checked, fine) or NotJudged.
+
+
+def _locked_knees(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) -> Finding | NotJudged | None:
+    knee = value_at(track.knee_deg, track, phases.bottom)
+    if not np.isfinite(knee):
+        return NotJudged("locked_knees", f"Your knee was not seen at the bottom of rep {rep.number}.", rep.number)
+    limit = limits.LOCKED_KNEE_MAX
+    if knee > limit.value:
+        return None
+    return _finding("locked_knees", track, rep, phases.descent_start, phases.bottom, knee, limit, limit.value - knee, seen)
+
+
+def _squat_pattern(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) -> Finding | NotJudged | None:
+    hip = value_at(track.hip_deg, track, phases.bottom)
+    knee = value_at(track.knee_deg, track, phases.bottom)
+    shin = value_at(track.shin_deg, track, phases.bottom)
+    if not (np.isfinite(knee) and np.isfinite(shin)):
+        return NotJudged("squat_pattern", f"Your knee or shin was not seen at the bottom of rep {rep.number}.", rep.number)
+    ratio = knee / hip
+    ratio_limit, shin_limit = limits.SQUAT_KNEE_TO_HIP, limits.SQUAT_SHIN_MIN
+    if ratio >= ratio_limit.value and shin >= shin_limit.value:
+        # margin in degrees of knee bend beyond the ratio, and of shin tilt beyond its limit
+        margin = min((ratio - ratio_limit.value) * hip, shin - shin_limit.value)
+        return _finding("squat_pattern", track, rep, phases.descent_start, phases.bottom, ratio, ratio_limit, margin, seen)
+    # knees breaking first: the first third of the descent
+    third = phases.descent_start + max(1, (phases.bottom - phases.descent_start) // 3)
+    knee_gain = value_at(track.knee_deg, track, third) - value_at(track.knee_deg, track, phases.descent_start)
+    hip_gain = value_at(track.hip_deg, track, third) - value_at(track.hip_deg, track, phases.descent_start)
+    lead, least = limits.KNEES_LEAD_RATIO, limits.KNEES_LEAD_MIN_CHANGE
+    if np.isfinite(knee_gain) and knee_gain >= least.value and knee_gain >= lead.value * max(hip_gain, 0.0):
+        margin = min(knee_gain - least.value, knee_gain - lead.value * max(hip_gain, 0.0))
+        return _finding("squat_pattern", track, rep, phases.descent_start, third, knee_gain / max(hip_gain, 1.0), lead, margin, seen)
+    return None
+
+
+def _hips_not_back(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) -> Finding | NotJudged | None:
+    trunk = value_at(track.trunk_deg, track, phases.bottom)
+    if not np.isfinite(trunk) or trunk < limits.HIPS_BACK_TRUNK_MIN.value:
+        return None  # the trunk barely tipped: the hips need not travel
+    travel = value_at(track.hip_travel, track, phases.bottom) - value_at(track.hip_travel, track, phases.top)
+    if not np.isfinite(travel):
+        return NotJudged("hips_not_back", f"Your ankles or hips were not seen well enough in rep {rep.number}.", rep.number)
+    limit = limits.HIPS_BACK_MIN
+    if travel >= limit.value:
+        return None
+    # margin in leg lengths, turned into "angle error" units: 0.05 leg lengths is about 5 cm
+    return _finding("hips_not_back", track, rep, phases.descent_start, phases.bottom, travel, limit, (limit.value - travel) * 100, seen)
+
+
+def _rounded_back(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) -> Finding | NotJudged | None:
+    """Two proxies, because 33 landmarks have no point on the spine: the ear-shoulder-hip line
+    closing (the upper back and head curl down), and a fold at the hip deeper than the
+    hamstrings allow with nearly straight knees (the lower back must be bending)."""
+    top = value_at(track.back_line_deg, track, phases.top)
+    bottom = value_at(track.back_line_deg, track, phases.bottom)
+    if np.isfinite(top) and np.isfinite(bottom):
+        closing = top - bottom
+        limit = limits.BACK_ROUNDING
+        if closing >= limit.value:
+            finding = _finding("rounded_back", track, rep, phases.descent_start, phases.bottom, closing, limit, closing - limit.value, seen)
+            return dataclasses.replace(finding, measure="ear-shoulder-hip closing")
+    fold = value_at(track.hip_deg, track, phases.bottom)
+    knee = value_at(track.knee_deg, track, phases.bottom)
+    if not (np.isfinite(fold) and np.isfinite(knee)):
+        return NotJudged("rounded_back", f"Your hip or knee was hidden at the bottom of rep {rep.number}.", rep.number)
+    limit = limits.FOLD_BEYOND_HAMSTRINGS
+    if knee <= limits.STRAIGHTISH_KNEE.value and fold >= limit.value:
+        finding = _finding("rounded_back", track, rep, phases.descent_start, phases.bottom, fold, limit, fold - limit.value, seen)
+        return dataclasses.replace(
+            finding, confidence=round(min(finding.confidence, limits.FOLD_CONFIDENCE.value), 2), measure="trunk-to-thigh fold"
+        )
+    return None
+
+
+def _lean_back_at_top(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) -> Finding | NotJudged | None:
+    half = max(1, int(round(0.4 * _frames_per_s(track))))
+    window = track.trunk_deg[max(0, phases.lockout - half) : phases.lockout + half + 1]
+    if not np.isfinite(window).any():
+        return NotJudged("lean_back_at_top", f"Your trunk was not seen at the top of rep {rep.number}.", rep.number)
+    lean = float(np.nanmin(window))
+    limit = limits.LEAN_BACK
+    if lean > limit.value:
+        return None
+    return _finding("lean_back_at_top", track, rep, phases.lockout, phases.lockout, lean, limit, limit.value - lean, seen)
+
+
+def _neck_cranked(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) -> Finding | NotJudged | None:
+    neck = value_at(track.neck_deg, track, phases.bottom)
+    if not np.isfinite(neck):
+        return NotJudged("neck_cranked", f"Your head was not seen at the bottom of rep {rep.number}.", rep.number)
+    limit = limits.NECK_CRANKED
+    if neck > limit.value:
+        return None
+    return _finding("neck_cranked", track, rep, phases.bottom, phases.bottom, neck, limit, limit.value - neck, seen)
+
+
+def _rushed_descent(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) -> Finding | NotJudged | None:
+    seconds = descent_seconds(track, phases)
+    if not np.isfinite(seconds):
+        return NotJudged("rushed_descent", f"The way down of rep {rep.number} was not seen clearly.", rep.number)
+    limit = limits.RUSHED_DESCENT
+    if seconds >= limit.value:
+        return None
+    # 0.1 s of margin counts like one angle error
+    return _finding("rushed_descent", track, rep, phases.descent_start, phases.descent_end, seconds, limit, (limit.value - seconds) * 50, seen)
+
+
+RULES: dict[str, Callable[[MotionTrack, Rep, RepPhases, float], Finding | NotJudged | None]] = {
+    "rounded_back": _rounded_back,
+    "squat_pattern": _squat_pattern,
+    "hips_not_back": _hips_not_back,
+    "locked_knees": _locked_knees,
+    "lean_back_at_top": _lean_back_at_top,
+    "rushed_descent": _rushed_descent,
+    "neck_cranked": _neck_cranked,
+}
+
+
+def descent_seconds(track: MotionTrack, phases: RepPhases) -> float:
+    """How long the way down took: the time the hip angle needs to go from 10% to 90% of the
+    rep's depth, divided by 0.8. Pauses at the top and at the bottom are not counted."""
+    hip = track.hip_deg[phases.descent_start : phases.descent_end + 1]
+    t = track.t_s[phases.descent_start : phases.descent_end + 1]
+    good = np.isfinite(hip)
+    if good.sum() < 3:
+        return float("nan")
+    hip, t = hip[good], t[good]
+    top, bottom = hip[0], hip.max()
+    if bottom - top < limits.MIN_HINGE_DEPTH.value / 2:
+        return float("nan")
+    low = top + 0.1 * (bottom - top)
+    high = top + 0.9 * (bottom - top)
+    start = t[int(np.argmax(hip >= low))]
+    end = t[int(np.argmax(hip >= high))]
+    return float(end - start) / 0.8
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _frames_per_s(track: MotionTrack) -> float:
+    if len(track.t_s) < 2:
+        return 30.0
+    return float((len(track.t_s) - 1) / max(track.t_s[-1] - track.t_s[0], 1e-6))
+
+
+def value_at(series: np.ndarray, track: MotionTrack, index: int) -> float:
+    """The series around a frame: the median within WINDOW_S either side, NaN when none was seen."""
+    t = track.t_s
+    around = (t >= t[index] - WINDOW_S) & (t <= t[index] + WINDOW_S)
+    values = series[around]
+    values = values[np.isfinite(values)]
+    return float(np.median(values)) if values.size else float("nan")
+
+
+def _finding(
+    fault: str,
+    track: MotionTrack,
+    rep: Rep,
+    first: int,
+    last: int,
+    value: float,
+    limit: limits.Limit,
+    margin_deg: float,
+    seen: float,
+) -> Finding:
+    """A finding whose confidence grows with its margin over the threshold (in units of the
+    camera's angle error: one error of margin gives 0.75) and with how well the joints were seen."""
+    error = limits.ANGLE_ERROR.value
+    sureness = float(np.clip(0.5 + 0.25 * margin_deg / error, 0.5, 1.0))
+    return Finding(
+        fault=fault,
+        rep=rep.number,
+        start_s=float(track.t_s[first]),
+        end_s=float(track.t_s[max(first, last)]),
+        value=round(float(value), 3),
+        threshold=limit.value,
+        unit=limit.unit,
+        confidence=round(sureness * float(np.clip(seen, 0.0, 1.0)), 2),
+    )
+
+
+def findings_by_rep(findings: Sequence[Finding]) -> dict[int, list[Finding]]:
+    out: dict[int, list[Finding]] = {}
+    for finding in findings:
+        out.setdefault(finding.rep, []).append(finding)
+    return out

@@ -1,0 +1,201 @@
+"""Why a clip can't be judged, in words a gym member understands.
+
+The analysis raises these deep inside (video decoding, pose tracking); only the pages and the
+command line catch them, show `str(problem)` to the learner and put `problem.code` in the JSON
+report. Every message says what went wrong and what to do next, without library names, error
+numbers or tracebacks. Problems about the file itself also inherit `ValueError`, as PyAV's
+errors inherit the matching built-in, so code that only knows built-ins can still catch them.
+
+Each class has a stable `code` (snake_case) that tests and the JSON report rely on: never
+rename one. `PROBLEMS` maps every code to its class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import ClassVar
+
+MEBIBYTE = 1024 * 1024  # bytes; Streamlit's "MB" for upload sizes
+
+
+def _seconds(value: float) -> str:
+    """A duration for a learner: "0.5 seconds", "45 seconds", "2 min 30 s"."""
+    if value < 10:
+        return f"{value:.1f} seconds"
+    if value < 120:
+        return f"{round(value)} seconds"
+    minutes, seconds = divmod(round(value), 60)
+    return f"{minutes} min {seconds} s" if seconds else f"{minutes} minutes"
+
+
+def _megabytes(size_bytes: float) -> str:
+    return f"{size_bytes / MEBIBYTE:,.0f} MB" if size_bytes >= MEBIBYTE else (
+        f"{size_bytes / MEBIBYTE:.1f} MB")
+
+
+class ClipProblem(Exception):
+    """The clip can't be judged; the message is for the learner."""
+
+    code: ClassVar[str] = "clip_problem"
+    default_message: ClassVar[str] = (
+        "We couldn't check this clip. Please film your hinge again and upload the new clip.")
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message if message is not None else self.default_message)
+
+    @property
+    def message(self) -> str:
+        """The text the learner reads."""
+        return str(self)
+
+    def to_dict(self) -> dict[str, str]:
+        """{"code": ..., "message": ...} for the JSON report."""
+        return {"code": self.code, "message": self.message}
+
+
+class NotAVideo(ClipProblem, ValueError):
+    """The file is not a video at all: text, a photo, or a container we don't recognise."""
+
+    code = "not_a_video"
+    default_message = (
+        "This file doesn't look like a video. Please choose the clip you filmed (for example "
+        "the MP4 or MOV file from your phone's camera) and upload it again.")
+
+
+class UnsupportedFormat(ClipProblem, ValueError):
+    """A real video, in a container or picture format the self-check doesn't take."""
+
+    code = "unsupported_format"
+
+    def __init__(self, kind: str | None = None,
+                 accepted: Iterable[str] = ("mp4", "mov", "webm", "avi")) -> None:
+        self.kind = kind
+        self.accepted = tuple(accepted)
+        names = [name.upper() if name != "webm" else "WebM" for name in self.accepted]
+        listed = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+        what = f"a {kind.upper()} video" if kind else "a video format"
+        super().__init__(
+            f"This is {what}, which we can't read here. Please upload the clip as {listed}: "
+            "the file straight from your phone's camera works, or save it again in one of "
+            "those formats.")
+
+
+class EmptyFile(ClipProblem, ValueError):
+    """The file has no bytes."""
+
+    code = "empty_file"
+    default_message = (
+        "This file is empty: nothing of the clip arrived. Please choose your clip again and "
+        "upload it once more.")
+
+
+class BrokenClip(ClipProblem, ValueError):
+    """The file is a video but is damaged or cut short: too little of it plays."""
+
+    code = "broken_clip"
+    default_message = (
+        "We couldn't play this clip all the way through: the file looks damaged or only "
+        "partly copied. Please upload the original clip from your phone again.")
+
+
+class NoVideoTrack(ClipProblem, ValueError):
+    """The file holds sound (or nothing) but no moving picture."""
+
+    code = "no_video_track"
+    default_message = (
+        "This file has no picture in it, only sound or nothing at all. Please upload the "
+        "video of your hinge.")
+
+
+class ClipTooLarge(ClipProblem, ValueError):
+    """The file is bigger than the self-check takes."""
+
+    code = "clip_too_large"
+
+    def __init__(self, size_bytes: int | None = None, limit_bytes: int | None = None) -> None:
+        self.size_bytes = size_bytes
+        self.limit_bytes = limit_bytes
+        size = f" ({_megabytes(size_bytes)})" if size_bytes is not None else ""
+        limit = f" than the {_megabytes(limit_bytes)} we can take" if limit_bytes else ""
+        super().__init__(
+            f"This clip is bigger{size}{limit}. Film only your set: 15 to 40 seconds is "
+            "plenty. Or trim the clip on your phone, then upload it again.")
+
+
+class ClipTooLong(ClipProblem, ValueError):
+    """The clip runs longer than the self-check takes."""
+
+    code = "clip_too_long"
+
+    def __init__(self, duration_s: float | None = None, limit_s: float | None = None) -> None:
+        self.duration_s = duration_s
+        self.limit_s = limit_s
+        runs = f"runs {_seconds(duration_s)}" if duration_s is not None else "is too long"
+        limit = f"; we check clips up to {_seconds(limit_s)}" if limit_s else ""
+        super().__init__(
+            f"This clip {runs}{limit}. Trim it to just your set of 3 to 6 hinges (15 to 40 "
+            "seconds is plenty) and upload it again.")
+
+
+class ClipTooShort(ClipProblem, ValueError):
+    """Too few frames or seconds to see a hinge go down and up."""
+
+    code = "clip_too_short"
+
+    def __init__(self, duration_s: float | None = None, frames: int | None = None) -> None:
+        self.duration_s = duration_s
+        self.frames = frames
+        if frames is not None and frames <= 1:
+            got = " (it holds a single picture)"
+        elif duration_s is not None:
+            got = f" (it lasts {_seconds(duration_s)})"
+        else:
+            got = ""
+        super().__init__(
+            f"This clip is too short to see a hinge{got}. Film at least one whole rep, down "
+            "and back up; a set of 3 to 6 hinges, about 15 to 40 seconds, is best.")
+
+
+class NoPersonFound(ClipProblem):
+    """Nobody was found in (enough of) the clip."""
+
+    code = "no_person_found"
+    default_message = (
+        "We couldn't find you in this clip. Film from the side with your whole body, head to "
+        "feet, in the picture, stand 2 to 4 metres from the phone, and try again.")
+
+
+class MorePeopleThanOne(ClipProblem):
+    """A second person is in the picture, so we can't tell whose hinge to judge."""
+
+    code = "more_people_than_one"
+    default_message = (
+        "We can see more than one person in this clip, so we can't tell whose hinge to check. "
+        "Film again with only you in the picture.")
+
+
+class TooDark(ClipProblem):
+    """The picture is too dark for the pose tracker to see the joints."""
+
+    code = "too_dark"
+    default_message = (
+        "The clip is too dark for us to see your joints clearly. Film in a brighter spot or "
+        "switch on more lights, with the light falling on you rather than behind you, and "
+        "try again.")
+
+
+def _all_problems() -> Mapping[str, type[ClipProblem]]:
+    found: dict[str, type[ClipProblem]] = {}
+    pending = list(ClipProblem.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        if cls.code in found:
+            raise RuntimeError(f"two clip problems share the code {cls.code!r}")
+        found[cls.code] = cls
+        pending.extend(cls.__subclasses__())
+    return MappingProxyType(dict(sorted(found.items())))
+
+
+# Every problem by its code.
+PROBLEMS: Mapping[str, type[ClipProblem]] = _all_problems()

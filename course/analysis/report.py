@@ -1,0 +1,283 @@
+"""The self-check's one result: a verdict, reps with their angles, findings, cues and what was not judged.
+
+A :class:`Report` is plain data that serialises to JSON (:meth:`Report.to_json`). That JSON is a
+stable contract other tools read (the trainers' command line, the progress store); its
+top-level keys are documented on :class:`Report`. Words the learner reads about a fault come
+from ``content/cues.yaml``, never from this module.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from course.analysis.faults import FAULT_IDS, Finding, Judgement, NotJudged, descent_seconds, rep_phases, value_at
+from course.analysis.motion import MotionTrack, Rep
+from course.content import Cue
+from course.thresholds import ANGLE_ERROR
+
+Outcome = Literal["judged", "partial", "refused"]
+SCHEMA_VERSION = 1
+
+SQUAT_SHARE = 0.5  # when at least half the reps are squat-shaped, the verdict says it looks like a squat
+MAX_WENT_WELL = 3  # praise that matters most; a list of six buries it
+
+
+@dataclass(frozen=True)
+class Angle:
+    """An angle with an honest uncertainty: the camera's typical error plus the noise seen in this clip."""
+
+    degrees: float
+    plus_minus: float
+
+
+@dataclass(frozen=True)
+class RepReport:
+    number: int
+    start_s: float
+    bottom_s: float
+    end_s: float
+    hip: Angle  # hip flexion at the bottom
+    knee: Angle  # knee flexion at the bottom
+    trunk: Angle  # trunk lean at the bottom
+    descent_s: float
+    faults: tuple[str, ...]  # fault ids found on this rep, most important first
+
+
+@dataclass(frozen=True)
+class FaultReport:
+    id: str
+    rep: int
+    confidence: float
+    start_s: float
+    end_s: float
+    value: float
+    threshold: float
+    unit: str
+    measure: str
+
+
+@dataclass(frozen=True)
+class CueReport:
+    """One thing to work on, in the learner's words, with the lesson and figure that fix it."""
+
+    fault: str
+    reps: tuple[int, ...]
+    title: str
+    seen: str
+    try_this: str
+    lesson_id: str
+    section: str
+    figure: str
+
+
+@dataclass(frozen=True)
+class Series:
+    """The angle curves for plots, thinned to at most ~15 points a second."""
+
+    t_s: tuple[float, ...]
+    hip_deg: tuple[float | None, ...]
+    knee_deg: tuple[float | None, ...]
+    trunk_deg: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    """The self-check's result.
+
+    JSON keys: ``schema`` (version of this contract), ``outcome`` (judged | partial | refused),
+    ``verdict`` (a few words), ``message`` (the one line the learner reads), ``problem`` (a code
+    when refused), ``view`` (side | oblique | front-oblique | front | rear-oblique | unknown),
+    ``people``, ``reps`` (one object per full repetition: times, angles at the bottom, faults),
+    ``faults`` (id from the fault vocabulary, rep, confidence, measured value and threshold),
+    ``cues`` (at most one per rep, deduplicated), ``went_well``, ``not_judged`` (what and why),
+    ``series`` (angle curves for plots), ``timings`` (seconds per stage), ``clip`` (duration,
+    frames, size).
+    """
+
+    outcome: Outcome
+    verdict: str
+    message: str
+    view: str = "unknown"
+    people: int = 0
+    reps: tuple[RepReport, ...] = ()
+    faults: tuple[FaultReport, ...] = ()
+    cues: tuple[CueReport, ...] = ()
+    went_well: tuple[str, ...] = ()
+    not_judged: tuple[NotJudged, ...] = ()
+    series: Series | None = None
+    timings: Mapping[str, float] = field(default_factory=dict)
+    clip: Mapping[str, float | int | str] = field(default_factory=dict)
+    problem: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["schema"] = SCHEMA_VERSION
+        data["timings"] = {stage: round(seconds, 3) for stage, seconds in self.timings.items()}
+        return _plain(data)
+
+
+def refused(message: str, problem: str, timings: Mapping[str, float] | None = None, **clip: Any) -> Report:
+    """The report for a clip that could not be judged at all."""
+    return Report(
+        outcome="refused", verdict="Could not judge this clip", message=message, problem=problem,
+        timings=dict(timings or {}), clip=clip,
+    )
+
+
+def build_report(
+    track: MotionTrack,
+    judgement: Judgement,
+    cues: Mapping[str, Cue],
+    *,
+    view: str,
+    people: int,
+    timings: Mapping[str, float] | None = None,
+    clip: Mapping[str, Any] | None = None,
+) -> Report:
+    """Put a measured, judged clip into words and numbers."""
+    findings = sorted(judgement.findings, key=lambda f: (f.rep, FAULT_IDS.index(f.fault)))
+    reps = []
+    for rep in track.reps:
+        phases = rep_phases(rep)
+        reps.append(
+            RepReport(
+                number=rep.number,
+                start_s=_r(rep.start_s),
+                bottom_s=_r(float(track.t_s[phases.bottom])),
+                end_s=_r(rep.end_s),
+                hip=_angle(track, rep, "hip_deg", phases.bottom),
+                knee=_angle(track, rep, "knee_deg", phases.bottom),
+                trunk=_angle(track, rep, "trunk_deg", phases.bottom),
+                descent_s=_r(descent_seconds(track, phases)),
+                faults=tuple(f.fault for f in findings if f.rep == rep.number),
+            )
+        )
+    outcome: Outcome = "judged" if view == "side" and reps else "partial"
+    verdict, message = _verdict(view, reps, findings)
+    found = {f.fault for f in findings}
+    went_well = tuple(
+        cues[fault].went_well for fault in FAULT_IDS if fault in judgement.checked and fault in cues and fault not in found
+    )[:MAX_WENT_WELL]
+    return Report(
+        outcome=outcome,
+        verdict=verdict,
+        message=message,
+        view=view,
+        people=people,
+        reps=tuple(reps),
+        faults=tuple(FaultReport(f.fault, f.rep, f.confidence, f.start_s, f.end_s, f.value, f.threshold, f.unit, f.measure) for f in findings),
+        cues=_cues(findings, cues),
+        went_well=went_well,
+        not_judged=judgement.not_judged,
+        series=_series(track),
+        timings=dict(timings or {}),
+        clip=dict(clip or {}),
+    )
+
+
+def _verdict(view: str, reps: Sequence[RepReport], findings: Sequence[Finding]) -> tuple[str, str]:
+    count = len(reps)
+    reps_words = f"{count} rep{'s' if count != 1 else ''}"
+    if view != "side":
+        camera = {"front": "in front of you", "front-oblique": "in front of you, off to one side",
+                  "rear-oblique": "behind you", "oblique": "at an angle"}.get(view, "where it could not see your side")
+        counted = f"We counted {reps_words}, but " if count else ""
+        return (
+            f"Could not judge fully: camera {camera}",
+            f"{counted}the camera was {camera}, so your hips moving back can't be seen. "
+            "Film again side-on, with your whole body in the picture.",
+        )
+    if not reps:
+        return ("Could not find a full rep", "We saw you, but not one full hinge down and back up. Film 3 to 6 slow reps.")
+    faults = {f.fault for f in findings}
+    squat_reps = {f.rep for f in findings if f.fault == "squat_pattern"}
+    if len(squat_reps) >= SQUAT_SHARE * count:
+        return ("Looks like a squat", f"In {reps_words} your knees did as much work as your hips: that is a squat, not a hinge. "
+                "Push your hips back first and keep your shins upright.")
+    if not faults:
+        return ("Solid hinge", f"{reps_words.capitalize()}, hips back, knees soft, back long. Nothing to fix: well done.")
+    if len(faults) == 1:
+        return ("Mostly good: one thing to fix", f"{reps_words.capitalize()} judged. One thing to work on, below.")
+    return ("A few things to work on", f"{reps_words.capitalize()} judged. Start with the first cue below; it matters most.")
+
+
+def _cues(findings: Sequence[Finding], cues: Mapping[str, Cue]) -> tuple[CueReport, ...]:
+    """At most one cue per rep (its most important fault), merged across reps with the same fault."""
+    first_fault: dict[int, str] = {}
+    for finding in findings:  # already ordered by rep, then importance
+        first_fault.setdefault(finding.rep, finding.fault)
+    reps_of: dict[str, list[int]] = {}
+    for rep, fault in first_fault.items():
+        reps_of.setdefault(fault, []).append(rep)
+    out = []
+    for fault in FAULT_IDS:
+        if fault not in reps_of or fault not in cues:
+            continue
+        cue = cues[fault]
+        worst = max((f for f in findings if f.fault == fault), key=lambda f: f.confidence)
+        out.append(
+            CueReport(
+                fault=fault, reps=tuple(reps_of[fault]), title=cue.title, seen=cue.seen_with(_value_text(worst)),
+                try_this=cue.try_this, lesson_id=cue.lesson_id, section=cue.section, figure=cue.figure,
+            )
+        )
+    return tuple(out)
+
+
+def _value_text(finding: Finding) -> str:
+    """The measured number as the cue's sentence wants it."""
+    if finding.measure == "ear-shoulder-hip closing":
+        return f"your upper back and head curled down {finding.value:.0f}°"
+    if finding.measure == "trunk-to-thigh fold":
+        return f"your trunk folded {finding.value:.0f}° onto your thighs with your knees nearly straight, more than the hips alone allow"
+    if finding.unit == "ratio":
+        return f"knee to hip {finding.value:.2f}"
+    if finding.unit == "leg lengths":
+        return f"{finding.value:.2f}"
+    if finding.unit == "s":
+        return f"{finding.value:.1f}"
+    return f"{abs(finding.value):.0f}"
+
+
+def _angle(track: MotionTrack, rep: Rep, name: str, index: int) -> Angle:
+    value = value_at(getattr(track, name), track, index)
+    noise = float(rep.uncertainty_deg.get(name.removesuffix("_deg"), 0.0))
+    return Angle(degrees=_r(value, 1), plus_minus=_r(math.hypot(ANGLE_ERROR.value, noise), 1))
+
+
+def _series(track: MotionTrack, per_second: float = 15.0) -> Series:
+    t = track.t_s
+    if len(t) > 1:
+        step = max(1, int(round((len(t) - 1) / max(t[-1] - t[0], 1e-6) / per_second)))
+    else:
+        step = 1
+    pick = slice(None, None, step)
+    return Series(
+        t_s=tuple(_r(v) for v in t[pick]),
+        hip_deg=tuple(_r(v, 1) for v in track.hip_deg[pick]),
+        knee_deg=tuple(_r(v, 1) for v in track.knee_deg[pick]),
+        trunk_deg=tuple(_r(v, 1) for v in track.trunk_deg[pick]),
+    )
+
+
+def _r(value: float, digits: int = 2) -> float | None:
+    value = float(value)
+    return round(value, digits) if math.isfinite(value) else None
+
+
+def _plain(value: Any) -> Any:
+    """Tuples to lists and numpy scalars to Python numbers, so ``json.dumps`` takes it as is."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

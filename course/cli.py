@@ -1,0 +1,82 @@
+"""`hinge-check CLIP [--json]`: the self-check from a command line, for trainers and for tests.
+
+Exit status: 0 when a report was made (judged or partial), 3 when the clip was refused (bad
+input; with --json the report is still printed), 2 for a wrong command line. Anything else
+is a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+REFUSED_EXIT = 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("GLOG_minloglevel", "2")  # MediaPipe's C++ logging: keep the report readable
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    parser = argparse.ArgumentParser(
+        prog="hinge-check",
+        description="Check the hip hinge in a side-view clip and print the verdict, each rep and what to work on.",
+    )
+    parser.add_argument("clip", type=Path, help="the video (mp4, mov, webm or avi)")
+    parser.add_argument("--json", action="store_true", help="print the full report as JSON (a stable contract)")
+    args = parser.parse_args(argv)
+    if not args.clip.is_file():
+        parser.error(f"no such file: {args.clip}")  # the trainer's typo, not the clip's fault: exit 2
+
+    from course.analysis.check import check_clip  # after the logging settings: it loads MediaPipe
+    from course.content import load_course
+
+    course = load_course()
+    report = check_clip(args.clip, cues=course.cues)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(describe(report, course))
+    return REFUSED_EXIT if report.outcome == "refused" else 0
+
+
+def describe(report, course) -> str:
+    """The report as a trainer reads it in a terminal."""
+    lines = [report.verdict, _wrap(report.message), ""]
+    if report.outcome == "refused":
+        return "\n".join(lines).rstrip()
+    lines.append(f"View: {report.view}. Reps: {len(report.reps)}.")
+    for rep in report.reps:
+        faults = ", ".join(fault.replace("_", " ") for fault in rep.faults) or "no faults"
+        lines.append(
+            f"  Rep {rep.number}  {rep.start_s:.1f}-{rep.end_s:.1f} s  hip {_deg(rep.hip)}  knee {_deg(rep.knee)}  "
+            f"trunk {_deg(rep.trunk)}  down in {rep.descent_s if rep.descent_s is not None else '?'} s  {faults}"
+        )
+    if report.cues:
+        lines += ["", "To work on:"]
+        for cue in report.cues:
+            lesson = course.lesson(cue.lesson_id)
+            reps = ", ".join(str(number) for number in cue.reps)
+            lines.append(f"  * {cue.title} (rep {reps})")
+            lines.append(_wrap(cue.seen, "      "))
+            lines.append(_wrap("Try: " + cue.try_this, "      "))
+            lines.append(f"      Lesson {lesson.order}, {lesson.title}: {cue.section}")
+    if report.went_well:
+        lines += ["", "Went well:"] + [f"  + {item}" for item in report.went_well]
+    if report.not_judged:
+        lines += ["", "Not judged:"] + [_wrap(f"- {item.why}", "  ") for item in report.not_judged]
+    return "\n".join(lines)
+
+
+def _deg(angle) -> str:
+    return "?" if angle.degrees is None else f"{angle.degrees:.0f}°±{angle.plus_minus:.0f}"
+
+
+def _wrap(text: str, indent: str = "") -> str:
+    return textwrap.fill(text, width=100, initial_indent=indent, subsequent_indent=indent)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,184 @@
+"""The self-check's limits and analysis settings, in one place, each with its unit and reason.
+
+Every setting can be changed with an environment variable (listed in `ENVIRONMENT`, e.g.
+`HINGE_MAX_CLIP_SECONDS=120`), read by `Settings.from_env()`. A value that is not a number, or
+is out of its range, raises `SettingsError` naming the variable, its unit and its range, so a
+typo in a deployment fails at start-up instead of mid-analysis.
+
+    ClipLimits  what clip the self-check accepts (size, length, frames, containers):
+                `course.analysis.video.probe` enforces it.
+    Settings    the limits plus how the analysis runs (picture size, how often pose runs).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from types import MappingProxyType
+from typing import Any
+
+MEBIBYTE = 1024 * 1024  # bytes; Streamlit's upload "MB" (server.maxUploadSize) is this unit
+
+# Containers the self-check can be given, by content (see video.py): "mp4" covers the whole
+# ISO family (MP4, M4V, 3GP), "mov" QuickTime.
+KNOWN_FORMATS = ("mp4", "mov", "webm", "avi", "mkv")
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value the self-check can't use."""
+
+
+def _setting(default: Any, *, env: str, unit: str, low: float, high: float, why: str) -> Any:
+    return field(default=default, metadata={"env": env, "unit": unit, "low": low,
+                                            "high": high, "why": why})
+
+
+@dataclass(frozen=True)
+class ClipLimits:
+    """Which clips the self-check accepts. Raises SettingsError for a value out of range."""
+
+    max_clip_mb: float = _setting(
+        200.0, env="HINGE_MAX_CLIP_MB", unit="MB (1 MB = 1024 x 1024 bytes)", low=1, high=10_000,
+        why="Streamlit's upload limit (server.maxUploadSize) defaults to 200 MB and "
+            ".streamlit/config.toml keeps it; a 40 s phone clip in 1080p is about 40-90 MB, "
+            "in 4K about 150-300 MB. Raise both together.")
+    max_clip_seconds: float = _setting(
+        90.0, env="HINGE_MAX_CLIP_SECONDS", unit="seconds", low=5, high=3600,
+        why="A set of 3 to 6 hinges takes 15 to 40 s; 90 s leaves time to walk to and from "
+            "the phone. Pose costs about 25 ms per frame, so 90 s at 30 frames/s is about a "
+            "minute of work on one core.")
+    min_clip_seconds: float = _setting(
+        1.0, env="HINGE_MIN_CLIP_SECONDS", unit="seconds", low=0, high=60,
+        why="One slow hinge, down and up, takes 2 to 4 s; in under a second no rep can be "
+            "seen.")
+    min_clip_frames: int = _setting(
+        10, env="HINGE_MIN_CLIP_FRAMES", unit="frames", low=2, high=10_000,
+        why="The fewest pictures from which a down-and-up movement can be traced; a 1 s clip "
+            "at the lowest common phone rate (15 frames/s) has 15.")
+    accepted_formats: tuple[str, ...] = field(
+        default=("mp4", "mov", "webm", "avi"),
+        metadata={"env": "HINGE_ACCEPTED_FORMATS", "unit": "comma-separated names",
+                  "choices": KNOWN_FORMATS,
+                  "why": "What phones (MP4, MOV), browsers' recorders (WebM) and older cameras "
+                         "(AVI) write. MKV decodes the same way as WebM but is not on the "
+                         "upload list; add it here to take it."})
+
+    def __post_init__(self) -> None:
+        _check_ranges(self)
+        formats = tuple(name.strip().lower() for name in self.accepted_formats)
+        unknown = [name for name in formats if name not in KNOWN_FORMATS]
+        if unknown or not formats:
+            raise SettingsError(
+                f"accepted_formats (HINGE_ACCEPTED_FORMATS) must be one or more of "
+                f"{', '.join(KNOWN_FORMATS)}, got {', '.join(formats) or 'nothing'}")
+        object.__setattr__(self, "accepted_formats", formats)
+        if self.min_clip_seconds >= self.max_clip_seconds:
+            raise SettingsError(
+                f"min_clip_seconds (HINGE_MIN_CLIP_SECONDS, {self.min_clip_seconds}) must be "
+                f"below max_clip_seconds (HINGE_MAX_CLIP_SECONDS, {self.max_clip_seconds})")
+
+    @property
+    def max_bytes(self) -> int:
+        """The largest clip accepted, bytes."""
+        return int(self.max_clip_mb * MEBIBYTE)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ClipLimits:
+        """Defaults, overridden by the HINGE_* variables set in `environ` (default os.environ).
+        Raises SettingsError for a value that is not a number or out of range."""
+        return cls(**_read_env(cls, os.environ if environ is None else environ))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The clip limits and how the analysis runs. Raises SettingsError for a value out of
+    range."""
+
+    limits: ClipLimits = field(default_factory=ClipLimits)
+    analysis_max_side: int = _setting(
+        1280, env="HINGE_ANALYSIS_MAX_SIDE", unit="pixels", low=256, high=8192,
+        why="Frames are shrunk so their long side is at most this before pose. The pose model "
+            "looks at a 256 x 256 crop around the person, so a person filling a third of a "
+            "1280 x 720 picture is already seen in full detail; 4K frames shrunk to 1280 cost "
+            "about a ninth to convert and track the same.")
+    pose_every_nth: int = _setting(
+        1, env="HINGE_POSE_EVERY_NTH", unit="frames", low=1, high=10,
+        why="Run pose on every nth frame and interpolate the rest. 2 saves about 40% of the "
+            "time, but on the real side clips it moved the shoulder-hip-knee angle by 1 to 4 "
+            "degrees on average and up to 11 to 26 degrees at the fastest moments (the "
+            "tracker also loses its smoothing between frames), so every frame it is.")
+    max_pose_fps: float = _setting(
+        30.0, env="HINGE_MAX_POSE_FPS", unit="frames per second", low=5, high=240,
+        why="A hinge is slow (a rep takes 2 to 4 s), so 30 poses a second trace it finely; "
+            "clips filmed at 60, 120 or 240 frames/s are thinned to this rate instead of "
+            "costing 2 to 8 times the time.")
+    people_samples: int = _setting(
+        8, env="HINGE_PEOPLE_SAMPLES", unit="frames", low=2, high=50,
+        why="Frames, spread over the clip, searched for a second person (about 35 ms each). "
+            "Two of them must show one; 8 puts two inside any 25% of the clip.")
+
+    def __post_init__(self) -> None:
+        _check_ranges(self)
+
+    def pose_step(self, fps: float | None) -> int:
+        """How many frames apart pose runs for a clip of `fps` frames per second: at least
+        pose_every_nth, and wide enough to stay at or under max_pose_fps (5% slack, so a
+        31 frames/s clip is not halved)."""
+        if fps is None or not math.isfinite(fps) or fps <= 0:
+            return self.pose_every_nth
+        return max(self.pose_every_nth, math.ceil(fps / self.max_pose_fps - 0.05))
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Defaults, overridden by the HINGE_* variables set in `environ` (default os.environ).
+        Raises SettingsError for a value that is not a number or out of range."""
+        environ = os.environ if environ is None else environ
+        return cls(limits=ClipLimits.from_env(environ), **_read_env(cls, environ))
+
+
+def _check_ranges(settings: Any) -> None:
+    for item in fields(settings):
+        if "low" not in item.metadata:
+            continue
+        value = getattr(settings, item.name)
+        low, high = item.metadata["low"], item.metadata["high"]
+        if item.type in ("int", int) and (isinstance(value, bool) or value != int(value)):
+            raise SettingsError(f"{item.name} ({item.metadata['env']}) must be a whole number "
+                                f"of {item.metadata['unit']}, got {value!r}")
+        if not (math.isfinite(value) and low <= value <= high):
+            raise SettingsError(f"{item.name} ({item.metadata['env']}) must be between {low:g} "
+                                f"and {high:g} {item.metadata['unit']}, got {value!r}")
+
+
+def _read_env(cls: type, environ: Mapping[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for item in fields(cls):
+        env = item.metadata.get("env")
+        if env is None or env not in environ:
+            continue
+        text = environ[env].strip()
+        if item.name == "accepted_formats":
+            values[item.name] = tuple(name for name in text.split(",") if name.strip())
+            continue
+        try:
+            number = float(text)
+        except ValueError:
+            raise SettingsError(f"{env} must be a number of {item.metadata['unit']}, "
+                                f"got {text!r}") from None
+        if item.type in ("int", int):
+            if not math.isfinite(number) or number != int(number):
+                raise SettingsError(f"{env} must be a whole number of "
+                                    f"{item.metadata['unit']}, got {text!r}")
+            number = int(number)
+        values[item.name] = number
+    return values
+
+
+# Every environment variable: (where it lands, its unit, why it is what it is).
+ENVIRONMENT: Mapping[str, tuple[str, str, str]] = MappingProxyType({
+    item.metadata["env"]: (f"{cls.__name__}.{item.name}", item.metadata["unit"],
+                           item.metadata["why"])
+    for cls in (ClipLimits, Settings) for item in fields(cls) if "env" in item.metadata
+})

@@ -1,0 +1,106 @@
+"""Fault rules on synthetic clips made from the body model: each fires on its fault and stays quiet on a good hinge."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from course.analysis.faults import FAULT_IDS, RULES, find_faults
+from course.analysis.motion import measure_motion
+from course.landmarks import Camera, Dropout, landmark_sequence
+from course.motions import MOTIONS
+
+NOISE_PX = 2.0  # a steady phone on a tripod: landmarks jitter by a pixel or two at 720p
+
+# Each reference motion and the one fault it must raise on every rep.
+EXPECTED = {
+    "good_hinge": None,
+    "squat": "squat_pattern",
+    "knee_dominant_hinge": "squat_pattern",
+    "rounded_back_hinge": "rounded_back",
+    "locked_knee_hinge": "locked_knees",
+    "lean_back_hinge": "lean_back_at_top",
+    "neck_cranked_hinge": "neck_cranked",
+    "rushed_hinge": "rushed_descent",
+}
+
+
+def measured(name: str, *, reps: int = 3, side: str = "left", seed: int = 1, **options):
+    motion = MOTIONS[name](reps=reps)
+    seq = landmark_sequence(motion, Camera.side_view(side), noise_px=NOISE_PX, rng=np.random.default_rng(seed), **options)
+    return measure_motion(seq)
+
+
+def faults_per_rep(judgement) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for finding in judgement.findings:
+        out.setdefault(finding.fault, []).append(finding.rep)
+    return out
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_each_reference_motion_raises_exactly_its_fault_on_every_rep(name, side):
+    judgement = find_faults(measured(name, side=side), view="side")
+    fault = EXPECTED[name]
+    assert faults_per_rep(judgement) == ({} if fault is None else {fault: [1, 2, 3]})
+
+
+def test_a_clean_hinge_checks_every_rule_and_finds_nothing():
+    judgement = find_faults(measured("good_hinge"), view="side")
+    assert judgement.findings == ()
+    assert judgement.checked == set(FAULT_IDS)
+
+
+def test_findings_carry_value_threshold_frames_and_confidence():
+    (first, *_) = find_faults(measured("locked_knee_hinge"), view="side").findings
+    assert first.fault == "locked_knees" and first.rep == 1
+    assert first.value <= first.threshold == 5.0 and first.unit == "deg"
+    assert 0 < first.start_s < first.end_s
+    assert 0.5 <= first.confidence <= 1.0
+
+
+def test_a_rounded_back_of_15_degrees_is_not_enough_to_flag():
+    motion = MOTIONS["rounded_back_hinge"](reps=2, lumbar_deg=8, thoracic_deg=7)
+    seq = landmark_sequence(motion, Camera.side_view("left"), noise_px=NOISE_PX, rng=np.random.default_rng(2))
+    assert "rounded_back" not in faults_per_rep(find_faults(measure_motion(seq), view="side"))
+
+
+def test_hips_that_stay_over_the_heels_while_the_trunk_tips_are_flagged():
+    track = measured("good_hinge")
+    frozen = dataclasses.replace(track, hip_travel=np.full_like(track.hip_travel, 0.02))
+    assert faults_per_rep(find_faults(frozen, view="side")) == {"hips_not_back": [1, 2, 3]}
+
+
+def test_noise_and_dropped_frames_do_not_invent_faults():
+    track = measured("good_hinge", seed=7, drop_fraction=0.1)
+    assert faults_per_rep(find_faults(track, view="side")) == {}
+
+
+def test_a_rep_the_camera_never_saw_is_neither_counted_nor_judged():
+    motion = MOTIONS["locked_knee_hinge"](reps=2)
+    rep = motion.reps[0]
+    hidden = Dropout(rep.start_s, rep.end_s)  # the person is gone for the whole first rep
+    seq = landmark_sequence(motion, Camera.side_view("left"), noise_px=NOISE_PX, rng=np.random.default_rng(3), dropouts=[hidden])
+    track = measure_motion(seq)
+    judgement = find_faults(track, view="side")
+    assert len(track.reps) == 1
+    assert faults_per_rep(judgement) == {"locked_knees": [1]}
+
+
+@pytest.mark.parametrize("view", ["front", "front-oblique", "rear-oblique", "unknown"])
+def test_no_fault_is_judged_from_a_camera_that_is_not_side_on(view):
+    judgement = find_faults(measured("squat"), view=view)
+    assert judgement.findings == ()
+    assert {item.what for item in judgement.not_judged} >= set(FAULT_IDS)
+
+
+def test_the_lumbar_spine_is_always_named_as_not_judged():
+    judgement = find_faults(measured("good_hinge"), view="side")
+    assert any(item.what == "lumbar_spine" and "dowel" in item.why for item in judgement.not_judged)
+
+
+def test_every_fault_has_a_rule_in_priority_order():
+    assert tuple(RULES) == FAULT_IDS

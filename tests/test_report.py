@@ -1,0 +1,97 @@
+"""The report: verdicts a beginner understands, one cue per rep at most, and a JSON contract that holds."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from course.analysis.faults import find_faults
+from course.analysis.motion import measure_motion
+from course.analysis.report import MAX_WENT_WELL, build_report, refused
+from course.content import load_course
+from course.landmarks import Camera, landmark_sequence
+from course.motions import MOTIONS
+
+CONTRACT_KEYS = {"schema", "outcome", "verdict", "message", "view", "people", "reps", "faults", "cues",
+                 "went_well", "not_judged", "series", "timings", "clip", "problem"}
+
+
+@pytest.fixture(scope="module")
+def cues():
+    return load_course().cues
+
+
+def report_for(name: str, cues, view: str = "side", reps: int = 3, **motion_options):
+    motion = MOTIONS[name](reps=reps, **motion_options)
+    seq = landmark_sequence(motion, Camera.side_view("right"), noise_px=2.0, rng=np.random.default_rng(5))
+    track = measure_motion(seq)
+    return build_report(track, find_faults(track, view), cues, view=view, people=1, timings={"pose": 1.23456})
+
+
+def test_every_fault_has_a_cue_in_the_content(cues):
+    from course.analysis.faults import FAULT_IDS
+
+    assert set(cues) == set(FAULT_IDS)
+
+
+def test_a_clean_hinge_is_a_solid_hinge_with_praise_and_no_cues(cues):
+    report = report_for("good_hinge", cues)
+    assert (report.outcome, report.verdict) == ("judged", "Solid hinge")
+    assert report.cues == () and report.faults == ()
+    assert 0 < len(report.went_well) <= MAX_WENT_WELL
+
+
+def test_a_squat_is_called_a_squat(cues):
+    report = report_for("squat", cues)
+    assert report.verdict == "Looks like a squat"
+    assert [cue.fault for cue in report.cues] == ["squat_pattern"]
+    assert report.cues[0].reps == (1, 2, 3)
+
+
+def test_one_fault_gives_one_cue_that_links_to_its_lesson_and_figure(cues):
+    report = report_for("locked_knee_hinge", cues)
+    assert report.verdict == "Mostly good: one thing to fix"
+    (cue,) = report.cues
+    assert (cue.lesson_id, cue.section, cue.figure) == ("common-mistakes", "1. Locked knees", "mistake-locked-knees")
+    assert "{value}" not in cue.seen and "°" in cue.seen
+
+
+def test_a_rep_with_two_faults_gets_only_its_most_important_cue(cues):
+    # a rounded back that is also rushed: the back comes first
+    report = report_for("rounded_back_hinge", cues, descent_s=0.4, pause_bottom_s=0.0)
+    faults_on_rep_1 = report.reps[0].faults
+    assert faults_on_rep_1[0] == "rounded_back" and "rushed_descent" in faults_on_rep_1
+    assert [cue.fault for cue in report.cues] == ["rounded_back"]
+
+
+def test_reps_carry_angles_with_an_honest_uncertainty(cues):
+    report = report_for("good_hinge", cues)
+    rep = report.reps[0]
+    assert 75 <= rep.hip.degrees <= 95 and rep.hip.plus_minus >= 5
+    assert 10 <= rep.knee.degrees <= 25
+    assert rep.start_s < rep.bottom_s < rep.end_s
+
+
+def test_a_camera_in_front_gives_a_partial_report_that_says_what_to_do(cues):
+    report = report_for("good_hinge", cues, view="front")
+    assert report.outcome == "partial"
+    assert report.verdict == "Could not judge fully: camera in front of you"
+    assert "side-on" in report.message and report.faults == ()
+
+
+def test_json_has_the_contract_keys_and_survives_a_round_trip(cues):
+    data = report_for("locked_knee_hinge", cues).to_json()
+    assert set(data) == CONTRACT_KEYS
+    again = json.loads(json.dumps(data))
+    assert again["faults"][0]["id"] == "locked_knees" and again["faults"][0]["rep"] == 1
+    assert 0 < again["faults"][0]["confidence"] <= 1
+    assert again["timings"] == {"pose": 1.235}
+    assert len(again["series"]["t_s"]) == len(again["series"]["hip_deg"]) > 10
+
+
+def test_a_refused_clip_still_gives_a_complete_json_report():
+    data = refused("This file is not a video.", "not_a_video").to_json()
+    assert set(data) == CONTRACT_KEYS
+    assert (data["outcome"], data["problem"], data["reps"]) == ("refused", "not_a_video", [])
