@@ -147,6 +147,17 @@ RUSHED_DESCENT = Limit(
     "Wilk M. et al. (2021), Sports Medicine: a review of movement tempo in resistance training",
 )
 
+# --- where the camera may stand --------------------------------------------------------------
+
+NEAR_SIDE_ON = Limit(
+    45.0, "deg",
+    "Camera angle away from side-on up to which the rules that do not depend on distances "
+    "along the line of sight are still judged: a knee that is straight looks straight from any "
+    "angle, the knee and hip bend foreshorten together so their ratio holds, and time is time. "
+    "Hip travel, trunk lean, the back line and the neck need a side view (within 22.5 degrees, "
+    "see course.analysis.view) and are not judged past it.",
+)
+
 # --- what the camera must see ----------------------------------------------------------------
 
 MIN_SEEN = Limit(

@@ -104,3 +104,20 @@ def test_the_lumbar_spine_is_always_named_as_not_judged():
 
 def test_every_fault_has_a_rule_in_priority_order():
     assert tuple(RULES) == FAULT_IDS
+
+
+def test_a_camera_35_degrees_off_side_on_still_judges_a_squat_but_not_the_back():
+    from course.analysis.view import classify_view
+
+    motion = MOTIONS["squat"](reps=2)
+    seq = landmark_sequence(motion, Camera(azimuth_deg=55), noise_px=NOISE_PX, rng=np.random.default_rng(4))
+    view = classify_view(seq)
+    judgement = find_faults(measure_motion(seq), view.view, off_side_deg=abs(90 - view.azimuth_deg))
+    assert view.view != "side"
+    assert faults_per_rep(judgement) == {"squat_pattern": [1, 2]}
+    assert {"rounded_back", "hips_not_back", "lean_back_at_top", "neck_cranked"} <= {n.what for n in judgement.not_judged}
+
+
+def test_a_camera_far_from_side_on_judges_nothing():
+    judgement = find_faults(measured("squat"), view="front-oblique", off_side_deg=54)
+    assert judgement.findings == () and judgement.checked == frozenset()

@@ -66,7 +66,7 @@ def check_clip(
             framing = framing_problems(seq)
             track = measure_motion(seq)
         with _timed(timings, "faults"):
-            judgement = find_faults(track, view.view)
+            judgement = find_faults(track, view.view, off_side_deg=abs(90.0 - view.azimuth_deg))
             extra = tuple(NotJudged("framing", FRAMING_WHY.get(problem, problem)) for problem in framing)
             judgement = type(judgement)(judgement.findings, judgement.not_judged + extra, judgement.checked)
         report = build_report(

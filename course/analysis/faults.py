@@ -36,6 +36,9 @@ FAULT_IDS = (
 back that rounds under load matters more than where the eyes look."""
 
 SIDE_VIEW_ONLY = "The camera was not side-on, so angles in the plane of the hinge can't be measured."
+AT_AN_ANGLE = "The camera was at an angle to your side, so this needs a side-on clip to judge."
+ANGLE_PROOF = frozenset({"squat_pattern", "locked_knees", "rushed_descent"})
+"""Rules that hold from a camera up to NEAR_SIDE_ON away from side-on (see course.thresholds)."""
 WINDOW_S = 0.15  # a value "at" a moment is the median over this many seconds either side: one frame can be noise
 
 
@@ -81,8 +84,13 @@ class RepPhases:
     descent_end: int  # ...to the bottom
 
 
-def find_faults(track: MotionTrack, view: str = "side") -> Judgement:
-    """Run every rule on every rep of a measured clip."""
+def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = float("inf")) -> Judgement:
+    """Run the rules on every rep of a measured clip.
+
+    view: the camera's view (course.analysis.view); off_side_deg: how far the camera stood
+    from side-on. A side view gets every rule; a camera up to NEAR_SIDE_ON off side-on gets the
+    ANGLE_PROOF rules and names the others as not judged; anything else gets none.
+    """
     findings: list[Finding] = []
     not_judged: list[NotJudged] = [
         NotJudged(
@@ -92,7 +100,12 @@ def find_faults(track: MotionTrack, view: str = "side") -> Judgement:
         )
     ]
     checked: set[str] = set()
-    if view != "side":
+    if view == "side":
+        rules = RULES
+    elif np.isfinite(off_side_deg) and abs(off_side_deg) <= limits.NEAR_SIDE_ON.value:
+        rules = {fault: rule for fault, rule in RULES.items() if fault in ANGLE_PROOF}
+        not_judged += [NotJudged(fault, AT_AN_ANGLE) for fault in FAULT_IDS if fault not in ANGLE_PROOF]
+    else:
         not_judged += [NotJudged(fault, SIDE_VIEW_ONLY) for fault in FAULT_IDS]
         return Judgement(tuple(findings), tuple(not_judged), frozenset())
     for rep in track.reps:
@@ -109,7 +122,7 @@ def find_faults(track: MotionTrack, view: str = "side") -> Judgement:
                 NotJudged("rep", f"Rep {rep.number} was too shallow to judge (hips bent {depth:.0f}°).", rep.number)
             )
             continue
-        for fault, rule in RULES.items():
+        for fault, rule in rules.items():
             result = rule(track, rep, phases, seen)
             if isinstance(result, NotJudged):
                 not_judged.append(result)

@@ -74,9 +74,10 @@ class UnsupportedFormat(ClipProblem, ValueError):
         self.accepted = tuple(accepted)
         names = [name.upper() if name != "webm" else "WebM" for name in self.accepted]
         listed = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
-        what = f"a {kind.upper()} video" if kind else "a video format"
+        what = f"saved as {kind.upper()}, which" if kind else "saved in a format"
         super().__init__(
-            f"This is {what}, which we can't read here. Please upload the clip as {listed}: "
+            f"This video is {what} we can't read here. Please upload the clip as "
+            f"{listed}: "
             "the file straight from your phone's camera works, or save it again in one of "
             "those formats.")
 
@@ -116,10 +117,10 @@ class ClipTooLarge(ClipProblem, ValueError):
     def __init__(self, size_bytes: int | None = None, limit_bytes: int | None = None) -> None:
         self.size_bytes = size_bytes
         self.limit_bytes = limit_bytes
-        size = f" ({_megabytes(size_bytes)})" if size_bytes is not None else ""
-        limit = f" than the {_megabytes(limit_bytes)} we can take" if limit_bytes else ""
+        size = f" at {_megabytes(size_bytes)}" if size_bytes is not None else ""
+        limit = f"; we can take up to {_megabytes(limit_bytes)}" if limit_bytes else ""
         super().__init__(
-            f"This clip is bigger{size}{limit}. Film only your set: 15 to 40 seconds is "
+            f"This clip is too big{size}{limit}. Film only your set: 15 to 40 seconds is "
             "plenty. Or trim the clip on your phone, then upload it again.")
 
 

@@ -158,7 +158,7 @@ def build_report(
             )
         )
     outcome: Outcome = "judged" if view == "side" and reps else "partial"
-    verdict, message = _verdict(view, reps, findings)
+    verdict, message = _verdict(view, reps, findings, bool(judgement.checked))
     found = {f.fault for f in findings}
     went_well = tuple(
         cues[fault].went_well for fault in FAULT_IDS if fault in judgement.checked and fault in cues and fault not in found
@@ -180,9 +180,13 @@ def build_report(
     )
 
 
-def _verdict(view: str, reps: Sequence[RepReport], findings: Sequence[Finding]) -> tuple[str, str]:
+def _verdict(view: str, reps: Sequence[RepReport], findings: Sequence[Finding], judged: bool) -> tuple[str, str]:
     count = len(reps)
     reps_words = f"{count} rep{'s' if count != 1 else ''}"
+    if view != "side" and judged:
+        verdict, message = _verdict("side", reps, findings, judged)
+        return verdict, (message + " The camera was at an angle to your side, so only your knees and tempo "
+                         "were judged; film side-on for the full check.")
     if view != "side":
         camera = {"front": "in front of you", "front-oblique": "in front of you, off to one side",
                   "rear-oblique": "behind you", "oblique": "at an angle"}.get(view, "where it could not see your side")
