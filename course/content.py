@@ -181,6 +181,7 @@ class TextPage:
 @dataclass(frozen=True, slots=True)
 class Course:
     home: TextPage
+    self_check: TextPage
     lessons: tuple[Lesson, ...]  # in course order
     joint_ranges: Mapping[str, JointRanges]
     cues: Mapping[str, Cue]  # by fault id
@@ -212,6 +213,7 @@ def load_course(content_dir: Path = CONTENT_DIR, known_figures: Iterable[str] | 
     """
     content_dir = Path(content_dir)
     home = _load_text_page(content_dir / "home.md")
+    self_check = _load_text_page(content_dir / "self-check.md")
     joint_ranges = _load_joint_ranges(content_dir / "joint_ranges.yaml")
     lesson_dir = content_dir / "lessons"
     paths = sorted(lesson_dir.glob("*.md"))
@@ -226,7 +228,7 @@ def load_course(content_dir: Path = CONTENT_DIR, known_figures: Iterable[str] | 
     _check_course(lessons)
     lessons.sort(key=lambda lesson: lesson.order)
     cues = _load_cues(content_dir / "cues.yaml", lessons, figures)
-    return Course(home=home, lessons=tuple(lessons), joint_ranges=joint_ranges, cues=cues)
+    return Course(home=home, self_check=self_check, lessons=tuple(lessons), joint_ranges=joint_ranges, cues=cues)
 
 
 # --- lessons -------------------------------------------------------------------------

@@ -65,6 +65,7 @@ def write_course(folder: Path, lessons: int = 2) -> Path:
     """A valid content folder with ``lessons`` lessons named a-1, a-2, ..."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "home.md").write_text("---\ntitle: Welcome\nlead: Learn things.\n---\nHello.\n", encoding="utf-8")
+    (folder / "self-check.md").write_text("---\ntitle: Check\nlead: Film it.\n---\nPrivate.\n", encoding="utf-8")
     (folder / "joint_ranges.yaml").write_text(yaml.safe_dump(copy.deepcopy(JOINT_RANGES)), encoding="utf-8")
     for order in range(1, lessons + 1):
         write_lesson(folder, f"0{order}-a-{order}.md", lesson_meta(f"a-{order}", order))

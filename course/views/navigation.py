@@ -11,6 +11,7 @@ from course.content import ContentError, Lesson
 from course.views.glossary import render_glossary
 from course.views.home import render_home
 from course.views.lesson import render_lesson
+from course.views.self_check import render_self_check
 from course.views.state import course_content
 
 APP_TITLE = "Hip Hinge course"
@@ -28,6 +29,7 @@ def course_pages() -> dict[str, list[st.Page]] | list[st.Page]:
     return {
         "Course": [home_page()],
         "Lessons": [lesson_page(lesson) for lesson in course.lessons],
+        "Your form": [self_check_page()],
         "Look things up": [glossary_page()],
     }
 
@@ -43,6 +45,10 @@ def lesson_page(lesson: Lesson) -> st.Page:
         title=f"{lesson.order}. {lesson.title}",
         url_path=lesson.id,
     )
+
+
+def self_check_page() -> st.Page:
+    return st.Page(render_self_check, title="Check your hinge", icon=":material/videocam:", url_path="self-check")
 
 
 def glossary_page() -> st.Page:

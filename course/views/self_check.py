@@ -1,0 +1,172 @@
+"""Self-check: upload a side-view clip; see the verdict, what to fix first and the lesson that fixes it.
+
+The clip is written to a temporary folder, analysed there one clip at a time (see
+course.analysis.queue) and the folder is deleted before the report is shown. The report is
+kept in this browser session under the clip's digest, so a widget change re-draws it without
+analysing the clip again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from course.analysis.check import check_clip
+from course.analysis.queue import AnalysisQueue
+from course.analysis.report import Report
+from course.content import Course
+from course.figures.angles import Span, ThresholdLine, angle_chart
+from course.thresholds import LEAN_BACK, LOCKED_KNEE_MAX
+from course.views.lesson import PLOTLY_CONFIG
+from course.views.state import course_content, course_figure
+
+ACCEPTED_TYPES = ["mp4", "mov", "m4v", "webm", "avi"]
+PARALLEL_SETTING = "HINGE_PARALLEL_ANALYSES"  # analyses at once; 1 suits a 2-core machine (FACTS.md)
+log = logging.getLogger(__name__)
+
+
+@st.cache_resource
+def analysis_queue() -> AnalysisQueue:
+    """The one queue of the whole server: every session's analyses wait in it."""
+    return AnalysisQueue(slots=int(os.environ.get(PARALLEL_SETTING, "1")))
+
+
+def render_self_check() -> None:
+    from course.views.navigation import lesson_page  # the navigation module imports this one
+
+    course = course_content()
+    page = course.self_check
+    st.title(page.title)
+    st.markdown(page.lead)
+    filming = course.lesson("film-your-hinge")
+    with st.expander("How to film a clip we can judge", icon=":material/videocam:"):
+        checklist = next(section for section in filming.sections if section.heading == "Checklist")
+        st.markdown(checklist.markdown)
+        st.page_link(lesson_page(filming), label=f"Lesson {filming.order}: {filming.title}", icon=":material/school:")
+
+    upload = st.file_uploader("Your clip: a video of 3 to 6 hinges, filmed from the side", type=ACCEPTED_TYPES, key="clip")
+    st.caption(page.body.split("\n\n")[0].replace("**", ""))
+    if upload is None:
+        with st.expander("Privacy and limits"):
+            st.markdown(page.body)
+        return
+
+    data = upload.getbuffer()
+    digest = hashlib.sha256(data).hexdigest()
+    reports: dict[str, Report] = st.session_state.setdefault("self_check_reports", {})
+    if digest not in reports:
+        report = _analyse(upload.name, bytes(data), course)
+        if report is None:
+            return
+        reports.clear()  # only the latest clip's numbers stay in the session
+        reports[digest] = report
+    show_report(reports[digest], course)
+
+
+def _analyse(name: str, data: bytes, course: Course) -> Report | None:
+    waiting = st.empty()
+    bar = st.progress(0.0, text="Waiting for your turn")
+
+    def on_wait(ahead: int, seconds: float) -> None:
+        people = "1 check" if ahead == 1 else f"{ahead} checks"
+        waiting.info(f"{people} ahead of yours. About {max(5, round(seconds / 5) * 5):.0f} s to wait: you can keep this page open.",
+                     icon=":material/hourglass_top:")
+
+    try:
+        with analysis_queue().turn(on_wait=on_wait):
+            waiting.empty()
+            with tempfile.TemporaryDirectory(prefix="hinge-check-") as folder:
+                clip = Path(folder) / f"clip{Path(name).suffix.lower() or '.mp4'}"
+                clip.write_bytes(data)
+                report = check_clip(clip, cues=course.cues, progress=lambda stage, done: bar.progress(done, text=stage))
+    except Exception:  # a bug of ours: say so plainly, log the details for us, keep the page usable
+        log.exception("self-check failed on an uploaded clip")
+        bar.empty()
+        st.error(
+            "Something went wrong on our side while checking this clip. It's not your fault. "
+            "Try again, or try another clip.", icon=":material/error:",
+        )
+        return None
+    bar.empty()
+    return report
+
+
+def show_report(report: Report, course: Course) -> None:
+    from course.views.navigation import lesson_page
+
+    if report.outcome == "refused":
+        st.warning(f"**{report.verdict}.** {report.message}", icon=":material/videocam_off:")
+        filming = course.lesson("film-your-hinge")
+        st.page_link(lesson_page(filming), label=f"How to film: Lesson {filming.order}", icon=":material/school:")
+        return
+
+    box = st.success if report.outcome == "judged" and not report.faults else st.info
+    box(f"**{report.verdict}.** {report.message}", icon=":material/fact_check:")
+
+    if report.cues:
+        st.subheader("What to work on")
+        for number, cue in enumerate(report.cues, start=1):
+            lesson = course.lesson(cue.lesson_id)
+            reps = ", ".join(str(rep) for rep in cue.reps)
+            with st.container(border=True):
+                st.markdown(f"**{number}. {cue.title}** · rep {reps}")
+                st.markdown(cue.seen)
+                st.markdown(f"**Try this:** {cue.try_this}")
+                st.page_link(lesson_page(lesson), label=f"Learn the fix: Lesson {lesson.order}, {cue.section}", icon=":material/school:")
+                with st.expander("See it in 3D beside a good hinge"):
+                    st.plotly_chart(course_figure(cue.figure), width="stretch", config=PLOTLY_CONFIG, key=f"cue:{cue.fault}")
+
+    if report.went_well:
+        st.subheader("What went well")
+        st.markdown("\n".join(f"- :green[:material/check_circle:] {item}" for item in report.went_well))
+
+    if report.reps:
+        st.subheader("Rep by rep")
+        titles = {cue.fault: cue.title for cue in report.cues}
+        for rep in report.reps:
+            faults = ", ".join(titles.get(fault, fault.replace("_", " ")) for fault in rep.faults) or "nothing to fix"
+            st.markdown(
+                f"**Rep {rep.number}** · {rep.start_s:.1f} to {rep.end_s:.1f} s · {faults}  \n"
+                f"At the bottom: hips {_angle(rep.hip)}, knees {_angle(rep.knee)}, trunk {_angle(rep.trunk)} · "
+                f"down in {_seconds(rep.descent_s)}"
+            )
+
+    if report.series is not None:
+        st.subheader("Your angles over time")
+        series = report.series
+        chart = angle_chart(
+            series.t_s,
+            {name: [math.nan if v is None else v for v in values] for name, values in
+             (("hip", series.hip_deg), ("knee", series.knee_deg), ("trunk", series.trunk_deg))},
+            spans=[Span(rep.start_s, rep.end_s, f"rep {rep.number}") for rep in report.reps],
+            thresholds=[
+                ThresholdLine("knee", LOCKED_KNEE_MAX.value, "knees locked below"),
+                ThresholdLine("trunk", LEAN_BACK.value, "leaning back below"),
+            ],
+        )
+        st.plotly_chart(chart, width="stretch", config=PLOTLY_CONFIG, key="angles")
+        st.caption("Shaded: each rep. Hip and knee: 0° is straight. Trunk: 0° is upright, more is tipped forward.")
+
+    if report.not_judged:
+        st.subheader("What we could not judge")
+        seen = set()
+        for item in report.not_judged:
+            if item.why not in seen:
+                seen.add(item.why)
+                st.markdown(f"- {item.why}")
+    total = sum(report.timings.values())
+    st.caption(f"Checked in {total:.1f} s on this machine. Your clip has been deleted.")
+
+
+def _angle(angle) -> str:
+    return "?" if angle.degrees is None else f"{angle.degrees:.0f}° (±{angle.plus_minus:.0f})"
+
+
+def _seconds(value: float | None) -> str:
+    return "?" if value is None else f"{value:.1f} s"

@@ -1,0 +1,99 @@
+"""The self-check page through AppTest: every state, bad uploads included, and no second analysis on a rerun."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import course.views.self_check as page
+from tests.test_video import write_clip
+
+CLIPS = Path(os.environ["HINGE_CLIPS_DIR"]) if os.environ.get("HINGE_CLIPS_DIR") else None
+needs_clips = pytest.mark.skipif(CLIPS is None, reason="HINGE_CLIPS_DIR is not set (.ci/run sets it to ../shared/clips)")
+SCRIPT = "from course.views.self_check import render_self_check\nrender_self_check()"
+TIMEOUT_S = 120
+
+
+def app() -> AppTest:
+    return AppTest.from_string(SCRIPT, default_timeout=TIMEOUT_S).run()
+
+
+def shown(at: AppTest) -> str:
+    parts = [e.value for kind in ("markdown", "warning", "info", "success", "error", "caption", "subheader", "title")
+             for e in getattr(at, kind)]
+    return "\n".join(str(part) for part in parts)
+
+
+def test_page_invites_an_upload_with_the_filming_checklist_beside_it():
+    at = app()
+    assert not at.exception
+    assert at.title[0].value == "Check your hinge"
+    assert "## Checklist" in shown(at)
+    assert "deleted as soon as the analysis is done" in shown(at)
+    assert len(at.file_uploader) == 1
+
+
+def test_a_text_file_gets_a_plain_message_and_the_page_stays_usable(tmp_path):
+    at = app()
+    at.file_uploader[0].upload("notes.mp4", b"squats on Monday", "video/mp4").run()
+    assert not at.exception
+    assert "doesn't look like a video" in at.warning[0].value
+    clip = write_clip(tmp_path / "empty-room.mp4")  # a real video with nobody in it
+    at.file_uploader[0].upload("empty-room.mp4", clip.read_bytes(), "video/mp4").run()
+    assert not at.exception
+    assert "Could not judge this clip" in at.warning[0].value
+    assert "Traceback" not in shown(at)
+
+
+def test_an_empty_file_is_named_as_empty():
+    at = app()
+    at.file_uploader[0].upload("clip.mov", b"", "video/quicktime").run()
+    assert not at.exception
+    assert "empty" in at.warning[0].value.lower()
+
+
+def test_a_bug_in_the_analysis_is_apologised_for_not_shown_as_a_traceback(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("an internal mistake")
+
+    monkeypatch.setattr(page, "check_clip", broken)
+    at = app()
+    at.file_uploader[0].upload("clip.mp4", b"anything", "video/mp4").run()
+    assert not at.exception
+    assert "went wrong on our side" in at.error[0].value
+    assert "internal mistake" not in shown(at)
+
+
+def test_the_uploaded_clip_is_analysed_from_a_temporary_file_that_is_then_deleted(monkeypatch):
+    seen: list[Path] = []
+    real = page.check_clip
+
+    def spy(path, **kwargs):
+        seen.append(Path(path))
+        assert Path(path).is_file()
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(page, "check_clip", spy)
+    at = app()
+    at.file_uploader[0].upload("notes.mp4", b"not a video", "video/mp4").run()
+    assert len(seen) == 1 and not seen[0].exists() and not seen[0].parent.exists()
+
+
+@needs_clips
+def test_a_real_rounded_back_gets_a_verdict_a_cue_and_its_lesson(monkeypatch):
+    calls = []
+    real = page.check_clip
+    monkeypatch.setattr(page, "check_clip", lambda path, **kw: calls.append(path) or real(path, **kw))
+    at = app()
+    at.file_uploader[0].upload("rdl.mp4", (CLIPS / "rdl-rounded-back-side.mp4").read_bytes(), "video/mp4").run()
+    assert not at.exception
+    assert at.info[0].value.startswith("**Mostly good: one thing to fix.**")
+    text = shown(at)
+    assert "**1. Your back rounded** · rep 1" in text and "**Try this:**" in text
+    assert [s.value for s in at.subheader][:3] == ["What to work on", "What went well", "Rep by rep"]
+    assert len(at.get("plotly_chart")) >= 2  # the fault in 3D and the angle chart
+    at.run()  # any widget change reruns the page...
+    assert len(calls) == 1, "...but never analyses the same clip again"
