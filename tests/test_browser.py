@@ -162,3 +162,42 @@ def test_learner_can_play_the_hinge_and_turn_the_model(browser, app_url):
     assert playing_frame != opening_frame, "Play did not move the animation on"
     plot.get_by_text("❚❚ Pause").click()
     page.close()
+
+
+CLIPS = Path(os.environ["HINGE_CLIPS_DIR"]) if os.environ.get("HINGE_CLIPS_DIR") else None
+
+
+def upload(page, app_url: str, clip: Path) -> None:
+    page.goto(f"{app_url}/self-check")
+    page.get_by_role("heading", name="Check your hinge").wait_for(timeout=WAIT_MS)
+    page.locator('input[type="file"]').set_input_files(str(clip))
+
+
+def test_a_file_that_is_not_a_video_gets_a_plain_message_in_the_browser(browser, app_url, tmp_path, shots):
+    notes = tmp_path / "notes.mp4"
+    notes.write_text("squats on Monday")
+    page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    upload(page, app_url, notes)
+    message = page.get_by_text("doesn't look like a video")
+    message.wait_for(timeout=WAIT_MS)
+    assert page.get_by_text("Traceback").count() == 0
+    assert horizontal_overflow(page) == 0
+    page.close()
+
+
+@pytest.mark.skipif(CLIPS is None, reason="HINGE_CLIPS_DIR is not set (.ci/run sets it to ../shared/clips)")
+def test_learner_uploads_a_real_clip_and_reads_the_verdict_on_a_phone(browser, app_url, shots):
+    page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    upload(page, app_url, CLIPS / "rdl-rounded-back-side.mp4")
+    verdict = page.get_by_text("Mostly good: one thing to fix.")
+    verdict.wait_for(timeout=120_000)
+    verdict.scroll_into_view_if_needed()
+    page.screenshot(path=shots / "self-check-phone.png")
+    assert page.get_by_text("Your back rounded").count() >= 1
+    assert page.get_by_role("link", name="Learn the fix: Lesson 4, 2. Rounded back").count() == 1
+    chart = page.locator(".js-plotly-plot").last
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    assert drawn_pixels(chart.screenshot(), (15, 118, 110)) > 100, "the hip angle curve is not drawn"
+    assert horizontal_overflow(page) == 0
+    page.close()

@@ -121,12 +121,14 @@ def _add_angle_traces(
             x0=span.start_s, x1=span.end_s, fillcolor="#94a3b8", opacity=0.15, line_width=0,
             annotation_text=span.label, annotation_position="top left", annotation_font_size=11, **where,
         )
-    for line in thresholds:
+    for number, line in enumerate(thresholds):
         if line.angle not in ANGLE_NAMES:
             raise ValueError(f"unknown angle {line.angle!r} for threshold {line.label!r}")
         fig.add_hline(
             y=line.value_deg, line_dash="dash", line_color=ANGLE_COLOURS[line.angle], line_width=1.5,
-            annotation_text=line.label, annotation_position="bottom right", annotation_font_size=11, **where,
+            annotation_text=line.label, annotation_font_size=11, **where,
+            # neighbouring limits (5 and -10 degrees) would print their labels on top of each other
+            annotation_position="bottom right" if number % 2 == 0 else "top left",
         )
 
 

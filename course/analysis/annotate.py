@@ -1,0 +1,656 @@
+"""The learner's clip with the analysis drawn on it: an H.264 MP4 that browsers play, and WebVTT
+subtitles for the page's `<track>` element.
+
+    annotate_clip(path, info, seq, track, report, out_dir) -> AnnotatedVideo
+
+The clip is decoded again with `read_frames` (upright RGB, each frame's own timestamp), so frame
+k here is frame k of the analysis: `seq` and `track` are indexed by it (a frame is matched to the
+analysis row nearest in time, should a decoder ever disagree on the count).
+
+What is drawn on each frame (on a copy of the picture; sizes are shares of the frame's SHORT
+side, the height of a landscape clip and the width of a portrait one, so text reads the same on
+a phone whatever the clip's shape)
+    skeleton   MediaPipe's body connections (course.landmarks.CONNECTIONS without the face and
+               fingers, which only clutter a side view) plus ear -> shoulder, the neck line the
+               back and head rules read. Landmarks seen with visibility >= VISIBLE (0.5, the
+               analysis' own cut-off) only. The side nearest the camera (track.side) bright and
+               thick, the far side dim and thin.
+    angles     hip, knee and trunk from the track's SMOOTHED series at that frame (what the rules
+               judged, not the raw jitter), e.g. "hip 84°" beside the hip, on the side of the
+               joint behind the person (the person faces track.facing), where the picture is
+               usually empty. An angle not measured at that frame (NaN) is not labelled.
+    rep        "Rep 2 of 3" in the top-left corner from each rep's start to its end.
+    faults     a red banner under it with the fault's title in the learner's words (the
+               report's cue title, `content/cues.yaml`; a fault with no cue in the report
+               falls back to its id in words), from the finding's start_s to its end_s plus
+               BANNER_HOLD_S, at least BANNER_MIN_S in all so it can be read. At most
+               MAX_BANNERS at once, most important first (the report's order).
+    A frame where the tracker found nobody is written as it was: nothing is drawn on it.
+
+The video file
+    H.264 (libx264), yuv420p, High profile, in an MP4 with `movflags=+faststart` (the index is
+    written before the picture data, so a browser starts playing before the whole file has
+    arrived). Width and height are made even (yuv420p needs it) by dropping the last column or
+    row. No audio. Each frame is written with its own timestamp in a 1/90000 s time base, so a
+    variable-frame-rate phone clip keeps its timing; the stream's nominal rate (the clip's
+    average) only sets the last frame's duration. PRESET and CRF below say why they were picked.
+
+The subtitles (WebVTT)
+    One cue per rep ("Rep 1 of 3", from the rep's start for REP_CUE_S) and one per finding
+    ("Rep 1: Your back rounded -" then the first words of the cue's "try this", shortened to
+    SUBTITLE_LINE_CHARS so the cue fits two lines), timed like the banners. Times are
+    HH:MM:SS.mmm; cues are in order of their start.
+
+Speed
+    Frames are decoded and drawn on the calling thread while a second thread converts and
+    encodes them (PyAV, OpenCV and x264 release the GIL). See the measurements beside
+    ENCODE_IN_THREAD.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+
+from course.analysis.motion import VISIBLE, MotionTrack
+from course.analysis.report import Report
+from course.analysis.video import VideoInfo, read_frames
+from course.landmarks import CONNECTIONS, Landmark, LandmarkSequence
+
+L = Landmark
+
+# --- the video file ---------------------------------------------------------------------------
+
+CODEC = "libx264"
+PIX_FMT = "yuv420p"  # 4:2:0 8-bit: the only H.264 pixel format every browser decodes
+TIME_BASE = Fraction(1, 90000)  # seconds per timestamp tick: MPEG's 90 kHz clock, finer than any frame
+# x264 speed/size trade-off. Measured here on the real clips (1280 x 720 source, written at
+# 720 x 404, CRF 26): ultrafast 1.1-1.5 ms/frame but 4.3x the file (297 KB for 3.8 s);
+# veryfast 2.1-2.5 ms/frame, 68 KB; medium (x264's default) 3.9-4.3 ms/frame and a larger file
+# (80 KB). veryfast costs one millisecond more than ultrafast for a file a quarter the size.
+PRESET = "veryfast"
+# Constant quality, 0 (lossless) to 51; x264's default is 23. 26 keeps the drawn lines and
+# text sharp at phone size for about 0.15 Mbit/s at 720 x 404.
+CRF = 26
+KEYFRAME_S = 2.0  # seconds between keyframes at most: a browser seeks to a keyframe, then decodes on
+MOVFLAGS = "+faststart"
+# Frames waiting for the encoder thread: enough to ride out x264's bursts, few enough to keep
+# memory small (each is one RGB frame, about 0.9 MB at 720 x 404).
+QUEUE_FRAMES = 8
+# Encode on a second thread while the next frames are decoded and drawn. Measured on the real
+# clips at 720 x 404 (veryfast): see the module docstring and the report of 2026-11-26.
+ENCODE_IN_THREAD = True
+PROGRESS_INTERVAL_S = 0.2  # seconds between progress calls, as track_pose (the last frame always reports)
+VIDEO_NAME = "annotated.mp4"
+SUBTITLES_NAME = "annotated.vtt"
+
+# --- what is drawn ----------------------------------------------------------------------------
+
+BANNER_HOLD_S = 0.5  # seconds a fault banner stays after its finding ends, so it can be read
+BANNER_MIN_S = 1.5  # seconds a banner shows at least (a finding at one moment has start = end)
+MAX_BANNERS = 2  # banners at once; more would cover the person
+REP_CUE_S = 1.5  # seconds the "Rep 1 of 3" subtitle shows from the rep's start
+SUBTITLE_MIN_S = 2.0  # seconds a fault subtitle shows at least: two short lines take that to read
+SUBTITLE_LINE_CHARS = 42  # characters per subtitle line: the usual limit for captions on screens
+
+# Sizes as shares of the frame's short side (pixels = share x short side).
+LINE_NEAR = 0.009  # skeleton line, near side: 4 px on a 405-pixel-high frame
+LINE_FAR = 0.0045  # far side
+JOINT_RADIUS = 0.011
+LABEL_TEXT = 0.042  # capital height of the angle labels: about 17 px on 405
+REP_TEXT = 0.048  # "Rep 2 of 3"
+BANNER_TEXT = 0.058  # the fault's title: about 23 px on 405, the largest text
+MARGIN = 0.025  # between the frame's edge and a box
+PAD = 0.45  # inside a box around text, a share of the text's height
+LABEL_OFFSET = 0.05  # from a joint to its label
+MIN_TEXT_SHRINK = 0.6  # a banner's text may shrink to this share of BANNER_TEXT to fit two lines
+DIM = 0.35  # brightness kept under a label's box (0 black .. 1 unchanged)
+
+FONT = cv2.FONT_HERSHEY_DUPLEX
+FONT_CAP_PX = 22.0  # capital height of the Hershey fonts at scale 1, pixels
+
+# Colours, RGB (the frames are RGB).
+NEAR_COLOUR = (255, 255, 255)
+NEAR_JOINT_COLOUR = (0, 200, 255)
+FAR_COLOUR = (150, 150, 150)
+ANGLE_COLOURS = {"hip": (255, 214, 10), "knee": (80, 230, 120), "trunk": (255, 140, 230)}
+TEXT_COLOUR = (255, 255, 255)
+BANNER_COLOUR = (215, 35, 35)
+
+# The skeleton drawn: MediaPipe's connections between body points (no face, no fingers), plus
+# the neck line (ear -> shoulder) that the back and head rules use.
+_BODY = {L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_ELBOW, L.RIGHT_ELBOW, L.LEFT_WRIST,
+         L.RIGHT_WRIST, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE,
+         L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX}
+BONES: tuple[tuple[Landmark, Landmark], ...] = tuple(sorted(
+    {(a, b) for a, b in CONNECTIONS if a in _BODY and b in _BODY}
+    | {(L.LEFT_EAR, L.LEFT_SHOULDER), (L.RIGHT_EAR, L.RIGHT_SHOULDER)}))
+JOINTS: tuple[Landmark, ...] = tuple(sorted(_BODY | {L.LEFT_EAR, L.RIGHT_EAR}))
+# Where each angle's label goes: (landmark name without its side, or "trunk" for the middle of
+# shoulder and hip).
+LABEL_AT = {"hip": "HIP", "knee": "KNEE", "trunk": "trunk"}
+
+Progress = Callable[[int, "int | None"], None]
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotatedVideo:
+    """What annotate_clip wrote. video_path: the H.264 MP4; subtitles_path: the WebVTT file;
+    width, height: pixels of the video (even); frames: frames written; duration_s: seconds,
+    the last frame's time plus its duration (what a player shows)."""
+
+    video_path: Path
+    subtitles_path: Path
+    width: int
+    height: int
+    frames: int
+    duration_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class Flash:
+    """Something shown for a while: on the picture (banner) or as a subtitle. start_s, end_s:
+    seconds; text: the words; rep: the rep number; fault: the fault id, None for a rep cue."""
+
+    start_s: float
+    end_s: float
+    text: str
+    rep: int
+    fault: str | None = None
+    detail: str = ""  # the subtitle's second line (the cue's "try this"), may be empty
+
+
+def annotate_clip(
+    path: str | os.PathLike[str],
+    info: VideoInfo,
+    seq: LandmarkSequence,
+    track: MotionTrack,
+    report: Report,
+    out_dir: Path,
+    *,
+    max_side: int = 720,
+    progress: Progress | None = None,
+) -> AnnotatedVideo:
+    """Write the clip with its skeleton, angles, reps and faults drawn on it, and its subtitles.
+
+    path, info: the clip and its `probe` result. seq: its landmarks (course.analysis.pose's
+    TrackedSequence, or any LandmarkSequence with the clip's frame times); track:
+    `measure_motion(seq)`; report: `build_report(...)` for it (its faults and cues are shown).
+    out_dir: an existing folder the caller owns; VIDEO_NAME and SUBTITLES_NAME are written into
+    it (replacing earlier ones) and nothing else is left there.
+    max_side: pixels, the video's long side at most (never enlarged; 256 or more).
+    progress: called as progress(frames_done, frames_expected) about 5 times a second and once
+    at the end; frames_expected is len(seq).
+    Raises ValueError for max_side < 256 or an empty seq; whatever read_frames raises
+    (ClipProblems, which a clip that was just analysed does not raise); av.error.FFmpegError
+    when the encoder fails (not the learner's doing: the caller decides whether to show the
+    report without the video). Nothing partial is left in out_dir when it raises.
+    """
+    if max_side < 256:
+        raise ValueError(f"max_side must be 256 or more, got {max_side}")
+    if len(seq) == 0:
+        raise ValueError("annotate_clip needs the analysed frames: seq is empty")
+    out_dir = Path(out_dir)
+    video_path = out_dir / VIDEO_NAME
+    subtitles_path = out_dir / SUBTITLES_NAME
+    fps = _average_fps(info, seq.t_s)
+    banners = banner_flashes(track, report)
+    reps = tuple((rep.start_s, rep.end_s, f"Rep {rep.number} of {len(track.reps)}")
+                 for rep in track.reps)
+    points_px = seq.image[..., :2]  # normalised; scaled to each frame's size when drawn
+    visibility = seq.visibility
+    angles = {"hip": track.hip_deg, "knee": track.knee_deg, "trunk": track.trunk_deg}
+    total = len(seq)
+
+    def drawn() -> Iterator[tuple[np.ndarray, float]]:
+        reported = -math.inf
+        painter: Painter | None = None
+        for frame in read_frames(path, info, max_side=max_side):
+            if painter is None:
+                height, width = frame.image.shape[:2]
+                painter = Painter(width - width % 2, height - height % 2, side=track.side,
+                                  facing=track.facing)
+            row = _nearest(seq.t_s, frame.t_s)
+            t = frame.t_s
+            canvas = np.array(frame.image[:painter.height, :painter.width])
+            if visibility[row].max() > 0:
+                painter.paint(
+                    canvas, points_px[row], visibility[row],
+                    {name: float(series[row]) for name, series in angles.items()},
+                    next((label for start, end, label in reps if start <= t <= end), None),
+                    [flash.text for flash in banners if flash.start_s <= t <= flash.end_s][:MAX_BANNERS])
+            yield canvas, t
+            done = frame.index + 1
+            now = time.monotonic()
+            if progress is not None and now - reported >= PROGRESS_INTERVAL_S:
+                progress(done, total)
+                reported = now
+
+    partial = out_dir / (VIDEO_NAME + ".part")
+    try:
+        count, last_t, width, height = encode_mp4(drawn(), partial, fps=fps,
+                                                  threaded=ENCODE_IN_THREAD)
+        duration = last_t + 1.0 / fps
+        cues = subtitle_flashes(track, report, duration)
+        subtitles_path.write_text(webvtt(cues), encoding="utf-8")
+        partial.replace(video_path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        subtitles_path.unlink(missing_ok=True)
+        raise
+    if progress is not None:
+        progress(count, total)
+    return AnnotatedVideo(video_path=video_path, subtitles_path=subtitles_path, width=width,
+                          height=height, frames=count, duration_s=duration)
+
+
+# --------------------------------------------------------------------------------------------
+# What is shown when
+
+
+def _title(report: Report, fault: str) -> str:
+    for cue in report.cues:
+        if cue.fault == fault:
+            return cue.title
+    return fault.replace("_", " ").capitalize()
+
+
+def _try_this(report: Report, fault: str) -> str:
+    return next((cue.try_this for cue in report.cues if cue.fault == fault), "")
+
+
+def banner_flashes(track: MotionTrack, report: Report) -> tuple[Flash, ...]:
+    """The fault banners: one per finding in the report, in its order (rep, then importance),
+    from start_s to max(end_s, start_s + BANNER_MIN_S - BANNER_HOLD_S) + BANNER_HOLD_S."""
+    del track  # the report's findings carry their times
+    out = []
+    for fault in report.faults:
+        end = max(fault.end_s, fault.start_s + BANNER_MIN_S - BANNER_HOLD_S) + BANNER_HOLD_S
+        out.append(Flash(fault.start_s, end, _title(report, fault.id), fault.rep, fault.id,
+                         _try_this(report, fault.id)))
+    return tuple(out)
+
+
+def subtitle_flashes(track: MotionTrack, report: Report, duration_s: float) -> tuple[Flash, ...]:
+    """The subtitle cues, ordered by start: one per rep ("Rep 1 of 3" for REP_CUE_S, not past
+    the rep's end) and one per finding (the banner's time, at least SUBTITLE_MIN_S), all
+    within 0..duration_s."""
+    count = len(track.reps)
+    cues = [Flash(rep.start_s, min(rep.start_s + REP_CUE_S, max(rep.end_s, rep.start_s + 0.5)),
+                  f"Rep {rep.number} of {count}", rep.number) for rep in track.reps]
+    for banner in banner_flashes(track, report):
+        end = max(banner.end_s, banner.start_s + SUBTITLE_MIN_S)
+        cues.append(Flash(banner.start_s, end, f"Rep {banner.rep}: {banner.text}", banner.rep,
+                          banner.fault, banner.detail))
+    clipped = []
+    for cue in cues:
+        start = min(max(cue.start_s, 0.0), duration_s)
+        end = min(max(cue.end_s, start), duration_s)
+        if end > start:
+            clipped.append(Flash(start, end, cue.text, cue.rep, cue.fault, cue.detail))
+    return tuple(sorted(clipped, key=lambda cue: (cue.start_s, cue.fault is not None, cue.end_s)))
+
+
+def shorten(text: str, limit: int = SUBTITLE_LINE_CHARS) -> str:
+    """The first sentence of `text` if it fits in `limit` characters; else its first clause
+    (up to a comma) if that fills at least half of them; else as many whole words as fit.
+    Ends with "…" when anything was cut."""
+    text = " ".join(text.split())
+    sentence = text.split(". ")[0].rstrip(".")
+    if len(sentence) <= limit:
+        return sentence + ("…" if len(sentence) < len(text.rstrip(".")) else ".")
+    clause = sentence[:limit - 1]
+    comma = max(clause.rfind(","), clause.rfind(";"))
+    if comma >= limit // 2:
+        return clause[:comma] + "…"
+    space = clause.rfind(" ")
+    return (clause[:space] if space > 0 else clause).rstrip(",;:") + "…"
+
+
+def vtt_time(seconds: float) -> str:
+    """Seconds as WebVTT's HH:MM:SS.mmm (rounded to the millisecond, never negative)."""
+    ms = max(0, round(seconds * 1000))
+    hours, ms = divmod(ms, 3_600_000)
+    minutes, ms = divmod(ms, 60_000)
+    secs, ms = divmod(ms, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{ms:03d}"
+
+
+def webvtt(cues: Iterable[Flash]) -> str:
+    """A WebVTT file: the "WEBVTT" header, then each cue as an id line ("rep-1" or
+    "rep-1-rounded_back"), its times and one or two lines of text (&, < and > escaped), with a
+    blank line between cues."""
+    blocks = ["WEBVTT"]
+    for cue in cues:
+        ident = f"rep-{cue.rep}" + (f"-{cue.fault}" if cue.fault else "")
+        text = cue.text + (" —\n" + shorten(cue.detail) if cue.detail else "")
+        text = html.escape(text, quote=False).replace("-->", "->")
+        blocks.append(f"{ident}\n{vtt_time(cue.start_s)} --> {vtt_time(cue.end_s)}\n{text}")
+    return "\n\n".join(blocks) + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# Drawing
+
+
+def _text_scale(share: float, short_side: int) -> float:
+    return share * short_side / FONT_CAP_PX
+
+
+def _thickness(scale: float) -> int:
+    return max(1, round(1.6 * scale))
+
+
+class Painter:
+    """Draws the overlay on frames of one size. width, height: pixels of the frames it gets;
+    side: the person's side nearest the camera ("left"/"right"); facing: the way they face in
+    the picture ("left"/"right")."""
+
+    def __init__(self, width: int, height: int, *, side: str, facing: str) -> None:
+        self.width, self.height = width, height
+        self.unit = min(width, height)
+        self.size = np.array([width, height], dtype=float)
+        u = self.unit
+        self.near_line = max(2, round(LINE_NEAR * u))
+        self.far_line = max(1, round(LINE_FAR * u))
+        self.radius = max(2, round(JOINT_RADIUS * u))
+        self.margin = max(2, round(MARGIN * u))
+        self.label_scale = _text_scale(LABEL_TEXT, u)
+        self.rep_scale = _text_scale(REP_TEXT, u)
+        self.banner_scale = _text_scale(BANNER_TEXT, u)
+        self.offset = LABEL_OFFSET * u
+        self.back = -1.0 if facing == "right" else 1.0  # x direction behind the person
+        near = "LEFT" if side == "left" else "RIGHT"
+        self.near_is = {lm: lm.name.startswith(near) for lm in Landmark}
+        self.near_side = near
+        self.far_side = "RIGHT" if near == "LEFT" else "LEFT"
+
+    # -- pieces ---------------------------------------------------------------------------
+
+    def _box(self, canvas: np.ndarray, x0: int, y0: int, x1: int, y1: int,
+             colour: tuple[int, int, int] | None = None) -> None:
+        """A filled box: `colour`, or the picture darkened to DIM."""
+        x0, y0 = max(0, x0), max(0, y0)
+        x1, y1 = min(self.width, x1), min(self.height, y1)
+        if x1 <= x0 or y1 <= y0:
+            return
+        roi = canvas[y0:y1, x0:x1]
+        if colour is None:
+            cv2.convertScaleAbs(roi, dst=roi, alpha=DIM)
+        else:
+            roi[:] = colour
+
+    def _text(self, canvas: np.ndarray, text: str, x: int, y: int, scale: float,
+              colour: tuple[int, int, int]) -> None:
+        """Text with its baseline's left end at (x, y)."""
+        cv2.putText(canvas, text, (x, y), FONT, scale, colour, _thickness(scale), cv2.LINE_AA)
+
+    def _label(self, canvas: np.ndarray, name: str, degrees: float, at: np.ndarray,
+               away: np.ndarray) -> None:
+        """'hip 84°' in a dark box whose near edge is LABEL_OFFSET from `at`, towards `away`
+        (a unit vector), kept inside the frame."""
+        text = f"{name} {degrees:.0f}"
+        scale = self.label_scale
+        thick = _thickness(scale)
+        (tw, th), _ = cv2.getTextSize(text, FONT, scale, thick)
+        ring = max(2, round(0.2 * th))  # the degree sign: a small ring after the number
+        pad = max(2, round(PAD * th))
+        w = tw + 3 * ring + 2 * pad
+        h = th + 2 * pad
+        cx, cy = at + away * (self.offset + 0.5 * w * abs(away[0]) + 0.5 * h * abs(away[1]))
+        x0 = int(round(min(max(cx - w / 2, 0), self.width - w)))
+        y0 = int(round(min(max(cy - h / 2, 0), self.height - h)))
+        self._box(canvas, x0, y0, x0 + w, y0 + h)
+        colour = ANGLE_COLOURS[name]
+        self._text(canvas, text, x0 + pad, y0 + pad + th, scale, colour)
+        cv2.circle(canvas, (x0 + pad + tw + 2 * ring, y0 + pad + ring), ring, colour,
+                   max(1, thick - 1), cv2.LINE_AA)
+
+    @lru_cache(maxsize=32)  # noqa: B019 - one Painter per clip; a handful of titles
+    def _banner_layout(self, text: str) -> tuple[float, tuple[str, ...], int, int]:
+        """(scale, lines, line height, box height) for a banner's text across the frame: up to
+        two lines, shrunk down to MIN_TEXT_SHRINK if it must."""
+        room = self.width - 2 * self.margin
+        scale = self.banner_scale
+        while True:
+            thick = _thickness(scale)
+            pad = max(2, round(PAD * FONT_CAP_PX * scale))
+            lines = _wrap(text, room - 2 * pad, scale, thick)
+            if len(lines) <= 2 or scale <= self.banner_scale * MIN_TEXT_SHRINK:
+                break
+            scale *= 0.9
+        line_h = round(FONT_CAP_PX * scale * 1.5)
+        box_h = 2 * pad + round(FONT_CAP_PX * scale) + (len(lines) - 1) * line_h
+        return scale, tuple(lines), line_h, box_h
+
+    # -- one frame ------------------------------------------------------------------------
+
+    def paint(self, canvas: np.ndarray, points: np.ndarray, visibility: np.ndarray,
+              angles: Mapping[str, float], rep_label: str | None,
+              banners: Sequence[str]) -> None:
+        """Draw on `canvas` (H, W, 3 uint8 RGB, written in place). points: (33, 2) normalised
+        x, y of the upright picture; visibility: (33,) 0..1; angles: "hip", "knee", "trunk" ->
+        degrees (NaN: not labelled); rep_label: "Rep 2 of 3" or None; banners: fault titles."""
+        px = points * self.size
+        seen = (visibility >= VISIBLE.value) & np.isfinite(px).all(axis=1)
+        ipx = np.where(seen[:, None], px, 0).round().astype(np.int32)
+        # far side first, so the near side is drawn over it
+        for near_pass in (False, True):
+            for a, b in BONES:
+                if not (seen[a] and seen[b]):
+                    continue
+                if (self.near_is[a] and self.near_is[b]) != near_pass:
+                    continue
+                cv2.line(canvas, tuple(ipx[a]), tuple(ipx[b]),
+                         NEAR_COLOUR if near_pass else FAR_COLOUR,
+                         self.near_line if near_pass else self.far_line, cv2.LINE_AA)
+        for lm in JOINTS:
+            if seen[lm]:
+                near = self.near_is[lm]
+                cv2.circle(canvas, tuple(ipx[lm]), self.radius if near else self.far_line + 1,
+                           NEAR_JOINT_COLOUR if near else FAR_COLOUR, -1, cv2.LINE_AA)
+        self._angle_labels(canvas, px, seen, angles)
+        top = self.margin
+        if rep_label is not None:
+            scale = self.rep_scale
+            thick = _thickness(scale)
+            (tw, th), _ = cv2.getTextSize(rep_label, FONT, scale, thick)
+            pad = max(2, round(PAD * th))
+            self._box(canvas, self.margin, top, self.margin + tw + 2 * pad, top + th + 2 * pad)
+            self._text(canvas, rep_label, self.margin + pad, top + pad + th, scale, TEXT_COLOUR)
+            top += th + 2 * pad + self.margin // 2
+        for title in banners:
+            scale, lines, line_h, box_h = self._banner_layout(title)
+            self._box(canvas, self.margin, top, self.width - self.margin, top + box_h,
+                      BANNER_COLOUR)
+            thick = _thickness(scale)
+            cap = round(FONT_CAP_PX * scale)
+            pad = (box_h - cap - (len(lines) - 1) * line_h) // 2
+            for i, line in enumerate(lines):
+                (tw, _), _ = cv2.getTextSize(line, FONT, scale, thick)
+                x = max(self.margin, (self.width - tw) // 2)
+                self._text(canvas, line, x, top + pad + cap + i * line_h, scale, TEXT_COLOUR)
+            top += box_h + self.margin // 2
+
+    def _point(self, px: np.ndarray, seen: np.ndarray, name: str) -> np.ndarray | None:
+        """The near side's landmark `name` ("HIP") if seen, else the far side's, else None."""
+        for side in (self.near_side, self.far_side):
+            lm = L[f"{side}_{name}"]
+            if seen[lm]:
+                return px[lm]
+        return None
+
+    def _angle_labels(self, canvas: np.ndarray, px: np.ndarray, seen: np.ndarray,
+                      angles: Mapping[str, float]) -> None:
+        behind = np.array([self.back, 0.0])
+        hip = self._point(px, seen, "HIP")
+        for name in ("trunk", "hip", "knee"):
+            degrees = angles.get(name, math.nan)
+            if not math.isfinite(degrees):
+                continue
+            if name == "trunk":
+                shoulder = self._point(px, seen, "SHOULDER")
+                if shoulder is None or hip is None:
+                    continue
+                along = shoulder - hip
+                length = float(np.hypot(*along))
+                if length < 1:
+                    continue
+                along /= length
+                # perpendicular to the trunk, on the back's side: behind a standing person,
+                # above one bent over
+                away = np.array([along[1], -along[0]]) * -self.back
+                self._label(canvas, name, degrees, 0.5 * (shoulder + hip), away)
+            else:
+                at = hip if name == "hip" else self._point(px, seen, LABEL_AT[name])
+                if at is not None:
+                    self._label(canvas, name, degrees, at, behind)
+
+
+def _wrap(text: str, room: int, scale: float, thick: int) -> list[str]:
+    """Words of `text` in lines at most `room` pixels wide (a longer single word stays whole)."""
+    lines: list[str] = []
+    for word in text.split():
+        trial = f"{lines[-1]} {word}" if lines else word
+        if lines and cv2.getTextSize(trial, FONT, scale, thick)[0][0] <= room:
+            lines[-1] = trial
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+# --------------------------------------------------------------------------------------------
+# Encoding
+
+
+def _average_fps(info: VideoInfo, t_s: np.ndarray) -> float:
+    """Frames per second for the stream's nominal rate: the header's, else from the times."""
+    if info.fps and math.isfinite(info.fps) and info.fps > 0:
+        return float(info.fps)
+    if len(t_s) > 1 and t_s[-1] > t_s[0]:
+        return float((len(t_s) - 1) / (t_s[-1] - t_s[0]))
+    return 30.0
+
+
+def _nearest(t_s: np.ndarray, t: float) -> int:
+    i = int(np.searchsorted(t_s, t))
+    if i >= len(t_s):
+        return len(t_s) - 1
+    if i > 0 and t - t_s[i - 1] < t_s[i] - t:
+        return i - 1
+    return i
+
+
+def encode_mp4(frames: Iterable[tuple[np.ndarray, float]], path: Path, *, fps: float,
+               threaded: bool = True, preset: str = PRESET, crf: int = CRF) -> (
+        tuple[int, float, int, int]):
+    """Write (RGB image, t_s) pairs as H.264 in MP4 (see the module docstring); every image
+    the size of the first, with even width and height. fps: the nominal rate (sets the last
+    frame's duration). threaded: encode on a second thread while `frames` produces the next.
+    Returns (frames written, last t_s, width, height). Raises ValueError for no frames or an
+    odd size, av.error.FFmpegError if the encoder fails, and whatever `frames` raises."""
+    iterator = iter(frames)
+    first = next(iterator, None)
+    if first is None:
+        raise ValueError("no frames to encode")
+    height, width = first[0].shape[:2]
+    if width % 2 or height % 2:
+        raise ValueError(f"yuv420p needs an even width and height, got {width} x {height}")
+    rate = Fraction(fps).limit_denominator(1001)
+    with av.open(str(path), "w", format="mp4", options={"movflags": MOVFLAGS}) as container:
+        stream = container.add_stream(CODEC, rate=rate)
+        stream.width, stream.height, stream.pix_fmt = width, height, PIX_FMT
+        stream.time_base = stream.codec_context.time_base = TIME_BASE
+        stream.codec_context.gop_size = max(1, round(KEYFRAME_S * fps))
+        stream.options = {"preset": preset, "crf": str(crf)}
+        last_pts = -1
+
+        def encode(image: np.ndarray, t_s: float) -> None:
+            nonlocal last_pts
+            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+            last_pts = max(round(t_s / TIME_BASE), last_pts + 1)
+            frame.pts, frame.time_base = last_pts, TIME_BASE
+            for packet in stream.encode(frame):
+                container.mux(packet)
+
+        count, last_t = 0, first[1]
+        source = _chain(first, iterator)
+        if threaded:
+            with _Worker(encode) as worker:
+                for image, t_s in source:
+                    if image.shape[:2] != (height, width):
+                        raise ValueError("every frame must have the first frame's size")
+                    worker.put(image, t_s)
+                    count, last_t = count + 1, t_s
+        else:
+            for image, t_s in source:
+                if image.shape[:2] != (height, width):
+                    raise ValueError("every frame must have the first frame's size")
+                encode(image, t_s)
+                count, last_t = count + 1, t_s
+        for packet in stream.encode():
+            container.mux(packet)
+    return count, last_t, width, height
+
+
+def _chain(first: tuple[np.ndarray, float],
+           rest: Iterator[tuple[np.ndarray, float]]) -> Iterator[tuple[np.ndarray, float]]:
+    yield first
+    yield from rest
+
+
+class _Worker:
+    """Runs `work(image, t_s)` on a second thread, in order, from a bounded queue. Leaving the
+    `with` block waits for the queue to empty; an error in the thread is raised in the caller
+    at the next put or on leaving; an error in the caller stops the thread."""
+
+    _STOP = object()
+
+    def __init__(self, work: Callable[[np.ndarray, float], None]) -> None:
+        self.work = work
+        self.queue: queue.Queue = queue.Queue(maxsize=QUEUE_FRAMES)
+        self.error: BaseException | None = None
+        self.cancelled = False
+        self.thread = threading.Thread(target=self._run, name="annotate-encoder", daemon=True)
+
+    def __enter__(self) -> _Worker:
+        self.thread.start()
+        return self
+
+    def _run(self) -> None:
+        while True:
+            item = self.queue.get()
+            if item is self._STOP:
+                return
+            if self.error is not None or self.cancelled:
+                continue  # drain, so the caller never blocks on a full queue
+            try:
+                self.work(*item)
+            except BaseException as error:  # handed to the caller, raised there
+                self.error = error
+
+    def put(self, image: np.ndarray, t_s: float) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put((image, t_s))
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is not None:
+            self.cancelled = True
+        self.queue.put(self._STOP)
+        self.thread.join()
+        if kind is None and self.error is not None:
+            raise self.error
