@@ -58,7 +58,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
 from pathlib import Path
 
 import av
@@ -110,7 +109,7 @@ SUBTITLE_LINE_CHARS = 42  # characters per subtitle line: the usual limit for ca
 LINE_NEAR = 0.009  # skeleton line, near side: 4 px on a 405-pixel-high frame
 LINE_FAR = 0.0045  # far side
 JOINT_RADIUS = 0.011
-LABEL_TEXT = 0.042  # capital height of the angle labels: about 17 px on 405
+LABEL_TEXT = 0.048  # capital height of the angle labels: about 19 px on 405
 REP_TEXT = 0.048  # "Rep 2 of 3"
 BANNER_TEXT = 0.058  # the fault's title: about 23 px on 405, the largest text
 MARGIN = 0.025  # between the frame's edge and a box
@@ -207,7 +206,7 @@ def annotate_clip(
     video_path = out_dir / VIDEO_NAME
     subtitles_path = out_dir / SUBTITLES_NAME
     fps = _average_fps(info, seq.t_s)
-    banners = banner_flashes(track, report)
+    banners = banner_flashes(report)
     reps = tuple((rep.start_s, rep.end_s, f"Rep {rep.number} of {len(track.reps)}")
                  for rep in track.reps)
     points_px = seq.image[..., :2]  # normalised; scaled to each frame's size when drawn
@@ -272,10 +271,9 @@ def _try_this(report: Report, fault: str) -> str:
     return next((cue.try_this for cue in report.cues if cue.fault == fault), "")
 
 
-def banner_flashes(track: MotionTrack, report: Report) -> tuple[Flash, ...]:
+def banner_flashes(report: Report) -> tuple[Flash, ...]:
     """The fault banners: one per finding in the report, in its order (rep, then importance),
     from start_s to max(end_s, start_s + BANNER_MIN_S - BANNER_HOLD_S) + BANNER_HOLD_S."""
-    del track  # the report's findings carry their times
     out = []
     for fault in report.faults:
         end = max(fault.end_s, fault.start_s + BANNER_MIN_S - BANNER_HOLD_S) + BANNER_HOLD_S
@@ -291,7 +289,7 @@ def subtitle_flashes(track: MotionTrack, report: Report, duration_s: float) -> t
     count = len(track.reps)
     cues = [Flash(rep.start_s, min(rep.start_s + REP_CUE_S, max(rep.end_s, rep.start_s + 0.5)),
                   f"Rep {rep.number} of {count}", rep.number) for rep in track.reps]
-    for banner in banner_flashes(track, report):
+    for banner in banner_flashes(report):
         end = max(banner.end_s, banner.start_s + SUBTITLE_MIN_S)
         cues.append(Flash(banner.start_s, end, f"Rep {banner.rep}: {banner.text}", banner.rep,
                           banner.fault, banner.detail))
@@ -351,7 +349,7 @@ def _text_scale(share: float, short_side: int) -> float:
 
 
 def _thickness(scale: float) -> int:
-    return max(1, round(1.6 * scale))
+    return max(1, round(2.2 * scale))
 
 
 class Painter:
@@ -377,6 +375,7 @@ class Painter:
         self.near_is = {lm: lm.name.startswith(near) for lm in Landmark}
         self.near_side = near
         self.far_side = "RIGHT" if near == "LEFT" else "LEFT"
+        self._layouts: dict[str, tuple[float, tuple[str, ...], int, int]] = {}
 
     # -- pieces ---------------------------------------------------------------------------
 
@@ -419,10 +418,11 @@ class Painter:
         cv2.circle(canvas, (x0 + pad + tw + 2 * ring, y0 + pad + ring), ring, colour,
                    max(1, thick - 1), cv2.LINE_AA)
 
-    @lru_cache(maxsize=32)  # noqa: B019 - one Painter per clip; a handful of titles
     def _banner_layout(self, text: str) -> tuple[float, tuple[str, ...], int, int]:
         """(scale, lines, line height, box height) for a banner's text across the frame: up to
-        two lines, shrunk down to MIN_TEXT_SHRINK if it must."""
+        two lines, shrunk down to MIN_TEXT_SHRINK if it must. Kept per text."""
+        if text in self._layouts:
+            return self._layouts[text]
         room = self.width - 2 * self.margin
         scale = self.banner_scale
         while True:
@@ -434,7 +434,8 @@ class Painter:
             scale *= 0.9
         line_h = round(FONT_CAP_PX * scale * 1.5)
         box_h = 2 * pad + round(FONT_CAP_PX * scale) + (len(lines) - 1) * line_h
-        return scale, tuple(lines), line_h, box_h
+        self._layouts[text] = scale, tuple(lines), line_h, box_h
+        return self._layouts[text]
 
     # -- one frame ------------------------------------------------------------------------
 
