@@ -59,7 +59,7 @@ def test_a_bug_in_the_analysis_is_apologised_for_not_shown_as_a_traceback(monkey
     def broken(*args, **kwargs):
         raise RuntimeError("an internal mistake")
 
-    monkeypatch.setattr(page, "check_clip", broken)
+    monkeypatch.setattr(page, "analyse_clip", broken)
     at = app()
     at.file_uploader[0].upload("clip.mp4", b"anything", "video/mp4").run()
     assert not at.exception
@@ -69,14 +69,14 @@ def test_a_bug_in_the_analysis_is_apologised_for_not_shown_as_a_traceback(monkey
 
 def test_the_uploaded_clip_is_analysed_from_a_temporary_file_that_is_then_deleted(monkeypatch):
     seen: list[Path] = []
-    real = page.check_clip
+    real = page.analyse_clip
 
     def spy(path, **kwargs):
         seen.append(Path(path))
         assert Path(path).is_file()
         return real(path, **kwargs)
 
-    monkeypatch.setattr(page, "check_clip", spy)
+    monkeypatch.setattr(page, "analyse_clip", spy)
     at = app()
     at.file_uploader[0].upload("notes.mp4", b"not a video", "video/mp4").run()
     assert len(seen) == 1 and not seen[0].exists() and not seen[0].parent.exists()
@@ -85,8 +85,8 @@ def test_the_uploaded_clip_is_analysed_from_a_temporary_file_that_is_then_delete
 @needs_clips
 def test_a_real_rounded_back_gets_a_verdict_a_cue_and_its_lesson(monkeypatch):
     calls = []
-    real = page.check_clip
-    monkeypatch.setattr(page, "check_clip", lambda path, **kw: calls.append(path) or real(path, **kw))
+    real = page.analyse_clip
+    monkeypatch.setattr(page, "analyse_clip", lambda path, **kw: calls.append(path) or real(path, **kw))
     at = app()
     at.file_uploader[0].upload("rdl.mp4", (CLIPS / "rdl-rounded-back-side.mp4").read_bytes(), "video/mp4").run()
     assert not at.exception
@@ -94,6 +94,7 @@ def test_a_real_rounded_back_gets_a_verdict_a_cue_and_its_lesson(monkeypatch):
     text = shown(at)
     assert "**1. Your back rounded** · rep 1" in text and "**Try this:**" in text
     assert [s.value for s in at.subheader][:3] == ["What to work on", "What went well", "Rep by rep"]
-    assert len(at.get("plotly_chart")) >= 2  # the fault in 3D and the angle chart
+    assert len(at.get("plotly_chart")) == 3  # the fault in 3D, the angle chart and the replay
+    assert "Your movement in 3D" in [s.value for s in at.subheader]
     at.run()  # any widget change reruns the page...
     assert len(calls) == 1, "...but never analyses the same clip again"

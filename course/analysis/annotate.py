@@ -229,7 +229,7 @@ def annotate_clip(
                 painter.paint(
                     canvas, points_px[row], visibility[row],
                     {name: float(series[row]) for name, series in angles.items()},
-                    next((label for start, end, label in reps if start <= t <= end), None),
+                    next((label for start, end, label in reversed(reps) if start <= t <= end), None),
                     [flash.text for flash in banners if flash.start_s <= t <= flash.end_s][:MAX_BANNERS])
             yield canvas, t
             done = frame.index + 1
@@ -352,10 +352,15 @@ def _thickness(scale: float) -> int:
     return max(1, round(2.2 * scale))
 
 
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1 pixels, x1 and y1 excluded
+
+
 class Painter:
     """Draws the overlay on frames of one size. width, height: pixels of the frames it gets;
     side: the person's side nearest the camera ("left"/"right"); facing: the way they face in
-    the picture ("left"/"right")."""
+    the picture ("left"/"right"). It remembers where each angle's label went on the previous
+    frame, so labels stay put instead of hopping from frame to frame: paint the frames of one
+    clip in order."""
 
     def __init__(self, width: int, height: int, *, side: str, facing: str) -> None:
         self.width, self.height = width, height
@@ -376,14 +381,14 @@ class Painter:
         self.near_side = near
         self.far_side = "RIGHT" if near == "LEFT" else "LEFT"
         self._layouts: dict[str, tuple[float, tuple[str, ...], int, int]] = {}
+        self._last_choice: dict[str, int] = {}
 
     # -- pieces ---------------------------------------------------------------------------
 
-    def _box(self, canvas: np.ndarray, x0: int, y0: int, x1: int, y1: int,
-             colour: tuple[int, int, int] | None = None) -> None:
+    def _box(self, canvas: np.ndarray, box: Box, colour: tuple[int, int, int] | None = None) -> None:
         """A filled box: `colour`, or the picture darkened to DIM."""
-        x0, y0 = max(0, x0), max(0, y0)
-        x1, y1 = min(self.width, x1), min(self.height, y1)
+        x0, y0 = max(0, box[0]), max(0, box[1])
+        x1, y1 = min(self.width, box[2]), min(self.height, box[3])
         if x1 <= x0 or y1 <= y0:
             return
         roi = canvas[y0:y1, x0:x1]
@@ -396,27 +401,6 @@ class Painter:
               colour: tuple[int, int, int]) -> None:
         """Text with its baseline's left end at (x, y)."""
         cv2.putText(canvas, text, (x, y), FONT, scale, colour, _thickness(scale), cv2.LINE_AA)
-
-    def _label(self, canvas: np.ndarray, name: str, degrees: float, at: np.ndarray,
-               away: np.ndarray) -> None:
-        """'hip 84°' in a dark box whose near edge is LABEL_OFFSET from `at`, towards `away`
-        (a unit vector), kept inside the frame."""
-        text = f"{name} {degrees:.0f}"
-        scale = self.label_scale
-        thick = _thickness(scale)
-        (tw, th), _ = cv2.getTextSize(text, FONT, scale, thick)
-        ring = max(2, round(0.2 * th))  # the degree sign: a small ring after the number
-        pad = max(2, round(PAD * th))
-        w = tw + 3 * ring + 2 * pad
-        h = th + 2 * pad
-        cx, cy = at + away * (self.offset + 0.5 * w * abs(away[0]) + 0.5 * h * abs(away[1]))
-        x0 = int(round(min(max(cx - w / 2, 0), self.width - w)))
-        y0 = int(round(min(max(cy - h / 2, 0), self.height - h)))
-        self._box(canvas, x0, y0, x0 + w, y0 + h)
-        colour = ANGLE_COLOURS[name]
-        self._text(canvas, text, x0 + pad, y0 + pad + th, scale, colour)
-        cv2.circle(canvas, (x0 + pad + tw + 2 * ring, y0 + pad + ring), ring, colour,
-                   max(1, thick - 1), cv2.LINE_AA)
 
     def _banner_layout(self, text: str) -> tuple[float, tuple[str, ...], int, int]:
         """(scale, lines, line height, box height) for a banner's text across the frame: up to
@@ -436,6 +420,21 @@ class Painter:
         box_h = 2 * pad + round(FONT_CAP_PX * scale) + (len(lines) - 1) * line_h
         self._layouts[text] = scale, tuple(lines), line_h, box_h
         return self._layouts[text]
+
+    def _header(self, rep_label: str | None, banners: Sequence[str]) -> list[tuple[str, Box]]:
+        """Where the rep label ("rep") and the banners ("banner") go, top down."""
+        out: list[tuple[str, Box]] = []
+        top = self.margin
+        if rep_label is not None:
+            (tw, th), _ = cv2.getTextSize(rep_label, FONT, self.rep_scale, _thickness(self.rep_scale))
+            pad = max(2, round(PAD * th))
+            out.append(("rep", (self.margin, top, self.margin + tw + 2 * pad, top + th + 2 * pad)))
+            top += th + 2 * pad + self.margin // 2
+        for title in banners:
+            box_h = self._banner_layout(title)[3]
+            out.append(("banner", (self.margin, top, self.width - self.margin, top + box_h)))
+            top += box_h + self.margin // 2
+        return out
 
     # -- one frame ------------------------------------------------------------------------
 
@@ -463,28 +462,26 @@ class Painter:
                 near = self.near_is[lm]
                 cv2.circle(canvas, tuple(ipx[lm]), self.radius if near else self.far_line + 1,
                            NEAR_JOINT_COLOUR if near else FAR_COLOUR, -1, cv2.LINE_AA)
-        self._angle_labels(canvas, px, seen, angles)
-        top = self.margin
-        if rep_label is not None:
-            scale = self.rep_scale
-            thick = _thickness(scale)
-            (tw, th), _ = cv2.getTextSize(rep_label, FONT, scale, thick)
-            pad = max(2, round(PAD * th))
-            self._box(canvas, self.margin, top, self.margin + tw + 2 * pad, top + th + 2 * pad)
-            self._text(canvas, rep_label, self.margin + pad, top + pad + th, scale, TEXT_COLOUR)
-            top += th + 2 * pad + self.margin // 2
-        for title in banners:
-            scale, lines, line_h, box_h = self._banner_layout(title)
-            self._box(canvas, self.margin, top, self.width - self.margin, top + box_h,
-                      BANNER_COLOUR)
+        header = self._header(rep_label, banners)
+        self._angle_labels(canvas, px, seen, angles, [box for _, box in header])
+        titles = iter(banners)
+        for kind, box in header:
+            if kind == "rep":
+                scale = self.rep_scale
+                cap = round(FONT_CAP_PX * scale)
+                self._box(canvas, box)
+                self._text(canvas, rep_label or "", box[0] + (box[3] - box[1] - cap) // 2,
+                           box[1] + (box[3] - box[1] + cap) // 2, scale, TEXT_COLOUR)
+                continue
+            scale, lines, line_h, box_h = self._banner_layout(next(titles))
+            self._box(canvas, box, BANNER_COLOUR)
             thick = _thickness(scale)
             cap = round(FONT_CAP_PX * scale)
             pad = (box_h - cap - (len(lines) - 1) * line_h) // 2
             for i, line in enumerate(lines):
                 (tw, _), _ = cv2.getTextSize(line, FONT, scale, thick)
-                x = max(self.margin, (self.width - tw) // 2)
-                self._text(canvas, line, x, top + pad + cap + i * line_h, scale, TEXT_COLOUR)
-            top += box_h + self.margin // 2
+                x = max(box[0], (self.width - tw) // 2)
+                self._text(canvas, line, x, box[1] + pad + cap + i * line_h, scale, TEXT_COLOUR)
 
     def _point(self, px: np.ndarray, seen: np.ndarray, name: str) -> np.ndarray | None:
         """The near side's landmark `name` ("HIP") if seen, else the far side's, else None."""
@@ -495,9 +492,15 @@ class Painter:
         return None
 
     def _angle_labels(self, canvas: np.ndarray, px: np.ndarray, seen: np.ndarray,
-                      angles: Mapping[str, float]) -> None:
-        behind = np.array([self.back, 0.0])
+                      angles: Mapping[str, float], taken: list[Box]) -> None:
+        """'hip 84°' and the others beside their joints, each where it covers the least: of a
+        few places around the joint (behind it first), the one overlapping no other label or
+        header and the fewest skeleton points, the previous frame's place winning ties."""
+        body = _skeleton_points(px, seen)
+        b = self.back
+        behind = [(b, 0.0), (b, 0.8), (b, -0.8), (0.0, 1.0), (-b, 0.0), (0.0, -1.0)]
         hip = self._point(px, seen, "HIP")
+        taken = list(taken)
         for name in ("trunk", "hip", "knee"):
             degrees = angles.get(name, math.nan)
             if not math.isfinite(degrees):
@@ -511,14 +514,73 @@ class Painter:
                 if length < 1:
                     continue
                 along /= length
-                # perpendicular to the trunk, on the back's side: behind a standing person,
-                # above one bent over
-                away = np.array([along[1], -along[0]]) * -self.back
-                self._label(canvas, name, degrees, 0.5 * (shoulder + hip), away)
+                # perpendicular to the trunk on the back's side (behind a standing person,
+                # above one bent over), then the others
+                back_side = (along[1] * -b, -along[0] * -b)
+                at = 0.5 * (shoulder + hip)
+                directions = [back_side, (b, 0.0), (0.0, -1.0), (-back_side[0], -back_side[1])]
             else:
                 at = hip if name == "hip" else self._point(px, seen, LABEL_AT[name])
-                if at is not None:
-                    self._label(canvas, name, degrees, at, behind)
+                if at is None:
+                    continue
+                directions = behind
+            text = f"{name} {degrees:.0f}"
+            scale = self.label_scale
+            thick = _thickness(scale)
+            (tw, th), _ = cv2.getTextSize(text, FONT, scale, thick)
+            ring = max(2, round(0.2 * th))  # the degree sign: a small ring after the number
+            pad = max(2, round(PAD * th))
+            w, h = tw + 3 * ring + 2 * pad, th + 2 * pad
+            boxes = [self._box_towards(at, np.array(d, dtype=float), w, h) for d in directions]
+            last = self._last_choice.get(name)
+            costs = [_overlap(box, taken) * 1000 + _inside(box, body) * 10 + i
+                     - (5 if i == last else 0) for i, box in enumerate(boxes)]
+            choice = int(np.argmin(costs))
+            self._last_choice[name] = choice
+            box = boxes[choice]
+            taken.append(box)
+            self._box(canvas, box)
+            colour = ANGLE_COLOURS[name]
+            self._text(canvas, text, box[0] + pad, box[1] + pad + th, scale, colour)
+            cv2.circle(canvas, (box[0] + pad + tw + 2 * ring, box[1] + pad + ring), ring, colour,
+                       max(1, thick - 1), cv2.LINE_AA)
+
+    def _box_towards(self, at: np.ndarray, direction: np.ndarray, w: int, h: int) -> Box:
+        """A w x h box whose near edge is LABEL_OFFSET from `at` in `direction`, inside the
+        frame."""
+        direction = direction / max(float(np.hypot(*direction)), 1e-9)
+        cx, cy = at + direction * (self.offset + 0.5 * w * abs(direction[0])
+                                   + 0.5 * h * abs(direction[1]))
+        x0 = int(round(min(max(cx - w / 2, 0), self.width - w)))
+        y0 = int(round(min(max(cy - h / 2, 0), self.height - h)))
+        return x0, y0, x0 + w, y0 + h
+
+
+def _skeleton_points(px: np.ndarray, seen: np.ndarray) -> np.ndarray:
+    """(k, 2) pixels: the seen joints and the points a third and two thirds along each seen bone."""
+    points = [px[lm] for lm in JOINTS if seen[lm]]
+    for a, b in BONES:
+        if seen[a] and seen[b]:
+            points += [px[a] + (px[b] - px[a]) / 3, px[a] + 2 * (px[b] - px[a]) / 3]
+    return np.array(points).reshape(-1, 2)
+
+
+def _inside(box: Box, points: np.ndarray) -> int:
+    """How many points lie in the box."""
+    x, y = points[:, 0], points[:, 1]
+    return int(((x >= box[0]) & (x < box[2]) & (y >= box[1]) & (y < box[3])).sum())
+
+
+def _overlap(box: Box, others: Sequence[Box]) -> float:
+    """The share of `box`'s area covered by the others (summed)."""
+    area = (box[2] - box[0]) * (box[3] - box[1])
+    covered = 0
+    for other in others:
+        w = min(box[2], other[2]) - max(box[0], other[0])
+        h = min(box[3], other[3]) - max(box[1], other[1])
+        if w > 0 and h > 0:
+            covered += w * h
+    return covered / max(area, 1)
 
 
 def _wrap(text: str, room: int, scale: float, thick: int) -> list[str]:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from course.analysis.faults import NotJudged, find_faults
-from course.analysis.motion import measure_motion
+from course.analysis.motion import MotionTrack, measure_motion
 from course.analysis.pose import require_one_person, track_pose
 from course.analysis.problems import ClipProblem
 from course.analysis.report import Report, build_report, refused
@@ -32,6 +33,15 @@ FRAMING_WHY = {
 }
 
 
+@dataclass(frozen=True)
+class Analysis:
+    """A checked clip: the report, and for a clip that was not refused, the measured track
+    (for the 3D replay)."""
+
+    report: Report
+    track: MotionTrack | None = None
+
+
 def check_clip(
     path: str | Path,
     *,
@@ -40,6 +50,17 @@ def check_clip(
     progress: Progress | None = None,
 ) -> Report:
     """Analyse a clip and return its report (refused with a learner's message when it can't be judged)."""
+    return analyse_clip(path, settings=settings, cues=cues, progress=progress).report
+
+
+def analyse_clip(
+    path: str | Path,
+    *,
+    settings: Settings | None = None,
+    cues: Mapping[str, Cue] | None = None,
+    progress: Progress | None = None,
+) -> Analysis:
+    """Like check_clip, keeping what the page draws besides the report."""
     settings = settings or Settings.from_env()
     cues = load_course().cues if cues is None else cues
     timings: dict[str, float] = {}
@@ -75,9 +96,9 @@ def check_clip(
                   "width": width, "height": height, "size_bytes": info.size_bytes},
         )
         say("Done", 1.0)
-        return report
+        return Analysis(report, track)
     except ClipProblem as problem:
-        return refused(problem.message, problem.code, timings)
+        return Analysis(refused(problem.message, problem.code, timings))
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 import math
 import os
 import tempfile
@@ -17,9 +18,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from course.analysis.check import check_clip
+from course.analysis.check import Analysis, analyse_clip
 from course.analysis.queue import AnalysisQueue
+from course.analysis.replay import replay_motion
 from course.analysis.report import Report
+from course.figures.body import body_figure
+from course.motions import good_hinge
 from course.content import Course
 from course.figures.angles import Span, ThresholdLine, angle_chart
 from course.thresholds import LEAN_BACK, LOCKED_KNEE_MAX
@@ -59,17 +63,19 @@ def render_self_check() -> None:
 
     data = upload.getbuffer()
     digest = hashlib.sha256(data).hexdigest()
-    reports: dict[str, Report] = st.session_state.setdefault("self_check_reports", {})
-    if digest not in reports:
-        report = _analyse(upload.name, bytes(data), course)
-        if report is None:
+    analyses: dict[str, Analysis] = st.session_state.setdefault("self_check_analyses", {})
+    if digest not in analyses:
+        analysis = _analyse(upload.name, bytes(data), course)
+        if analysis is None:
             return
-        reports.clear()  # only the latest clip's numbers stay in the session
-        reports[digest] = report
-    show_report(reports[digest], course)
+        analyses.clear()  # only the latest clip's numbers stay in the session
+        analyses[digest] = analysis
+    analysis = analyses[digest]
+    replay = (lambda: _replay(analysis, digest)) if analysis.track is not None and analysis.report.reps else None
+    show_report(analysis.report, course, replay)
 
 
-def _analyse(name: str, data: bytes, course: Course) -> Report | None:
+def _analyse(name: str, data: bytes, course: Course) -> Analysis | None:
     waiting = st.empty()
     bar = st.progress(0.0, text="Waiting for your turn")
 
@@ -84,7 +90,7 @@ def _analyse(name: str, data: bytes, course: Course) -> Report | None:
             with tempfile.TemporaryDirectory(prefix="hinge-check-") as folder:
                 clip = Path(folder) / f"clip{Path(name).suffix.lower() or '.mp4'}"
                 clip.write_bytes(data)
-                report = check_clip(clip, cues=course.cues, progress=lambda stage, done: bar.progress(done, text=stage))
+                analysis = analyse_clip(clip, cues=course.cues, progress=lambda stage, done: bar.progress(done, text=stage))
     except Exception:  # a bug of ours: say so plainly, log the details for us, keep the page usable
         log.exception("self-check failed on an uploaded clip")
         bar.empty()
@@ -94,10 +100,23 @@ def _analyse(name: str, data: bytes, course: Course) -> Report | None:
         )
         return None
     bar.empty()
-    return report
+    return analysis
 
 
-def show_report(report: Report, course: Course) -> None:
+def _replay(analysis: Analysis, digest: str) -> None:
+    figures = st.session_state.setdefault("self_check_replays", {})
+    if digest not in figures:
+        figures.clear()
+        figures[digest] = body_figure([replay_motion(analysis.track), good_hinge()])
+    st.subheader("Your movement in 3D")
+    st.plotly_chart(figures[digest], width="stretch", config=PLOTLY_CONFIG, key="replay")
+    st.caption(
+        "Left: your clip replayed on the course's body model from the angles measured above. "
+        "Right: a good hinge. Press Play, or turn the model with a finger."
+    )
+
+
+def show_report(report: Report, course: Course, replay: Callable[[], None] | None = None) -> None:
     from course.views.navigation import lesson_page
 
     if report.outcome == "refused":
@@ -153,6 +172,8 @@ def show_report(report: Report, course: Course) -> None:
         st.plotly_chart(chart, width="stretch", config=PLOTLY_CONFIG, key="angles")
         st.caption("Shaded: each rep. Hip and knee: 0° is straight. Trunk: 0° is upright, more is tipped forward.")
 
+    if replay is not None:
+        replay()
     if report.not_judged:
         st.subheader("What we could not judge")
         seen = set()
