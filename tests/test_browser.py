@@ -191,6 +191,7 @@ def test_learner_uploads_a_real_clip_and_reads_the_verdict_on_a_phone(browser, a
     upload(page, app_url, CLIPS / "rdl-rounded-back-side.mp4")
     verdict = page.get_by_text("Mostly good: one thing to fix.")
     verdict.wait_for(timeout=120_000)
+    page.get_by_text("Your clip has been deleted").wait_for(timeout=WAIT_MS)  # the whole report is drawn
     verdict.scroll_into_view_if_needed()
     page.screenshot(path=shots / "self-check-phone.png")
     assert page.get_by_text("Your back rounded").count() >= 1

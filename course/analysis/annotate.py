@@ -206,12 +206,12 @@ def annotate_clip(
     video_path = out_dir / VIDEO_NAME
     subtitles_path = out_dir / SUBTITLES_NAME
     fps = _average_fps(info, seq.t_s)
-    banners = banner_flashes(report)
+    banners = tuple((flash.start_s, flash.end_s, hershey_text(flash.text))
+                    for flash in banner_flashes(report))
     reps = tuple((rep.start_s, rep.end_s, f"Rep {rep.number} of {len(track.reps)}")
                  for rep in track.reps)
-    points_px = seq.image[..., :2]  # normalised; scaled to each frame's size when drawn
-    visibility = seq.visibility
     angles = {"hip": track.hip_deg, "knee": track.knee_deg, "trunk": track.trunk_deg}
+    found = seq.visibility.max(axis=1) > 0
     total = len(seq)
 
     def drawn() -> Iterator[tuple[np.ndarray, float]]:
@@ -222,33 +222,34 @@ def annotate_clip(
                 height, width = frame.image.shape[:2]
                 painter = Painter(width - width % 2, height - height % 2, side=track.side,
                                   facing=track.facing)
-            row = _nearest(seq.t_s, frame.t_s)
-            t = frame.t_s
+            row, t = _nearest(seq.t_s, frame.t_s), frame.t_s
             canvas = np.array(frame.image[:painter.height, :painter.width])
-            if visibility[row].max() > 0:
+            if found[row]:
                 painter.paint(
-                    canvas, points_px[row], visibility[row],
+                    canvas, seq.image[row, :, :2], seq.visibility[row],
                     {name: float(series[row]) for name, series in angles.items()},
+                    # the later rep where one ends as the next starts
                     next((label for start, end, label in reversed(reps) if start <= t <= end), None),
-                    [flash.text for flash in banners if flash.start_s <= t <= flash.end_s][:MAX_BANNERS])
+                    [text for start, end, text in banners if start <= t <= end][:MAX_BANNERS])
             yield canvas, t
-            done = frame.index + 1
             now = time.monotonic()
             if progress is not None and now - reported >= PROGRESS_INTERVAL_S:
-                progress(done, total)
+                progress(frame.index + 1, total)
                 reported = now
 
-    partial = out_dir / (VIDEO_NAME + ".part")
+    partial_video = out_dir / (VIDEO_NAME + ".part")
+    partial_subtitles = out_dir / (SUBTITLES_NAME + ".part")
     try:
-        count, last_t, width, height = encode_mp4(drawn(), partial, fps=fps,
+        count, last_t, width, height = encode_mp4(drawn(), partial_video, fps=fps,
                                                   threaded=ENCODE_IN_THREAD)
-        duration = last_t + 1.0 / fps
-        cues = subtitle_flashes(track, report, duration)
-        subtitles_path.write_text(webvtt(cues), encoding="utf-8")
-        partial.replace(video_path)
+        duration = last_t + 1.0 / fps  # the muxer gives the last frame the nominal duration
+        partial_subtitles.write_text(webvtt(subtitle_flashes(track, report, duration)),
+                                     encoding="utf-8")
+        partial_video.replace(video_path)
+        partial_subtitles.replace(subtitles_path)
     except BaseException:
-        partial.unlink(missing_ok=True)
-        subtitles_path.unlink(missing_ok=True)
+        partial_video.unlink(missing_ok=True)
+        partial_subtitles.unlink(missing_ok=True)
         raise
     if progress is not None:
         progress(count, total)
@@ -581,6 +582,18 @@ def _overlap(box: Box, others: Sequence[Box]) -> float:
         if w > 0 and h > 0:
             covered += w * h
     return covered / max(area, 1)
+
+
+_ASCII = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                        "\u2013": "-", "\u2014": "-", "\u2026": "...", "\u00b0": " deg",
+                        "\u00a0": " "})
+
+
+def hershey_text(text: str) -> str:
+    """`text` in the characters OpenCV's Hershey fonts can draw (ASCII): typographic quotes,
+    dashes and the ellipsis become their plain forms, anything else is left out (the fonts
+    would draw "?")."""
+    return text.translate(_ASCII).encode("ascii", "ignore").decode("ascii")
 
 
 def _wrap(text: str, room: int, scale: float, thick: int) -> list[str]:

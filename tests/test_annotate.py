@@ -1,0 +1,400 @@
+"""The annotated video and its subtitles: what a browser gets, and what the learner sees on it.
+
+Every clip is a plain grey picture written by PyAV into a temporary folder (tests.test_video's
+write_clip), its frame times equal to a body-model motion's, so the landmarks the body model
+"films" (course.landmarks.landmark_sequence) belong to the clip's frames. The real clips are
+used only where HINGE_CLIPS_DIR points at them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from course.analysis import annotate
+from course.analysis.annotate import (
+    BANNER_COLOUR,
+    BANNER_HOLD_S,
+    SUBTITLE_LINE_CHARS,
+    AnnotatedVideo,
+    Painter,
+    annotate_clip,
+    hershey_text,
+    shorten,
+    vtt_time,
+)
+from course.analysis.faults import find_faults
+from course.analysis.motion import MotionTrack, measure_motion
+from course.analysis.report import Report, build_report
+from course.analysis.video import VideoInfo, probe, read_frames
+from course.content import load_course
+from course.landmarks import Camera, Dropout, Landmark, LandmarkSequence, landmark_sequence
+from course.motions import locked_knee_hinge
+from tests.test_video import write_clip
+
+L = Landmark
+CLIPS_DIR = os.environ.get("HINGE_CLIPS_DIR")
+needs_clips = pytest.mark.skipif(
+    not CLIPS_DIR, reason="the real clips are not here: set HINGE_CLIPS_DIR (.ci/run does)")
+
+WIDTH, HEIGHT = 320, 240  # pixels of the synthetic clips (landscape; portrait swaps them)
+GREY = 100  # 0..255: the synthetic picture, far from white lines and the red banner
+COLOUR_TOL = 40  # 0..255 per channel: lossy H.264 shifts flat colours by less than this
+SKELETON_DIFF = 60  # 0..255: a drawn line changes the grey picture by at least this
+TIME_TOL_S = 0.002  # seconds: timestamps pass through 1 ms and 1/90000 s clocks
+BANNER_SHARE = 0.05  # share of the picture the banner covers at least (0..1)
+DROPPED_S = (3.25, 3.45)  # seconds: the body-model person is lost here, at the rep's bottom
+VTT_TIME = re.compile(r"^(\d{2}):(\d{2}):(\d{2})\.(\d{3}) --> (\d{2}):(\d{2}):(\d{2})\.(\d{3})$")
+
+
+@dataclass(frozen=True)
+class Case:
+    """A synthetic clip, its analysis and what annotate_clip made of it."""
+
+    clip: Path
+    info: VideoInfo
+    seq: LandmarkSequence
+    track: MotionTrack
+    report: Report
+    result: AnnotatedVideo
+    progress: list[tuple[int, int | None]]
+
+
+def make_case(folder: Path, *, portrait: bool = False, variable_rate: bool = False,
+              dropped: tuple[float, float] | None = None) -> Case:
+    """A one-rep locked-knee hinge filmed side-on, written as a grey clip whose frame times are
+    the motion's, analysed from the body model's landmarks, then annotated.
+
+    portrait: stored landscape with a quarter-turn display matrix, as phones do. variable_rate:
+    every 4th frame left out, so frames come 33 and 67 ms apart. dropped: seconds during
+    which the tracker finds nobody."""
+    folder.mkdir(parents=True, exist_ok=True)
+    width, height = (HEIGHT, WIDTH) if portrait else (WIDTH, HEIGHT)
+    motion = locked_knee_hinge()
+    seq = landmark_sequence(motion, Camera.side_view("left", width_px=width, height_px=height),
+                            dropouts=[Dropout(*dropped)] if dropped else ())
+    if variable_rate:
+        keep = np.arange(len(seq)) % 4 != 2
+        seq = LandmarkSequence(t_s=seq.t_s[keep], image=seq.image[keep], world=seq.world[keep],
+                               visibility=seq.visibility[keep], width_px=width,
+                               height_px=height)
+    stored = np.full((HEIGHT, WIDTH, 3), GREY, np.uint8)  # landscape, turned upright on reading
+    clip = write_clip(folder / "clip.mp4", images=[stored] * len(seq), rate=30,
+                      rotation=90 if portrait else None,
+                      times_ms=[round(1000 * t) for t in seq.t_s] if variable_rate else None)
+    info = probe(clip)
+    track = measure_motion(seq)
+    report = build_report(track, find_faults(track, "side"), load_course().cues, view="side",
+                          people=1)
+    calls: list[tuple[int, int | None]] = []
+    out = folder / "out"
+    out.mkdir()
+    result = annotate_clip(clip, info, seq, track, report, out,
+                           progress=lambda done, total: calls.append((done, total)))
+    return Case(clip, info, seq, track, report, result, calls)
+
+
+@pytest.fixture(scope="module")
+def steady(tmp_path_factory) -> Case:
+    return make_case(tmp_path_factory.mktemp("steady"), dropped=DROPPED_S)
+
+
+@pytest.fixture(scope="module")
+def uneven(tmp_path_factory) -> Case:
+    return make_case(tmp_path_factory.mktemp("uneven"), variable_rate=True)
+
+
+@pytest.fixture(scope="module")
+def portrait(tmp_path_factory) -> Case:
+    return make_case(tmp_path_factory.mktemp("portrait"), portrait=True)
+
+
+def decoded(path: Path) -> tuple[tuple[str, str, float], list[float], list[np.ndarray]]:
+    """((codec, pixel format, stream duration s), frame times s, RGB pictures)."""
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        frames = list(container.decode(stream))
+        return (stream.codec_context.name, stream.codec_context.format.name,
+                float(stream.duration * stream.time_base)), \
+            [frame.time for frame in frames], [frame.to_ndarray(format="rgb24") for frame in frames]
+
+
+def input_times(case: Case) -> list[float]:
+    return [frame.t_s for frame in read_frames(case.clip, case.info)]
+
+
+def at(case: Case, t_s: float) -> int:
+    """The frame index nearest t_s."""
+    return int(np.argmin(np.abs(case.seq.t_s - t_s)))
+
+
+def changed_around(image: np.ndarray, x: int, y: int, reach: int = 3) -> bool:
+    """True when the picture within `reach` pixels of (x, y) is no longer the plain grey."""
+    patch = image[max(0, y - reach):y + reach + 1, max(0, x - reach):x + reach + 1]
+    return int(np.abs(patch.astype(int) - GREY).max()) >= SKELETON_DIFF
+
+
+def banner_pixels(image: np.ndarray) -> float:
+    """The share of the picture in the banner's colour."""
+    close = np.abs(image.astype(int) - np.array(BANNER_COLOUR)).max(axis=2) < COLOUR_TOL
+    return float(close.mean())
+
+
+def parse_vtt(text: str) -> list[tuple[float, float, list[str]]]:
+    """(start s, end s, text lines) per cue; asserts the file's shape as it goes."""
+    blocks = text.strip("\n").split("\n\n")
+    assert blocks[0] == "WEBVTT"
+    cues = []
+    for block in blocks[1:]:
+        lines = block.split("\n")
+        timing = next(i for i, line in enumerate(lines) if "-->" in line)
+        assert timing <= 1, f"at most an id line before the times: {block!r}"
+        match = VTT_TIME.match(lines[timing])
+        assert match, f"times must be HH:MM:SS.mmm --> HH:MM:SS.mmm: {lines[timing]!r}"
+        parts = [int(g) for g in match.groups()]
+        start = parts[0] * 3600 + parts[1] * 60 + parts[2] + parts[3] / 1000
+        end = parts[4] * 3600 + parts[5] * 60 + parts[6] + parts[7] / 1000
+        cues.append((start, end, lines[timing + 1:]))
+    return cues
+
+
+# --------------------------------------------------------------------------------------------
+# The video a browser gets
+
+
+def test_video_is_h264_yuv420p_in_mp4(steady):
+    (codec, pix_fmt, _), _, _ = decoded(steady.result.video_path)
+    assert (codec, pix_fmt) == ("h264", "yuv420p")
+    assert steady.result.video_path.read_bytes()[4:8] == b"ftyp"
+
+
+def test_index_comes_before_the_picture_data_so_browsers_start_playing_early(steady):
+    data = steady.result.video_path.read_bytes()
+    assert 0 <= data[:1024].find(b"moov") < data.find(b"mdat")
+
+
+def test_every_input_frame_is_written_once(steady):
+    _, times, _ = decoded(steady.result.video_path)
+    assert len(times) == steady.result.frames == len(input_times(steady)) == len(steady.seq)
+
+
+def test_duration_matches_the_input_within_a_frame(steady):
+    (_, _, duration), _, _ = decoded(steady.result.video_path)
+    frame_s = 1 / steady.info.fps
+    assert duration == pytest.approx(steady.info.duration_s, abs=frame_s)
+    assert steady.result.duration_s == pytest.approx(duration, abs=TIME_TOL_S)
+
+
+def test_frames_keep_their_own_times_in_a_variable_rate_clip(uneven):
+    _, times, _ = decoded(uneven.result.video_path)
+    expected = input_times(uneven)
+    assert len(set(np.round(np.diff(expected), 2))) > 1, "the input must be uneven"
+    assert np.allclose(times, expected, atol=TIME_TOL_S)
+
+
+def test_size_is_even_and_the_aspect_is_kept(steady):
+    assert (steady.result.width, steady.result.height) == (WIDTH, HEIGHT)
+    assert steady.result.width % 2 == 0 and steady.result.height % 2 == 0
+
+
+def test_portrait_phone_clip_comes_out_portrait(portrait):
+    _, _, images = decoded(portrait.result.video_path)
+    assert images[0].shape[:2] == (WIDTH, HEIGHT)  # (rows, columns): taller than wide
+    assert portrait.result.height > portrait.result.width
+
+
+def test_odd_sized_frames_lose_their_last_row_and_column(tmp_path):
+    images = [np.full((121, 161, 3), GREY, np.uint8)] * 4
+    path = tmp_path / "odd.mp4"
+    count, _, width, height = annotate.encode_mp4(
+        ((image[:120, :160].copy(), i / 30) for i, image in enumerate(images)), path, fps=30)
+    assert (count, width, height) == (4, 160, 120)
+    with pytest.raises(ValueError, match="even"):
+        annotate.encode_mp4([(images[0], 0.0)], tmp_path / "bad.mp4", fps=30)
+
+
+def test_progress_reaches_every_frame(steady):
+    done = [d for d, _ in steady.progress]
+    assert done == sorted(done)
+    assert steady.progress[-1] == (len(steady.seq), len(steady.seq))
+
+
+def test_a_failure_leaves_nothing_behind(tmp_path, steady):
+    out = tmp_path / "out"
+    out.mkdir()
+
+    class Stop(Exception):
+        pass
+
+    def stop(done: int, total: int | None) -> None:
+        raise Stop
+
+    with pytest.raises(Stop):
+        annotate_clip(steady.clip, steady.info, steady.seq, steady.track, steady.report, out,
+                      progress=stop)
+    assert list(out.iterdir()) == []
+
+
+def test_max_side_below_the_floor_is_refused(tmp_path, steady):
+    with pytest.raises(ValueError, match="max_side"):
+        annotate_clip(steady.clip, steady.info, steady.seq, steady.track, steady.report,
+                      tmp_path, max_side=100)
+
+
+# --------------------------------------------------------------------------------------------
+# What is drawn
+
+
+def test_skeleton_is_drawn_on_the_near_hip(steady):
+    _, _, images = decoded(steady.result.video_path)
+    row = at(steady, 1.0)
+    x, y = (steady.seq.image[row, L.LEFT_HIP, :2] * [WIDTH, HEIGHT]).round().astype(int)
+    assert changed_around(images[row], x, y)
+
+
+def test_skeleton_follows_the_upright_picture_of_a_portrait_clip(portrait):
+    _, _, images = decoded(portrait.result.video_path)
+    row = at(portrait, 1.0)
+    x, y = (portrait.seq.image[row, L.LEFT_KNEE, :2] * [HEIGHT, WIDTH]).round().astype(int)
+    assert changed_around(images[row], x, y)
+    assert not changed_around(images[row], HEIGHT - 10, WIDTH - 10)  # bottom-right: no person
+
+
+def test_fault_banner_shows_at_the_bottom_of_the_rep_and_not_before(steady):
+    (finding,) = steady.report.faults
+    rep = steady.track.reps[0]
+    _, _, images = decoded(steady.result.video_path)
+    assert finding.id == "locked_knees"
+    assert banner_pixels(images[rep.bottom_i - 3]) > BANNER_SHARE
+    assert banner_pixels(images[at(steady, finding.start_s - 0.2)]) == 0.0
+    assert banner_pixels(images[at(steady, finding.end_s + BANNER_HOLD_S + 0.3)]) == 0.0
+
+
+def test_frame_without_a_person_is_left_as_it_was(steady):
+    _, _, images = decoded(steady.result.video_path)
+    image = images[at(steady, sum(DROPPED_S) / 2)]
+    assert not steady.seq.visibility[at(steady, sum(DROPPED_S) / 2)].any()
+    assert np.abs(image.astype(int) - GREY).max() < COLOUR_TOL
+
+
+def test_rep_label_is_drawn_during_the_rep_only(steady):
+    _, _, images = decoded(steady.result.video_path)
+    rep = steady.track.reps[0]
+    corner = (slice(0, HEIGHT // 8), slice(0, WIDTH // 4))  # the rep label's corner
+    before = images[at(steady, rep.start_s - 0.2)][corner]
+    during = images[at(steady, rep.start_s + 0.2)][corner]
+    assert np.abs(before.astype(int) - GREY).max() < COLOUR_TOL
+    assert np.abs(during.astype(int) - GREY).max() >= SKELETON_DIFF
+
+
+@pytest.mark.parametrize("size", [(WIDTH, HEIGHT), (HEIGHT, WIDTH), (720, 404), (404, 720)])
+def test_every_cue_title_fits_the_banner_in_two_lines(size):
+    painter = Painter(*size, side="left", facing="left")
+    for cue in load_course().cues.values():
+        scale, lines, _, _ = painter._banner_layout(hershey_text(cue.title))
+        widths = [annotate.cv2.getTextSize(line, annotate.FONT, scale,
+                                           annotate._thickness(scale))[0][0] for line in lines]
+        assert len(lines) <= 2 and max(widths) <= size[0] - 2 * painter.margin, cue.title
+
+
+def test_labels_stay_inside_the_frame_when_the_joints_are_at_its_edge():
+    painter = Painter(240, 320, side="left", facing="left")
+    canvas = np.full((320, 240, 3), GREY, np.uint8)
+    points = np.full((len(Landmark), 2), 0.98)  # every joint in the bottom-right corner
+    points[[L.LEFT_SHOULDER, L.RIGHT_SHOULDER], 1] = 0.6
+    painter.paint(canvas, points, np.ones(len(Landmark)),
+                  {"hip": 120.0, "knee": 30.0, "trunk": 100.0}, "Rep 10 of 12",
+                  ["You looked up and cranked your neck"])
+    assert canvas.shape == (320, 240, 3)  # drawing never grows or fails off the edge
+
+
+def test_text_for_the_picture_is_plain_ascii():
+    assert hershey_text("Your knees’ “bend” – 84° …") == "Your knees' \"bend\" - 84 deg ..."
+    assert hershey_text("naïve") == "nave"
+
+
+# --------------------------------------------------------------------------------------------
+# The subtitles
+
+
+def test_subtitles_are_valid_webvtt_with_increasing_cues(steady):
+    cues = parse_vtt(steady.result.subtitles_path.read_text(encoding="utf-8"))
+    assert cues
+    starts = [start for start, _, _ in cues]
+    assert starts == sorted(starts)
+    for start, end, lines in cues:
+        assert 0 <= start < end <= steady.result.duration_s + TIME_TOL_S
+        assert lines and all(line.strip() for line in lines) and len(lines) <= 2
+
+
+def test_subtitles_have_a_cue_for_each_finding_and_each_rep(steady, uneven):
+    for case in (steady, uneven):
+        cues = parse_vtt(case.result.subtitles_path.read_text(encoding="utf-8"))
+        for finding in case.report.faults:
+            title = next(cue.title for cue in case.report.cues if cue.fault == finding.id)
+            assert any(lines[0].startswith(f"Rep {finding.rep}: {title}")
+                       and start == pytest.approx(finding.start_s, abs=TIME_TOL_S)
+                       for start, _, lines in cues), finding
+        for rep in case.track.reps:
+            assert any(lines == [f"Rep {rep.number} of {len(case.track.reps)}"]
+                       for _, _, lines in cues)
+
+
+def test_fault_subtitle_gives_the_first_words_of_what_to_try(steady):
+    cues = parse_vtt(steady.result.subtitles_path.read_text(encoding="utf-8"))
+    (lines,) = [lines for _, _, lines in cues if len(lines) == 2]
+    assert lines == ["Rep 1: Your knees locked straight —",
+                     "Unlock your knees before the first rep…"]
+
+
+def test_vtt_times_are_hours_minutes_seconds_and_milliseconds():
+    assert vtt_time(0) == "00:00:00.000"
+    assert vtt_time(3725.5004) == "01:02:05.500"
+    assert vtt_time(-0.01) == "00:00:00.000"
+
+
+@pytest.mark.parametrize("text, short", [
+    ("Count it. Then stand up.", "Count it…"),
+    ("Brace before you go down, keep your chest proud and stop the rep.",
+     "Brace before you go down…"),
+    ("Start each rep by pushing your hips back towards a wall behind you, and let go.",
+     "Start each rep by pushing your hips back…"),
+    ("Stand tall.", "Stand tall."),
+])
+def test_advice_is_shortened_to_one_subtitle_line(text, short):
+    assert shorten(text) == short
+    assert len(shorten(text)) <= SUBTITLE_LINE_CHARS
+
+
+def test_subtitle_text_cannot_break_the_file():
+    flash = annotate.Flash(1.0, 2.0, "Rep 1: <b>knees</b> & --> hips", 1, "locked_knees")
+    text = annotate.webvtt([flash])
+    assert "<b>" not in text and "&amp;" in text and text.count("-->") == 1
+
+
+# --------------------------------------------------------------------------------------------
+# A real clip
+
+
+@needs_clips
+def test_real_clip_gives_a_playable_h264_of_the_same_length(tmp_path):
+    from course.analysis.pose import track_pose
+
+    clip = Path(CLIPS_DIR) / "kb-deadlift-side.mp4"
+    info = probe(clip)
+    seq = track_pose(read_frames(clip, info), info.width, info.height)
+    track = measure_motion(seq)
+    report = build_report(track, find_faults(track, "side"), load_course().cues, view="side",
+                          people=1)
+    result = annotate_clip(clip, info, seq, track, report, tmp_path)
+    (codec, pix_fmt, duration), times, _ = decoded(result.video_path)
+    assert (codec, pix_fmt) == ("h264", "yuv420p")
+    assert len(times) == len(seq)
+    assert duration == pytest.approx(info.duration_s, abs=1 / info.fps)
+    assert parse_vtt(result.subtitles_path.read_text(encoding="utf-8"))
