@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -26,15 +27,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("clip", type=Path, help="the video (mp4, mov, webm or avi)")
     parser.add_argument("--json", action="store_true", help="print the full report as JSON (a stable contract)")
+    parser.add_argument("--annotated", type=Path, metavar="OUT.mp4",
+                        help="also write the clip with skeleton, angles, reps and faults drawn on it "
+                             "(H.264), and its cues as WebVTT subtitles beside it (OUT.vtt)")
     args = parser.parse_args(argv)
     if not args.clip.is_file():
         parser.error(f"no such file: {args.clip}")  # the trainer's typo, not the clip's fault: exit 2
 
-    from course.analysis.check import check_clip  # after the logging settings: it loads MediaPipe
+    from course.analysis.check import analyse_clip  # after the logging settings: it loads MediaPipe
     from course.content import load_course
 
     course = load_course()
-    report = check_clip(args.clip, cues=course.cues)
+    with tempfile.TemporaryDirectory(prefix="hinge-check-") as folder:
+        analysis = analyse_clip(args.clip, cues=course.cues, annotate_in=Path(folder) if args.annotated else None)
+    report = analysis.report
+    if args.annotated and analysis.video is not None:
+        args.annotated.write_bytes(analysis.video)
+        args.annotated.with_suffix(".vtt").write_text(analysis.subtitles or "WEBVTT\n", encoding="utf-8")
     if args.json:
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:

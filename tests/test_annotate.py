@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import pytest
 
 from course.analysis import annotate
 from course.analysis.annotate import (
+    ANGLE_COLOURS,
     BANNER_COLOUR,
     BANNER_HOLD_S,
     SUBTITLE_LINE_CHARS,
@@ -293,6 +295,19 @@ def test_rep_label_is_drawn_during_the_rep_only(steady):
     assert np.abs(during.astype(int) - GREY).max() >= SKELETON_DIFF
 
 
+def test_angles_are_labelled_side_on_only(tmp_path, steady):
+    def hip_label_pixels(report: Report) -> int:
+        out = tmp_path / report.view
+        out.mkdir()
+        result = annotate_clip(steady.clip, steady.info, steady.seq, steady.track, report, out)
+        _, _, images = decoded(result.video_path)
+        image = images[steady.track.reps[0].bottom_i].astype(int)
+        return int((np.abs(image - ANGLE_COLOURS["hip"]).max(axis=2) < COLOUR_TOL).sum())
+
+    assert hip_label_pixels(steady.report) > 0
+    assert hip_label_pixels(dataclasses.replace(steady.report, view="oblique")) == 0
+
+
 @pytest.mark.parametrize("size", [(WIDTH, HEIGHT), (HEIGHT, WIDTH), (720, 404), (404, 720)])
 def test_every_cue_title_fits_the_banner_in_two_lines(size):
     painter = Painter(*size, side="left", facing="left")
@@ -303,15 +318,18 @@ def test_every_cue_title_fits_the_banner_in_two_lines(size):
         assert len(lines) <= 2 and max(widths) <= size[0] - 2 * painter.margin, cue.title
 
 
-def test_labels_stay_inside_the_frame_when_the_joints_are_at_its_edge():
+def test_labels_stay_whole_inside_the_frame_when_the_joints_are_at_its_edge():
     painter = Painter(240, 320, side="left", facing="left")
     canvas = np.full((320, 240, 3), GREY, np.uint8)
-    points = np.full((len(Landmark), 2), 0.98)  # every joint in the bottom-right corner
-    points[[L.LEFT_SHOULDER, L.RIGHT_SHOULDER], 1] = 0.6
+    points = np.full((len(Landmark), 2), 0.99)  # every joint in the bottom-right corner...
+    points[[L.LEFT_SHOULDER, L.RIGHT_SHOULDER], 1] = 0.6  # ...but the shoulders
     painter.paint(canvas, points, np.ones(len(Landmark)),
                   {"hip": 120.0, "knee": 30.0, "trunk": 100.0}, "Rep 10 of 12",
                   ["You looked up and cranked your neck"])
-    assert canvas.shape == (320, 240, 3)  # drawing never grows or fails off the edge
+    for name, colour in ANGLE_COLOURS.items():
+        rows, cols = np.nonzero(np.abs(canvas.astype(int) - colour).max(axis=2) < COLOUR_TOL)
+        assert rows.size, f"{name} label missing"
+        assert cols.max() < 239 and rows.max() < 319, f"{name} label cut off at the edge"
 
 
 def test_text_for_the_picture_is_plain_ascii():

@@ -51,3 +51,15 @@ def test_a_real_side_view_deadlift_is_judged_and_exits_0(capsys):
 def test_two_people_are_refused_with_exit_3(capsys):
     assert main([str(CLIPS / "two-people.mp4")]) == REFUSED_EXIT
     assert "more than one person" in capsys.readouterr().out
+
+
+@needs_clips
+def test_annotated_video_and_subtitles_are_written_where_asked(tmp_path, capsys):
+    import av
+
+    out = tmp_path / "annotated.mp4"
+    assert main([str(CLIPS / "kb-deadlift-side.mp4"), "--annotated", str(out)]) == 0
+    with av.open(str(out)) as container:
+        stream = container.streams.video[0]
+        assert stream.codec_context.name == "h264" and stream.frames > 50
+    assert out.with_suffix(".vtt").read_text().startswith("WEBVTT")

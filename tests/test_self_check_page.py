@@ -93,8 +93,10 @@ def test_a_real_rounded_back_gets_a_verdict_a_cue_and_its_lesson(monkeypatch):
     assert at.info[0].value.startswith("**Mostly good: one thing to fix.**")
     text = shown(at)
     assert "**1. Your back rounded** · rep 1" in text and "**Try this:**" in text
-    assert [s.value for s in at.subheader][:3] == ["What to work on", "What went well", "Rep by rep"]
+    assert [s.value for s in at.subheader][:4] == ["What to work on", "What went well", "Your clip, annotated", "Rep by rep"]
     assert len(at.get("plotly_chart")) == 3  # the fault in 3D, the angle chart and the replay
     assert "Your movement in 3D" in [s.value for s in at.subheader]
+    assert "Your clip, annotated" in [s.value for s in at.subheader]
+    assert len(at.get("video")) == 2  # the whole clip, and rep 1 on its own
     at.run()  # any widget change reruns the page...
     assert len(calls) == 1, "...but never analyses the same clip again"

@@ -18,7 +18,10 @@ a phone whatever the clip's shape)
     angles     hip, knee and trunk from the track's SMOOTHED series at that frame (what the rules
                judged, not the raw jitter), e.g. "hip 84°" beside the hip, on the side of the
                joint behind the person (the person faces track.facing), where the picture is
-               usually empty. An angle not measured at that frame (NaN) is not labelled.
+               usually empty; elsewhere around the joint when that place is taken (see
+               Painter). An angle not measured at that frame (NaN) is not labelled, and none
+               is when the report's view is not "side": angles measured in the picture are the
+               body's only when it is filmed side-on.
     rep        "Rep 2 of 3" in the top-left corner from each rep's start to its end.
     faults     a red banner under it with the fault's title in the learner's words (the
                report's cue title, `content/cues.yaml`; a fault with no cue in the report
@@ -37,14 +40,16 @@ The video file
 
 The subtitles (WebVTT)
     One cue per rep ("Rep 1 of 3", from the rep's start for REP_CUE_S) and one per finding
-    ("Rep 1: Your back rounded -" then the first words of the cue's "try this", shortened to
+    ("Rep 1: Your back rounded —" then the first words of the cue's "try this", shortened to
     SUBTITLE_LINE_CHARS so the cue fits two lines), timed like the banners. Times are
     HH:MM:SS.mmm; cues are in order of their start.
 
-Speed
+Speed (measured here, 2 cores, on the real clips; the analysis before it, decode + pose,
+costs 19-31 ms/frame)
     Frames are decoded and drawn on the calling thread while a second thread converts and
-    encodes them (PyAV, OpenCV and x264 release the GIL). See the measurements beside
-    ENCODE_IN_THREAD.
+    encodes them (PyAV, OpenCV and x264 release the GIL). At max_side 720: decoding 1.2-2.7
+    ms/frame, drawing 1.1-1.5, the whole 3.9-5.5 (7.4-7.8 without the thread); at 480:
+    3.6-4.5. See PRESET and ENCODE_IN_THREAD.
 """
 
 from __future__ import annotations
@@ -76,10 +81,11 @@ L = Landmark
 CODEC = "libx264"
 PIX_FMT = "yuv420p"  # 4:2:0 8-bit: the only H.264 pixel format every browser decodes
 TIME_BASE = Fraction(1, 90000)  # seconds per timestamp tick: MPEG's 90 kHz clock, finer than any frame
-# x264 speed/size trade-off. Measured here on the real clips (1280 x 720 source, written at
-# 720 x 404, CRF 26): ultrafast 1.1-1.5 ms/frame but 4.3x the file (297 KB for 3.8 s);
-# veryfast 2.1-2.5 ms/frame, 68 KB; medium (x264's default) 3.9-4.3 ms/frame and a larger file
-# (80 KB). veryfast costs one millisecond more than ultrafast for a file a quarter the size.
+# x264's speed/size trade-off. Measured here (2 cores) on the real clips written at 720 pixels
+# long side, CRF 26, the whole of annotate_clip (decode, draw, encode on its thread):
+# ultrafast 3.1-5.0 ms/frame but files 3 to 3.5 times the size; veryfast 3.9-5.5 ms/frame,
+# 155-505 KB for 3-12 s; medium (x264's default) 6.9-8.7 ms/frame and 5-10% larger files than
+# veryfast. veryfast costs about half a millisecond more than ultrafast for a third of the file.
 PRESET = "veryfast"
 # Constant quality, 0 (lossless) to 51; x264's default is 23. 26 keeps the drawn lines and
 # text sharp at phone size for about 0.15 Mbit/s at 720 x 404.
@@ -89,8 +95,9 @@ MOVFLAGS = "+faststart"
 # Frames waiting for the encoder thread: enough to ride out x264's bursts, few enough to keep
 # memory small (each is one RGB frame, about 0.9 MB at 720 x 404).
 QUEUE_FRAMES = 8
-# Encode on a second thread while the next frames are decoded and drawn. Measured on the real
-# clips at 720 x 404 (veryfast): see the module docstring and the report of 2026-11-26.
+# Encode on a second thread while the next frames are decoded and drawn: on the real clips at
+# 720 pixels (veryfast) 5.1-5.8 ms/frame against 7.4-7.8 on one thread (1.5-1.7 cores busy
+# instead of 1.2; the CPU time is the same, about 8.5 ms/frame).
 ENCODE_IN_THREAD = True
 PROGRESS_INTERVAL_S = 0.2  # seconds between progress calls, as track_pose (the last frame always reports)
 VIDEO_NAME = "annotated.mp4"
@@ -117,6 +124,12 @@ PAD = 0.45  # inside a box around text, a share of the text's height
 LABEL_OFFSET = 0.05  # from a joint to its label
 MIN_TEXT_SHRINK = 0.6  # a banner's text may shrink to this share of BANNER_TEXT to fit two lines
 DIM = 0.35  # brightness kept under a label's box (0 black .. 1 unchanged)
+MAX_SPRITES = 1500  # drawn labels kept (about 30 KB each at 720 x 404); more start afresh
+# Placing a label: a place costs 1000 x the share of it covered by other labels or the header,
+# plus 10 per skeleton point under it, plus its rank (behind the joint first). The previous
+# frame's place is let off STICKY, so a label moves only when two more skeleton points (or a
+# few percent of another label) would fall under it: hopping labels are harder to read.
+STICKY = 25
 
 FONT = cv2.FONT_HERSHEY_DUPLEX
 FONT_CAP_PX = 22.0  # capital height of the Hershey fonts at scale 1, pixels
@@ -138,9 +151,8 @@ BONES: tuple[tuple[Landmark, Landmark], ...] = tuple(sorted(
     {(a, b) for a, b in CONNECTIONS if a in _BODY and b in _BODY}
     | {(L.LEFT_EAR, L.LEFT_SHOULDER), (L.RIGHT_EAR, L.RIGHT_SHOULDER)}))
 JOINTS: tuple[Landmark, ...] = tuple(sorted(_BODY | {L.LEFT_EAR, L.RIGHT_EAR}))
-# Where each angle's label goes: (landmark name without its side, or "trunk" for the middle of
-# shoulder and hip).
-LABEL_AT = {"hip": "HIP", "knee": "KNEE", "trunk": "trunk"}
+_BONE_INDEX = np.array(BONES, dtype=int).reshape(-1, 2)
+_JOINT_INDEX = np.array(JOINTS, dtype=int)
 
 Progress = Callable[[int, "int | None"], None]
 
@@ -162,14 +174,15 @@ class AnnotatedVideo:
 @dataclass(frozen=True, slots=True)
 class Flash:
     """Something shown for a while: on the picture (banner) or as a subtitle. start_s, end_s:
-    seconds; text: the words; rep: the rep number; fault: the fault id, None for a rep cue."""
+    seconds; text: the words; rep: the rep number; fault: the fault id, None for a rep cue;
+    detail: what to try (the subtitle's second line), may be empty."""
 
     start_s: float
     end_s: float
     text: str
     rep: int
     fault: str | None = None
-    detail: str = ""  # the subtitle's second line (the cue's "try this"), may be empty
+    detail: str = ""
 
 
 def annotate_clip(
@@ -210,7 +223,9 @@ def annotate_clip(
                     for flash in banner_flashes(report))
     reps = tuple((rep.start_s, rep.end_s, f"Rep {rep.number} of {len(track.reps)}")
                  for rep in track.reps)
-    angles = {"hip": track.hip_deg, "knee": track.knee_deg, "trunk": track.trunk_deg}
+    # Angles in the picture are the body's only when it is filmed side-on (course.analysis.motion)
+    angles = ({"hip": track.hip_deg, "knee": track.knee_deg, "trunk": track.trunk_deg}
+              if report.view == "side" else {})
     found = seq.visibility.max(axis=1) > 0
     total = len(seq)
 
@@ -356,6 +371,18 @@ def _thickness(scale: float) -> int:
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 pixels, x1 and y1 excluded
 
 
+@dataclass(frozen=True, slots=True)
+class Sprite:
+    """Text ready to lay over a picture: picture x keep / 255 + paint, both (H, W, 3) uint8."""
+
+    keep: np.ndarray
+    paint: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.keep.shape[:2]
+
+
 class Painter:
     """Draws the overlay on frames of one size. width, height: pixels of the frames it gets;
     side: the person's side nearest the camera ("left"/"right"); facing: the way they face in
@@ -380,28 +407,54 @@ class Painter:
         near = "LEFT" if side == "left" else "RIGHT"
         self.near_is = {lm: lm.name.startswith(near) for lm in Landmark}
         self.near_side = near
+        # (landmark, landmark, both on the near side?) and (landmark, near side?) as plain ints: the per-frame loops stay cheap
+        self._bone_rows = tuple((int(a), int(b), self.near_is[a] and self.near_is[b])
+                                for a, b in BONES)
+        self._joint_rows = tuple((int(lm), self.near_is[lm]) for lm in JOINTS)
         self.far_side = "RIGHT" if near == "LEFT" else "LEFT"
         self._layouts: dict[str, tuple[float, tuple[str, ...], int, int]] = {}
         self._last_choice: dict[str, int] = {}
+        self._sprites: dict[tuple[str, float, tuple[int, int, int], bool], Sprite] = {}
+        self._banners: dict[str, np.ndarray] = {}
 
     # -- pieces ---------------------------------------------------------------------------
 
-    def _box(self, canvas: np.ndarray, box: Box, colour: tuple[int, int, int] | None = None) -> None:
-        """A filled box: `colour`, or the picture darkened to DIM."""
+    def _sprite(self, text: str, scale: float, colour: tuple[int, int, int], *,
+                ring: bool) -> Sprite:
+        """The text in `colour` on a box padded by PAD that darkens the picture to DIM, with a
+        degree sign's ring after it when `ring`. Drawn once per text and kept: putText is
+        most of the drawing's cost, and a clip shows the same few hundred labels again and
+        again (about 30 KB each)."""
+        key = (text, scale, colour, ring)
+        sprite = self._sprites.get(key)
+        if sprite is None:
+            thick = _thickness(scale)
+            (tw, th), _ = cv2.getTextSize(text, FONT, scale, thick)
+            radius = max(2, round(0.2 * th)) if ring else 0
+            pad = max(2, round(PAD * th))
+            cover = np.zeros((th + 2 * pad, tw + 3 * radius + 2 * pad), np.uint8)
+            cv2.putText(cover, text, (pad, pad + th), FONT, scale, 255, thick, cv2.LINE_AA)
+            if ring:
+                cv2.circle(cover, (pad + tw + 2 * radius, pad + radius), radius, 255,
+                           max(1, thick - 1), cv2.LINE_AA)
+            a = cover[..., None].astype(np.float32) / 255
+            keep = np.repeat(np.round(255 * DIM * (1 - a)), 3, axis=2).astype(np.uint8)
+            paint = np.round(a * np.array(colour, np.float32)).astype(np.uint8)
+            if len(self._sprites) >= MAX_SPRITES:
+                self._sprites.clear()
+            sprite = self._sprites[key] = Sprite(keep, paint)
+        return sprite
+
+    def _blend(self, canvas: np.ndarray, box: Box, sprite: Sprite) -> None:
+        """A sprite at `box` (cut to the frame): picture x keep / 255 + paint."""
         x0, y0 = max(0, box[0]), max(0, box[1])
         x1, y1 = min(self.width, box[2]), min(self.height, box[3])
         if x1 <= x0 or y1 <= y0:
             return
+        rows, cols = slice(y0 - box[1], y1 - box[1]), slice(x0 - box[0], x1 - box[0])
         roi = canvas[y0:y1, x0:x1]
-        if colour is None:
-            cv2.convertScaleAbs(roi, dst=roi, alpha=DIM)
-        else:
-            roi[:] = colour
-
-    def _text(self, canvas: np.ndarray, text: str, x: int, y: int, scale: float,
-              colour: tuple[int, int, int]) -> None:
-        """Text with its baseline's left end at (x, y)."""
-        cv2.putText(canvas, text, (x, y), FONT, scale, colour, _thickness(scale), cv2.LINE_AA)
+        cv2.add(cv2.multiply(roi, sprite.keep[rows, cols], scale=1 / 255),
+                sprite.paint[rows, cols], dst=roi)
 
     def _banner_layout(self, text: str) -> tuple[float, tuple[str, ...], int, int]:
         """(scale, lines, line height, box height) for a banner's text across the frame: up to
@@ -422,19 +475,40 @@ class Painter:
         self._layouts[text] = scale, tuple(lines), line_h, box_h
         return self._layouts[text]
 
-    def _header(self, rep_label: str | None, banners: Sequence[str]) -> list[tuple[str, Box]]:
-        """Where the rep label ("rep") and the banners ("banner") go, top down."""
-        out: list[tuple[str, Box]] = []
+    def _banner(self, text: str) -> np.ndarray:
+        """The banner for a fault's title, (H, W - 2 x margin, 3) RGB: white text centred on
+        BANNER_COLOUR. Kept per text."""
+        banner = self._banners.get(text)
+        if banner is None:
+            scale, lines, line_h, box_h = self._banner_layout(text)
+            banner = np.empty((box_h, self.width - 2 * self.margin, 3), np.uint8)
+            banner[:] = BANNER_COLOUR
+            thick = _thickness(scale)
+            cap = round(FONT_CAP_PX * scale)
+            pad = (box_h - cap - (len(lines) - 1) * line_h) // 2
+            for i, line in enumerate(lines):
+                (tw, _), _ = cv2.getTextSize(line, FONT, scale, thick)
+                x = max(0, (banner.shape[1] - tw) // 2)
+                cv2.putText(banner, line, (x, pad + cap + i * line_h), FONT, scale, TEXT_COLOUR,
+                            thick, cv2.LINE_AA)
+            self._banners[text] = banner
+        return banner
+
+    def _header(self, rep_label: str | None,
+                banners: Sequence[str]) -> list[tuple[Box, Sprite | np.ndarray]]:
+        """The rep label (a Sprite) and the banners (RGB pictures), top down, with their boxes."""
+        out: list[tuple[Box, Sprite | np.ndarray]] = []
         top = self.margin
         if rep_label is not None:
-            (tw, th), _ = cv2.getTextSize(rep_label, FONT, self.rep_scale, _thickness(self.rep_scale))
-            pad = max(2, round(PAD * th))
-            out.append(("rep", (self.margin, top, self.margin + tw + 2 * pad, top + th + 2 * pad)))
-            top += th + 2 * pad + self.margin // 2
+            sprite = self._sprite(rep_label, self.rep_scale, TEXT_COLOUR, ring=False)
+            h, w = sprite.shape
+            out.append(((self.margin, top, self.margin + w, top + h), sprite))
+            top += h + self.margin // 2
         for title in banners:
-            box_h = self._banner_layout(title)[3]
-            out.append(("banner", (self.margin, top, self.width - self.margin, top + box_h)))
-            top += box_h + self.margin // 2
+            banner = self._banner(title)
+            h, w = banner.shape[:2]
+            out.append(((self.margin, top, self.margin + w, top + h), banner))
+            top += h + self.margin // 2
         return out
 
     # -- one frame ------------------------------------------------------------------------
@@ -447,42 +521,27 @@ class Painter:
         degrees (NaN: not labelled); rep_label: "Rep 2 of 3" or None; banners: fault titles."""
         px = points * self.size
         seen = (visibility >= VISIBLE.value) & np.isfinite(px).all(axis=1)
-        ipx = np.where(seen[:, None], px, 0).round().astype(np.int32)
+        ipx = np.where(seen[:, None], px, 0).round().astype(np.int32).tolist()
+        seen_list = seen.tolist()
         # far side first, so the near side is drawn over it
-        for near_pass in (False, True):
-            for a, b in BONES:
-                if not (seen[a] and seen[b]):
-                    continue
-                if (self.near_is[a] and self.near_is[b]) != near_pass:
-                    continue
-                cv2.line(canvas, tuple(ipx[a]), tuple(ipx[b]),
-                         NEAR_COLOUR if near_pass else FAR_COLOUR,
-                         self.near_line if near_pass else self.far_line, cv2.LINE_AA)
-        for lm in JOINTS:
-            if seen[lm]:
-                near = self.near_is[lm]
-                cv2.circle(canvas, tuple(ipx[lm]), self.radius if near else self.far_line + 1,
+        for near_pass, colour, thickness in ((False, FAR_COLOUR, self.far_line),
+                                             (True, NEAR_COLOUR, self.near_line)):
+            for a, b, near in self._bone_rows:
+                if near == near_pass and seen_list[a] and seen_list[b]:
+                    cv2.line(canvas, ipx[a], ipx[b], colour, thickness, cv2.LINE_AA)
+        for lm, near in self._joint_rows:
+            if seen_list[lm]:
+                cv2.circle(canvas, ipx[lm], self.radius if near else self.far_line + 1,
                            NEAR_JOINT_COLOUR if near else FAR_COLOUR, -1, cv2.LINE_AA)
         header = self._header(rep_label, banners)
-        self._angle_labels(canvas, px, seen, angles, [box for _, box in header])
-        titles = iter(banners)
-        for kind, box in header:
-            if kind == "rep":
-                scale = self.rep_scale
-                cap = round(FONT_CAP_PX * scale)
-                self._box(canvas, box)
-                self._text(canvas, rep_label or "", box[0] + (box[3] - box[1] - cap) // 2,
-                           box[1] + (box[3] - box[1] + cap) // 2, scale, TEXT_COLOUR)
-                continue
-            scale, lines, line_h, box_h = self._banner_layout(next(titles))
-            self._box(canvas, box, BANNER_COLOUR)
-            thick = _thickness(scale)
-            cap = round(FONT_CAP_PX * scale)
-            pad = (box_h - cap - (len(lines) - 1) * line_h) // 2
-            for i, line in enumerate(lines):
-                (tw, _), _ = cv2.getTextSize(line, FONT, scale, thick)
-                x = max(box[0], (self.width - tw) // 2)
-                self._text(canvas, line, x, box[1] + pad + cap + i * line_h, scale, TEXT_COLOUR)
+        self._angle_labels(canvas, px, seen, angles, [box for box, _ in header])
+        for box, picture in header:
+            if isinstance(picture, Sprite):
+                self._blend(canvas, box, picture)
+            else:
+                h = min(box[3], self.height) - box[1]
+                if h > 0:
+                    canvas[box[1]:box[1] + h, box[0]:box[2]] = picture[:h]
 
     def _point(self, px: np.ndarray, seen: np.ndarray, name: str) -> np.ndarray | None:
         """The near side's landmark `name` ("HIP") if seen, else the far side's, else None."""
@@ -499,7 +558,8 @@ class Painter:
         header and the fewest skeleton points, the previous frame's place winning ties."""
         body = _skeleton_points(px, seen)
         b = self.back
-        behind = [(b, 0.0), (b, 0.8), (b, -0.8), (0.0, 1.0), (-b, 0.0), (0.0, -1.0)]
+        behind = [np.array(d) for d in
+                  ((b, 0.0), (b, 0.8), (b, -0.8), (0.0, 1.0), (-b, 0.0), (0.0, -1.0))]
         hip = self._point(px, seen, "HIP")
         taken = list(taken)
         for name in ("trunk", "hip", "knee"):
@@ -517,34 +577,31 @@ class Painter:
                 along /= length
                 # perpendicular to the trunk on the back's side (behind a standing person,
                 # above one bent over), then the others
-                back_side = (along[1] * -b, -along[0] * -b)
+                back_side = np.array([along[1] * -b, -along[0] * -b])
                 at = 0.5 * (shoulder + hip)
-                directions = [back_side, (b, 0.0), (0.0, -1.0), (-back_side[0], -back_side[1])]
+                directions = [back_side, np.array([b, 0.0]), np.array([0.0, -1.0]), -back_side]
             else:
-                at = hip if name == "hip" else self._point(px, seen, LABEL_AT[name])
+                at = hip if name == "hip" else self._point(px, seen, "KNEE")
                 if at is None:
                     continue
                 directions = behind
-            text = f"{name} {degrees:.0f}"
-            scale = self.label_scale
-            thick = _thickness(scale)
-            (tw, th), _ = cv2.getTextSize(text, FONT, scale, thick)
-            ring = max(2, round(0.2 * th))  # the degree sign: a small ring after the number
-            pad = max(2, round(PAD * th))
-            w, h = tw + 3 * ring + 2 * pad, th + 2 * pad
-            boxes = [self._box_towards(at, np.array(d, dtype=float), w, h) for d in directions]
+            sprite = self._sprite(f"{name} {degrees:.0f}", self.label_scale, ANGLE_COLOURS[name],
+                                  ring=True)
+            h, w = sprite.shape
             last = self._last_choice.get(name)
-            costs = [_overlap(box, taken) * 1000 + _inside(box, body) * 10 + i
-                     - (5 if i == last else 0) for i, box in enumerate(boxes)]
-            choice = int(np.argmin(costs))
-            self._last_choice[name] = choice
-            box = boxes[choice]
+            box = None
+            if last is not None and last < len(directions):  # still clear: it stays
+                box = self._box_towards(at, directions[last], w, h)
+                if _overlap(box, taken) > 0 or _inside(box, body) > 0:
+                    box = None
+            if box is None:
+                boxes = [self._box_towards(at, d, w, h) for d in directions]
+                costs = [_overlap(box, taken) * 1000 + _inside(box, body) * 10 + i
+                         - (STICKY if i == last else 0) for i, box in enumerate(boxes)]
+                self._last_choice[name] = int(np.argmin(costs))
+                box = boxes[self._last_choice[name]]
             taken.append(box)
-            self._box(canvas, box)
-            colour = ANGLE_COLOURS[name]
-            self._text(canvas, text, box[0] + pad, box[1] + pad + th, scale, colour)
-            cv2.circle(canvas, (box[0] + pad + tw + 2 * ring, box[1] + pad + ring), ring, colour,
-                       max(1, thick - 1), cv2.LINE_AA)
+            self._blend(canvas, box, sprite)
 
     def _box_towards(self, at: np.ndarray, direction: np.ndarray, w: int, h: int) -> Box:
         """A w x h box whose near edge is LABEL_OFFSET from `at` in `direction`, inside the
@@ -559,11 +616,10 @@ class Painter:
 
 def _skeleton_points(px: np.ndarray, seen: np.ndarray) -> np.ndarray:
     """(k, 2) pixels: the seen joints and the points a third and two thirds along each seen bone."""
-    points = [px[lm] for lm in JOINTS if seen[lm]]
-    for a, b in BONES:
-        if seen[a] and seen[b]:
-            points += [px[a] + (px[b] - px[a]) / 3, px[a] + 2 * (px[b] - px[a]) / 3]
-    return np.array(points).reshape(-1, 2)
+    joints = px[_JOINT_INDEX[seen[_JOINT_INDEX]]]
+    both = seen[_BONE_INDEX[:, 0]] & seen[_BONE_INDEX[:, 1]]
+    a, b = px[_BONE_INDEX[both, 0]], px[_BONE_INDEX[both, 1]]
+    return np.concatenate([joints, a + (b - a) / 3, a + 2 * (b - a) / 3])
 
 
 def _inside(box: Box, points: np.ndarray) -> int:

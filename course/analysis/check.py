@@ -7,12 +7,14 @@ whose message is for the learner; nothing here raises a ClipProblem to its calle
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from course.analysis.annotate import annotate_clip
 from course.analysis.faults import NotJudged, find_faults
 from course.analysis.motion import MotionTrack, measure_motion
 from course.analysis.pose import require_one_person, track_pose
@@ -35,11 +37,14 @@ FRAMING_WHY = {
 
 @dataclass(frozen=True)
 class Analysis:
-    """A checked clip: the report, and for a clip that was not refused, the measured track
-    (for the 3D replay)."""
+    """A checked clip: the report; for a clip that was not refused, the measured track (for
+    the 3D replay); and when asked for, the annotated video and its WebVTT subtitles, read
+    into memory so that the folder they were written in can go."""
 
     report: Report
     track: MotionTrack | None = None
+    video: bytes | None = None  # H.264 MP4
+    subtitles: str | None = None  # WebVTT
 
 
 def check_clip(
@@ -59,8 +64,13 @@ def analyse_clip(
     settings: Settings | None = None,
     cues: Mapping[str, Cue] | None = None,
     progress: Progress | None = None,
+    annotate_in: Path | None = None,
 ) -> Analysis:
-    """Like check_clip, keeping what the page draws besides the report."""
+    """Like check_clip, keeping what the page draws besides the report.
+
+    annotate_in: a folder (the caller's, which it deletes) to write the annotated video in;
+    None makes no video.
+    """
     settings = settings or Settings.from_env()
     cues = load_course().cues if cues is None else cues
     timings: dict[str, float] = {}
@@ -80,7 +90,7 @@ def analyse_clip(
                 expected_frames=info.frame_count, keep_samples=settings.people_samples,
             )
         with _timed(timings, "people"):
-            say("Checking who is in the picture", 0.95)
+            say("Checking who is in the picture", 0.9 if annotate_in else 0.95)
             require_one_person(seq)
         with _timed(timings, "motion"):
             view = classify_view(seq)
@@ -95,8 +105,16 @@ def analyse_clip(
             clip={"duration_s": round(float(track.t_s[-1]) if len(track.t_s) else 0.0, 2), "frames": len(track.t_s),
                   "width": width, "height": height, "size_bytes": info.size_bytes},
         )
+        video = subtitles = None
+        if annotate_in is not None and report.reps:
+            with _timed(timings, "annotate"):
+                say("Drawing on your video", 0.92)
+                annotated = annotate_clip(path, info, seq, track, report, Path(annotate_in))
+                video = annotated.video_path.read_bytes()
+                subtitles = annotated.subtitles_path.read_text(encoding="utf-8")
+            report = dataclasses.replace(report, timings=dict(timings))
         say("Done", 1.0)
-        return Analysis(report, track)
+        return Analysis(report, track, video, subtitles)
     except ClipProblem as problem:
         return Analysis(refused(problem.message, problem.code, timings))
 

@@ -72,7 +72,7 @@ def render_self_check() -> None:
         analyses[digest] = analysis
     analysis = analyses[digest]
     replay = (lambda: _replay(analysis, digest)) if analysis.track is not None and analysis.report.reps else None
-    show_report(analysis.report, course, replay)
+    show_report(analysis.report, course, replay, analysis.video, analysis.subtitles)
 
 
 def _analyse(name: str, data: bytes, course: Course) -> Analysis | None:
@@ -90,7 +90,10 @@ def _analyse(name: str, data: bytes, course: Course) -> Analysis | None:
             with tempfile.TemporaryDirectory(prefix="hinge-check-") as folder:
                 clip = Path(folder) / f"clip{Path(name).suffix.lower() or '.mp4'}"
                 clip.write_bytes(data)
-                analysis = analyse_clip(clip, cues=course.cues, progress=lambda stage, done: bar.progress(done, text=stage))
+                analysis = analyse_clip(
+                    clip, cues=course.cues, annotate_in=Path(folder),
+                    progress=lambda stage, done: bar.progress(done, text=stage),
+                )
     except Exception:  # a bug of ours: say so plainly, log the details for us, keep the page usable
         log.exception("self-check failed on an uploaded clip")
         bar.empty()
@@ -116,7 +119,13 @@ def _replay(analysis: Analysis, digest: str) -> None:
     )
 
 
-def show_report(report: Report, course: Course, replay: Callable[[], None] | None = None) -> None:
+def show_report(
+    report: Report,
+    course: Course,
+    replay: Callable[[], None] | None = None,
+    video: bytes | None = None,
+    subtitles: str | None = None,
+) -> None:
     from course.views.navigation import lesson_page
 
     if report.outcome == "refused":
@@ -145,6 +154,12 @@ def show_report(report: Report, course: Course, replay: Callable[[], None] | Non
         st.subheader("What went well")
         st.markdown("\n".join(f"- :green[:material/check_circle:] {item}" for item in report.went_well))
 
+    if video is not None:
+        st.subheader("Your clip, annotated")
+        st.video(video, subtitles={"What to work on": subtitles} if subtitles else None)
+        st.caption("Your skeleton, your angles and each rep, with a banner where a fault shows. "
+                   "Turn on the subtitles for the cues.")
+
     if report.reps:
         st.subheader("Rep by rep")
         titles = {cue.fault: cue.title for cue in report.cues}
@@ -155,6 +170,9 @@ def show_report(report: Report, course: Course, replay: Callable[[], None] | Non
                 f"At the bottom: hips {_angle(rep.hip)}, knees {_angle(rep.knee)}, trunk {_angle(rep.trunk)} · "
                 f"down in {_seconds(rep.descent_s)}"
             )
+            if video is not None:
+                with st.expander(f"Watch rep {rep.number} on its own"):
+                    st.video(video, start_time=max(0.0, rep.start_s - 0.3), end_time=rep.end_s + 0.3, loop=True)
 
     if report.series is not None:
         st.subheader("Your angles over time")
@@ -182,7 +200,8 @@ def show_report(report: Report, course: Course, replay: Callable[[], None] | Non
                 seen.add(item.why)
                 st.markdown(f"- {item.why}")
     total = sum(report.timings.values())
-    st.caption(f"Checked in {total:.1f} s on this machine. Your clip has been deleted.")
+    st.caption(f"Checked in {total:.1f} s on this machine. Your clip has been deleted; the annotated "
+               "copy lives only in this page and goes when you close it.")
 
 
 def _angle(angle) -> str:
