@@ -196,7 +196,15 @@ def test_learner_uploads_a_real_clip_and_reads_the_verdict_on_a_phone(browser, a
     page.screenshot(path=shots / "self-check-phone.png")
     assert page.get_by_text("Your back rounded").count() >= 1
     assert page.get_by_role("link", name="Learn the fix: Lesson 4, 2. Rounded back").count() == 1
-    chart = page.locator(".js-plotly-plot").last
+    video = page.locator("video").first
+    video.scroll_into_view_if_needed()
+    duration = video.evaluate(
+        """v => v.readyState >= 1 ? v.duration : new Promise(done => {
+               v.addEventListener('loadedmetadata', () => done(v.duration), {once: true}); v.load(); })"""
+    )
+    assert 3.0 < duration < 5.0, f"the annotated video does not play (duration {duration})"
+    assert video.evaluate("v => v.querySelectorAll('track').length") >= 1, "no subtitles track"
+    chart = page.locator(".js-plotly-plot").nth(-2)  # the angle chart; the replay comes last
     chart.scroll_into_view_if_needed()
     page.wait_for_timeout(800)
     assert drawn_pixels(chart.screenshot(), (15, 118, 110)) > 100, "the hip angle curve is not drawn"
