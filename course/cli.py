@@ -53,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def describe(report, course) -> str:
     """The report as a trainer reads it in a terminal."""
+    from course.analysis.report import not_judged_lines
+
     lines = [report.verdict, _wrap(report.message), ""]
     if report.outcome == "refused":
         return "\n".join(lines).rstrip()
@@ -75,7 +77,7 @@ def describe(report, course) -> str:
     if report.went_well:
         lines += ["", "Went well:"] + [f"  + {item}" for item in report.went_well]
     if report.not_judged:
-        lines += ["", "Not judged:"] + [_wrap(f"- {item.why}", "  ") for item in report.not_judged]
+        lines += ["", "Not judged:"] + [_wrap(f"- {line}", "  ") for line in not_judged_lines(report, course.cues)]
     return "\n".join(lines)
 
 

@@ -156,7 +156,8 @@ class Cue:
     """What the self-check tells a learner about one fault, and where to learn the fix."""
 
     fault: str  # a fault id of the self-check's report
-    title: str
+    name: str  # what is checked, as a heading ("Back rounding")
+    title: str  # the fault when found ("Your back rounded")
     seen: str  # what the camera saw; "{value}" stands for the measured number
     try_this: str
     lesson_id: str
@@ -434,6 +435,7 @@ def _load_cues(path: Path, lessons: list[Lesson], known_figures: frozenset[str])
             raise ContentError(path, item.name("figure"), f"unknown figure {figure!r}")
         cues[str(fault)] = Cue(
             fault=str(fault),
+            name=item.text("name"),
             title=item.text("title"),
             seen=item.text("seen"),
             try_this=item.text("try"),

@@ -114,6 +114,11 @@ class Settings:
         why="A hinge is slow (a rep takes 2 to 4 s), so 30 poses a second trace it finely; "
             "clips filmed at 60, 120 or 240 frames/s are thinned to this rate instead of "
             "costing 2 to 8 times the time.")
+    annotated_max_side: int = _setting(
+        480, env="HINGE_ANNOTATED_MAX_SIDE", unit="pixels", low=256, high=1920,
+        why="Long side of the annotated video. A phone shows it about 390 CSS pixels wide, so "
+            "480 is sharp there; 720 costs a quarter more time and pushed short clips past "
+            "1.3x the bare decode + pose (benchmarks/speed.py).")
     people_samples: int = _setting(
         8, env="HINGE_PEOPLE_SAMPLES", unit="frames", low=2, high=50,
         why="Frames, spread over the clip, searched for a second person (about 35 ms each). "

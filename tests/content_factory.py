@@ -75,7 +75,7 @@ def write_course(folder: Path, lessons: int = 2) -> Path:
 
 def cue(lesson: str = "a-1", section: str = "A heading", figure: str = "hinge") -> dict[str, Any]:
     return {
-        "title": "Locked knees", "seen": "Knees at {value}°.", "try": "Bend them.", "lesson": lesson,
+        "name": "Knee bend", "title": "Locked knees", "seen": "Knees at {value}°.", "try": "Bend them.", "lesson": lesson,
         "section": section, "figure": figure, "went_well": "Soft knees.",
     }
 

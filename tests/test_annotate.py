@@ -33,11 +33,13 @@ from course.analysis.annotate import (
 )
 from course.analysis.faults import find_faults
 from course.analysis.motion import MotionTrack, measure_motion
+from course.analysis.problems import ClipTooLong
 from course.analysis.report import Report, build_report
 from course.analysis.video import VideoInfo, probe, read_frames
 from course.content import load_course
 from course.landmarks import Camera, Dropout, Landmark, LandmarkSequence, landmark_sequence
 from course.motions import locked_knee_hinge
+from course.settings import ClipLimits
 from tests.test_video import write_clip
 
 L = Landmark
@@ -243,6 +245,21 @@ def test_a_failure_leaves_nothing_behind(tmp_path, steady):
     assert list(out.iterdir()) == []
 
 
+def test_clip_problem_while_decoding_reaches_the_caller_and_leaves_nothing(tmp_path, steady):
+    info = dataclasses.replace(steady.info, limits=ClipLimits(max_clip_seconds=5))
+    with pytest.raises(ClipTooLong):
+        annotate_clip(steady.clip, info, steady.seq, steady.track, steady.report, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_encoder_thread_failure_reaches_the_caller(tmp_path):
+    good = np.full((120, 160, 3), GREY, np.uint8)
+    bad = good.astype(np.float64)  # OpenCV's colour conversion refuses 64-bit floats
+    frames = [(good, 0.0), (bad, 1 / 30)] + [(good, i / 30) for i in range(2, 40)]
+    with pytest.raises(annotate.cv2.error):
+        annotate.encode_mp4(frames, tmp_path / "x.mp4", fps=30, threaded=True)
+
+
 def test_max_side_below_the_floor_is_refused(tmp_path, steady):
     with pytest.raises(ValueError, match="max_side"):
         annotate_clip(steady.clip, steady.info, steady.seq, steady.track, steady.report,
@@ -333,7 +350,7 @@ def test_labels_stay_whole_inside_the_frame_when_the_joints_are_at_its_edge():
 
 
 def test_text_for_the_picture_is_plain_ascii():
-    assert hershey_text("Your knees’ “bend” – 84° …") == "Your knees' \"bend\" - 84 deg ..."
+    assert hershey_text("Knees’ “bend” – 84° …") == "Knees' \"bend\" - 84 deg ..."
     assert hershey_text("naïve") == "nave"
 
 
@@ -367,8 +384,9 @@ def test_subtitles_have_a_cue_for_each_finding_and_each_rep(steady, uneven):
 def test_fault_subtitle_gives_the_first_words_of_what_to_try(steady):
     cues = parse_vtt(steady.result.subtitles_path.read_text(encoding="utf-8"))
     (lines,) = [lines for _, _, lines in cues if len(lines) == 2]
-    assert lines == ["Rep 1: Your knees locked straight —",
-                     "Unlock your knees before the first rep…"]
+    (cue,) = steady.report.cues
+    assert lines == [f"Rep 1: {cue.title} —", shorten(cue.try_this)]
+    assert len(lines[1]) <= SUBTITLE_LINE_CHARS and cue.try_this.startswith(lines[1][:-1])
 
 
 def test_vtt_times_are_hours_minutes_seconds_and_milliseconds():

@@ -44,12 +44,14 @@ The subtitles (WebVTT)
     SUBTITLE_LINE_CHARS so the cue fits two lines), timed like the banners. Times are
     HH:MM:SS.mmm; cues are in order of their start.
 
-Speed (measured here, 2 cores, on the real clips; the analysis before it, decode + pose,
-costs 19-31 ms/frame)
-    Frames are decoded and drawn on the calling thread while a second thread converts and
-    encodes them (PyAV, OpenCV and x264 release the GIL). At max_side 720: decoding 1.2-2.7
-    ms/frame, drawing 1.1-1.5, the whole 3.9-5.5 (7.4-7.8 without the thread); at 480:
-    3.6-4.5. See PRESET and ENCODE_IN_THREAD.
+Speed (measured here, 2 cores, on the real clips; bare decode + pose costs about 21 ms/frame)
+    Frames are decoded on one thread, drawn on the caller's and converted and encoded on a
+    third (PyAV, OpenCV and x264 release the GIL). At max_side 720 the whole costs 3.1-4.7
+    ms/frame (decoding 1.2-2.7, drawing 0.6, encoding 1.8-2.2, overlapping), at 480 2.8-3.8:
+    with the rest of the analysis, 1.25-1.36 times bare decode + pose at 720, 1.20-1.31 at 480
+    (the shorter the clip, the more the people count's fixed cost weighs). Label sprites are
+    kept (Painter) because putText was half of the drawing. See PRESET, X264_PARAMS and
+    ENCODE_IN_THREAD.
 """
 
 from __future__ import annotations
@@ -61,9 +63,11 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import closing, nullcontext
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import TypeVar
 
 import av
 import cv2
@@ -80,26 +84,34 @@ L = Landmark
 
 CODEC = "libx264"
 PIX_FMT = "yuv420p"  # 4:2:0 8-bit: the only H.264 pixel format every browser decodes
-TIME_BASE = Fraction(1, 90000)  # seconds per timestamp tick: MPEG's 90 kHz clock, finer than any frame
-# x264's speed/size trade-off. Measured here (2 cores) on the real clips written at 720 pixels
-# long side, CRF 26, the whole of annotate_clip (decode, draw, encode on its thread):
-# ultrafast 3.1-5.0 ms/frame but files 3 to 3.5 times the size; veryfast 3.9-5.5 ms/frame,
-# 155-505 KB for 3-12 s; medium (x264's default) 6.9-8.7 ms/frame and 5-10% larger files than
-# veryfast. veryfast costs about half a millisecond more than ultrafast for a third of the file.
+TIME_BASE = Fraction(1, 90000)  # seconds per tick: MPEG's 90 kHz clock, finer than any frame
+# x264's speed/size trade-off. Measured here (2 cores) on the real clips, CRF 26, encoding
+# alone at 720 x 404 and 492 x 720: ultrafast 1.1-1.3 ms/frame but files 4.3-4.9 times
+# veryfast's; superfast 1.9-2.1 ms/frame, twice the file; veryfast 2.1-2.9 ms/frame; medium
+# (x264's default) about twice veryfast's time for a 5-10% larger file. In the whole of
+# annotate_clip medium costs 2-3 ms/frame more than veryfast, ultrafast 0.3-1.3 less.
 PRESET = "veryfast"
+# veryfast's sub-pixel search and lookahead cut to the bone: 15-25% less encoding time
+# (1.8-2.2 ms/frame) for files within 3% of veryfast's and pictures that differ by no more than
+# two encodings of the same frames do (PSNR 34 dB between them; the lines and text look the same).
+X264_PARAMS = "subme=1:rc-lookahead=5"
 # Constant quality, 0 (lossless) to 51; x264's default is 23. 26 keeps the drawn lines and
-# text sharp at phone size for about 0.15 Mbit/s at 720 x 404.
+# text sharp at phone size for about 0.4 Mbit/s at 720 x 404 (190 KB for a 4 s clip).
 CRF = 26
-KEYFRAME_S = 2.0  # seconds between keyframes at most: a browser seeks to a keyframe, then decodes on
+KEYFRAME_S = 2.0  # seconds between keyframes at most: browsers seek to one, then decode on
 MOVFLAGS = "+faststart"
 # Frames waiting for the encoder thread: enough to ride out x264's bursts, few enough to keep
 # memory small (each is one RGB frame, about 0.9 MB at 720 x 404).
 QUEUE_FRAMES = 8
-# Encode on a second thread while the next frames are decoded and drawn: on the real clips at
-# 720 pixels (veryfast) 5.1-5.8 ms/frame against 7.4-7.8 on one thread (1.5-1.7 cores busy
-# instead of 1.2; the CPU time is the same, about 8.5 ms/frame).
+# The three steps on three threads: decode (read_frames), draw (the caller's thread), encode.
+# Measured on the real clips at 720 pixels, the whole of annotate_clip: all on one thread
+# 4.9-6.8 ms/frame; encoding on its own thread 3.9-5.3 (the CPU time is the same, about 6-8.5
+# ms/frame, spread over 1.5-1.7 cores instead of 1.2); decoding on a third thread takes
+# 0.3-0.4 ms/frame more off 1280 x 720 sources, whose decoding and shrinking is the slowest
+# step, and changes nothing for smaller ones.
 ENCODE_IN_THREAD = True
-PROGRESS_INTERVAL_S = 0.2  # seconds between progress calls, as track_pose (the last frame always reports)
+DECODE_IN_THREAD = True
+PROGRESS_INTERVAL_S = 0.2  # seconds between progress calls, as track_pose's (and at the end)
 VIDEO_NAME = "annotated.mp4"
 SUBTITLES_NAME = "annotated.vtt"
 
@@ -155,6 +167,7 @@ _BONE_INDEX = np.array(BONES, dtype=int).reshape(-1, 2)
 _JOINT_INDEX = np.array(JOINTS, dtype=int)
 
 Progress = Callable[[int, "int | None"], None]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +245,8 @@ def annotate_clip(
     def drawn() -> Iterator[tuple[np.ndarray, float]]:
         reported = -math.inf
         painter: Painter | None = None
-        for frame in read_frames(path, info, max_side=max_side):
+        frames = read_frames(path, info, max_side=max_side)
+        for frame in (_prefetched(frames, QUEUE_FRAMES) if DECODE_IN_THREAD else frames):
             if painter is None:
                 height, width = frame.image.shape[:2]
                 painter = Painter(width - width % 2, height - height % 2, side=track.side,
@@ -244,7 +258,8 @@ def annotate_clip(
                     canvas, seq.image[row, :, :2], seq.visibility[row],
                     {name: float(series[row]) for name, series in angles.items()},
                     # the later rep where one ends as the next starts
-                    next((label for start, end, label in reversed(reps) if start <= t <= end), None),
+                    next((label for start, end, label in reversed(reps) if start <= t <= end),
+                         None),
                     [text for start, end, text in banners if start <= t <= end][:MAX_BANNERS])
             yield canvas, t
             now = time.monotonic()
@@ -255,8 +270,9 @@ def annotate_clip(
     partial_video = out_dir / (VIDEO_NAME + ".part")
     partial_subtitles = out_dir / (SUBTITLES_NAME + ".part")
     try:
-        count, last_t, width, height = encode_mp4(drawn(), partial_video, fps=fps,
-                                                  threaded=ENCODE_IN_THREAD)
+        with closing(drawn()) as frames:  # closed here, so the decoder thread stops on errors
+            count, last_t, width, height = encode_mp4(frames, partial_video, fps=fps,
+                                                      threaded=ENCODE_IN_THREAD)
         duration = last_t + 1.0 / fps  # the muxer gives the last frame the nominal duration
         partial_subtitles.write_text(webvtt(subtitle_flashes(track, report, duration)),
                                      encoding="utf-8")
@@ -303,7 +319,7 @@ def subtitle_flashes(track: MotionTrack, report: Report, duration_s: float) -> t
     the rep's end) and one per finding (the banner's time, at least SUBTITLE_MIN_S), all
     within 0..duration_s."""
     count = len(track.reps)
-    cues = [Flash(rep.start_s, min(rep.start_s + REP_CUE_S, max(rep.end_s, rep.start_s + 0.5)),
+    cues = [Flash(rep.start_s, min(rep.start_s + REP_CUE_S, rep.end_s),
                   f"Rep {rep.number} of {count}", rep.number) for rep in track.reps]
     for banner in banner_flashes(report):
         end = max(banner.end_s, banner.start_s + SUBTITLE_MIN_S)
@@ -407,11 +423,12 @@ class Painter:
         near = "LEFT" if side == "left" else "RIGHT"
         self.near_is = {lm: lm.name.startswith(near) for lm in Landmark}
         self.near_side = near
-        # (landmark, landmark, both on the near side?) and (landmark, near side?) as plain ints: the per-frame loops stay cheap
+        self.far_side = "RIGHT" if near == "LEFT" else "LEFT"
+        # (landmark, landmark, both near?) and (landmark, near?) as plain ints and bools, so
+        # the per-frame loops stay cheap
         self._bone_rows = tuple((int(a), int(b), self.near_is[a] and self.near_is[b])
                                 for a, b in BONES)
         self._joint_rows = tuple((int(lm), self.near_is[lm]) for lm in JOINTS)
-        self.far_side = "RIGHT" if near == "LEFT" else "LEFT"
         self._layouts: dict[str, tuple[float, tuple[str, ...], int, int]] = {}
         self._last_choice: dict[str, int] = {}
         self._sprites: dict[tuple[str, float, tuple[int, int, int], bool], Sprite] = {}
@@ -707,31 +724,27 @@ def encode_mp4(frames: Iterable[tuple[np.ndarray, float]], path: Path, *, fps: f
         stream.width, stream.height, stream.pix_fmt = width, height, PIX_FMT
         stream.time_base = stream.codec_context.time_base = TIME_BASE
         stream.codec_context.gop_size = max(1, round(KEYFRAME_S * fps))
-        stream.options = {"preset": preset, "crf": str(crf)}
+        stream.options = {"preset": preset, "crf": str(crf), "x264-params": X264_PARAMS}
         last_pts = -1
 
         def encode(image: np.ndarray, t_s: float) -> None:
             nonlocal last_pts
-            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+            # OpenCV's RGB -> I420 is BT.601 limited range, as FFmpeg's swscale would make it,
+            # and faster (it releases the GIL and uses SIMD)
+            frame = av.VideoFrame.from_ndarray(cv2.cvtColor(image, cv2.COLOR_RGB2YUV_I420),
+                                               format=PIX_FMT)
             last_pts = max(round(t_s / TIME_BASE), last_pts + 1)
             frame.pts, frame.time_base = last_pts, TIME_BASE
             for packet in stream.encode(frame):
                 container.mux(packet)
 
         count, last_t = 0, first[1]
-        source = _chain(first, iterator)
-        if threaded:
-            with _Worker(encode) as worker:
-                for image, t_s in source:
-                    if image.shape[:2] != (height, width):
-                        raise ValueError("every frame must have the first frame's size")
-                    worker.put(image, t_s)
-                    count, last_t = count + 1, t_s
-        else:
-            for image, t_s in source:
+        with _Worker(encode) if threaded else nullcontext() as worker:
+            submit = worker.put if worker is not None else encode
+            for image, t_s in _chain(first, iterator):
                 if image.shape[:2] != (height, width):
                     raise ValueError("every frame must have the first frame's size")
-                encode(image, t_s)
+                submit(image, t_s)
                 count, last_t = count + 1, t_s
         for packet in stream.encode():
             container.mux(packet)
@@ -742,6 +755,52 @@ def _chain(first: tuple[np.ndarray, float],
            rest: Iterator[tuple[np.ndarray, float]]) -> Iterator[tuple[np.ndarray, float]]:
     yield first
     yield from rest
+
+
+def _prefetched(items: Iterable[T], depth: int) -> Iterator[T]:
+    """`items`, produced on a second thread up to `depth` ahead (PyAV decodes and scales
+    without the GIL, so decoding overlaps drawing). An error while producing is raised here;
+    closing this generator stops the thread and closes `items`."""
+    source = iter(items)
+    ready: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def hand_over(entry: tuple[bool, object]) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(entry, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run() -> None:
+        try:
+            for item in source:
+                if not hand_over((True, item)):
+                    return
+            hand_over((True, done))
+        except BaseException as error:  # handed to the consumer, raised there
+            hand_over((False, error))
+        finally:
+            close = getattr(source, "close", None)
+            if close is not None:
+                close()
+
+    thread = threading.Thread(target=run, name="annotate-decoder", daemon=True)
+    thread.start()
+    try:
+        while True:
+            ok, item = ready.get()
+            if not ok:
+                raise item  # type: ignore[misc]
+            if item is done:
+                return
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        thread.join()
 
 
 class _Worker:

@@ -109,7 +109,8 @@ def analyse_clip(
         if annotate_in is not None and report.reps:
             with _timed(timings, "annotate"):
                 say("Drawing on your video", 0.92)
-                annotated = annotate_clip(path, info, seq, track, report, Path(annotate_in))
+                annotated = annotate_clip(path, info, seq, track, report, Path(annotate_in),
+                                          max_side=settings.annotated_max_side)
                 video = annotated.video_path.read_bytes()
                 subtitles = annotated.subtitles_path.read_text(encoding="utf-8")
             report = dataclasses.replace(report, timings=dict(timings))

@@ -35,8 +35,8 @@ FAULT_IDS = (
 """The fault vocabulary (shared with ``shared/clips/labels.yaml``), most important first: a
 back that rounds under load matters more than where the eyes look."""
 
-SIDE_VIEW_ONLY = "The camera was not side-on, so angles in the plane of the hinge can't be measured."
-AT_AN_ANGLE = "The camera was at an angle to your side, so this needs a side-on clip to judge."
+SIDE_VIEW_ONLY = "needs a camera side-on to you; from where yours stood, the angles of a hinge can't be measured."
+AT_AN_ANGLE = "needs a camera side-on to you, and yours was at an angle."
 ANGLE_PROOF = frozenset({"squat_pattern", "locked_knees", "rushed_descent"})
 """Rules that hold from a camera up to NEAR_SIDE_ON away from side-on (see course.thresholds)."""
 WINDOW_S = 0.15  # a value "at" a moment is the median over this many seconds either side: one frame can be noise

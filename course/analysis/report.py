@@ -204,7 +204,7 @@ def _verdict(view: str, reps: Sequence[RepReport], findings: Sequence[Finding], 
         return ("Looks like a squat", f"In {reps_words} your knees did as much work as your hips: that is a squat, not a hinge. "
                 "Push your hips back first and keep your shins upright.")
     if not faults:
-        return ("Solid hinge", f"{reps_words.capitalize()}, hips back, knees soft, back long. Nothing to fix: well done.")
+        return ("Solid hinge", f"{reps_words.capitalize()} judged and nothing to fix: well done.")
     if len(faults) == 1:
         return ("Mostly good: one thing to fix", f"{reps_words.capitalize()} judged. One thing to work on, below.")
     return ("A few things to work on", f"{reps_words.capitalize()} judged. Start with the first cue below; it matters most.")
@@ -285,3 +285,21 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def not_judged_lines(report: Report, cues: Mapping[str, Cue]) -> list[str]:
+    """What could not be judged, one line per reason, naming the checks it covers."""
+    reasons: dict[str, list[str]] = {}
+    for item in report.not_judged:
+        names = reasons.setdefault(item.why, [])
+        name = cues[item.what].name if item.what in cues else None
+        if name and name not in names:
+            names.append(name)
+    lines = []
+    for why, names in reasons.items():
+        if names:  # "Back rounding, hips travelling back: needs a camera side-on to you..."
+            listed = ", ".join([names[0]] + [name[0].lower() + name[1:] for name in names[1:]])
+            lines.append(f"{listed}: {why}")
+        else:
+            lines.append(why)
+    return lines

@@ -21,7 +21,7 @@ import streamlit as st
 from course.analysis.check import Analysis, analyse_clip
 from course.analysis.queue import AnalysisQueue
 from course.analysis.replay import replay_motion
-from course.analysis.report import Report
+from course.analysis.report import Report, not_judged_lines
 from course.figures.body import body_figure
 from course.motions import good_hinge
 from course.content import Course
@@ -194,11 +194,7 @@ def show_report(
         replay()
     if report.not_judged:
         st.subheader("What we could not judge")
-        seen = set()
-        for item in report.not_judged:
-            if item.why not in seen:
-                seen.add(item.why)
-                st.markdown(f"- {item.why}")
+        st.markdown("\n".join(f"- {line}" for line in not_judged_lines(report, course.cues)))
     total = sum(report.timings.values())
     st.caption(f"Checked in {total:.1f} s on this machine. Your clip has been deleted; the annotated "
                "copy lives only in this page and goes when you close it.")
