@@ -99,7 +99,7 @@ def analyse_clip(
         with _timed(timings, "faults"):
             judgement = find_faults(track, view.view, off_side_deg=abs(90.0 - view.azimuth_deg))
             extra = tuple(NotJudged("framing", FRAMING_WHY.get(problem, problem)) for problem in framing)
-            judgement = type(judgement)(judgement.findings, judgement.not_judged + extra, judgement.checked)
+            judgement = dataclasses.replace(judgement, not_judged=judgement.not_judged + extra)
         report = build_report(
             track, judgement, cues, view=view.view, people=1, timings=timings,
             clip={"duration_s": round(float(track.t_s[-1]) if len(track.t_s) else 0.0, 2), "frames": len(track.t_s),

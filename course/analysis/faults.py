@@ -321,10 +321,3 @@ def _finding(
         unit=limit.unit,
         confidence=round(sureness * float(np.clip(seen, 0.0, 1.0)), 2),
     )
-
-
-def findings_by_rep(findings: Sequence[Finding]) -> dict[int, list[Finding]]:
-    out: dict[int, list[Finding]] = {}
-    for finding in findings:
-        out.setdefault(finding.rep, []).append(finding)
-    return out
