@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from course.analysis.motion import measure_motion
-from course.analysis.replay import FOLD_AT_HIP_MAX, REPLAY_FPS, replay_motion
+from course.analysis.report import FaultReport
+from course.analysis.replay import FOLD_AT_HIP_MAX, HIP_RANGE_MAX, REPLAY_FPS, reference_hinge, replay_motion
 from course.landmarks import Camera, landmark_sequence
 from course.motions import MOTIONS
 
@@ -34,11 +35,57 @@ def test_every_replayed_frame_keeps_its_centre_of_mass_over_the_feet(track):
     assert all(base.heel_x_m <= frame.com[0] <= base.toe_x_m for frame in replay.frames)
 
 
-def test_a_fold_deeper_than_the_hips_allow_is_shown_as_a_rounded_lower_back(track):
-    deep = dataclasses.replace(track, hip_deg=np.full_like(track.hip_deg, FOLD_AT_HIP_MAX + 20))
+def found(fault: str, rep: int) -> FaultReport:
+    return FaultReport(id=fault, rep=rep, confidence=0.6, start_s=0.0, end_s=0.0, value=0.0, threshold=0.0,
+                       unit="deg", measure="")
+
+
+def in_rep(replay, track, number: int) -> np.ndarray:
+    rep = track.reps[number - 1]
+    t = replay.t_s + track.t_s[0]
+    return (t >= track.t_s[rep.start_i]) & (t <= track.t_s[rep.end_i])
+
+
+def test_a_rep_found_rounded_shows_the_fold_beyond_the_hips_as_a_rounded_lower_back(track):
+    deep = dataclasses.replace(track, hip_deg=np.full_like(track.hip_deg, FOLD_AT_HIP_MAX + 12))
+    replay = replay_motion(deep, found=[found("rounded_back", 2)])
+    rounded = in_rep(replay, track, 2)
+    assert np.allclose(replay.angle_deg("hip")[rounded], FOLD_AT_HIP_MAX)
+    assert np.allclose(replay.angle_deg("lumbar")[rounded], 12)
+    assert np.allclose(replay.angle_deg("lumbar")[~rounded], 0), "a rep not found rounded keeps a flat back"
+    assert np.allclose(replay.angle_deg("hip")[~rounded], FOLD_AT_HIP_MAX + 12)
+
+
+def test_only_a_fold_beyond_the_hips_own_range_rounds_a_back_the_report_did_not_fault(track):
+    deep = dataclasses.replace(track, hip_deg=np.full_like(track.hip_deg, HIP_RANGE_MAX + 5))
     replay = replay_motion(deep)
-    assert np.allclose(replay.angle_deg("hip"), FOLD_AT_HIP_MAX)
-    assert np.allclose(replay.angle_deg("lumbar"), 20)
+    assert np.allclose(replay.angle_deg("hip"), HIP_RANGE_MAX)
+    assert np.allclose(replay.angle_deg("lumbar"), 5)
+
+
+def test_the_head_bends_back_only_in_a_rep_found_with_the_neck_cranked(track):
+    looking_up = dataclasses.replace(track, neck_deg=np.full_like(track.neck_deg, -35.0))
+    assert np.allclose(replay_motion(looking_up).angle_deg("neck"), 0)
+    replay = replay_motion(looking_up, found=[found("neck_cranked", 1)])
+    cranked = in_rep(replay, track, 1)
+    assert np.allclose(replay.angle_deg("neck")[cranked], -35.0)
+    assert np.allclose(replay.angle_deg("neck")[~cranked], 0)
+
+
+def test_the_reference_hinge_reaches_each_bottom_with_the_learner(track):
+    reference = reference_hinge(track)
+    assert len(reference.reps) == len(track.reps)
+    for mine, theirs in zip(track.reps, reference.reps):
+        assert theirs.bottom_s == pytest.approx(track.t_s[mine.bottom_i] - track.t_s[0], abs=0.35)
+
+
+def test_the_reference_keeps_pace_with_quick_reps_but_never_drops(track):
+    quick = dataclasses.replace(track, t_s=(track.t_s - track.t_s[0]) * 0.6)
+    reference = reference_hinge(quick)
+    bottoms = [quick.t_s[rep.bottom_i] for rep in quick.reps]
+    assert reference.reps[1].bottom_s - reference.reps[0].bottom_s == pytest.approx(bottoms[1] - bottoms[0], abs=0.35)
+    for rep in reference.reps:
+        assert rep.bottom_s - rep.start_s >= 0.8 - 1e-6
 
 
 def test_a_clip_with_no_measured_angle_cannot_be_replayed(track):

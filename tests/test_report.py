@@ -50,6 +50,13 @@ def test_a_squat_is_called_a_squat(cues):
     assert report.cues[0].reps == (1, 2, 3)
 
 
+def test_a_squat_is_not_praised_for_soft_knees_or_hips_that_travelled_back(cues):
+    report = report_for("squat", cues)
+    praise = set(report.went_well)
+    assert cues["locked_knees"].went_well not in praise
+    assert cues["hips_not_back"].went_well not in praise
+
+
 def test_one_fault_gives_one_cue_that_links_to_its_lesson_and_figure(cues):
     report = report_for("locked_knee_hinge", cues)
     assert report.verdict == "Mostly good: one thing to fix"

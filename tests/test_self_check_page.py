@@ -100,3 +100,26 @@ def test_a_real_rounded_back_gets_a_verdict_a_cue_and_its_lesson(monkeypatch):
     assert len(at.get("video")) == 2  # the whole clip, and rep 1 on its own
     at.run()  # any widget change reruns the page...
     assert len(calls) == 1, "...but never analyses the same clip again"
+
+
+@needs_clips
+def test_a_camera_in_front_shows_the_reps_but_no_angles_that_would_mislead():
+    at = app()
+    at.file_uploader[0].upload("front.mp4", (CLIPS / "kb-deadlift-front-oblique.mp4").read_bytes(), "video/mp4").run()
+    assert not at.exception
+    assert at.info[0].value.startswith("**Could not judge fully: camera in front")
+    text = shown(at)
+    assert text.count("form not judged from this camera angle") == 6
+    assert "At the bottom" not in text and "nothing to fix" not in text
+    headings = [s.value for s in at.subheader]
+    assert "Your angles over time" not in headings and "Your movement in 3D" not in headings
+    assert "What we could not judge" in headings
+
+
+@needs_clips
+def test_the_replay_of_a_sound_deadlift_shows_no_rounded_back_or_bent_neck():
+    at = app()
+    at.file_uploader[0].upload("dl.mp4", (CLIPS / "deadlift-side-2reps.mp4").read_bytes(), "video/mp4").run()
+    assert at.success[0].value.startswith("**Solid hinge.**")
+    replay = at.get("plotly_chart")[-1].proto.spec
+    assert '"hip ' in replay and "back rounded" not in replay and "neck bent back" not in replay

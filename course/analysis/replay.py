@@ -6,43 +6,67 @@ forward (shared/design/FACTS.md), while the side-view angles are what the report
 the learner sees the very numbers the verdict came from. The body model then balances each
 pose over the feet, as in the lessons.
 
-What the camera measures between thigh and trunk is one angle. The replay shows it as hip
-flexion up to FOLD_AT_HIP_MAX and as lower-back rounding beyond it: the same reading as the
-rounded-back rule (course.thresholds.FOLD_BEYOND_HAMSTRINGS), so a back the report calls
-rounded also looks rounded here.
+The replay shows the shape the report judged, so that the picture never contradicts the
+verdict. What the camera measures between thigh and trunk is one angle:
+- in a rep where the report found a rounded back, the replay bends the hip up to
+  FOLD_AT_HIP_MAX and rounds the lower back by the rest: the same reading as the rounded-back
+  rule (course.thresholds.FOLD_BEYOND_HAMSTRINGS);
+- elsewhere the whole fold goes to the hip, and only what lies beyond the hip's own range
+  (course.body.JOINT_LIMITS) rounds the back;
+- the head bends back as measured only in a rep where the report found the neck cranked;
+  elsewhere it stays in line with the trunk (the rule allows the normal movement of the gaze,
+  course.thresholds.NECK_CRANKED, which the model would otherwise label as a bent neck).
+
+`reference_hinge` times the good hinge like the learner's reps, so that the two bodies reach
+the bottom together when they are played side by side.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
+from typing import Protocol
 
 import numpy as np
 
 from course.analysis.motion import MotionTrack
 from course.body import JOINT_LIMITS, Body, Pose
-from course.motions import Motion, RepSpan
+from course.motions import ASCENT_S, DESCENT_S, PAUSE_BOTTOM_S, Motion, RepSpan, good_hinge
 
 REPLAY_FPS = 12.0  # the body figure draws 12 frames a second anyway
-FOLD_AT_HIP_MAX = 110.0  # deg of the measured fold shown at the hip; the rest rounds the lower back
+FOLD_AT_HIP_MAX = 110.0  # deg of the measured fold shown at the hip in a rep found rounded
+HIP_RANGE_MAX = JOINT_LIMITS["hip"].high_deg  # beyond this the hip cannot fold: the back must round
+SHORTEST_REFERENCE_MOVE_S = 0.8  # the reference never lowers or rises faster than this, even beside fast reps
 
 
-def replay_motion(track: MotionTrack, body: Body | None = None, title: str = "You") -> Motion:
-    """A Motion of the learner's clip on the body model. Raises ValueError when no frame was measured."""
+class FoundFault(Protocol):
+    """What the replay needs of a fault the report found (course.analysis.report.FaultReport)."""
+
+    id: str
+    rep: int
+
+
+def replay_motion(track: MotionTrack, found: Iterable[FoundFault] = (), body: Body | None = None,
+                  title: str = "You") -> Motion:
+    """A Motion of the learner's clip on the body model, in the shape the report judged (module
+    docstring). Raises ValueError when no frame was measured."""
     body = body or Body()
     t = np.asarray(track.t_s, dtype=float)
     hip, knee, neck = (_filled(t, series) for series in (track.hip_deg, track.knee_deg, track.neck_deg))
     if hip is None or knee is None:
         raise ValueError("no frame had a measured hip and knee angle to replay")
     neck = neck if neck is not None else np.zeros_like(t)
+    spans = {fault: _rep_spans(track, t, found, fault) for fault in ("rounded_back", "neck_cranked")}
     clock = np.arange(t[0], t[-1] + 1e-9, 1.0 / REPLAY_FPS)
     poses, frames = [], []
     for moment in clock:
         fold = float(np.interp(moment, t, hip))
+        at_hip = min(fold, FOLD_AT_HIP_MAX if _inside(moment, spans["rounded_back"]) else HIP_RANGE_MAX)
         pose = Pose(
-            hip=_within("hip", min(fold, FOLD_AT_HIP_MAX)),
-            lumbar=_within("lumbar", max(0.0, fold - FOLD_AT_HIP_MAX)),
+            hip=_within("hip", at_hip),
+            lumbar=_within("lumbar", max(0.0, fold - at_hip)),
             knee=_within("knee", float(np.interp(moment, t, knee))),
-            neck=_within("neck", float(np.interp(moment, t, neck))),
+            neck=_within("neck", float(np.interp(moment, t, neck))) if _inside(moment, spans["neck_cranked"]) else 0.0,
         )
         posed = body.balance(pose, hang_arms=True).posed
         poses.append(posed.pose)
@@ -60,6 +84,38 @@ def replay_motion(track: MotionTrack, body: Body | None = None, title: str = "Yo
         name="your_clip", title=title, description="Your clip, replayed on the course's body model.",
         t_s=clock - clock[0], poses=tuple(poses), frames=tuple(frames), reps=reps, fps=REPLAY_FPS, body=body,
     )
+
+
+def reference_hinge(track: MotionTrack, body: Body | None = None) -> Motion:
+    """The course's good hinge with as many reps as the clip, its bottoms at the clip's bottoms.
+
+    Its tempo is the lessons' (2 s down, 1.5 s up) unless the learner's reps follow each other
+    faster, when it speeds up to keep pace, never below SHORTEST_REFERENCE_MOVE_S a way.
+    """
+    t = np.asarray(track.t_s, dtype=float)
+    bottoms = [float(t[rep.bottom_i] - t[0]) for rep in track.reps]
+    if not bottoms:
+        return good_hinge(body=body)
+    descent, ascent, pause_bottom = DESCENT_S, ASCENT_S, PAUSE_BOTTOM_S
+    period = float(np.median(np.diff(bottoms))) if len(bottoms) > 1 else math.inf
+    moving = descent + pause_bottom + ascent
+    if period < moving + 0.2:
+        scale = max((period - 0.2) / moving, SHORTEST_REFERENCE_MOVE_S / min(descent, ascent))
+        descent, ascent, pause_bottom = descent * scale, ascent * scale, pause_bottom * scale
+    pause_top = max(0.1, period - (descent + pause_bottom + ascent)) if math.isfinite(period) else 0.5
+    setup = max(0.0, bottoms[0] - pause_top - descent - pause_bottom / 2)  # each rep starts after a pause at the top
+    return good_hinge(reps=len(bottoms), descent_s=descent, ascent_s=ascent, pause_bottom_s=pause_bottom,
+                      pause_top_s=pause_top, setup_s=setup, body=body)
+
+
+def _rep_spans(track: MotionTrack, t: np.ndarray, found: Iterable[FoundFault], fault: str) -> list[tuple[float, float]]:
+    reps = {rep.number: rep for rep in track.reps}
+    return [(float(t[reps[f.rep].start_i]), float(t[reps[f.rep].end_i])) for f in found
+            if f.id == fault and f.rep in reps]
+
+
+def _inside(moment: float, spans: list[tuple[float, float]]) -> bool:
+    return any(start <= moment <= end for start, end in spans)
 
 
 def _filled(t: np.ndarray, series: np.ndarray) -> np.ndarray | None:

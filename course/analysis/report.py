@@ -25,6 +25,13 @@ SCHEMA_VERSION = 1
 
 SQUAT_SHARE = 0.5  # when at least half the reps are squat-shaped, the verdict says it looks like a squat
 MAX_WENT_WELL = 3  # praise that matters most; a list of six buries it
+# A fault not found is praised, unless a fault that was found makes the praise ring false:
+# "your knees stayed soft" beside "it turned into a squat" (knees bent as much as the hips),
+# "your hips travelled back" beside the same squat.
+NOT_PRAISED_BESIDE: dict[str, set[str]] = {
+    "locked_knees": {"squat_pattern"},
+    "hips_not_back": {"squat_pattern"},
+}
 
 
 @dataclass(frozen=True)
@@ -161,7 +168,8 @@ def build_report(
     verdict, message = _verdict(view, reps, findings, bool(judgement.checked))
     found = {f.fault for f in findings}
     went_well = tuple(
-        cues[fault].went_well for fault in FAULT_IDS if fault in judgement.checked and fault in cues and fault not in found
+        cues[fault].went_well for fault in FAULT_IDS
+        if fault in judgement.checked and fault in cues and fault not in found and not found & NOT_PRAISED_BESIDE.get(fault, set())
     )[:MAX_WENT_WELL]
     return Report(
         outcome=outcome,

@@ -19,11 +19,11 @@ from pathlib import Path
 import streamlit as st
 
 from course.analysis.check import Analysis, analyse_clip
+from course.analysis.faults import FAULT_IDS
 from course.analysis.queue import AnalysisQueue
-from course.analysis.replay import replay_motion
+from course.analysis.replay import reference_hinge, replay_motion
 from course.analysis.report import Report, not_judged_lines
 from course.figures.body import body_figure
-from course.motions import good_hinge
 from course.content import Course
 from course.figures.angles import Span, ThresholdLine, angle_chart
 from course.thresholds import LEAN_BACK, LOCKED_KNEE_MAX
@@ -31,6 +31,7 @@ from course.views.lesson import PLOTLY_CONFIG
 from course.views.state import course_content, course_figure
 
 ACCEPTED_TYPES = ["mp4", "mov", "m4v", "webm", "avi"]
+SIDE_ENOUGH_FOR_ANGLES = ("side", "oblique")  # course.analysis.view's names; see _angles_measured
 PARALLEL_SETTING = "HINGE_PARALLEL_ANALYSES"  # analyses at once; 1 suits a 2-core machine (FACTS.md)
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def render_self_check() -> None:
         analyses.clear()  # only the latest clip's numbers stay in the session
         analyses[digest] = analysis
     analysis = analyses[digest]
-    replay = (lambda: _replay(analysis, digest)) if analysis.track is not None and analysis.report.reps else None
+    replay = (lambda: _replay(analysis, digest)) if analysis.track is not None and _angles_measured(analysis.report) else None
     show_report(analysis.report, course, replay, analysis.video, analysis.subtitles)
 
 
@@ -110,12 +111,14 @@ def _replay(analysis: Analysis, digest: str) -> None:
     figures = st.session_state.setdefault("self_check_replays", {})
     if digest not in figures:
         figures.clear()
-        figures[digest] = body_figure([replay_motion(analysis.track), good_hinge()])
+        track = analysis.track
+        figures[digest] = body_figure([replay_motion(track, found=analysis.report.faults), reference_hinge(track)])
     st.subheader("Your movement in 3D")
     st.plotly_chart(figures[digest], width="stretch", config=PLOTLY_CONFIG, key="replay")
     st.caption(
-        "Left: your clip replayed on the course's body model from the angles measured above. "
-        "Right: a good hinge. Press Play, or turn the model with a finger."
+        "Left: your clip replayed on the course's body model from the angles measured above, "
+        "in the shape the check judged. Right: a good hinge, timed to reach the bottom with you. "
+        "Press Play, or turn the model with a finger."
     )
 
 
@@ -163,18 +166,20 @@ def show_report(
     if report.reps:
         st.subheader("Rep by rep")
         titles = {cue.fault: cue.title for cue in report.cues}
+        angles_measured = _angles_measured(report)
         for rep in report.reps:
-            faults = ", ".join(titles.get(fault, fault.replace("_", " ")) for fault in rep.faults) or "nothing to fix"
-            st.markdown(
-                f"**Rep {rep.number}** · {rep.start_s:.1f} to {rep.end_s:.1f} s · {faults}  \n"
-                f"At the bottom: hips {_angle(rep.hip)}, knees {_angle(rep.knee)}, trunk {_angle(rep.trunk)} · "
-                f"down in {_seconds(rep.descent_s)}"
-            )
+            faults = ", ".join(titles.get(fault, fault.replace("_", " ")) for fault in rep.faults) or (
+                "nothing to fix" if _judged_on(report, rep.number) else "form not judged from this camera angle")
+            measured = (
+                f"  \nAt the bottom: hips {_angle(rep.hip)}, knees {_angle(rep.knee)}, trunk {_angle(rep.trunk)}"
+                + ("" if rep.descent_s is None else f" · down in {rep.descent_s:.1f} s")
+            ) if angles_measured else ""
+            st.markdown(f"**Rep {rep.number}** · {rep.start_s:.1f} to {rep.end_s:.1f} s · {faults}{measured}")
             if video is not None:
                 with st.expander(f"Watch rep {rep.number} on its own"):
                     st.video(video, start_time=max(0.0, rep.start_s - 0.3), end_time=rep.end_s + 0.3, loop=True)
 
-    if report.series is not None:
+    if report.series is not None and _angles_measured(report):
         st.subheader("Your angles over time")
         series = report.series
         chart = angle_chart(
@@ -200,9 +205,19 @@ def show_report(
                "copy lives only in this page and goes when you close it.")
 
 
+def _angles_measured(report: Report) -> bool:
+    """Whether the camera saw the side of the body well enough for the angles to mean anything.
+
+    From in front, a hinge's angles fold into the picture's depth: the numbers would mislead,
+    so the page shows the reps' times but not their angles, the chart or the replay."""
+    return bool(report.reps) and report.view in SIDE_ENOUGH_FOR_ANGLES
+
+
+def _judged_on(report: Report, rep: int) -> bool:
+    """Whether at least one fault was checked on this rep (not all of them are in not_judged)."""
+    skipped = {item.what for item in report.not_judged if item.rep in (None, rep)}
+    return any(fault not in skipped for fault in FAULT_IDS)
+
+
 def _angle(angle) -> str:
-    return "?" if angle.degrees is None else f"{angle.degrees:.0f}° (±{angle.plus_minus:.0f})"
-
-
-def _seconds(value: float | None) -> str:
-    return "?" if value is None else f"{value:.1f} s"
+    return "not seen" if angle.degrees is None else f"{angle.degrees:.0f}° (±{angle.plus_minus:.0f})"
