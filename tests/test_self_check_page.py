@@ -123,3 +123,12 @@ def test_the_replay_of_a_sound_deadlift_shows_no_rounded_back_or_bent_neck():
     assert at.success[0].value.startswith("**Solid hinge.**")
     replay = at.get("plotly_chart")[-1].proto.spec
     assert '"hip ' in replay and "back rounded" not in replay and "neck bent back" not in replay
+
+
+@needs_clips
+def test_a_camera_at_an_angle_still_shows_the_angles_it_judged_the_knees_from():
+    at = app()
+    at.file_uploader[0].upload("goblet.mp4", (CLIPS / "goblet-squat-side.mp4").read_bytes(), "video/mp4").run()
+    assert at.info[0].value.startswith("**Looks like a squat.**")
+    assert "At the bottom: hips" in shown(at)
+    assert "Your angles over time" in [s.value for s in at.subheader]

@@ -31,7 +31,6 @@ from course.views.lesson import PLOTLY_CONFIG
 from course.views.state import course_content, course_figure
 
 ACCEPTED_TYPES = ["mp4", "mov", "m4v", "webm", "avi"]
-SIDE_ENOUGH_FOR_ANGLES = ("side", "oblique")  # course.analysis.view's names; see _angles_measured
 PARALLEL_SETTING = "HINGE_PARALLEL_ANALYSES"  # analyses at once; 1 suits a 2-core machine (FACTS.md)
 log = logging.getLogger(__name__)
 
@@ -81,9 +80,7 @@ def _analyse(name: str, data: bytes, course: Course) -> Analysis | None:
     bar = st.progress(0.0, text="Waiting for your turn")
 
     def on_wait(ahead: int, seconds: float) -> None:
-        people = "1 check" if ahead == 1 else f"{ahead} checks"
-        waiting.info(f"{people} ahead of yours. About {max(5, round(seconds / 5) * 5):.0f} s to wait: you can keep this page open.",
-                     icon=":material/hourglass_top:")
+        waiting.info(waiting_message(ahead, seconds), icon=":material/hourglass_top:")
 
     try:
         with analysis_queue().turn(on_wait=on_wait):
@@ -105,6 +102,13 @@ def _analyse(name: str, data: bytes, course: Course) -> Analysis | None:
         return None
     bar.empty()
     return analysis
+
+
+def waiting_message(ahead: int, seconds: float) -> str:
+    """What a learner reads while their clip waits in the queue: how many checks are ahead of
+    theirs (ahead >= 1) and the estimated wait (seconds), rounded to 5 s and never under 5 s."""
+    checks = "1 check" if ahead == 1 else f"{ahead} checks"
+    return f"{checks} ahead of yours. About {max(5, round(seconds / 5) * 5):.0f} s to wait: you can keep this page open."
 
 
 def _replay(analysis: Analysis, digest: str) -> None:
@@ -206,11 +210,12 @@ def show_report(
 
 
 def _angles_measured(report: Report) -> bool:
-    """Whether the camera saw the side of the body well enough for the angles to mean anything.
-
-    From in front, a hinge's angles fold into the picture's depth: the numbers would mislead,
-    so the page shows the reps' times but not their angles, the chart or the replay."""
-    return bool(report.reps) and report.view in SIDE_ENOUGH_FOR_ANGLES
+    """Whether the camera saw the side of the body well enough for the angles to mean anything:
+    the analysis judged at least one rule on them (course.analysis.faults decides from how far
+    the camera stood from side-on). From in front, a hinge's angles fold into the picture's
+    depth: the numbers would mislead, so the page shows the reps' times but not their angles,
+    the chart or the replay."""
+    return any(_judged_on(report, rep.number) for rep in report.reps)
 
 
 def _judged_on(report: Report, rep: int) -> bool:
