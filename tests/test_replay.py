@@ -92,3 +92,13 @@ def test_a_clip_with_no_measured_angle_cannot_be_replayed(track):
     blank = dataclasses.replace(track, hip_deg=np.full_like(track.hip_deg, np.nan))
     with pytest.raises(ValueError, match="no frame"):
         replay_motion(blank)
+
+
+def test_the_reference_meets_a_first_bottom_that_comes_early_in_the_clip():
+    early = MOTIONS["good_hinge"](reps=1, setup_s=0.0, pause_top_s=0.1, descent_s=0.9)
+    track = measure_motion(landmark_sequence(early, Camera.side_view("right"), noise_px=1, rng=np.random.default_rng(1)))
+    bottom = track.t_s[track.reps[0].bottom_i] - track.t_s[0]
+    assert bottom < 1.5
+    reference = reference_hinge(track)
+    assert reference.reps[0].bottom_s == pytest.approx(bottom, abs=0.2)
+    assert reference.angle_deg("hip")[round(bottom * reference.fps)] > 60, "the reference is at its bottom too"

@@ -23,6 +23,7 @@ the bottom together when they are played side by side.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable
 from typing import Protocol
@@ -103,9 +104,35 @@ def reference_hinge(track: MotionTrack, body: Body | None = None) -> Motion:
         scale = max((period - 0.2) / moving, SHORTEST_REFERENCE_MOVE_S / min(descent, ascent))
         descent, ascent, pause_bottom = descent * scale, ascent * scale, pause_bottom * scale
     pause_top = max(0.1, period - (descent + pause_bottom + ascent)) if math.isfinite(period) else 0.5
-    setup = max(0.0, bottoms[0] - pause_top - descent - pause_bottom / 2)  # each rep starts after a pause at the top
-    return good_hinge(reps=len(bottoms), descent_s=descent, ascent_s=ascent, pause_bottom_s=pause_bottom,
-                      pause_top_s=pause_top, setup_s=setup, body=body)
+    reference = good_hinge(reps=len(bottoms), descent_s=descent, ascent_s=ascent, pause_bottom_s=pause_bottom,
+                           pause_top_s=pause_top, setup_s=0.0, body=body)
+    return _shifted(reference, bottoms[0] - reference.reps[0].bottom_s)
+
+
+def _shifted(motion: Motion, by_s: float) -> Motion:
+    """The motion started by_s seconds later (held still before), or its first -by_s seconds cut."""
+    step = 1.0 / motion.fps
+    frames = round(abs(by_s) / step)
+    if frames == 0:
+        return motion
+    if by_s > 0:
+        keep = [0] * frames + list(range(len(motion)))
+    else:
+        keep = list(range(min(frames, len(motion) - 1), len(motion)))
+    moved = frames if by_s > 0 else -frames
+
+    def index(i: int) -> int:
+        return int(np.clip(i + moved, 0, len(keep) - 1))
+
+    reps = tuple(
+        RepSpan(start=index(r.start), bottom=index(r.bottom), end=index(r.end),
+                start_s=index(r.start) * step, bottom_s=index(r.bottom) * step, end_s=index(r.end) * step)
+        for r in motion.reps if r.end + moved > 0
+    )
+    return dataclasses.replace(
+        motion, t_s=np.arange(len(keep)) * step, poses=tuple(motion.poses[i] for i in keep),
+        frames=tuple(motion.frames[i] for i in keep), reps=reps,
+    )
 
 
 def _rep_spans(track: MotionTrack, t: np.ndarray, found: Iterable[FoundFault], fault: str) -> list[tuple[float, float]]:
