@@ -1,0 +1,293 @@
+"""Finding, opening and migrating the database; turning driver failures into StoreUnavailable.
+
+    SQLite (default)  ``<data folder>/course.sqlite3``; WAL journal, foreign keys on, a busy
+                      timeout, and BEGIN issued by us (IMMEDIATE for writes, so two writers
+                      queue instead of failing halfway).
+    PostgreSQL        when ``DATABASE_URL`` names one; ``postgres://`` and ``postgresql://``
+                      URLs use the psycopg 3 driver.
+
+:func:`connect` opens the engine and runs the migrations (Alembic, on our own connection and
+transaction). On PostgreSQL the upgrade holds an advisory lock; on SQLite it runs in a
+``BEGIN IMMEDIATE`` transaction; either way servers starting together take turns.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+
+from course.store import rules
+from course.store.errors import StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+WRITE = {"course_store_write": True}  # execution option: this transaction will write
+
+_UNAVAILABLE_MESSAGES = {
+    "busy": "The course's database is busy with another program, so your progress can't be "
+            "saved right now. The lessons still work; try again in a minute.",
+    "read_only": "The course's database can't be written to, so nothing new is saved. "
+                 "The lessons still work; tell the person who runs the course.",
+    "damaged": "The course's database file is damaged or isn't a database, so progress can't be "
+               "saved or shown. The lessons still work; tell the person who runs the course.",
+    "unreachable": "The course's database server isn't answering, so progress can't be saved "
+                   "or shown right now. The lessons still work; try again in a few minutes.",
+    "newer": "The course's database was set up by a newer version of the course, so this one "
+             "can't use it. The lessons still work; tell the person who runs the course.",
+    "setup": "The course's database isn't set up correctly, so progress can't be saved. "
+             "The lessons still work; tell the person who runs the course.",
+}
+
+_migrate_lock = threading.Lock()  # alembic's `context` is process-global: one upgrade at a time
+
+
+def unavailable(reason: str, detail: str = "") -> StoreUnavailable:
+    return StoreUnavailable(reason, _UNAVAILABLE_MESSAGES[reason], detail)  # type: ignore[arg-type]
+
+
+def default_data_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """``HINGE_DATA_DIR`` when set, otherwise the user's data folder for the course."""
+    environ = os.environ if environ is None else environ
+    named = environ.get(rules.DATA_DIR_SETTING, "").strip()
+    return Path(named).expanduser() if named else Path(platformdirs.user_data_dir(rules.APP_NAME))
+
+
+def resolve_url(url: str | None, data_dir: Path | None, environ: Mapping[str, str] | None = None) -> sa.URL:
+    """The database to open: ``url``, else ``DATABASE_URL``, else the SQLite file in the data
+    folder (``data_dir``, else ``HINGE_DATA_DIR``, else the platform's data folder), which is
+    created when missing. Raises StoreUnavailable("setup") for a URL that is not SQLite or
+    PostgreSQL, or a data folder that can't be created."""
+    environ = os.environ if environ is None else environ
+    text = url or environ.get(rules.DATABASE_URL_SETTING, "").strip() or None
+    if text is None:
+        folder = data_dir if data_dir is not None else default_data_dir(environ)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise unavailable("setup", f"can't create the data folder {folder}: {error.strerror}") from error
+        return sa.URL.create("sqlite+pysqlite", database=str(folder / rules.SQLITE_FILE_NAME))
+    for prefix in ("postgres://", "postgresql://"):
+        if text.startswith(prefix):
+            text = "postgresql+psycopg://" + text[len(prefix):]
+    try:
+        parsed = sa.make_url(text)
+    except sa.exc.ArgumentError as error:
+        raise unavailable("setup", "the database URL can't be read") from error
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise unavailable("setup", f"the database URL names {parsed.get_backend_name()}; "
+                                   "the course works with PostgreSQL or SQLite")
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def make_engine(url: sa.URL) -> sa.Engine:
+    """An engine with the store's connection settings (see the module docstring)."""
+    if url.get_backend_name() == "sqlite":
+        timeout = float(rules.SQLITE_BUSY_TIMEOUT.value)
+        engine = sa.create_engine(url, connect_args={"timeout": timeout, "check_same_thread": False})
+
+        @sa.event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+            dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see below)
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            cursor.execute(f"PRAGMA synchronous = {rules.SQLITE_SYNCHRONOUS}")
+            cursor.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _on_begin(connection: sa.Connection) -> None:
+            # The sqlite3 module would BEGIN only before INSERT/UPDATE/DELETE, leaving reads and
+            # DDL outside the transaction. A write takes the write lock at once (IMMEDIATE), so
+            # it waits its turn (busy_timeout) instead of failing when it later tries to write.
+            write = connection.get_execution_options().get("course_store_write", False)
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+    return sa.create_engine(
+        url, pool_pre_ping=True,
+        connect_args={"connect_timeout": int(rules.POSTGRES_CONNECT_TIMEOUT.value),
+                      "application_name": rules.APP_NAME},
+    )
+
+
+def translate(error: BaseException) -> StoreUnavailable | None:
+    """The StoreUnavailable a driver error means, or None when it is not about the database
+    being usable (a bug, a constraint)."""
+    if isinstance(error, sa.exc.IntegrityError):
+        return None
+    original = getattr(error, "orig", error)
+    text = str(original).lower()
+    if isinstance(original, sqlite3.Error):
+        if "readonly" in text or "read-only" in text:
+            return unavailable("read_only", str(original))
+        if "locked" in text or "busy" in text:
+            return unavailable("busy", str(original))
+        if "not a database" in text or "malformed" in text or "corrupt" in text:
+            return unavailable("damaged", str(original))
+        if "unable to open" in text or "disk i/o" in text or "no such table" in text:
+            return unavailable("setup", str(original))
+        return None
+    if isinstance(error, (sa.exc.OperationalError, sa.exc.InterfaceError)):
+        return unavailable("unreachable", str(original).strip().splitlines()[0] if text else "")
+    return None
+
+
+@contextlib.contextmanager
+def translated() -> Iterator[None]:
+    """Raise driver errors that mean "the database can't be used" as StoreUnavailable."""
+    try:
+        yield
+    except sa.exc.DBAPIError as error:
+        problem = translate(error)
+        if problem is None:
+            raise
+        raise problem from error
+
+
+def alembic_config(connection: sa.Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration's revision id."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "course/store/migrations/versions holds no revision"
+    return head
+
+
+def current_revision(connection: sa.Connection) -> str | None:
+    """The revision the database is at (None for a database never migrated)."""
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+@dataclass(frozen=True)
+class Opened:
+    engine: sa.Engine
+    read_only: bool
+
+
+def connect(url: sa.URL) -> Opened:
+    """Open the database at ``url``, bring its schema up to date and say whether it can be
+    written. Raises StoreUnavailable when it can't be used at all."""
+    if url.get_backend_name() == "sqlite":
+        engine, read_only = _open_sqlite(url)
+    else:
+        engine, read_only = make_engine(url), False
+    try:
+        with translated():
+            if read_only:
+                _check_at_head(engine)
+            else:
+                migrate(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Opened(engine, read_only)
+
+
+def _open_sqlite(url: sa.URL) -> tuple[sa.Engine, bool]:
+    """An engine on the SQLite file, and whether it is read-only.
+
+    Reading the file first finds a damaged one or one locked by another program. A file that
+    can be read but not written (permissions, a read-only disk) is opened read-only; in WAL
+    mode SQLite may then need SQLite's read-only open (``mode=ro``) to read it at all.
+    """
+    engine = make_engine(url)
+    try:
+        with translated():
+            return engine, not _writable(engine)
+    except StoreUnavailable as problem:
+        engine.dispose()
+        if problem.reason != "read_only" or url.database in (None, "", ":memory:"):
+            raise
+        log.warning("course store: %s; trying read-only", problem.detail)
+    path = url.database if url.database.startswith("file:") else f"file:{url.database}"
+    engine = make_engine(url.set(database=f"{path}{'&' if '?' in path else '?'}mode=ro",
+                                 query={**url.query, "uri": "true"}))
+    try:
+        with translated():
+            _writable(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine, True
+
+
+def _writable(engine: sa.Engine) -> bool:
+    """Read the schema, then try to take the write lock and rewrite one header field with its own
+    value (rolled back). Switches a writable file to WAL. Raises the driver's error for a file
+    that can't be read (damaged, locked)."""
+    with engine.connect() as connection:
+        connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+        connection.rollback()
+        try:
+            writer = connection.execution_options(**WRITE)
+            with writer.begin() as transaction:
+                version = writer.exec_driver_sql("PRAGMA user_version").scalar()
+                writer.exec_driver_sql(f"PRAGMA user_version = {int(version or 0)}")
+                transaction.rollback()
+            writer.execution_options(course_store_write=False)
+        except sa.exc.OperationalError as error:
+            problem = translate(error)
+            if problem is not None and problem.reason == "read_only":
+                log.warning("course store opened read-only: %s", problem.detail)
+                return False
+            raise
+        # Outside any transaction (SQLite refuses to change journal mode inside one), so on the
+        # driver's own connection, which we keep in autocommit.
+        mode = connection.connection.driver_connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal" and engine.url.database not in (None, "", ":memory:"):
+        log.warning("SQLite kept journal mode %s instead of WAL", mode)
+    return True
+
+
+def _check_at_head(engine: sa.Engine) -> None:
+    with engine.connect() as connection:
+        current = current_revision(connection)
+    if current != head_revision():
+        raise unavailable("read_only", f"the database is at revision {current}, needs {head_revision()} "
+                                       "and can't be written to upgrade it")
+
+
+def migrate(engine: sa.Engine) -> None:
+    """Upgrade the schema to the newest revision, in one transaction, taking turns with any other
+    server doing the same. A no-op when it is already there. Raises StoreUnavailable("newer")
+    when the database is at a revision this code does not know."""
+    with _migrate_lock, engine.connect() as connection:
+        connection = connection.execution_options(**WRITE)
+        with connection.begin():
+            if connection.dialect.name == "postgresql":
+                # Held until this transaction ends; a second server waits here, then finds the
+                # schema already at head.
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
+                                   {"key": rules.MIGRATION_LOCK_ID})
+            current = current_revision(connection)
+            if current == head_revision():
+                return
+            try:
+                command.upgrade(alembic_config(connection), "head")
+            except CommandError as error:
+                raise unavailable("newer", f"database at revision {current}: {error}") from error

@@ -1,0 +1,205 @@
+"""The frozen records the store hands to pages: plain data, never database rows or sessions.
+
+Times are timezone-aware UTC datetimes. Mappings inside records are read-only views, and a
+report dict is a fresh copy: changing what a page got changes nothing stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+from course.progress import QuizAttempt
+
+Role = Literal["member", "trainer"]
+ROLES: tuple[Role, ...] = ("member", "trainer")
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """Who is acting. Pages get one from sign-up, sign-in or a session token and pass it back."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+
+    @property
+    def is_trainer(self) -> bool:
+        return self.role == "trainer"
+
+
+@dataclass(frozen=True, slots=True)
+class SelfCheckRecord:
+    """One saved self-check: the report's verdict and outcome, and the whole report (a copy)."""
+
+    id: int
+    account_id: int
+    at: datetime
+    outcome: str  # judged | partial | refused
+    verdict: str
+    report: Mapping[str, Any] = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class SelfCheckSummary:
+    """A self-check without its report: for lists and dashboards."""
+
+    id: int
+    at: datetime
+    outcome: str
+    verdict: str
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A trainer's class. ``member_count`` is given to the trainer only (None for members)."""
+
+    id: int
+    title: str
+    join_code: str
+    trainer_id: int
+    trainer_name: str
+    created_at: datetime
+    member_count: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Homework for a group: lessons to read, quizzes to pass, maybe a self-check, by a date."""
+
+    id: int
+    group_id: int
+    group_title: str
+    title: str
+    due: date
+    lesson_ids: tuple[str, ...]  # to read
+    quiz_lesson_ids: tuple[str, ...]  # whose quiz to pass
+    pass_fraction: float  # share of a quiz's questions right to pass it here
+    self_check: bool  # a self-check must be submitted
+    note: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """A member's self-check handed in for an assignment (one per member and assignment)."""
+
+    id: int
+    assignment_id: int
+    member_id: int
+    self_check_id: int
+    at: datetime
+    outcome: str
+    verdict: str
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """A trainer's note on a submission. ``self_check_id`` is the self-check it was written
+    about: when the member has since resubmitted, it differs from the submission's."""
+
+    id: int
+    submission_id: int
+    assignment_id: int
+    assignment_title: str
+    trainer_id: int
+    trainer_name: str
+    self_check_id: int
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentStatus:
+    """An assignment and how far it is done.
+
+    For a member: their own lessons read, quizzes passed (best attempt at the assignment's pass
+    mark), submission and the feedback on it; ``done`` when all of it is there, ``overdue`` when
+    the due date has passed (in UTC) and it is not done.
+
+    For a trainer: ``members_done`` of ``members_total``; ``done`` when every member is done
+    (and there is at least one), ``overdue`` when the due date has passed and someone is not.
+    The per-member fields are empty.
+    """
+
+    assignment: Assignment
+    done: bool
+    overdue: bool
+    lessons_read: frozenset[str] = frozenset()
+    quizzes_passed: frozenset[str] = frozenset()
+    submission: Submission | None = None
+    feedback: tuple[Feedback, ...] = ()
+    members_done: int | None = None
+    members_total: int | None = None
+
+    @property
+    def self_check_submitted(self) -> bool:
+        return self.submission is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A member as their trainer sees them."""
+
+    id: int
+    username: str
+    display_name: str
+    joined_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class QuizBest:
+    """A member's best attempt at one lesson's quiz (most right; latest on a tie) and how many
+    attempts they made."""
+
+    correct: int
+    total: int
+    attempts: int
+
+    @property
+    def score_text(self) -> str:
+        return f"{self.correct} of {self.total}"
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardRow:
+    member: Member
+    lessons_read: frozenset[str]
+    quizzes: Mapping[str, QuizBest]  # lesson id -> best attempt; lessons never tried are absent
+    latest_self_check: SelfCheckSummary | None
+    assignments_done: Mapping[int, bool]  # assignment id -> done
+
+
+@dataclass(frozen=True, slots=True)
+class GroupDashboard:
+    """One row per member (by display name), and the group's assignments (by due date)."""
+
+    group: Group
+    assignments: tuple[Assignment, ...]
+    rows: tuple[DashboardRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SubmittedSelfCheck:
+    """A submission with the full report of the self-check handed in and the feedback on it."""
+
+    submission: Submission
+    assignment_title: str
+    report: Mapping[str, Any] = field(repr=False)
+    feedback: tuple[Feedback, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MemberDetail:
+    """Everything a trainer may see of one member of their group. Only self-checks the member
+    submitted to this group's assignments are included, never the others."""
+
+    member: Member
+    group: Group
+    lessons_read: frozenset[str]
+    quiz_attempts: tuple[QuizAttempt, ...]  # oldest first
+    submissions: tuple[SubmittedSelfCheck, ...]  # newest first
+    feedback: tuple[Feedback, ...]  # left on this member's submissions, newest first

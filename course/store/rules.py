@@ -1,0 +1,112 @@
+"""Every number and rule the store enforces, each with its unit and reason, in one place.
+
+Numbers use :class:`course.thresholds.Limit` (value, unit, why), like the self-check's
+thresholds; the lengths of typed text use :class:`TextRule`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from course.thresholds import Limit
+
+DATA_DIR_SETTING = "HINGE_DATA_DIR"
+"""Environment variable naming the folder for the SQLite database (created on first start).
+Unset: ``platformdirs.user_data_dir("hip-hinge-course")``."""
+
+DATABASE_URL_SETTING = "DATABASE_URL"
+"""Environment variable naming a PostgreSQL database (``postgresql://user:pass@host/db``),
+for several app servers sharing one database. Unset: the SQLite file in the data folder."""
+
+APP_NAME = "hip-hinge-course"  # the folder name under the user's data directory
+SQLITE_FILE_NAME = "course.sqlite3"
+
+# --- accounts and signing in ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextRule:
+    """How long a typed text may be, in characters (after trimming spaces at the ends)."""
+
+    min_chars: int
+    max_chars: int
+    why: str
+
+
+USERNAME = TextRule(
+    3, 40,
+    "Short enough to type on a phone and to fit a dashboard column; 3 keeps initials like 'amy' "
+    "possible. Letters a-z, digits, '.', '_' and '-' only, so look-alike letters from other "
+    "alphabets can't pose as someone else; compared ignoring case.")
+PASSWORD = TextRule(
+    8, 256,
+    "8 is the shortest password NIST SP 800-63B allows a person to choose; length, not symbol "
+    "rules, is what makes it hard to guess. 256 is longer than any password manager writes and "
+    "stops a page from sending megabytes to the hash.")
+DISPLAY_NAME = TextRule(
+    1, 60,
+    "The name trainers and members see: a full name with a nickname fits in 60, and it still "
+    "fits one line of a dashboard on a phone. Stored exactly as typed.")
+GROUP_TITLE = TextRule(1, 80, "A class name such as 'Tuesday 7 pm beginners' fits on one line.")
+ASSIGNMENT_TITLE = TextRule(1, 120, "A homework title is one line in the member's list.")
+ASSIGNMENT_NOTE = TextRule(0, 2000, "A few paragraphs of instructions; longer belongs in a lesson.")
+FEEDBACK_TEXT = TextRule(
+    1, 4000, "A coach's note on one self-check: a few paragraphs at most, read on a phone.")
+LESSON_ID = TextRule(1, 80, "Lesson ids are short slugs from content/lessons (e.g. 'hip-hinge').")
+
+PASSWORD_HASH = "Argon2id with argon2-cffi's defaults (RFC 9106's second recommended setting)"
+
+SIGN_IN_MAX_FAILURES = Limit(
+    5, "failed tries",
+    "Enough for a few typos and a forgotten caps lock; with the 15-minute window a guesser gets "
+    "at most 480 tries a day at one username, hopeless against 8 or more characters.")
+SIGN_IN_WINDOW = Limit(
+    15, "minutes",
+    "Failures older than this no longer count. After 5 failures inside it, signing in with that "
+    "username waits until 15 minutes after the oldest of them: long enough to stop guessing, "
+    "short enough that a member who mistyped can still sign in during the same class.")
+
+SESSION_LIFETIME = Limit(
+    12, "hours",
+    "A sign-in lasts a gym day: from a morning lesson through an evening class. A phone left "
+    "signed in at the gym stops being a way into the account by the next morning. Fixed from "
+    "sign-in, not extended by use.")
+SESSION_TOKEN_BYTES = Limit(
+    32, "bytes",
+    "Random bytes in a session token (43 URL-safe characters): 256 bits can't be guessed. "
+    "Only the token's SHA-256 is stored, so a copy of the database signs no one in.")
+
+# --- groups and homework ----------------------------------------------------------------------
+
+JOIN_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+"""Capital letters and digits without 0/O, 1/I/L: read off a whiteboard or a phone, nothing can be
+mistaken for something else."""
+JOIN_CODE_LENGTH = Limit(
+    8, "characters",
+    "31^8 is about 850 billion codes: guessing one is hopeless, and 8 characters are still easy "
+    "to read out in a class. Spaces, dashes and case are ignored when typed.")
+
+# --- self-checks ------------------------------------------------------------------------------
+
+SELF_CHECK_MAX_BYTES = Limit(
+    1_048_576, "bytes of JSON",
+    "A report of a 90 s clip, angle curves included, is about 50-100 KB; a megabyte means "
+    "something other than a report is being saved (the clip itself is never kept).")
+
+# --- the database -----------------------------------------------------------------------------
+
+SQLITE_BUSY_TIMEOUT = Limit(
+    5, "s",
+    "How long a SQLite write waits for another writer before giving up as 'busy'. A write here "
+    "takes a few milliseconds, so even dozens of members saving at once clear in well under a "
+    "second; 5 s means something else holds the file (a backup, another program).")
+SQLITE_SYNCHRONOUS = "NORMAL"
+"""With WAL, NORMAL keeps the database consistent through any crash; a power cut may lose the
+last few commits. SQLite recommends it for WAL; FULL costs an fsync per commit."""
+POSTGRES_CONNECT_TIMEOUT = Limit(
+    10, "s",
+    "How long to wait for the PostgreSQL server to answer before saying it is unreachable: "
+    "longer than any healthy network round trip, short enough that a page is not left hanging.")
+MIGRATION_LOCK_ID = 0x6869_6E67_6501
+"""PostgreSQL advisory lock key held while migrating ('hinge' + 1 in hex), so servers starting
+together upgrade the schema one at a time."""

@@ -1,0 +1,812 @@
+"""The store: accounts, progress, self-checks, groups and homework, behind methods that know who
+is asking.
+
+Every method takes the acting :class:`Account` and enforces the rules:
+
+- a member sees and changes only their own records, and the groups they joined;
+- a trainer sees only their own groups, the members of those groups and what those members
+  handed in; a trainer may also take the course, so progress and self-checks work for any
+  account, always as its own records;
+- a record that does not exist and a record that is not the actor's raise the same
+  :class:`NotAllowed`, so a made-up id reveals nothing.
+
+The actor is looked up again on every call (a deleted account, or one whose role differs from
+the record the page holds, is refused). Every write is one transaction: it is all there or
+none of it is. Methods return frozen records (``course.store.records``), never rows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+import secrets
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.dialects import postgresql, sqlite
+
+from course.progress import QUIZ_PASS_FRACTION, Progress, QuizAttempt
+from course.store import rules, validate
+from course.store.database import WRITE, connect, resolve_url, translated, unavailable
+from course.store.errors import (
+    InvalidInput,
+    NotAllowed,
+    SignInThrottled,
+    UsernameTaken,
+    WrongCredentials,
+)
+from course.store.records import (
+    Account,
+    Assignment,
+    AssignmentStatus,
+    DashboardRow,
+    Feedback,
+    Group,
+    GroupDashboard,
+    Member,
+    MemberDetail,
+    QuizBest,
+    Role,
+    SelfCheckRecord,
+    SelfCheckSummary,
+    Submission,
+    SubmittedSelfCheck,
+)
+from course.store.schema import (
+    accounts,
+    assignment_lessons,
+    assignments,
+    feedback,
+    groups,
+    lessons_read,
+    memberships,
+    quiz_attempts,
+    self_checks,
+    sessions,
+    sign_in_failures,
+    submissions,
+)
+
+ONLY_TRAINERS = "Only trainers can do that. Sign in with a trainer account."
+ONLY_MEMBERS = "Trainers can't join groups or hand in homework. Use a member account for that."
+NO_SELF_CHECK_ASKED = "This homework doesn't ask for a self-check, so there is nothing to hand in."
+
+_JOIN_CODE_TRIES = 5  # a clash among 850 billion codes is rare; five in a row means a bug
+_EPS = 1e-9  # the same slack as course.progress.questions_to_pass
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def open_store(
+    url: str | None = None,
+    *,
+    data_dir: Path | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    hasher: PasswordHasher | None = None,
+) -> Store:
+    """Open (creating and migrating as needed) the course's database.
+
+    url       a SQLAlchemy URL. None: the environment's ``DATABASE_URL``; unset, the SQLite
+              file ``course.sqlite3`` in ``data_dir`` (default: ``HINGE_DATA_DIR``, else the
+              user's data folder), created on first start. ``postgres://`` and
+              ``postgresql://`` URLs use psycopg 3.
+    clock     returns the current time, timezone-aware (tests pass a fake one): sessions,
+              sign-in throttling, "overdue" and the times records are made all use it.
+    hasher    the Argon2id password hasher; default argon2-cffi's defaults. Tests pass a
+              cheap one. Hashes made with other settings are upgraded at the next sign-in.
+
+    Raises StoreUnavailable when the database can't be used: busy (locked by another program),
+    damaged (not a database), unreachable, set up by a newer version, or a data folder or URL
+    that is wrong. A SQLite file that can be read but not written opens with
+    ``read_only=True``: reads work and every write raises StoreUnavailable("read_only").
+    """
+    opened = connect(resolve_url(url, data_dir))
+    return Store(opened.engine, read_only=opened.read_only, clock=clock, hasher=hasher)
+
+
+class Store:
+    """See the module docstring. Thread-safe: one Store serves every session of a server.
+    Made by :func:`open_store`."""
+
+    def __init__(self, engine: sa.Engine, *, read_only: bool, clock: Callable[[], datetime],
+                 hasher: PasswordHasher | None) -> None:
+        self._engine = engine
+        self.read_only = read_only
+        self._clock = clock
+        self._hasher = hasher or PasswordHasher()
+        self._dummy_hash: str | None = None
+        self.backend: Literal["sqlite", "postgresql"] = engine.dialect.name  # type: ignore[assignment]
+        self._insert = postgresql.insert if self.backend == "postgresql" else sqlite.insert
+
+    def __repr__(self) -> str:
+        where = self._engine.url.render_as_string(hide_password=True)
+        return f"<Store {where}{' read-only' if self.read_only else ''}>"
+
+    def close(self) -> None:
+        """Close every connection. The store can't be used afterwards."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # --- transactions ------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[sa.Connection]:
+        """One read transaction (a consistent snapshot on both backends)."""
+        with translated(), self._engine.connect() as connection:
+            if self.backend == "postgresql":
+                connection.execution_options(isolation_level="REPEATABLE READ")
+            with connection.begin():
+                yield connection
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[sa.Connection]:
+        """One write transaction: committed when the block ends, rolled back if it raises.
+        On SQLite it takes the write lock at once, so writers queue instead of failing."""
+        if self.read_only:
+            raise unavailable("read_only", "opened read-only")
+        with translated(), self._engine.connect() as connection:
+            connection.execution_options(**WRITE)
+            with connection.begin():
+                yield connection
+
+    def _now(self) -> datetime:
+        now = self._clock()
+        if now.tzinfo is None or now.utcoffset() is None:
+            raise ValueError("the store's clock must return timezone-aware datetimes")
+        return now.astimezone(timezone.utc)
+
+    # --- who is acting -----------------------------------------------------------------------
+
+    def _actor(self, connection: sa.Connection, actor: Account, role: Role | None = None) -> Account:
+        """The actor as the database has them now. Raises NotAllowed for an unknown account, one
+        whose role differs from ``actor.role``, or one without ``role`` when one is needed."""
+        if not isinstance(actor, Account):
+            raise NotAllowed()
+        row = connection.execute(sa.select(accounts.c.role).where(accounts.c.id == actor.id)).first()
+        if row is None or row.role != actor.role:
+            raise NotAllowed()
+        if role is not None and actor.role != role:
+            raise NotAllowed(ONLY_TRAINERS if role == "trainer" else ONLY_MEMBERS)
+        return actor
+
+    # --- accounts ----------------------------------------------------------------------------
+
+    def sign_up(self, username: str, password: str, *, display_name: str,
+                role: Literal["member", "trainer"]) -> Account:
+        """Make an account. Raises InvalidInput (naming the field) or UsernameTaken."""
+        username = validate.username(username)
+        password = validate.password(password)
+        display_name = validate.text(display_name, field="display_name", label="Your name",
+                                     rule=rules.DISPLAY_NAME, strip=False)
+        role = validate.role(role)
+        password_hash = self._hasher.hash(password)  # slow on purpose: outside the transaction
+        try:
+            with self._writing() as connection:
+                account_id = connection.execute(
+                    accounts.insert().returning(accounts.c.id),
+                    {"username": username, "username_key": validate.username_key(username),
+                     "display_name": display_name, "role": role, "password_hash": password_hash,
+                     "created_at": self._now()},
+                ).scalar_one()
+        except sa.exc.IntegrityError:
+            raise UsernameTaken() from None
+        return Account(account_id, username, display_name, role)
+
+    def sign_in(self, username: str, password: str) -> Account:
+        """The account whose username (any case) and password these are.
+
+        Raises WrongCredentials for an unknown username or a wrong password alike, and
+        SignInThrottled, without looking at the password, after SIGN_IN_MAX_FAILURES failures
+        for that username within SIGN_IN_WINDOW (until the window has passed since the oldest
+        of them). The count is kept in the database, so it holds across servers.
+        """
+        key = validate.username_key(username)[:256] if isinstance(username, str) else ""
+        window = timedelta(minutes=rules.SIGN_IN_WINDOW.value)
+        now = self._now()
+        with self._writing() as connection:
+            if self.backend == "postgresql":  # one sign-in per username at a time, across servers
+                connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_key(key))))
+            connection.execute(sign_in_failures.delete().where(
+                sign_in_failures.c.username_key == key, sign_in_failures.c.at <= now - window))
+            recent = connection.execute(
+                sa.select(sign_in_failures.c.at).where(sign_in_failures.c.username_key == key)
+                .order_by(sign_in_failures.c.at)).scalars().all()
+            if len(recent) >= rules.SIGN_IN_MAX_FAILURES.value:
+                raise SignInThrottled((recent[0] + window - now).total_seconds())
+            # Count this try as a failure before checking the password (outside the transaction,
+            # as hashing is slow); a right password takes it back. So tries at the same moment
+            # on several servers can't get past the limit.
+            connection.execute(sign_in_failures.insert(), {"username_key": key, "at": now})
+            row = connection.execute(sa.select(accounts).where(accounts.c.username_key == key)).first()
+        if row is None:
+            self._verify(self._dummy(), password)  # the same work as for a real account
+            raise WrongCredentials()
+        if not self._verify(row.password_hash, password):
+            raise WrongCredentials()
+        with self._writing() as connection:
+            connection.execute(sign_in_failures.delete().where(sign_in_failures.c.username_key == key))
+            if self._hasher.check_needs_rehash(row.password_hash):
+                connection.execute(accounts.update().where(accounts.c.id == row.id),
+                                   {"password_hash": self._hasher.hash(password)})
+        return _account(row)
+
+    def _verify(self, password_hash: str, password: object) -> bool:
+        if not isinstance(password, str):
+            return False
+        try:
+            return self._hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def _dummy(self) -> str:
+        if self._dummy_hash is None:
+            self._dummy_hash = self._hasher.hash(secrets.token_urlsafe(16))
+        return self._dummy_hash
+
+    def start_session(self, account: Account) -> str:
+        """A new session token for ``account`` (URL-safe text). Only its SHA-256 is stored; it
+        lasts SESSION_LIFETIME from now. Expired sessions of everyone are cleared here."""
+        token = secrets.token_urlsafe(int(rules.SESSION_TOKEN_BYTES.value))
+        now = self._now()
+        with self._writing() as connection:
+            self._actor(connection, account)
+            connection.execute(sessions.delete().where(sessions.c.expires_at <= now))
+            connection.execute(sessions.insert(), {
+                "token_sha256": _token_hash(token), "account_id": account.id, "created_at": now,
+                "expires_at": now + timedelta(hours=rules.SESSION_LIFETIME.value)})
+        return token
+
+    def account_for_session(self, token: str) -> Account | None:
+        """The account signed in with ``token``, or None when it is unknown, ended or expired."""
+        if not isinstance(token, str) or not token:
+            return None
+        with self._reading() as connection:
+            row = connection.execute(
+                sa.select(accounts).join(sessions, sessions.c.account_id == accounts.c.id)
+                .where(sessions.c.token_sha256 == _token_hash(token), sessions.c.expires_at > self._now())
+            ).first()
+        return None if row is None else _account(row)
+
+    def end_session(self, token: str) -> None:
+        """Sign out: the token no longer works. Unknown tokens are ignored."""
+        if not isinstance(token, str) or not token:
+            return
+        with self._writing() as connection:
+            connection.execute(sessions.delete().where(sessions.c.token_sha256 == _token_hash(token)))
+
+    # --- progress ----------------------------------------------------------------------------
+
+    def progress(self, actor: Account) -> Progress:
+        """The actor's own progress, as a ``course.progress.Progress``: every call reads or
+        writes the database. Raises NotAllowed for an unknown account."""
+        with self._reading() as connection:
+            self._actor(connection, actor)
+        return StoredProgress(self, actor)
+
+    def _mark_read(self, actor: Account, lesson_id: str) -> None:
+        lesson_id = validate.lesson_id(lesson_id)
+        with self._writing() as connection:
+            self._actor(connection, actor)
+            connection.execute(
+                self._insert(lessons_read).on_conflict_do_nothing(),
+                {"account_id": actor.id, "lesson_id": lesson_id, "at": self._now()})
+
+    def _lessons_read(self, actor: Account) -> frozenset[str]:
+        with self._reading() as connection:
+            self._actor(connection, actor)
+            return frozenset(connection.execute(
+                sa.select(lessons_read.c.lesson_id).where(lessons_read.c.account_id == actor.id)).scalars())
+
+    def _record_attempt(self, actor: Account, attempt: QuizAttempt) -> None:
+        values = validate.attempt(attempt)
+        with self._writing() as connection:
+            self._actor(connection, actor)
+            _insert_attempt(connection, actor.id, values)
+
+    def _quiz_attempts(self, actor: Account, lesson_id: str) -> tuple[QuizAttempt, ...]:
+        with self._reading() as connection:
+            self._actor(connection, actor)
+            rows = connection.execute(
+                sa.select(quiz_attempts)
+                .where(quiz_attempts.c.account_id == actor.id, quiz_attempts.c.lesson_id == lesson_id)
+                .order_by(quiz_attempts.c.at, quiz_attempts.c.id))
+            return tuple(_attempt(row) for row in rows)
+
+    def keep_progress(self, actor: Account, earlier: Progress, lesson_ids: Iterable[str]) -> None:
+        """Copy progress made before signing in (e.g. a ``SessionProgress``) into the actor's
+        records, in one transaction: the lessons read and every quiz attempt at ``lesson_ids``
+        (and at the lessons read), with their times. Attempts already kept are not copied
+        twice, so calling it again changes nothing. Raises InvalidInput for a malformed
+        attempt, and then nothing is copied."""
+        read = earlier.lessons_read()
+        wanted = dict.fromkeys([*lesson_ids, *sorted(read)])
+        attempts = [attempt for lesson_id in wanted for attempt in earlier.quiz_attempts(lesson_id)]
+        now = self._now()
+        with self._writing() as connection:
+            self._actor(connection, actor)
+            kept = {(row.lesson_id, row.at, row.answers, row.correct, row.total) for row in connection.execute(
+                sa.select(quiz_attempts).where(quiz_attempts.c.account_id == actor.id))}
+            for lesson_id in sorted(read):
+                connection.execute(
+                    self._insert(lessons_read).on_conflict_do_nothing(),
+                    {"account_id": actor.id, "lesson_id": validate.lesson_id(lesson_id), "at": now})
+            for attempt in attempts:
+                values = validate.attempt(attempt)
+                key = (values["lesson_id"], values["at"], values["answers"], values["correct"], values["total"])
+                if key not in kept:
+                    _insert_attempt(connection, actor.id, values)
+                    kept.add(key)
+
+    # --- self-checks -------------------------------------------------------------------------
+
+    def save_self_check(self, actor: Account, report: Mapping[str, Any]) -> SelfCheckRecord:
+        """Keep a self-check's report (``Report.to_json()``): its outcome and verdict as columns,
+        the whole report as JSON text. Never the clip. Raises InvalidInput for something that is
+        not a report."""
+        outcome, verdict, encoded = validate.report(report)
+        now = self._now()
+        with self._writing() as connection:
+            self._actor(connection, actor)
+            check_id = connection.execute(
+                self_checks.insert().returning(self_checks.c.id),
+                {"account_id": actor.id, "at": now, "outcome": outcome, "verdict": verdict,
+                 "report": encoded}).scalar_one()
+        return SelfCheckRecord(check_id, actor.id, now, outcome, verdict, json.loads(encoded))
+
+    def self_checks(self, actor: Account) -> list[SelfCheckRecord]:
+        """The actor's own self-checks, newest first."""
+        with self._reading() as connection:
+            self._actor(connection, actor)
+            rows = connection.execute(
+                sa.select(self_checks).where(self_checks.c.account_id == actor.id)
+                .order_by(self_checks.c.at.desc(), self_checks.c.id.desc()))
+            return [SelfCheckRecord(row.id, row.account_id, row.at, row.outcome, row.verdict,
+                                    json.loads(row.report)) for row in rows]
+
+    # --- groups ------------------------------------------------------------------------------
+
+    def create_group(self, trainer: Account, title: str) -> Group:
+        """A new group of ``trainer``'s with a fresh join code. Raises NotAllowed for a member,
+        InvalidInput for a title that is empty or too long."""
+        title = validate.text(title, field="title", label="The group's name", rule=rules.GROUP_TITLE)
+        now = self._now()
+        for _ in range(_JOIN_CODE_TRIES):
+            code = "".join(secrets.choice(rules.JOIN_CODE_ALPHABET)
+                           for _ in range(int(rules.JOIN_CODE_LENGTH.value)))
+            try:
+                with self._writing() as connection:
+                    self._actor(connection, trainer, "trainer")
+                    group_id = connection.execute(
+                        groups.insert().returning(groups.c.id),
+                        {"trainer_id": trainer.id, "title": title, "join_code": code, "created_at": now},
+                    ).scalar_one()
+            except sa.exc.IntegrityError:
+                continue  # the code was taken: draw another
+            return Group(group_id, title, code, trainer.id, trainer.display_name, now, member_count=0)
+        raise RuntimeError(f"{_JOIN_CODE_TRIES} join codes in a row were taken")
+
+    def join_group(self, member: Account, join_code: str) -> Group:
+        """Join the group with this code (spaces, dashes and case ignored). Joining again changes
+        nothing. Raises InvalidInput for a code no group has, NotAllowed for a trainer."""
+        code = validate.join_code(join_code)
+        with self._writing() as connection:
+            self._actor(connection, member, "member")
+            row = connection.execute(_group_query().where(groups.c.join_code == code)).first()
+            if row is None:
+                raise InvalidInput("join_code", "No group has that join code. Check it with your trainer.")
+            connection.execute(self._insert(memberships).on_conflict_do_nothing(),
+                               {"group_id": row.id, "member_id": member.id, "joined_at": self._now()})
+        return _group(row)
+
+    def groups(self, actor: Account) -> list[Group]:
+        """A trainer's own groups (with member counts), or the groups a member joined; by title."""
+        with self._reading() as connection:
+            self._actor(connection, actor)
+            if actor.is_trainer:
+                counts = _member_counts()
+                rows = connection.execute(
+                    _group_query(counts.c.members).outerjoin(counts, counts.c.group_id == groups.c.id)
+                    .where(groups.c.trainer_id == actor.id))
+                found = [_group(row, row.members or 0) for row in rows]
+            else:
+                rows = connection.execute(
+                    _group_query().join(memberships, memberships.c.group_id == groups.c.id)
+                    .where(memberships.c.member_id == actor.id))
+                found = [_group(row) for row in rows]
+        return sorted(found, key=lambda group: (group.title.casefold(), group.id))
+
+    def _own_group(self, connection: sa.Connection, trainer: Account, group_id: int) -> Group:
+        self._actor(connection, trainer, "trainer")
+        counts = _member_counts()
+        row = connection.execute(
+            _group_query(counts.c.members).outerjoin(counts, counts.c.group_id == groups.c.id)
+            .where(groups.c.id == _int(group_id), groups.c.trainer_id == trainer.id)).first()
+        if row is None:
+            raise NotAllowed()
+        return _group(row, row.members or 0)
+
+    # --- homework ----------------------------------------------------------------------------
+
+    def create_assignment(self, trainer: Account, group_id: int, *, title: str, due: date,
+                          lesson_ids: Sequence[str] = (), quiz_lesson_ids: Sequence[str] = (),
+                          pass_fraction: float = QUIZ_PASS_FRACTION, self_check: bool = True,
+                          note: str = "") -> Assignment:
+        """Homework for one of the trainer's groups: lessons to read, lessons whose quiz to pass
+        (at ``pass_fraction`` of the questions, by the best attempt), and a self-check to hand
+        in. Lesson ids are not checked against the content (the store does not read it).
+        Raises NotAllowed for a group that is not the trainer's, InvalidInput for a bad field
+        or homework that asks for nothing."""
+        title = validate.text(title, field="title", label="The homework's title", rule=rules.ASSIGNMENT_TITLE)
+        due = validate.due_date(due)
+        read = validate.lesson_ids(lesson_ids, field="lesson_ids")
+        quizzes = validate.lesson_ids(quiz_lesson_ids, field="quiz_lesson_ids")
+        pass_fraction = validate.fraction(pass_fraction)
+        if not isinstance(self_check, bool):
+            raise InvalidInput("self_check", "Say whether the homework asks for a self-check (yes or no).")
+        note = validate.text(note, field="note", label="The note", rule=rules.ASSIGNMENT_NOTE, multiline=True)
+        if not (read or quizzes or self_check):
+            raise InvalidInput("lesson_ids", "Homework needs at least one thing to do: a lesson to read, "
+                                             "a quiz to pass or a self-check.")
+        now = self._now()
+        with self._writing() as connection:
+            group = self._own_group(connection, trainer, group_id)
+            assignment_id = connection.execute(
+                assignments.insert().returning(assignments.c.id),
+                {"group_id": group.id, "title": title, "due": due, "pass_fraction": pass_fraction,
+                 "self_check": self_check, "note": note, "created_at": now}).scalar_one()
+            tasks = [{"assignment_id": assignment_id, "task": task, "lesson_id": lesson, "position": position}
+                     for task, lessons in (("read", read), ("quiz", quizzes))
+                     for position, lesson in enumerate(lessons)]
+            if tasks:
+                connection.execute(assignment_lessons.insert(), tasks)
+        return Assignment(assignment_id, group.id, group.title, title, due, read, quizzes, pass_fraction,
+                          self_check, note, now)
+
+    def assignments(self, actor: Account) -> list[AssignmentStatus]:
+        """Homework with how far it is done, by due date.
+
+        A member gets every assignment of every group they joined, with their own lessons read,
+        quizzes passed, submission, feedback, ``done`` and ``overdue`` (due date passed, in UTC,
+        and not done). A trainer gets their groups' assignments with how many members are done.
+        """
+        today = self._now().date()
+        with self._reading() as connection:
+            self._actor(connection, actor)
+            if actor.is_trainer:
+                group_ids = sa.select(groups.c.id).where(groups.c.trainer_id == actor.id)
+                member_ids = sa.select(memberships.c.member_id).where(memberships.c.group_id.in_(group_ids))
+            else:
+                group_ids = sa.select(memberships.c.group_id).where(memberships.c.member_id == actor.id)
+                member_ids = sa.select(sa.literal(actor.id))
+            homework = _load_assignments(connection, group_ids)
+            work = _load_work(connection, member_ids, [a.id for a in homework])
+            if actor.is_trainer:
+                rosters: dict[int, list[int]] = defaultdict(list)
+                for row in connection.execute(sa.select(memberships).where(memberships.c.group_id.in_(group_ids))):
+                    rosters[row.group_id].append(row.member_id)
+                notes: dict[int, list[Feedback]] = {}
+            else:
+                notes = defaultdict(list)
+                for note in _load_feedback(connection, submissions.c.member_id == actor.id):
+                    notes[note.assignment_id].append(note)
+        statuses = []
+        for assignment in homework:
+            if actor.is_trainer:
+                roster = rosters.get(assignment.group_id, [])
+                done_count = sum(_is_done(assignment, work, member) for member in roster)
+                everyone = bool(roster) and done_count == len(roster)
+                statuses.append(AssignmentStatus(
+                    assignment, done=everyone, overdue=today > assignment.due and not everyone,
+                    members_done=done_count, members_total=len(roster)))
+            else:
+                done = _is_done(assignment, work, actor.id)
+                statuses.append(AssignmentStatus(
+                    assignment, done=done, overdue=today > assignment.due and not done,
+                    lessons_read=frozenset(assignment.lesson_ids) & work.read[actor.id],
+                    quizzes_passed=frozenset(lesson for lesson in assignment.quiz_lesson_ids
+                                             if work.passed(actor.id, lesson, assignment.pass_fraction)),
+                    submission=work.submissions.get((assignment.id, actor.id)),
+                    feedback=tuple(notes.get(assignment.id, ()))))
+        return statuses
+
+    def submit_self_check(self, member: Account, assignment_id: int, self_check_id: int) -> Submission:
+        """Hand in one of the member's own self-checks for an assignment of a group they are in.
+        Handing in again for the same assignment replaces the earlier one (feedback already left
+        stays, marked with the self-check it was about). Raises NotAllowed for an assignment
+        or self-check that is not theirs to use, InvalidInput when the homework asks for no
+        self-check."""
+        now = self._now()
+        with self._writing() as connection:
+            self._actor(connection, member, "member")
+            homework = connection.execute(
+                sa.select(assignments.c.id, assignments.c.self_check)
+                .join(memberships, memberships.c.group_id == assignments.c.group_id)
+                .where(assignments.c.id == _int(assignment_id), memberships.c.member_id == member.id)).first()
+            check = connection.execute(
+                sa.select(self_checks.c.id, self_checks.c.outcome, self_checks.c.verdict)
+                .where(self_checks.c.id == _int(self_check_id), self_checks.c.account_id == member.id)).first()
+            if homework is None or check is None:
+                raise NotAllowed()
+            if not homework.self_check:
+                raise InvalidInput("self_check", NO_SELF_CHECK_ASKED)
+            statement = self._insert(submissions).values(
+                assignment_id=homework.id, member_id=member.id, self_check_id=check.id, at=now)
+            submission_id = connection.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[submissions.c.assignment_id, submissions.c.member_id],
+                    set_={"self_check_id": statement.excluded.self_check_id, "at": statement.excluded.at},
+                ).returning(submissions.c.id)).scalar_one()
+        return Submission(submission_id, homework.id, member.id, check.id, now, check.outcome, check.verdict)
+
+    def dashboard(self, trainer: Account, group_id: int) -> GroupDashboard:
+        """One row per member of the trainer's group: lessons read, best quiz score and attempts
+        per lesson, latest self-check's verdict, and which assignments are done. A fixed handful
+        of queries, however many members. Raises NotAllowed for a group not the trainer's."""
+        with self._reading() as connection:
+            group = self._own_group(connection, trainer, group_id)
+            members = _load_members(connection, group.id)
+            member_ids = sa.select(memberships.c.member_id).where(memberships.c.group_id == group.id)
+            homework = _load_assignments(connection, sa.select(sa.literal(group.id)))
+            work = _load_work(connection, member_ids, [a.id for a in homework])
+            ranked = sa.select(
+                self_checks.c.account_id, self_checks.c.id, self_checks.c.at, self_checks.c.outcome,
+                self_checks.c.verdict,
+                sa.func.row_number().over(partition_by=self_checks.c.account_id,
+                                          order_by=(self_checks.c.at.desc(), self_checks.c.id.desc())).label("n"),
+            ).where(self_checks.c.account_id.in_(member_ids)).subquery()
+            latest = {row.account_id: SelfCheckSummary(row.id, row.at, row.outcome, row.verdict)
+                      for row in connection.execute(sa.select(ranked).where(ranked.c.n == 1))}
+        rows = tuple(
+            DashboardRow(
+                member=member,
+                lessons_read=frozenset(work.read[member.id]),
+                quizzes=MappingProxyType(work.best(member.id)),
+                latest_self_check=latest.get(member.id),
+                assignments_done=MappingProxyType({a.id: _is_done(a, work, member.id) for a in homework}),
+            )
+            for member in members
+        )
+        return GroupDashboard(group, tuple(homework), rows)
+
+    def member_detail(self, trainer: Account, group_id: int, member_id: int) -> MemberDetail:
+        """Everything the trainer may see of one member of their group: lessons read, every quiz
+        attempt, the self-checks handed in to this group's homework (full reports) and the
+        feedback on them. Raises NotAllowed for a group not the trainer's or a person not in it."""
+        with self._reading() as connection:
+            group = self._own_group(connection, trainer, group_id)
+            member = next((m for m in _load_members(connection, group.id, _int(member_id))), None)
+            if member is None:
+                raise NotAllowed()
+            read = frozenset(connection.execute(
+                sa.select(lessons_read.c.lesson_id).where(lessons_read.c.account_id == member.id)).scalars())
+            attempts = tuple(_attempt(row) for row in connection.execute(
+                sa.select(quiz_attempts).where(quiz_attempts.c.account_id == member.id)
+                .order_by(quiz_attempts.c.at, quiz_attempts.c.id)))
+            in_group = sa.and_(submissions.c.member_id == member.id, assignments.c.group_id == group.id)
+            notes = _load_feedback(connection, in_group)
+            rows = connection.execute(
+                sa.select(submissions, assignments.c.title, self_checks.c.outcome, self_checks.c.verdict,
+                          self_checks.c.report)
+                .join(assignments, assignments.c.id == submissions.c.assignment_id)
+                .join(self_checks, self_checks.c.id == submissions.c.self_check_id)
+                .where(in_group).order_by(submissions.c.at.desc(), submissions.c.id.desc()))
+            handed_in = tuple(
+                SubmittedSelfCheck(
+                    _submission(row), row.title, json.loads(row.report),
+                    tuple(note for note in notes if note.submission_id == row.id))
+                for row in rows)
+        return MemberDetail(member, group, read, attempts, handed_in, tuple(notes))
+
+    def leave_feedback(self, trainer: Account, submission_id: int, text: str) -> Feedback:
+        """A note on a submission to one of the trainer's groups' homework. Raises NotAllowed for
+        any other submission, InvalidInput for empty or overlong text."""
+        text = validate.text(text, field="text", label="Your feedback", rule=rules.FEEDBACK_TEXT, multiline=True)
+        now = self._now()
+        with self._writing() as connection:
+            self._actor(connection, trainer, "trainer")
+            row = connection.execute(
+                sa.select(submissions.c.id, submissions.c.self_check_id, assignments.c.id.label("assignment_id"),
+                          assignments.c.title)
+                .join(assignments, assignments.c.id == submissions.c.assignment_id)
+                .join(groups, groups.c.id == assignments.c.group_id)
+                .where(submissions.c.id == _int(submission_id), groups.c.trainer_id == trainer.id)).first()
+            if row is None:
+                raise NotAllowed()
+            feedback_id = connection.execute(
+                feedback.insert().returning(feedback.c.id),
+                {"submission_id": row.id, "trainer_id": trainer.id, "self_check_id": row.self_check_id,
+                 "text": text, "at": now}).scalar_one()
+        return Feedback(feedback_id, row.id, row.assignment_id, row.title, trainer.id, trainer.display_name,
+                        row.self_check_id, text, now)
+
+    def feedback_for(self, member: Account) -> list[Feedback]:
+        """Trainers' feedback on the member's own submissions, newest first."""
+        with self._reading() as connection:
+            self._actor(connection, member)
+            return _load_feedback(connection, submissions.c.member_id == member.id)
+
+
+class StoredProgress:
+    """One account's progress in the store, as ``course.progress.Progress``. Made by
+    :meth:`Store.progress`; each call is its own transaction."""
+
+    def __init__(self, store: Store, actor: Account) -> None:
+        self._store = store
+        self._actor = actor
+
+    def mark_read(self, lesson_id: str) -> None:
+        self._store._mark_read(self._actor, lesson_id)
+
+    def lessons_read(self) -> frozenset[str]:
+        return self._store._lessons_read(self._actor)
+
+    def record_quiz_attempt(self, attempt: QuizAttempt) -> None:
+        self._store._record_attempt(self._actor, attempt)
+
+    def quiz_attempts(self, lesson_id: str) -> Sequence[QuizAttempt]:
+        """Attempts at one lesson's quiz, oldest first."""
+        return self._store._quiz_attempts(self._actor, lesson_id)
+
+
+# --- helpers: rows to records, and the bulk loads behind the homework views --------------------
+
+
+def _int(value: object) -> int:
+    """An id from a page. Anything that is not a whole number finds nothing (NotAllowed)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise NotAllowed()
+    return value
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _lock_key(text: str) -> int:
+    """A signed 64-bit advisory lock key for a username."""
+    return int.from_bytes(hashlib.sha256(b"sign-in:" + text.encode()).digest()[:8], "big", signed=True)
+
+
+def _insert_attempt(connection: sa.Connection, account_id: int, values: Mapping[str, Any]) -> None:
+    connection.execute(quiz_attempts.insert(), {"account_id": account_id, **values})
+
+
+def _account(row: Any) -> Account:
+    return Account(row.id, row.username, row.display_name, row.role)
+
+
+def _attempt(row: Any) -> QuizAttempt:
+    answers = {question: frozenset(picked) for question, picked in json.loads(row.answers).items()}
+    return QuizAttempt(row.lesson_id, answers, row.correct, row.total, row.at)
+
+
+def _group_query(*extra: Any) -> sa.Select[Any]:
+    trainer = accounts.alias("trainer")
+    return (sa.select(groups, trainer.c.display_name.label("trainer_name"), *extra)
+            .join(trainer, trainer.c.id == groups.c.trainer_id))
+
+
+def _member_counts() -> sa.Subquery:
+    return (sa.select(memberships.c.group_id, sa.func.count().label("members"))
+            .group_by(memberships.c.group_id).subquery())
+
+
+def _group(row: Any, member_count: int | None = None) -> Group:
+    return Group(row.id, row.title, row.join_code, row.trainer_id, row.trainer_name, row.created_at, member_count)
+
+
+def _submission(row: Any) -> Submission:
+    return Submission(row.id, row.assignment_id, row.member_id, row.self_check_id, row.at, row.outcome, row.verdict)
+
+
+def _load_members(connection: sa.Connection, group_id: int, member_id: int | None = None) -> list[Member]:
+    query = (sa.select(accounts.c.id, accounts.c.username, accounts.c.display_name, memberships.c.joined_at)
+             .join(memberships, memberships.c.member_id == accounts.c.id)
+             .where(memberships.c.group_id == group_id))
+    if member_id is not None:
+        query = query.where(accounts.c.id == member_id)
+    members = [Member(row.id, row.username, row.display_name, row.joined_at) for row in connection.execute(query)]
+    return sorted(members, key=lambda member: (member.display_name.casefold(), member.id))
+
+
+def _load_assignments(connection: sa.Connection, group_ids: sa.Select[Any]) -> list[Assignment]:
+    """The assignments of the groups ``group_ids`` selects, by due date, with their lessons."""
+    rows = connection.execute(
+        sa.select(assignments, groups.c.title.label("group_title"))
+        .join(groups, groups.c.id == assignments.c.group_id)
+        .where(assignments.c.group_id.in_(group_ids))
+        .order_by(assignments.c.due, assignments.c.id)).all()
+    tasks: dict[tuple[int, str], list[str]] = defaultdict(list)
+    if rows:
+        for task in connection.execute(
+                sa.select(assignment_lessons)
+                .where(assignment_lessons.c.assignment_id.in_([row.id for row in rows]))
+                .order_by(assignment_lessons.c.position)):
+            tasks[(task.assignment_id, task.task)].append(task.lesson_id)
+    return [Assignment(row.id, row.group_id, row.group_title, row.title, row.due,
+                       tuple(tasks[(row.id, "read")]), tuple(tasks[(row.id, "quiz")]),
+                       row.pass_fraction, bool(row.self_check), row.note, row.created_at)
+            for row in rows]
+
+
+class _Work:
+    """What a set of members has done, loaded in three queries: lessons read, quiz scores
+    (each distinct score once, with how often it was reached) and submissions."""
+
+    def __init__(self) -> None:
+        self.read: dict[int, frozenset[str]] = defaultdict(frozenset)
+        self.scores: dict[int, dict[str, list[tuple[int, int, int]]]] = defaultdict(lambda: defaultdict(list))
+        self.submissions: dict[tuple[int, int], Submission] = {}
+
+    def passed(self, member_id: int, lesson_id: str, fraction: float) -> bool:
+        """Whether the best attempt reached ``fraction`` of the questions (rounded up, as
+        ``course.progress.questions_to_pass`` does)."""
+        return any(correct >= math.ceil(fraction * total - _EPS)
+                   for correct, total, _ in self.scores[member_id].get(lesson_id, ()))
+
+    def best(self, member_id: int) -> dict[str, QuizBest]:
+        found = {}
+        for lesson_id, scores in self.scores[member_id].items():
+            correct, total, _ = max(scores, key=lambda s: (s[0] / s[1], s[0]))
+            found[lesson_id] = QuizBest(correct, total, sum(count for _, _, count in scores))
+        return found
+
+
+def _load_work(connection: sa.Connection, member_ids: sa.Select[Any], assignment_ids: list[int]) -> _Work:
+    work = _Work()
+    read: dict[int, set[str]] = defaultdict(set)
+    for row in connection.execute(
+            sa.select(lessons_read.c.account_id, lessons_read.c.lesson_id)
+            .where(lessons_read.c.account_id.in_(member_ids))):
+        read[row.account_id].add(row.lesson_id)
+    work.read.update({member: frozenset(lessons) for member, lessons in read.items()})
+    for row in connection.execute(
+            sa.select(quiz_attempts.c.account_id, quiz_attempts.c.lesson_id, quiz_attempts.c.correct,
+                      quiz_attempts.c.total, sa.func.count().label("attempts"))
+            .where(quiz_attempts.c.account_id.in_(member_ids))
+            .group_by(quiz_attempts.c.account_id, quiz_attempts.c.lesson_id, quiz_attempts.c.correct,
+                      quiz_attempts.c.total)):
+        work.scores[row.account_id][row.lesson_id].append((row.correct, row.total, row.attempts))
+    if assignment_ids:
+        for row in connection.execute(
+                sa.select(submissions, self_checks.c.outcome, self_checks.c.verdict)
+                .join(self_checks, self_checks.c.id == submissions.c.self_check_id)
+                .where(submissions.c.assignment_id.in_(assignment_ids),
+                       submissions.c.member_id.in_(member_ids))):
+            work.submissions[(row.assignment_id, row.member_id)] = _submission(row)
+    return work
+
+
+def _is_done(assignment: Assignment, work: _Work, member_id: int) -> bool:
+    return (set(assignment.lesson_ids) <= work.read[member_id]
+            and all(work.passed(member_id, lesson, assignment.pass_fraction) for lesson in assignment.quiz_lesson_ids)
+            and (not assignment.self_check or (assignment.id, member_id) in work.submissions))
+
+
+def _load_feedback(connection: sa.Connection, where: sa.ColumnElement[bool]) -> list[Feedback]:
+    trainer = accounts.alias("trainer")
+    rows = connection.execute(
+        sa.select(feedback, submissions.c.assignment_id, assignments.c.title,
+                  trainer.c.display_name.label("trainer_name"))
+        .join(submissions, submissions.c.id == feedback.c.submission_id)
+        .join(assignments, assignments.c.id == submissions.c.assignment_id)
+        .join(trainer, trainer.c.id == feedback.c.trainer_id)
+        .where(where).order_by(feedback.c.at.desc(), feedback.c.id.desc()))
+    return [Feedback(row.id, row.submission_id, row.assignment_id, row.title, row.trainer_id, row.trainer_name,
+                     row.self_check_id, row.text, row.at) for row in rows]
