@@ -7,7 +7,7 @@ HOST ?= localhost
 UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 UV_VERSION := 0.13.9
 
-.PHONY: start test screenshots sync browser check-content clean
+.PHONY: start test screenshots sync browser postgres check-content clean
 
 start: sync
 	@echo "The course is starting at http://$(HOST):$(PORT) (Ctrl+C stops it)"
@@ -15,7 +15,7 @@ start: sync
 		--server.port $(PORT) --server.address $(HOST) --server.headless true \
 		--browser.gatherUsageStats false
 
-test: sync browser
+test: sync browser postgres
 	$(UV) run --frozen pytest
 
 # Refresh the README's screenshots with the same browser code the tests use
@@ -32,6 +32,10 @@ sync: $(UV)
 
 browser:
 	@sh scripts/ensure-chromium.sh
+
+# The store's tests also run against a throwaway PostgreSQL cluster (tests/postgres.py).
+postgres:
+	@sh scripts/ensure-postgres.sh
 
 .tools/bin/uv:
 	python3 -m venv .tools
