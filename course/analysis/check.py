@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,12 +18,13 @@ from pathlib import Path
 from course.analysis.annotate import annotate_clip
 from course.analysis.faults import NotJudged, find_faults
 from course.analysis.motion import MotionTrack, measure_motion
-from course.analysis.pose import require_one_person, track_pose
-from course.analysis.problems import ClipProblem
+from course.analysis.pose import count_people, require_one_person, track_pose
+from course.analysis.problems import ClipProblem, MorePeopleThanOne
 from course.analysis.report import Report, build_report, refused
-from course.analysis.video import output_size, probe, read_frames
+from course.analysis.video import VideoInfo, output_size, probe, read_frames
 from course.analysis.view import FEET_OUT_OF_FRAME, HEAD_OUT_OF_FRAME, PERSON_TOO_SMALL, classify_view, framing_problems
 from course.content import Cue, load_course
+from course.landmarks import LandmarkSequence
 from course.settings import Settings
 
 Progress = Callable[[str, float], None]
@@ -89,35 +91,54 @@ def analyse_clip(
                 frames, width, height, every_nth=settings.pose_step(info.fps), progress=pose_progress,
                 expected_frames=info.frame_count, keep_samples=settings.people_samples,
             )
-        with _timed(timings, "people"):
-            say("Checking who is in the picture", 0.9 if annotate_in else 0.95)
-            require_one_person(seq)
-        with _timed(timings, "motion"):
-            view = classify_view(seq)
-            framing = framing_problems(seq)
-            track = measure_motion(seq)
-        with _timed(timings, "faults"):
-            judgement = find_faults(track, view.view, off_side_deg=abs(90.0 - view.azimuth_deg))
-            extra = tuple(NotJudged("framing", FRAMING_WHY.get(problem, problem)) for problem in framing)
-            judgement = dataclasses.replace(judgement, not_judged=judgement.not_judged + extra)
-        report = build_report(
-            track, judgement, cues, view=view.view, people=1, timings=timings,
-            clip={"duration_s": round(float(track.t_s[-1]) if len(track.t_s) else 0.0, 2), "frames": len(track.t_s),
-                  "width": width, "height": height, "size_bytes": info.size_bytes},
-        )
-        video = subtitles = None
-        if annotate_in is not None and report.reps:
-            with _timed(timings, "annotate"):
-                say("Drawing on your video", 0.92)
-                annotated = annotate_clip(path, info, seq, track, report, Path(annotate_in),
-                                          max_side=settings.annotated_max_side)
-                video = annotated.video_path.read_bytes()
-                subtitles = annotated.subtitles_path.read_text(encoding="utf-8")
-            report = dataclasses.replace(report, timings=dict(timings))
+        require_one_person(seq, people=1)  # light and presence: quick, and needed before the angles
+        # Counting people runs a second model on a few frames: on the other core, while the
+        # angles, the rules and the annotated video are worked out. It is waited for before
+        # anything is returned, and a second person refuses the clip all the same.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="count-people") as helper:
+            counting = helper.submit(count_people, getattr(seq, "samples", ()), seq)
+            try:
+                report, track, video, subtitles = _judge(path, info, seq, cues, settings, annotate_in, timings, say)
+            finally:
+                with _timed(timings, "people"):
+                    say("Checking who is in the picture", 0.97)
+                    people = counting.result()
+        if people >= 2:
+            raise MorePeopleThanOne()
+        report = dataclasses.replace(report, timings=dict(timings))
         say("Done", 1.0)
         return Analysis(report, track, video, subtitles)
     except ClipProblem as problem:
         return Analysis(refused(problem.message, problem.code, timings))
+
+
+def _judge(
+    path: str | Path, info: VideoInfo, seq: LandmarkSequence, cues: Mapping[str, Cue], settings: Settings,
+    annotate_in: Path | None, timings: dict[str, float], say: Progress,
+) -> tuple[Report, MotionTrack, bytes | None, str | None]:
+    """Angles, view, rules, report and (when asked for) the annotated video of a tracked clip."""
+    with _timed(timings, "motion"):
+        view = classify_view(seq)
+        framing = framing_problems(seq)
+        track = measure_motion(seq)
+    with _timed(timings, "faults"):
+        judgement = find_faults(track, view.view, off_side_deg=abs(90.0 - view.azimuth_deg))
+        extra = tuple(NotJudged("framing", FRAMING_WHY.get(problem, problem)) for problem in framing)
+        judgement = dataclasses.replace(judgement, not_judged=judgement.not_judged + extra)
+    report = build_report(
+        track, judgement, cues, view=view.view, people=1, timings=timings,
+        clip={"duration_s": round(float(track.t_s[-1]) if len(track.t_s) else 0.0, 2), "frames": len(track.t_s),
+              "width": info.width, "height": info.height, "size_bytes": info.size_bytes},
+    )
+    video = subtitles = None
+    if annotate_in is not None and report.reps:
+        with _timed(timings, "annotate"):
+            say("Drawing on your video", 0.92)
+            annotated = annotate_clip(path, info, seq, track, report, Path(annotate_in),
+                                      max_side=settings.annotated_max_side)
+            video = annotated.video_path.read_bytes()
+            subtitles = annotated.subtitles_path.read_text(encoding="utf-8")
+    return report, track, video, subtitles
 
 
 @contextmanager
