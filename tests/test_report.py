@@ -102,3 +102,16 @@ def test_a_refused_clip_still_gives_a_complete_json_report():
     data = refused("This file is not a video.", "not_a_video").to_json()
     assert set(data) == CONTRACT_KEYS
     assert (data["outcome"], data["problem"], data["reps"]) == ("refused", "not_a_video", [])
+
+
+@pytest.mark.parametrize("name", ["good_hinge", "squat", "rounded_back_hinge"])
+def test_a_stored_report_reads_back_as_the_same_report(cues, name):
+    import json
+
+    from course.analysis.report import report_from_json
+
+    report = report_for(name, cues)
+    stored = json.loads(json.dumps(report.to_json()))
+    again = report_from_json(stored)
+    assert again.to_json() == report.to_json()
+    assert again.reps[0].hip.degrees == report.reps[0].hip.degrees

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from course.progress import LessonStatus, lesson_statuses, next_lesson
-from course.views.state import course_content, learner_progress
+from course.views.accounts import learner_progress
+from course.views.state import course_content
 
 
 def render_home() -> None:

@@ -7,7 +7,8 @@ import streamlit as st
 from course.content import Lesson, LessonFigure
 from course.figures import FIGURES
 from course.views.quiz import render_quiz
-from course.views.state import course_content, course_figure, learner_progress
+from course.views.accounts import learner_progress
+from course.views.state import course_content, course_figure
 
 PLOTLY_CONFIG = {
     "displaylogo": False,

@@ -8,7 +8,12 @@ from pathlib import Path
 import streamlit as st
 
 from course.content import ContentError, Lesson
+from course.views.account import render_account
+from course.views.accounts import signed_in, write_session_cookie
+from course.views.dashboard import render_dashboard
 from course.views.glossary import render_glossary
+from course.views.groups import render_groups
+from course.views.homework import render_homework
 from course.views.home import render_home
 from course.views.lesson import render_lesson
 from course.views.self_check import render_self_check
@@ -26,11 +31,16 @@ def course_pages() -> dict[str, list[st.Page]] | list[st.Page]:
         course = course_content()
     except ContentError as problem:
         return [st.Page(partial(render_content_problem, str(problem)), title="Course unavailable", url_path="problem")]
+    write_session_cookie()
+    account = signed_in()
+    trainer = account is not None and account.is_trainer
+    yours = [groups_page(), dashboard_page(), account_page()] if trainer else [homework_page(), account_page()]
     return {
         "Course": [home_page()],
         "Lessons": [lesson_page(lesson) for lesson in course.lessons],
         "Your form": [self_check_page()],
         "Look things up": [glossary_page()],
+        "You": yours,
     }
 
 
@@ -53,6 +63,24 @@ def self_check_page() -> st.Page:
 
 def glossary_page() -> st.Page:
     return st.Page(render_glossary, title="Glossary", icon=":material/menu_book:", url_path="glossary")
+
+
+def account_page() -> st.Page:
+    account = signed_in()
+    title = "Your account" if account is not None else "Sign in"
+    return st.Page(render_account, title=title, icon=":material/person:", url_path="account")
+
+
+def homework_page() -> st.Page:
+    return st.Page(render_homework, title="Homework", icon=":material/assignment:", url_path="homework")
+
+
+def groups_page() -> st.Page:
+    return st.Page(render_groups, title="Groups and homework", icon=":material/groups:", url_path="groups")
+
+
+def dashboard_page() -> st.Page:
+    return st.Page(render_dashboard, title="Dashboard", icon=":material/monitoring:", url_path="dashboard")
 
 
 def render_content_problem(message: str) -> None:

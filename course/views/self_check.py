@@ -27,6 +27,8 @@ from course.figures.body import body_figure
 from course.content import Course
 from course.figures.angles import Span, ThresholdLine, angle_chart
 from course.thresholds import LEAN_BACK, LOCKED_KNEE_MAX
+from course.store import StoreError
+from course.views.accounts import course_store, signed_in, store_problem
 from course.views.lesson import PLOTLY_CONFIG
 from course.views.state import course_content, course_figure
 
@@ -73,6 +75,55 @@ def render_self_check() -> None:
     analysis = analyses[digest]
     replay = (lambda: _replay(analysis, digest)) if analysis.track is not None and _angles_measured(analysis.report) else None
     show_report(analysis.report, course, replay, analysis.video, analysis.subtitles)
+    if analysis.report.outcome != "refused":
+        _keep_result(analysis.report, digest)
+
+
+def _keep_result(report: Report, digest: str) -> None:
+    """Save the report's numbers to the learner's record, and hand them in for homework."""
+    from course.views.navigation import account_page
+
+    st.subheader("Keep this result")
+    account = signed_in()
+    if account is None:
+        st.markdown("Sign in to keep this result's numbers and hand them in to your trainer. "
+                    "Your clip itself is never kept.")
+        st.page_link(account_page(), label="Sign in or create an account", icon=":material/person:")
+        return
+    problem = store_problem()
+    store = course_store()
+    if problem or store is None:
+        st.warning(problem or "Saving is off.", icon=":material/cloud_off:")
+        return
+    saved: dict[str, int] = st.session_state.setdefault("self_check_saved", {})
+    try:
+        homework = [] if account.is_trainer else [s for s in store.assignments(account) if s.assignment.self_check]
+    except StoreError as error:
+        st.error(str(error), icon=":material/error:")
+        return
+    homework.sort(key=lambda s: (s.done, s.assignment.due))
+    titles = {s.assignment.id: f"{s.assignment.title} ({s.assignment.group_title}, due {s.assignment.due:%d %b})"
+              + (" · handed in already" if s.submission else "") for s in homework}
+    st.caption("Only the numbers and the verdict are kept, never your clip.")
+    with st.form("keep-result"):
+        target = st.selectbox("Hand it in for", [None, *titles],
+                              format_func=lambda i: "Just save it to my record" if i is None else titles[i],
+                              index=1 if homework and not homework[0].done else 0) if homework else None
+        if not st.form_submit_button("Save" if target is None else "Hand in", type="primary", icon=":material/save:"):
+            if digest in saved:
+                st.caption(":green[:material/check:] Saved to your record.")
+            return
+    try:
+        if digest not in saved:
+            saved[digest] = store.save_self_check(account, report.to_json()).id
+        if target is not None:
+            store.submit_self_check(account, target, saved[digest])
+            st.success("Handed in: your trainer can read it now, and their feedback shows on your Homework page.",
+                       icon=":material/task_alt:")
+        else:
+            st.success("Saved to your record.", icon=":material/task_alt:")
+    except StoreError as error:
+        st.error(str(error), icon=":material/error:")
 
 
 def _analyse(name: str, data: bytes, course: Course) -> Analysis | None:
@@ -132,7 +183,12 @@ def show_report(
     replay: Callable[[], None] | None = None,
     video: bytes | None = None,
     subtitles: str | None = None,
+    *,
+    key: str = "",
+    for_trainer: bool = False,
 ) -> None:
+    """The report as the learner reads it; for_trainer: a stored report on the dashboard (key
+    keeps its charts apart from other reports on the same page)."""
     from course.views.navigation import lesson_page
 
     if report.outcome == "refused":
@@ -155,7 +211,7 @@ def show_report(
                 st.markdown(f"**Try this:** {cue.try_this}")
                 st.page_link(lesson_page(lesson), label=f"Learn the fix: Lesson {lesson.order}, {cue.section}", icon=":material/school:")
                 with st.expander("See it in 3D beside a good hinge"):
-                    st.plotly_chart(course_figure(cue.figure), width="stretch", config=PLOTLY_CONFIG, key=f"cue:{cue.fault}")
+                    st.plotly_chart(course_figure(cue.figure), width="stretch", config=PLOTLY_CONFIG, key=f"{key}cue:{cue.fault}")
 
     if report.went_well:
         st.subheader("What went well")
@@ -196,7 +252,7 @@ def show_report(
                 ThresholdLine("trunk", LEAN_BACK.value, "leaning back below"),
             ],
         )
-        st.plotly_chart(chart, width="stretch", config=PLOTLY_CONFIG, key="angles")
+        st.plotly_chart(chart, width="stretch", config=PLOTLY_CONFIG, key=f"{key}angles")
         st.caption("Shaded: each rep. Hip and knee: 0° is straight. Trunk: 0° is upright, more is tipped forward.")
 
     if replay is not None:
@@ -204,6 +260,8 @@ def show_report(
     if report.not_judged:
         st.subheader("What we could not judge")
         st.markdown("\n".join(f"- {line}" for line in not_judged_lines(report, course.cues)))
+    if for_trainer:
+        return
     total = sum(report.timings.values())
     st.caption(f"Checked in {total:.1f} s on this machine. Your clip has been deleted; the annotated "
                "copy lives only in this page and goes when you close it.")

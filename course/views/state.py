@@ -1,4 +1,6 @@
-"""What every page shares: the course content (loaded once) and this learner's progress."""
+"""What every page shares: the course content and its figures, loaded once per server.
+
+The learner's progress and account: course.views.accounts."""
 
 from __future__ import annotations
 
@@ -11,7 +13,6 @@ import plotly.graph_objects as go
 
 from course.content import CONTENT_DIR, Course, load_course
 from course.figures import build_figure
-from course.progress import Progress, SessionProgress
 
 CONTENT_DIR_SETTING = "HINGE_CONTENT_DIR"
 """Environment variable naming another content folder (for authors trying a draft, and for tests)."""
@@ -43,10 +44,3 @@ def course_figure(name: str, choice: str | None = None) -> go.Figure:
     The cached object is shared between sessions: callers must not change it.
     """
     return _figure(str(content_dir()), name, choice)
-
-
-def learner_progress() -> Progress:
-    """This browser session's progress."""
-    if "progress" not in st.session_state:
-        st.session_state.progress = SessionProgress()
-    return st.session_state.progress

@@ -1,0 +1,113 @@
+"""Your account: sign in, create an account (keeping what you did before), sign out."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from course.store import InvalidInput, StoreError
+from course.views.accounts import course_store, plain, sign_in_as, sign_out, signed_in, store_problem, unsaved_progress
+from course.views.state import course_content
+
+ROLE_LABELS = {"member": "I'm learning the hinge", "trainer": "I'm a trainer and set homework"}
+
+
+def render_account() -> None:
+    from course.views.navigation import dashboard_page, groups_page, homework_page
+
+    st.title("Your account")
+    problem = store_problem()
+    account = signed_in()
+    if account is not None:
+        role = "trainer" if account.is_trainer else "member"
+        st.success(f"Signed in as **{plain(account.display_name)}** ({plain(account.username)}, {role}).",
+                   icon=":material/person:")
+        if problem:
+            st.warning(problem, icon=":material/cloud_off:")
+        if account.is_trainer:
+            st.page_link(groups_page(), label="Your groups and their homework", icon=":material/groups:")
+            st.page_link(dashboard_page(), label="Dashboard: how your members are doing", icon=":material/monitoring:")
+        else:
+            st.page_link(homework_page(), label="Your homework", icon=":material/assignment:")
+        if st.button("Sign out", icon=":material/logout:"):
+            sign_out()
+            st.rerun()
+        return
+
+    st.markdown(
+        "With an account your progress is kept from visit to visit, your trainer can set you "
+        "homework, and you can hand in a self-check for them to read. Without one, everything "
+        "still works, but it is forgotten when you close the page."
+    )
+    if problem:
+        st.warning(f"{problem} You can keep learning: your progress is kept while this page is open.",
+                   icon=":material/cloud_off:")
+        return
+    joining = st.query_params.get("join")
+    if joining:
+        st.session_state.pending_join = joining
+        st.info(f"Sign in or create an account to join the group with code **{plain(joining)}**.",
+                icon=":material/group_add:")
+
+    sign_in_tab, sign_up_tab = st.tabs(["Sign in", "Create an account"])
+    with sign_in_tab:
+        _sign_in_form()
+    with sign_up_tab:
+        _sign_up_form()
+
+
+def _sign_in_form() -> None:
+    with st.form("sign-in"):
+        username = st.text_input("Username", autocomplete="username")
+        password = st.text_input("Password", type="password", autocomplete="current-password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        try:
+            account = course_store().sign_in(username, password)
+        except StoreError as problem:
+            st.error(str(problem), icon=":material/error:")
+            return
+        sign_in_as(account)
+        _after_sign_in()
+
+
+def _sign_up_form() -> None:
+    course = course_content()
+    earlier = unsaved_progress([lesson.id for lesson in course.lessons])
+    with st.form("sign-up"):
+        display_name = st.text_input("Your name", help="What your trainer sees, e.g. 'Sam Lee'.")
+        username = st.text_input("Username", autocomplete="username",
+                                 help="3 to 40 letters, digits, '.', '_' or '-'. You sign in with it.")
+        password = st.text_input("Password", type="password", autocomplete="new-password",
+                                 help="At least 8 characters. A short sentence is easy to remember and hard to guess.")
+        role = st.radio("You are", list(ROLE_LABELS), format_func=ROLE_LABELS.get, horizontal=False)
+        keep = False
+        if earlier is not None:
+            read = len(earlier.lessons_read())
+            tried = sum(bool(earlier.quiz_attempts(lesson.id)) for lesson in course.lessons)
+            keep = st.checkbox(
+                f"Keep what you did before signing up ({read} lesson{'s' if read != 1 else ''} read, "
+                f"{tried} quiz{'zes' if tried != 1 else ''} tried)", value=True)
+        submitted = st.form_submit_button("Create my account", type="primary")
+    if submitted:
+        store = course_store()
+        try:
+            account = store.sign_up(username, password, display_name=display_name, role=role)
+            if keep and earlier is not None:
+                store.keep_progress(account, earlier, [lesson.id for lesson in course.lessons])
+        except InvalidInput as problem:
+            st.error(str(problem), icon=":material/error:")
+            return
+        except StoreError as problem:
+            st.error(str(problem), icon=":material/error:")
+            return
+        sign_in_as(account)
+        _after_sign_in()
+
+
+def _after_sign_in() -> None:
+    from course.views.navigation import groups_page, homework_page
+
+    account = signed_in()
+    if st.session_state.get("pending_join") and not account.is_trainer:
+        st.switch_page(homework_page())
+    st.switch_page(groups_page() if account.is_trainer else homework_page())

@@ -1,0 +1,215 @@
+"""Who is signed in, the one store every session shares, and progress that lasts.
+
+The store (course.store) is opened once per server. When it can't be opened (a locked,
+unwritable or damaged database file, a database server that doesn't answer), the course keeps
+working: lessons, quizzes and the self-check run as before, progress lives in the browser
+session, and the account pages say why saving is off.
+
+Signing in survives a reload of the page within the browser session: the store hands out an
+opaque session token (only its hash is stored), the page keeps it in a session cookie (no
+expiry date, so the browser forgets it when it closes) and a reloaded page reads it back from
+the request that opened it (st.context.cookies). Streamlit can read cookies but not write
+them, so the cookie is written by a one-line script (st.html); the token is made of URL-safe
+characters only and is written as a JSON string.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import streamlit as st
+
+from course.progress import Progress, QuizAttempt, SessionProgress
+from course.store import Account, Store, StoreError, StoreUnavailable, open_store
+
+SESSION_COOKIE = "hinge_session"
+RETRY_OPEN_S = 30.0  # a store that failed to open is tried again after this long, not on every click
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _StoreHandle:
+    """The server's store, or why it couldn't be opened (and when that was last tried)."""
+
+    store: Store | None = None
+    problem: StoreUnavailable | None = None
+    tried_at: float = -1e9
+    lock: threading.Lock = threading.Lock()
+
+
+@st.cache_resource(show_spinner=False)
+def _store_handle() -> _StoreHandle:
+    return _StoreHandle(lock=threading.Lock())
+
+
+def course_store() -> Store | None:
+    """The store shared by every session, or None while it can't be opened (see store_problem)."""
+    handle = _store_handle()
+    with handle.lock:
+        if handle.store is None and time.monotonic() - handle.tried_at > RETRY_OPEN_S:
+            handle.tried_at = time.monotonic()
+            try:
+                handle.store, handle.problem = open_store(), None
+            except StoreUnavailable as problem:
+                log.warning("the course store can't be opened: %s (%s)", problem, problem.detail)
+                handle.problem = problem
+        return handle.store
+
+
+def store_problem() -> str | None:
+    """Why progress can't be saved right now, for the learner; None when it can."""
+    store = course_store()
+    if store is None:
+        problem = _store_handle().problem
+        return str(problem) if problem else "Saving is switched off on this server."
+    if store.read_only:
+        return ("The course's database can be read but not written right now, so nothing new is saved. "
+                "Lessons, quizzes and the self-check still work.")
+    return None
+
+
+# --- who is signed in -------------------------------------------------------------------------
+
+
+def signed_in() -> Account | None:
+    """The account signed in to this browser session, if any (restored from the session cookie
+    after a page reload)."""
+    if "account" in st.session_state:
+        return st.session_state.account
+    account = None
+    token = _cookie_token()
+    store = course_store()
+    if token and store is not None and not st.session_state.get("signed_out"):
+        try:
+            account = store.account_for_session(token)
+        except StoreError:
+            account = None
+        if account is not None:
+            st.session_state.session_token = token
+    st.session_state.account = account
+    return account
+
+
+def sign_in_as(account: Account) -> None:
+    """Remember the account for this browser session and across its reloads."""
+    store = course_store()
+    token = store.start_session(account) if store is not None else None
+    st.session_state.account = account
+    st.session_state.session_token = token
+    st.session_state.cookie_to_write = token
+    st.session_state.pop("signed_out", None)
+    st.session_state.pop("progress", None)  # the stored progress takes over
+
+
+def sign_out() -> None:
+    store = course_store()
+    token = st.session_state.get("session_token")
+    if store is not None and token:
+        try:
+            store.end_session(token)
+        except StoreError:
+            pass  # the cookie goes anyway; the token expires on its own
+    for key in ("account", "session_token", "progress"):
+        st.session_state.pop(key, None)
+    st.session_state.account = None
+    st.session_state.signed_out = True
+    st.session_state.cookie_to_write = ""
+
+
+def write_session_cookie() -> None:
+    """Write (or clear) the session cookie in the browser after a sign-in or sign-out. Every
+    page calls this once, from the navigation."""
+    token = st.session_state.pop("cookie_to_write", None)
+    if token is None:
+        return
+    if not re.fullmatch(r"[A-Za-z0-9_-]*", token):  # never put anything else in a script
+        raise ValueError("a session token must be URL-safe base64")
+    value = json.dumps(f"{SESSION_COOKIE}={token}; path=/; SameSite=Strict")
+    expire = "; max-age=0" if not token else ""
+    st.html(f"<script>document.cookie = {value} + {json.dumps(expire)};</script>", unsafe_allow_javascript=True)
+
+
+def _cookie_token() -> str | None:
+    try:
+        return st.context.cookies.get(SESSION_COOKIE) or None
+    except Exception:  # no browser request behind this run (a script run by a test)
+        return None
+
+
+# --- progress ---------------------------------------------------------------------------------
+
+
+class SavingProgress:
+    """Progress kept in the store for a signed-in account, and in the session as well.
+
+    The session copy means a database that stops answering mid-visit costs the learner
+    nothing on screen: reads fall back to it, and a write that can't be saved says so once
+    and carries on.
+    """
+
+    def __init__(self, stored: Progress, session: SessionProgress) -> None:
+        self._stored = stored
+        self._session = session
+
+    def mark_read(self, lesson_id: str) -> None:
+        self._session.mark_read(lesson_id)
+        self._write(lambda: self._stored.mark_read(lesson_id))
+
+    def lessons_read(self) -> frozenset[str]:
+        return self._read(self._stored.lessons_read, self._session.lessons_read)
+
+    def record_quiz_attempt(self, attempt: QuizAttempt) -> None:
+        self._session.record_quiz_attempt(attempt)
+        self._write(lambda: self._stored.record_quiz_attempt(attempt))
+
+    def quiz_attempts(self, lesson_id: str) -> Sequence[QuizAttempt]:
+        return self._read(lambda: self._stored.quiz_attempts(lesson_id), lambda: self._session.quiz_attempts(lesson_id))
+
+    def _read(self, stored, session):
+        try:
+            return stored()
+        except StoreError:
+            return session()
+
+    def _write(self, save) -> None:
+        try:
+            save()
+        except StoreError as problem:
+            st.warning(f"{problem} This is kept while the page is open.", icon=":material/cloud_off:")
+
+
+def learner_progress() -> Progress:
+    """This learner's progress: in the store when signed in, else in this browser session."""
+    session = st.session_state.setdefault("progress", SessionProgress())
+    account = signed_in()
+    store = course_store()
+    if account is None or store is None:
+        return session
+    return SavingProgress(store.progress(account), session)
+
+
+def unsaved_progress(lesson_ids: Sequence[str]) -> SessionProgress | None:
+    """Progress made in this session before signing in, when there is any to offer keeping."""
+    progress = st.session_state.get("progress")
+    if signed_in() is None and isinstance(progress, SessionProgress) and (
+            progress.lessons_read() or any(progress.quiz_attempts(lesson) for lesson in lesson_ids)):
+        return progress
+    return None
+
+
+# --- showing what people typed ----------------------------------------------------------------
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
+
+
+def plain(text: str) -> str:
+    """Text someone typed (a name, a group title, a trainer's note), made safe to put inside
+    st.markdown: every character Markdown, HTML or Streamlit's own directives (":red[...]",
+    ":material/...:") would act on is escaped, so it shows exactly as typed."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")

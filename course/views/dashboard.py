@@ -1,0 +1,182 @@
+"""The trainer's dashboard: the whole group in one sortable table (and as CSV), then one member
+in detail: lessons read, every quiz attempt, the self-checks handed in, redrawn from their
+stored numbers, and a box for feedback the member then sees on their Homework page."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+import streamlit as st
+
+from course.analysis.report import report_from_json
+from course.content import Course
+from course.store import Account, GroupDashboard, MemberDetail, Store, StoreError
+from course.views.accounts import course_store, plain, signed_in, store_problem
+from course.views.state import course_content
+
+SPREADSHEET_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # cells a spreadsheet would run as formulas
+
+
+def render_dashboard() -> None:
+    from course.views.navigation import account_page, groups_page
+
+    st.title("Dashboard")
+    account = signed_in()
+    if account is None or not account.is_trainer:
+        st.info("This page is for trainers. Sign in with a trainer account to follow your members.",
+                icon=":material/monitoring:")
+        st.page_link(account_page(), label="Sign in", icon=":material/person:")
+        return
+    problem = store_problem()
+    if problem:
+        st.warning(problem, icon=":material/cloud_off:")
+    store = course_store()
+    if store is None:
+        return
+    try:
+        groups = store.groups(account)
+    except StoreError as error:
+        st.error(str(error), icon=":material/error:")
+        return
+    if not groups:
+        st.info("You have no groups yet.", icon=":material/groups:")
+        st.page_link(groups_page(), label="Make a group", icon=":material/group_add:")
+        return
+    by_id = {group.id: group for group in groups}
+    wanted = st.query_params.get("group")
+    first = next((i for i, g in enumerate(groups) if str(g.id) == wanted), 0)
+    group_id = st.selectbox("Group", list(by_id), index=first, format_func=lambda i: by_id[i].title)
+    course = course_content()
+    try:
+        board = store.dashboard(account, group_id)
+    except StoreError as error:
+        st.error(str(error), icon=":material/error:")
+        return
+    if not board.rows:
+        st.info(f"Nobody has joined yet. Give your members the join code **`{board.group.join_code}`**.",
+                icon=":material/group_add:")
+        return
+
+    table = dashboard_table(board, course)
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        "Lessons read": st.column_config.NumberColumn(format=f"%d of {len(course.lessons)}"),
+        "Quizzes passed": st.column_config.NumberColumn(format=f"%d of {len(course.lessons)}"),
+        "Homework done": st.column_config.NumberColumn(format=f"%d of {len(board.assignments)}"),
+    })
+    st.caption("Tap a column's name to sort by it.")
+    st.download_button("Download as CSV (a spreadsheet)", dashboard_csv(board, course),
+                       file_name=f"{_file_name(board.group.title)}.csv", mime="text/csv", icon=":material/download:")
+
+    st.subheader("One member")
+    members = {row.member.id: row.member for row in board.rows}
+    member_id = st.selectbox("Member", list(members),
+                             format_func=lambda i: f"{members[i].display_name} ({members[i].username})")
+    try:
+        detail = store.member_detail(account, group_id, member_id)
+    except StoreError as error:
+        st.error(str(error), icon=":material/error:")
+        return
+    _member(detail, course, store, account)
+
+
+def dashboard_table(board: GroupDashboard, course: Course) -> pd.DataFrame:
+    """One row per member, numbers where a trainer wants to sort (Streamlit shows text as typed)."""
+    rows = []
+    for row in board.rows:
+        passed = sum(1 for lesson in course.lessons if lesson.id in row.quizzes
+                     and row.quizzes[lesson.id].correct >= _to_pass(row.quizzes[lesson.id].total))
+        latest = row.latest_self_check
+        rows.append({
+            "Member": row.member.display_name,
+            "Username": row.member.username,
+            "Lessons read": len(row.lessons_read & {lesson.id for lesson in course.lessons}),
+            "Quizzes passed": passed,
+            "Quiz attempts": sum(best.attempts for best in row.quizzes.values()),
+            "Latest self-check": latest.verdict if latest else "",
+            "Homework done": sum(row.assignments_done.values()),
+        })
+    return pd.DataFrame(rows)
+
+
+def dashboard_csv(board: GroupDashboard, course: Course) -> str:
+    """Everything on the board, one column per lesson's read / best score / attempts and per
+    homework; cells that a spreadsheet would run as a formula are quoted as text."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    header = ["member", "username"]
+    for lesson in course.lessons:
+        header += [f"lesson {lesson.order} read", f"lesson {lesson.order} best quiz", f"lesson {lesson.order} quiz attempts"]
+    header += ["latest self-check", "latest self-check date"] + [f"homework: {a.title}" for a in board.assignments]
+    writer.writerow([_cell(name) for name in header])
+    for row in board.rows:
+        cells: list[object] = [row.member.display_name, row.member.username]
+        for lesson in course.lessons:
+            best = row.quizzes.get(lesson.id)
+            cells += ["yes" if lesson.id in row.lessons_read else "no",
+                      f"{best.correct}/{best.total}" if best else "", best.attempts if best else 0]
+        latest = row.latest_self_check
+        cells += [latest.verdict if latest else "", f"{latest.at:%Y-%m-%d}" if latest else ""]
+        cells += ["done" if row.assignments_done.get(a.id) else "not done" for a in board.assignments]
+        writer.writerow([_cell(cell) for cell in cells])
+    return out.getvalue()
+
+
+def _member(detail: MemberDetail, course: Course, store: Store, trainer: Account) -> None:
+    from course.views.self_check import show_report
+
+    read = [lesson for lesson in course.lessons if lesson.id in detail.lessons_read]
+    st.markdown(f"**{plain(detail.member.display_name)}** has read {len(read)} of {len(course.lessons)} lessons"
+                + (": " + ", ".join(str(lesson.order) for lesson in read) if read else "."))
+    if detail.quiz_attempts:
+        titles = {lesson.id: f"{lesson.order}. {lesson.title}" for lesson in course.lessons}
+        st.dataframe(pd.DataFrame([{
+            "Lesson": titles.get(attempt.lesson_id, attempt.lesson_id),
+            "When": attempt.at.strftime("%d %b %H:%M"),
+            "Score": attempt.score_text,
+            "Passed": attempt.passed,
+        } for attempt in reversed(detail.quiz_attempts)]), hide_index=True, width="stretch")
+    else:
+        st.caption("No quiz tried yet.")
+
+    if not detail.submissions:
+        st.caption("No self-check handed in yet.")
+    for handed_in in detail.submissions:
+        submission = handed_in.submission
+        with st.container(border=True):
+            st.markdown(f"**Self-check for {plain(handed_in.assignment_title)}** · handed in {submission.at:%d %b %H:%M}")
+            try:
+                report = report_from_json(handed_in.report)
+            except (KeyError, TypeError, ValueError):
+                st.warning("This self-check was saved in a form this version can't draw.", icon=":material/warning:")
+            else:
+                show_report(report, course, key=f"submission-{submission.id}", for_trainer=True)
+            for note in handed_in.feedback:
+                st.info(f"**You wrote** on {note.at:%d %b}:  \n{plain(note.text)}", icon=":material/chat:")
+            with st.form(f"feedback-{submission.id}", clear_on_submit=True):
+                text = st.text_area("Feedback for your member", placeholder="What to keep, what to try next time")
+                if st.form_submit_button("Send feedback", icon=":material/send:"):
+                    try:
+                        store.leave_feedback(trainer, submission.id, text)
+                        st.toast("Feedback sent: your member sees it on their Homework page.", icon=":material/chat:")
+                        st.rerun()
+                    except StoreError as error:
+                        st.error(str(error), icon=":material/error:")
+
+
+def _to_pass(total: int) -> int:
+    from course.progress import questions_to_pass
+
+    return questions_to_pass(total)
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(SPREADSHEET_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _file_name(title: str) -> str:
+    safe = "".join(ch if ch.isalnum() else "-" for ch in title.lower()).strip("-")
+    return safe[:40] or "group"
