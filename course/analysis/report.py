@@ -165,7 +165,8 @@ def build_report(
             )
         )
     outcome: Outcome = "judged" if view == "side" and reps else "partial"
-    verdict, message = _verdict(view, reps, findings, bool(judgement.checked))
+    unchecked = sum(fault not in judgement.checked for fault in FAULT_IDS)
+    verdict, message = _verdict(view, reps, findings, bool(judgement.checked), unchecked)
     found = {f.fault for f in findings}
     went_well = tuple(
         cues[fault].went_well for fault in FAULT_IDS
@@ -188,7 +189,11 @@ def build_report(
     )
 
 
-def _verdict(view: str, reps: Sequence[RepReport], findings: Sequence[Finding], judged: bool) -> tuple[str, str]:
+def _verdict(
+    view: str, reps: Sequence[RepReport], findings: Sequence[Finding], judged: bool, unchecked: int = 0,
+) -> tuple[str, str]:
+    """The verdict and the learner's one line. unchecked: faults of FAULT_IDS judged on no rep
+    (hidden joints, feet out of the picture), so that "nothing to fix" is never said of them."""
     count = len(reps)
     reps_words = f"{count} rep{'s' if count != 1 else ''}"
     if view != "side" and judged:
@@ -211,6 +216,10 @@ def _verdict(view: str, reps: Sequence[RepReport], findings: Sequence[Finding], 
     if len(squat_reps) >= SQUAT_SHARE * count:
         return ("Looks like a squat", f"In {reps_words} your knees did as much work as your hips: that is a squat, not a hinge. "
                 "Push your hips back first and keep your shins upright.")
+    if not faults and unchecked:
+        checks = f"all {unchecked} checks" if unchecked == len(FAULT_IDS) else f"{unchecked} of the {len(FAULT_IDS)} checks"
+        return ("Nothing to fix in what we could see",
+                f"Nothing to fix in {reps_words}, but {checks} could not be made: see what we could not judge.")
     if not faults:
         return ("Solid hinge", f"{reps_words.capitalize()} judged and nothing to fix: well done.")
     if len(faults) == 1:
@@ -311,3 +320,42 @@ def not_judged_lines(report: Report, cues: Mapping[str, Cue]) -> list[str]:
         else:
             lines.append(why)
     return lines
+
+
+def report_from_json(data: Mapping[str, Any]) -> Report:
+    """The Report that ``Report.to_json()`` wrote (a stored self-check, redrawn for a trainer).
+
+    Keys this version does not know are ignored, so a report saved by a newer version still
+    opens; missing optional keys take their defaults. Raises KeyError or TypeError when a
+    required key is missing or malformed."""
+
+    def angle(value: Mapping[str, Any]) -> Angle:
+        return Angle(value.get("degrees"), value.get("plus_minus"))
+
+    series = data.get("series")
+    return Report(
+        outcome=data["outcome"],
+        verdict=data["verdict"],
+        message=data["message"],
+        view=data.get("view", "unknown"),
+        people=data.get("people", 0),
+        reps=tuple(
+            RepReport(number=r["number"], start_s=r["start_s"], bottom_s=r["bottom_s"], end_s=r["end_s"],
+                      hip=angle(r["hip"]), knee=angle(r["knee"]), trunk=angle(r["trunk"]),
+                      descent_s=r.get("descent_s"), faults=tuple(r.get("faults", ())))
+            for r in data.get("reps", ())
+        ),
+        faults=tuple(FaultReport(**{name: f[name] for name in FaultReport.__dataclass_fields__}) for f in data.get("faults", ())),
+        cues=tuple(
+            CueReport(**{name: tuple(c[name]) if name == "reps" else c[name] for name in CueReport.__dataclass_fields__})
+            for c in data.get("cues", ())
+        ),
+        went_well=tuple(data.get("went_well", ())),
+        not_judged=tuple(NotJudged(n["what"], n["why"], n.get("rep")) for n in data.get("not_judged", ())),
+        series=None if series is None else Series(
+            t_s=tuple(series["t_s"]), hip_deg=tuple(series["hip_deg"]), knee_deg=tuple(series["knee_deg"]),
+            trunk_deg=tuple(series["trunk_deg"])),
+        timings=dict(data.get("timings", {})),
+        clip=dict(data.get("clip", {})),
+        problem=data.get("problem"),
+    )
