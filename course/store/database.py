@@ -14,6 +14,7 @@ transaction). On PostgreSQL the upgrade holds an advisory lock; on SQLite it run
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import sqlite3
@@ -52,6 +53,10 @@ _UNAVAILABLE_MESSAGES = {
     "setup": "The course's database isn't set up correctly, so progress can't be saved. "
              "The lessons still work; tell the person who runs the course.",
 }
+
+_UNREADABLE = ("The course's database can't be opened: neither its file nor its folder can be "
+               "written, so it can't be read safely either. The lessons still work; tell the "
+               "person who runs the course.")
 
 _migrate_lock = threading.Lock()  # alembic's `context` is process-global: one upgrade at a time
 
@@ -144,8 +149,16 @@ def translate(error: BaseException) -> StoreUnavailable | None:
         if "unable to open" in text or "disk i/o" in text or "no such table" in text:
             return unavailable("setup", str(original))
         return None
-    if isinstance(error, (sa.exc.OperationalError, sa.exc.InterfaceError)):
-        return unavailable("unreachable", str(original).strip().splitlines()[0] if text else "")
+    first_line = str(original).strip().splitlines()[0] if text else type(original).__name__
+    state = getattr(original, "sqlstate", None) or ""  # PostgreSQL's error code
+    if state.startswith("40") or state in ("55P03", "57014"):  # deadlock, lock timeout, cancelled
+        return unavailable("busy", first_line)
+    if state == "25006":  # read-only transaction (e.g. a hot standby)
+        return unavailable("read_only", first_line)
+    if state.startswith(("08", "57P", "53")):  # connection lost, server shutting down, out of room
+        return unavailable("unreachable", first_line)
+    if not state and isinstance(error, (sa.exc.OperationalError, sa.exc.InterfaceError)):
+        return unavailable("unreachable", first_line)  # no answer at all: refused, timed out
     return None
 
 
@@ -169,8 +182,9 @@ def alembic_config(connection: sa.Connection | None = None) -> Config:
     return config
 
 
+@functools.cache
 def head_revision() -> str:
-    """The newest migration's revision id."""
+    """The newest migration's revision id (read from the files once)."""
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None, "course/store/migrations/versions holds no revision"
     return head
@@ -230,6 +244,12 @@ def _open_sqlite(url: sa.URL) -> tuple[sa.Engine, bool]:
     try:
         with translated():
             _writable(engine)
+    except StoreUnavailable as problem:
+        engine.dispose()
+        if problem.reason != "read_only":
+            raise
+        # A WAL database needs its -shm file, which here can be neither found nor made.
+        raise StoreUnavailable("read_only", _UNREADABLE, problem.detail) from problem
     except BaseException:
         engine.dispose()
         raise
@@ -291,3 +311,8 @@ def migrate(engine: sa.Engine) -> None:
                 command.upgrade(alembic_config(connection), "head")
             except CommandError as error:
                 raise unavailable("newer", f"database at revision {current}: {error}") from error
+            except sa.exc.DBAPIError:
+                raise  # `translated` sorts these out
+            except Exception as error:  # a revision that fails: the transaction rolls it all back
+                raise unavailable("setup", f"upgrading from {current} to {head_revision()} failed: "
+                                           f"{error!r}") from error

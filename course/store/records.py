@@ -152,8 +152,8 @@ class Member:
 
 @dataclass(frozen=True, slots=True)
 class QuizBest:
-    """A member's best attempt at one lesson's quiz (most right; latest on a tie) and how many
-    attempts they made."""
+    """A member's best attempt at one lesson's quiz (the highest share right, then the most right)
+    and how many attempts they made."""
 
     correct: int
     total: int
