@@ -3,6 +3,7 @@ and many writers at once."""
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import pwd
@@ -135,6 +136,13 @@ def test_an_unreachable_server_is_reported_without_the_password():
     assert "isn't answering" in str(unreachable.value) and "lessons still work" in str(unreachable.value)
     assert "s3cret" not in str(unreachable.value) and "s3cret" not in unreachable.value.detail
     assert time.monotonic() - started < rules.POSTGRES_CONNECT_TIMEOUT.value + 5
+
+
+def test_an_in_memory_database_keeps_what_was_written_while_open():
+    with open_store("sqlite://", hasher=FAST_HASHER) as store:
+        amy = member(store, "amy")
+        store.progress(amy).mark_read("hinge-basics")
+        assert store.progress(store.sign_in("amy", PASSWORD)).lessons_read() == {"hinge-basics"}
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(tmp_path):
@@ -448,6 +456,45 @@ def test_a_database_from_a_newer_version_of_the_course_is_not_touched(database_u
         open_store(database_url, hasher=FAST_HASHER)
     assert newer.value.reason == "newer" and "newer version" in str(newer.value)
     assert version(database_url) == "0099"
+
+
+SECOND_REVISION = textwrap.dedent('''
+    """Members may give a pronoun."""
+    import sqlalchemy as sa
+    from alembic import op
+
+    revision = "0002"
+    down_revision = "0001"
+    branch_labels = None
+    depends_on = None
+
+
+    def upgrade():
+        # On SQLite, rebuild the table the way batch mode does for most changes.
+        rebuild = "always" if op.get_context().dialect.name == "sqlite" else "auto"
+        with op.batch_alter_table("accounts", recreate=rebuild) as batch:
+            batch.add_column(sa.Column("pronoun", sa.String(20), nullable=True))
+''')
+
+
+def test_an_upgrade_that_rebuilds_a_table_keeps_every_row_pointing_at_it(database_url, monkeypatch, tmp_path):
+    with open_store(database_url, hasher=FAST_HASHER) as store:
+        gym = build_gym(store)
+        store.progress(gym.amy).record_quiz_attempt(attempt("hinge-basics", 3))
+        store.save_self_check(gym.amy, report())
+    migrations = tmp_path / "migrations"
+    shutil.copytree(database_module.MIGRATIONS_DIR, migrations, ignore=shutil.ignore_patterns("__pycache__"))
+    (migrations / "versions" / "0002_pronoun.py").write_text(SECOND_REVISION)
+    monkeypatch.setattr(database_module, "MIGRATIONS_DIR", migrations)
+    database_module.head_revision.cache_clear()
+    monkeypatch.setattr(database_module, "head_revision", functools.cache(database_module.head_revision.__wrapped__))
+    with open_store(database_url, hasher=FAST_HASHER) as store:  # rebuilds accounts, which 8 tables point at
+        assert version(database_url) == "0002"
+        assert store.sign_in("amy", PASSWORD) == gym.amy
+        assert len(store.progress(gym.amy).quiz_attempts("hinge-basics")) == 1
+        assert len(store.self_checks(gym.amy)) == 1
+        assert {g.id for g in store.groups(gym.tess)} == {gym.tuesday.id}
+        assert len(store.dashboard(gym.tess, gym.tuesday.id).rows) == 2
 
 
 OPEN_AND_SIGN_UP = textwrap.dedent("""

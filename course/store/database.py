@@ -105,7 +105,11 @@ def make_engine(url: sa.URL) -> sa.Engine:
     """An engine with the store's connection settings (see the module docstring)."""
     if url.get_backend_name() == "sqlite":
         timeout = float(rules.SQLITE_BUSY_TIMEOUT.value)
-        engine = sa.create_engine(url, connect_args={"timeout": timeout, "check_same_thread": False})
+        in_memory = url.database in (None, "", ":memory:")
+        # An in-memory database lives in its one connection, so every use shares that one: for
+        # trying things out from one thread, not for serving pages.
+        engine = sa.create_engine(url, connect_args={"timeout": timeout, "check_same_thread": False},
+                                  **({"poolclass": sa.pool.StaticPool} if in_memory else {}))
 
         @sa.event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -226,8 +230,10 @@ def _open_sqlite(url: sa.URL) -> tuple[sa.Engine, bool]:
     """An engine on the SQLite file, and whether it is read-only.
 
     Reading the file first finds a damaged one or one locked by another program. A file that
-    can be read but not written (permissions, a read-only disk) is opened read-only; in WAL
-    mode SQLite may then need SQLite's read-only open (``mode=ro``) to read it at all.
+    can be read but not written (permissions, a read-only disk) opens read-only. A WAL database
+    can't be read at all where its ``-shm`` file neither exists nor can be made (file and folder
+    both unwritable); SQLite could only read it as "immutable", which is wrong the moment
+    anyone else writes, so that is reported instead.
     """
     engine = make_engine(url)
     try:
@@ -235,25 +241,12 @@ def _open_sqlite(url: sa.URL) -> tuple[sa.Engine, bool]:
             return engine, not _writable(engine)
     except StoreUnavailable as problem:
         engine.dispose()
-        if problem.reason != "read_only" or url.database in (None, "", ":memory:"):
-            raise
-        log.warning("course store: %s; trying read-only", problem.detail)
-    path = url.database if url.database.startswith("file:") else f"file:{url.database}"
-    engine = make_engine(url.set(database=f"{path}{'&' if '?' in path else '?'}mode=ro",
-                                 query={**url.query, "uri": "true"}))
-    try:
-        with translated():
-            _writable(engine)
-    except StoreUnavailable as problem:
-        engine.dispose()
-        if problem.reason != "read_only":
-            raise
-        # A WAL database needs its -shm file, which here can be neither found nor made.
-        raise StoreUnavailable("read_only", _UNREADABLE, problem.detail) from problem
+        if problem.reason == "read_only":
+            raise StoreUnavailable("read_only", _UNREADABLE, problem.detail) from problem
+        raise
     except BaseException:
         engine.dispose()
         raise
-    return engine, True
 
 
 def _writable(engine: sa.Engine) -> bool:
@@ -295,24 +288,49 @@ def _check_at_head(engine: sa.Engine) -> None:
 def migrate(engine: sa.Engine) -> None:
     """Upgrade the schema to the newest revision, in one transaction, taking turns with any other
     server doing the same. A no-op when it is already there. Raises StoreUnavailable("newer")
-    when the database is at a revision this code does not know."""
+    when the database is at a revision this code does not know, StoreUnavailable("setup") when
+    a revision fails (and then nothing of it stays)."""
     with _migrate_lock, engine.connect() as connection:
-        connection = connection.execution_options(**WRITE)
-        with connection.begin():
-            if connection.dialect.name == "postgresql":
-                # Held until this transaction ends; a second server waits here, then finds the
-                # schema already at head.
-                connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
-                                   {"key": rules.MIGRATION_LOCK_ID})
-            current = current_revision(connection)
-            if current == head_revision():
-                return
-            try:
-                command.upgrade(alembic_config(connection), "head")
-            except CommandError as error:
-                raise unavailable("newer", f"database at revision {current}: {error}") from error
-            except sa.exc.DBAPIError:
-                raise  # `translated` sorts these out
-            except Exception as error:  # a revision that fails: the transaction rolls it all back
-                raise unavailable("setup", f"upgrading from {current} to {head_revision()} failed: "
-                                           f"{error!r}") from error
+        is_sqlite = connection.dialect.name == "sqlite"
+        if is_sqlite:
+            # SQLite's own procedure for schema changes (lang_altertable.html): foreign keys off
+            # outside the transaction, so rebuilding a table (Alembic's batch mode copies it and
+            # drops the old one) can't cascade-delete the rows that point at it; checked again
+            # before committing.
+            _driver_pragma(connection, "foreign_keys = OFF")
+        try:
+            connection.execution_options(**WRITE)
+            with connection.begin():
+                if not is_sqlite:
+                    # Held until this transaction ends; a second server waits here, then finds the
+                    # schema already at head.
+                    connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
+                                       {"key": rules.MIGRATION_LOCK_ID})
+                current = current_revision(connection)
+                if current == head_revision():
+                    return
+                _upgrade(connection, current)
+                if is_sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise unavailable("setup", f"upgrading from {current} to {head_revision()} "
+                                               "left rows pointing at rows that are gone")
+        finally:
+            if is_sqlite:
+                _driver_pragma(connection, "foreign_keys = ON")
+
+
+def _upgrade(connection: sa.Connection, current: str | None) -> None:
+    try:
+        command.upgrade(alembic_config(connection), "head")
+    except CommandError as error:
+        raise unavailable("newer", f"database at revision {current}: {error}") from error
+    except sa.exc.DBAPIError as error:  # the database gone or busy, or a revision it refused
+        raise translate(error) or unavailable("setup", f"upgrading from {current} to {head_revision()} "
+                                                       f"failed: {error.orig!r}") from error
+    except Exception as error:  # a revision that fails: the transaction rolls it all back
+        raise unavailable("setup", f"upgrading from {current} to {head_revision()} failed: "
+                                   f"{error!r}") from error
+
+
+def _driver_pragma(connection: sa.Connection, pragma: str) -> None:
+    """A PRAGMA outside any transaction (the driver connection is in autocommit)."""
+    connection.connection.driver_connection.execute(f"PRAGMA {pragma}")
