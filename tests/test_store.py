@@ -638,3 +638,34 @@ def test_member_detail_shows_what_the_member_handed_in_and_nothing_else(store, c
     assert handed_in.report == shared.report and handed_in.feedback == (note,)
     assert detail.feedback == (note,)
     assert private.id not in {s.submission.self_check_id for s in detail.submissions}
+
+
+def statements_run(store, call) -> int:
+    """How many SQL statements ``call()`` sends (BEGIN and COMMIT not counted)."""
+    seen = []
+
+    def count(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            seen.append(statement)
+
+    sa.event.listen(store._engine, "before_cursor_execute", count)
+    try:
+        call()
+    finally:
+        sa.event.remove(store._engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_the_dashboard_takes_the_same_few_queries_for_any_number_of_members(store):
+    gym = build_gym(store)
+    homework(store, gym)
+    small = statements_run(store, lambda: store.dashboard(gym.tess, gym.tuesday.id))
+    for n in range(30):
+        person = member(store, f"extra{n:02d}")
+        store.join_group(person, gym.tuesday.join_code)
+        store.progress(person).record_quiz_attempt(attempt("hinge-basics", n % 5))
+        store.save_self_check(person, report())
+    board = []
+    large = statements_run(store, lambda: board.append(store.dashboard(gym.tess, gym.tuesday.id)))
+    assert len(board[0].rows) == 32
+    assert large == small <= 10
