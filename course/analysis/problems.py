@@ -12,6 +12,7 @@ rename one. `PROBLEMS` maps every code to its class.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import ClassVar
@@ -117,8 +118,15 @@ class ClipTooLarge(ClipProblem, ValueError):
     def __init__(self, size_bytes: int | None = None, limit_bytes: int | None = None) -> None:
         self.size_bytes = size_bytes
         self.limit_bytes = limit_bytes
-        size = f" at {_megabytes(size_bytes)}" if size_bytes is not None else ""
-        limit = f"; we can take up to {_megabytes(limit_bytes)}" if limit_bytes else ""
+        size_text = _megabytes(size_bytes) if size_bytes is not None else None
+        limit_text = _megabytes(limit_bytes) if limit_bytes else None
+        if size_text is not None and size_text == limit_text:
+            # Just over the limit: "at 1.2 MB; up to 1.0 MB", never "at 1 MB; up to 1 MB".
+            # Rounding the size up and the limit down keeps them apart.
+            size_text = f"{math.ceil(size_bytes / MEBIBYTE * 10) / 10:,.1f} MB"
+            limit_text = f"{math.floor(limit_bytes / MEBIBYTE * 10) / 10:,.1f} MB"
+        size = f" at {size_text}" if size_text is not None else ""
+        limit = f"; we can take up to {limit_text}" if limit_text else ""
         super().__init__(
             f"This clip is too big{size}{limit}. Film only your set: 15 to 40 seconds is "
             "plenty. Or trim the clip on your phone, then upload it again.")
