@@ -336,3 +336,35 @@ def test_portrait_clip_is_decoded_portrait_and_upright():
     nose_y = seq.image[found, L.NOSE, 1]
     hip_y = seq.image[found][:, [L.LEFT_HIP, L.RIGHT_HIP], 1].mean(axis=1)
     assert (nose_y < hip_y).mean() > 0.95  # the head is above the hips: upright
+
+
+class FixedPose:
+    """Always 'finds' the same 33 image landmarks, with visibility 0.9."""
+
+    def __init__(self, landmarks: np.ndarray) -> None:
+        self.landmarks = landmarks
+
+    def process(self, image: np.ndarray) -> SimpleNamespace:
+        points = [SimpleNamespace(x=float(x), y=float(y), z=0.0, visibility=0.9) for x, y in self.landmarks]
+        world = [SimpleNamespace(x=0.0, y=0.0, z=0.0, visibility=0.9)] * 33
+        return SimpleNamespace(pose_landmarks=SimpleNamespace(landmark=points),
+                               pose_world_landmarks=SimpleNamespace(landmark=world))
+
+
+def torso_at(x: float, shoulders_y: float, hips_y: float) -> np.ndarray:
+    points = np.full((33, 2), [x, (shoulders_y + hips_y) / 2])
+    points[[L.LEFT_SHOULDER, L.RIGHT_SHOULDER], 1] = shoulders_y
+    points[[L.LEFT_HIP, L.RIGHT_HIP], 1] = hips_y
+    return points
+
+
+@pytest.mark.parametrize("shoulders_y,hips_y,counts", [(0.3, 0.55, True), (0.6, 0.35, False)])
+def test_a_second_person_counts_only_the_right_way_up(shoulders_y, hips_y, counts):
+    from course.analysis.pose import second_person
+
+    first = np.zeros((33, 3))
+    first[:, :2] = torso_at(0.2, 0.3, 0.55)  # the learner, on the left
+    first[:, 1] = np.linspace(0.1, 0.9, 33)
+    image = np.full((200, 200, 3), 128, np.uint8)
+    found = FixedPose(torso_at(0.8, shoulders_y, hips_y))  # someone on the right
+    assert second_person(found, image, first) is counts

@@ -74,3 +74,10 @@ def test_too_short_says_a_single_picture_for_one_frame():
 def test_unsupported_format_names_the_format_and_the_ones_we_take():
     message = str(UnsupportedFormat("mkv", ("mp4", "mov", "webm")))
     assert "MKV" in message and "MP4, MOV or WebM" in message
+
+
+def test_a_clip_just_over_the_length_limit_never_reads_as_equal_to_it():
+    from course.analysis.problems import ClipTooLong
+
+    message = str(ClipTooLong(90.4, 90.0))
+    assert "runs 90.4 seconds; we check clips up to 90.0 seconds" in message

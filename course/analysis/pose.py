@@ -65,6 +65,11 @@ MASK_PADDING = 0.15
 # with their torso centre outside the hidden box.
 SECOND_PERSON_TORSO_VISIBILITY = 0.7
 SECOND_PERSON_MIN_FRAMES = 2
+# ... and only when that torso stands the right way up: its shoulders above its hips in the
+# picture. Frames are decoded upright (the clip's rotation applied), and people in a gym
+# stand, walk or hinge (at the bottom of a hinge the shoulders come level with the hips, never
+# far below). An upside-down "person" is the model reading a caption, a logo or a shadow: a
+# small, compressed clip with burned-in text made exactly that on 2 of 8 samples.
 
 # require_one_person: someone must be found in at least this share of the frames (0..1). A
 # learner's set fills most of its clip; a lower share is a clip of something else.
@@ -345,7 +350,8 @@ def hide_box(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
 def second_person(model: Any, image: np.ndarray, first: np.ndarray) -> bool:
     """Whether a static-mode Pose `model` finds another person on `image` once the person at
     `first` (33 normalised image landmarks) is hidden: shoulders and hips each seen with
-    visibility >= SECOND_PERSON_TORSO_VISIBILITY, torso centre outside the hidden box."""
+    visibility >= SECOND_PERSON_TORSO_VISIBILITY, torso centre outside the hidden box, and
+    the torso the right way up (shoulders above hips in the picture)."""
     height, width = image.shape[:2]
     box = person_box(first, width, height)
     if box is None:
@@ -355,6 +361,10 @@ def second_person(model: Any, image: np.ndarray, first: np.ndarray) -> bool:
         return False
     landmarks, _, visibility = found
     if visibility[list(TORSO)].min() < SECOND_PERSON_TORSO_VISIBILITY:
+        return False
+    shoulders_y = landmarks[[L.LEFT_SHOULDER, L.RIGHT_SHOULDER], 1].mean()
+    hips_y = landmarks[[L.LEFT_HIP, L.RIGHT_HIP], 1].mean()
+    if shoulders_y >= hips_y:  # upside down: not a person (see SECOND_PERSON_MIN_FRAMES)
         return False
     cx, cy = landmarks[list(TORSO), :2].mean(axis=0) * (width, height)
     x0, y0, x1, y1 = box

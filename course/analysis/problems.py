@@ -140,8 +140,14 @@ class ClipTooLong(ClipProblem, ValueError):
     def __init__(self, duration_s: float | None = None, limit_s: float | None = None) -> None:
         self.duration_s = duration_s
         self.limit_s = limit_s
-        runs = f"runs {_seconds(duration_s)}" if duration_s is not None else "is too long"
-        limit = f"; we check clips up to {_seconds(limit_s)}" if limit_s else ""
+        runs_text = _seconds(duration_s) if duration_s is not None else None
+        limit_text = _seconds(limit_s) if limit_s else None
+        if runs_text is not None and runs_text == limit_text:
+            # Just over: "runs 90.4 seconds; up to 90.0", never "runs 90 seconds; up to 90 seconds".
+            runs_text = f"{math.ceil(round(duration_s * 10, 6)) / 10:.1f} seconds"
+            limit_text = f"{math.floor(limit_s * 10) / 10:.1f} seconds"
+        runs = f"runs {runs_text}" if runs_text is not None else "is too long"
+        limit = f"; we check clips up to {limit_text}" if limit_text else ""
         super().__init__(
             f"This clip {runs}{limit}. Trim it to just your set of 3 to 6 hinges (15 to 40 "
             "seconds is plenty) and upload it again.")
