@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from course.store import InvalidInput, StoreError
-from course.views.accounts import course_store, plain, sign_in_as, sign_out, signed_in, store_problem, unsaved_progress
+from course.store import Account, StoreError
+from course.views.accounts import (
+    course_store,
+    hold_not_saved,
+    plain,
+    sign_in_as,
+    sign_out,
+    signed_in,
+    store_problem,
+    unsaved_progress,
+)
 from course.views.state import course_content
 
 ROLE_LABELS = {"member": "I'm learning the hinge", "trainer": "I'm a trainer and set homework"}
@@ -57,8 +66,9 @@ def render_account() -> None:
 
 def _sign_in_form() -> None:
     with st.form("sign-in"):
-        username = st.text_input("Username", autocomplete="username")
-        password = st.text_input("Password", type="password", autocomplete="current-password")
+        username = st.text_input("Username", autocomplete="username", key="sign_in_username")
+        password = st.text_input("Password", type="password", autocomplete="current-password",
+                                 key="sign_in_password")
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         try:
@@ -66,48 +76,65 @@ def _sign_in_form() -> None:
         except StoreError as problem:
             st.error(str(problem), icon=":material/error:")
             return
-        sign_in_as(account)
-        _after_sign_in()
+        if _start_session(account):
+            _after_sign_in()
 
 
 def _sign_up_form() -> None:
     course = course_content()
     earlier = unsaved_progress([lesson.id for lesson in course.lessons])
     with st.form("sign-up"):
-        display_name = st.text_input("Your name", help="What your trainer sees, e.g. 'Sam Lee'.")
+        display_name = st.text_input("Your name", help="What your trainer sees, e.g. 'Sam Lee'.", key="sign_up_name")
         username = st.text_input("Username", autocomplete="username",
-                                 help="3 to 40 letters, digits, '.', '_' or '-'. You sign in with it.")
+                                 help="3 to 40 letters, digits, '.', '_' or '-'. You sign in with it.",
+                                 key="sign_up_username")
         password = st.text_input("Password", type="password", autocomplete="new-password",
-                                 help="At least 8 characters. A short sentence is easy to remember and hard to guess.")
-        role = st.radio("You are", list(ROLE_LABELS), format_func=ROLE_LABELS.get, horizontal=False)
+                                 help="At least 8 characters. A short sentence is easy to remember and hard to guess.",
+                                 key="sign_up_password")
+        role = st.radio("You are", list(ROLE_LABELS), format_func=ROLE_LABELS.get, horizontal=False,
+                        key="sign_up_role")
         keep = False
         if earlier is not None:
             read = len(earlier.lessons_read())
             tried = sum(bool(earlier.quiz_attempts(lesson.id)) for lesson in course.lessons)
             keep = st.checkbox(
                 f"Keep what you did before signing up ({read} lesson{'s' if read != 1 else ''} read, "
-                f"{tried} quiz{'zes' if tried != 1 else ''} tried)", value=True)
+                f"{tried} quiz{'zes' if tried != 1 else ''} tried)", value=True, key="sign_up_keep")
         submitted = st.form_submit_button("Create my account", type="primary")
     if submitted:
         store = course_store()
         try:
             account = store.sign_up(username, password, display_name=display_name, role=role)
-            if keep and earlier is not None:
-                store.keep_progress(account, earlier, [lesson.id for lesson in course.lessons])
-        except InvalidInput as problem:
-            st.error(str(problem), icon=":material/error:")
-            return
         except StoreError as problem:
             st.error(str(problem), icon=":material/error:")
             return
-        sign_in_as(account)
+        not_kept = None
+        if keep and earlier is not None:
+            try:
+                store.keep_progress(account, earlier, [lesson.id for lesson in course.lessons])
+            except StoreError as problem:
+                not_kept = problem
+        if not _start_session(account):
+            return
+        if not_kept is not None:  # the account is made all the same: don't leave its owner signed out
+            hold_not_saved(earlier, str(not_kept))
         _after_sign_in()
+
+
+def _start_session(account: Account) -> bool:
+    try:
+        sign_in_as(account)
+    except StoreError as problem:
+        st.error(str(problem), icon=":material/error:")
+        return False
+    return True
 
 
 def _after_sign_in() -> None:
     from course.views.navigation import groups_page, homework_page
 
     account = signed_in()
-    if st.session_state.get("pending_join") and not account.is_trainer:
-        st.switch_page(homework_page())
-    st.switch_page(groups_page() if account.is_trainer else homework_page())
+    if account.is_trainer:
+        st.session_state.pop("pending_join", None)  # trainers join no groups; the homework page joins members
+        st.switch_page(groups_page())
+    st.switch_page(homework_page())

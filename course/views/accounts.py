@@ -29,6 +29,7 @@ from course.progress import Progress, QuizAttempt, SessionProgress
 from course.store import Account, Store, StoreError, StoreUnavailable, open_store
 
 SESSION_COOKIE = "hinge_session"
+NOT_SAVED, NOT_SAVED_REASON = "not_saved", "not_saved_reason"  # session state: progress the store refused, and why
 RETRY_OPEN_S = 30.0  # a store that failed to open is tried again after this long, not on every click
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,8 @@ def sign_in_as(account: Account) -> None:
     st.session_state.session_token = token
     st.session_state.cookie_to_write = token
     st.session_state.pop("signed_out", None)
-    st.session_state.pop("progress", None)  # the stored progress takes over
+    for key in ("progress", NOT_SAVED, NOT_SAVED_REASON):  # the stored progress takes over
+        st.session_state.pop(key, None)
 
 
 def sign_out() -> None:
@@ -115,7 +117,7 @@ def sign_out() -> None:
             store.end_session(token)
         except StoreError:
             pass  # the cookie goes anyway; the token expires on its own
-    for key in ("account", "session_token", "progress"):
+    for key in ("account", "session_token", "progress", NOT_SAVED, NOT_SAVED_REASON):
         st.session_state.pop(key, None)
     st.session_state.account = None
     st.session_state.signed_out = True
@@ -149,27 +151,37 @@ class SavingProgress:
     """Progress kept in the store for a signed-in account, and in the session as well.
 
     The session copy means a database that stops answering mid-visit costs the learner
-    nothing on screen: reads fall back to it, and a write that can't be saved says so once
-    and carries on.
+    nothing on screen: reads fall back to it, and what can't be saved is kept in ``not_saved``
+    and shown together with what the store has, so a lesson marked read stays read. The first
+    write that fails says so where it happens; from then on every page says it at the top
+    (``learner_progress``), as a rerun right after the write would hide the first message.
     """
 
-    def __init__(self, stored: Progress, session: SessionProgress) -> None:
+    def __init__(self, stored: Progress, session: SessionProgress, not_saved: SessionProgress) -> None:
         self._stored = stored
         self._session = session
+        self._not_saved = not_saved
 
     def mark_read(self, lesson_id: str) -> None:
         self._session.mark_read(lesson_id)
-        self._write(lambda: self._stored.mark_read(lesson_id))
+        if not self._write(lambda: self._stored.mark_read(lesson_id)):
+            self._not_saved.mark_read(lesson_id)
 
     def lessons_read(self) -> frozenset[str]:
-        return self._read(self._stored.lessons_read, self._session.lessons_read)
+        return self._read(lambda: self._stored.lessons_read() | self._not_saved.lessons_read(),
+                          self._session.lessons_read)
 
     def record_quiz_attempt(self, attempt: QuizAttempt) -> None:
         self._session.record_quiz_attempt(attempt)
-        self._write(lambda: self._stored.record_quiz_attempt(attempt))
+        if not self._write(lambda: self._stored.record_quiz_attempt(attempt)):
+            self._not_saved.record_quiz_attempt(attempt)
 
     def quiz_attempts(self, lesson_id: str) -> Sequence[QuizAttempt]:
-        return self._read(lambda: self._stored.quiz_attempts(lesson_id), lambda: self._session.quiz_attempts(lesson_id))
+        def stored() -> tuple[QuizAttempt, ...]:
+            attempts = [*self._stored.quiz_attempts(lesson_id), *self._not_saved.quiz_attempts(lesson_id)]
+            return tuple(sorted(attempts, key=lambda attempt: attempt.at))
+
+        return self._read(stored, lambda: self._session.quiz_attempts(lesson_id))
 
     def _read(self, stored, session):
         try:
@@ -177,21 +189,45 @@ class SavingProgress:
         except StoreError:
             return session()
 
-    def _write(self, save) -> None:
+    def _write(self, save) -> bool:
+        """Whether ``save()`` saved; when it could not, the reason is kept for every page to show."""
         try:
             save()
         except StoreError as problem:
-            st.warning(f"{problem} This is kept while the page is open.", icon=":material/cloud_off:")
+            if NOT_SAVED_REASON not in st.session_state:
+                st.warning(_not_saved_text(str(problem)), icon=":material/cloud_off:")
+            st.session_state[NOT_SAVED_REASON] = str(problem)
+            return False
+        return True
+
+
+def _not_saved_text(reason: str) -> str:
+    return f"{reason} What you do is kept while the page is open."
+
+
+def hold_not_saved(progress: SessionProgress, reason: str) -> None:
+    """Keep progress the store refused (e.g. what was done before signing up) on screen for the
+    rest of this session, with the reason the pages then show."""
+    st.session_state[NOT_SAVED] = progress
+    st.session_state[NOT_SAVED_REASON] = reason
 
 
 def learner_progress() -> Progress:
-    """This learner's progress: in the store when signed in, else in this browser session."""
+    """This learner's progress: in the store when signed in, else in this browser session.
+    Shows a warning above the page when some of it could not be saved or read."""
     session = st.session_state.setdefault("progress", SessionProgress())
     account = signed_in()
     store = course_store()
     if account is None or store is None:
         return session
-    return SavingProgress(store.progress(account), session)
+    try:
+        stored = store.progress(account)
+    except StoreError as problem:  # the database stopped answering mid-visit
+        st.warning(_not_saved_text(str(problem)), icon=":material/cloud_off:")
+        return session
+    if NOT_SAVED_REASON in st.session_state:
+        st.warning(_not_saved_text(st.session_state[NOT_SAVED_REASON]), icon=":material/cloud_off:")
+    return SavingProgress(stored, session, st.session_state.setdefault(NOT_SAVED, SessionProgress()))
 
 
 def unsaved_progress(lesson_ids: Sequence[str]) -> SessionProgress | None:
@@ -205,11 +241,15 @@ def unsaved_progress(lesson_ids: Sequence[str]) -> SessionProgress | None:
 
 # --- showing what people typed ----------------------------------------------------------------
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=])")
 
 
 def plain(text: str) -> str:
     """Text someone typed (a name, a group title, a trainer's note), made safe to put inside
     st.markdown: every character Markdown, HTML or Streamlit's own directives (":red[...]",
-    ":material/...:") would act on is escaped, so it shows exactly as typed."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+    ":material/...:") would act on is escaped, so it shows exactly as typed ("=" too: a line of
+    them under another line makes a heading). Line breaks stay line breaks; spaces at either end
+    of a line are dropped, as a browser would not show them and in Markdown they can start a
+    code block or stop "**" from making bold text."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return "  \n".join(line.strip() for line in escaped.splitlines())

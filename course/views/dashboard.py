@@ -1,12 +1,13 @@
-"""The trainer's dashboard: the whole group in one sortable table (and as CSV), then one member
-in detail: lessons read, every quiz attempt, the self-checks handed in, redrawn from their
-stored numbers, and a box for feedback the member then sees on their Homework page."""
+"""The trainer's dashboard: the whole group in one table (and as CSV, to sort in a spreadsheet),
+then one member in detail: lessons read, every quiz attempt, the self-checks handed in, redrawn
+from their stored numbers, and a box for feedback the member then sees on their Homework page."""
 
 from __future__ import annotations
 
 import csv
 import io
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -60,12 +61,12 @@ def render_dashboard() -> None:
         return
 
     table = dashboard_table(board, course)
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        "Lessons read": st.column_config.NumberColumn(format=f"%d of {len(course.lessons)}"),
-        "Quizzes passed": st.column_config.NumberColumn(format=f"%d of {len(course.lessons)}"),
-        "Homework done": st.column_config.NumberColumn(format=f"%d of {len(board.assignments)}"),
-    })
-    st.caption("Tap a column's name to sort by it.")
+    st.markdown(markdown_table(table, {
+        "Lessons read": f"{{}} of {len(course.lessons)}",
+        "Quizzes passed": f"{{}} of {len(course.lessons)}",
+        "Homework done": f"{{}} of {len(board.assignments)}",
+    }))
+    st.caption("To sort or filter, download the table and open it in a spreadsheet.")
     st.download_button("Download as CSV (a spreadsheet)", dashboard_csv(board, course),
                        file_name=f"{_file_name(board.group.title)}.csv", mime="text/csv", icon=":material/download:")
 
@@ -82,7 +83,7 @@ def render_dashboard() -> None:
 
 
 def dashboard_table(board: GroupDashboard, course: Course) -> pd.DataFrame:
-    """One row per member, numbers where a trainer wants to sort (Streamlit shows text as typed)."""
+    """One row per member, with numbers as numbers."""
     rows = []
     for row in board.rows:
         passed = sum(1 for lesson in course.lessons if lesson.id in row.quizzes
@@ -98,6 +99,27 @@ def dashboard_table(board: GroupDashboard, course: Course) -> pd.DataFrame:
             "Homework done": sum(row.assignments_done.values()),
         })
     return pd.DataFrame(rows)
+
+
+def markdown_table(table: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
+    """The table as Markdown for st.markdown, every cell shown as typed (see ``plain``);
+    ``formats`` gives a column's cells a format string ("{} of 6"); True/False read yes/no.
+
+    Not st.dataframe: it sends tables as Arrow, and the pyarrow Streamlit installs here can't
+    load beside NumPy 1 (which mediapipe 0.10.21 needs), so it fails on every call."""
+    formats = formats or {}
+
+    def cell(column: str, value: object) -> str:
+        if isinstance(value, (bool, np.bool_)):
+            value = "yes" if value else "no"
+        text = formats.get(column, "{}").format(value)
+        return plain(" ".join(text.splitlines()))
+
+    columns = list(table.columns)
+    lines = ["| " + " | ".join(plain(column) for column in columns) + " |", "|" + " --- |" * len(columns)]
+    lines += ["| " + " | ".join(cell(column, value) for column, value in zip(columns, row)) + " |"
+              for row in table.itertuples(index=False)]
+    return "\n".join(lines)
 
 
 def dashboard_csv(board: GroupDashboard, course: Course) -> str:
@@ -131,12 +153,12 @@ def _member(detail: MemberDetail, course: Course, store: Store, trainer: Account
                 + (": " + ", ".join(str(lesson.order) for lesson in read) if read else "."))
     if detail.quiz_attempts:
         titles = {lesson.id: f"{lesson.order}. {lesson.title}" for lesson in course.lessons}
-        st.dataframe(pd.DataFrame([{
+        st.markdown(markdown_table(pd.DataFrame([{
             "Lesson": titles.get(attempt.lesson_id, attempt.lesson_id),
             "When": attempt.at.strftime("%d %b %H:%M"),
             "Score": attempt.score_text,
             "Passed": attempt.passed,
-        } for attempt in reversed(detail.quiz_attempts)]), hide_index=True, width="stretch")
+        } for attempt in reversed(detail.quiz_attempts)])))
     else:
         st.caption("No quiz tried yet.")
 

@@ -96,6 +96,7 @@ def _keep_result(report: Report, digest: str) -> None:
         st.warning(problem or "Saving is off.", icon=":material/cloud_off:")
         return
     saved: dict[str, int] = st.session_state.setdefault("self_check_saved", {})
+    key = f"{account.id}:{digest}"  # another account signed in later in this session saves its own copy
     try:
         homework = [] if account.is_trainer else [s for s in store.assignments(account) if s.assignment.self_check]
     except StoreError as error:
@@ -109,15 +110,17 @@ def _keep_result(report: Report, digest: str) -> None:
         target = st.selectbox("Hand it in for", [None, *titles],
                               format_func=lambda i: "Just save it to my record" if i is None else titles[i],
                               index=1 if homework and not homework[0].done else 0) if homework else None
-        if not st.form_submit_button("Save" if target is None else "Hand in", type="primary", icon=":material/save:"):
-            if digest in saved:
+        # The label must not follow the choice: inside a form a new choice only arrives with the
+        # press, and a button whose label changed in between is another button, never pressed.
+        if not st.form_submit_button("Hand in" if homework else "Save", type="primary", icon=":material/save:"):
+            if key in saved:
                 st.caption(":green[:material/check:] Saved to your record.")
             return
     try:
-        if digest not in saved:
-            saved[digest] = store.save_self_check(account, report.to_json()).id
+        if key not in saved:
+            saved[key] = store.save_self_check(account, report.to_json()).id
         if target is not None:
-            store.submit_self_check(account, target, saved[digest])
+            store.submit_self_check(account, target, saved[key])
             st.success("Handed in: your trainer can read it now, and their feedback shows on your Homework page.",
                        icon=":material/task_alt:")
         else:

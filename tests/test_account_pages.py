@@ -1,0 +1,723 @@
+"""The account, homework and groups pages, keeping a self-check, what people type and a store that
+can't be used, through AppTest on a real store in a fresh folder per test."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import string
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import course.views.accounts as accounts
+import course.views.self_check as self_check_page
+from course.analysis.check import Analysis
+from course.content import load_course
+from course.store import Store, rules
+from course.store.database import unavailable
+from course.thresholds import Limit
+from course.views.accounts import plain
+from tests.page_harness import (  # noqa: F401  (fixtures are found by name)
+    HOME,
+    PASSWORD,
+    RIGHT_ANSWERS,
+    TIMEOUT_S,
+    answer_quiz,
+    app,
+    data_dir,
+    labelled,
+    member,
+    open_page,
+    page_links,
+    shown,
+    small_course,
+    store,
+    submit,
+    trainer,
+)
+from tests.test_report import report_for
+
+
+def sign_up(at, username: str, *, name: str = "Amy Lee", password: str = PASSWORD, role: str = "member"):
+    at.text_input(key="sign_up_name").input(name)
+    at.text_input(key="sign_up_username").input(username)
+    at.text_input(key="sign_up_password").input(password)
+    at.radio(key="sign_up_role").set_value(role)
+    return submit(at, "sign-up", "Create my account")
+
+
+def sign_in(at, username: str, password: str = PASSWORD):
+    at.text_input(key="sign_in_username").input(username)
+    at.text_input(key="sign_in_password").input(password)
+    return submit(at, "sign-in", "Sign in")
+
+
+# --- accounts ------------------------------------------------------------------------------------
+
+
+def test_signing_up_keeps_the_lesson_read_before_and_opens_homework(small_course, store):
+    at = app("a-1")
+    at.button(key="read:a-1").click().run()
+    open_page(at, "account")
+    keep = at.checkbox(key="sign_up_keep")
+    assert keep.value and keep.label == "Keep what you did before signing up (1 lesson read, 0 quizzes tried)"
+    sign_up(at, "amy")
+    assert not at.exception
+    assert at.title[0].value == "Homework"
+    amy = store.sign_in("amy", PASSWORD)
+    assert (amy.display_name, amy.role) == ("Amy Lee", "member")
+    assert store.progress(amy).lessons_read() == {"a-1"}
+
+
+def test_signing_up_without_the_keep_box_starts_afresh(small_course, store):
+    at = app("a-1")
+    at.button(key="read:a-1").click().run()
+    open_page(at, "account")
+    at.checkbox(key="sign_up_keep").uncheck()
+    sign_up(at, "amy")
+    assert store.progress(store.sign_in("amy", PASSWORD)).lessons_read() == frozenset()
+
+
+def test_when_earlier_progress_cant_be_kept_the_new_account_is_signed_in_and_it_stays_on_screen(
+        small_course, store, monkeypatch):
+    def busy(*_args):
+        raise unavailable("busy", "database is locked")
+
+    monkeypatch.setattr(Store, "keep_progress", busy)
+    at = app("a-1")
+    at.button(key="read:a-1").click().run()
+    open_page(at, "account")
+    sign_up(at, "amy")
+    assert not at.exception
+    assert at.title[0].value == "Homework" and at.session_state["account"].username == "amy"
+    open_page(at, "a-1")
+    assert "You have read this lesson." in shown(at)
+    assert at.warning[0].value.startswith("The course's database is busy with another program")
+    assert store.progress(store.sign_in("amy", PASSWORD)).lessons_read() == frozenset()
+
+
+def test_without_earlier_progress_there_is_no_keep_box(small_course, data_dir):
+    at = app("account")
+    assert not at.exception
+    assert "sign_up_keep" not in [box.key for box in at.checkbox]
+
+
+def test_a_trainer_who_signs_up_lands_on_their_groups(small_course, data_dir):
+    at = app("account")
+    sign_up(at, "tess", name="Tess", role="trainer")
+    assert not at.exception
+    assert at.title[0].value == "Groups and homework"
+
+
+def test_a_bad_sign_up_says_what_to_change_and_makes_no_account(small_course, store):
+    at = app("account")
+    sign_up(at, "amy", password="short")
+    assert not at.exception
+    assert "at least 8 characters" in at.error[0].value
+    assert at.title[0].value == "Your account"
+    member(store, "amy")  # the username is still free
+
+
+def test_a_taken_username_is_refused(small_course, store):
+    member(store, "amy")
+    at = app("account")
+    sign_up(at, "AMY")
+    assert at.error[0].value == "That username is taken. Pick another one."
+
+
+def cookie_scripts(at) -> list[str]:
+    return [element.proto.body for element in at.get("html") if "document.cookie" in element.proto.body]
+
+
+def test_signed_in_the_account_page_says_who_and_signing_out_forgets_it(small_course, store):
+    at = app("account")
+    sign_up(at, "amy")
+    token = at.session_state["session_token"]
+    assert store.account_for_session(token).username == "amy"
+    assert cookie_scripts(at) == [
+        f'<script>document.cookie = "hinge_session={token}; path=/; SameSite=Strict" + "";</script>']
+    open_page(at, "account")
+    assert not at.exception
+    assert at.success[0].value == "Signed in as **Amy Lee** (amy, member)."
+    assert "Your homework" in page_links(at)
+    assert cookie_scripts(at) == [], "the cookie is written once"
+
+    labelled(at.button, "Sign out").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Your account"
+    assert at.session_state["account"] is None
+    assert store.account_for_session(token) is None, "the session ends in the store too"
+    assert cookie_scripts(at) == ['<script>document.cookie = "hinge_session=; path=/; SameSite=Strict" + "; max-age=0";</script>']
+
+    sign_in(at, "amy")
+    assert not at.exception
+    assert at.title[0].value == "Homework" and at.session_state["account"].username == "amy"
+
+
+def test_a_reloaded_page_signs_in_again_from_the_session_cookie(small_course, store, monkeypatch):
+    amy = member(store, "amy")
+    token = store.start_session(amy)
+    monkeypatch.setattr(accounts, "_cookie_token", lambda: token)  # AppTest can't send cookies
+    at = app("account")
+    assert at.success[0].value == "Signed in as **Amy** (amy, member)."
+    store.end_session(token)
+    assert app("account").session_state["account"] is None, "an ended session signs nobody in"
+
+
+def test_a_trainer_sees_links_to_groups_and_dashboard_on_the_account_page(small_course, store):
+    tess = trainer(store, "tess")
+    at = app("account", account=tess)
+    assert at.success[0].value == "Signed in as **Coach Tess** (tess, trainer)."
+    assert {"Your groups and their homework", "Dashboard: how your members are doing"} <= set(page_links(at))
+
+
+def test_signing_in_ignores_the_usernames_case(small_course, store):
+    member(store, "amy")
+    at = app("account")
+    sign_in(at, "Amy")
+    assert not at.exception
+    assert at.title[0].value == "Homework"
+    assert at.session_state["account"].username == "amy"
+
+
+def test_a_wrong_password_gets_one_message_for_both_mistakes(small_course, store):
+    member(store, "amy")
+    at = app("account")
+    sign_in(at, "amy", "not my password")
+    assert not at.exception
+    message = at.error[0].value
+    assert message == "That username and password don't match. Check both and try again."
+    sign_in(at, "nobody-here", "not my password")
+    assert at.error[0].value == message, "an unknown username reads the same"
+    assert at.session_state["account"] is None
+
+
+def test_after_five_wrong_tries_signing_in_is_paused(small_course, store):
+    member(store, "amy")
+    at = app("account")
+    for _ in range(int(rules.SIGN_IN_MAX_FAILURES.value)):
+        sign_in(at, "amy", "not my password")
+        assert "don't match" in at.error[0].value
+    sign_in(at, "amy", PASSWORD)  # even the right password waits
+    assert not at.exception
+    assert at.error[0].value.startswith("Too many wrong tries for this username.")
+    assert "try again in 15 minutes" in at.error[0].value
+    assert at.session_state["account"] is None
+
+
+# --- progress that lasts -------------------------------------------------------------------------
+
+
+def test_a_signed_in_learner_marking_a_lesson_read_is_saved(small_course, store):
+    amy = member(store, "amy")
+    at = app("a-2", account=amy)
+    at.button(key="read:a-2").click().run()
+    assert not at.exception
+    assert "You have read this lesson." in shown(at)
+    assert store.progress(amy).lessons_read() == {"a-2"}
+
+
+def test_a_signed_in_learners_quiz_attempt_is_saved(small_course, store):
+    amy = member(store, "amy")
+    at = app("a-1", account=amy)
+    answer_quiz(at, "a-1", {**RIGHT_ANSWERS, "four": [1]})
+    assert not at.exception
+    assert "You got 3 of 4 right: quiz passed." in shown(at)
+    (attempt,) = store.progress(amy).quiz_attempts("a-1")
+    assert (attempt.correct, attempt.total, attempt.answers["two"]) == (3, 4, frozenset({0, 2}))
+    assert store.progress(amy).lessons_read() == {"a-1"}
+
+
+def test_saved_progress_shows_on_the_home_page_of_a_new_visit(small_course, store):
+    amy = member(store, "amy")
+    store.progress(amy).mark_read("a-1")
+    at = app(account=amy)
+    assert not at.exception
+    assert "Read · quiz not taken" in shown(at)
+    assert at.button(key="continue").label == "Continue: 1. Lesson a-1"
+
+
+# --- a trainer's groups --------------------------------------------------------------------------
+
+
+def test_a_trainer_makes_a_group_and_gets_its_join_code_and_link(small_course, store):
+    tess = trainer(store, "tess")
+    at = app("groups", account=tess)
+    at.context["url"] = "https://gym.example/course/groups"
+    labelled(at.text_input, "Group name").input("Tuesday 7 pm")
+    submit(at, "new-group", "Make the group")
+    assert not at.exception
+    (group,) = store.groups(tess)
+    assert group.title == "Tuesday 7 pm"
+    assert f"Join code: **`{group.join_code}`**" in shown(at)
+    assert at.code[0].value == f"https://gym.example/course/homework?join={group.join_code}"
+
+
+def test_the_join_link_without_a_known_address_still_ends_with_the_homework_page_and_code(small_course, store):
+    tess = trainer(store, "tess")
+    group = store.create_group(tess, "Tuesday 7 pm")
+    at = app("groups", account=tess)
+    assert at.code[0].value.endswith(f"/homework?join={group.join_code}")
+
+
+def test_an_empty_group_name_is_refused_with_a_reason(small_course, store):
+    tess = trainer(store, "tess")
+    at = app("groups", account=tess)
+    submit(at, "new-group", "Make the group")
+    assert not at.exception
+    assert "The group's name needs" in at.error[0].value
+    assert store.groups(tess) == []
+
+
+def test_a_trainer_sets_homework_and_sees_how_many_are_done(small_course, store):
+    tess = trainer(store, "tess")
+    group = store.create_group(tess, "Tuesday 7 pm")
+    store.join_group(member(store, "amy"), group.join_code)
+    due = date.today() + timedelta(days=3)
+    at = app("groups", account=tess)
+    form = f"homework-{group.id}"
+    labelled(at.text_input, "Title").input("Week 1: the hinge")
+    labelled(at.date_input, "Due").set_value(due)
+    labelled(at.multiselect, "Lessons to read").set_value(["a-1"])
+    labelled(at.multiselect, "Quizzes to pass").set_value(["a-1", "a-2"])
+    labelled(at.text_area, "Note for your members (optional)").input("Film from the side.")
+    submit(at, form, "Set this homework")
+    assert not at.exception
+    (status,) = store.assignments(tess)
+    work = status.assignment
+    assert (work.title, work.due, work.lesson_ids, work.quiz_lesson_ids) == ("Week 1: the hinge", due, ("a-1",), ("a-1", "a-2"))
+    assert work.self_check and work.note == "Film from the side." and work.pass_fraction == 0.75
+    assert f"- **Week 1\\: the hinge**, due {due:%a %d %b}: 0 of 1 done" in shown(at)
+    assert "1 member" in shown(at)
+
+
+def test_homework_that_asks_for_nothing_is_refused(small_course, store):
+    tess = trainer(store, "tess")
+    group = store.create_group(tess, "Tuesday 7 pm")
+    at = app("groups", account=tess)
+    labelled(at.text_input, "Title").input("Nothing")
+    labelled(at.checkbox, "Hand in a self-check (a filmed set of hinges)").uncheck()
+    submit(at, f"homework-{group.id}", "Set this homework")
+    assert not at.exception
+    assert "Homework needs at least one thing to do" in at.error[0].value
+    assert store.assignments(tess) == []
+
+
+# --- a member's homework -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def week1(store):
+    """Coach Tess's group with homework: read a-1, pass a-1's quiz, hand in a self-check."""
+    tess = trainer(store, "tess")
+    group = store.create_group(tess, "Tuesday 7 pm")
+    work = store.create_assignment(tess, group.id, title="Week 1", due=date.today() + timedelta(days=7),
+                                   lesson_ids=["a-1"], quiz_lesson_ids=["a-1"], self_check=True)
+    return tess, group, work
+
+
+def test_a_member_joins_with_the_code_and_sees_the_homework_checklist(small_course, store, week1):
+    tess, group, work = week1
+    amy = member(store, "amy")
+    at = app("homework", account=amy)
+    assert "Nothing is due" in shown(at)
+    labelled(at.text_input, "Join a group").input(group.join_code.lower()[:4] + " " + group.join_code[4:])
+    submit(at, "join-group", "Join")
+    assert not at.exception
+    assert [g.id for g in store.groups(amy)] == [group.id]
+    text = shown(at)
+    assert "**Week 1** · Tuesday 7 pm" in text
+    assert f"Due {work.due:%A %d %B}" in text
+    assert "- **Tuesday 7 pm** with Coach Tess" in text
+    assert page_links(at) == [
+        ":material/radio_button_unchecked: Read lesson 1: Lesson a-1",
+        ":material/radio_button_unchecked: Pass the quiz of lesson 1 (75% right)",
+        ":material/radio_button_unchecked: Film your hinge and hand in a self-check",
+    ]
+
+
+def test_a_wrong_join_code_says_so(small_course, store, week1):
+    at = app("homework", account=member(store, "amy"))
+    labelled(at.text_input, "Join a group").input("ZZZZZZZZ")
+    submit(at, "join-group", "Join")
+    assert not at.exception
+    assert at.error[0].value == "No group has that join code. Check it with your trainer."
+
+
+def test_a_member_joins_by_opening_the_join_link(small_course, store, week1):
+    _, group, _ = week1
+    amy = member(store, "amy")
+    at = app("homework", account=amy, query={"join": group.join_code})
+    assert not at.exception
+    assert at.success[0].value == "You joined **Tuesday 7 pm**, Coach Tess's group."
+    assert "**Week 1** · Tuesday 7 pm" in shown(at)
+    assert "join" not in at.query_params, "the code leaves the address once used"
+    assert [g.id for g in store.groups(amy)] == [group.id]
+
+
+def test_a_join_link_opened_before_signing_in_joins_right_after_signing_up(small_course, store, week1):
+    _, group, _ = week1
+    at = app("homework", query={"join": group.join_code})
+    assert f"You'll join the group with code **{group.join_code}** right after." in at.info[0].value
+    open_page(at, "account")
+    sign_up(at, "amy")
+    assert not at.exception
+    assert at.title[0].value == "Homework"
+    assert at.success[0].value == "You joined **Tuesday 7 pm**, Coach Tess's group."
+    assert [g.id for g in store.groups(store.sign_in("amy", PASSWORD))] == [group.id]
+
+
+def test_reading_the_lesson_and_passing_its_quiz_ticks_the_homework(small_course, store, week1):
+    _, group, _ = week1
+    amy = member(store, "amy")
+    store.join_group(amy, group.join_code)
+    at = app("a-1", account=amy)
+    at.button(key="read:a-1").click().run()
+    answer_quiz(at, "a-1", RIGHT_ANSWERS)
+    assert "You got 4 of 4 right: quiz passed." in shown(at)
+    open_page(at, "homework")
+    assert not at.exception
+    assert page_links(at)[:2] == [
+        ":green[:material/check_circle:] Read lesson 1: Lesson a-1",
+        ":green[:material/check_circle:] Pass the quiz of lesson 1 (75% right)",
+    ]
+    assert "Film your hinge and hand in a self-check" in page_links(at)[2], "the self-check is still to do"
+
+
+def test_a_trainers_feedback_shows_on_the_members_homework(small_course, store, week1):
+    tess, group, work = week1
+    amy = member(store, "amy")
+    store.join_group(amy, group.join_code)
+    check = store.save_self_check(amy, {"schema": 1, "outcome": "judged", "verdict": "Solid hinge",
+                                        "message": "3 reps judged.", "view": "side", "people": 1,
+                                        "reps": [], "faults": [], "cues": []})
+    submission = store.submit_self_check(amy, work.id, check.id)
+    store.leave_feedback(tess, submission.id, "Lovely hips.\nNow slow the way down.")
+    at = app("homework", account=amy)
+    assert not at.exception
+    assert ":green[:material/check_circle:] Self-check handed in: *Solid hinge*" in shown(at)
+    (note,) = at.info
+    assert note.value.startswith("**Coach Tess** wrote on ")
+    assert note.value.endswith("Lovely hips\\.  \nNow slow the way down\\.")
+
+
+# --- who may open what ---------------------------------------------------------------------------
+
+
+RENDER = {"groups": "from course.views.groups import render_groups as render",
+          "dashboard": "from course.views.dashboard import render_dashboard as render"}
+
+
+@pytest.mark.parametrize("page", ["groups", "dashboard"])
+def test_a_member_cant_open_the_trainer_pages(small_course, store, page):
+    amy = member(store, "amy")
+    at = app("homework", account=amy)
+    assert page not in at.session_state["test_menu"], "a member's menu has no trainer pages"
+    # and the page itself refuses, should a member reach it anyway
+    at = AppTest.from_string(f"{RENDER[page]}\nrender()", default_timeout=TIMEOUT_S)
+    at.session_state["account"] = amy
+    at.run()
+    assert not at.exception
+    assert at.info[0].value.startswith("This page is for trainers.")
+    assert "Make a new group" not in shown(at) and not at.dataframe and not at.selectbox
+
+
+@pytest.mark.parametrize("page", ["groups", "dashboard"])
+def test_the_trainer_pages_ask_a_visitor_to_sign_in(small_course, data_dir, page):
+    at = AppTest.from_string(f"{RENDER[page]}\nrender()", default_timeout=TIMEOUT_S).run()
+    assert not at.exception
+    assert at.info[0].value.startswith("This page is for trainers.")
+    assert page_links(at) == ["Sign in"]
+
+
+def test_a_trainer_has_the_trainer_pages_in_the_menu_and_no_homework(small_course, store):
+    at = app("groups", account=trainer(store, "tess"))
+    assert {"groups", "dashboard", "account"} <= set(at.session_state["test_menu"])
+    assert "homework" not in at.session_state["test_menu"]
+
+
+# --- when the store can't be used ----------------------------------------------------------------
+
+
+@pytest.fixture
+def short_busy_timeout(monkeypatch):
+    """Give up on a locked SQLite file after 0.2 s instead of 5 s."""
+    monkeypatch.setattr(rules, "SQLITE_BUSY_TIMEOUT", Limit(0.2, "s", "tests"))
+
+
+def test_a_damaged_database_leaves_the_lessons_working_and_the_account_page_explains(small_course, data_dir):
+    data_dir.mkdir(parents=True)
+    (data_dir / rules.SQLITE_FILE_NAME).write_bytes(b"These are my notes, not a database.\n" * 200)
+    at = app()
+    assert not at.exception
+    assert at.title[0].value == "Welcome"
+    open_page(at, "a-1")
+    at.button(key="read:a-1").click().run()
+    assert not at.exception
+    assert "You have read this lesson." in shown(at)
+    open_page(at, HOME)
+    assert "Read · quiz not taken" in shown(at), "progress is kept in the session"
+    open_page(at, "account")
+    assert not at.exception
+    assert at.warning[0].value.startswith("The course's database file is damaged or isn't a database")
+    assert "your progress is kept while this page is open" in at.warning[0].value
+    assert not at.text_input, "no sign-in form that can't work"
+
+
+def test_a_read_only_database_still_marks_a_lesson_read_and_says_it_isnt_saved(small_course, store, monkeypatch):
+    amy = member(store, "amy")
+    path = store._engine.url.database
+    store.close()
+    monkeypatch.setenv(rules.DATABASE_URL_SETTING, f"sqlite:///file:{path}?mode=ro&uri=true")
+    at = app("a-1", account=amy)
+    at.button(key="read:a-1").click().run()
+    assert not at.exception
+    assert "You have read this lesson." in shown(at)
+    assert "can't be written to" in at.warning[0].value
+    open_page(at, "account")
+    assert "can be read but not written" in at.warning[0].value
+
+
+def test_a_locked_database_still_marks_a_lesson_read_and_says_it_isnt_saved(small_course, store, short_busy_timeout):
+    amy = member(store, "amy")
+    at = app("a-1", account=amy)
+    other = sqlite3.connect(store._engine.url.database, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program writing, and taking its time
+    try:
+        at.button(key="read:a-1").click().run()
+        assert not at.exception
+        assert "You have read this lesson." in shown(at)
+        assert "busy with another program" in at.warning[0].value
+        assert "kept while the page is open" in at.warning[0].value
+        answer_quiz(at, "a-1", RIGHT_ANSWERS)
+        assert not at.exception
+        assert "You got 4 of 4 right: quiz passed." in shown(at)
+        open_page(at, HOME)
+        assert "Read · quiz best 4 of 4, passed (1 try)" in shown(at)
+        assert "busy with another program" in at.warning[0].value, "every page says so until it is closed"
+    finally:
+        other.rollback()
+        other.close()
+    assert store.progress(amy).lessons_read() == frozenset()
+    assert store.progress(amy).quiz_attempts("a-1") == ()
+
+
+def test_a_database_that_stops_answering_mid_visit_leaves_the_pages_working(small_course, store, monkeypatch):
+    amy = member(store, "amy")
+
+    def unreachable(*_args):
+        raise unavailable("unreachable", "connection refused")
+
+    monkeypatch.setattr(Store, "progress", unreachable)
+    at = app("a-1", account=amy)
+    at.button(key="read:a-1").click().run()
+    assert not at.exception
+    assert "You have read this lesson." in shown(at)
+    assert at.warning[0].value.startswith("The course's database server isn't answering")
+    open_page(at, HOME)
+    assert not at.exception
+    assert "Read · quiz not taken" in shown(at)
+
+
+# --- keeping a self-check ------------------------------------------------------------------------
+
+CLIPS = Path(os.environ["HINGE_CLIPS_DIR"]) if os.environ.get("HINGE_CLIPS_DIR") else None
+needs_clips = pytest.mark.skipif(CLIPS is None, reason="HINGE_CLIPS_DIR is not set (.ci/run sets it to ../shared/clips)")
+
+
+@pytest.fixture
+def locked_knees(monkeypatch):
+    """The self-check's analysis, replaced by a real report of the body model's locked-knee hinge."""
+    report = report_for("locked_knee_hinge", load_course().cues)
+    monkeypatch.setattr(self_check_page, "analyse_clip", lambda path, **options: Analysis(report))
+    return report
+
+
+@pytest.fixture
+def film_homework(store):
+    """Amy in Coach Tess's group, whose homework asks for a self-check."""
+    tess = trainer(store, "tess")
+    group = store.create_group(tess, "Tuesday 7 pm")
+    work = store.create_assignment(tess, group.id, title="Film your hinge", due=date.today() + timedelta(days=7),
+                                   lesson_ids=["film-your-hinge"], self_check=True)
+    amy = member(store, "amy")
+    store.join_group(amy, group.join_code)
+    return amy, work
+
+
+def upload(at, name: str = "clip.mp4", data: bytes = b"a clip"):
+    return at.file_uploader(key="clip").upload(name, data, "video/mp4").run()
+
+
+def test_a_member_hands_in_a_self_check_for_their_homework(store, locked_knees, film_homework):
+    amy, work = film_homework
+    at = upload(app("self-check", account=amy))
+    assert not at.exception
+    choice = labelled(at.selectbox, "Hand it in for")
+    assert choice.value == work.id, "the homework due first is chosen"
+    assert choice.options == ["Just save it to my record", f"Film your hinge (Tuesday 7 pm, due {work.due:%d %b})"]
+    submit(at, "keep-result", "Hand in")
+    assert not at.exception
+    assert at.success[-1].value.startswith("Handed in: your trainer can read it now")
+    (check,) = store.self_checks(amy)
+    assert check.verdict == "Mostly good: one thing to fix"
+    assert {fault["id"] for fault in check.report["faults"]} == {"locked_knees"}
+    (status,) = store.assignments(amy)
+    assert status.submission.self_check_id == check.id
+    open_page(at, "homework")
+    assert ":green[:material/check_circle:] Self-check handed in: *Mostly good\\: one thing to fix*" in shown(at)
+
+
+def test_handing_in_twice_keeps_one_self_check(store, locked_knees, film_homework):
+    amy, _ = film_homework
+    at = upload(app("self-check", account=amy))
+    submit(at, "keep-result", "Hand in")
+    submit(at, "keep-result", "Hand in")
+    assert not at.exception
+    assert len(store.self_checks(amy)) == 1
+
+
+def test_choosing_just_save_saves_the_result_without_handing_it_in(store, locked_knees, film_homework):
+    amy, _ = film_homework
+    at = upload(app("self-check", account=amy))
+    labelled(at.selectbox, "Hand it in for").select_index(0)  # "Just save it to my record"
+    submit(at, "keep-result", "Hand in")
+    assert not at.exception
+    assert at.success[-1].value == "Saved to your record."
+    assert len(store.self_checks(amy)) == 1
+    assert store.assignments(amy)[0].submission is None
+
+
+def test_without_homework_the_result_is_saved_to_the_record(store, locked_knees):
+    amy = member(store, "amy")
+    at = upload(app("self-check", account=amy))
+    assert not at.selectbox
+    submit(at, "keep-result", "Save")
+    assert at.success[-1].value == "Saved to your record."
+    assert [check.verdict for check in store.self_checks(amy)] == ["Mostly good: one thing to fix"]
+    at.run()
+    assert ":green[:material/check:] Saved to your record." in shown(at)
+
+
+def test_a_visitor_is_asked_to_sign_in_to_keep_the_result(data_dir, locked_knees):
+    at = upload(app("self-check"))
+    assert not at.exception
+    assert "Sign in to keep this result's numbers" in shown(at)
+    assert "Sign in or create an account" in page_links(at)
+    assert not at.get("form")
+
+
+@needs_clips
+def test_a_real_clip_is_handed_in_with_its_verdict(store, film_homework):
+    amy, _ = film_homework
+    at = app("self-check", account=amy)
+    upload(at, "dl.mp4", (CLIPS / "deadlift-side-2reps.mp4").read_bytes())
+    assert not at.exception
+    assert at.success[0].value.startswith("**Solid hinge.**")
+    submit(at, "keep-result", "Hand in")
+    assert at.success[-1].value.startswith("Handed in")
+    (status,) = store.assignments(amy)
+    assert status.submission.verdict == "Solid hinge"
+    assert store.self_checks(amy)[0].report["outcome"] == "judged"
+
+
+# --- what people type is shown as typed ----------------------------------------------------------
+
+HOSTILE = "<script>alert(1)</script> **bold** [x](javascript:alert(1)) :red[red]"
+HOSTILE_NAME = "<script>x</script> **bold** [x](javascript:1) :red[red]"  # display names stop at 60
+SQL = "Robert'); DROP TABLE accounts;--"
+# What CommonMark, GitHub's extensions and Streamlit's own Markdown act on.
+ACTIVE = set("\\`*_{}[]()#+-.!|<>~:$&=")
+
+
+def as_shown(markdown: str) -> str:
+    """The text Markdown shows for ``markdown``, asserting that nothing in it is Markdown syntax
+    but backslash escapes and line breaks."""
+    out, i = [], 0
+    while i < len(markdown):
+        if markdown[i] == "\\" and i + 1 < len(markdown) and markdown[i + 1] in string.punctuation:
+            out.append(markdown[i + 1])
+            i += 2
+            continue
+        assert markdown[i] not in ACTIVE, f"{markdown[i]!r} at {i} is left active in {markdown!r}"
+        out.append(markdown[i])
+        i += 1
+    return "".join(out).replace("  \n", "\n")
+
+
+@pytest.mark.parametrize("character", sorted(ACTIVE))
+def test_plain_escapes_every_character_markdown_acts_on(character):
+    assert plain(f"a{character}b") == f"a\\{character}b"
+
+
+def test_plain_leaves_ordinary_text_alone():
+    assert plain("Zoë's Tuesday class, 7 pm?") == "Zoë's Tuesday class, 7 pm?"
+
+
+@pytest.mark.parametrize("typed", [
+    HOSTILE, SQL, "Great\n===", "Great\n---", "1. not a list", "- not a list", "> not a quote", "# not a heading",
+    "snake_case and *stars*", "`code`", "$x^2$", "Tom &amp; Jerry", ":smile: :material/home:", "a | b | c",
+    "www.example.com and amy@example.com", "back\\slash", "~~struck~~", "![img](x.png)",
+])
+def test_plain_text_reads_back_as_typed_with_no_markdown_left_active(typed):
+    assert as_shown(plain(typed)) == typed
+
+
+def test_plain_keeps_line_breaks_and_drops_the_spaces_that_would_start_a_code_block():
+    assert plain("Well done.\r\nNext week:\n\n    slower") == "Well done\\.  \nNext week\\:  \n  \nslower"
+    assert plain(" Amy ") == "Amy", "'** Amy **' would not be bold"
+
+
+def test_a_display_name_full_of_markup_is_shown_as_typed_on_the_account_page(small_course, store):
+    at = app("account")
+    sign_up(at, "amy", name=HOSTILE_NAME)
+    assert not at.exception
+    assert store.sign_in("amy", PASSWORD).display_name == HOSTILE_NAME
+    open_page(at, "account")
+    assert at.success[0].value == f"Signed in as **{plain(HOSTILE_NAME)}** (amy, member)."
+    assert not re.search(r"(?<!\\)<", shown(at)) and "](javascript" not in shown(at) and ":red[" not in shown(at)
+
+
+def test_a_group_title_and_feedback_full_of_markup_are_shown_as_typed(small_course, store):
+    tess = trainer(store, "tess", display_name=HOSTILE_NAME)
+    at = app("groups", account=tess)
+    labelled(at.text_input, "Group name").input(HOSTILE)
+    submit(at, "new-group", "Make the group")
+    assert not at.exception
+    (group,) = store.groups(tess)
+    assert group.title == HOSTILE
+    assert at.subheader[0].value == plain(HOSTILE)
+
+    amy = member(store, "amy")
+    store.join_group(amy, group.join_code)
+    work = store.create_assignment(tess, group.id, title=HOSTILE, due=date.today(), self_check=True, note=HOSTILE)
+    check = store.save_self_check(amy, {"schema": 1, "outcome": "judged", "verdict": "Solid hinge", "message": "",
+                                        "view": "side", "people": 1, "reps": [], "faults": [], "cues": []})
+    store.leave_feedback(tess, store.submit_self_check(amy, work.id, check.id).id, f"{HOSTILE}\n{SQL}")
+    homework = app("homework", account=amy)
+    assert not homework.exception
+    text = shown(homework)
+    assert f"**{plain(HOSTILE)}** · {plain(HOSTILE)}" in text
+    assert f"- **{plain(HOSTILE)}** with {plain(HOSTILE_NAME)}" in text
+    assert homework.info[-1].value.startswith(f"**{plain(HOSTILE_NAME)}** wrote on ")
+    assert homework.info[-1].value.endswith(f"{plain(HOSTILE)}  \n{plain(SQL)}")
+    assert not re.search(r"(?<!\\)<", text) and "](javascript" not in text and ":red[" not in text
+
+
+def test_sql_shaped_input_is_just_stored_and_shown_as_text(small_course, store):
+    at = app("account")
+    sign_up(at, "bobby", name=SQL)
+    assert not at.exception
+    bobby = store.sign_in("bobby", PASSWORD)
+    assert bobby.display_name == SQL
+    tess = trainer(store, "tess")
+    group = store.create_group(tess, SQL)
+    store.join_group(bobby, group.join_code)
+    assert [m.member.display_name for m in store.dashboard(tess, group.id).rows] == [SQL]
+    open_page(at, "homework")
+    assert f"- **{plain(SQL)}** with Coach Tess" in shown(at)
+    assert as_shown(plain(SQL)) == SQL

@@ -1,0 +1,254 @@
+"""The trainer's dashboard through AppTest, on a real store: the table, its CSV, one member in
+detail with their handed-in self-check redrawn, and feedback that reaches the member."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+from course.content import load_course
+from course.progress import QuizAttempt
+from course.store import Account, Assignment, Group, Store, Submission
+from course.views.accounts import plain
+from course.views.dashboard import dashboard_csv
+from tests.page_harness import (  # noqa: F401  (fixtures are found by name)
+    app,
+    data_dir,
+    labelled,
+    member,
+    open_page,
+    shown,
+    store,
+    submit,
+    trainer,
+)
+from tests.test_report import report_for
+
+COURSE = load_course()
+EARLIER = datetime(2025, 3, 4, 18, 30, tzinfo=timezone.utc)
+
+
+def attempt(lesson_id: str, correct: int, minutes: int = 0) -> QuizAttempt:
+    total = len(COURSE.lesson(lesson_id).quiz)
+    return QuizAttempt(lesson_id, {"q": frozenset({0})}, correct, total, EARLIER + timedelta(minutes=minutes))
+
+
+@dataclass
+class Class:
+    tess: Account
+    group: Group
+    week1: Assignment
+    amy: Account
+    ben: Account
+    submission: Submission
+
+
+@pytest.fixture
+def tuesday(store) -> Class:
+    """Coach Tess's group: Amy did the week's homework (read lesson 1, passed its quiz, handed in
+    a self-check) and tried lesson 2's quiz; Ben joined and did nothing yet."""
+    tess = trainer(store, "tess")
+    group = store.create_group(tess, "Tuesday 7 pm")
+    week1 = store.create_assignment(tess, group.id, title="Week 1", due=date.today() + timedelta(days=7),
+                                    lesson_ids=["your-hip-joint"], quiz_lesson_ids=["your-hip-joint"], self_check=True)
+    amy, ben = member(store, "amy"), member(store, "ben")
+    for person in (amy, ben):
+        store.join_group(person, group.join_code)
+    progress = store.progress(amy)
+    progress.mark_read("your-hip-joint")
+    progress.mark_read("what-is-a-hinge")
+    for minutes, (lesson, correct) in enumerate([("your-hip-joint", 2), ("your-hip-joint", 5), ("what-is-a-hinge", 3)]):
+        progress.record_quiz_attempt(attempt(lesson, correct, minutes))
+    check = store.save_self_check(amy, report_for("locked_knee_hinge", COURSE.cues).to_json())
+    submission = store.submit_self_check(amy, week1.id, check.id)
+    return Class(tess, group, week1, amy, ben, submission)
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict:
+    """What each st.download_button serves, by the address the button links to: its bytes,
+    type and file name."""
+    served = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self, path_or_data, mimetype, kind, filename=None):
+        file_id = original(self, path_or_data, mimetype, kind, filename)
+        stored = self.get_file(file_id)
+        served[self.get_url(file_id)] = (stored.content, stored.mimetype, stored.filename)
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    return served
+
+
+def rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+# --- the table and its CSV -----------------------------------------------------------------------
+
+
+def table(at, first_column: str = "Member") -> list[str]:
+    """The lines of the Markdown table whose first column is ``first_column``."""
+    (found,) = [element.value for element in at.markdown if element.value.startswith(f"| {first_column} |")]
+    return found.splitlines()
+
+
+def test_the_table_has_one_row_per_member_with_their_numbers(tuesday):
+    at = app("dashboard", account=tuesday.tess)
+    assert not at.exception
+    assert table(at) == [
+        "| Member | Username | Lessons read | Quizzes passed | Quiz attempts | Latest self\\-check | Homework done |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| Amy | amy | 2 of 6 | 1 of 6 | 3 | Mostly good\\: one thing to fix | 1 of 1 |",
+        "| Ben | ben | 0 of 6 | 0 of 6 | 0 |  | 0 of 1 |",
+    ]
+
+
+def test_the_csv_download_holds_every_lesson_and_homework_per_member(tuesday, downloads):
+    at = app("dashboard", account=tuesday.tess)
+    button = at.get("download_button")[0]
+    data, mime, file_name = downloads[button.proto.url]
+    assert (mime, file_name) == ("text/csv", "tuesday-7-pm.csv")
+    amy, ben = rows(data.decode())
+    assert amy["member"] == "Amy" and ben["member"] == "Ben"
+    assert (amy["lesson 1 read"], amy["lesson 1 best quiz"], amy["lesson 1 quiz attempts"]) == ("yes", "5/5", "2")
+    assert (amy["lesson 2 read"], amy["lesson 2 best quiz"], amy["lesson 2 quiz attempts"]) == ("yes", "3/5", "1")
+    assert (amy["lesson 3 read"], amy["lesson 3 best quiz"], amy["lesson 3 quiz attempts"]) == ("no", "", "0")
+    assert amy["latest self-check"] == "Mostly good: one thing to fix"
+    assert amy["latest self-check date"] == f"{datetime.now(timezone.utc):%Y-%m-%d}"
+    assert (amy["homework: Week 1"], ben["homework: Week 1"]) == ("done", "not done")
+    assert (ben["lesson 1 read"], ben["latest self-check"]) == ("no", "")
+    assert len(amy) == 2 + 3 * len(COURSE.lessons) + 2 + 1
+
+
+def test_a_name_a_spreadsheet_would_run_as_a_formula_is_quoted_in_the_csv(tuesday, store, downloads):
+    formula = '=HYPERLINK("http://evil.example","Click")'
+    store.join_group(member(store, "cal", formula), tuesday.group.join_code)
+    at = app("dashboard", account=tuesday.tess)
+    data, _, _ = downloads[at.get("download_button")[0].proto.url]
+    assert [row["member"] for row in rows(data.decode())] == ["'" + formula, "Amy", "Ben"]
+    assert table(at)[2].startswith("| \\=HYPERLINK\\(\"http\\://evil\\.example\",\"Click\"\\) | cal |"), \
+        "the table on screen shows the name as typed"
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_every_formula_start_is_quoted(tuesday, store, start):
+    store.join_group(member(store, "cal", f"{start}1+1"), tuesday.group.join_code)
+    board = store.dashboard(tuesday.tess, tuesday.group.id)
+    assert [row["member"] for row in rows(dashboard_csv(board, COURSE))][0] == f"'{start}1+1"
+
+
+def test_a_group_nobody_joined_yet_shows_its_join_code(store):
+    tess = trainer(store, "tess")
+    group = store.create_group(tess, "Thursday")
+    at = app("dashboard", account=tess)
+    assert not at.exception
+    assert at.info[0].value == f"Nobody has joined yet. Give your members the join code **`{group.join_code}`**."
+    assert not [element for element in at.markdown if element.value.startswith("| Member |")]
+
+
+def test_a_trainer_without_groups_is_sent_to_make_one(store):
+    at = app("dashboard", account=trainer(store, "tess"))
+    assert at.info[0].value == "You have no groups yet."
+
+
+# --- one member ----------------------------------------------------------------------------------
+
+
+def test_a_members_detail_shows_their_handed_in_self_check_redrawn(tuesday):
+    at = app("dashboard", account=tuesday.tess)
+    assert labelled(at.selectbox, "Member").value == tuesday.amy.id
+    text = shown(at)
+    assert "**Amy** has read 2 of 6 lessons: 1, 2" in text
+    assert "**Self-check for Week 1** · handed in" in text
+    assert "**Mostly good: one thing to fix.** 3 reps judged. One thing to work on, below." in [box.value for box in at.info]
+    assert "**1. Your knees locked straight** · rep 1, 2, 3" in text
+    assert "Your angles over time" in text, "the stored angles are drawn again"
+    attempts = [line.split(" | ")[2:] for line in table(at, "Lesson")[2:]]
+    assert attempts == [["3 of 5", "no |"], ["5 of 5", "yes |"], ["2 of 5", "no |"]], "newest first"
+
+
+def test_a_member_who_handed_nothing_in_shows_so(tuesday):
+    at = app("dashboard", account=tuesday.tess)
+    labelled(at.selectbox, "Member").set_value(tuesday.ben.id).run()
+    assert not at.exception
+    text = shown(at)
+    assert "**Ben** has read 0 of 6 lessons." in text
+    assert "No quiz tried yet." in text and "No self-check handed in yet." in text
+
+
+def test_feedback_sent_from_the_dashboard_reaches_the_members_homework(tuesday, store):
+    at = app("dashboard", account=tuesday.tess)
+    labelled(at.text_area, "Feedback for your member").input("Good depth. Now keep the knees soft.")
+    submit(at, f"feedback-{tuesday.submission.id}", "Send feedback")
+    assert not at.exception
+    (note,) = store.feedback_for(tuesday.amy)
+    assert (note.text, note.trainer_name) == ("Good depth. Now keep the knees soft.", "Coach Tess")
+    assert any(box.value.startswith("**You wrote** on ") and box.value.endswith("Good depth\\. Now keep the knees soft\\.")
+               for box in at.info)
+
+    homework = app("homework", account=tuesday.amy)
+    assert any(box.value.startswith("**Coach Tess** wrote on ") and "Now keep the knees soft\\." in box.value
+               for box in homework.info)
+
+
+def test_empty_feedback_is_refused_with_a_reason(tuesday, store):
+    at = app("dashboard", account=tuesday.tess)
+    submit(at, f"feedback-{tuesday.submission.id}", "Send feedback")
+    assert not at.exception
+    assert "Your feedback needs" in at.error[0].value
+    assert store.feedback_for(tuesday.amy) == []
+
+
+# --- whose groups -------------------------------------------------------------------------------
+
+
+def test_a_trainers_dashboard_never_lists_another_trainers_group(tuesday, store):
+    uma = trainer(store, "uma")
+    other = store.create_group(uma, "Uma's Monday")
+    store.join_group(member(store, "cal"), other.join_code)
+    at = app("dashboard", account=tuesday.tess, query={"group": str(other.id)})
+    assert not at.exception
+    assert labelled(at.selectbox, "Group").options == ["Tuesday 7 pm"]
+    assert labelled(at.selectbox, "Group").value == tuesday.group.id
+    assert [line.split(" | ")[1] for line in table(at)[2:]] == ["amy", "ben"]
+    assert "Uma" not in shown(at)
+
+
+def test_the_groups_page_links_to_the_dashboard_of_that_group(tuesday, store):
+    second = store.create_group(tuesday.tess, "Another class")
+    store.join_group(member(store, "dee"), second.join_code)
+    at = app("dashboard", account=tuesday.tess, query={"group": str(tuesday.group.id)})
+    assert labelled(at.selectbox, "Group").value == tuesday.group.id
+    open_page(at, "dashboard", query={"group": str(second.id)})
+    assert labelled(at.selectbox, "Group").value == second.id
+    assert [line.split(" | ")[1] for line in table(at)[2:]] == ["dee"]
+
+
+# --- what people type is shown as typed ----------------------------------------------------------
+
+
+def test_a_members_name_and_the_feedback_are_shown_as_typed_on_the_dashboard(tuesday, store):
+    hostile = "<script>x</script> **bold** [x](javascript:1) :red[red]"
+    cal = member(store, "cal", hostile)
+    store.join_group(cal, tuesday.group.join_code)
+    at = app("dashboard", account=tuesday.tess)
+    assert table(at)[2].startswith(f"| {plain(hostile)} | cal |")
+    choice = labelled(at.selectbox, "Member")
+    assert choice.options[0] == f"{hostile} (cal)", "a select box shows its options as plain text"
+    choice.set_value(cal.id).run()
+    assert f"**{plain(hostile)}** has read 0 of 6 lessons." in shown(at)
+
+    note = "<img src=x onerror=alert(1)> __under__ :material/home:"
+    store.leave_feedback(tuesday.tess, tuesday.submission.id, note)
+    labelled(at.selectbox, "Member").set_value(tuesday.amy.id).run()
+    assert any(box.value.endswith(plain(note)) for box in at.info)
+    assert not re.search(r"(?<!\\)<", shown(at)), "no tag opens anywhere on the page"
+    assert "](javascript" not in shown(at) and ":red[" not in shown(at)
