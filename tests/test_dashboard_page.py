@@ -103,11 +103,12 @@ def table(at, first_column: str = "Member") -> list[str]:
 def test_the_table_has_one_row_per_member_with_their_numbers(tuesday):
     at = app("dashboard", account=tuesday.tess)
     assert not at.exception
-    assert table(at) == [
-        "| Member | Username | Lessons read | Quizzes passed | Quiz attempts | Latest self\\-check | Homework done |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
-        "| Amy | amy | 2 of 6 | 1 of 6 | 3 | Mostly good\\: one thing to fix | 1 of 1 |",
-        "| Ben | ben | 0 of 6 | 0 of 6 | 0 |  | 0 of 1 |",
+    frame = at.dataframe[0].value
+    assert list(frame.columns) == ["Member", "Username", "Lessons read", "Quizzes passed", "Quiz attempts",
+                                   "Latest self-check", "Homework done"]
+    assert frame.values.tolist() == [
+        ["Amy", "amy", 2, 1, 3, "Mostly good: one thing to fix", 1],
+        ["Ben", "ben", 0, 0, 0, "", 0],
     ]
 
 
@@ -134,8 +135,7 @@ def test_a_name_a_spreadsheet_would_run_as_a_formula_is_quoted_in_the_csv(tuesda
     at = app("dashboard", account=tuesday.tess)
     data, _, _ = downloads[at.get("download_button")[0].proto.url]
     assert [row["member"] for row in rows(data.decode())] == ["'" + formula, "Amy", "Ben"]
-    assert table(at)[2].startswith("| \\=HYPERLINK\\(\"http\\://evil\\.example\",\"Click\"\\) | cal |"), \
-        "the table on screen shows the name as typed"
+    assert at.dataframe[0].value["Member"].tolist()[0] == formula, "the table on screen shows the name as typed"
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@"])
@@ -218,7 +218,7 @@ def test_a_trainers_dashboard_never_lists_another_trainers_group(tuesday, store)
     assert not at.exception
     assert labelled(at.selectbox, "Group").options == ["Tuesday 7 pm"]
     assert labelled(at.selectbox, "Group").value == tuesday.group.id
-    assert [line.split(" | ")[1] for line in table(at)[2:]] == ["amy", "ben"]
+    assert at.dataframe[0].value["Username"].tolist() == ["amy", "ben"]
     assert "Uma" not in shown(at)
 
 
@@ -229,7 +229,7 @@ def test_the_groups_page_links_to_the_dashboard_of_that_group(tuesday, store):
     assert labelled(at.selectbox, "Group").value == tuesday.group.id
     open_page(at, "dashboard", query={"group": str(second.id)})
     assert labelled(at.selectbox, "Group").value == second.id
-    assert [line.split(" | ")[1] for line in table(at)[2:]] == ["dee"]
+    assert at.dataframe[0].value["Username"].tolist() == ["dee"]
 
 
 # --- what people type is shown as typed ----------------------------------------------------------
@@ -240,7 +240,7 @@ def test_a_members_name_and_the_feedback_are_shown_as_typed_on_the_dashboard(tue
     cal = member(store, "cal", hostile)
     store.join_group(cal, tuesday.group.join_code)
     at = app("dashboard", account=tuesday.tess)
-    assert table(at)[2].startswith(f"| {plain(hostile)} | cal |")
+    assert at.dataframe[0].value["Member"].tolist()[0] == hostile, "a data frame shows cells as plain text"
     choice = labelled(at.selectbox, "Member")
     assert choice.options[0] == f"{hostile} (cal)", "a select box shows its options as plain text"
     choice.set_value(cal.id).run()

@@ -60,13 +60,14 @@ def render_dashboard() -> None:
                 icon=":material/group_add:")
         return
 
-    table = dashboard_table(board, course)
-    st.markdown(markdown_table(table, {
-        "Lessons read": f"{{}} of {len(course.lessons)}",
-        "Quizzes passed": f"{{}} of {len(course.lessons)}",
-        "Homework done": f"{{}} of {len(board.assignments)}",
-    }))
-    st.caption("To sort or filter, download the table and open it in a spreadsheet.")
+    # A data frame shows every cell as plain text (typed names stay as typed) and sorts by a
+    # tap on a column's name; numbers stay numbers so that they sort as numbers.
+    st.dataframe(dashboard_table(board, course), hide_index=True, width="stretch", key="group-table", column_config={
+        "Lessons read": st.column_config.NumberColumn(format=f"%d of {len(course.lessons)}"),
+        "Quizzes passed": st.column_config.NumberColumn(format=f"%d of {len(course.lessons)}"),
+        "Homework done": st.column_config.NumberColumn(format=f"%d of {len(board.assignments)}"),
+    })
+    st.caption("Tap a column's name to sort by it. The CSV has every lesson's score and every homework.")
     st.download_button("Download as CSV (a spreadsheet)", dashboard_csv(board, course),
                        file_name=f"{_file_name(board.group.title)}.csv", mime="text/csv", icon=":material/download:")
 
@@ -104,9 +105,7 @@ def dashboard_table(board: GroupDashboard, course: Course) -> pd.DataFrame:
 def markdown_table(table: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
     """The table as Markdown for st.markdown, every cell shown as typed (see ``plain``);
     ``formats`` gives a column's cells a format string ("{} of 6"); True/False read yes/no.
-
-    Not st.dataframe: it sends tables as Arrow, and the pyarrow Streamlit installs here can't
-    load beside NumPy 1 (which mediapipe 0.10.21 needs), so it fails on every call."""
+    For small tables inside a member's detail, where sorting is not needed."""
     formats = formats or {}
 
     def cell(column: str, value: object) -> str:
