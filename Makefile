@@ -19,10 +19,10 @@ test: sync browser postgres
 	$(UV) run --frozen pytest
 
 # Refresh the README's screenshots with the same browser code the tests use
-# (the self-check's needs a real clip: HINGE_CLIPS_DIR, default ../shared/clips).
+# (the self-check's and the dashboard's need a real clip: HINGE_CLIPS_DIR, default ../shared/clips).
 HINGE_CLIPS_DIR ?= $(wildcard $(CURDIR)/../shared/clips)
 screenshots: sync browser
-	HINGE_CLIPS_DIR=$(HINGE_CLIPS_DIR) HINGE_SCREENSHOTS=docs/screenshots $(UV) run --frozen pytest tests/test_browser.py
+	HINGE_CLIPS_DIR=$(HINGE_CLIPS_DIR) HINGE_SCREENSHOTS=docs/screenshots $(UV) run --frozen pytest tests/test_browser.py tests/test_homework_browser.py
 
 check-content: sync
 	$(UV) run --frozen python -m course.content

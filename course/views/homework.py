@@ -62,7 +62,10 @@ def render_homework() -> None:
     for status in open_work:
         _assignment(status, course)
     if finished:
-        with st.expander(f"Done ({len(finished)})", icon=":material/task_alt:"):
+        # Feedback mostly arrives on finished work, folded away here: the label says it is there.
+        notes = sum(len(s.feedback) for s in finished)
+        label = f"Done ({len(finished)})" + (f" · {notes} note{'s' if notes != 1 else ''} from your trainer" if notes else "")
+        with st.expander(label, icon=":material/task_alt:"):
             for status in finished:
                 _assignment(status, course)
 
