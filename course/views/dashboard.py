@@ -61,8 +61,13 @@ def render_dashboard() -> None:
         return
 
     # A data frame shows every cell as plain text (typed names stay as typed) and sorts by a
-    # tap on a column's name; numbers stay numbers so that they sort as numbers.
-    st.dataframe(dashboard_table(board, course), hide_index=True, width="stretch", key="group-table", column_config={
+    # tap on a column's name; numbers stay numbers so that they sort as numbers. On a phone only
+    # the first two columns fit: the name (pinned, cut short; in full under "One member") and
+    # the homework come first, the username last.
+    st.dataframe(dashboard_table(board, course), hide_index=True, width="stretch", key="group-table", column_order=[
+        "Member", "Homework done", "Latest self-check", "Lessons read", "Quizzes passed", "Quiz attempts", "Username",
+    ], column_config={
+        "Member": st.column_config.TextColumn(width="medium", pinned=True),
         "Lessons read": st.column_config.NumberColumn(format=f"%d of {len(course.lessons)}"),
         "Quizzes passed": st.column_config.NumberColumn(format=f"%d of {len(course.lessons)}"),
         "Homework done": st.column_config.NumberColumn(format=f"%d of {len(board.assignments)}"),
