@@ -33,11 +33,13 @@ HIP_CURVE_RGB = (15, 118, 110)  # the angle chart's hip line (course.figures.ang
 
 TRAINER = {"name": "Alex Coach", "username": "alex.coach", "password": "kettlebells at dawn"}
 MEMBER = {
-    "name": "Sam <b>Lee</b> **x** <script>window.__pwned=1</script>",
+    "name": "Sam Lee",
     "username": "sam_lee",
     "password": "hinge at the hips",
 }
-SECOND = {"name": "Priya Shah", "username": "priya", "password": "swings on sunday"}  # joins, does nothing yet
+# joins, does nothing yet; a name full of HTML, Markdown and script, to be shown as typed
+SECOND = {"name": "Priya <b>Shah</b> **x** <script>window.__pwned=1</script>", "username": "priya",
+          "password": "swings on sunday"}
 GROUP = "Tuesday 7 pm beginners"
 HOMEWORK = "Week 1: your hip joint"
 FEEDBACK = "Good hips-back hinge. Next time film all three reps."
@@ -338,6 +340,8 @@ def test_trainer_sets_homework_member_hands_in_a_self_check_and_reads_the_feedba
         assert (priya[f"lesson {front['order']} read"], priya[f"homework: {HOMEWORK}"]) == ("no", "not done")
 
         trainer.get_by_test_id("stSelectbox").filter(has_text="Member").click()
+        assert trainer.get_by_role("option", name=f"{SECOND['name']} ({SECOND['username']})", exact=True).count() == 1, \
+            "a name full of HTML is listed as typed"
         trainer.get_by_role("option", name=f"{MEMBER['name']} ({MEMBER['username']})", exact=True).click()
         trainer.get_by_text(f"{MEMBER['name']} has read 1 of").wait_for(timeout=WAIT_MS)  # as typed, not as HTML
         assert f"{MEMBER['name']} ({MEMBER['username']})" in shown(trainer.get_by_test_id("stSelectbox").filter(has_text="Member"))

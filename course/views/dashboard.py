@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime, timezone
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,7 @@ from course.store import Account, GroupDashboard, MemberDetail, Store, StoreErro
 from course.views.accounts import course_store, plain, signed_in, store_problem
 from course.views.state import course_content
 
+_NEVER = datetime.min.replace(tzinfo=timezone.utc)
 SPREADSHEET_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # cells a spreadsheet would run as formulas
 
 
@@ -78,7 +80,9 @@ def render_dashboard() -> None:
 
     st.subheader("One member")
     members = {row.member.id: row.member for row in board.rows}
-    member_id = st.selectbox("Member", list(members),
+    # Open on whoever did something last: that is what a trainer comes to read.
+    latest = max(board.rows, key=lambda row: row.latest_self_check.at if row.latest_self_check else _NEVER)
+    member_id = st.selectbox("Member", list(members), index=list(members).index(latest.member.id),
                              format_func=lambda i: f"{members[i].display_name} ({members[i].username})")
     try:
         detail = store.member_detail(account, group_id, member_id)
