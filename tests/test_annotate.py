@@ -434,3 +434,30 @@ def test_real_clip_gives_a_playable_h264_of_the_same_length(tmp_path):
     assert len(times) == len(seq)
     assert duration == pytest.approx(info.duration_s, abs=1 / info.fps)
     assert parse_vtt(result.subtitles_path.read_text(encoding="utf-8"))
+
+
+def test_frames_kept_from_the_pose_pass_make_the_same_video_as_decoding_again(tmp_path, steady):
+    from course.analysis.video import read_frames
+
+    kept = list(read_frames(steady.clip, steady.info, max_side=720))
+    out = tmp_path / "kept"
+    out.mkdir()
+    again = annotate_clip(steady.clip, steady.info, steady.seq, steady.track, steady.report, out, frames=kept)
+    assert (again.frames, again.width, again.height) == (steady.result.frames, steady.result.width, steady.result.height)
+    assert again.duration_s == pytest.approx(steady.result.duration_s)
+    assert again.subtitles_path.read_text() == steady.result.subtitles_path.read_text()
+    _, times, images = decoded(again.video_path)
+    _, times_before, images_before = decoded(steady.result.video_path)
+    assert times == times_before
+    assert max(np.abs(a.astype(int) - b.astype(int)).mean() for a, b in zip(images, images_before)) < 2
+
+
+def test_an_analysis_keeps_small_frames_only_when_they_fit_the_memory_budget(steady, monkeypatch):
+    import dataclasses
+
+    import course.analysis.check as check
+
+    assert check._small_frames_fit(steady.info, 480)
+    monkeypatch.setattr(check, "KEEP_FOR_VIDEO_MB", 0.001)
+    assert not check._small_frames_fit(steady.info, 480)
+    assert not check._small_frames_fit(dataclasses.replace(steady.info, frame_count=None), 480)

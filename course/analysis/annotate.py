@@ -75,7 +75,7 @@ import numpy as np
 
 from course.analysis.motion import VISIBLE, MotionTrack
 from course.analysis.report import Report
-from course.analysis.video import VideoInfo, read_frames
+from course.analysis.video import VideoFrame, VideoInfo, read_frames
 from course.landmarks import CONNECTIONS, Landmark, LandmarkSequence
 
 L = Landmark
@@ -208,6 +208,7 @@ def annotate_clip(
     *,
     max_side: int = 720,
     progress: Progress | None = None,
+    frames: Sequence[VideoFrame] | None = None,
 ) -> AnnotatedVideo:
     """Write the clip with its skeleton, angles, reps and faults drawn on it, and its subtitles.
 
@@ -219,6 +220,8 @@ def annotate_clip(
     max_side: pixels, the video's long side at most (never enlarged; 256 or more).
     progress: called as progress(frames_done, frames_expected) about 5 times a second and once
     at the end; frames_expected is len(seq).
+    frames: the clip's frames already decoded at output_size(info, max_side) (kept from the
+    pose pass, course.analysis.check); None decodes the clip again.
     Raises ValueError for max_side < 256 or an empty seq; whatever read_frames raises
     (ClipProblems, which a clip that was just analysed does not raise); av.error.FFmpegError
     when the encoder fails (not the learner's doing: the caller decides whether to show the
@@ -241,12 +244,17 @@ def annotate_clip(
               if report.view == "side" else {})
     found = seq.visibility.max(axis=1) > 0
     total = len(seq)
+    predecoded = frames  # ("frames" is reused below for the drawn frames)
 
     def drawn() -> Iterator[tuple[np.ndarray, float]]:
         reported = -math.inf
         painter: Painter | None = None
-        frames = read_frames(path, info, max_side=max_side)
-        for frame in (_prefetched(frames, QUEUE_FRAMES) if DECODE_IN_THREAD else frames):
+        if predecoded is not None:
+            source: Iterable[VideoFrame] = predecoded
+        else:
+            decoded = read_frames(path, info, max_side=max_side)
+            source = _prefetched(decoded, QUEUE_FRAMES) if DECODE_IN_THREAD else decoded
+        for frame in source:
             if painter is None:
                 height, width = frame.image.shape[:2]
                 painter = Painter(width - width % 2, height - height % 2, side=track.side,

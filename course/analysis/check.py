@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import cv2
 
 from course.analysis.annotate import annotate_clip
 from course.analysis.faults import NotJudged, find_faults
@@ -21,13 +23,18 @@ from course.analysis.motion import MotionTrack, measure_motion
 from course.analysis.pose import count_people, require_one_person, track_pose
 from course.analysis.problems import ClipProblem, MorePeopleThanOne
 from course.analysis.report import Report, build_report, refused
-from course.analysis.video import VideoInfo, output_size, probe, read_frames
+from course.analysis.video import VideoFrame, VideoInfo, output_size, probe, read_frames
 from course.analysis.view import FEET_OUT_OF_FRAME, HEAD_OUT_OF_FRAME, PERSON_TOO_SMALL, classify_view, framing_problems
 from course.content import Cue, load_course
 from course.landmarks import LandmarkSequence
 from course.settings import Settings
 
 Progress = Callable[[str, float], None]
+# Frames for the annotated video, shrunk to its size, are kept from the pose pass instead of
+# decoding the clip a second time, when they fit in this much memory: a 45 s clip at 30 fps
+# and 480 x 270 pixels. On a short clip decoding again was most of the annotation's cost;
+# longer clips are decoded again, so memory stays bounded whatever is uploaded.
+KEEP_FOR_VIDEO_MB = 512
 """progress(what is happening, fraction done 0..1), for a progress bar."""
 
 FRAMING_WHY = {
@@ -87,6 +94,10 @@ def analyse_clip(
 
             width, height = info.width, info.height
             frames = read_frames(path, info, max_side=settings.analysis_max_side)
+            small: list[VideoFrame] | None = None
+            if annotate_in is not None and _small_frames_fit(info, settings.annotated_max_side):
+                small = []
+                frames = _keeping_small(frames, output_size(info, settings.annotated_max_side), small)
             seq = track_pose(
                 frames, width, height, every_nth=settings.pose_step(info.fps), progress=pose_progress,
                 expected_frames=info.frame_count, keep_samples=settings.people_samples,
@@ -98,7 +109,7 @@ def analyse_clip(
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="count-people") as helper:
             counting = helper.submit(count_people, getattr(seq, "samples", ()), seq)
             try:
-                report, track, video, subtitles = _judge(path, info, seq, cues, settings, annotate_in, timings, say)
+                report, track, video, subtitles = _judge(path, info, seq, cues, settings, annotate_in, timings, say, small)
             finally:
                 with _timed(timings, "people"):
                     say("Checking who is in the picture", 0.97)
@@ -114,7 +125,7 @@ def analyse_clip(
 
 def _judge(
     path: str | Path, info: VideoInfo, seq: LandmarkSequence, cues: Mapping[str, Cue], settings: Settings,
-    annotate_in: Path | None, timings: dict[str, float], say: Progress,
+    annotate_in: Path | None, timings: dict[str, float], say: Progress, small: list[VideoFrame] | None = None,
 ) -> tuple[Report, MotionTrack, bytes | None, str | None]:
     """Angles, view, rules, report and (when asked for) the annotated video of a tracked clip."""
     with _timed(timings, "motion"):
@@ -135,10 +146,29 @@ def _judge(
         with _timed(timings, "annotate"):
             say("Drawing on your video", 0.92)
             annotated = annotate_clip(path, info, seq, track, report, Path(annotate_in),
-                                      max_side=settings.annotated_max_side)
+                                      max_side=settings.annotated_max_side, frames=small)
             video = annotated.video_path.read_bytes()
             subtitles = annotated.subtitles_path.read_text(encoding="utf-8")
     return report, track, video, subtitles
+
+
+def _small_frames_fit(info: VideoInfo, max_side: int) -> bool:
+    """Whether the clip's frames at the annotated video's size fit KEEP_FOR_VIDEO_MB."""
+    if not info.frame_count:
+        return False
+    width, height = output_size(info, max_side)
+    return info.frame_count * width * height * 3 <= KEEP_FOR_VIDEO_MB * 1024 * 1024
+
+
+def _keeping_small(frames: Iterable[VideoFrame], size: tuple[int, int], kept: list[VideoFrame]) -> Iterator[VideoFrame]:
+    """The frames, passed on as they are, with a copy of each at `size` added to `kept`."""
+    for frame in frames:
+        image = frame.image
+        if (image.shape[1], image.shape[0]) != size:
+            image = cv2.resize(image, size, interpolation=cv2.INTER_LINEAR)  # 10x quicker than AREA; fine for a preview
+            image.flags.writeable = False
+        kept.append(VideoFrame(frame.index, frame.t_s, image))
+        yield frame
 
 
 @contextmanager
