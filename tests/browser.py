@@ -13,6 +13,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -37,6 +39,23 @@ def chromium_path() -> str | None:
     if configured and Path(configured).is_file():
         return configured
     return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for a test module (a fixture: import it into the module that uses it)."""
+    executable = chromium_path()
+    if executable is None:
+        message = "Chromium is not installed: run `make test`, or install Debian's chromium (see README)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
 
 
 def free_port() -> int:

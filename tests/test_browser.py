@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from course.content import load_course
-from tests.browser import CHROMIUM_FLAGS, DESKTOP, PHONE, chromium_path, running_app
+from tests.browser import DESKTOP, PHONE, browser, running_app  # noqa: F401  (browser: a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -20,22 +20,6 @@ WAIT_MS = 30_000
 def app_url():
     with running_app() as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_path()
-    if executable is None:
-        message = "Chromium is not installed: run `make test`, or install Debian's chromium (see README)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

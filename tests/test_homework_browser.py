@@ -19,7 +19,7 @@ import pytest
 import yaml
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser import CHROMIUM_FLAGS, DESKTOP, PHONE, ROOT, chromium_path, running_app
+from tests.browser import DESKTOP, PHONE, ROOT, browser, running_app  # noqa: F401  (browser: a fixture)
 from tests.test_browser import drawn_pixels, horizontal_overflow
 
 pytestmark = pytest.mark.browser
@@ -50,22 +50,6 @@ def lesson_one() -> dict:
     path = next((ROOT / "content" / "lessons").glob("01-*.md"))
     front = re.match(r"\A---\s*\n(.*?)\n---\s*\n", path.read_text(), re.DOTALL)
     return yaml.safe_load(front[1])
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_path()
-    if executable is None:
-        message = "Chromium is not installed: run `make test`, or install Debian's chromium (see README)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

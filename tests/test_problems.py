@@ -81,3 +81,10 @@ def test_a_clip_just_over_the_length_limit_never_reads_as_equal_to_it():
 
     message = str(ClipTooLong(90.4, 90.0))
     assert "runs 90.4 seconds; we check clips up to 90.0 seconds" in message
+
+
+def test_a_clip_just_over_the_size_limit_never_reads_as_equal_to_it():
+    from course.analysis.problems import MEBIBYTE, ClipTooLarge
+
+    message = str(ClipTooLarge(int(1.19 * MEBIBYTE), MEBIBYTE))
+    assert "too big at 1.2 MB; we can take up to 1.0 MB" in message

@@ -13,7 +13,7 @@ rename one. `PROBLEMS` maps every code to its class.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import ClassVar
 
@@ -33,6 +33,19 @@ def _seconds(value: float) -> str:
 def _megabytes(size_bytes: float) -> str:
     return f"{size_bytes / MEBIBYTE:,.0f} MB" if size_bytes >= MEBIBYTE else (
         f"{size_bytes / MEBIBYTE:.1f} MB")
+
+
+def _over_and_limit(value: float | None, limit: float | None, words: Callable[[float], str],
+                    unit: float, unit_name: str) -> tuple[str | None, str | None]:
+    """A measured value and the limit it is over, in words (None where not known). Just over the
+    limit the two would read the same ("1 MB; up to 1 MB"): then both get one decimal, the
+    value rounded up and the limit down, so the learner sees which is bigger."""
+    value_text = words(value) if value is not None else None
+    limit_text = words(limit) if limit else None
+    if value_text is not None and value_text == limit_text:
+        value_text = f"{math.ceil(round(value / unit * 10, 6)) / 10:,.1f} {unit_name}"
+        limit_text = f"{math.floor(round(limit / unit * 10, 6)) / 10:,.1f} {unit_name}"
+    return value_text, limit_text
 
 
 class ClipProblem(Exception):
@@ -118,13 +131,7 @@ class ClipTooLarge(ClipProblem, ValueError):
     def __init__(self, size_bytes: int | None = None, limit_bytes: int | None = None) -> None:
         self.size_bytes = size_bytes
         self.limit_bytes = limit_bytes
-        size_text = _megabytes(size_bytes) if size_bytes is not None else None
-        limit_text = _megabytes(limit_bytes) if limit_bytes else None
-        if size_text is not None and size_text == limit_text:
-            # Just over the limit: "at 1.2 MB; up to 1.0 MB", never "at 1 MB; up to 1 MB".
-            # Rounding the size up and the limit down keeps them apart.
-            size_text = f"{math.ceil(size_bytes / MEBIBYTE * 10) / 10:,.1f} MB"
-            limit_text = f"{math.floor(limit_bytes / MEBIBYTE * 10) / 10:,.1f} MB"
+        size_text, limit_text = _over_and_limit(size_bytes, limit_bytes, _megabytes, MEBIBYTE, "MB")
         size = f" at {size_text}" if size_text is not None else ""
         limit = f"; we can take up to {limit_text}" if limit_text else ""
         super().__init__(
@@ -140,12 +147,7 @@ class ClipTooLong(ClipProblem, ValueError):
     def __init__(self, duration_s: float | None = None, limit_s: float | None = None) -> None:
         self.duration_s = duration_s
         self.limit_s = limit_s
-        runs_text = _seconds(duration_s) if duration_s is not None else None
-        limit_text = _seconds(limit_s) if limit_s else None
-        if runs_text is not None and runs_text == limit_text:
-            # Just over: "runs 90.4 seconds; up to 90.0", never "runs 90 seconds; up to 90 seconds".
-            runs_text = f"{math.ceil(round(duration_s * 10, 6)) / 10:.1f} seconds"
-            limit_text = f"{math.floor(limit_s * 10) / 10:.1f} seconds"
+        runs_text, limit_text = _over_and_limit(duration_s, limit_s, _seconds, 1.0, "seconds")
         runs = f"runs {runs_text}" if runs_text is not None else "is too long"
         limit = f"; we check clips up to {limit_text}" if limit_text else ""
         super().__init__(

@@ -75,6 +75,28 @@ def store_problem() -> str | None:
     return None
 
 
+def store_or_warning() -> Store | None:
+    """The store for a page that needs it, after a warning when it can't save (or at all)."""
+    problem = store_problem()
+    if problem:
+        st.warning(problem, icon=":material/cloud_off:")
+    return course_store()
+
+
+def trainer_and_store(purpose: str) -> tuple[Account, Store] | None:
+    """For a trainers' page: the signed-in trainer and the store, or None after telling anyone
+    else what the page is for (``purpose``: "to set homework") and how to sign in."""
+    from course.views.navigation import account_page
+
+    account = signed_in()
+    if account is None or not account.is_trainer:
+        st.info(f"This page is for trainers. Sign in with a trainer account {purpose}.", icon=":material/groups:")
+        st.page_link(account_page(), label="Sign in", icon=":material/person:")
+        return None
+    store = store_or_warning()
+    return None if store is None else (account, store)
+
+
 # --- who is signed in -------------------------------------------------------------------------
 
 

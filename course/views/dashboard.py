@@ -15,7 +15,7 @@ import streamlit as st
 from course.analysis.report import report_from_json
 from course.content import Course
 from course.store import Account, GroupDashboard, MemberDetail, Store, StoreError
-from course.views.accounts import course_store, plain, signed_in, store_problem
+from course.views.accounts import plain, trainer_and_store
 from course.views.state import course_content
 
 _NEVER = datetime.min.replace(tzinfo=timezone.utc)
@@ -23,21 +23,13 @@ SPREADSHEET_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # cells a spreadsh
 
 
 def render_dashboard() -> None:
-    from course.views.navigation import account_page, groups_page
+    from course.views.navigation import groups_page
 
     st.title("Dashboard")
-    account = signed_in()
-    if account is None or not account.is_trainer:
-        st.info("This page is for trainers. Sign in with a trainer account to follow your members.",
-                icon=":material/monitoring:")
-        st.page_link(account_page(), label="Sign in", icon=":material/person:")
+    signed = trainer_and_store("to follow your members")
+    if signed is None:
         return
-    problem = store_problem()
-    if problem:
-        st.warning(problem, icon=":material/cloud_off:")
-    store = course_store()
-    if store is None:
-        return
+    account, store = signed
     try:
         groups = store.groups(account)
     except StoreError as error:

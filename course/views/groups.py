@@ -8,27 +8,20 @@ import streamlit as st
 
 from course.progress import QUIZ_PASS_FRACTION
 from course.store import Account, Group, Store, StoreError
-from course.views.accounts import course_store, plain, signed_in, store_problem
+from course.views.accounts import plain, trainer_and_store
 from course.views.state import course_content
 
 DEFAULT_DUE_DAYS = 7  # a week: homework between two weekly sessions
 
 
 def render_groups() -> None:
-    from course.views.navigation import account_page, dashboard_page
+    from course.views.navigation import dashboard_page
 
     st.title("Groups and homework")
-    account = signed_in()
-    if account is None or not account.is_trainer:
-        st.info("This page is for trainers. Sign in with a trainer account to set homework.", icon=":material/groups:")
-        st.page_link(account_page(), label="Sign in", icon=":material/person:")
+    signed = trainer_and_store("to set homework")
+    if signed is None:
         return
-    problem = store_problem()
-    if problem:
-        st.warning(problem, icon=":material/cloud_off:")
-    store = course_store()
-    if store is None:
-        return
+    account, store = signed
     try:
         groups = store.groups(account)
         statuses = store.assignments(account)

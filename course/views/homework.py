@@ -9,7 +9,7 @@ import streamlit as st
 
 from course.content import Course
 from course.store import AssignmentStatus, StoreError
-from course.views.accounts import course_store, plain, signed_in, store_problem
+from course.views.accounts import plain, signed_in, store_or_warning
 from course.views.state import course_content
 
 DONE, TO_DO = ":green[:material/check_circle:]", ":material/radio_button_unchecked:"
@@ -32,12 +32,9 @@ def render_homework() -> None:
         )
         st.page_link(account_page(), label="Sign in or create an account", icon=":material/person:")
         return
-    problem = store_problem()
-    if problem:
-        st.warning(problem, icon=":material/cloud_off:")
-        if course_store() is None:
-            return
-    store = course_store()
+    store = store_or_warning()
+    if store is None:
+        return
     if joining:
         st.session_state.pop("pending_join", None)
         st.query_params.pop("join", None)
