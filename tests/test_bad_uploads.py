@@ -28,7 +28,7 @@ import course.views.self_check as page
 from course.analysis.queue import FIRST_GUESS_S, AnalysisQueue
 from course.cli import REFUSED_EXIT, main
 from course.thresholds import ANGLE_ERROR
-from tests.test_self_check_page import CLIPS, SCRIPT, TIMEOUT_S, needs_clips
+from tests.test_self_check_page import CLIPS, TIMEOUT_S, app, needs_clips, shown
 from tests.test_video import pattern, write_audio, write_clip
 
 # Words that must never reach a learner: a traceback, an exception's name, or a library's.
@@ -45,15 +45,6 @@ SHORT_CLIP_S = 4.0  # seconds: derived clips are cut to this so the tests stay f
 # What the learner sees: the page and the command line
 
 
-def app() -> AppTest:
-    return AppTest.from_string(SCRIPT, default_timeout=TIMEOUT_S).run()
-
-
-def shown(at: AppTest) -> str:
-    """Every text the page shows, boxes and captions included."""
-    parts = [e.value for kind in ("title", "subheader", "markdown", "caption", "success", "info", "warning", "error")
-             for e in getattr(at, kind)]
-    return "\n".join(str(part) for part in parts)
 
 
 def one_line(text: str) -> str:
