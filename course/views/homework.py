@@ -66,7 +66,7 @@ def render_homework() -> None:
             for status in finished:
                 _assignment(status, course)
 
-    st.subheader("Your groups")
+    st.subheader("Your groups", anchor=False)
     if joined:
         st.markdown("\n".join(f"- **{plain(g.title)}** with {plain(g.trainer_name)}" for g in joined))
     with st.form("join-group", clear_on_submit=True):
