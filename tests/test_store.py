@@ -121,6 +121,25 @@ def test_passwords_are_stored_only_as_argon2id_hashes(store):
     assert rows(store, "accounts")[0]["password_hash"].startswith("$argon2id$")
 
 
+def test_no_password_reaches_any_log_even_with_sql_logging_on(store, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)  # every logger, SQLAlchemy's statements and parameters included
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.DEBUG)
+    try:
+        member(store, "amy")
+        store.sign_in("amy", PASSWORD)
+        with pytest.raises(WrongCredentials):
+            store.sign_in("amy", "a wrong one typed")
+        with pytest.raises(InvalidInput):
+            store.sign_up("bo", "short", display_name="Bo", role="member")
+    finally:
+        logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+    assert caplog.records, "the SQL logging this test relies on was not captured"
+    for secret in (PASSWORD, "a wrong one typed", "short"):
+        assert secret not in caplog.text
+
+
 def test_an_accounts_repr_shows_no_password_hash(store):
     amy = member(store, "amy")
     assert "argon2" not in repr(amy) and PASSWORD not in repr(amy)
