@@ -133,13 +133,17 @@ def cookie_scripts(at) -> list[str]:
     return [element.proto.body for element in at.get("html") if "document.cookie" in element.proto.body]
 
 
+SECURE_OVER_HTTPS = """ + (location.protocol === 'https:' ? '; Secure' : '');</script>"""
+
+
 def test_signed_in_the_account_page_says_who_and_signing_out_forgets_it(small_course, store):
     at = app("account")
     sign_up(at, "amy")
     token = at.session_state["session_token"]
     assert store.account_for_session(token).username == "amy"
     assert cookie_scripts(at) == [
-        f'<script>document.cookie = "hinge_session={token}; path=/; SameSite=Strict" + "";</script>']
+        f'<script>document.cookie = "hinge_session={token}; path=/; SameSite=Strict" + ""'
+        f"{SECURE_OVER_HTTPS}"]
     open_page(at, "account")
     assert not at.exception
     assert at.success[0].value == "Signed in as **Amy Lee** (amy, member)."
@@ -151,7 +155,8 @@ def test_signed_in_the_account_page_says_who_and_signing_out_forgets_it(small_co
     assert at.title[0].value == "Your account"
     assert at.session_state["account"] is None
     assert store.account_for_session(token) is None, "the session ends in the store too"
-    assert cookie_scripts(at) == ['<script>document.cookie = "hinge_session=; path=/; SameSite=Strict" + "; max-age=0";</script>']
+    assert cookie_scripts(at) == ['<script>document.cookie = "hinge_session=; path=/; SameSite=Strict" + "; max-age=0"'
+                                  f"{SECURE_OVER_HTTPS}"]
 
     sign_in(at, "amy")
     assert not at.exception

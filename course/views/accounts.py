@@ -156,7 +156,9 @@ def write_session_cookie() -> None:
         raise ValueError("a session token must be URL-safe base64")
     value = json.dumps(f"{SESSION_COOKIE}={token}; path=/; SameSite=Strict")
     expire = "; max-age=0" if not token else ""
-    st.html(f"<script>document.cookie = {value} + {json.dumps(expire)};</script>", unsafe_allow_javascript=True)
+    # Over HTTPS the cookie is never sent in the clear; the page itself decides, as it knows how it was reached.
+    st.html(f"<script>document.cookie = {value} + {json.dumps(expire)}"
+            " + (location.protocol === 'https:' ? '; Secure' : '');</script>", unsafe_allow_javascript=True)
 
 
 def _cookie_token() -> str | None:
