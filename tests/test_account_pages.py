@@ -726,3 +726,23 @@ def test_sql_shaped_input_is_just_stored_and_shown_as_text(small_course, store):
     open_page(at, "homework")
     assert f"- **{plain(SQL)}** with Coach Tess" in shown(at)
     assert as_shown(plain(SQL)) == SQL
+
+
+def test_the_home_page_invites_a_visitor_to_sign_in(small_course, data_dir):
+    at = app()
+    assert "Sign in to keep your progress" in page_links(at)
+
+
+def test_the_home_page_tells_a_member_what_homework_is_due(small_course, store, week1):
+    tess, group, work = week1
+    amy = member(store, "amy")
+    at = app(account=amy)
+    assert not [link for link in page_links(at) if "Homework" in link], "no homework before joining"
+    store.join_group(amy, group.join_code)
+    at = app(account=amy)
+    assert f"Homework: 1 to do, next due {work.due:%a %d %b}" in page_links(at)
+
+
+def test_the_home_page_points_a_trainer_to_the_dashboard(small_course, store, week1):
+    tess, group, work = week1
+    assert "Your members, on the dashboard" in page_links(app(account=tess))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from course.progress import LessonStatus, lesson_statuses, next_lesson
-from course.views.accounts import learner_progress
+from course.store import StoreError
+from course.views.accounts import course_store, learner_progress, signed_in
 from course.views.state import course_content
 
 
@@ -29,6 +30,7 @@ def render_home() -> None:
         if st.button(label, type="primary", icon=":material/play_arrow:", width="stretch", key="continue"):
             st.switch_page(lesson_page(upcoming))
     st.progress(done / len(statuses), text=f"{done} of {len(statuses)} lessons complete")
+    _you()
 
     for status in statuses:
         lesson = status.lesson
@@ -38,6 +40,30 @@ def render_home() -> None:
             st.markdown(_status_text(status))
 
     st.markdown(course.home.body)
+
+
+def _you() -> None:
+    """One line on what an account adds: sign in, the homework that is due, or the dashboard."""
+    from course.views.navigation import account_page, dashboard_page, homework_page
+
+    account = signed_in()
+    store = course_store()
+    if account is None:
+        if store is not None and not store.read_only:
+            st.page_link(account_page(), label="Sign in to keep your progress",
+                         icon=":material/person:")
+        return
+    if account.is_trainer:
+        st.page_link(dashboard_page(), label="Your members, on the dashboard", icon=":material/monitoring:")
+        return
+    try:
+        due = sorted((s.assignment for s in store.assignments(account) if not s.done), key=lambda a: a.due) if store else []
+    except StoreError:
+        return
+    if due:
+        # A link's label stays on one line: short enough for a phone
+        st.page_link(homework_page(), label=f"Homework: {len(due)} to do, next due {due[0].due:%a %d %b}",
+                     icon=":material/assignment:")
 
 
 def _status_icon(status: LessonStatus) -> str:
