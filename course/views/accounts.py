@@ -21,7 +21,7 @@ import re
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import streamlit as st
 
@@ -41,12 +41,12 @@ class _StoreHandle:
     store: Store | None = None
     problem: StoreUnavailable | None = None
     tried_at: float = -1e9
-    lock: threading.Lock = threading.Lock()
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 @st.cache_resource(show_spinner=False)
 def _store_handle() -> _StoreHandle:
-    return _StoreHandle(lock=threading.Lock())
+    return _StoreHandle()
 
 
 def course_store() -> Store | None:

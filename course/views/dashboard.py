@@ -8,12 +8,12 @@ import csv
 import io
 from datetime import datetime, timezone
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from course.analysis.report import report_from_json
 from course.content import Course
+from course.progress import questions_to_pass
 from course.store import Account, GroupDashboard, MemberDetail, Store, StoreError
 from course.views.accounts import plain, trainer_and_store
 from course.views.state import course_content
@@ -89,7 +89,7 @@ def dashboard_table(board: GroupDashboard, course: Course) -> pd.DataFrame:
     rows = []
     for row in board.rows:
         passed = sum(1 for lesson in course.lessons if lesson.id in row.quizzes
-                     and row.quizzes[lesson.id].correct >= _to_pass(row.quizzes[lesson.id].total))
+                     and row.quizzes[lesson.id].correct >= questions_to_pass(row.quizzes[lesson.id].total))
         latest = row.latest_self_check
         rows.append({
             "Member": row.member.display_name,
@@ -101,25 +101,6 @@ def dashboard_table(board: GroupDashboard, course: Course) -> pd.DataFrame:
             "Homework done": sum(row.assignments_done.values()),
         })
     return pd.DataFrame(rows)
-
-
-def markdown_table(table: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
-    """The table as Markdown for st.markdown, every cell shown as typed (see ``plain``);
-    ``formats`` gives a column's cells a format string ("{} of 6"); True/False read yes/no.
-    For small tables inside a member's detail, where sorting is not needed."""
-    formats = formats or {}
-
-    def cell(column: str, value: object) -> str:
-        if isinstance(value, (bool, np.bool_)):
-            value = "yes" if value else "no"
-        text = formats.get(column, "{}").format(value)
-        return plain(" ".join(text.splitlines()))
-
-    columns = list(table.columns)
-    lines = ["| " + " | ".join(plain(column) for column in columns) + " |", "|" + " --- |" * len(columns)]
-    lines += ["| " + " | ".join(cell(column, value) for column, value in zip(columns, row)) + " |"
-              for row in table.itertuples(index=False)]
-    return "\n".join(lines)
 
 
 def dashboard_csv(board: GroupDashboard, course: Course) -> str:
@@ -153,12 +134,12 @@ def _member(detail: MemberDetail, course: Course, store: Store, trainer: Account
                 + (": " + ", ".join(str(lesson.order) for lesson in read) if read else "."))
     if detail.quiz_attempts:
         titles = {lesson.id: f"{lesson.order}. {lesson.title}" for lesson in course.lessons}
-        st.markdown(markdown_table(pd.DataFrame([{
+        st.dataframe(pd.DataFrame([{
             "Lesson": titles.get(attempt.lesson_id, attempt.lesson_id),
             "When": attempt.at.strftime("%d %b %H:%M"),
             "Score": attempt.score_text,
             "Passed": attempt.passed,
-        } for attempt in reversed(detail.quiz_attempts)])))
+        } for attempt in reversed(detail.quiz_attempts)]), hide_index=True, width="stretch", key="attempts")
     else:
         st.caption("No quiz tried yet.")
 
@@ -185,12 +166,6 @@ def _member(detail: MemberDetail, course: Course, store: Store, trainer: Account
                         st.rerun()
                     except StoreError as error:
                         st.error(str(error), icon=":material/error:")
-
-
-def _to_pass(total: int) -> int:
-    from course.progress import questions_to_pass
-
-    return questions_to_pass(total)
 
 
 def _cell(value: object) -> object:
