@@ -160,6 +160,15 @@ NEAR_SIDE_ON = Limit(
 
 # --- what the camera must see ----------------------------------------------------------------
 
+MAIN_RULES_SHARE = Limit(
+    0.5, "fraction of the reps",
+    "A clip is called judged only when the rules a hinge is about (course.analysis.faults."
+    "MAIN_RULES: back, squat pattern, hips back) ran on more than half of its reps; otherwise "
+    "the verdict is partial and says what was not judged. A beginner reads 'judged' as 'a coach "
+    "looked at my set': a verdict resting on a minority of the reps, or on the minor rules "
+    "alone, would claim more than was seen.",
+)
+
 MIN_SEEN = Limit(
     0.6, "fraction",
     "Share of a rep's frames in which the near-side shoulder, hip, knee and ankle are visible. "

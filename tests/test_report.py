@@ -115,3 +115,61 @@ def test_a_stored_report_reads_back_as_the_same_report(cues, name):
     again = report_from_json(stored)
     assert again.to_json() == report.to_json()
     assert again.reps[0].hip.degrees == report.reps[0].hip.degrees
+
+
+def _judged_with(report_track, rules_on_reps):
+    """A good hinge's judgement, as if each rule had run only on the given reps."""
+    import dataclasses
+
+    from course.analysis.faults import FAULT_IDS, NotJudged
+
+    track, judgement = report_track
+    judged = {fault: frozenset(rules_on_reps.get(fault, ())) for fault in FAULT_IDS}
+    not_judged = tuple(
+        NotJudged(fault, f"Your knee was hidden in rep {rep}.", rep)
+        for fault in FAULT_IDS for rep in (1, 2, 3) if rep not in judged[fault]
+    )
+    return dataclasses.replace(
+        judgement, judged_reps={f: reps for f, reps in judged.items() if reps},
+        checked=frozenset(f for f, reps in judged.items() if reps), not_judged=not_judged)
+
+
+@pytest.fixture(scope="module")
+def good_track():
+    seq = landmark_sequence(MOTIONS["good_hinge"](reps=3), Camera.side_view("right"), noise_px=2.0,
+                            rng=np.random.default_rng(5))
+    track = measure_motion(seq)
+    return track, find_faults(track, "side")
+
+
+def test_a_side_view_that_judged_nothing_is_partial_and_never_says_nothing_to_fix(cues, good_track):
+    judgement = _judged_with(good_track, {})
+    report = build_report(good_track[0], judgement, cues, view="side", people=1)
+    assert report.outcome == "partial"
+    assert report.verdict == "Could not judge your form"
+    assert "nothing to fix" not in (report.verdict + report.message).lower()
+    assert "Your knee was hidden" in report.message
+    assert report.went_well == ()
+
+
+def test_main_rules_judged_on_only_one_of_three_reps_is_partial(cues, good_track):
+    from course.analysis.faults import FAULT_IDS
+
+    judgement = _judged_with(good_track, {fault: {1} for fault in FAULT_IDS})
+    report = build_report(good_track[0], judgement, cues, view="side", people=1)
+    assert report.outcome == "partial"
+    assert report.verdict == "Nothing to fix in what we could see"
+
+
+def test_main_rules_judged_on_two_of_three_reps_is_judged(cues, good_track):
+    from course.analysis.faults import FAULT_IDS
+
+    judgement = _judged_with(good_track, {fault: {1, 2} for fault in FAULT_IDS})
+    assert build_report(good_track[0], judgement, cues, view="side", people=1).outcome == "judged"
+
+
+def test_only_the_minor_rules_judged_is_partial(cues, good_track):
+    judgement = _judged_with(good_track, {"locked_knees": {1, 2, 3}, "rushed_descent": {1, 2, 3}})
+    report = build_report(good_track[0], judgement, cues, view="side", people=1)
+    assert report.outcome == "partial"
+    assert "nothing to fix in 3 reps, but 5 of the 7 checks" in report.message.lower()

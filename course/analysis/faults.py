@@ -15,7 +15,7 @@ is its highest point and the descent runs from there to its end.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +34,9 @@ FAULT_IDS = (
 )
 """The fault vocabulary (shared with ``shared/clips/labels.yaml``), most important first: a
 back that rounds under load matters more than where the eyes look."""
+MAIN_RULES = ("rounded_back", "squat_pattern", "hips_not_back")
+"""The rules a hinge is about: its back, that it is not a squat, that the hips go back. A clip
+is "judged" only when these ran on most of its reps (course.thresholds.MAIN_RULES_SHARE)."""
 
 SIDE_VIEW_ONLY = "needs a camera side-on to you; from where yours stood, the angles of a hinge can't be measured."
 AT_AN_ANGLE = "needs a camera side-on to you, and yours was at an angle."
@@ -71,6 +74,13 @@ class Judgement:
     findings: tuple[Finding, ...]
     not_judged: tuple[NotJudged, ...]
     checked: frozenset[str]  # faults judged on at least one rep (what went well comes from these)
+    judged_reps: Mapping[str, frozenset[int]] = dataclasses.field(default_factory=dict)
+    """Per fault id, the numbers of the reps its rule was judged on (found or fine)."""
+
+    def reps_judged_on_all(self, faults: Sequence[str]) -> frozenset[int]:
+        """The reps on which every one of `faults` was judged."""
+        sets = [self.judged_reps.get(fault, frozenset()) for fault in faults]
+        return frozenset.intersection(*sets) if sets else frozenset()
 
 
 @dataclass(frozen=True)
@@ -100,6 +110,7 @@ def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = fl
         )
     ]
     checked: set[str] = set()
+    judged_reps: dict[str, set[int]] = {}
     if view == "side":
         rules = RULES
     elif np.isfinite(off_side_deg) and abs(off_side_deg) <= limits.NEAR_SIDE_ON.value:
@@ -128,9 +139,11 @@ def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = fl
                 not_judged.append(result)
                 continue
             checked.add(fault)
+            judged_reps.setdefault(fault, set()).add(rep.number)
             if result is not None:
                 findings.append(result)
-    return Judgement(tuple(findings), tuple(not_judged), frozenset(checked))
+    return Judgement(tuple(findings), tuple(not_judged), frozenset(checked),
+                     {fault: frozenset(reps) for fault, reps in judged_reps.items()})
 
 
 def rep_phases(rep: Rep) -> RepPhases:

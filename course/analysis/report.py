@@ -15,10 +15,12 @@ from typing import Any, Literal
 
 import numpy as np
 
-from course.analysis.faults import FAULT_IDS, Finding, Judgement, NotJudged, descent_seconds, rep_phases, value_at
+from course.analysis.faults import (
+    FAULT_IDS, MAIN_RULES, Finding, Judgement, NotJudged, descent_seconds, rep_phases, value_at,
+)
 from course.analysis.motion import MotionTrack, Rep
 from course.content import Cue
-from course.thresholds import ANGLE_ERROR
+from course.thresholds import ANGLE_ERROR, MAIN_RULES_SHARE
 
 Outcome = Literal["judged", "partial", "refused"]
 SCHEMA_VERSION = 1
@@ -164,9 +166,13 @@ def build_report(
                 faults=tuple(f.fault for f in findings if f.rep == rep.number),
             )
         )
-    outcome: Outcome = "judged" if view == "side" and reps else "partial"
+    # "judged" is a promise that a coach's main questions were answered on most reps; anything
+    # less is partial, and its message says what was not judged.
+    fully = len(judgement.reps_judged_on_all(MAIN_RULES))
+    outcome: Outcome = "judged" if view == "side" and reps and fully > MAIN_RULES_SHARE.value * len(reps) else "partial"
     unchecked = sum(fault not in judgement.checked for fault in FAULT_IDS)
-    verdict, message = _verdict(view, reps, findings, bool(judgement.checked), unchecked)
+    verdict, message = _verdict(view, reps, findings, bool(judgement.checked), unchecked, _first_reason(judgement),
+                                fully_judged_reps=fully)
     found = {f.fault for f in findings}
     went_well = tuple(
         cues[fault].went_well for fault in FAULT_IDS
@@ -189,11 +195,23 @@ def build_report(
     )
 
 
+def _first_reason(judgement: Judgement) -> str:
+    """The most frequent reason a rule was not judged (the lumbar-spine note aside), or ''."""
+    reasons = [item.why for item in judgement.not_judged if item.what != "lumbar_spine"]
+    return max(reasons, key=reasons.count) if reasons else ""
+
+
 def _verdict(
     view: str, reps: Sequence[RepReport], findings: Sequence[Finding], judged: bool, unchecked: int = 0,
+    reason: str = "",
+    fully_judged_reps: int | None = None,
 ) -> tuple[str, str]:
     """The verdict and the learner's one line. unchecked: faults of FAULT_IDS judged on no rep
-    (hidden joints, feet out of the picture), so that "nothing to fix" is never said of them."""
+    (hidden joints, feet out of the picture), so that "nothing to fix" is never said of them;
+    judged: whether any rule ran at all (a report that judged nothing never says "nothing to
+    fix"); reason: why rules were not judged, for the line of a report that judged nothing;
+    fully_judged_reps: reps on which every main rule ran (None: all of them), so that a set
+    judged on a minority of its reps is never a "Solid hinge"."""
     count = len(reps)
     reps_words = f"{count} rep{'s' if count != 1 else ''}"
     if view != "side" and judged:
@@ -211,6 +229,11 @@ def _verdict(
         )
     if not reps:
         return ("Could not find a full rep", "We saw you, but not one full hinge down and back up. Film 3 to 6 slow reps.")
+    if not judged:
+        why = f" {reason}" if reason else ""
+        return ("Could not judge your form",
+                f"We counted {reps_words}, but none of the checks could be made.{why} "
+                "See what we could not judge, and film again with your whole body in the picture.")
     faults = {f.fault for f in findings}
     squat_reps = {f.rep for f in findings if f.fault == "squat_pattern"}
     if len(squat_reps) >= SQUAT_SHARE * count:
@@ -220,6 +243,10 @@ def _verdict(
         checks = f"all {unchecked} checks" if unchecked == len(FAULT_IDS) else f"{unchecked} of the {len(FAULT_IDS)} checks"
         return ("Nothing to fix in what we could see",
                 f"Nothing to fix in {reps_words}, but {checks} could not be made: see what we could not judge.")
+    if not faults and fully_judged_reps is not None and fully_judged_reps <= MAIN_RULES_SHARE.value * count:
+        return ("Nothing to fix in what we could see",
+                f"Nothing to fix in what we could see, but only {fully_judged_reps} of your {reps_words} could be "
+                "checked in full: see what we could not judge.")
     if not faults:
         return ("Solid hinge", f"{reps_words.capitalize()} judged and nothing to fix: well done.")
     if len(faults) == 1:
