@@ -213,8 +213,11 @@ class Camera:
     distance_m: horizontal distance from the point between the ankles, metres, 1 to 20.
     fov_deg: horizontal field of view, degrees, 20 to 120 (phone main cameras: about 65-70).
     width_px, height_px: image size in pixels, 16 to 8192 each (720 x 1280 for portrait).
-    The camera looks horizontally at the vertical line through the point between the ankles.
-    Raises ValueError outside those ranges.
+    pitch_deg: how far the phone is tilted up (+) or down (-) from looking horizontally, -60 to 60.
+    roll_deg: how far the phone is turned about its lens, clockwise as seen from behind it (the
+        picture's content then turns anticlockwise), -45 to 45.
+    The camera looks at the vertical line through the point between the ankles, horizontally
+    unless pitched. Raises ValueError outside those ranges.
     """
 
     azimuth_deg: float = 90.0
@@ -223,11 +226,14 @@ class Camera:
     fov_deg: float = 60.0
     width_px: int = 1280
     height_px: int = 720
+    pitch_deg: float = 0.0
+    roll_deg: float = 0.0
 
     def __post_init__(self) -> None:
         checks = {"azimuth_deg": (-math.inf, math.inf), "height_m": (0.05, 3.0),
                   "distance_m": (1.0, 20.0), "fov_deg": (20.0, 120.0),
-                  "width_px": (16, 8192), "height_px": (16, 8192)}
+                  "width_px": (16, 8192), "height_px": (16, 8192),
+                  "pitch_deg": (-60.0, 60.0), "roll_deg": (-45.0, 45.0)}
         for name, (low, high) in checks.items():
             value = getattr(self, name)
             if not (math.isfinite(value) and low <= value <= high):
@@ -261,7 +267,11 @@ class Camera:
         a = math.radians(self.azimuth_deg)
         forward = np.array([-math.cos(a), -math.sin(a), 0.0])
         right = np.array([-math.sin(a), math.cos(a), 0.0])
-        return np.array([right, [0.0, 0.0, -1.0], forward])
+        down = np.array([0.0, 0.0, -1.0])
+        p, r = math.radians(self.pitch_deg), math.radians(self.roll_deg)
+        down, forward = math.cos(p) * down + math.sin(p) * forward, math.cos(p) * forward - math.sin(p) * down
+        right, down = math.cos(r) * right + math.sin(r) * down, math.cos(r) * down - math.sin(r) * right
+        return np.array([right, down, forward])
 
     def project(self, points_m: np.ndarray) -> np.ndarray:
         """Pixel positions of body-frame points: (..., 3) metres -> (..., 3) of

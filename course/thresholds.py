@@ -174,3 +174,45 @@ MIN_SEEN = Limit(
     "Share of a rep's frames in which the near-side shoulder, hip, knee and ankle are visible. "
     "Under this a rule on that rep is not judged rather than guessed.",
 )
+
+# --- which way is up (course.analysis.level) ---------------------------------------------------
+
+LEVEL_ASSUMED = Limit(
+    5.0, "deg",
+    "How far from level a phone propped up by hand usually is, taken as the uncertainty of the "
+    "vertical when nothing in the picture shows it. The lean thresholds already allow for this "
+    "much (see LEAN_BACK), so a camera known this well changes no verdict.",
+)
+LEVEL_UNKNOWN = Limit(
+    10.0, "deg",
+    "Uncertainty of the vertical above which trunk lean, leaning back at the top and hip travel "
+    "are not judged: twice what the thresholds allow for, as large as the whole margin between "
+    "an upright lockout (0) and leaning back (-10).",
+)
+BODY_VERTICAL_ERROR = Limit(
+    6.0, "deg",
+    "How far the ankle-to-hip line of a person standing tall may be from vertical: the hip joint "
+    "sits within about 5 cm in front of or behind the ankle over an 85 cm leg to keep balance "
+    "(about 3 deg), plus a few centimetres of the pose model's misplacement of the hip and "
+    "ankle landmarks (another 3 to 5 deg). A tilt the legs show smaller than this cannot be told "
+    "from a level camera and is not corrected (LEVEL_ASSUMED covers it).",
+    "Wade L. et al. (2022) PeerJ 10:e12995 (2D landmark offsets)",
+)
+SCENE_LINE_MIN_LENGTH = Limit(
+    0.12, "fraction of the picture's height",
+    "A straight edge this long (about 20 cm of a door frame or rack upright beside a lifter "
+    "filling the picture) gives its direction to within a degree or two; shorter edges are "
+    "mostly texture, writing and clutter.",
+)
+SCENE_LINE_SPREAD = Limit(
+    2.0, "deg",
+    "A segment agrees with the scene's vertical when it points within this of the vanishing "
+    "point: an edge detector and a Hough transform place a long edge to about a degree; "
+    "slanted things (a leaning bar, a roof, a diagonal brace) are further off.",
+)
+SCENE_MIN_LINES = Limit(
+    3, "lines",
+    "Distinct scene lines that must agree before the room is trusted for the vertical: one or "
+    "two could be a leaning pole or a diagonal; three vertical edges at different places in the "
+    "picture agreeing on one vanishing point are the room's verticals.",
+)

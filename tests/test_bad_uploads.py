@@ -336,7 +336,7 @@ def test_feet_out_of_frame_are_named_and_never_called_a_solid_hinge(surfaces, fe
     assert "**Nothing to fix in what we could see.**" in text and "checks could not be made" in text
     status, report = surfaces.cli_json(feet_out_clip)
     assert status == 0
-    assert (report["outcome"], report["problem"]) == ("judged", None)
+    assert (report["outcome"], report["problem"]) == ("partial", None), "the knee checks could not run on most reps"
     assert report["verdict"] == "Nothing to fix in what we could see"
     assert [item["why"] for item in report["not_judged"] if item["what"] == "framing"] == [
         "Your feet were out of the picture for much of the clip, so knee and shin angles are less sure."]

@@ -19,6 +19,7 @@ import cv2
 
 from course.analysis.annotate import annotate_clip
 from course.analysis.faults import NotJudged, find_faults
+from course.analysis.level import estimate_level, level_sequence
 from course.analysis.motion import MotionTrack, measure_motion
 from course.analysis.pose import count_people, require_one_person, track_pose
 from course.analysis.problems import ClipProblem, MorePeopleThanOne
@@ -129,17 +130,25 @@ def _judge(
 ) -> tuple[Report, MotionTrack, bytes | None, str | None]:
     """Angles, view, rules, report and (when asked for) the annotated video of a tracked clip."""
     with _timed(timings, "motion"):
-        view = classify_view(seq)
-        framing = framing_problems(seq)
         track = measure_motion(seq)
+        # which way is up: the angles that lean on the vertical are measured from the true one
+        level = estimate_level(getattr(seq, "samples", ()), seq, track)
+        level_seq = level_sequence(seq, level.up_deg)
+        if level_seq is not seq:
+            track = measure_motion(level_seq)
+        view = classify_view(level_seq)
+        framing = framing_problems(seq)
     with _timed(timings, "faults"):
-        judgement = find_faults(track, view.view, off_side_deg=abs(90.0 - view.azimuth_deg))
+        judgement = find_faults(track, view.view, off_side_deg=abs(90.0 - view.azimuth_deg),
+                                vertical_error_deg=level.plus_minus)
         extra = tuple(NotJudged("framing", FRAMING_WHY.get(problem, problem)) for problem in framing)
         judgement = dataclasses.replace(judgement, not_judged=judgement.not_judged + extra)
     report = build_report(
         track, judgement, cues, view=view.view, people=1, timings=timings,
         clip={"duration_s": round(float(track.t_s[-1]) if len(track.t_s) else 0.0, 2), "frames": len(track.t_s),
-              "width": info.width, "height": info.height, "size_bytes": info.size_bytes},
+              "width": info.width, "height": info.height, "size_bytes": info.size_bytes,
+              "up_deg": round(level.up_deg, 1), "up_plus_minus": round(level.plus_minus, 1),
+              "level": level.source, "level_reason": level.reason},
     )
     video = subtitles = None
     if annotate_in is not None and report.reps:

@@ -41,6 +41,11 @@ is "judged" only when these ran on most of its reps (course.thresholds.MAIN_RULE
 SIDE_VIEW_ONLY = "needs a camera side-on to you; from where yours stood, the angles of a hinge can't be measured."
 AT_AN_ANGLE = "needs a camera side-on to you, and yours was at an angle."
 ANGLE_PROOF = frozenset({"squat_pattern", "locked_knees", "rushed_descent"})
+VERTICAL_RULES = frozenset({"lean_back_at_top", "hips_not_back"})
+"""Rules measured against the true vertical (trunk lean, hips behind the ankles), which a tilted
+phone shifts; the others compare segments with each other, which a tilt does not change."""
+TILT_UNKNOWN = ("needs to know which way is up, and the camera was tilted by an amount we could not "
+                "measure well enough. Prop the phone level, upright, at hip height.")
 """Rules that hold from a camera up to NEAR_SIDE_ON away from side-on (see course.thresholds)."""
 WINDOW_S = 0.15  # a value "at" a moment is the median over this many seconds either side: one frame can be noise
 
@@ -94,12 +99,16 @@ class RepPhases:
     descent_end: int  # ...to the bottom
 
 
-def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = float("inf")) -> Judgement:
+def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = float("inf"),
+                vertical_error_deg: float = 0.0) -> Judgement:
     """Run the rules on every rep of a measured clip.
 
     view: the camera's view (course.analysis.view); off_side_deg: how far the camera stood
     from side-on. A side view gets every rule; a camera up to NEAR_SIDE_ON off side-on gets the
     ANGLE_PROOF rules and names the others as not judged; anything else gets none.
+    vertical_error_deg: how well the true vertical is known (course.analysis.level; the track
+    is measured against it). Beyond LEVEL_ASSUMED it widens the margin the VERTICAL_RULES need
+    before they report a fault; beyond LEVEL_UNKNOWN they are not judged.
     """
     findings: list[Finding] = []
     not_judged: list[NotJudged] = [
@@ -119,6 +128,10 @@ def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = fl
     else:
         not_judged += [NotJudged(fault, SIDE_VIEW_ONLY) for fault in FAULT_IDS]
         return Judgement(tuple(findings), tuple(not_judged), frozenset())
+    if vertical_error_deg > limits.LEVEL_UNKNOWN.value:
+        not_judged += [NotJudged(fault, TILT_UNKNOWN) for fault in FAULT_IDS if fault in VERTICAL_RULES and fault in rules]
+        rules = {fault: rule for fault, rule in rules.items() if fault not in VERTICAL_RULES}
+    extra_error = max(0.0, vertical_error_deg - limits.LEVEL_ASSUMED.value)
     for rep in track.reps:
         seen = float(np.nanmean(track.seen[rep.start_i : rep.end_i + 1]))
         if seen < limits.MIN_SEEN.value:
@@ -134,7 +147,10 @@ def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = fl
             )
             continue
         for fault, rule in rules.items():
-            result = rule(track, rep, phases, seen)
+            if fault in VERTICAL_RULES:
+                result = rule(track, rep, phases, seen, vertical_error=extra_error)
+            else:
+                result = rule(track, rep, phases, seen)
             if isinstance(result, NotJudged):
                 not_judged.append(result)
                 continue
@@ -189,7 +205,8 @@ def _squat_pattern(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float)
     return None
 
 
-def _hips_not_back(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) -> Finding | NotJudged | None:
+def _hips_not_back(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float,
+                   vertical_error: float = 0.0) -> Finding | NotJudged | None:
     trunk = value_at(track.trunk_deg, track, phases.bottom)
     if not np.isfinite(trunk) or trunk < limits.HIPS_BACK_TRUNK_MIN.value:
         return None  # the trunk barely tipped: the hips need not travel
@@ -197,10 +214,13 @@ def _hips_not_back(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float)
     if not np.isfinite(travel):
         return NotJudged("hips_not_back", f"Your ankles or hips were not seen well enough in rep {rep.number}.", rep.number)
     limit = limits.HIPS_BACK_MIN
-    if travel >= limit.value:
+    # a vertical known only to within e degrees moves the hip, about a leg length above the ankle,
+    # by up to sin(e) leg lengths across the picture
+    if travel + np.sin(np.radians(vertical_error)) >= limit.value:
         return None
     # margin in leg lengths, turned into "angle error" units: 0.05 leg lengths is about 5 cm
-    return _finding("hips_not_back", track, rep, phases.descent_start, phases.bottom, travel, limit, (limit.value - travel) * 100, seen)
+    shortfall = limit.value - travel - np.sin(np.radians(vertical_error))
+    return _finding("hips_not_back", track, rep, phases.descent_start, phases.bottom, travel, limit, shortfall * 100, seen)
 
 
 def _rounded_back(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) -> Finding | NotJudged | None:
@@ -228,16 +248,18 @@ def _rounded_back(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) 
     return None
 
 
-def _lean_back_at_top(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) -> Finding | NotJudged | None:
+def _lean_back_at_top(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float,
+                     vertical_error: float = 0.0) -> Finding | NotJudged | None:
     half = max(1, int(round(0.4 * _frames_per_s(track))))
     window = track.trunk_deg[max(0, phases.lockout - half) : phases.lockout + half + 1]
     if not np.isfinite(window).any():
         return NotJudged("lean_back_at_top", f"Your trunk was not seen at the top of rep {rep.number}.", rep.number)
     lean = float(np.nanmin(window))
     limit = limits.LEAN_BACK
-    if lean > limit.value:
+    if lean > limit.value - vertical_error:
         return None
-    return _finding("lean_back_at_top", track, rep, phases.lockout, phases.lockout, lean, limit, limit.value - lean, seen)
+    return _finding("lean_back_at_top", track, rep, phases.lockout, phases.lockout, lean, limit,
+                    limit.value - vertical_error - lean, seen)
 
 
 def _neck_cranked(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) -> Finding | NotJudged | None:
@@ -261,7 +283,7 @@ def _rushed_descent(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float
     return _finding("rushed_descent", track, rep, phases.descent_start, phases.descent_end, seconds, limit, (limit.value - seconds) * 50, seen)
 
 
-RULES: dict[str, Callable[[MotionTrack, Rep, RepPhases, float], Finding | NotJudged | None]] = {
+RULES: dict[str, Callable[..., Finding | NotJudged | None]] = {
     "rounded_back": _rounded_back,
     "squat_pattern": _squat_pattern,
     "hips_not_back": _hips_not_back,

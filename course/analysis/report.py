@@ -215,7 +215,7 @@ def _verdict(
     count = len(reps)
     reps_words = f"{count} rep{'s' if count != 1 else ''}"
     if view != "side" and judged:
-        verdict, message = _verdict("side", reps, findings, judged)
+        verdict, message = _verdict("side", reps, findings, judged, fully_judged_reps=fully_judged_reps)
         return verdict, (message + " The camera was at an angle to your side, so only your knees and tempo "
                          "were judged; film side-on for the full check.")
     if view != "side":
