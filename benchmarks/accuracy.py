@@ -1,11 +1,16 @@
 """How the self-check does on labelled clips: reps, view and faults against what a coach saw.
 
     uv run python benchmarks/accuracy.py DIR
+    uv run python benchmarks/accuracy.py --stress DIR
 
 DIR holds clips and a labels.yaml in the format of shared/clips/labels.yaml. Prints one
 block per clip, then the totals: rep counts right, views right, outcomes right, and fault
 true/false positives and negatives (a fault in `faults` must be found; one in `not_faults`
 must not be; others are not scored).
+
+--stress: the stress cases of tests/stress.py, derived from DIR's clips (a rolled phone, a
+bystander, a second lifter, a plate over the knees, cuts, the person removed), one line each,
+then a table per condition: outcome right, faults wrongly reported, reps right, said why.
 """
 
 from __future__ import annotations
@@ -21,10 +26,14 @@ os.environ.setdefault("GLOG_minloglevel", "2")
 
 
 def main(argv: list[str]) -> int:
+    stress = argv[:1] == ["--stress"]
+    argv = argv[1:] if stress else argv
     if len(argv) != 1:
         print(__doc__)
         return 2
     folder = Path(argv[0])
+    if stress:
+        return stress_table(folder)
     labels = yaml.safe_load((folder / "labels.yaml").read_text())["clips"]
 
     from course.analysis.check import check_clip
@@ -56,6 +65,49 @@ def main(argv: list[str]) -> int:
     print(f"TOTAL {n} clips: reps right {totals['reps_right']}/{n}, view right {totals['view_right']}/{n}, "
           f"outcome right {totals['outcome_right']}/{n}; faults: {totals['tp']} found, {totals['fn']} missed, "
           f"{totals['fp']} wrongly reported")
+    return 0
+
+
+def stress_table(folder: Path) -> int:
+    """Run every stress case derived from the clips in `folder` and print a table per condition."""
+    import re
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.stress, beside this folder
+    from course.analysis.check import check_clip
+    from tests.stress import STRESS_CASES, find_person, read_frames, write_frames
+
+    sources: dict[tuple[str, float], tuple] = {}
+    per_condition: dict[str, Counter[str]] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for case in STRESS_CASES:
+            key = (case.source, case.seconds)
+            if key not in sources:
+                frames = read_frames(folder / case.source, seconds=case.seconds)
+                sources[key] = (frames, find_person(frames))
+            frames, person = sources[key]
+            clip = write_frames(Path(scratch) / (re.sub(r"\W+", "-", case.name) + ".mp4"), case.derive(frames, person))
+            report = check_clip(clip).to_json()
+            found = {fault["id"] for fault in report["faults"]}
+            said = " ".join([report["message"], *report["notes"], *(item["why"] for item in report["not_judged"])])
+            right = report["outcome"] in case.outcome and report["problem"] == case.problem
+            wrong_faults = sorted(found & case.must_not_find)
+            reps_right = case.reps is None or len(report["reps"]) == case.reps
+            per_condition.setdefault(case.name, Counter()).update(
+                cases=1, outcome_right=right, wrong_faults=len(wrong_faults), reps_right=reps_right,
+                said=case.note in said)
+            print(f"{case.name:32s} {case.source:28s} {report['outcome']:8s} (want {'/'.join(sorted(case.outcome))})"
+                  f"{'' if right else '  WRONG'}  reps {len(report['reps'])}  wrong faults {wrong_faults or '-'}")
+    print()
+    print(f"{'condition':32s} {'cases':>5s} {'outcome right':>14s} {'faults wrongly reported':>24s} "
+          f"{'reps right':>11s} {'said why':>9s}")
+    total: Counter[str] = Counter()
+    for name, counts in per_condition.items():
+        total.update(counts)
+        print(f"{name:32s} {counts['cases']:5d} {counts['outcome_right']:14d} {counts['wrong_faults']:24d} "
+              f"{counts['reps_right']:11d} {counts['said']:9d}")
+    print(f"{'TOTAL':32s} {total['cases']:5d} {total['outcome_right']:14d} {total['wrong_faults']:24d} "
+          f"{total['reps_right']:11d} {total['said']:9d}")
     return 0
 
 

@@ -58,6 +58,7 @@ def describe(report, course) -> str:
     lines = [report.verdict, _wrap(report.message), ""]
     if report.outcome == "refused":
         return "\n".join(lines).rstrip()
+    lines += [_wrap(note) for note in report.notes]
     lines.append(f"View: {report.view}. Reps: {len(report.reps)}.")
     for rep in report.reps:
         faults = ", ".join(fault.replace("_", " ") for fault in rep.faults) or "no faults"

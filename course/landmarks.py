@@ -299,6 +299,11 @@ class LandmarkSequence:
     (n, 33) 0..1. Rows are indexed by Landmark. A landmark that was not found is NaN in image and
     world with visibility 0; a frame with no person has all 33 NaN.
     width_px, height_px: the image size the normalised coordinates refer to.
+    in_person: (n, 33) 0..1 or None: how surely each landmark lies on the person's own silhouette
+    (MediaPipe's segmentation mask at that point). MediaPipe places a joint hidden behind a
+    plate where it guesses, often with visibility 0.8 or more; the mask shows the plate is not
+    the person. 0 outside the picture; None when no mask was made (every point counts as on
+    the silhouette).
     Raises ValueError when the shapes disagree.
     """
 
@@ -308,6 +313,7 @@ class LandmarkSequence:
     visibility: np.ndarray
     width_px: int
     height_px: int
+    in_person: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         for name in ("width_px", "height_px"):
@@ -324,6 +330,13 @@ class LandmarkSequence:
                                  f"got {array.shape}")
             array.flags.writeable = False
             object.__setattr__(self, name, array)
+        if self.in_person is not None:
+            in_person = np.array(self.in_person, dtype=float)
+            if in_person.shape != (n, len(Landmark)):
+                raise ValueError(f"LandmarkSequence in_person must have shape {(n, len(Landmark))}, "
+                                 f"got {in_person.shape}")
+            in_person.flags.writeable = False
+            object.__setattr__(self, "in_person", in_person)
 
     def __len__(self) -> int:
         return len(self.t_s)
@@ -341,6 +354,21 @@ class Dropout:
     start_s: float
     end_s: float
     landmarks: tuple[Landmark, ...] = tuple(Landmark)
+
+
+@dataclass(frozen=True)
+class Occlusion:
+    """Something in front of the person (a plate, a bench, another person) hides `landmarks`
+    from start_s to end_s (inclusive, seconds). MediaPipe still places them, where it guesses:
+    `guess_error_px` pixels from the truth, in one random direction held over the span, with
+    `visibility` (0..1; real hidden joints often come back at 0.8 or more). They lie off the
+    person's silhouette (in_person 0), which is how the analysis can tell."""
+
+    start_s: float
+    end_s: float
+    landmarks: tuple[Landmark, ...]
+    guess_error_px: float = 0.0
+    visibility: float = 0.9
 
 
 @dataclass(frozen=True)
@@ -364,6 +392,7 @@ def landmark_sequence(
     swaps: Sequence[Swap] = (),
     swap_fraction: float = 0.0,
     far_side_visibility: float = FAR_SIDE_VISIBILITY,
+    occlusions: Sequence[Occlusion] = (),
 ) -> LandmarkSequence:
     """What MediaPipe Pose would return filming `motion` with `camera` (default Camera()).
 
@@ -377,7 +406,10 @@ def landmark_sequence(
     swaps: spans with left and right mixed up. swap_fraction: 0..1, the share of frames (picked
         at random) with left and right mixed up.
     far_side_visibility: 0..1, visibility of landmarks hidden behind the body (module docstring).
-    Order: clean landmarks, noise, swaps, then dropouts. Raises ValueError for a parameter out of
+    occlusions: spans where something in front hides landmarks (see Occlusion). With any, the
+        sequence carries `in_person` (1 on the silhouette, 0 where hidden or out of frame);
+        without, in_person is None, as for a tracker that made no mask.
+    Order: clean landmarks, noise, occlusions, swaps, then dropouts. Raises ValueError for a parameter out of
     range.
     """
     camera = camera if camera is not None else Camera()
@@ -415,11 +447,23 @@ def landmark_sequence(
         world += rng.normal(0.0, noise_m, world.shape)
         world -= 0.5 * (world[:, L.LEFT_HIP] + world[:, L.RIGHT_HIP])[:, None, :]
 
+    in_person = None
+    if occlusions:
+        in_person = in_frame.astype(float)
+        for cover in occlusions:
+            during = (t_s >= cover.start_s) & (t_s <= cover.end_s)
+            joints = [int(lm) for lm in cover.landmarks]
+            heading = rng.uniform(0.0, 2.0 * math.pi)
+            offset = cover.guess_error_px * np.array([math.cos(heading), math.sin(heading)]) / size
+            image[np.ix_(during, joints, [0, 1])] += offset
+            visibility[np.ix_(during, joints)] = cover.visibility
+            in_person[np.ix_(during, joints)] = 0.0
+
     swapped = np.zeros(n, dtype=bool)
     for span in swaps:
         swapped |= (t_s >= span.start_s) & (t_s <= span.end_s)
     swapped[rng.choice(n, size=round(swap_fraction * n), replace=False)] = True
-    for array in (image, world, visibility):
+    for array in (image, world, visibility, *([in_person] if in_person is not None else [])):
         array[swapped] = array[swapped][:, _MIRROR_INDEX]
 
     lost = np.zeros((n, count), dtype=bool)
@@ -430,5 +474,7 @@ def landmark_sequence(
     image[lost] = np.nan
     world[lost] = np.nan
     visibility[lost] = 0.0
+    if in_person is not None:
+        in_person[lost] = 0.0
     return LandmarkSequence(t_s=t_s, image=image, world=world, visibility=visibility,
-                            width_px=camera.width_px, height_px=camera.height_px)
+                            width_px=camera.width_px, height_px=camera.height_px, in_person=in_person)

@@ -216,3 +216,68 @@ SCENE_MIN_LINES = Limit(
     "two could be a leaning pole or a diagonal; three vertical edges at different places in the "
     "picture agreeing on one vanishing point are the room's verticals.",
 )
+
+# --- what the camera really saw ------------------------------------------------------------
+
+SILHOUETTE_REACH = Limit(
+    0.01, "fraction of the picture's diagonal",
+    "A landmark counts as on the person's silhouette when the segmentation mask covers a point "
+    "within this distance of it. Joint centres sit inside the body by half a limb's width "
+    "(3 % of a stature or more), but the mask is drawn on the model's 256-pixel crop, so its "
+    "edge is soft by a cell or two (about 0.4 % of the diagonal each for a person filling half "
+    "the picture); a joint behind a plate lies a plate's radius (over 5 %) off the person.",
+    "MediaPipe Pose model card (BlazePose GHUM, 256 x 256 input, segmentation output)",
+)
+ON_SILHOUETTE = Limit(
+    0.5, "0..1",
+    "Mask value above which a point is the person's: the segmentation output is a per-pixel "
+    "probability, and MediaPipe's own examples draw the person where it exceeds 0.5 "
+    "(selfie-segmentation and pose examples use the same cut).",
+    "mediapipe/python/solutions/pose.py examples (segmentation_mask > 0.1 to 0.5)",
+)
+HIDDEN_SHARE = Limit(
+    0.5, "fraction of a rep's frames",
+    "A body point covered (off the silhouette or out of the picture) for more than this share "
+    "of a rep is taken as hidden for that rep, and the rules drawn through it are not judged "
+    "there. A shorter cover, such as a plate passing the shins at the bottom of a deadlift, is "
+    "bridged by the frames either side (the tracker and the angle smoothing carry the point "
+    "through); over most of a rep there is nothing to carry it but the tracker's guess.",
+)
+
+# --- who else is in the picture ------------------------------------------------------------
+
+SAME_DISTANCE_SIZE = Limit(
+    0.7, "torso length over the lifter's",
+    "Another person whose torso is at least this big in the picture, on any sample, stands "
+    "about as near the camera as the lifter: training beside them or crossing in front, and the "
+    "clip is refused (whose hinge is it?). Size in the picture falls as one over distance: "
+    "someone beside the lifter reads about 1 (0.8 to 1.0 for a second lifter pasted beside a "
+    "real one), people 2 m or more behind a lifter filmed from 3 m read 0.6 or less. The "
+    "static model misjudges a small figure's torso by up to a third (a copy pasted at 0.45 "
+    "read 0.35 to 0.59), so the line sits between the two, not at 0.6. The lifter's own torso "
+    "is its 90th percentile over the clip, as bending only foreshortens it.",
+    "Pinhole projection; measured on the derived cases of tests/stress.py",
+)
+
+# --- cuts and takeovers ----------------------------------------------------------------------
+
+CUT_CHANGE = Limit(
+    20.0, "grey levels (0..255)",
+    "Mean change of a 16 x 16 grey thumbnail from one frame to the next above which the picture "
+    "was cut to another shot. Within one shot only what moves changes: a lifter filling half the "
+    "picture, hinging briskly, moved the thumbnail by at most 4 levels on every real clip here; "
+    "a cut replaces the whole picture (76 to 132 levels on the spliced and title-card cuts). A "
+    "hand-held pan or a light switched on stays well under 20.",
+)
+TAKEOVER_JUMP = Limit(
+    1.0, "torso lengths",
+    "A tracked torso whose centre moves further than its own length from one measured frame to "
+    "the next (at most 0.1 s apart) is another person or another shot: about 0.5 m in a frame, "
+    "5 m/s or more, which a lifter's torso never reaches (a fast swing moves it about 1 m/s).",
+)
+MIN_SHOT = Limit(
+    1.5, "s",
+    "Shortest stretch filmed in one go that can hold a whole rep: a controlled hinge takes about "
+    "2 s down and up, a brisk one 1.5 s. A clip whose longest shot is shorter is asked again as "
+    "one continuous clip.",
+)

@@ -275,7 +275,7 @@ def test_blank_grey_pictures_give_no_landmarks_not_a_guess():
     assert np.isnan(seq.image).all() and np.isnan(seq.world).all()
     assert (seq.visibility == 0).all() and not seq.found.any()
     assert seq.samples == ()
-    assert count_people(seq.samples, seq) == 0
+    assert count_people(seq.samples, seq).count == 1 and count_people(seq.samples, seq).sightings == ()
     with pytest.raises(NoPersonFound):
         require_one_person(seq)
 
@@ -315,14 +315,16 @@ def test_single_person_side_clips_have_landmarks_on_most_frames(name):
 @pytest.mark.parametrize("name", ONE_PERSON_CLIPS)
 def test_single_person_clips_count_one_person(name):
     _, seq = real(name)
-    assert count_people(seq.samples, seq) == 1
+    people = count_people(seq.samples, seq)
+    assert (people.count, people.background) == (1, False)
     assert require_one_person(seq).person_fraction >= 0.8
 
 
 @needs_clips
 def test_two_people_clip_counts_two_and_is_refused():
     _, seq = real("two-people.mp4")
-    assert count_people(seq.samples, seq) == 2
+    people = count_people(seq.samples, seq)
+    assert people.count == 2 and all(s.size >= 0.6 for s in people.beside)
     with pytest.raises(MorePeopleThanOne):
         require_one_person(seq)
 
@@ -367,4 +369,19 @@ def test_a_second_person_counts_only_the_right_way_up(shoulders_y, hips_y, count
     first[:, 1] = np.linspace(0.1, 0.9, 33)
     image = np.full((200, 200, 3), 128, np.uint8)
     found = FixedPose(torso_at(0.8, shoulders_y, hips_y))  # someone on the right
-    assert second_person(found, image, first) is counts
+    assert (second_person(found, image, first) is not None) is counts
+
+
+@pytest.mark.parametrize("sizes, count, background", [
+    ((), 1, False),
+    ((0.45,), 1, False),  # one sighting: a poster, a mirror or a mistake
+    ((0.4, 0.5, 0.3), 1, True),  # people further back, as in any gym: left out, and said so
+    ((0.45, 0.75), 2, False),  # seen twice, once as near as the lifter: whose hinge is it?
+    ((0.59, 0.45, 0.35), 1, True),  # a small figure misread a third too big is still far behind
+    ((1.0, 1.1), 2, False),
+])
+def test_people_far_behind_are_left_out_and_someone_as_near_as_the_lifter_refuses(sizes, count, background):
+    from course.analysis.pose import People, Sighting
+
+    people = People(tuple(Sighting(index, size) for index, size in enumerate(sizes)))
+    assert (people.count, people.background) == (count, background)

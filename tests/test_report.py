@@ -15,7 +15,7 @@ from course.landmarks import Camera, landmark_sequence
 from course.motions import MOTIONS
 
 CONTRACT_KEYS = {"schema", "outcome", "verdict", "message", "view", "people", "reps", "faults", "cues",
-                 "went_well", "not_judged", "series", "timings", "clip", "problem"}
+                 "went_well", "not_judged", "series", "timings", "clip", "problem", "notes"}
 
 
 @pytest.fixture(scope="module")

@@ -58,7 +58,7 @@ def test_a_turned_phone_finds_no_lean_or_hip_fault_the_level_clip_does_not_have(
     level, tilted = report_of(name, 0.0, folder), report_of(name, clockwise_deg, folder)
     found = {f["id"] for f in tilted["faults"]}
     assert not (found & VERTICAL) - {f["id"] for f in level["faults"]}, tilted["faults"]
-    assert tilted["outcome"] in (level["outcome"], "partial")
+    assert tilted["outcome"] in ("judged", "partial"), "a tilt is never a reason to refuse"
     assert len(tilted["reps"]) == len(level["reps"])
 
 

@@ -24,11 +24,13 @@ from course.analysis.motion import MotionTrack, measure_motion
 from course.analysis.pose import count_people, require_one_person, track_pose
 from course.analysis.problems import ClipProblem, MorePeopleThanOne
 from course.analysis.report import Report, build_report, refused
+from course.analysis.shots import pick_shot
 from course.analysis.video import VideoFrame, VideoInfo, output_size, probe, read_frames
 from course.analysis.view import FEET_OUT_OF_FRAME, HEAD_OUT_OF_FRAME, PERSON_TOO_SMALL, classify_view, framing_problems
 from course.content import Cue, load_course
 from course.landmarks import LandmarkSequence
 from course.settings import Settings
+from course.thresholds import LEVEL_ASSUMED
 
 Progress = Callable[[str, float], None]
 # Frames for the annotated video, shrunk to its size, are kept from the pose pass instead of
@@ -38,6 +40,7 @@ Progress = Callable[[str, float], None]
 KEEP_FOR_VIDEO_MB = 512
 """progress(what is happening, fraction done 0..1), for a progress bar."""
 
+OTHERS_LEFT_OUT = "Other people were in the picture further back; we followed you and left them out."
 FRAMING_WHY = {
     FEET_OUT_OF_FRAME: "Your feet were out of the picture for much of the clip, so knee and shin angles are less sure.",
     HEAD_OUT_OF_FRAME: "Your head was out of the picture for much of the clip, so the neck and upper back could not be judged.",
@@ -103,6 +106,7 @@ def analyse_clip(
                 frames, width, height, every_nth=settings.pose_step(info.fps), progress=pose_progress,
                 expected_frames=info.frame_count, keep_samples=settings.people_samples,
             )
+        seq, shot_note = pick_shot(seq)  # a clip cut together from shots: judge the longest one
         require_one_person(seq, people=1)  # light and presence: quick, and needed before the angles
         # Counting people runs a second model on a few frames: on the other core, while the
         # angles, the rules and the annotated video are worked out. It is waited for before
@@ -115,9 +119,10 @@ def analyse_clip(
                 with _timed(timings, "people"):
                     say("Checking who is in the picture", 0.97)
                     people = counting.result()
-        if people >= 2:
+        if people.count >= 2:
             raise MorePeopleThanOne()
-        report = dataclasses.replace(report, timings=dict(timings))
+        notes = ((shot_note,) if shot_note else ()) + report.notes + ((OTHERS_LEFT_OUT,) if people.background else ())
+        report = dataclasses.replace(report, timings=dict(timings), notes=notes)
         say("Done", 1.0)
         return Analysis(report, track, video, subtitles)
     except ClipProblem as problem:
@@ -143,8 +148,11 @@ def _judge(
                                 vertical_error_deg=level.plus_minus)
         extra = tuple(NotJudged("framing", FRAMING_WHY.get(problem, problem)) for problem in framing)
         judgement = dataclasses.replace(judgement, not_judged=judgement.not_judged + extra)
+    notes = ()
+    if level.source in ("scene", "body", "scene+body") and abs(level.up_deg) >= LEVEL_ASSUMED.value:
+        notes = (f"Your phone was tilted about {abs(level.up_deg):.0f}°; we measured your angles from the true vertical.",)
     report = build_report(
-        track, judgement, cues, view=view.view, people=1, timings=timings,
+        track, judgement, cues, view=view.view, people=1, timings=timings, notes=notes,
         clip={"duration_s": round(float(track.t_s[-1]) if len(track.t_s) else 0.0, 2), "frames": len(track.t_s),
               "width": info.width, "height": info.height, "size_bytes": info.size_bytes,
               "up_deg": round(level.up_deg, 1), "up_plus_minus": round(level.plus_minus, 1),

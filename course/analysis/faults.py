@@ -15,13 +15,13 @@ is its highest point and the descent runs from there to its end.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from course import thresholds as limits
-from course.analysis.motion import MotionTrack, Rep
+from course.analysis.motion import KEY_POINTS, MotionTrack, Rep
 
 FAULT_IDS = (
     "rounded_back",
@@ -41,12 +41,23 @@ is "judged" only when these ran on most of its reps (course.thresholds.MAIN_RULE
 SIDE_VIEW_ONLY = "needs a camera side-on to you; from where yours stood, the angles of a hinge can't be measured."
 AT_AN_ANGLE = "needs a camera side-on to you, and yours was at an angle."
 ANGLE_PROOF = frozenset({"squat_pattern", "locked_knees", "rushed_descent"})
+"""Rules that hold from a camera up to NEAR_SIDE_ON away from side-on (see course.thresholds)."""
 VERTICAL_RULES = frozenset({"lean_back_at_top", "hips_not_back"})
 """Rules measured against the true vertical (trunk lean, hips behind the ankles), which a tilted
 phone shifts; the others compare segments with each other, which a tilt does not change."""
 TILT_UNKNOWN = ("needs to know which way is up, and the camera was tilted by an amount we could not "
                 "measure well enough. Prop the phone level, upright, at hip height.")
-"""Rules that hold from a camera up to NEAR_SIDE_ON away from side-on (see course.thresholds)."""
+POINTS_NEEDED: dict[str, tuple[str, ...]] = {
+    "rounded_back": ("shoulder", "hip", "knee", "ankle"),  # the fold proxy needs the knee angle; the ear line, when seen, adds to it
+    "squat_pattern": ("hip", "knee", "ankle"),
+    "hips_not_back": ("hip", "ankle"),
+    "locked_knees": ("hip", "knee", "ankle"),
+    "lean_back_at_top": ("shoulder", "hip"),
+    "neck_cranked": ("ear", "shoulder", "hip"),
+    "rushed_descent": ("shoulder", "hip", "knee"),
+}
+"""The body points (course.analysis.motion.POINTS) each rule's angles are drawn through."""
+BODY_PART_NAMES = {"ear": "head", "shoulder": "shoulders", "hip": "hips", "knee": "knees", "ankle": "ankles"}
 WINDOW_S = 0.15  # a value "at" a moment is the median over this many seconds either side: one frame can be noise
 
 
@@ -134,19 +145,32 @@ def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = fl
     extra_error = max(0.0, vertical_error_deg - limits.LEVEL_ASSUMED.value)
     for rep in track.reps:
         seen = float(np.nanmean(track.seen[rep.start_i : rep.end_i + 1]))
+        hidden = hidden_points(track, rep)
         if seen < limits.MIN_SEEN.value:
+            what = _and(BODY_PART_NAMES[p] for p in hidden) if hidden else "hip, knee or ankle"
             not_judged.append(
-                NotJudged("rep", f"Your hip, knee or ankle was hidden for most of rep {rep.number}, so it was not judged.", rep.number)
+                NotJudged("rep", f"Something hid your {what} for most of rep {rep.number}, so it was not judged.", rep.number)
             )
             continue
         phases = rep_phases(rep)
         depth = value_at(track.hip_deg, track, phases.bottom)
-        if not np.isfinite(depth) or depth < limits.MIN_HINGE_DEPTH.value:
+        if not np.isfinite(depth):
+            what = _and(BODY_PART_NAMES[p] for p in hidden) if hidden else "hips"
+            not_judged.append(
+                NotJudged("rep", f"Something hid your {what} at the bottom of rep {rep.number}, so it was not judged.", rep.number)
+            )
+            continue
+        if depth < limits.MIN_HINGE_DEPTH.value:
             not_judged.append(
                 NotJudged("rep", f"Rep {rep.number} was too shallow to judge (hips bent {depth:.0f}°).", rep.number)
             )
             continue
         for fault, rule in rules.items():
+            covered = [point for point in POINTS_NEEDED[fault] if point in hidden]
+            if covered:
+                not_judged.append(NotJudged(fault, f"Something hid your {_and(BODY_PART_NAMES[p] for p in covered)} "
+                                                   f"for most of rep {rep.number}.", rep.number))
+                continue
             if fault in VERTICAL_RULES:
                 result = rule(track, rep, phases, seen, vertical_error=extra_error)
             else:
@@ -160,6 +184,22 @@ def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = fl
                 findings.append(result)
     return Judgement(tuple(findings), tuple(not_judged), frozenset(checked),
                      {fault: frozenset(reps) for fault, reps in judged_reps.items()})
+
+
+def hidden_points(track: MotionTrack, rep: Rep) -> tuple[str, ...]:
+    """The key points (ear, shoulder, hip, knee, ankle) not seen, on either side, in more than
+    HIDDEN_SHARE of a rep's frames: covered by a plate, a bench or another person, or out of the
+    picture. A short cover (the plate passing the shins at the bottom) is bridged by the frames
+    either side; a long one leaves only the tracker's guess."""
+    frames = slice(rep.start_i, rep.end_i + 1)
+    return tuple(point for point in KEY_POINTS
+                 if float(np.mean(track.visible[point][frames])) < 1.0 - limits.HIDDEN_SHARE.value)
+
+
+def _and(words: Iterable[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = list(words)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def rep_phases(rep: Rep) -> RepPhases:

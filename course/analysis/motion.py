@@ -128,6 +128,7 @@ import numpy as np
 from course.analysis.problems import NoPersonFound
 from course.body import Body, Joint, Pose
 from course.landmarks import Landmark, LandmarkSequence
+from course.thresholds import ON_SILHOUETTE
 
 L = Landmark
 
@@ -347,7 +348,7 @@ def measure_motion(seq: LandmarkSequence) -> MotionTrack:
     t = np.asarray(seq.t_s, dtype=float)
     px = np.array(seq.image_px(), dtype=float)
     vis = np.array(seq.visibility, dtype=float)
-    seen = np.isfinite(px).all(axis=-1) & (vis >= VISIBLE.value)
+    seen = np.isfinite(px).all(axis=-1) & (vis >= VISIBLE.value) & on_silhouette(seq)
     if not (seen[:, [L.LEFT_SHOULDER, L.RIGHT_SHOULDER]].any(axis=1)
             & seen[:, [L.LEFT_HIP, L.RIGHT_HIP]].any(axis=1)).any():
         raise NoPersonFound()
@@ -401,6 +402,15 @@ def measure_motion(seq: LandmarkSequence) -> MotionTrack:
         **smooth_series, raw=MappingProxyType(raw), seen=seen_share,
         visible=MappingProxyType(visible), leg_px=leg, reps=tuple(reps),
         uncertainty_deg=uncertainty(slice(None)))
+
+
+def on_silhouette(seq: LandmarkSequence) -> np.ndarray:
+    """(n, 33) bool: landmarks that lie on the person's own silhouette (segmentation mask at
+    least ON_SILHOUETTE there). A joint MediaPipe places behind a plate or off the picture is
+    a guess, whatever its visibility, and is not seen. All True when the sequence has no mask."""
+    if seq.in_person is None:
+        return np.ones(seq.visibility.shape, dtype=bool)
+    return np.nan_to_num(seq.in_person, nan=1.0) >= ON_SILHOUETTE.value
 
 
 # --- scale, facing, swaps, fusion ----------------------------------------------------------------

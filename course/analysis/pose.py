@@ -28,16 +28,18 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
+import cv2
 import numpy as np
 
 from course.analysis.problems import MorePeopleThanOne, NoPersonFound, TooDark
 from course.analysis.video import VideoFrame
 from course.landmarks import Landmark, LandmarkSequence
+from course.thresholds import CUT_CHANGE, ON_SILHOUETTE, SAME_DISTANCE_SIZE, SILHOUETTE_REACH
 
 L = Landmark
 MODEL_COMPLEXITY = 1  # BlazePose "full": the only model inside mediapipe 0.10.21's wheel
@@ -101,12 +103,15 @@ def _solutions_pose() -> Any:
 
 
 @contextmanager
-def pose_model(*, static_image_mode: bool = False) -> Iterator[Any]:
+def pose_model(*, static_image_mode: bool = False, segmentation: bool = False) -> Iterator[Any]:
     """A fresh MediaPipe Pose (model_complexity=1), closed on exit. static_image_mode=True
-    detects the person anew in every image (about 31 ms) instead of tracking (19 ms)."""
+    detects the person anew in every image (about 31 ms) instead of tracking (19 ms).
+    segmentation=True also returns the person's silhouette (a mask the size of the picture):
+    in tracking mode this cost nothing measurable here (17 ms against 18 ms a frame on 150
+    frames of a 492 x 720 clip), as the landmark model computes it anyway."""
     model = _solutions_pose().Pose(
         static_image_mode=static_image_mode, model_complexity=MODEL_COMPLEXITY,
-        smooth_landmarks=True, enable_segmentation=False,
+        smooth_landmarks=True, enable_segmentation=segmentation,
         min_detection_confidence=MIN_DETECTION_CONFIDENCE,
         min_tracking_confidence=MIN_TRACKING_CONFIDENCE)
     try:
@@ -124,11 +129,16 @@ class TrackedSequence(LandmarkSequence):
     side found nobody). brightness: (n,) mean luma of the frame, 0 (black) to 255 (white).
     samples: a few frames where the person's torso was well seen, spread over the clip, kept
     for count_people (their images, at the analysis size).
+    in_person (from LandmarkSequence): filled from the segmentation mask on measured frames,
+    interpolated like visibility between them. change: (n,) how much the picture changed from
+    the previous frame: mean absolute difference of 16 x 16 grey thumbnails, 0..255 (0 for the
+    first frame), for finding cuts (course.analysis.shots).
     """
 
     measured: np.ndarray | None = None
     brightness: np.ndarray | None = None
     samples: tuple[VideoFrame, ...] = field(default=(), repr=False)
+    change: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -136,7 +146,8 @@ class TrackedSequence(LandmarkSequence):
         measured = np.ones(n, bool) if self.measured is None else np.array(self.measured, bool)
         brightness = (np.full(n, np.nan) if self.brightness is None
                       else np.array(self.brightness, dtype=float))
-        for name, array in (("measured", measured), ("brightness", brightness)):
+        change = np.zeros(n) if self.change is None else np.array(self.change, dtype=float)
+        for name, array in (("measured", measured), ("brightness", brightness), ("change", change)):
             if array.shape != (n,):
                 raise ValueError(f"TrackedSequence {name} must have shape {(n,)}, "
                                  f"got {array.shape}")
@@ -162,8 +173,25 @@ def _luma(image: np.ndarray) -> float:
     return float(luma[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1].mean())
 
 
-def _landmarks(results: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """(image (33, 3), world (33, 3), visibility (33,)) from a Pose result, or None."""
+class Detection(NamedTuple):
+    """One person found on one picture. image: (33, 3) normalised landmarks; world: (33, 3)
+    metres; visibility: (33,) 0..1; in_person: (33,) 0..1, the silhouette's mask at each
+    landmark (see silhouette_at), NaN when the model made no mask."""
+
+    image: np.ndarray
+    world: np.ndarray
+    visibility: np.ndarray
+    in_person: np.ndarray
+
+
+def _thumbnail(image: np.ndarray) -> np.ndarray:
+    """A 16 x 16 grey (luma) thumbnail of an RGB image, float32 0..255."""
+    grey = cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2GRAY)
+    return cv2.resize(grey, (16, 16), interpolation=cv2.INTER_AREA).astype(np.float32)
+
+
+def _landmarks(results: Any) -> Detection | None:
+    """The Detection in a Pose result, or None."""
     if not results.pose_landmarks:
         return None
     image = np.array([(p.x, p.y, p.z, p.visibility)
@@ -173,14 +201,32 @@ def _landmarks(results: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None
                          dtype=float)
     else:
         world = np.full((len(Landmark), 3), np.nan)
-    return image[:, :3], world, np.clip(image[:, 3], 0.0, 1.0)
+    mask = getattr(results, "segmentation_mask", None)
+    in_person = (np.full(len(Landmark), np.nan) if mask is None
+                 else silhouette_at(np.asarray(mask), image[:, :2]))
+    return Detection(image[:, :3], world, np.clip(image[:, 3], 0.0, 1.0), in_person)
 
 
-def detect(model: Any, image: np.ndarray, t_us: int | None = None) -> (
-        tuple[np.ndarray, np.ndarray, np.ndarray] | None):
-    """Run a Pose model on one RGB image: (image landmarks (33, 3), world (33, 3), visibility
-    (33,)), or None when nobody is found. t_us: the frame's time in microseconds, strictly
-    after the previous call's, so MediaPipe's smoothing sees the real timing (video mode)."""
+def silhouette_at(mask: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """(k,) 0..1: the most a segmentation `mask` ((h, w) person probability) gives within
+    SILHOUETTE_REACH of each of `points` ((k, 2) normalised x, y); 0 for a point outside the
+    picture or not a number."""
+    height, width = mask.shape[:2]
+    reach = max(1, round(SILHOUETTE_REACH.value * math.hypot(width, height)))
+    out = np.zeros(len(points))
+    for k, (x, y) in enumerate(points):
+        if not (0.0 <= x <= 1.0 and 0.0 <= y <= 1.0):  # NaN fails both
+            continue
+        col, row = min(int(x * width), width - 1), min(int(y * height), height - 1)
+        window = mask[max(0, row - reach):row + reach + 1, max(0, col - reach):col + reach + 1]
+        out[k] = float(window.max())
+    return out
+
+
+def detect(model: Any, image: np.ndarray, t_us: int | None = None) -> Detection | None:
+    """Run a Pose model on one RGB image: the person's Detection, or None when nobody is
+    found. t_us: the frame's time in microseconds, strictly after the previous call's, so
+    MediaPipe's smoothing sees the real timing (video mode)."""
     if t_us is not None:
         # The legacy API adds FRAME_INTERVAL_US to this before stamping the packet.
         model._simulated_timestamp = t_us - FRAME_INTERVAL_US
@@ -246,10 +292,14 @@ def track_pose(
     images: list[np.ndarray] = []
     worlds: list[np.ndarray] = []
     visibilities: list[np.ndarray] = []
+    silhouettes: list[np.ndarray] = []
     measured: list[bool] = []
     brightness: list[float] = []
+    change: list[float] = []
+    thumbnail: np.ndarray | None = None
     samples = _Samples(keep_samples)
-    missing = (np.full((count, 3), np.nan), np.full((count, 3), np.nan), np.zeros(count))
+    missing = Detection(np.full((count, 3), np.nan), np.full((count, 3), np.nan), np.zeros(count),
+                        np.zeros(count))
     last_us = -1
     reported = -math.inf
     pending: VideoFrame | None = None  # the latest frame skipped, measured if it is the last
@@ -259,20 +309,29 @@ def track_pose(
         t_us = max(round(frame.t_s * 1e6), last_us + 1)
         last_us = t_us
         found = detect(model, frame.image, t_us)
-        image, world, visibility = found if found is not None else missing
-        images[row], worlds[row], visibilities[row] = image, world, visibility
+        image, world, visibility, in_person = found if found is not None else missing
+        images[row], worlds[row], visibilities[row], silhouettes[row] = image, world, visibility, in_person
         measured[row] = True
         if found is not None and visibility[list(TORSO)].min() >= SAMPLE_TORSO_VISIBILITY:
             samples.offer(frame)
 
-    with pose_model() as model:
+    with ExitStack() as stack:
+        model = stack.enter_context(pose_model(segmentation=True))
         for frame in frames:
             row = len(times)
             times.append(frame.t_s)
             brightness.append(_luma(frame.image))
-            images.append(missing[0])
-            worlds.append(missing[1])
-            visibilities.append(missing[2])
+            previous, thumbnail = thumbnail, _thumbnail(frame.image)
+            change.append(0.0 if previous is None else float(np.abs(thumbnail - previous).mean()))
+            if change[-1] > CUT_CHANGE.value:
+                # A new shot: MediaPipe would carry the old shot's search region and smoothing
+                # into it for several frames; a fresh tracker looks for the person anew.
+                stack.close()
+                model = stack.enter_context(pose_model(segmentation=True))
+            images.append(missing.image)
+            worlds.append(missing.world)
+            visibilities.append(missing.visibility)
+            silhouettes.append(missing.in_person)
             measured.append(False)
             if row % every_nth == 0:
                 measure(model, frame, row)
@@ -292,20 +351,23 @@ def track_pose(
     image = np.array(images).reshape(n, count, 3)
     world = np.array(worlds).reshape(n, count, 3)
     visibility = np.array(visibilities).reshape(n, count)
+    in_person = np.array(silhouettes).reshape(n, count)
     measured_rows = np.array(measured, dtype=bool)
     t_s = np.array(times, dtype=float)
     if n and not measured_rows.all():
-        _interpolate(t_s, measured_rows, image, world, visibility)
+        _interpolate(t_s, measured_rows, image, world, visibility, in_person)
     return TrackedSequence(t_s=t_s, image=image, world=world, visibility=visibility,
+                           in_person=in_person,
                            width_px=width_px, height_px=height_px, measured=measured_rows,
-                           brightness=np.array(brightness), samples=samples.picked())
+                           brightness=np.array(brightness), samples=samples.picked(),
+                           change=np.array(change))
 
 
 def _interpolate(t_s: np.ndarray, measured: np.ndarray, image: np.ndarray, world: np.ndarray,
-                 visibility: np.ndarray) -> None:
+                 visibility: np.ndarray, in_person: np.ndarray) -> None:
     """Fill the unmeasured rows in place, linearly in time between the measured rows either
-    side (the first and last rows are measured). NaN, visibility 0, when either side found
-    nobody."""
+    side (the first and last rows are measured). NaN, visibility 0 and in_person 0, when
+    either side found nobody."""
     rows = np.flatnonzero(measured)
     gaps = np.flatnonzero(~measured)
     right = rows[np.searchsorted(rows, gaps)]
@@ -316,6 +378,7 @@ def _interpolate(t_s: np.ndarray, measured: np.ndarray, image: np.ndarray, world
     both = (visibility[left].max(axis=1) > 0) & (visibility[right].max(axis=1) > 0)
     visibility[gaps] = np.where(both[:, None],
                                 (1 - w) * visibility[left] + w * visibility[right], 0.0)
+    in_person[gaps] = np.where(both[:, None], (1 - w) * in_person[left] + w * in_person[right], 0.0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -347,55 +410,122 @@ def hide_box(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
     return out
 
 
-def second_person(model: Any, image: np.ndarray, first: np.ndarray) -> bool:
-    """Whether a static-mode Pose `model` finds another person on `image` once the person at
-    `first` (33 normalised image landmarks) is hidden: shoulders and hips each seen with
-    visibility >= SECOND_PERSON_TORSO_VISIBILITY, torso centre outside the hidden box, and
-    the torso the right way up (shoulders above hips in the picture)."""
+def torso_length_px(image_landmarks: np.ndarray, width_px: int, height_px: int) -> float:
+    """Distance from the mid-shoulder to the mid-hip point, pixels (NaN when not known): a
+    person's size in the picture that hardly changes as they bend, turn or walk."""
+    xy = image_landmarks[:, :2] * (width_px, height_px)
+    shoulders = xy[[L.LEFT_SHOULDER, L.RIGHT_SHOULDER]].mean(axis=0)
+    hips = xy[[L.LEFT_HIP, L.RIGHT_HIP]].mean(axis=0)
+    return float(np.hypot(*(shoulders - hips)))
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """Another person found on one sample frame. size: their torso length over the lifter's
+    (1 = as big in the picture, so about as near the camera; from second_person alone, over the
+    picture's height)."""
+
+    index: int
+    size: float
+
+
+def second_person(model: Any, image: np.ndarray, first: np.ndarray) -> Sighting | None:
+    """Another person on `image` once the person at `first` (33 normalised image landmarks) is
+    hidden, found by a static-mode Pose `model` with segmentation: shoulders and hips each seen
+    with visibility >= SECOND_PERSON_TORSO_VISIBILITY, the torso the right way up (shoulders
+    above hips), its centre outside the hidden box, and at least half of it on a person's
+    silhouette (a rack, a fan or a stack of plates can look like a body to the landmark model,
+    not to the segmentation). None when there is nobody else."""
     height, width = image.shape[:2]
     box = person_box(first, width, height)
     if box is None:
-        return False
+        return None
     found = detect(model, hide_box(image, box))
     if found is None:
-        return False
-    landmarks, _, visibility = found
+        return None
+    landmarks, visibility = found.image, found.visibility
     if visibility[list(TORSO)].min() < SECOND_PERSON_TORSO_VISIBILITY:
-        return False
+        return None
     shoulders_y = landmarks[[L.LEFT_SHOULDER, L.RIGHT_SHOULDER], 1].mean()
     hips_y = landmarks[[L.LEFT_HIP, L.RIGHT_HIP], 1].mean()
     if shoulders_y >= hips_y:  # upside down: not a person (see SECOND_PERSON_MIN_FRAMES)
-        return False
+        return None
+    on_person = np.nan_to_num(found.in_person[list(TORSO)], nan=1.0) >= ON_SILHOUETTE.value
+    if on_person.sum() < 2:
+        return None
     cx, cy = landmarks[list(TORSO), :2].mean(axis=0) * (width, height)
     x0, y0, x1, y1 = box
-    return not (x0 <= cx <= x1 and y0 <= cy <= y1)
+    if x0 <= cx <= x1 and y0 <= cy <= y1:
+        return None
+    return Sighting(index=-1, size=torso_length_px(landmarks, width, height) / height)
 
 
-def count_people(samples: Sequence[VideoFrame], first_pass: LandmarkSequence) -> int:
-    """How many people the clip shows: 0, 1, or 2 (meaning two or more).
+@dataclass(frozen=True)
+class People:
+    """Who else is in the clip, from count_people.
+
+    sightings: another person on the sample frames, one per frame where one was seen.
+    """
+
+    sightings: tuple[Sighting, ...] = ()
+
+    @property
+    def beside(self) -> tuple[Sighting, ...]:
+        """Sightings of someone about as near the camera as the lifter (SAME_DISTANCE_SIZE)."""
+        return tuple(s for s in self.sightings if s.size >= SAME_DISTANCE_SIZE.value)
+
+    @property
+    def count(self) -> int:
+        """1 for the lifter alone or with people in the background; 2 when someone else was
+        seen on at least SECOND_PERSON_MIN_FRAMES samples (so not a one-frame mistake) and at
+        least once about as near the camera as the lifter (so not only far behind): two people
+        walking past each other are side by side for a moment, then one hides the other."""
+        return 2 if len(self.sightings) >= SECOND_PERSON_MIN_FRAMES and self.beside else 1
+
+    @property
+    def background(self) -> bool:
+        """Whether people further back were seen (and left out) on at least
+        SECOND_PERSON_MIN_FRAMES samples, and nobody near the lifter."""
+        return len(self.sightings) >= SECOND_PERSON_MIN_FRAMES and not self.beside
+
+
+def count_people(samples: Sequence[VideoFrame], first_pass: LandmarkSequence) -> People:
+    """Who else the clip shows besides the person the tracker follows.
 
     MediaPipe Pose follows one person. On each sample frame (TrackedSequence.samples: frames
     where that person's torso was well seen, spread over the clip) the tracked person's box
     (their landmarks, padded by MASK_PADDING) is filled with the picture's mean colour and a
-    fresh static-image Pose looks again. A second person counts when it is found, clearly
-    (SECOND_PERSON_TORSO_VISIBILITY) and outside the box, on at least
-    SECOND_PERSON_MIN_FRAMES samples; one sighting can be a poster, a mirror or a mistake.
-    About 35 ms per sample. A second person standing behind the first, inside the box, is not
-    seen.
+    fresh static-image Pose looks again (second_person). Someone found there about as big as
+    the lifter (SAME_DISTANCE_SIZE) is training beside them or crossing in front: whose hinge
+    is it? Someone smaller is further back, as in any gym, and is left out. About 35 ms per
+    sample. A second person standing behind the first, inside the box, is not seen.
     samples' `index` must be rows of `first_pass`.
     """
     found = first_pass.visibility.max(axis=1) > 0
+    sightings = []
     if not found.any():
-        return 0
-    sightings = 0
-    with pose_model(static_image_mode=True) as model:
+        return People()
+    lifter = _torso_size(first_pass)
+    with pose_model(static_image_mode=True, segmentation=True) as model:
         for frame in samples:
-            if found[frame.index] and second_person(model, frame.image,
-                                                    first_pass.image[frame.index]):
-                sightings += 1
-                if sightings >= SECOND_PERSON_MIN_FRAMES:
-                    return 2
-    return 1
+            if not found[frame.index]:
+                continue
+            sighting = second_person(model, frame.image, first_pass.image[frame.index])
+            if sighting is not None:
+                sightings.append(Sighting(frame.index, sighting.size / lifter if lifter > 0 else math.inf))
+    return People(tuple(sightings))
+
+
+def _torso_size(seq: LandmarkSequence) -> float:
+    """The tracked person's torso length over the picture's height, as it is when nothing
+    foreshortens it: the 90th percentile over the frames with a person (a torso bent towards
+    the camera only looks shorter, never longer). NaN with nobody found."""
+    px = seq.image_px()
+    shoulders = px[:, [L.LEFT_SHOULDER, L.RIGHT_SHOULDER]].mean(axis=1)
+    hips = px[:, [L.LEFT_HIP, L.RIGHT_HIP]].mean(axis=1)
+    lengths = np.linalg.norm(shoulders - hips, axis=1)
+    lengths = lengths[np.isfinite(lengths)]
+    return float(np.percentile(lengths, 90)) / seq.height_px if len(lengths) else math.nan
 
 
 # --------------------------------------------------------------------------------------------
@@ -422,10 +552,24 @@ class VisibilityStats:
     brightness: float
 
 
+def person_frames(seq: LandmarkSequence) -> np.ndarray:
+    """(n,) bool: frames that show a person: the model found one, and (where it made a mask)
+    at least half of the shoulders and hips it placed lie on a person's silhouette. A tracker can lock
+    on to a drawing of a skeleton, a statue or a pattern of rocks; the segmentation model,
+    asked separately whether those pixels are a person, says no."""
+    if not len(seq):
+        return np.zeros(0, bool)
+    found = seq.visibility.max(axis=1) > 0
+    if seq.in_person is None:
+        return found
+    torso = np.nan_to_num(seq.in_person[:, list(TORSO)], nan=1.0) >= ON_SILHOUETTE.value
+    return found & (torso.sum(axis=1) >= 2)  # half the torso: a lifter half out of the picture is still there
+
+
 def check_visibility(seq: LandmarkSequence) -> VisibilityStats:
     """Visibility statistics of a tracked clip (see VisibilityStats); judges nothing."""
     n = len(seq)
-    found = seq.visibility.max(axis=1) > 0 if n else np.zeros(0, bool)
+    found = person_frames(seq)
     brightness = getattr(seq, "brightness", None)
     mean_luma = float(np.nanmean(brightness)) if brightness is not None and n and \
         np.isfinite(brightness).any() else math.nan
@@ -460,7 +604,7 @@ def require_one_person(seq: LandmarkSequence, people: int | None = None) -> Visi
     if no_person:
         raise NoPersonFound()
     if people is None:
-        people = count_people(getattr(seq, "samples", ()), seq)
+        people = count_people(getattr(seq, "samples", ()), seq).count
     if people >= 2:
         raise MorePeopleThanOne()
     return stats

@@ -192,6 +192,15 @@ class MorePeopleThanOne(ClipProblem):
         "Film again with only you in the picture.")
 
 
+class CutIntoPieces(ClipProblem):
+    """The clip is edited together from shots too short to hold a whole rep."""
+
+    code = "cut_into_pieces"
+    default_message = (
+        "This clip is cut together from short pieces, so no whole rep is filmed in one go. "
+        "Upload one continuous clip of your set, straight from the camera.")
+
+
 class TooDark(ClipProblem):
     """The picture is too dark for the pose tracker to see the joints."""
 

@@ -105,7 +105,8 @@ class Report:
     ``faults`` (id from the fault vocabulary, rep, confidence, measured value and threshold),
     ``cues`` (at most one per rep, deduplicated), ``went_well``, ``not_judged`` (what and why),
     ``series`` (angle curves for plots), ``timings`` (seconds per stage), ``clip`` (duration,
-    frames, size).
+    frames, size), ``notes`` (sentences on how the clip was read: people left out, a tilted
+    phone corrected, a part skipped).
     """
 
     outcome: Outcome
@@ -122,6 +123,7 @@ class Report:
     timings: Mapping[str, float] = field(default_factory=dict)
     clip: Mapping[str, float | int | str] = field(default_factory=dict)
     problem: str | None = None
+    notes: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -147,8 +149,10 @@ def build_report(
     people: int,
     timings: Mapping[str, float] | None = None,
     clip: Mapping[str, Any] | None = None,
+    notes: Sequence[str] = (),
 ) -> Report:
-    """Put a measured, judged clip into words and numbers."""
+    """Put a measured, judged clip into words and numbers. notes: how the clip was read
+    (Report.notes)."""
     findings = sorted(judgement.findings, key=lambda f: (f.rep, FAULT_IDS.index(f.fault)))
     reps = []
     for rep in track.reps:
@@ -192,6 +196,7 @@ def build_report(
         series=_series(track),
         timings=dict(timings or {}),
         clip=dict(clip or {}),
+        notes=tuple(notes),
     )
 
 
@@ -385,4 +390,5 @@ def report_from_json(data: Mapping[str, Any]) -> Report:
         timings=dict(data.get("timings", {})),
         clip=dict(data.get("clip", {})),
         problem=data.get("problem"),
+        notes=tuple(data.get("notes", ())),
     )

@@ -16,6 +16,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import streamlit as st
 
 from course.analysis.check import Analysis, analyse_clip
@@ -73,7 +74,8 @@ def render_self_check() -> None:
         analyses.clear()  # only the latest clip's numbers stay in the session
         analyses[digest] = analysis
     analysis = analyses[digest]
-    replay = (lambda: _replay(analysis, digest)) if analysis.track is not None and _angles_measured(analysis.report) else None
+    replayable = analysis.track is not None and _angles_measured(analysis.report) and _has_leg_angles(analysis.track)
+    replay = (lambda: _replay(analysis, digest)) if replayable else None
     show_report(analysis.report, course, replay, analysis.video, analysis.subtitles)
     if analysis.report.outcome != "refused":
         _keep_result(analysis.report, digest)
@@ -202,6 +204,8 @@ def show_report(
 
     box = st.success if report.outcome == "judged" and not report.faults else st.info
     box(f"**{report.verdict}.** {report.message}", icon=":material/fact_check:")
+    for note in report.notes:
+        st.caption(note)
 
     if report.cues:
         st.subheader("What to work on")
@@ -277,6 +281,12 @@ def _angles_measured(report: Report) -> bool:
     depth: the numbers would mislead, so the page shows the reps' times but not their angles,
     the chart or the replay."""
     return any(_judged_on(report, rep.number) for rep in report.reps)
+
+
+def _has_leg_angles(track) -> bool:
+    """Whether some frame has both a hip and a knee angle: the replay poses the body from them
+    (feet out of the picture leave no knee angle at all)."""
+    return bool(np.isfinite(track.hip_deg).any() and np.isfinite(track.knee_deg).any())
 
 
 def _judged_on(report: Report, rep: int) -> bool:

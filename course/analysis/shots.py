@@ -1,0 +1,119 @@
+"""Shots: the stretches of a clip filmed in one go, and the one to judge.
+
+A clip from a phone's editor may be cut together from several shots (a front view, then a
+side view), and the tracker may jump from the lifter to someone else. Angles measured across a
+cut or a jump join two different bodies or cameras into one motion, so the clip is split at
+both, and the longest shot that shows the person is judged; the report says what was left out.
+
+A cut: the picture's 16 x 16 grey thumbnail changes by more than CUT_CHANGE in one frame
+(TrackedSequence.change). A jump: the tracked torso's centre moves more than TAKEOVER_JUMP of
+its own length between neighbouring measured frames.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from course.analysis.pose import TORSO, person_frames
+from course.analysis.problems import CutIntoPieces
+from course.landmarks import Landmark as L
+from course.landmarks import LandmarkSequence
+from course.thresholds import CUT_CHANGE, MIN_SHOT, TAKEOVER_JUMP
+
+NEIGHBOURS_S = 0.1  # seconds: measured frames closer than this are neighbours for TAKEOVER_JUMP
+
+
+@dataclass(frozen=True)
+class Shot:
+    """Rows start..end (inclusive) of a sequence, filmed in one go; seconds from its t_s."""
+
+    start: int
+    end: int
+    start_s: float
+    end_s: float
+
+    @property
+    def seconds(self) -> float:
+        return self.end_s - self.start_s
+
+
+def shot_starts(seq: LandmarkSequence) -> np.ndarray:
+    """(n,) bool: rows where a new shot begins (row 0 does), at a cut in the picture or a jump
+    of the tracked torso."""
+    n = len(seq)
+    starts = np.zeros(n, bool)
+    if n == 0:
+        return starts
+    starts[0] = True
+    change = getattr(seq, "change", None)
+    if change is not None:
+        starts |= np.nan_to_num(np.asarray(change, float)) > CUT_CHANGE.value
+    px = seq.image_px()
+    centre = px[:, list(TORSO)].mean(axis=1)
+    shoulders = px[:, [L.LEFT_SHOULDER, L.RIGHT_SHOULDER]].mean(axis=1)
+    hips = px[:, [L.LEFT_HIP, L.RIGHT_HIP]].mean(axis=1)
+    torso = np.linalg.norm(shoulders - hips, axis=1)
+    rows = np.flatnonzero(person_frames(seq) & np.isfinite(centre).all(axis=1) & (torso > 0))
+    for a, b in zip(rows, rows[1:]):
+        if seq.t_s[b] - seq.t_s[a] <= NEIGHBOURS_S:
+            jump = np.linalg.norm(centre[b] - centre[a]) / max(torso[a], torso[b])
+            if jump > TAKEOVER_JUMP.value:
+                starts[b] = True
+    return starts
+
+
+def split_shots(seq: LandmarkSequence) -> tuple[Shot, ...]:
+    """The sequence's shots, in order."""
+    starts = np.flatnonzero(shot_starts(seq))
+    ends = [*(starts[1:] - 1), len(seq) - 1]
+    return tuple(Shot(int(a), int(b), float(seq.t_s[a]), float(seq.t_s[b])) for a, b in zip(starts, ends))
+
+
+def pick_shot(seq: LandmarkSequence) -> tuple[LandmarkSequence, str | None]:
+    """The sequence with only its best shot left in (the others blanked: no person, so rows
+    still match the clip's frames), and a sentence for the learner saying what was left out,
+    or the sequence itself and None when it is one shot. The best shot shows the person for
+    the longest time. Raises CutIntoPieces when the clip has cuts and no shot that shows the
+    person is MIN_SHOT long."""
+    shots = split_shots(seq)
+    if len(shots) <= 1:
+        return seq, None
+    found = person_frames(seq)
+    dt = np.diff(seq.t_s, append=seq.t_s[-1])
+
+    def shown_s(shot: Shot) -> float:
+        return float(dt[shot.start:shot.end + 1][found[shot.start:shot.end + 1]].sum())
+
+    best = max(shots, key=shown_s)
+    if shown_s(best) < MIN_SHOT.value:
+        raise CutIntoPieces()
+    keep = np.zeros(len(seq), bool)
+    keep[best.start:best.end + 1] = True
+    blanked = _blank(seq, ~keep)
+    cuts = len(shots) - 1
+    note = (f"Your clip changes shot {cuts} time{'s' if cuts != 1 else ''}; we judged the longest part "
+            f"filmed in one go ({best.start_s:.1f} to {best.end_s:.1f} s) and left out the rest.")
+    return blanked, note
+
+
+def _blank(seq: LandmarkSequence, rows: np.ndarray) -> LandmarkSequence:
+    """A copy of the sequence with `rows` showing no person (NaN landmarks, visibility 0)."""
+    image, world, visibility = (np.array(a, dtype=float) for a in (seq.image, seq.world, seq.visibility))
+    image[rows] = np.nan
+    world[rows] = np.nan
+    visibility[rows] = 0.0
+    changes = {"image": image, "world": world, "visibility": visibility}
+    if seq.in_person is not None:
+        in_person = np.array(seq.in_person, dtype=float)
+        in_person[rows] = 0.0
+        changes["in_person"] = in_person
+    samples = getattr(seq, "samples", None)
+    if samples is not None:
+        changes["samples"] = tuple(frame for frame in samples if not rows[frame.index])
+    return dataclasses.replace(seq, **changes)
+
+
+__all__ = ["Shot", "pick_shot", "shot_starts", "split_shots"]
