@@ -1,21 +1,30 @@
 """`hinge-check CLIP [--json]`: the self-check from a command line, for trainers and for tests.
 
 Exit status: 0 when a report was made (judged or partial), 3 when the clip was refused (bad
-input; with --json the report is still printed), 2 for a wrong command line. Anything else
-is a bug.
+input; with --json the report is still printed), 2 for a wrong command line, 1 for a bug of
+ours (a plain sentence on stderr; --debug shows the details).
+
+Only our own words reach the terminal: the log lines MediaPipe, TensorFlow Lite and FFmpeg
+write straight to stderr are left out (course.native_output), unless --debug asks for them.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import tempfile
 import textwrap
+from contextlib import nullcontext
 from pathlib import Path
 
+from course.native_output import native_noise_filtered
+
 REFUSED_EXIT = 3
+BUG_EXIT = 1
+log = logging.getLogger(__name__)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,16 +39,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--annotated", type=Path, metavar="OUT.mp4",
                         help="also write the clip with skeleton, angles, reps and faults drawn on it "
                              "(H.264), and its cues as WebVTT subtitles beside it (OUT.vtt)")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the native libraries' log lines, and the details of a failure of ours")
     args = parser.parse_args(argv)
     if not args.clip.is_file():
         parser.error(f"no such file: {args.clip}")  # the trainer's typo, not the clip's fault: exit 2
+    if args.annotated and not args.annotated.resolve().parent.is_dir():
+        parser.error(f"no such folder to write the annotated clip in: {args.annotated.parent}")
 
-    from course.analysis.check import analyse_clip  # after the logging settings: it loads MediaPipe
-    from course.content import load_course
+    try:
+        with nullcontext() if args.debug else native_noise_filtered():
+            from course.analysis.check import analyse_clip  # after the logging settings: it loads MediaPipe
+            from course.content import load_course
 
-    course = load_course()
-    with tempfile.TemporaryDirectory(prefix="hinge-check-") as folder:
-        analysis = analyse_clip(args.clip, cues=course.cues, annotate_in=Path(folder) if args.annotated else None)
+            course = load_course()
+            with tempfile.TemporaryDirectory(prefix="hinge-check-") as folder:
+                analysis = analyse_clip(args.clip, cues=course.cues, annotate_in=Path(folder) if args.annotated else None)
+    except Exception:
+        if args.debug:
+            log.exception("hinge-check failed on %s", args.clip)
+        print(f"hinge-check: something went wrong on our side while checking {args.clip}. It's not the clip's "
+              "fault: try again, and if it happens again, run it with --debug and send us what it prints.",
+              file=sys.stderr)
+        return BUG_EXIT
     report = analysis.report
     if args.annotated and analysis.video is not None:
         args.annotated.write_bytes(analysis.video)

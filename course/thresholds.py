@@ -281,3 +281,20 @@ MIN_SHOT = Limit(
     "2 s down and up, a brisk one 1.5 s. A clip whose longest shot is shorter is asked again as "
     "one continuous clip.",
 )
+
+# --- what the self-check page offers to watch (course.views.self_check) -----------------------
+
+REP_CLIP_MIN = Limit(
+    1.0, "s",
+    "The shortest rep offered as a clip of its own. The page's video player starts and stops on "
+    "whole seconds (st.video truncates start_time and end_time to whole seconds and refuses an end "
+    "that is not after the start), so a shorter rep would play as a clip made mostly of what "
+    "comes before and after it; and no hinge a coach would count is that quick (a brisk "
+    "kettlebell deadlift takes about a second down and up): a shorter 'rep' is a twitch the rep "
+    "counter caught, better watched in the whole clip.",
+)
+REP_CLIP_MARGIN = Limit(
+    0.3, "s",
+    "Shown before and after a rep in its own clip, so that it opens on the stand before the "
+    "first move and closes on the lockout, not mid-movement.",
+)

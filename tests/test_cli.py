@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from course.cli import REFUSED_EXIT, main
+from course.cli import BUG_EXIT, REFUSED_EXIT, main
+from course.native_output import is_native_noise, native_noise_filtered
 
 CLIPS = Path(os.environ["HINGE_CLIPS_DIR"]) if os.environ.get("HINGE_CLIPS_DIR") else None
 needs_clips = pytest.mark.skipif(CLIPS is None, reason="HINGE_CLIPS_DIR is not set (.ci/run sets it to ../shared/clips)")
@@ -63,3 +67,128 @@ def test_annotated_video_and_subtitles_are_written_where_asked(tmp_path, capsys)
         stream = container.streams.video[0]
         assert stream.codec_context.name == "h264" and stream.frames > 50
     assert out.with_suffix(".vtt").read_text().startswith("WEBVTT")
+
+
+# --- only our own words on stderr ------------------------------------------------------------
+
+OUR_LINE = "hinge-check: a message of ours"
+NATIVE_LINES = (
+    "INFO: Created TensorFlow Lite XNNPACK delegate for CPU.",
+    "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR",
+    "W0000 00:00:1796276696.027294    1352 inference_feedback_manager.cc:114] Feedback manager requires a model "
+    "with a single signature inference. Disabling support for feedback tensors.",
+    "I1203 04:49:12.004417    1352 gl_context.cc:357] GL version: 3.2",
+    "E1203 04:49:12.004417    1529 calculator_graph.cc:887] a step MediaPipe recovered from",
+    "[h264 @ 0x55d0c3a4e600] mmco: unref short failure",
+    "2026-12-03 05:41:47.304 Thread 'MainThread': missing ScriptRunContext! This warning can be ignored "
+    "when running in bare mode.",
+)
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """`hinge-check ARGS` in a process of its own, as a trainer runs it (no logging settings
+    of ours in its environment)."""
+    env = {name: value for name, value in os.environ.items() if name not in ("GLOG_minloglevel", "TF_CPP_MIN_LOG_LEVEL")}
+    return subprocess.run([sys.executable, "-m", "course.cli", *args], capture_output=True, text=True,
+                          env=env, timeout=300, check=False)
+
+
+@pytest.mark.parametrize("line", NATIVE_LINES)
+def test_the_native_libraries_log_lines_are_known_noise(line):
+    assert is_native_noise(line + "\n")
+
+
+@pytest.mark.parametrize("line", [
+    OUR_LINE, "Traceback (most recent call last):", "usage: hinge-check [-h] [--json] clip",
+    "F1203 04:49:12.004417    1352 calculator_graph.cc:12] Check failed: a fatal error, the process stops",
+])
+def test_our_lines_and_a_native_fatal_error_are_not_noise(line):
+    assert not is_native_noise(line + "\n")
+
+
+FILTERED_PROCESS = """
+import os, sys, threading
+from course.native_output import native_noise_filtered
+
+def native(line):  # what C++ does: straight to file descriptor 2
+    os.write(2, (line + "\\n").encode())
+
+native_lines = sys.argv[1:]
+with native_noise_filtered():
+    native(native_lines[0])
+    print("ours (first)", file=sys.stderr)
+    worker = threading.Thread(target=lambda: [native(line) for line in native_lines])
+    worker.start()
+    worker.join()
+    native("a native line we do not know")
+    print("ours (last)", file=sys.stderr)
+print("after the block", file=sys.stderr)
+"""
+
+
+def test_the_filter_passes_our_lines_in_order_and_drops_native_lines_from_every_thread():
+    done = subprocess.run([sys.executable, "-c", FILTERED_PROCESS, *NATIVE_LINES], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert done.stderr.splitlines() == ["ours (first)", "a native line we do not know", "ours (last)", "after the block"]
+
+
+def test_a_bug_of_ours_is_one_plain_sentence_on_stderr_with_no_native_lines(tmp_path, capfd, monkeypatch):
+    import course.analysis.check as check
+
+    def broken(path, **options):
+        for line in NATIVE_LINES:
+            os.write(2, (line + "\n").encode())
+        raise RuntimeError("an internal mistake")
+
+    monkeypatch.setattr(check, "analyse_clip", broken)
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"anything")
+    assert main([str(clip)]) == BUG_EXIT
+    captured = capfd.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        f"hinge-check: something went wrong on our side while checking {clip}. It's not the clip's fault: try "
+        "again, and if it happens again, run it with --debug and send us what it prints."]
+
+
+def test_a_command_line_error_of_ours_still_reaches_stderr(tmp_path):
+    done = run_cli(str(tmp_path / "nowhere.mp4"))
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == f"hinge-check: error: no such file: {tmp_path / 'nowhere.mp4'}"
+
+
+@needs_clips
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+def test_a_real_clip_prints_nothing_on_stderr(as_json):
+    done = run_cli(str(CLIPS / "kb-deadlift-side.mp4"), *(["--json"] if as_json else []))
+    assert done.returncode == 0
+    assert done.stderr == ""
+    assert json.loads(done.stdout)["outcome"] == "judged" if as_json else done.stdout.startswith("Solid hinge")
+
+
+@needs_clips
+def test_a_refused_real_clip_prints_its_message_on_stdout_and_nothing_on_stderr(tmp_path):
+    from tests.test_bad_uploads import DARK_SCALE, real_frames, write_frames
+
+    frames = real_frames("kb-deadlift-side.mp4")
+    dark = write_frames(tmp_path / "dark.mp4", [(t, (image * DARK_SCALE).astype(np.uint8)) for t, image in frames])
+    done = run_cli(str(dark), "--json")
+    assert done.returncode == REFUSED_EXIT
+    assert done.stderr == ""
+    assert json.loads(done.stdout)["problem"] == "too_dark"
+
+
+@needs_clips
+def test_debug_shows_the_native_lines_for_us():
+    done = run_cli(str(CLIPS / "kb-deadlift-side.mp4"), "--debug")
+    assert done.returncode == 0
+    assert any(is_native_noise(line) for line in done.stderr.splitlines())
+
+
+def test_an_annotated_clip_asked_for_in_a_missing_folder_is_a_command_line_error(tmp_path, capsys):
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"anything")
+    with pytest.raises(SystemExit) as exited:
+        main([str(clip), "--annotated", str(tmp_path / "nowhere" / "out.mp4")])
+    assert exited.value.code == 2
+    assert "no such folder to write the annotated clip in" in capsys.readouterr().err

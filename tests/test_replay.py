@@ -9,6 +9,7 @@ import pytest
 
 from course.analysis.motion import measure_motion
 from course.analysis.report import FaultReport
+from course.body import JOINT_LIMITS, Body, JointLimitError, Pose
 from course.analysis.replay import FOLD_AT_HIP_MAX, HIP_RANGE_MAX, REPLAY_FPS, reference_hinge, replay_motion
 from course.landmarks import Camera, landmark_sequence
 from course.motions import MOTIONS
@@ -21,7 +22,7 @@ def track():
 
 
 def test_replay_follows_the_measured_hip_and_knee(track):
-    replay = replay_motion(track)
+    replay = replay_motion(track).motion
     for name, series in (("hip", track.hip_deg), ("knee", track.knee_deg)):
         measured = np.interp(replay.t_s + track.t_s[0], track.t_s, series)
         assert np.nanmax(np.abs(replay.angle_deg(name) - measured)) < 0.5
@@ -30,7 +31,7 @@ def test_replay_follows_the_measured_hip_and_knee(track):
 
 
 def test_every_replayed_frame_keeps_its_centre_of_mass_over_the_feet(track):
-    replay = replay_motion(track)
+    replay = replay_motion(track).motion
     base = replay.body.base_of_support
     assert all(base.heel_x_m <= frame.com[0] <= base.toe_x_m for frame in replay.frames)
 
@@ -48,7 +49,7 @@ def in_rep(replay, track, number: int) -> np.ndarray:
 
 def test_a_rep_found_rounded_shows_the_fold_beyond_the_hips_as_a_rounded_lower_back(track):
     deep = dataclasses.replace(track, hip_deg=np.full_like(track.hip_deg, FOLD_AT_HIP_MAX + 12))
-    replay = replay_motion(deep, found=[found("rounded_back", 2)])
+    replay = replay_motion(deep, found=[found("rounded_back", 2)]).motion
     rounded = in_rep(replay, track, 2)
     assert np.allclose(replay.angle_deg("hip")[rounded], FOLD_AT_HIP_MAX)
     assert np.allclose(replay.angle_deg("lumbar")[rounded], 12)
@@ -58,15 +59,15 @@ def test_a_rep_found_rounded_shows_the_fold_beyond_the_hips_as_a_rounded_lower_b
 
 def test_only_a_fold_beyond_the_hips_own_range_rounds_a_back_the_report_did_not_fault(track):
     deep = dataclasses.replace(track, hip_deg=np.full_like(track.hip_deg, HIP_RANGE_MAX + 5))
-    replay = replay_motion(deep)
+    replay = replay_motion(deep).motion
     assert np.allclose(replay.angle_deg("hip"), HIP_RANGE_MAX)
     assert np.allclose(replay.angle_deg("lumbar"), 5)
 
 
 def test_the_head_bends_back_only_in_a_rep_found_with_the_neck_cranked(track):
     looking_up = dataclasses.replace(track, neck_deg=np.full_like(track.neck_deg, -35.0))
-    assert np.allclose(replay_motion(looking_up).angle_deg("neck"), 0)
-    replay = replay_motion(looking_up, found=[found("neck_cranked", 1)])
+    assert np.allclose(replay_motion(looking_up).motion.angle_deg("neck"), 0)
+    replay = replay_motion(looking_up, found=[found("neck_cranked", 1)]).motion
     cranked = in_rep(replay, track, 1)
     assert np.allclose(replay.angle_deg("neck")[cranked], -35.0)
     assert np.allclose(replay.angle_deg("neck")[~cranked], 0)
@@ -86,6 +87,50 @@ def test_the_reference_keeps_pace_with_quick_reps_but_never_drops(track):
     assert reference.reps[1].bottom_s - reference.reps[0].bottom_s == pytest.approx(bottoms[1] - bottoms[0], abs=0.35)
     for rep in reference.reps:
         assert rep.bottom_s - rep.start_s >= 0.8 - 1e-6
+
+
+def test_a_fitting_clip_holds_no_angle_at_the_models_limits(track):
+    assert replay_motion(track).beyond_model == ()
+
+
+def test_a_pose_whose_arms_fit_only_once_balanced_is_replayed_with_plumb_arms(track):
+    # Knees 81 degrees, hips 10: before the shins tilt, plumb arms would need shoulder flexion
+    # -71 degrees, which the body model refuses; balanced, the shins tilt forward and -36 is enough.
+    with pytest.raises(JointLimitError, match="shoulder flexion -71.0"):
+        Body().balance(Pose(knee=81.0, hip=10.0), hang_arms=True)
+    sitting_back = dataclasses.replace(track, hip_deg=np.full_like(track.hip_deg, 10.0),
+                                       knee_deg=np.full_like(track.knee_deg, 81.0))
+    replay = replay_motion(sitting_back)
+    assert replay.beyond_model == ()
+    motion = replay.motion
+    upper_back_lean = motion.angle_deg("ankle") - motion.angle_deg("knee") + motion.angle_deg("hip")
+    assert np.allclose(motion.angle_deg("shoulder"), upper_back_lean, atol=0.5), "the arms hang plumb"
+
+
+def test_a_trunk_leaning_back_past_the_shoulders_range_is_drawn_at_its_limit_and_named(track):
+    # Knees bent 140 degrees with the hips nearly open: the trunk tips so far back that arms
+    # hanging plumb would need the shoulder far past its 60 degrees of extension.
+    leaning = dataclasses.replace(track, hip_deg=np.full_like(track.hip_deg, 10.0),
+                                  knee_deg=np.full_like(track.knee_deg, 140.0))
+    replay = replay_motion(leaning)
+    shoulder = JOINT_LIMITS["shoulder"]
+    assert len(replay.motion) > 0
+    assert np.all(replay.motion.angle_deg("shoulder") >= shoulder.low_deg)
+    [beyond] = replay.beyond_model
+    assert (beyond.angle, beyond.label, beyond.limit_deg) == ("shoulder", "shoulder flexion", shoulder.low_deg)
+    assert beyond.asked_deg < shoulder.low_deg
+
+
+def test_a_measured_angle_past_a_joints_range_is_held_at_the_range_and_its_furthest_value_kept(track):
+    knee = JOINT_LIMITS["knee"]
+    bent = track.knee_deg.copy()
+    bent[len(bent) // 2] = knee.high_deg + 8
+    bent[len(bent) // 3] = knee.high_deg + 3
+    replay = replay_motion(dataclasses.replace(track, knee_deg=bent))
+    assert replay.motion.angle_deg("knee").max() <= knee.high_deg
+    beyond = {b.angle: b for b in replay.beyond_model}
+    assert beyond["knee"].asked_deg == pytest.approx(knee.high_deg + 8)
+    assert beyond["knee"].limit_deg == knee.high_deg
 
 
 def test_a_clip_with_no_measured_angle_cannot_be_replayed(track):

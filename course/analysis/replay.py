@@ -17,6 +17,12 @@ verdict. What the camera measures between thigh and trunk is one angle:
   elsewhere it stays in line with the trunk (the rule allows the normal movement of the gaze,
   course.thresholds.NECK_CRANKED, which the model would otherwise label as a bent neck).
 
+A measured pose can ask more of the body model than its joints allow (course.body.JOINT_LIMITS):
+a knee bent past 150°, or a trunk leaning so far back that arms hanging plumb would need the
+shoulder 71° behind the trunk. Such a frame is drawn at the end of the joint's range, and the
+replay says which angles were held there and how far they were asked to go (Replay.beyond_model),
+so that the page can say so instead of failing.
+
 `reference_hinge` times the good hinge like the learner's reps, so that the two bodies reach
 the bottom together when they are played side by side.
 """
@@ -25,13 +31,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from dataclasses import dataclass
 from collections.abc import Iterable
 from typing import Protocol
 
 import numpy as np
 
 from course.analysis.motion import MotionTrack
-from course.body import JOINT_LIMITS, Body, Pose
+from course.body import JOINT_LIMITS, Body, JointLimitError, Pose, PosedBody
 from course.motions import ASCENT_S, DESCENT_S, PAUSE_BOTTOM_S, Motion, RepSpan, good_hinge
 
 REPLAY_FPS = 12.0  # the body figure draws 12 frames a second anyway
@@ -47,10 +54,29 @@ class FoundFault(Protocol):
     rep: int
 
 
+@dataclass(frozen=True)
+class BeyondModel:
+    """An angle the clip asked of the body model beyond the model's range: the replay shows the
+    frames that asked for it at the end of the range."""
+
+    angle: str  # a Pose angle: "knee", "shoulder", ...
+    label: str  # how a learner reads it: "knee flexion" (course.body.JOINT_LIMITS)
+    asked_deg: float  # the furthest the clip asked, degrees
+    limit_deg: float  # the end of the model's range the frames were drawn at, degrees
+
+
+@dataclass(frozen=True)
+class Replay:
+    """The learner's clip on the body model, and the angles it had to hold at the model's limits."""
+
+    motion: Motion
+    beyond_model: tuple[BeyondModel, ...] = ()  # empty when every frame fitted the model
+
+
 def replay_motion(track: MotionTrack, found: Iterable[FoundFault] = (), body: Body | None = None,
-                  title: str = "You") -> Motion:
-    """A Motion of the learner's clip on the body model, in the shape the report judged (module
-    docstring). Raises ValueError when no frame was measured."""
+                  title: str = "You") -> Replay:
+    """The learner's clip on the body model, in the shape the report judged (module docstring).
+    Raises ValueError when no frame was measured."""
     body = body or Body()
     t = np.asarray(track.t_s, dtype=float)
     hip, knee, neck = (_filled(t, series) for series in (track.hip_deg, track.knee_deg, track.neck_deg))
@@ -59,17 +85,23 @@ def replay_motion(track: MotionTrack, found: Iterable[FoundFault] = (), body: Bo
     neck = neck if neck is not None else np.zeros_like(t)
     spans = {fault: _rep_spans(track, t, found, fault) for fault in ("rounded_back", "neck_cranked")}
     clock = np.arange(t[0], t[-1] + 1e-9, 1.0 / REPLAY_FPS)
+    limits = _Limits()
     poses, frames = [], []
     for moment in clock:
         fold = float(np.interp(moment, t, hip))
         at_hip = min(fold, FOLD_AT_HIP_MAX if _inside(moment, spans["rounded_back"]) else HIP_RANGE_MAX)
         pose = Pose(
-            hip=_within("hip", at_hip),
-            lumbar=_within("lumbar", max(0.0, fold - at_hip)),
-            knee=_within("knee", float(np.interp(moment, t, knee))),
-            neck=_within("neck", float(np.interp(moment, t, neck))) if _inside(moment, spans["neck_cranked"]) else 0.0,
+            hip=limits.within("hip", at_hip),
+            lumbar=limits.within("lumbar", max(0.0, fold - at_hip)),
+            knee=limits.within("knee", float(np.interp(moment, t, knee))),
+            neck=limits.within("neck", float(np.interp(moment, t, neck))) if _inside(moment, spans["neck_cranked"]) else 0.0,
         )
-        posed = body.balance(pose, hang_arms=True).posed
+        try:
+            posed = body.balance(pose, hang_arms=True).posed
+        except JointLimitError as beyond:  # plumb arms would need a shoulder past its range
+            if beyond.angle != "shoulder":
+                raise
+            posed = _balanced_arms_held(body, pose, limits, beyond.value_deg)
         poses.append(posed.pose)
         frames.append(posed)
 
@@ -81,10 +113,52 @@ def replay_motion(track: MotionTrack, found: Iterable[FoundFault] = (), body: Bo
                 start_s=rep.start_s - clock[0], bottom_s=rep.bottom_s - clock[0], end_s=rep.end_s - clock[0])
         for rep in track.reps
     )
-    return Motion(
+    motion = Motion(
         name="your_clip", title=title, description="Your clip, replayed on the course's body model.",
         t_s=clock - clock[0], poses=tuple(poses), frames=tuple(frames), reps=reps, fps=REPLAY_FPS, body=body,
     )
+    return Replay(motion, limits.beyond_model())
+
+
+def _balanced_arms_held(body: Body, pose: Pose, limits: _Limits, asked_deg: float) -> PosedBody:
+    """The pose balanced with its arms as near plumb as the shoulder's range lets them hang.
+
+    Body.balance(hang_arms=True) asks for plumb arms before it has found the ankle angle and
+    refuses a shoulder past its range even where the balanced shins would bring it back in.
+    Here the ankle is found first with the arms held at the end of the range nearest asked_deg
+    (the shoulder angle Body.balance refused); then the arms take the angle that is plumb over
+    those shins (the upper back's lean: ankle - knee + hip + lumbar + thoracic, course.body's
+    signs), held in the range, and the pose is balanced again.
+    """
+    shoulder = JOINT_LIMITS["shoulder"]
+    held = shoulder.low_deg if asked_deg < shoulder.low_deg else shoulder.high_deg
+    first = body.balance(dataclasses.replace(pose, shoulder=held)).posed.pose
+    plumb = first.ankle - pose.knee + pose.hip + pose.lumbar + pose.thoracic
+    return body.balance(dataclasses.replace(pose, shoulder=limits.within("shoulder", plumb))).posed
+
+
+class _Limits:
+    """Puts angles inside JOINT_LIMITS, remembering the furthest each was asked beyond its range."""
+
+    def __init__(self) -> None:
+        self.furthest: dict[str, float] = {}
+
+    def within(self, angle: str, value: float) -> float:
+        if not math.isfinite(value):
+            return 0.0
+        limit = JOINT_LIMITS[angle]
+        held = float(min(max(value, limit.low_deg), limit.high_deg))
+        if held != value and abs(value - held) > abs(self.furthest.get(angle, held) - held):
+            self.furthest[angle] = float(value)
+        return held
+
+    def beyond_model(self) -> tuple[BeyondModel, ...]:
+        found = []
+        for angle, asked in self.furthest.items():
+            limit = JOINT_LIMITS[angle]
+            end = limit.low_deg if asked < limit.low_deg else limit.high_deg
+            found.append(BeyondModel(angle, limit.label, asked, end))
+        return tuple(found)
 
 
 def reference_hinge(track: MotionTrack, body: Body | None = None) -> Motion:
@@ -152,8 +226,3 @@ def _filled(t: np.ndarray, series: np.ndarray) -> np.ndarray | None:
     if not seen.any():
         return None
     return np.interp(t, t[seen], values[seen])
-
-
-def _within(angle: str, value: float) -> float:
-    limit = JOINT_LIMITS[angle]
-    return float(min(max(value, limit.low_deg), limit.high_deg)) if math.isfinite(value) else 0.0

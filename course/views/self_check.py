@@ -4,30 +4,38 @@ The clip is written to a temporary folder, analysed there one clip at a time (se
 course.analysis.queue) and the folder is deleted before the report is shown. The report is
 kept in this browser session under the clip's digest, so a widget change re-draws it without
 analysing the clip again.
+
+A report always reaches the learner: each part of it that draws something beyond words (the
+annotated clip, a rep on its own, the chart, the 3D replay, a cue's figure) is drawn by
+`report_part`, which puts a plain sentence in that part's place if it fails and logs the
+details for us, so that the rest of the report, "Keep this result" and "Hand in" included, is
+always drawn.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
 import math
 import os
 import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 from course.analysis.check import Analysis, analyse_clip
 from course.analysis.faults import FAULT_IDS
 from course.analysis.queue import AnalysisQueue
-from course.analysis.replay import reference_hinge, replay_motion
+from course.analysis.replay import BeyondModel, reference_hinge, replay_motion
 from course.analysis.report import Report, not_judged_lines
 from course.figures.body import body_figure
 from course.content import Course
 from course.figures.angles import Span, ThresholdLine, angle_chart
-from course.thresholds import LEAN_BACK, LOCKED_KNEE_MAX
+from course.thresholds import LEAN_BACK, LOCKED_KNEE_MAX, REP_CLIP_MARGIN, REP_CLIP_MIN
 from course.store import StoreError
 from course.views.accounts import course_store, signed_in, store_problem
 from course.views.lesson import PLOTLY_CONFIG
@@ -36,6 +44,18 @@ from course.views.state import course_content, course_figure
 ACCEPTED_TYPES = ["mp4", "mov", "m4v", "webm", "avi"]
 PARALLEL_SETTING = "HINGE_PARALLEL_ANALYSES"  # analyses at once; 1 suits a 2-core machine (FACTS.md)
 log = logging.getLogger(__name__)
+
+# What the learner reads in place of a part of the report that could not be drawn.
+SORRY_VIDEO = ("We couldn't show the annotated copy of your clip this time. "
+               "Your verdict and each rep below don't depend on it.")
+SORRY_REP_CLIP = "This rep can't be played on its own this time: watch it in your annotated clip above."
+SORRY_REPS = "We couldn't lay out your reps one by one this time. Your verdict above stands."
+SORRY_CHART = "We couldn't draw the chart of your angles this time. The angles of each rep are listed above."
+SORRY_REPLAY = ("We couldn't replay this clip on the 3D body model. "
+                "Your verdict, reps and angles above don't depend on it.")
+SORRY_FIGURE = "We couldn't draw this figure this time: the lesson linked above shows the same fix."
+SORRY_NOT_JUDGED = "We couldn't list what was left unjudged this time."
+SORRY_REPORT = "We couldn't show the rest of your report this time. It's not your fault."
 
 
 @st.cache_resource
@@ -76,7 +96,8 @@ def render_self_check() -> None:
     analysis = analyses[digest]
     replayable = analysis.track is not None and _angles_measured(analysis.report) and _has_leg_angles(analysis.track)
     replay = (lambda: _replay(analysis, digest)) if replayable else None
-    show_report(analysis.report, course, replay, analysis.video, analysis.subtitles)
+    with report_part("the report", SORRY_REPORT, keep_drawn=True):
+        show_report(analysis.report, course, replay, analysis.video, analysis.subtitles)
     if analysis.report.outcome != "refused":
         _keep_result(analysis.report, digest)
 
@@ -167,19 +188,70 @@ def waiting_message(ahead: int, seconds: float) -> str:
     return f"{checks} ahead of yours. About {max(5, round(seconds / 5) * 5):.0f} s to wait: you can keep this page open."
 
 
+@contextmanager
+def report_part(what: str, sorry: str, *, keep_drawn: bool = False) -> Iterator[None]:
+    """Draw one part of the report (`what`, for our log) inside the with-block. If drawing it
+    fails, the details are logged for us, the learner reads `sorry` in the part's place (after
+    what it drew, with keep_drawn) and the page goes on. Streamlit's own rerun and stop
+    signals are not Exceptions: they pass."""
+    holder = st.container() if keep_drawn else st.empty()
+    try:
+        with holder if keep_drawn else holder.container():
+            yield
+    except Exception:
+        log.exception("self-check page: %s could not be drawn", what)
+        holder.info(sorry, icon=":material/info:")
+
+
 def _replay(analysis: Analysis, digest: str) -> None:
-    figures = st.session_state.setdefault("self_check_replays", {})
-    if digest not in figures:
-        figures.clear()
-        track = analysis.track
-        figures[digest] = body_figure([replay_motion(track, found=analysis.report.faults), reference_hinge(track)])
+    built = st.session_state.setdefault("self_check_replays", {})
+    if digest not in built:
+        built.clear()
+        built[digest] = _replay_figure(analysis)
     st.subheader("Your movement in 3D")
-    st.plotly_chart(figures[digest], width="stretch", config=PLOTLY_CONFIG, key="replay")
+    figure, beyond = built[digest]
+    if figure is None:
+        st.info(SORRY_REPLAY, icon=":material/info:")
+        return
+    st.plotly_chart(figure, width="stretch", config=PLOTLY_CONFIG, key="replay")
     st.caption(
         "Left: your clip replayed on the course's body model from the angles measured above, "
         "in the shape the check judged. Right: a good hinge, timed to reach the bottom with you. "
         "Press Play, or turn the model with a finger."
     )
+    if note := beyond_model_note(beyond):
+        st.caption(note)
+
+
+def _replay_figure(analysis: Analysis) -> tuple[go.Figure | None, tuple[BeyondModel, ...]]:
+    """The replay's figure and the angles it held at the body model's limits; (None, ()) when
+    the clip can't be replayed (logged once: the result is kept for the session's reruns)."""
+    try:
+        replay = replay_motion(analysis.track, found=analysis.report.faults)
+        return body_figure([replay.motion, reference_hinge(analysis.track)]), replay.beyond_model
+    except Exception:
+        log.exception("self-check page: the 3D replay could not be drawn")
+        return None, ()
+
+
+def beyond_model_note(beyond: Sequence[BeyondModel]) -> str:
+    """What the learner reads under a replay that held some angles at the body model's limits
+    ('' when none is off by a whole degree)."""
+    held = [b for b in beyond if round(b.asked_deg) != round(b.limit_deg)]
+    if not held:
+        return ""
+    angles = "; ".join(f"{b.label} {b.asked_deg:.0f}°, where the model stops at {b.limit_deg:.0f}°" for b in held)
+    return (f"At some moments your position asked more of the body model than it can bend ({angles}), "
+            "so the replay holds those moments at the model's limit. Your measured angles above are unchanged.")
+
+
+def rep_clip_window(start_s: float, end_s: float) -> tuple[int, int] | None:
+    """Whole seconds (start, end) to play a rep on its own, with REP_CLIP_MARGIN either side;
+    None for a rep shorter than REP_CLIP_MIN, which is not offered as a clip. st.video plays
+    whole seconds and needs the end after the start: this window always has it."""
+    if not (math.isfinite(start_s) and math.isfinite(end_s)) or end_s - start_s < REP_CLIP_MIN.value:
+        return None
+    return math.floor(max(0.0, start_s - REP_CLIP_MARGIN.value)), math.ceil(end_s + REP_CLIP_MARGIN.value)
 
 
 def show_report(
@@ -217,7 +289,7 @@ def show_report(
                 st.markdown(cue.seen)
                 st.markdown(f"**Try this:** {cue.try_this}")
                 st.page_link(lesson_page(lesson), label=f"Learn the fix: Lesson {lesson.order}, {cue.section}", icon=":material/school:")
-                with st.expander("See it in 3D beside a good hinge"):
+                with st.expander("See it in 3D beside a good hinge"), report_part(f"the figure of {cue.fault}", SORRY_FIGURE):
                     st.plotly_chart(course_figure(cue.figure), width="stretch", config=PLOTLY_CONFIG, key=f"{key}cue:{cue.fault}")
 
     if report.went_well:
@@ -225,53 +297,69 @@ def show_report(
         st.markdown("\n".join(f"- :green[:material/check_circle:] {item}" for item in report.went_well))
 
     if video is not None:
-        st.subheader("Your clip, annotated")
-        st.video(video, subtitles={"What to work on": subtitles} if subtitles else None)
-        st.caption("Your skeleton, your angles and each rep, with a banner where a fault shows. "
-                   "Turn on the subtitles for the cues.")
+        with report_part("the annotated clip", SORRY_VIDEO):
+            st.subheader("Your clip, annotated")
+            st.video(video, subtitles={"What to work on": subtitles} if subtitles else None)
+            st.caption("Your skeleton, your angles and each rep, with a banner where a fault shows. "
+                       "Turn on the subtitles for the cues.")
 
     if report.reps:
-        st.subheader("Rep by rep")
-        titles = {cue.fault: cue.title for cue in report.cues}
-        angles_measured = _angles_measured(report)
-        for rep in report.reps:
-            faults = ", ".join(titles.get(fault, fault.replace("_", " ")) for fault in rep.faults) or (
-                "nothing to fix" if _judged_on(report, rep.number) else "form not judged from this camera angle")
-            measured = (
-                f"  \nAt the bottom: hips {_angle(rep.hip)}, knees {_angle(rep.knee)}, trunk {_angle(rep.trunk)}"
-                + ("" if rep.descent_s is None else f" · down in {rep.descent_s:.1f} s")
-            ) if angles_measured else ""
-            st.markdown(f"**Rep {rep.number}** · {rep.start_s:.1f} to {rep.end_s:.1f} s · {faults}{measured}")
-            if video is not None:
-                with st.expander(f"Watch rep {rep.number} on its own"):
-                    st.video(video, start_time=max(0.0, rep.start_s - 0.3), end_time=rep.end_s + 0.3, loop=True)
+        with report_part("the reps", SORRY_REPS):
+            _reps(report, video)
 
     if report.series is not None and _angles_measured(report):
-        st.subheader("Your angles over time")
-        series = report.series
-        chart = angle_chart(
-            series.t_s,
-            {name: [math.nan if v is None else v for v in values] for name, values in
-             (("hip", series.hip_deg), ("knee", series.knee_deg), ("trunk", series.trunk_deg))},
-            spans=[Span(rep.start_s, rep.end_s, f"rep {rep.number}") for rep in report.reps],
-            thresholds=[
-                ThresholdLine("knee", LOCKED_KNEE_MAX.value, "knees locked below"),
-                ThresholdLine("trunk", LEAN_BACK.value, "leaning back below"),
-            ],
-        )
-        st.plotly_chart(chart, width="stretch", config=PLOTLY_CONFIG, key=f"{key}angles")
-        st.caption("Shaded: each rep. Hip and knee: 0° is straight. Trunk: 0° is upright, more is tipped forward.")
+        with report_part("the angle chart", SORRY_CHART):
+            _angle_chart(report, key)
 
     if replay is not None:
-        replay()
+        with report_part("the 3D replay", SORRY_REPLAY):
+            replay()
     if report.not_judged:
-        st.subheader("What we could not judge")
-        st.markdown("\n".join(f"- {line}" for line in not_judged_lines(report, course.cues)))
+        with report_part("what was not judged", SORRY_NOT_JUDGED):
+            st.subheader("What we could not judge")
+            st.markdown("\n".join(f"- {line}" for line in not_judged_lines(report, course.cues)))
     if for_trainer:
         return
     total = sum(report.timings.values())
     st.caption(f"Checked in {total:.1f} s on this machine. Your clip has been deleted; the annotated "
                "copy lives only in this page and goes when you close it.")
+
+
+def _reps(report: Report, video: bytes | None) -> None:
+    """Rep by rep: when, what was found, the angles at the bottom; each rep long enough to
+    watch is offered as a clip of its own."""
+    st.subheader("Rep by rep")
+    titles = {cue.fault: cue.title for cue in report.cues}
+    angles_measured = _angles_measured(report)
+    for rep in report.reps:
+        faults = ", ".join(titles.get(fault, fault.replace("_", " ")) for fault in rep.faults) or (
+            "nothing to fix" if _judged_on(report, rep.number) else "form not judged from this camera angle")
+        measured = (
+            f"  \nAt the bottom: hips {_angle(rep.hip)}, knees {_angle(rep.knee)}, trunk {_angle(rep.trunk)}"
+            + ("" if rep.descent_s is None else f" · down in {rep.descent_s:.1f} s")
+        ) if angles_measured else ""
+        st.markdown(f"**Rep {rep.number}** · {rep.start_s:.1f} to {rep.end_s:.1f} s · {faults}{measured}")
+        window = rep_clip_window(rep.start_s, rep.end_s) if video is not None else None
+        if window is not None:
+            with st.expander(f"Watch rep {rep.number} on its own"), report_part(f"rep {rep.number}'s clip", SORRY_REP_CLIP):
+                st.video(video, start_time=window[0], end_time=window[1], loop=True)
+
+
+def _angle_chart(report: Report, key: str) -> None:
+    series = report.series
+    chart = angle_chart(
+        series.t_s,
+        {name: [math.nan if v is None else v for v in values] for name, values in
+         (("hip", series.hip_deg), ("knee", series.knee_deg), ("trunk", series.trunk_deg))},
+        spans=[Span(rep.start_s, rep.end_s, f"rep {rep.number}") for rep in report.reps],
+        thresholds=[
+            ThresholdLine("knee", LOCKED_KNEE_MAX.value, "knees locked below"),
+            ThresholdLine("trunk", LEAN_BACK.value, "leaning back below"),
+        ],
+    )
+    st.subheader("Your angles over time")
+    st.plotly_chart(chart, width="stretch", config=PLOTLY_CONFIG, key=f"{key}angles")
+    st.caption("Shaded: each rep. Hip and knee: 0° is straight. Trunk: 0° is upright, more is tipped forward.")
 
 
 def _angles_measured(report: Report) -> bool:
