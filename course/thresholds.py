@@ -298,3 +298,9 @@ REP_CLIP_MARGIN = Limit(
     "Shown before and after a rep in its own clip, so that it opens on the stand before the "
     "first move and closes on the lockout, not mid-movement.",
 )
+FEET_AWAY = Limit(
+    0.5, "leg lengths (mid-hip to mid-ankle)",
+    "Feet further than this from where they stand for the set are walking in or away: about "
+    "40 cm, a step. A hinge, a squat or a swing never moves the feet; their landmarks wobble by a "
+    "few centimetres.",
+)

@@ -275,6 +275,26 @@ def cut_every_half_second(frames: Frames, person: Person) -> Frames:
     return spliced([piece for piece in pieces if piece])
 
 
+def walked_in(frames: Frames, person: Person, *, seconds: float = 2.0) -> Frames:
+    """The set, after `seconds` of the lifter coming in from the picture's left edge to where
+    they stand (their first frame's cutout carried across the empty room: a slide, not a walk,
+    but the feet travel as a walk's do)."""
+    room = person_removed(frames[:1], person, skeleton=False)[0][1]
+    cut = _cut_person(frames[0][1], person.silhouettes[0], 1.0)
+    if cut is None:
+        return frames
+    cutout, mask, (x0, y0, _, _) = cut
+    step = frames[1][0] - frames[0][0] if len(frames) > 1 else 1 / 30
+    count = round(seconds / step)
+    out: Frames = []
+    for k in range(count):
+        picture = room.copy()
+        x = round(-mask.shape[1] + (x0 + mask.shape[1]) * k / count)
+        _paste(picture, cutout, mask, x, y0)
+        out.append((k * step, picture))
+    return out + [(count * step + t, image) for t, image in frames]
+
+
 # --- the cases -----------------------------------------------------------------------------
 
 
@@ -325,6 +345,8 @@ STRESS_CASES: tuple[StressCase, ...] = (
           must_not_find=frozenset({"squat_pattern", "locked_knees"}), note="Something hid your knees"),
     _case("three shots spliced", "kb-deadlift-side.mp4", three_shots, {"judged", "partial"}, reps=1,
           note="changes shot 2 times"),
+    _case("walked into place", "kb-deadlift-side.mp4", walked_in, {"judged", "partial"}, reps=1,
+          note="where you walked into place"),
     _case("cut every half second", "kb-deadlift-side.mp4", cut_every_half_second, "refused",
           problem="cut_into_pieces"),
     _case("person removed, skeleton drawn", "kb-deadlift-side.mp4", person_removed, "refused",

@@ -59,3 +59,20 @@ def test_a_montage_of_short_pieces_asks_for_one_continuous_clip():
     seq = tracked(change_at=tuple(range(15, 2000, 15)))
     with pytest.raises(CutIntoPieces, match="one continuous clip"):
         pick_shot(seq)
+
+
+def test_walking_into_place_is_left_out_and_said():
+    from course.analysis.shots import settled
+
+    seq = tracked()
+    walk = seq.t_s < 2.0  # walking in from 600 px to the left, then the set (first rep at 1.5 s)
+    image = np.array(seq.image)
+    image[walk, :, 0] -= (600.0 * (2.0 - seq.t_s[walk]) / 2.0)[:, None] / seq.width_px
+    walked_in = TrackedSequence(t_s=seq.t_s, image=image, world=seq.world, visibility=seq.visibility,
+                                width_px=seq.width_px, height_px=seq.height_px)
+    kept, note = settled(walked_in)
+    found = person_frames(kept)
+    first = int(np.argmax(found))
+    assert 1.0 < seq.t_s[first] < 2.0 and found[first:].all()
+    assert note == f"We left out the first {seq.t_s[first]:.1f} s, where you walked into place."
+    assert settled(seq) == (seq, None), "a set filmed from its start loses nothing"

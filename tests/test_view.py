@@ -1,5 +1,6 @@
 """Behaviour of course.analysis.view: the camera's view and the framing, from landmarks."""
 
+import dataclasses
 import math
 from functools import cache
 
@@ -15,7 +16,7 @@ from course.analysis.view import (
     expected_shoulder_ratio,
     framing_problems,
 )
-from course.landmarks import Camera, Swap, landmark_sequence
+from course.landmarks import Camera, Landmark as L, Swap, landmark_sequence
 from course.motions import Motion, good_hinge
 
 NOISE_PX = 3.0  # pixels of landmark jitter
@@ -119,3 +120,20 @@ def test_confidence_is_lower_for_a_clip_of_one_frame():
     assert classify_view(one).view == "side"
     assert classify_view(one).confidence < classify_view(seq).confidence
     assert np.isfinite(classify_view(one).azimuth_deg)
+
+
+def test_shoulders_cut_off_the_top_of_the_picture_are_not_read_as_a_side_view():
+    """A close front-oblique camera that cuts the shoulders off when the lifter stands tall:
+    MediaPipe still places them, often close together (side-on looking). Only frames whose
+    shoulders and hips are in the picture tell the view."""
+    from course.landmarks import Camera, landmark_sequence
+    from course.motions import MOTIONS
+
+    seq = landmark_sequence(MOTIONS["good_hinge"](reps=2), Camera(azimuth_deg=45.0, distance_m=2.5, height_m=0.6))
+    image = np.array(seq.image)
+    shoulders = [L.LEFT_SHOULDER, L.RIGHT_SHOULDER]
+    cut = (image[:, shoulders, 1] < 0.0).any(axis=1)
+    assert 0.2 < cut.mean() < 0.9, "the camera must cut the shoulders off while standing, not always"
+    image[np.ix_(cut, shoulders, [0])] = image[cut][:, shoulders, :1].mean(axis=1, keepdims=True)  # guessed together
+    guessed = dataclasses.replace(seq, image=image)
+    assert classify_view(guessed).view == "front-oblique"

@@ -24,7 +24,7 @@ from course.analysis.motion import MotionTrack, measure_motion
 from course.analysis.pose import count_people, require_one_person, track_pose
 from course.analysis.problems import ClipProblem, MorePeopleThanOne
 from course.analysis.report import Report, build_report, refused
-from course.analysis.shots import pick_shot
+from course.analysis.shots import pick_shot, settled
 from course.analysis.video import VideoFrame, VideoInfo, output_size, probe, read_frames
 from course.analysis.view import FEET_OUT_OF_FRAME, HEAD_OUT_OF_FRAME, PERSON_TOO_SMALL, classify_view, framing_problems
 from course.content import Cue, load_course
@@ -107,12 +107,14 @@ def analyse_clip(
                 expected_frames=info.frame_count, keep_samples=settings.people_samples,
             )
         seq, shot_note = pick_shot(seq)  # a clip cut together from shots: judge the longest one
+        shot = seq  # whoever walks in with the lifter counts as much as whoever stands beside them
+        seq, walk_note = settled(seq)  # and only the set: not the walk into place or away
         require_one_person(seq, people=1)  # light and presence: quick, and needed before the angles
         # Counting people runs a second model on a few frames: on the other core, while the
         # angles, the rules and the annotated video are worked out. It is waited for before
         # anything is returned, and a second person refuses the clip all the same.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="count-people") as helper:
-            counting = helper.submit(count_people, getattr(seq, "samples", ()), seq)
+            counting = helper.submit(count_people, getattr(shot, "samples", ()), shot)
             try:
                 report, track, video, subtitles = _judge(path, info, seq, cues, settings, annotate_in, timings, say, small)
             finally:
@@ -121,7 +123,7 @@ def analyse_clip(
                     people = counting.result()
         if people.count >= 2:
             raise MorePeopleThanOne()
-        notes = ((shot_note,) if shot_note else ()) + report.notes + ((OTHERS_LEFT_OUT,) if people.background else ())
+        notes = tuple(note for note in (shot_note, walk_note) if note) + report.notes + ((OTHERS_LEFT_OUT,) if people.background else ())
         report = dataclasses.replace(report, timings=dict(timings), notes=notes)
         say("Done", 1.0)
         return Analysis(report, track, video, subtitles)

@@ -8,22 +8,29 @@ both, and the longest shot that shows the person is judged; the report says what
 A cut: the picture's 16 x 16 grey thumbnail changes by more than CUT_CHANGE in one frame
 (TrackedSequence.change). A jump: the tracked torso's centre moves more than TAKEOVER_JUMP of
 its own length between neighbouring measured frames.
+
+Walking in and away: a set is done with the feet in one place. Frames at the start before the
+feet reach that place, and at the end after they leave it, are not part of the set
+(`settled`); a walk towards the camera would otherwise read as a deep hinge.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
+from course.analysis.motion import VISIBLE, on_silhouette
 from course.analysis.pose import TORSO, person_frames
 from course.analysis.problems import CutIntoPieces
 from course.landmarks import Landmark as L
 from course.landmarks import LandmarkSequence
-from course.thresholds import CUT_CHANGE, MIN_SHOT, TAKEOVER_JUMP
+from course.thresholds import CUT_CHANGE, FEET_AWAY, MIN_SHOT, TAKEOVER_JUMP
 
 NEIGHBOURS_S = 0.1  # seconds: measured frames closer than this are neighbours for TAKEOVER_JUMP
+NOTE_WALK_S = 0.5  # seconds: walking in or away left out for longer than this is said in a note
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,44 @@ def pick_shot(seq: LandmarkSequence) -> tuple[LandmarkSequence, str | None]:
     return blanked, note
 
 
+def settled(seq: LandmarkSequence) -> tuple[LandmarkSequence, str | None]:
+    """The sequence without the walking in at its start and the walking away at its end: the
+    frames before the feet first stand where they stand for the set, and after they last do,
+    are blanked (rows still match the clip's frames), with a sentence saying so when that left
+    out more than NOTE_WALK_S. The set's place is the feet's median place over the frames that
+    show them; the feet are there when within FEET_AWAY of it. The sequence itself and None
+    when nothing is left out, or when the feet never stay in one place for MIN_SHOT (people
+    walking across the picture: the people check and the rep counter say what it is)."""
+    px = seq.image_px()
+    seen = on_silhouette(seq) & (seq.visibility >= VISIBLE.value) & np.isfinite(px).all(axis=-1)
+    ankles = [L.LEFT_ANKLE, L.RIGHT_ANKLE]
+    feet = np.where(seen[:, ankles, None], px[:, ankles], np.nan)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        feet = np.nanmean(feet, axis=1)
+        legs = np.linalg.norm(px[:, [L.LEFT_HIP, L.RIGHT_HIP]].mean(axis=1) - feet, axis=1)
+        leg = float(np.nanmedian(legs))
+        place = np.nanmedian(feet, axis=0)
+    if not (np.isfinite(leg) and leg > 0 and np.isfinite(place).all()):
+        return seq, None
+    there = np.flatnonzero(np.linalg.norm(feet - place, axis=1) <= FEET_AWAY.value * leg)
+    if not len(there) or seq.t_s[there[-1]] - seq.t_s[there[0]] < MIN_SHOT.value:
+        return seq, None  # never standing in one place long enough for a rep: nothing to keep apart
+    first, last = int(there[0]), int(there[-1])
+    before = float(seq.t_s[first] - seq.t_s[0])
+    after = float(seq.t_s[-1] - seq.t_s[last])
+    moving = person_frames(seq) & ((np.arange(len(seq)) < first) | (np.arange(len(seq)) > last))
+    if not moving.any():
+        return seq, None
+    parts = []
+    if before > NOTE_WALK_S:
+        parts.append(f"the first {before:.1f} s, where you walked into place")
+    if after > NOTE_WALK_S:
+        parts.append(f"the last {after:.1f} s, where you walked away")
+    note = f"We left out {' and '.join(parts)}." if parts else None
+    return _blank(seq, moving), note
+
+
 def _blank(seq: LandmarkSequence, rows: np.ndarray) -> LandmarkSequence:
     """A copy of the sequence with `rows` showing no person (NaN landmarks, visibility 0)."""
     image, world, visibility = (np.array(a, dtype=float) for a in (seq.image, seq.world, seq.visibility))
@@ -116,4 +161,4 @@ def _blank(seq: LandmarkSequence, rows: np.ndarray) -> LandmarkSequence:
     return dataclasses.replace(seq, **changes)
 
 
-__all__ = ["Shot", "pick_shot", "shot_starts", "split_shots"]
+__all__ = ["Shot", "pick_shot", "settled", "shot_starts", "split_shots"]

@@ -42,11 +42,12 @@ from typing import Literal
 
 import numpy as np
 
-from course.analysis.motion import VISIBLE, Setting
+from course.analysis.motion import VISIBLE, Setting, on_silhouette
 from course.body import Body, Pose
 from course.landmarks import Camera, Landmark, LandmarkSequence, body_landmarks
 
 L = Landmark
+TORSO_POINTS = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP)
 
 View = Literal["side", "oblique", "front-oblique", "front", "rear-oblique", "rear", "unknown"]
 NAMED_VIEWS: tuple[tuple[float, str], ...] = (
@@ -113,6 +114,11 @@ def classify_view(seq: LandmarkSequence) -> ViewEstimate:
     torso = np.linalg.norm(0.5 * (shoulder_l + shoulder_r)
                            - 0.5 * (px[:, L.LEFT_HIP] + px[:, L.RIGHT_HIP]), axis=1)
     ok = np.isfinite(torso) & (torso > 0) & np.isfinite(shoulder_l[:, 0] - shoulder_r[:, 0])
+    # Shoulders and hips off the picture (or off the person's silhouette) are MediaPipe's guess:
+    # a close camera that cuts the shoulders off as the lifter stands tall would read any width.
+    corners = list(TORSO_POINTS)
+    inside = np.all((seq.image[:, corners, :2] >= 0.0) & (seq.image[:, corners, :2] <= 1.0), axis=(1, 2))
+    ok &= inside & on_silhouette(seq)[:, corners].all(axis=1)
     if not ok.any():
         return ViewEstimate("unknown", 0.0, "No frame showed both shoulders and both hips, so "
                             "where the camera stood could not be told.")
