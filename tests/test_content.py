@@ -77,6 +77,27 @@ def test_lesson_covers_the_facts_it_promises(lesson_id, facts):
     assert not missing, f"{lesson_id} does not mention {missing}"
 
 
+def test_every_privacy_statement_says_the_clip_is_never_kept_and_what_saving_keeps():
+    course = load_course()
+    film = course.lesson("film-your-hinge")
+    section = next(s.markdown for s in film.sections if s.heading == "What happens to your clip")
+    privacy = film.question("clip-privacy")
+    right = next(choice for choice in privacy.choices if choice.correct)
+    statements = {
+        "home page": course.home.body,
+        "self-check page": course.self_check.body,
+        "lesson section": section,
+        "quiz answer": f"{right.text} {right.feedback} {privacy.explanation}",
+    }
+    statements = {where: " ".join(text.split()) for where, text in statements.items()}
+    for where, text in statements.items():
+        lowered = text.casefold()
+        assert "choose to keep" not in lowered and "keep the clip" not in lowered, f"{where} says a clip can be kept"
+        assert "delete" in lowered or "never kept" in lowered, f"{where} does not say the clip goes"
+    for where in ("self-check page", "lesson section", "quiz answer"):
+        assert "Save" in statements[where] and "Hand in" in statements[where], f"{where} does not say what keeps the numbers"
+
+
 @pytest.mark.skipif(not SEED_ARTICLE.is_file(), reason=f"the seed article is not at {SEED_ARTICLE} (set HINGE_SEED)")
 def test_no_lesson_copies_a_phrase_of_the_seed_article():
     def shingles(text: str, size: int = 7) -> set[tuple[str, ...]]:
