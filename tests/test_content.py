@@ -59,11 +59,19 @@ PROMISED_FACTS = [
     ("your-hip-joint", ["femoral head", "acetabulum", "ball-and-socket", "flexion", "extension", "abduction",
                         "adduction", "internal rotation", "external rotation", "shoulder", "glenoid", "stability", "mobility"]),
     ("what-is-a-hinge", ["sagittal plane", "neutral spine", "lumbar", "thoracic", "soft", "hamstrings", "glutes",
-                         "squat", "shin", "centre of mass"]),
-    ("why-it-matters", ["running", "jumping", "squat", "deadlift", "injur", "lower back", "knees"]),
+                         "squat", "shin", "centre of mass",
+                         # the safety net: who asks first, the red flags, and a pain traffic light
+                         "back pain right now", "hip replacement", "recent surgery", "pregnancy", "osteoporosis",
+                         "below your knee", "weakness", "bladder or bowel", "worse a day or two", "wakes you at night",
+                         "green", "amber", "red, stop"]),
+    ("why-it-matters", ["running", "jumping", "squat", "deadlift", "injur", "lower back", "knees", "stronger"]),
     ("common-mistakes", ["locked", "lumbar", "knees", "hips", "neck", "lean", "toes", "descent", "drill"]),
     ("progressions", ["glute bridge", "bench", "45", "romanian deadlift", "goblet squat", "bodyweight", "brac",
-                      "dowel"]),
+                      "dowel",
+                      # regressions, and what a beginner needs to train on their own
+                      "bend your knees a little more", "step", "go shorter", "tall-kneeling", "pull-through",
+                      "range that doesn't hurt", "physiotherapist before you add load", "box or bench", "warm up",
+                      "a week", "reps in reserve", "sore hamstrings"]),
     ("film-your-hinge", ["side", "hip height", "2 to 4", "head", "feet", "3 to 6", "light", "one person",
                          "deleted"]),
 ]
@@ -75,6 +83,13 @@ def test_lesson_covers_the_facts_it_promises(lesson_id, facts):
     text = lesson.body.casefold()
     missing = [fact for fact in facts if fact not in text]
     assert not missing, f"{lesson_id} does not mention {missing}"
+
+
+def test_home_page_points_to_the_check_first_box_of_the_lesson_that_has_it():
+    course = load_course()
+    assert "Check first" in course.home.body
+    headings = {section.heading for lesson in course.lessons for section in lesson.sections}
+    assert "Check first" in headings
 
 
 def test_every_privacy_statement_says_the_clip_is_never_kept_and_what_saving_keeps():
