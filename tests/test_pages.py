@@ -138,7 +138,8 @@ def test_broken_content_shows_one_clear_message_not_a_traceback(tmp_path, monkey
     assert "02-a-2.md, field 'quiz[2].kind': 'essay' is not one of" in at.code[0].value
 
 
-REAL_LESSON_IDS = ["your-hip-joint", "what-is-a-hinge", "why-it-matters", "common-mistakes", "progressions", "film-your-hinge"]
+REAL_LESSON_IDS = ["your-hip-joint", "what-is-a-hinge", "first-hinge", "why-it-matters", "common-mistakes",
+                   "more-mistakes", "brace-and-dowel", "progressions", "film-your-hinge"]
 
 
 @pytest.mark.parametrize("lesson_id", REAL_LESSON_IDS)
@@ -155,7 +156,7 @@ def test_every_real_lesson_renders_with_its_whole_quiz(lesson_id):
 def test_real_home_page_lists_all_lessons():
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
     assert not at.exception
-    assert "0 of 6 lessons complete" in str(at.get("progress")[0].proto)
+    assert "0 of 9 lessons complete" in str(at.get("progress")[0].proto)
     assert at.button(key="continue").label == "Start: 1. Your hip joint"
 
 
