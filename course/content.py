@@ -60,6 +60,7 @@ class Question:
     prompt: str
     choices: tuple[Choice, ...]
     explanation: str  # shown after answering, right or wrong
+    figure: str | None = None  # a figure the learner watches to answer, drawn above the choices
 
     @property
     def correct_choices(self) -> frozenset[int]:
@@ -293,16 +294,19 @@ def _load_lesson(path: Path, joint_ranges: Mapping[str, JointRanges], known_figu
         key_terms=key_terms,
         figures=tuple(figures),
         sources=tuple(fields.text_list("sources", minimum=0, required=False)),
-        quiz=_load_quiz(fields),
+        quiz=_load_quiz(fields, known_figures),
         body=_expand_placeholders(path, body, joint_ranges),
         path=path,
     )
 
 
-def _load_quiz(fields: _Fields) -> tuple[Question, ...]:
+def _load_quiz(fields: _Fields, known_figures: frozenset[str]) -> tuple[Question, ...]:
     questions = []
     for item in fields.records("quiz", minimum=MIN_QUESTIONS_PER_QUIZ):
         kind = item.choice("kind", QUESTION_KINDS)
+        figure = item.text("figure") if item.data.get("figure") is not None else None
+        if figure is not None and figure not in known_figures:
+            raise ContentError(fields.path, item.name("figure"), f"unknown figure {figure!r}")
         lo, hi = CHOICES_PER_QUESTION
         choices = tuple(
             Choice(text=c.text("text"), correct=c.boolean("correct"), feedback=c.text("feedback"))
@@ -331,6 +335,7 @@ def _load_quiz(fields: _Fields) -> tuple[Question, ...]:
                 prompt=item.text("prompt"),
                 choices=choices,
                 explanation=item.text("explanation"),
+                figure=figure,
             )
         )
     ids = [question.id for question in questions]

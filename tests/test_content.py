@@ -194,6 +194,8 @@ BROKEN_LESSONS = {
     "figure without caption": (
         lambda m: m.update(figures=[{"name": "known-figure"}]), "figures[0].caption", "is missing"),
     "figures not a list": (lambda m: m.update(figures="hip"), "figures", "expected a list"),
+    "question with an unknown figure": (
+        lambda m: m["quiz"][2].update(figure="spinning-hip"), "quiz[2].figure", "unknown figure 'spinning-hip'"),
     "duplicate key term": (lambda m: m["key_terms"][0].update(term="term A-1"), "key_terms[0].term", "already defined in"),
     "duplicate lesson id": (lambda m: m.update(id="a-1"), "id", "already used by"),
     "order gap": (lambda m: m.update(order=5), "order", "without gaps"),

@@ -178,6 +178,21 @@ def test_lesson_draws_each_figure_after_its_section_with_its_caption():
     assert titles == ["<b>Good hinge</b>", "<b>Goblet squat</b>"]
 
 
+def test_a_question_with_a_figure_draws_it_between_its_prompt_and_its_choices(tmp_path, monkeypatch):
+    from tests.content_factory import lesson_meta, write_lesson
+
+    folder = write_course(tmp_path / "content", lessons=1)
+    meta = lesson_meta("a-1", 1)
+    meta["quiz"][2]["figure"] = "quiz-lean-back"
+    write_lesson(folder, "01-a-1.md", meta)
+    monkeypatch.setenv(CONTENT_DIR_SETTING, str(folder))
+    at = lesson_app("a-1").run()
+    assert not at.exception
+    (spec,) = plotly_specs(at)
+    labels = [t["text"][0] for t in spec["data"] if t.get("mode") == "text" and "<b>" in t["text"][0]]
+    assert labels == ["<b>A</b>", "<b>B</b>"]
+
+
 def test_hip_joint_figure_follows_the_motion_the_learner_picks():
     at = lesson_app("your-hip-joint").run()
     assert plotly_specs(at)[0]["layout"]["title"]["text"].startswith("<b>Hip flexion: up to 120°")
