@@ -214,9 +214,9 @@ class AngleRange:
     why: str
 
 
-# Normal active ranges from the AAOS (Greene & Heckman 1994, "The Clinical Measurement of Joint
-# Motion"; the same source as content/joint_ranges.yaml), widened where the course must be able
-# to show a fault.
+# Reference ranges from the AAOS handbook, consensus estimates rather than measured averages
+# (Greene & Heckman 1994, "The Clinical Measurement of Joint Motion"; the same source as
+# content/joint_ranges.yaml), widened where the course must be able to show a fault.
 JOINT_LIMITS: Mapping[str, AngleRange] = MappingProxyType({
     "ankle": AngleRange("ankle dorsiflexion", -50.0, 35.0,
                         "AAOS 50 plantarflexion, 20 dorsiflexion; 35 lets knees go over toes"),

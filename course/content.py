@@ -5,7 +5,9 @@ format). :func:`load_course` reads it once and checks every field; the first mis
 stops it with a :class:`ContentError` whose message names the file, the field and
 what is wrong, so a typo in a lesson never reaches a learner as a traceback.
 
-Run ``python -m course.content [content-dir]`` to check the files from a shell.
+Run ``python -m course.content [content-dir]`` to check the files from a shell; it also runs
+the writing checks of :mod:`course.writing` (quiz giveaways, reading times, terms defined
+before use) and fails on any of them.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ class ContentError(Exception):
         self.path = Path(path)
         self.field = field
         self.problem = problem
-        where = f"{_display_path(self.path)}"
+        where = f"{display_path(self.path)}"
         if field:
             where += f", field '{field}'"
         super().__init__(f"{where}: {problem}")
@@ -58,6 +60,7 @@ class Question:
     prompt: str
     choices: tuple[Choice, ...]
     explanation: str  # shown after answering, right or wrong
+    figure: str | None = None  # a figure the learner watches to answer, drawn above the choices
 
     @property
     def correct_choices(self) -> frozenset[int]:
@@ -291,16 +294,19 @@ def _load_lesson(path: Path, joint_ranges: Mapping[str, JointRanges], known_figu
         key_terms=key_terms,
         figures=tuple(figures),
         sources=tuple(fields.text_list("sources", minimum=0, required=False)),
-        quiz=_load_quiz(fields),
+        quiz=_load_quiz(fields, known_figures),
         body=_expand_placeholders(path, body, joint_ranges),
         path=path,
     )
 
 
-def _load_quiz(fields: _Fields) -> tuple[Question, ...]:
+def _load_quiz(fields: _Fields, known_figures: frozenset[str]) -> tuple[Question, ...]:
     questions = []
     for item in fields.records("quiz", minimum=MIN_QUESTIONS_PER_QUIZ):
         kind = item.choice("kind", QUESTION_KINDS)
+        figure = item.text("figure") if item.data.get("figure") is not None else None
+        if figure is not None and figure not in known_figures:
+            raise ContentError(fields.path, item.name("figure"), f"unknown figure {figure!r}")
         lo, hi = CHOICES_PER_QUESTION
         choices = tuple(
             Choice(text=c.text("text"), correct=c.boolean("correct"), feedback=c.text("feedback"))
@@ -329,6 +335,7 @@ def _load_quiz(fields: _Fields) -> tuple[Question, ...]:
                 prompt=item.text("prompt"),
                 choices=choices,
                 explanation=item.text("explanation"),
+                figure=figure,
             )
         )
     ids = [question.id for question in questions]
@@ -385,16 +392,16 @@ def _check_course(lessons: list[Lesson]) -> None:
     seen_terms: dict[str, Path] = {}
     for lesson in lessons:
         if lesson.id in seen_ids:
-            raise ContentError(lesson.path, "id", f"id {lesson.id!r} is already used by {_display_path(seen_ids[lesson.id])}")
+            raise ContentError(lesson.path, "id", f"id {lesson.id!r} is already used by {display_path(seen_ids[lesson.id])}")
         seen_ids[lesson.id] = lesson.path
         if lesson.order in seen_orders:
-            other = _display_path(seen_orders[lesson.order])
+            other = display_path(seen_orders[lesson.order])
             raise ContentError(lesson.path, "order", f"order {lesson.order} is already used by {other}")
         seen_orders[lesson.order] = lesson.path
         for index, term in enumerate(lesson.key_terms):
             key = term.term.casefold()
             if key in seen_terms:
-                other = _display_path(seen_terms[key])
+                other = display_path(seen_terms[key])
                 raise ContentError(
                     lesson.path, f"key_terms[{index}].term", f"{term.term!r} is already defined in {other}"
                 )
@@ -609,7 +616,8 @@ def _yaml_problem(error: yaml.YAMLError, first_line: int = 1) -> str:
     return problem
 
 
-def _display_path(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """The path as a content author knows it: from the project's root when it is inside it."""
     try:
         return str(path.resolve().relative_to(CONTENT_DIR.parent))
     except ValueError:
@@ -623,6 +631,14 @@ def main(argv: list[str] | None = None) -> int:
         course = load_course(content_dir)
     except ContentError as error:
         print(f"Content problem: {error}", file=sys.stderr)
+        return 1
+    from course.writing import writing_problems  # it reads the Course this module builds
+
+    problems = writing_problems(course)
+    for problem in problems:
+        print(f"Writing problem: {problem}", file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} writing problem{'s' if len(problems) != 1 else ''} to fix.", file=sys.stderr)
         return 1
     questions = sum(len(lesson.quiz) for lesson in course.lessons)
     print(f"Content OK: {len(course.lessons)} lessons, {questions} quiz questions, {len(course.glossary)} glossary terms.")

@@ -83,6 +83,13 @@ HIPS_BACK_MIN = Limit(
     "body model a good hinge moves them back about 0.27 leg lengths (23 cm). Less than 0.08 "
     "(about 7 cm) with the trunk tipped past 30 degrees means the weight has gone to the toes.",
 )
+LEG_LENGTH = Limit(
+    0.85, "m",
+    "Hip to ankle (thigh plus shank) of an adult of average height, 1.73 m: segment lengths are "
+    "about 0.245 and 0.246 of height. Only turns a hip travel measured in leg lengths into the "
+    "centimetres a learner can picture, so the cue says 'about'; no rule uses it.",
+    "Winter D.A. (2009) Biomechanics and Motor Control of Human Movement, 4th ed., segment lengths",
+)
 HIPS_BACK_TRUNK_MIN = Limit(
     30.0, "deg",
     "The hips-back rule only applies once the trunk tips this far: before that, little travel is needed.",

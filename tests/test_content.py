@@ -17,13 +17,16 @@ SEED_ARTICLE = Path(os.environ.get("HINGE_SEED", CONTENT_DIR.parent.parent / "sh
 # --- the real course ---------------------------------------------------------------------
 
 
-def test_real_course_has_six_lessons_in_order():
+def test_real_course_has_nine_lessons_in_order():
     course = load_course()
     assert [lesson.id for lesson in course.lessons] == [
         "your-hip-joint",
         "what-is-a-hinge",
+        "first-hinge",
         "why-it-matters",
         "common-mistakes",
+        "more-mistakes",
+        "brace-and-dowel",
         "progressions",
         "film-your-hinge",
     ]
@@ -51,7 +54,7 @@ def test_hip_ranges_table_cites_the_numbers_of_joint_ranges_file():
     for motion in hip.motions:
         assert f"| {motion.label} | {motion.degrees:g}° |" in body
     assert "{{" not in body
-    assert "| Flexion | 180° |" in body  # the shoulder's table sits beside the hip's
+    assert "| Abduction | 180° |" not in body, "the shoulder's numbers are in its figure, not in a second table"
 
 
 # Every fact the course promises, lesson by lesson: (lesson id, words that must appear).
@@ -60,10 +63,19 @@ PROMISED_FACTS = [
                         "adduction", "internal rotation", "external rotation", "shoulder", "glenoid", "stability", "mobility"]),
     ("what-is-a-hinge", ["sagittal plane", "neutral spine", "lumbar", "thoracic", "soft", "hamstrings", "glutes",
                          "squat", "shin", "centre of mass"]),
-    ("why-it-matters", ["running", "jumping", "squat", "deadlift", "injur", "lower back", "knees"]),
-    ("common-mistakes", ["locked", "lumbar", "knees", "hips", "neck", "lean", "toes", "descent", "drill"]),
-    ("progressions", ["glute bridge", "bench", "45", "romanian deadlift", "goblet squat", "bodyweight", "brac",
-                      "dowel"]),
+    # the safety net: who asks first, the red flags, a pain traffic light, and how to practise
+    ("first-hinge", ["back pain right now", "hip replacement", "recent surgery", "pregnancy", "osteoporosis",
+                     "below your knee", "weakness", "bladder or bowel", "worse a day or two", "wakes you at night",
+                     "green", "amber", "red, stop", "warm up", "a week", "reps in reserve",
+                     "range that doesn't hurt", "physiotherapist before you add load"]),
+    ("why-it-matters", ["running", "jumping", "squat", "deadlift", "injur", "lower back", "knees", "stronger"]),
+    ("common-mistakes", ["locked", "lumbar", "knees", "hips", "drill"]),
+    ("more-mistakes", ["neck", "lean", "toes", "descent", "tempo", "drill"]),
+    ("brace-and-dowel", ["brac", "breath", "blood pressure", "dowel"]),
+    ("progressions", ["glute bridge", "bench", "45", "romanian deadlift", "goblet squat", "bodyweight",
+                      # regressions, and getting a load into position
+                      "bend your knees a little more", "step", "go shorter", "tall-kneeling", "pull-through",
+                      "box or bench", "sore hamstrings"]),
     ("film-your-hinge", ["side", "hip height", "2 to 4", "head", "feet", "3 to 6", "light", "one person",
                          "deleted"]),
 ]
@@ -75,6 +87,55 @@ def test_lesson_covers_the_facts_it_promises(lesson_id, facts):
     text = lesson.body.casefold()
     missing = [fact for fact in facts if fact not in text]
     assert not missing, f"{lesson_id} does not mention {missing}"
+
+
+def test_real_course_has_no_writing_problems():
+    from course.writing import writing_problems
+
+    assert [str(problem) for problem in writing_problems(load_course())] == []
+
+
+# Gym and anatomy words a beginner meets: each one the course uses must be in its glossary.
+JARGON = ["set", "rep", "reps in reserve", "tempo", "romanian deadlift", "conventional deadlift", "hip flexors",
+          "rotator cuff", "deep rotators", "plumb line", "disc", "rib flare", "posterior chain", "bracing",
+          "intra-abdominal pressure", "red flag", "regression", "delayed-onset muscle soreness", "valsalva"]
+
+
+def test_every_gym_word_the_course_uses_is_in_its_glossary():
+    course = load_course()
+    glossary = {term.term.casefold() for term in course.glossary}
+    text = " ".join(lesson.body for lesson in course.lessons).casefold()
+    used = [word for word in JARGON if re.search(rf"(?<![\w-]){re.escape(word)}s?(?![\w-])", text)]
+    assert used, "the list must match some of the course's words"
+    assert [word for word in used if word not in glossary] == []
+
+
+def test_home_page_points_to_the_check_first_box_of_the_lesson_that_has_it():
+    course = load_course()
+    assert "Check first" in course.home.body
+    headings = {section.heading for lesson in course.lessons for section in lesson.sections}
+    assert "Check first" in headings
+
+
+def test_every_privacy_statement_says_the_clip_is_never_kept_and_what_saving_keeps():
+    course = load_course()
+    film = course.lesson("film-your-hinge")
+    section = next(s.markdown for s in film.sections if s.heading == "What happens to your clip")
+    privacy = film.question("clip-privacy")
+    right = next(choice for choice in privacy.choices if choice.correct)
+    statements = {
+        "home page": course.home.body,
+        "self-check page": course.self_check.body,
+        "lesson section": section,
+        "quiz answer": f"{right.text} {right.feedback} {privacy.explanation}",
+    }
+    statements = {where: " ".join(text.split()) for where, text in statements.items()}
+    for where, text in statements.items():
+        lowered = text.casefold()
+        assert "choose to keep" not in lowered and "keep the clip" not in lowered, f"{where} says a clip can be kept"
+        assert "delete" in lowered or "never kept" in lowered, f"{where} does not say the clip goes"
+    for where in ("self-check page", "lesson section", "quiz answer"):
+        assert "Save" in statements[where] and "Hand in" in statements[where], f"{where} does not say what keeps the numbers"
 
 
 @pytest.mark.skipif(not SEED_ARTICLE.is_file(), reason=f"the seed article is not at {SEED_ARTICLE} (set HINGE_SEED)")
@@ -133,6 +194,8 @@ BROKEN_LESSONS = {
     "figure without caption": (
         lambda m: m.update(figures=[{"name": "known-figure"}]), "figures[0].caption", "is missing"),
     "figures not a list": (lambda m: m.update(figures="hip"), "figures", "expected a list"),
+    "question with an unknown figure": (
+        lambda m: m["quiz"][2].update(figure="spinning-hip"), "quiz[2].figure", "unknown figure 'spinning-hip'"),
     "duplicate key term": (lambda m: m["key_terms"][0].update(term="term A-1"), "key_terms[0].term", "already defined in"),
     "duplicate lesson id": (lambda m: m.update(id="a-1"), "id", "already used by"),
     "order gap": (lambda m: m.update(order=5), "order", "without gaps"),

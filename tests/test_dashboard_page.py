@@ -31,6 +31,8 @@ from tests.page_harness import (  # noqa: F401  (fixtures are found by name)
 from tests.test_report import report_for
 
 COURSE = load_course()
+LESSON_1_QUESTIONS = len(COURSE.lesson("your-hip-joint").quiz)
+LESSON_2_QUESTIONS = len(COURSE.lesson("what-is-a-hinge").quiz)
 EARLIER = datetime(2025, 3, 4, 18, 30, tzinfo=timezone.utc)
 
 
@@ -52,7 +54,7 @@ class Class:
 @pytest.fixture
 def tuesday(store) -> Class:
     """Coach Tess's group: Amy did the week's homework (read lesson 1, passed its quiz, handed in
-    a self-check) and tried lesson 2's quiz; Ben joined and did nothing yet."""
+    a self-check at the second try) and failed lesson 2's quiz with 2 right; Ben joined and did nothing yet."""
     tess = trainer(store, "tess")
     group = store.create_group(tess, "Tuesday 7 pm")
     week1 = store.create_assignment(tess, group.id, title="Week 1", due=date.today() + timedelta(days=7),
@@ -63,7 +65,8 @@ def tuesday(store) -> Class:
     progress = store.progress(amy)
     progress.mark_read("your-hip-joint")
     progress.mark_read("what-is-a-hinge")
-    for minutes, (lesson, correct) in enumerate([("your-hip-joint", 2), ("your-hip-joint", 5), ("what-is-a-hinge", 3)]):
+    tries = [("your-hip-joint", 2), ("your-hip-joint", LESSON_1_QUESTIONS), ("what-is-a-hinge", 2)]
+    for minutes, (lesson, correct) in enumerate(tries):
         progress.record_quiz_attempt(attempt(lesson, correct, minutes))
     check = store.save_self_check(amy, report_for("locked_knee_hinge", COURSE.cues).to_json())
     submission = store.submit_self_check(amy, week1.id, check.id)
@@ -113,8 +116,9 @@ def test_the_csv_download_holds_every_lesson_and_homework_per_member(tuesday, do
     assert (mime, file_name) == ("text/csv", "tuesday-7-pm.csv")
     amy, ben = rows(data.decode())
     assert amy["member"] == "Amy" and ben["member"] == "Ben"
-    assert (amy["lesson 1 read"], amy["lesson 1 best quiz"], amy["lesson 1 quiz attempts"]) == ("yes", "5/5", "2")
-    assert (amy["lesson 2 read"], amy["lesson 2 best quiz"], amy["lesson 2 quiz attempts"]) == ("yes", "3/5", "1")
+    full = f"{LESSON_1_QUESTIONS}/{LESSON_1_QUESTIONS}"
+    assert (amy["lesson 1 read"], amy["lesson 1 best quiz"], amy["lesson 1 quiz attempts"]) == ("yes", full, "2")
+    assert (amy["lesson 2 read"], amy["lesson 2 best quiz"], amy["lesson 2 quiz attempts"]) == ("yes", f"2/{LESSON_2_QUESTIONS}", "1")
     assert (amy["lesson 3 read"], amy["lesson 3 best quiz"], amy["lesson 3 quiz attempts"]) == ("no", "", "0")
     assert amy["latest self-check"] == "Mostly good: one thing to fix"
     assert amy["latest self-check date"] == f"{datetime.now(timezone.utc):%Y-%m-%d}"
@@ -160,13 +164,14 @@ def test_a_members_detail_shows_their_handed_in_self_check_redrawn(tuesday):
     at = app("dashboard", account=tuesday.tess)
     assert labelled(at.selectbox, "Member").value == tuesday.amy.id
     text = shown(at)
-    assert "**Amy** has read 2 of 6 lessons: 1, 2" in text
+    assert f"**Amy** has read 2 of {len(COURSE.lessons)} lessons: 1, 2" in text
     assert "**Self-check for Week 1** · handed in" in text
     assert "**Mostly good: one thing to fix.** 3 reps judged. One thing to work on, below." in [box.value for box in at.info]
     assert "**1. Your knees locked straight** · rep 1, 2, 3" in text
     assert "Your angles over time" in text, "the stored angles are drawn again"
     attempts = at.dataframe[-1].value[["Score", "Passed"]].values.tolist()
-    assert attempts == [["3 of 5", False], ["5 of 5", True], ["2 of 5", False]], "newest first"
+    one, two = LESSON_1_QUESTIONS, LESSON_2_QUESTIONS
+    assert attempts == [[f"2 of {two}", False], [f"{one} of {one}", True], [f"2 of {one}", False]], "newest first"
 
 
 def test_a_member_who_handed_nothing_in_shows_so(tuesday):
@@ -174,7 +179,7 @@ def test_a_member_who_handed_nothing_in_shows_so(tuesday):
     labelled(at.selectbox, "Member").set_value(tuesday.ben.id).run()
     assert not at.exception
     text = shown(at)
-    assert "**Ben** has read 0 of 6 lessons." in text
+    assert f"**Ben** has read 0 of {len(COURSE.lessons)} lessons." in text
     assert "No quiz tried yet." in text and "No self-check handed in yet." in text
 
 
@@ -238,7 +243,7 @@ def test_a_members_name_and_the_feedback_are_shown_as_typed_on_the_dashboard(tue
     choice = labelled(at.selectbox, "Member")
     assert choice.options[0] == f"{hostile} (cal)", "a select box shows its options as plain text"
     choice.set_value(cal.id).run()
-    assert f"**{plain(hostile)}** has read 0 of 6 lessons." in shown(at)
+    assert f"**{plain(hostile)}** has read 0 of {len(COURSE.lessons)} lessons." in shown(at)
 
     note = "<img src=x onerror=alert(1)> __under__ :material/home:"
     store.leave_feedback(tuesday.tess, tuesday.submission.id, note)

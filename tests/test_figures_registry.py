@@ -28,9 +28,22 @@ def test_every_figure_builds_under_one_megabyte(course, name):
         assert size < MAX_FIGURE_JSON_BYTES, f"{name} ({choice}) is {size:,} bytes"
 
 
-def test_every_figure_is_shown_by_some_lesson(course):
+def test_every_figure_is_shown_by_some_lesson_or_quiz(course):
     used = {figure.name for lesson in course.lessons for figure in lesson.figures}
+    used |= {question.figure for lesson in course.lessons for question in lesson.quiz if question.figure}
     assert used == set(FIGURES)
+
+
+@pytest.mark.parametrize("name", [name for name in sorted(FIGURES) if name.startswith("quiz-")])
+def test_a_quiz_figure_names_its_bodies_only_a_and_b(course, name):
+    labels = [trace.text[0] for trace in build_figure(course, name).data
+              if getattr(trace, "mode", None) == "text" and trace.text and "<b>" in trace.text[0]]
+    assert labels == ["<b>A</b>", "<b>B</b>"]
+
+
+def test_the_spot_the_fault_questions_with_figures_show_a_mistake_beside_a_good_hinge(course):
+    questions = [q for lesson in course.lessons for q in lesson.quiz if q.figure]
+    assert len(questions) >= 2 and all(q.kind == "spot_the_fault" for q in questions)
 
 
 def test_lessons_show_the_movements_they_talk_about(course):
@@ -39,7 +52,7 @@ def test_lessons_show_the_movements_they_talk_about(course):
     assert "hinge" in shown["what-is-a-hinge"]
     assert "hinge-vs-squat" in shown["what-is-a-hinge"] | shown["why-it-matters"]
     mistakes = {name for name in FIGURES if name.startswith("mistake-")}
-    assert mistakes <= shown["common-mistakes"] | shown["why-it-matters"]
+    assert mistakes <= shown["common-mistakes"] | shown["more-mistakes"] | shown["why-it-matters"]
     assert shown["progressions"]
 
 

@@ -138,7 +138,8 @@ def test_broken_content_shows_one_clear_message_not_a_traceback(tmp_path, monkey
     assert "02-a-2.md, field 'quiz[2].kind': 'essay' is not one of" in at.code[0].value
 
 
-REAL_LESSON_IDS = ["your-hip-joint", "what-is-a-hinge", "why-it-matters", "common-mistakes", "progressions", "film-your-hinge"]
+REAL_LESSON_IDS = ["your-hip-joint", "what-is-a-hinge", "first-hinge", "why-it-matters", "common-mistakes",
+                   "more-mistakes", "brace-and-dowel", "progressions", "film-your-hinge"]
 
 
 @pytest.mark.parametrize("lesson_id", REAL_LESSON_IDS)
@@ -155,7 +156,7 @@ def test_every_real_lesson_renders_with_its_whole_quiz(lesson_id):
 def test_real_home_page_lists_all_lessons():
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
     assert not at.exception
-    assert "0 of 6 lessons complete" in str(at.get("progress")[0].proto)
+    assert "0 of 9 lessons complete" in str(at.get("progress")[0].proto)
     assert at.button(key="continue").label == "Start: 1. Your hip joint"
 
 
@@ -175,6 +176,21 @@ def test_lesson_draws_each_figure_after_its_section_with_its_caption():
     # the hinge against the squat: two bodies, titled, in the third figure of the lesson
     titles = [t["text"][0] for t in specs[2]["data"] if t.get("mode") == "text" and "<b>" in t["text"][0]]
     assert titles == ["<b>Good hinge</b>", "<b>Goblet squat</b>"]
+
+
+def test_a_question_with_a_figure_draws_it_between_its_prompt_and_its_choices(tmp_path, monkeypatch):
+    from tests.content_factory import lesson_meta, write_lesson
+
+    folder = write_course(tmp_path / "content", lessons=1)
+    meta = lesson_meta("a-1", 1)
+    meta["quiz"][2]["figure"] = "quiz-lean-back"
+    write_lesson(folder, "01-a-1.md", meta)
+    monkeypatch.setenv(CONTENT_DIR_SETTING, str(folder))
+    at = lesson_app("a-1").run()
+    assert not at.exception
+    (spec,) = plotly_specs(at)
+    labels = [t["text"][0] for t in spec["data"] if t.get("mode") == "text" and "<b>" in t["text"][0]]
+    assert labels == ["<b>A</b>", "<b>B</b>"]
 
 
 def test_hip_joint_figure_follows_the_motion_the_learner_picks():

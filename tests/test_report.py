@@ -173,3 +173,48 @@ def test_only_the_minor_rules_judged_is_partial(cues, good_track):
     report = build_report(good_track[0], judgement, cues, view="side", people=1)
     assert report.outcome == "partial"
     assert "nothing to fix in 3 reps, but 5 of the 7 checks" in report.message.lower()
+
+
+# --- what a cue says is true of the way the fault was seen ----------------------------------------
+
+
+def seen_for(cues, fault: str, value: float, unit: str, measure: str = "") -> str:
+    from course.analysis.faults import Finding
+    from course.analysis.report import _cues
+
+    finding = Finding(fault, 1, 0.0, 1.0, value, 0.0, unit, 0.9, measure)
+    (cue,) = _cues([finding], cues)
+    return cue.seen
+
+
+def test_a_squat_seen_at_the_bottom_says_knees_and_hips_bent_alike_and_the_shins_tipped(cues):
+    seen = seen_for(cues, "squat_pattern", 1.02, "ratio")
+    assert "knees were bent about as much as your hips" in seen and "shins tipped forward" in seen
+    assert "1.02" not in seen
+
+
+def test_knees_that_broke_first_are_described_as_such_without_a_ratio_or_the_shins(cues):
+    seen = seen_for(cues, "squat_pattern", 2.1, "ratio", "knees lead")
+    assert "at the start of the way down your knees bent about twice as much as your hips" in seen
+    assert "shins" not in seen and "2.1" not in seen
+
+
+@pytest.mark.parametrize(("travel", "words"), [(0.05, "only about 4 cm"), (-0.02, "hardly moved back")])
+def test_hips_that_did_not_travel_back_are_told_in_centimetres_and_hedged(cues, travel, words):
+    seen = seen_for(cues, "hips_not_back", travel, "leg lengths")
+    assert words in seen
+    assert "leg length" not in seen and "usually" in seen
+
+
+def test_what_the_camera_only_infers_is_hedged(cues):
+    assert "usually" in seen_for(cues, "lean_back_at_top", -14.0, "deg")
+    assert "usually" in seen_for(cues, "rounded_back", 118.0, "deg", "trunk-to-thigh fold")
+
+
+def test_every_cue_gives_one_thing_to_try_that_agrees_with_the_lessons(cues):
+    for cue in cues.values():
+        action = cue.try_this.split(" – ")[0]
+        assert action.count(". ") == 0, f"{cue.fault}: more than one sentence before the drill"
+    assert "chest proud" not in cues["rounded_back"].try_this
+    assert "travel down" in cues["neck_cranked"].try_this, "the gaze moves with the trunk, as lesson 6 teaches"
+    assert "two seconds" in cues["rushed_descent"].try_this

@@ -241,7 +241,8 @@ def _squat_pattern(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float)
     lead, least = limits.KNEES_LEAD_RATIO, limits.KNEES_LEAD_MIN_CHANGE
     if np.isfinite(knee_gain) and knee_gain >= least.value and knee_gain >= lead.value * max(hip_gain, 0.0):
         margin = min(knee_gain - least.value, knee_gain - lead.value * max(hip_gain, 0.0))
-        return _finding("squat_pattern", track, rep, phases.descent_start, third, knee_gain / max(hip_gain, 1.0), lead, margin, seen)
+        finding = _finding("squat_pattern", track, rep, phases.descent_start, third, knee_gain / max(hip_gain, 1.0), lead, margin, seen)
+        return dataclasses.replace(finding, measure="knees lead")
     return None
 
 

@@ -20,7 +20,7 @@ from course.analysis.faults import (
 )
 from course.analysis.motion import MotionTrack, Rep
 from course.content import Cue
-from course.thresholds import ANGLE_ERROR, MAIN_RULES_SHARE
+from course.thresholds import ANGLE_ERROR, LEG_LENGTH, MAIN_RULES_SHARE
 
 Outcome = Literal["judged", "partial", "refused"]
 SCHEMA_VERSION = 1
@@ -283,18 +283,34 @@ def _cues(findings: Sequence[Finding], cues: Mapping[str, Cue]) -> tuple[CueRepo
 
 
 def _value_text(finding: Finding) -> str:
-    """The measured number as the cue's sentence wants it."""
+    """What was measured, in the words the cue's "seen" sentence wants at its "{value}": a
+    number for most faults, a clause where the same fault is seen in more than one way."""
     if finding.measure == "ear-shoulder-hip closing":
         return f"your upper back and head curled down {finding.value:.0f}°"
     if finding.measure == "trunk-to-thigh fold":
-        return f"your trunk folded {finding.value:.0f}° onto your thighs with your knees nearly straight, more than the hips alone allow"
+        return (f"your trunk folded {finding.value:.0f}° onto your thighs with your knees nearly straight, "
+                "more than the hips alone usually allow")
+    if finding.measure == "knees lead":
+        return f"at the start of the way down your knees bent {_times(finding.value)} your hips"
     if finding.unit == "ratio":
-        return f"knee to hip {finding.value:.2f}"
+        return "at the bottom your knees were bent about as much as your hips, and your shins tipped forward"
     if finding.unit == "leg lengths":
-        return f"{finding.value:.2f}"
+        centimetres = round(finding.value * LEG_LENGTH.value * 100)
+        return "your hips hardly moved back" if centimetres <= 1 else f"your hips moved back only about {centimetres} cm"
     if finding.unit == "s":
         return f"{finding.value:.1f}"
     return f"{abs(finding.value):.0f}"
+
+
+def _times(ratio: float) -> str:
+    """A ratio of 1.5 or more as words a beginner reads at a glance, before what it compares with."""
+    if ratio < 1.75:
+        return "half as much again as"
+    if ratio < 2.5:
+        return "about twice as much as"
+    if ratio < 3.5:
+        return "about three times as much as"
+    return "more than three times as much as"
 
 
 def _angle(track: MotionTrack, rep: Rep, name: str, index: int) -> Angle:

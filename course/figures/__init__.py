@@ -1,4 +1,5 @@
-"""The course's figures by name: what a lesson's front matter may list under ``figures``.
+"""The course's figures by name: what a lesson's front matter may list under ``figures``, and a
+quiz question under ``figure`` (the "quiz-" figures label their two bodies only A and B).
 
 Every figure is a pure function of the course content (for the joint ranges) and, where the
 learner can pick a variant (which hip motion to play), of that choice. Pages look figures up
@@ -57,6 +58,20 @@ def _bodies(*motion_names: str) -> Callable[[Course, str | None], go.Figure]:
     return build
 
 
+def _quiz_bodies(first: str, second: str) -> Callable[[Course, str | None], go.Figure]:
+    """Two motions side by side, labelled only "A" and "B", for a quiz that asks which one
+    shows the fault: the learner has to see it, not read it in a title."""
+    def build(course: Course, choice: str | None) -> go.Figure:
+        from dataclasses import replace
+
+        from course.figures.body import body_figure
+        from course.motions import MOTIONS
+
+        return body_figure([replace(MOTIONS[first](), title="A"), replace(MOTIONS[second](), title="B")])
+
+    return build
+
+
 def _angle_charts(*motion_names: str) -> Callable[[Course, str | None], go.Figure]:
     def build(course: Course, choice: str | None) -> go.Figure:
         from course.figures.angles import motions_angle_chart
@@ -82,6 +97,8 @@ FIGURES: Mapping[str, FigureSpec] = MappingProxyType(
             FigureSpec("mistake-lean-back", _bodies("good_hinge", "lean_back_hinge")),
             FigureSpec("mistake-neck-cranked", _bodies("good_hinge", "neck_cranked_hinge")),
             FigureSpec("mistake-rushed", _bodies("good_hinge", "rushed_hinge")),
+            FigureSpec("quiz-rounded-back", _quiz_bodies("rounded_back_hinge", "good_hinge")),
+            FigureSpec("quiz-lean-back", _quiz_bodies("good_hinge", "lean_back_hinge")),
         )
     }
 )

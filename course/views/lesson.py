@@ -8,19 +8,7 @@ from course.content import Lesson, LessonFigure
 from course.figures import FIGURES
 from course.views.quiz import render_quiz
 from course.views.accounts import learner_progress
-from course.views.state import course_content, course_figure
-
-PLOTLY_CONFIG = {
-    "displaylogo": False,
-    "responsive": True,
-    # A learner turns a model with a finger and plays it. Of Plotly's tool buttons only
-    # "reset the view" helps them; the rest crowd a phone screen and cover the figure.
-    "modeBarButtonsToRemove": [
-        "toImage", "zoom3d", "pan3d", "orbitRotation", "tableRotation", "resetCameraLastSave3d",
-        "hoverClosest3d", "zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d",
-        "autoScale2d", "hoverClosestCartesian", "hoverCompareCartesian",
-    ],
-}
+from course.views.state import PLOTLY_CONFIG, course_content, course_figure
 
 
 def render_lesson(lesson_id: str) -> None:

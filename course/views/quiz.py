@@ -12,11 +12,12 @@ import streamlit as st
 
 from course.content import Lesson, Question
 from course.progress import Progress, questions_to_pass, score_quiz
+from course.views.state import PLOTLY_CONFIG, course_figure
 
 KIND_HINTS = {
     "single": "Pick one answer.",
     "multiple": "Tick every answer that is right.",
-    "spot_the_fault": "Which description shows the fault? Pick one.",
+    "spot_the_fault": "Pick the one that shows the fault.",
 }
 
 
@@ -63,6 +64,8 @@ def _question(lesson: Lesson, question: Question, number: int, quiz_round: QuizR
     key = f"{lesson.id}:{quiz_round.number}:{question.id}"
     checked = quiz_round.checked.get(question.id)
     st.markdown(f"**{number}. {question.prompt}**")
+    if question.figure is not None:
+        st.plotly_chart(course_figure(question.figure), width="stretch", config=PLOTLY_CONFIG, key=f"{key}:figure")
     st.caption(KIND_HINTS[question.kind])
     options = list(range(len(question.choices)))
     if question.allows_several:

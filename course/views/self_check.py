@@ -38,8 +38,7 @@ from course.figures.angles import Span, ThresholdLine, angle_chart
 from course.thresholds import LEAN_BACK, LOCKED_KNEE_MAX, REP_CLIP_MARGIN, REP_CLIP_MIN
 from course.store import StoreError
 from course.views.accounts import course_store, signed_in, store_problem
-from course.views.lesson import PLOTLY_CONFIG
-from course.views.state import course_content, course_figure
+from course.views.state import PLOTLY_CONFIG, course_content, course_figure
 
 ACCEPTED_TYPES = ["mp4", "mov", "m4v", "webm", "avi"]
 PARALLEL_SETTING = "HINGE_PARALLEL_ANALYSES"  # analyses at once; 1 suits a 2-core machine (FACTS.md)

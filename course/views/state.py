@@ -14,6 +14,19 @@ import plotly.graph_objects as go
 from course.content import CONTENT_DIR, Course, load_course
 from course.figures import build_figure
 
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    # A learner turns a model with a finger and plays it. Of Plotly's tool buttons only
+    # "reset the view" helps them; the rest crowd a phone screen and cover the figure.
+    "modeBarButtonsToRemove": [
+        "toImage", "zoom3d", "pan3d", "orbitRotation", "tableRotation", "resetCameraLastSave3d",
+        "hoverClosest3d", "zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d",
+        "autoScale2d", "hoverClosestCartesian", "hoverCompareCartesian",
+    ],
+}
+"""How every page draws a Plotly figure (lessons, quizzes, the self-check)."""
+
 CONTENT_DIR_SETTING = "HINGE_CONTENT_DIR"
 """Environment variable naming another content folder (for authors trying a draft, and for tests)."""
 
