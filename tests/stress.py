@@ -196,6 +196,30 @@ def with_plate(frames: Frames, person: Person, *, joints: Sequence[L] = (L.LEFT_
     return out
 
 
+def with_barbell_plate(frames: Frames, person: Person, *, radius: float = 0.125) -> Frames:
+    """A barbell's near plate in front of the lifter: a black rubber disc with a raised rim and
+    a steel sleeve, `radius` of the picture's height (a 45 cm plate filmed whole-body), centred on
+    the hands as a bar would be, so it covers the shins at the bottom and the knees and thighs
+    on the way up."""
+    out: Frames = []
+    centre = None
+    for k, (t, image) in enumerate(frames):
+        hands = person.landmarks_px[k][[L.LEFT_WRIST, L.RIGHT_WRIST]].mean(axis=0)
+        centre = hands if np.isfinite(hands).all() else centre
+        picture = image.copy()
+        if centre is not None:
+            r = round(radius * image.shape[0])
+            c = (int(centre[0]), int(centre[1]))
+            cv2.circle(picture, c, r, (24, 24, 26), -1, lineType=cv2.LINE_AA)
+            cv2.circle(picture, c, r - 2, (70, 70, 74), 3, lineType=cv2.LINE_AA)
+            cv2.circle(picture, c, int(r * 0.55), (45, 45, 48), 2, lineType=cv2.LINE_AA)
+            cv2.circle(picture, c, int(r * 0.16), (190, 190, 196), -1, lineType=cv2.LINE_AA)
+            cv2.putText(picture, "20 KG", (c[0] - r // 3, c[1] - r // 2), cv2.FONT_HERSHEY_SIMPLEX,
+                        max(0.3, r / 90), (200, 200, 200), 1, cv2.LINE_AA)
+        out.append((t, picture))
+    return out
+
+
 SKELETON = ((L.LEFT_SHOULDER, L.RIGHT_SHOULDER), (L.LEFT_HIP, L.RIGHT_HIP), (L.LEFT_SHOULDER, L.LEFT_HIP),
             (L.RIGHT_SHOULDER, L.RIGHT_HIP), (L.LEFT_SHOULDER, L.LEFT_ELBOW), (L.LEFT_ELBOW, L.LEFT_WRIST),
             (L.RIGHT_SHOULDER, L.RIGHT_ELBOW), (L.RIGHT_ELBOW, L.RIGHT_WRIST), (L.LEFT_HIP, L.LEFT_KNEE),
@@ -328,6 +352,8 @@ def _case(name: str, source: str, derive: Callable[[Frames, Person], Frames], ou
 
 VERTICAL = frozenset({"lean_back_at_top", "hips_not_back"})
 WHOLE = 12.0  # seconds: more than the longest real clip used here
+ALL_FAULTS = frozenset({"rounded_back", "squat_pattern", "hips_not_back", "locked_knees", "lean_back_at_top",
+                        "neck_cranked", "rushed_descent"})
 STRESS_CASES: tuple[StressCase, ...] = (
     # Rolled pictures are zoomed so no corner is empty, and that can cut the feet off: partial
     # is then the honest answer too. What a roll must never do is make a lean or hip fault.
@@ -342,7 +368,12 @@ STRESS_CASES: tuple[StressCase, ...] = (
     _case("second lifter beside", "kb-deadlift-side.mp4", with_second_lifter, "refused",
           problem="more_people_than_one"),
     _case("plate over the knees", "kb-deadlift-side.mp4", with_plate, {"partial"},
-          must_not_find=frozenset({"squat_pattern", "locked_knees"}), note="Something hid your knees"),
+          must_not_find=ALL_FAULTS, note="Something hid your knees"),
+    # Both sources are clean hinges with no fault: a plate in front must not make one.
+    _case("barbell plate in front", "deadlift-side-2reps.mp4", with_barbell_plate, {"judged", "partial"}, reps=2,
+          must_not_find=ALL_FAULTS, seconds=WHOLE),
+    _case("barbell plate in front", "kb-deadlift-side.mp4", with_barbell_plate, "partial",
+          must_not_find=ALL_FAULTS, note="Something hid your"),
     _case("three shots spliced", "kb-deadlift-side.mp4", three_shots, {"judged", "partial"}, reps=1,
           note="changes shot 2 times"),
     _case("walked into place", "kb-deadlift-side.mp4", walked_in, {"judged", "partial"}, reps=1,

@@ -76,3 +76,18 @@ def test_walking_into_place_is_left_out_and_said():
     assert 1.0 < seq.t_s[first] < 2.0 and found[first:].all()
     assert note == f"We left out the first {seq.t_s[first]:.1f} s, where you walked into place."
     assert settled(seq) == (seq, None), "a set filmed from its start loses nothing"
+
+
+def test_feet_hidden_at_the_ends_are_not_a_walk():
+    """A barbell's plate hides the feet with the bar on the floor, at the start and the end of a
+    deadlift: that is not walking in or away, and nothing is left out."""
+    from course.analysis.shots import settled
+    from course.landmarks import Landmark as L
+
+    seq = tracked()
+    visibility = np.array(seq.visibility)
+    ends = (seq.t_s < 1.0) | (seq.t_s > seq.t_s[-1] - 1.0)
+    visibility[np.ix_(ends, [L.LEFT_ANKLE, L.RIGHT_ANKLE])] = 0.0
+    hidden = TrackedSequence(t_s=seq.t_s, image=seq.image, world=seq.world, visibility=visibility,
+                             width_px=seq.width_px, height_px=seq.height_px)
+    assert settled(hidden) == (hidden, None)

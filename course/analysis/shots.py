@@ -126,21 +126,27 @@ def settled(seq: LandmarkSequence) -> tuple[LandmarkSequence, str | None]:
         place = np.nanmedian(feet, axis=0)
     if not (np.isfinite(leg) and leg > 0 and np.isfinite(place).all()):
         return seq, None
-    there = np.flatnonzero(np.linalg.norm(feet - place, axis=1) <= FEET_AWAY.value * leg)
+    distance = np.linalg.norm(feet - place, axis=1)  # NaN where the feet were not seen
+    there = np.flatnonzero(distance <= FEET_AWAY.value * leg)
     if not len(there) or seq.t_s[there[-1]] - seq.t_s[there[0]] < MIN_SHOT.value:
         return seq, None  # never standing in one place long enough for a rep: nothing to keep apart
+    away = distance > FEET_AWAY.value * leg  # seen, and elsewhere (feet hidden by a plate are neither)
+    rows = np.arange(len(seq))
     first, last = int(there[0]), int(there[-1])
-    before = float(seq.t_s[first] - seq.t_s[0])
-    after = float(seq.t_s[-1] - seq.t_s[last])
-    moving = person_frames(seq) & ((np.arange(len(seq)) < first) | (np.arange(len(seq)) > last))
+    # Only an end where the feet were seen elsewhere is a walk; an end where they were hidden is kept.
+    first = first if away[:first].any() else 0
+    last = last if away[last + 1:].any() else len(seq) - 1
+    moving = person_frames(seq) & ((rows < first) | (rows > last))
     if not moving.any():
         return seq, None
+    before = float(seq.t_s[first] - seq.t_s[0])
+    after = float(seq.t_s[-1] - seq.t_s[last])
     parts = []
     if before > NOTE_WALK_S:
         parts.append(f"the first {before:.1f} s, where you walked into place")
     if after > NOTE_WALK_S:
         parts.append(f"the last {after:.1f} s, where you walked away")
-    note = f"We left out {' and '.join(parts)}." if parts else None
+    note = f"We left out {', and '.join(parts)}." if parts else None
     return _blank(seq, moving), note
 
 
