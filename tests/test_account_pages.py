@@ -173,6 +173,80 @@ def test_a_reloaded_page_signs_in_again_from_the_session_cookie(small_course, st
     assert app("account").session_state["account"] is None, "an ended session signs nobody in"
 
 
+SIGNED_OUT_ELSEWHERE = "**You're signed out.**"
+
+
+def test_a_tab_whose_session_ended_elsewhere_says_so_and_its_click_saves_nothing(small_course, store):
+    amy = member(store, "amy")
+    at = app("a-1", account=amy)
+    store.end_every_session(amy)  # "sign out everywhere" on her phone
+    at.button(key="read:a-1").click().run()
+    assert not at.exception
+    assert at.warning[0].value.startswith(SIGNED_OUT_ELSEWHERE)
+    assert at.session_state["account"] is None
+    assert at.text_input(key="sign_in_again_username").label == "Username", "the sign-in form, right there"
+    assert store.progress(amy).lessons_read() == frozenset(), "the click came after the sign-out"
+
+
+def test_a_tab_signed_out_elsewhere_joins_no_group(small_course, store, week1):
+    _, group, _ = week1
+    amy = member(store, "amy")
+    at = app("homework", account=amy)
+    store.end_every_session(amy)
+    labelled(at.text_input, "Join a group").input(group.join_code)
+    submit(at, "join-group", "Join")
+    assert not at.exception
+    assert at.warning[0].value.startswith(SIGNED_OUT_ELSEWHERE)
+    assert store.groups(amy) == []
+
+
+def test_signing_in_again_from_the_notice_stays_on_the_page(small_course, store):
+    amy = member(store, "amy")
+    at = app("a-1", account=amy)
+    store.end_every_session(amy)
+    at.run()
+    at.text_input(key="sign_in_again_username").input("amy")
+    at.text_input(key="sign_in_again_password").input(PASSWORD)
+    submit(at, "sign-in-again", "Sign in")
+    assert not at.exception
+    assert at.session_state["account"] == amy
+    assert not any(w.value.startswith(SIGNED_OUT_ELSEWHERE) for w in at.warning)
+    assert at.title[0].value == "Lesson a-1"
+    at.button(key="read:a-1").click().run()
+    assert store.progress(amy).lessons_read() == {"a-1"}
+
+
+def test_carrying_on_without_signing_in_hides_the_notice(small_course, store):
+    amy = member(store, "amy")
+    at = app("a-1", account=amy)
+    store.end_every_session(amy)
+    at.run()
+    labelled(at.button, "Carry on without signing in").click().run()
+    assert not at.exception
+    assert not at.warning and at.session_state["account"] is None
+
+
+def test_a_session_that_idled_out_signs_the_tab_out(small_course, store, monkeypatch):
+    amy = member(store, "amy")
+    at = app("account", account=amy)
+    monkeypatch.setattr(rules, "SESSION_IDLE_TIMEOUT", Limit(0, "minutes", "tests: every session is idle"))
+    open_page(at, "account")
+    assert at.warning[0].value.startswith(SIGNED_OUT_ELSEWHERE)
+    assert not at.success, "no 'Signed in as' any more"
+    assert at.text_input(key="sign_in_username"), "the account page shows its own sign-in form"
+
+
+def test_signing_out_everywhere_ends_the_other_devices_too(small_course, store):
+    amy = member(store, "amy")
+    phone = store.start_session(amy)
+    at = app("account", account=amy)
+    labelled(at.button, "Sign out everywhere").click().run()
+    assert not at.exception
+    assert at.session_state["account"] is None
+    assert store.account_for_session(phone) is None
+    assert "hinge_session=;" in cookie_scripts(at)[0]
+
+
 def test_a_trainer_sees_links_to_groups_and_dashboard_on_the_account_page(small_course, store):
     tess = trainer(store, "tess")
     at = app("account", account=tess)
@@ -475,10 +549,11 @@ def test_a_damaged_database_leaves_the_lessons_working_and_the_account_page_expl
 
 def test_a_read_only_database_still_marks_a_lesson_read_and_says_it_isnt_saved(small_course, store, monkeypatch):
     amy = member(store, "amy")
+    token = store.start_session(amy)  # signed in while the database could still be written
     path = store._engine.url.database
     store.close()
     monkeypatch.setenv(rules.DATABASE_URL_SETTING, f"sqlite:///file:{path}?mode=ro&uri=true")
-    at = app("a-1", account=amy)
+    at = app("a-1", account=amy, session_token=token)
     at.button(key="read:a-1").click().run()
     assert not at.exception
     assert "You have read this lesson." in shown(at)

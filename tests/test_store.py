@@ -238,14 +238,10 @@ def test_the_pause_is_per_username(store):
 # --- sessions --------------------------------------------------------------------------------
 
 
-def test_a_session_token_signs_in_until_it_expires(store, clock):
-    amy = member(store, "amy")
+def test_a_session_token_signs_in_the_account_it_was_made_for(store):
+    amy, ben = member(store, "amy"), member(store, "ben")
     token = store.start_session(amy)
-    assert len(token) >= 43 and store.account_for_session(token) == amy
-    clock.advance(hours=rules.SESSION_LIFETIME.value, seconds=-1)
-    assert store.account_for_session(token) == amy
-    clock.advance(seconds=1)
-    assert store.account_for_session(token) is None
+    assert len(token) >= 43 and store.account_for_session(token) == amy != ben
 
 
 def test_an_ended_session_no_longer_signs_in(store):
@@ -275,6 +271,68 @@ def test_expired_sessions_are_cleared_when_a_new_one_starts(store, clock):
     amy = member(store, "amy")
     store.start_session(amy)
     clock.advance(hours=13)
+    store.start_session(amy)
+    assert len(rows(store, "sessions")) == 1
+
+
+IDLE = timedelta(minutes=rules.SESSION_IDLE_TIMEOUT.value)
+TOUCH = timedelta(seconds=rules.SESSION_TOUCH_INTERVAL.value)
+
+
+def test_a_session_unused_for_the_idle_timeout_ends(store, clock):
+    amy = member(store, "amy")
+    token = store.start_session(amy)
+    clock.advance(seconds=IDLE.total_seconds() - 1)
+    assert store.account_for_session(token) == amy
+    clock.advance(seconds=IDLE.total_seconds())  # unused since the last check
+    assert store.account_for_session(token) is None
+
+
+def test_using_a_session_keeps_it_alive_until_its_twelve_hours_are_up(store, clock):
+    amy = member(store, "amy")
+    token = store.start_session(amy)
+    used_for = timedelta()
+    while used_for < timedelta(hours=rules.SESSION_LIFETIME.value) - IDLE / 2:
+        assert store.account_for_session(token) == amy, f"ended after {used_for} of use"
+        clock.advance(seconds=(IDLE / 2).total_seconds())
+        used_for += IDLE / 2
+    clock.advance(seconds=(IDLE / 2).total_seconds())
+    assert store.account_for_session(token) is None, "12 hours after sign-in it ends, used or not"
+
+
+def test_a_burst_of_clicks_writes_the_last_use_once_a_minute(store, clock):
+    amy = member(store, "amy")
+    token = store.start_session(amy)
+    started = rows(store, "sessions")[0]["last_seen_at"]
+    for _ in range(10):
+        clock.advance(seconds=TOUCH.total_seconds() / 10 - 0.01)
+        store.account_for_session(token)
+    assert rows(store, "sessions")[0]["last_seen_at"] == started
+    clock.advance(seconds=1)
+    store.account_for_session(token)
+    assert rows(store, "sessions")[0]["last_seen_at"] != started
+
+
+def test_signing_out_everywhere_ends_every_session_of_that_account_only(store):
+    amy, ben = member(store, "amy"), member(store, "ben")
+    phone, laptop, bens = store.start_session(amy), store.start_session(amy), store.start_session(ben)
+    assert store.end_every_session(amy) == 2
+    assert store.account_for_session(phone) is None and store.account_for_session(laptop) is None
+    assert store.account_for_session(bens) == ben
+
+
+def test_a_new_sign_in_ends_the_token_the_browser_held_before(store):
+    amy = member(store, "amy")
+    planted = store.start_session(amy)  # e.g. a token someone left in this browser's cookie
+    fresh = store.start_session(amy, replacing=planted)
+    assert fresh != planted
+    assert store.account_for_session(planted) is None and store.account_for_session(fresh) == amy
+
+
+def test_idle_sessions_are_cleared_when_a_new_one_starts(store, clock):
+    amy = member(store, "amy")
+    store.start_session(amy)
+    clock.advance(seconds=IDLE.total_seconds() + 1)
     store.start_session(amy)
     assert len(rows(store, "sessions")) == 1
 

@@ -70,7 +70,17 @@ SESSION_LIFETIME = Limit(
     12, "hours",
     "A sign-in lasts a gym day: from a morning lesson through an evening class. A phone left "
     "signed in at the gym stops being a way into the account by the next morning. Fixed from "
-    "sign-in, not extended by use.")
+    "sign-in, not extended by use (NIST SP 800-63B 4.2.3 allows 12 hours at its second level).")
+SESSION_IDLE_TIMEOUT = Limit(
+    30, "minutes",
+    "A sign-in unused for this long ends, whatever is left of its 12 hours: a phone put down "
+    "in the changing room, or a stolen token nobody is using, stops working within half an hour. "
+    "Longer than reading a lesson or filming a few sets between two clicks; NIST SP 800-63B 4.2.3 "
+    "asks for 30 minutes at its second level.")
+SESSION_TOUCH_INTERVAL = Limit(
+    60, "s",
+    "How stale a session's 'last used' time may get before a click writes it again: a burst of "
+    "clicks costs one write a minute, not one each, and the idle timeout is a minute early at most.")
 SESSION_TOKEN_BYTES = Limit(
     32, "bytes",
     "Random bytes in a session token (43 URL-safe characters): 256 bits can't be guessed. "

@@ -86,7 +86,8 @@ sessions = sa.Table(
     sa.Column("token_sha256", sa.String(64), primary_key=True),  # hex; the token itself is never stored
     _account_fk("account_id", index=True),
     sa.Column("created_at", UTCDateTime, nullable=False),
-    sa.Column("expires_at", UTCDateTime, nullable=False, index=True),
+    sa.Column("expires_at", UTCDateTime, nullable=False, index=True),  # 12 h after sign-in, fixed
+    sa.Column("last_seen_at", UTCDateTime, nullable=False),  # for the idle timeout
 )
 
 lessons_read = sa.Table(

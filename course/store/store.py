@@ -259,29 +259,46 @@ class Store:
             self._dummy_hash = self._hasher.hash(secrets.token_urlsafe(16))
         return self._dummy_hash
 
-    def start_session(self, account: Account) -> str:
+    def start_session(self, account: Account, *, replacing: str | None = None) -> str:
         """A new session token for ``account`` (URL-safe text). Only its SHA-256 is stored; it
-        lasts SESSION_LIFETIME from now. Expired sessions of everyone are cleared here."""
+        lasts SESSION_LIFETIME from now, or until unused for SESSION_IDLE_TIMEOUT. ``replacing``
+        is the token this browser held before, ended here (a sign-in always gets a fresh token,
+        so one planted in the browser beforehand is worth nothing). Sessions of everyone that
+        have expired or idled out are cleared here."""
         token = secrets.token_urlsafe(int(rules.SESSION_TOKEN_BYTES.value))
         now = self._now()
         with self._writing() as connection:
             self._actor(connection, account)
-            connection.execute(sessions.delete().where(sessions.c.expires_at <= now))
+            connection.execute(sessions.delete().where(sa.or_(
+                sessions.c.expires_at <= now, sessions.c.last_seen_at <= now - _idle_timeout())))
+            if isinstance(replacing, str) and replacing:
+                connection.execute(sessions.delete().where(sessions.c.token_sha256 == _token_hash(replacing)))
             connection.execute(sessions.insert(), {
                 "token_sha256": _token_hash(token), "account_id": account.id, "created_at": now,
-                "expires_at": now + timedelta(hours=rules.SESSION_LIFETIME.value)})
+                "expires_at": now + timedelta(hours=rules.SESSION_LIFETIME.value), "last_seen_at": now})
         return token
 
     def account_for_session(self, token: str) -> Account | None:
-        """The account signed in with ``token``, or None when it is unknown, ended or expired."""
+        """The account signed in with ``token``, or None when it is unknown, ended, expired or
+        unused for longer than SESSION_IDLE_TIMEOUT. Each call counts as a use (written at most
+        once every SESSION_TOUCH_INTERVAL; not at all when the store is read-only)."""
         if not isinstance(token, str) or not token:
             return None
+        now = self._now()
+        live = sa.and_(sessions.c.token_sha256 == _token_hash(token), sessions.c.expires_at > now,
+                       sessions.c.last_seen_at > now - _idle_timeout())
         with self._reading() as connection:
             row = connection.execute(
-                sa.select(accounts).join(sessions, sessions.c.account_id == accounts.c.id)
-                .where(sessions.c.token_sha256 == _token_hash(token), sessions.c.expires_at > self._now())
-            ).first()
-        return None if row is None else _account(row)
+                sa.select(accounts, sessions.c.last_seen_at)
+                .join(sessions, sessions.c.account_id == accounts.c.id).where(live)).first()
+        if row is None:
+            return None
+        if not self.read_only and now - row.last_seen_at >= timedelta(seconds=rules.SESSION_TOUCH_INTERVAL.value):
+            with self._writing() as connection:
+                touched = connection.execute(sessions.update().where(live).values(last_seen_at=now)).rowcount
+            if not touched:  # ended by another tab in between
+                return None
+        return _account(row)
 
     def end_session(self, token: str) -> None:
         """Sign out: the token no longer works. Unknown tokens are ignored."""
@@ -289,6 +306,13 @@ class Store:
             return
         with self._writing() as connection:
             connection.execute(sessions.delete().where(sessions.c.token_sha256 == _token_hash(token)))
+
+    def end_every_session(self, actor: Account) -> int:
+        """Sign out everywhere: every session of the actor's ends, on every device and in every
+        tab (each finds out at its next click). Returns how many ended."""
+        with self._writing() as connection:
+            self._actor(connection, actor)
+            return connection.execute(sessions.delete().where(sessions.c.account_id == actor.id)).rowcount
 
     # --- progress ----------------------------------------------------------------------------
 
@@ -672,6 +696,10 @@ def _int(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise NotAllowed()
     return value
+
+
+def _idle_timeout() -> timedelta:
+    return timedelta(minutes=rules.SESSION_IDLE_TIMEOUT.value)
 
 
 def _token_hash(token: str) -> str:

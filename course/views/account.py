@@ -1,11 +1,13 @@
-"""Your account: sign in, create an account (keeping what you did before), sign out."""
+"""Your account: sign in, create an account (keeping what you did before), sign out here or
+everywhere; and the notice a tab shows when its sign-in was ended elsewhere."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from course.store import Account, StoreError
+from course.store import Account, StoreError, rules
 from course.views.accounts import (
+    SESSION_ENDED,
     course_store,
     hold_not_saved,
     plain,
@@ -37,11 +39,10 @@ def render_account() -> None:
             st.page_link(dashboard_page(), label="Dashboard: how your members are doing", icon=":material/monitoring:")
         else:
             st.page_link(homework_page(), label="Your homework", icon=":material/assignment:")
-        if st.button("Sign out", icon=":material/logout:"):
-            sign_out()
-            st.rerun()
+        _signing_out()
         return
 
+    session_ended_notice(with_form=False)
     st.markdown(
         "With an account your progress is kept from visit to visit, your trainer can set you "
         "homework, and you can hand in a self-check for them to read. Without one, everything "
@@ -64,11 +65,14 @@ def render_account() -> None:
         _sign_up_form()
 
 
-def _sign_in_form() -> None:
-    with st.form("sign-in"):
-        username = st.text_input("Username", autocomplete="username", key="sign_in_username")
+def _sign_in_form(form: str = "sign-in", *, stay: bool = False) -> None:
+    """The sign-in form (``form`` names it and prefixes its widgets' keys). Signed in, the learner
+    goes on to their homework or groups, or, with ``stay``, sees the page they were on again."""
+    keys = form.replace("-", "_")
+    with st.form(form):
+        username = st.text_input("Username", autocomplete="username", key=f"{keys}_username")
         password = st.text_input("Password", type="password", autocomplete="current-password",
-                                 key="sign_in_password")
+                                 key=f"{keys}_password")
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         try:
@@ -77,7 +81,38 @@ def _sign_in_form() -> None:
             st.error(str(problem), icon=":material/error:")
             return
         if _start_session(account):
+            if stay:
+                st.rerun()
             _after_sign_in()
+
+
+def session_ended_notice(*, with_form: bool = True) -> None:
+    """When this tab's sign-in was ended outside it (signed out in another tab or everywhere,
+    expired, idle too long): say so, above the page, with the sign-in form (``with_form``) and
+    a way to carry on without an account. Nothing when it wasn't."""
+    if not st.session_state.get(SESSION_ENDED):
+        return
+    st.warning(
+        "**You're signed out.** You signed out in another tab or on another device, or this page "
+        f"went unused for {rules.SESSION_IDLE_TIMEOUT.value:g} minutes, so what you just did was "
+        "not saved. Sign in again to carry on where you were.", icon=":material/lock_clock:")
+    if not with_form:
+        return
+    _sign_in_form("sign-in-again", stay=True)
+    if st.button("Carry on without signing in", key="carry-on-signed-out"):
+        st.session_state.pop(SESSION_ENDED, None)
+        st.rerun()
+
+
+def _signing_out() -> None:
+    left, right = st.columns(2)
+    if left.button("Sign out", icon=":material/logout:", width="stretch"):
+        sign_out()
+        st.rerun()
+    if right.button("Sign out everywhere", icon=":material/devices:", width="stretch",
+                    help="Ends your sign-in on every phone, computer and tab, this one too."):
+        sign_out(everywhere=True)
+        st.rerun()
 
 
 def _sign_up_form() -> None:

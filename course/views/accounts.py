@@ -8,9 +8,21 @@ session, and the account pages say why saving is off.
 Signing in survives a reload of the page within the browser session: the store hands out an
 opaque session token (only its hash is stored), the page keeps it in a session cookie (no
 expiry date, so the browser forgets it when it closes) and a reloaded page reads it back from
-the request that opened it (st.context.cookies). Streamlit can read cookies but not write
-them, so the cookie is written by a one-line script (st.html); the token is made of URL-safe
-characters only and is written as a JSON string.
+the request that opened it (st.context.cookies).
+
+The cookie is written by a one-line script (st.html), so it can't be HttpOnly and the page's
+own scripts can read it. That is a price we pay knowingly: Streamlit reads cookies but gives a
+page no way to set one in an HTTP response, and the alternative, a second web server in front
+of the app only to set a header, is more to run for every gym. What keeps it cheap: the page
+runs no script of anyone else's (everything people type is shown as text), the token is worth
+little once taken (it ends at sign-out, at "sign out everywhere", after 30 idle minutes, 12
+hours after sign-in, and every sign-in gets a new one), the cookie is SameSite=Strict, and it is
+Secure where the page was reached over HTTPS. The token is made of URL-safe characters only and
+is written as a JSON string.
+
+Every run of a page (every click) checks the tab's session against the store first
+(``check_session``, called by the navigation): a tab whose session was ended elsewhere, expired
+or idled out is signed out there and then, before the click can change anything, and says so.
 """
 
 from __future__ import annotations
@@ -99,51 +111,90 @@ def trainer_and_store(purpose: str) -> tuple[Account, Store] | None:
 
 # --- who is signed in -------------------------------------------------------------------------
 
+SESSION_ENDED = "session_ended"  # session state: this tab's sign-in was ended outside it
+_DEAD_COOKIE = "dead_cookie"  # session state: the cookie's token, once the store said it had ended
 
-def signed_in() -> Account | None:
-    """The account signed in to this browser session, if any (restored from the session cookie
-    after a page reload)."""
-    if "account" in st.session_state:
-        return st.session_state.account
-    account = None
-    token = _cookie_token()
+
+def check_session() -> Account | None:
+    """Who is signed in to this tab, checked against the store: the navigation calls this first
+    on every run, so every click is checked before it can read or write anything.
+
+    The token is the tab's own (from its sign-in) or, in a fresh or reloaded tab, the session
+    cookie. A token the store no longer knows (signed out in another tab or everywhere, expired,
+    idle too long) signs the tab out and leaves SESSION_ENDED set for the page to say so. A
+    store that can't be asked right now (busy, unreachable) changes nothing: its writes fail on
+    their own, with their own message."""
+    had = st.session_state.get("account")
+    token = st.session_state.get("session_token")
+    if token is None and had is None and not st.session_state.get("signed_out"):
+        token = _cookie_token()
+        if token is not None and token == st.session_state.get(_DEAD_COOKIE):
+            token = None  # this tab's cookie (read once, when it opened) was found ended before
     store = course_store()
-    if token and store is not None and not st.session_state.get("signed_out"):
+    if token is None or store is None:
+        account = None
+    else:
         try:
             account = store.account_for_session(token)
-        except StoreError:
-            account = None
-        if account is not None:
-            st.session_state.session_token = token
+        except StoreError as problem:
+            log.warning("couldn't check a session against the store: %s", problem)
+            return had
+    if account is None:
+        if had is not None:
+            _forget_sign_in()
+            st.session_state[SESSION_ENDED] = True
+        if token is not None and token == _cookie_token():
+            st.session_state[_DEAD_COOKIE] = token
+        st.session_state.account = None
+        return None
     st.session_state.account = account
+    st.session_state.session_token = token
+    st.session_state.pop(SESSION_ENDED, None)
     return account
 
 
+def signed_in() -> Account | None:
+    """The account signed in to this tab, as ``check_session`` found it at the start of this run."""
+    return st.session_state.get("account")
+
+
 def sign_in_as(account: Account) -> None:
-    """Remember the account for this browser session and across its reloads."""
+    """Remember the account for this tab and across its reloads. The tab's earlier token, if
+    any, ends: a sign-in always gets a fresh one."""
     store = course_store()
-    token = store.start_session(account) if store is not None else None
+    earlier = st.session_state.get("session_token") or _cookie_token()
+    token = store.start_session(account, replacing=earlier) if store is not None else None
     st.session_state.account = account
     st.session_state.session_token = token
     st.session_state.cookie_to_write = token
-    st.session_state.pop("signed_out", None)
-    for key in ("progress", NOT_SAVED, NOT_SAVED_REASON):  # the stored progress takes over
+    for key in ("signed_out", SESSION_ENDED, "progress", NOT_SAVED, NOT_SAVED_REASON):  # the stored progress takes over
         st.session_state.pop(key, None)
 
 
-def sign_out() -> None:
+def sign_out(*, everywhere: bool = False) -> None:
+    """End this tab's session (``everywhere``: every session of the account, on every device)
+    and forget the account here. The store's refusal is not the learner's problem: the cookie
+    goes anyway, and a session left behind idles out on its own."""
     store = course_store()
     token = st.session_state.get("session_token")
-    if store is not None and token:
+    account = signed_in()
+    if store is not None:
         try:
-            store.end_session(token)
-        except StoreError:
-            pass  # the cookie goes anyway; the token expires on its own
-    for key in ("account", "session_token", "progress", NOT_SAVED, NOT_SAVED_REASON):
-        st.session_state.pop(key, None)
+            if everywhere and account is not None:
+                store.end_every_session(account)
+            elif token:
+                store.end_session(token)
+        except StoreError as problem:
+            log.warning("couldn't end a session in the store: %s", problem)
+    _forget_sign_in()
     st.session_state.account = None
     st.session_state.signed_out = True
     st.session_state.cookie_to_write = ""
+
+
+def _forget_sign_in() -> None:
+    for key in ("account", "session_token", "progress", NOT_SAVED, NOT_SAVED_REASON):
+        st.session_state.pop(key, None)
 
 
 def write_session_cookie() -> None:
