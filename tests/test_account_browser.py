@@ -58,3 +58,33 @@ def test_signing_out_in_one_tab_signs_the_other_tab_out_before_its_next_click_sa
         wait_for_app(second)
         sam = store.sign_in(MEMBER["username"], MEMBER["password"])
         assert store.groups(sam) == [], "the click after the sign-out joined nothing"
+
+
+def test_a_join_link_asks_first_naming_the_trainer_and_joins_only_on_a_yes(browser, served, tmp_path):
+    url, store = served
+    coach = store.sign_up("coach", "kettlebells at dawn", display_name="Coach Tess", role="trainer")
+    group = store.create_group(coach, "Tuesday 7 pm")
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    asked = page.get_by_role("heading", name="Join Tuesday 7 pm, Coach Tess's group?")
+    with contextlib.closing(context), kept_on_failure(tmp_path, page=page):
+        page.goto(f"{url}/account")
+        sign_up(page, MEMBER, trainer=False)
+        page.get_by_role("heading", name="Homework").wait_for(timeout=WAIT_MS)
+        sam = store.sign_in(MEMBER["username"], MEMBER["password"])
+
+        page.goto(f"{url}/homework?join={group.join_code}")  # a link a stranger sent in a chat
+        asked.wait_for(timeout=WAIT_MS)
+        page.get_by_text("which lessons you have read, and every quiz attempt with its score").wait_for()
+        wait_for_app(page)
+        assert store.groups(sam) == [] and store.dashboard(coach, group.id).rows == ()
+        page.get_by_role("button", name="Not now").click()
+        asked.wait_for(state="detached", timeout=WAIT_MS)
+        wait_for_app(page)
+        assert store.groups(sam) == []
+
+        page.goto(f"{url}/homework?join={group.join_code}")
+        asked.wait_for(timeout=WAIT_MS)
+        page.get_by_role("button", name=re.compile("Join this group$")).click()
+        page.get_by_text("Tuesday 7 pm with Coach Tess").wait_for(timeout=WAIT_MS)
+        assert [g.id for g in store.groups(sam)] == [group.id]

@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import course.views.accounts as accounts
+import course.views.homework as homework_page
 import course.views.self_check as self_check_page
 from course.analysis.check import Analysis
 from course.content import load_course
@@ -407,11 +408,15 @@ def test_a_member_joins_with_the_code_and_sees_the_homework_checklist(small_cour
     labelled(at.text_input, "Join a group").input(group.join_code.lower()[:4] + " " + group.join_code[4:])
     submit(at, "join-group", "Join")
     assert not at.exception
+    assert "#### Join **Tuesday 7 pm**, Coach Tess's group?" in shown(at)
+    assert store.groups(amy) == [], "typing the code only asks"
+    labelled(at.button, "Join this group").click().run()
+    assert not at.exception
     assert [g.id for g in store.groups(amy)] == [group.id]
     text = shown(at)
     assert "**Week 1** · Tuesday 7 pm" in text
     assert f"Due {work.due:%A %d %B}" in text
-    assert "- **Tuesday 7 pm** with Coach Tess" in text
+    assert "**Tuesday 7 pm** with Coach Tess" in text
     assert page_links(at) == [
         ":material/radio_button_unchecked: Read lesson 1: Lesson a-1",
         ":material/radio_button_unchecked: Pass the quiz of lesson 1 (75% right)",
@@ -427,27 +432,77 @@ def test_a_wrong_join_code_says_so(small_course, store, week1):
     assert at.error[0].value == "No group has that join code. Check it with your trainer."
 
 
-def test_a_member_joins_by_opening_the_join_link(small_course, store, week1):
+def test_a_join_link_names_the_trainer_and_what_they_will_see_and_joins_nothing_yet(small_course, store, week1):
     _, group, _ = week1
     amy = member(store, "amy")
     at = app("homework", account=amy, query={"join": group.join_code})
     assert not at.exception
-    assert at.success[0].value == "You joined **Tuesday 7 pm**, Coach Tess's group."
+    text = shown(at)
+    assert "#### Join **Tuesday 7 pm**, Coach Tess's group?" in text
+    assert "If you join, **Coach Tess** will see:" in text and homework_page.WHAT_THE_TRAINER_SEES in text
+    assert "**Week 1**" not in text
+    assert store.groups(amy) == [] and store.dashboard(week1[0], group.id).rows == ()
+    open_page(at, "a-1")
+    open_page(at, "homework")
+    assert store.groups(amy) == [], "going elsewhere and back is no yes either"
+
+
+def test_a_member_joins_by_the_link_once_they_say_yes(small_course, store, week1):
+    _, group, _ = week1
+    amy = member(store, "amy")
+    at = app("homework", account=amy, query={"join": group.join_code})
+    labelled(at.button, "Join this group").click().run()
+    assert not at.exception
     assert "**Week 1** · Tuesday 7 pm" in shown(at)
     assert "join" not in at.query_params, "the code leaves the address once used"
     assert [g.id for g in store.groups(amy)] == [group.id]
+    assert "Join this group" not in [button.label for button in at.button], "asked once"
 
 
-def test_a_join_link_opened_before_signing_in_joins_right_after_signing_up(small_course, store, week1):
+def test_not_now_joins_nothing_and_stops_asking(small_course, store, week1):
+    _, group, _ = week1
+    amy = member(store, "amy")
+    at = app("homework", account=amy, query={"join": group.join_code})
+    labelled(at.button, "Not now").click().run()
+    assert not at.exception
+    assert store.groups(amy) == []
+    assert "Join this group" not in [button.label for button in at.button]
+
+
+def test_a_join_link_to_a_group_already_joined_says_so(small_course, store, week1):
+    _, group, _ = week1
+    amy = member(store, "amy")
+    store.join_group(amy, group.join_code)
+    at = app("homework", account=amy, query={"join": group.join_code})
+    assert at.info[0].value == "You're already in **Tuesday 7 pm**, Coach Tess's group."
+
+
+def test_a_member_who_leaves_a_group_is_gone_from_its_trainers_view(small_course, store, week1):
+    tess, group, work = week1
+    amy = member(store, "amy")
+    store.join_group(amy, group.join_code)
+    at = app("homework", account=amy)
+    labelled(at.button, "Leave").click().run()
+    assert store.groups(amy) != [], "leaving asks first"
+    labelled(at.button, "Leave the group").click().run()
+    assert not at.exception
+    assert store.groups(amy) == [] and store.dashboard(tess, group.id).rows == ()
+    assert "**Week 1**" not in shown(at)
+
+
+def test_a_join_link_opened_before_signing_in_asks_right_after_signing_up(small_course, store, week1):
     _, group, _ = week1
     at = app("homework", query={"join": group.join_code})
-    assert f"You'll join the group with code **{group.join_code}** right after." in at.info[0].value
+    assert f"Then you'll be asked to join the group with code **{group.join_code}**." in at.info[0].value
     open_page(at, "account")
     sign_up(at, "amy")
     assert not at.exception
     assert at.title[0].value == "Homework"
-    assert at.success[0].value == "You joined **Tuesday 7 pm**, Coach Tess's group."
-    assert [g.id for g in store.groups(store.sign_in("amy", PASSWORD))] == [group.id]
+    assert "#### Join **Tuesday 7 pm**, Coach Tess's group?" in shown(at)
+    amy = store.sign_in("amy", PASSWORD)
+    assert store.groups(amy) == []
+    labelled(at.button, "Join this group").click().run()
+    assert [g.id for g in store.groups(amy)] == [group.id]
 
 
 def test_reading_the_lesson_and_passing_its_quiz_ticks_the_homework(small_course, store, week1):
@@ -782,7 +837,7 @@ def test_a_group_title_and_feedback_full_of_markup_are_shown_as_typed(small_cour
     assert not homework.exception
     text = shown(homework)
     assert f"**{plain(HOSTILE)}** · {plain(HOSTILE)}" in text
-    assert f"- **{plain(HOSTILE)}** with {plain(HOSTILE_NAME)}" in text
+    assert f"**{plain(HOSTILE)}** with {plain(HOSTILE_NAME)}" in text
     assert homework.info[-1].value.startswith(f"**{plain(HOSTILE_NAME)}** wrote on ")
     assert homework.info[-1].value.endswith(f"{plain(HOSTILE)}  \n{plain(SQL)}")
     assert not re.search(r"(?<!\\)<", text) and "](javascript" not in text and ":red[" not in text
@@ -799,7 +854,7 @@ def test_sql_shaped_input_is_just_stored_and_shown_as_text(small_course, store):
     store.join_group(bobby, group.join_code)
     assert [m.member.display_name for m in store.dashboard(tess, group.id).rows] == [SQL]
     open_page(at, "homework")
-    assert f"- **{plain(SQL)}** with Coach Tess" in shown(at)
+    assert f"**{plain(SQL)}** with Coach Tess" in shown(at)
     assert as_shown(plain(SQL)) == SQL
 
 

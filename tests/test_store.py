@@ -509,6 +509,44 @@ def test_a_code_no_group_has_says_so(store, code):
     assert wrong.value.field == "join_code" and "trainer" in str(wrong.value)
 
 
+def test_the_group_a_code_would_join_is_named_without_joining_it(store):
+    tess, amy = trainer(store, "tess"), member(store, "amy")
+    group = store.create_group(tess, "Tuesday")
+    shown = store.group_to_join(amy, group.join_code.lower())
+    assert (shown.id, shown.title, shown.trainer_name) == (group.id, "Tuesday", "Coach Tess")
+    assert store.groups(amy) == [] and store.dashboard(tess, group.id).rows == ()
+    with pytest.raises(InvalidInput):
+        store.group_to_join(amy, "ZZZZZZZZ")
+    with pytest.raises(NotAllowed):
+        store.group_to_join(tess, group.join_code)
+
+
+def test_leaving_a_group_takes_the_members_progress_and_hand_ins_out_of_its_trainers_view(store):
+    gym = build_gym(store)
+    store.join_group(gym.amy, gym.thursday.join_code)  # amy is in both trainers' groups
+    store.progress(gym.amy).mark_read("hinge-basics")
+    tuesday_work = store.create_assignment(gym.tess, gym.tuesday.id, title="Week 1", due=date(2025, 3, 11))
+    thursday_work = store.create_assignment(gym.uma, gym.thursday.id, title="Film it", due=date(2025, 3, 13))
+    check = store.save_self_check(gym.amy, report())
+    for trainer_, work in ((gym.tess, tuesday_work), (gym.uma, thursday_work)):
+        store.leave_feedback(trainer_, store.submit_self_check(gym.amy, work.id, check.id).id, "Nice hinge.")
+
+    left = store.leave_group(gym.amy, gym.tuesday.id)
+    assert left.id == gym.tuesday.id
+    assert [row.member.id for row in store.dashboard(gym.tess, gym.tuesday.id).rows] == [gym.ben.id]
+    with pytest.raises(NotAllowed):
+        store.member_detail(gym.tess, gym.tuesday.id, gym.amy.id)
+    assert [s.members_total for s in store.assignments(gym.tess)] == [1]
+    assert [f.trainer_name for f in store.feedback_for(gym.amy)] == ["Coach Uma"]
+    assert [row["assignment_id"] for row in rows(store, "submissions")] == [thursday_work.id]
+    assert [c.id for c in store.self_checks(gym.amy)] == [check.id], "her own record keeps the self-check"
+    assert len(store.member_detail(gym.uma, gym.thursday.id, gym.amy.id).submissions) == 1
+    with pytest.raises(NotAllowed):
+        store.leave_group(gym.amy, gym.tuesday.id)  # not in it any more
+    with pytest.raises(NotAllowed):
+        store.leave_group(gym.cal, gym.tuesday.id)  # never was
+
+
 def test_trainers_cannot_join_and_members_cannot_make_groups(store):
     tess, uma, amy = trainer(store, "tess"), trainer(store, "uma"), member(store, "amy")
     group = store.create_group(tess, "Tuesday")

@@ -165,6 +165,7 @@ def test_made_up_ids_of_every_kind_find_nothing(store, gym, made_up):
         lambda: store.submit_self_check(gym.amy, made_up, gym.amy_check.id),
         lambda: store.submit_self_check(gym.amy, gym.week1.id, made_up),
         lambda: store.leave_feedback(gym.tess, made_up, "Hello"),
+        lambda: store.leave_group(gym.amy, made_up),
     ]
     for call in calls:
         assert str(refused(call)) == NOT_ALLOWED
@@ -194,6 +195,9 @@ def test_a_made_up_account_is_refused_everywhere(store, gym, forge):
         lambda: store.start_session(fake),
         lambda: store.dashboard(fake, gym.tuesday.id),
         lambda: store.join_group(fake, gym.tuesday.join_code),
+        lambda: store.group_to_join(fake, gym.tuesday.join_code),
+        lambda: store.leave_group(fake, gym.tuesday.id),
+        lambda: store.end_every_session(fake),
     ]
     for call in calls:
         assert str(refused(call)) == NOT_ALLOWED

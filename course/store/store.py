@@ -425,17 +425,45 @@ class Store:
             return Group(group_id, title, code, trainer.id, trainer.display_name, now, member_count=0)
         raise RuntimeError(f"{_JOIN_CODE_TRIES} join codes in a row were taken")
 
+    def group_to_join(self, member: Account, join_code: str) -> Group:
+        """The group this code would join, without joining it: what a member is shown before
+        saying yes (its title and its trainer's name). Raises InvalidInput for a code no group
+        has, NotAllowed for a trainer."""
+        code = validate.join_code(join_code)
+        with self._reading() as connection:
+            self._actor(connection, member, "member")
+            return _group(_group_by_code(connection, code))
+
     def join_group(self, member: Account, join_code: str) -> Group:
-        """Join the group with this code (spaces, dashes and case ignored). Joining again changes
-        nothing. Raises InvalidInput for a code no group has, NotAllowed for a trainer."""
+        """Join the group with this code (spaces, dashes and case ignored): from now on its
+        trainer sees the member's progress. Call it only once the member has said yes to that
+        (``group_to_join`` names the group). Joining again changes nothing. Raises InvalidInput
+        for a code no group has, NotAllowed for a trainer."""
         code = validate.join_code(join_code)
         with self._writing() as connection:
             self._actor(connection, member, "member")
-            row = connection.execute(_group_query().where(groups.c.join_code == code)).first()
-            if row is None:
-                raise InvalidInput("join_code", "No group has that join code. Check it with your trainer.")
+            row = _group_by_code(connection, code)
             connection.execute(self._insert(memberships).on_conflict_do_nothing(),
                                {"group_id": row.id, "member_id": member.id, "joined_at": self._now()})
+        return _group(row)
+
+    def leave_group(self, member: Account, group_id: int) -> Group:
+        """Leave a group: its trainer sees nothing more of the member, neither progress nor the
+        self-checks handed in to its homework (those hand-ins and the feedback on them go; the
+        self-checks stay in the member's own record). Raises NotAllowed for a group the member
+        is not in."""
+        with self._writing() as connection:
+            self._actor(connection, member, "member")
+            row = connection.execute(
+                _group_query().join(memberships, memberships.c.group_id == groups.c.id)
+                .where(groups.c.id == _int(group_id), memberships.c.member_id == member.id)).first()
+            if row is None:
+                raise NotAllowed()
+            homework = sa.select(assignments.c.id).where(assignments.c.group_id == row.id)
+            connection.execute(submissions.delete().where(
+                submissions.c.member_id == member.id, submissions.c.assignment_id.in_(homework)))
+            connection.execute(memberships.delete().where(
+                memberships.c.group_id == row.id, memberships.c.member_id == member.id))
         return _group(row)
 
     def groups(self, actor: Account) -> list[Group]:
@@ -728,6 +756,13 @@ def _group_query(*extra: Any) -> sa.Select[Any]:
     trainer = accounts.alias("trainer")
     return (sa.select(groups, trainer.c.display_name.label("trainer_name"), *extra)
             .join(trainer, trainer.c.id == groups.c.trainer_id))
+
+
+def _group_by_code(connection: sa.Connection, code: str) -> Any:
+    row = connection.execute(_group_query().where(groups.c.join_code == code)).first()
+    if row is None:
+        raise InvalidInput("join_code", "No group has that join code. Check it with your trainer.")
+    return row
 
 
 def _member_counts() -> sa.Subquery:

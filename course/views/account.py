@@ -17,6 +17,7 @@ from course.views.accounts import (
     store_problem,
     unsaved_progress,
 )
+from course.views.homework import PENDING_JOIN
 from course.views.state import course_content
 
 ROLE_LABELS = {"member": "I'm learning the hinge", "trainer": "I'm a trainer and set homework"}
@@ -54,9 +55,9 @@ def render_account() -> None:
         return
     joining = st.query_params.get("join")
     if joining:
-        st.session_state.pending_join = joining
-        st.info(f"Sign in or create an account to join the group with code **{plain(joining)}**.",
-                icon=":material/group_add:")
+        st.session_state[PENDING_JOIN] = joining
+        st.info(f"Sign in or create an account; then you'll be asked to join the group with code "
+                f"**{plain(joining)}**.", icon=":material/group_add:")
 
     sign_in_tab, sign_up_tab = st.tabs(["Sign in", "Create an account"])
     with sign_in_tab:
@@ -170,6 +171,6 @@ def _after_sign_in() -> None:
 
     account = signed_in()
     if account.is_trainer:
-        st.session_state.pop("pending_join", None)  # trainers join no groups; the homework page joins members
+        st.session_state.pop(PENDING_JOIN, None)  # trainers join no groups; the homework page asks members
         st.switch_page(groups_page())
     st.switch_page(homework_page())
