@@ -48,7 +48,7 @@ def sign_up(at, username: str, *, name: str = "Amy Lee", password: str = PASSWOR
     at.text_input(key="sign_up_username").input(username)
     at.text_input(key="sign_up_password").input(password)
     at.radio(key="sign_up_role").set_value(role)
-    return submit(at, "sign-up", "Create my account")
+    return at.button(key="create-account").click().run()
 
 
 def sign_in(at, username: str, password: str = PASSWORD):
@@ -121,6 +121,27 @@ def test_a_bad_sign_up_says_what_to_change_and_makes_no_account(small_course, st
     assert "at least 8 characters" in at.error[0].value
     assert at.title[0].value == "Your account"
     member(store, "amy")  # the username is still free
+
+
+@pytest.mark.parametrize("password", ["password", "12345678", " " * 8])
+def test_a_common_or_regular_password_is_refused_at_sign_up(small_course, store, password):
+    at = app("account")
+    sign_up(at, "amy", password=password)
+    assert not at.exception
+    assert at.error[0].value.startswith(("That is one of the most common passwords", "That password repeats"))
+    assert at.title[0].value == "Your account"
+    member(store, "amy")  # no account was made
+
+
+@pytest.mark.parametrize("typed,shown_as", [
+    ("password", ":red[:material/block: That is one of the most common passwords"),
+    ("hinge0k!", ":orange[:material/info: Allowed, but short"),
+    ("tuesday squats at six", ":green[:material/verified_user: Strong"),
+])
+def test_the_password_field_hints_how_strong_the_password_is(small_course, data_dir, typed, shown_as):
+    at = app("account")
+    at.text_input(key="sign_up_password").input(typed).run()
+    assert any(caption.value.startswith(shown_as) for caption in at.caption), [c.value for c in at.caption]
 
 
 def test_a_taken_username_is_refused(small_course, store):

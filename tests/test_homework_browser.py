@@ -91,7 +91,7 @@ def form_with(page, button: str):
 
 def sign_up(page, person: dict, *, trainer: bool) -> None:
     page.get_by_role("tab", name="Create an account").click()
-    form = form_with(page, "Create my account")
+    form = page.locator(".st-key-sign-up")
     form.get_by_label("Your name", exact=True).fill(person["name"])
     form.get_by_label("Username", exact=True).fill(person["username"])
     form.get_by_label("Password", exact=True).fill(person["password"])

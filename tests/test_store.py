@@ -75,6 +75,10 @@ def test_usernames_are_unique_ignoring_case(store):
     ("username", {"username": "amy<script>"}),
     ("password", {"password": "seven77"}),
     ("password", {"password": "x" * 257}),
+    ("password", {"password": "password"}),
+    ("password", {"password": "12345678"}),
+    ("password", {"password": " " * 8}),
+    ("password", {"password": "amy12345"}),  # the username
     ("display_name", {"display_name": ""}),
     ("display_name", {"display_name": "   "}),
     ("display_name", {"display_name": "x" * 61}),
@@ -155,6 +159,23 @@ def test_old_hashes_are_upgraded_when_signing_in(database_url, clock):
         upgraded = rows(default, "accounts")[0]["password_hash"]
         assert upgraded.startswith("$argon2id$") and "m=65536,t=3,p=4" in upgraded
         assert default.sign_in("amy", PASSWORD).username == "amy"
+
+
+def test_a_password_signs_in_however_its_accents_were_typed(store):
+    store.sign_up("zoe", "caf\u00e9 au lait", display_name="Zoë", role="member")  # é as one character
+    assert store.sign_in("zoe", "cafe\u0301 au lait").username == "zoe"  # e, then the accent
+
+
+def test_a_password_hashed_before_normalisation_still_signs_in_and_is_rehashed_normalised(store):
+    zoe = store.sign_up("zoe", "a different password", display_name="Zoë", role="member")
+    typed = "cafe\u0301 au lait"  # as an older version stored it: not normalised
+    with store._engine.begin() as connection:
+        connection.execute(sa.text("UPDATE accounts SET password_hash = :h WHERE id = :id"),
+                           {"h": FAST_HASHER.hash(typed), "id": zoe.id})
+    assert store.sign_in("zoe", typed) == zoe
+    [account] = rows(store, "accounts")
+    assert FAST_HASHER.verify(account["password_hash"], "caf\u00e9 au lait")
+    assert store.sign_in("zoe", "caf\u00e9 au lait") == zoe
 
 
 # --- sign-in throttling ------------------------------------------------------------------------

@@ -41,8 +41,17 @@ USERNAME = TextRule(
 PASSWORD = TextRule(
     8, 256,
     "8 is the shortest password NIST SP 800-63B allows a person to choose; length, not symbol "
-    "rules, is what makes it hard to guess. 256 is longer than any password manager writes and "
-    "stops a page from sending megabytes to the hash.")
+    "rules, is what makes it hard to guess. 256 (NIST: at least 64) is longer than any password "
+    "manager writes and stops a page from sending megabytes to the hash. Counted in characters "
+    "after Unicode normalisation (NFKC), spaces and any other character allowed.")
+PASSWORD_SUGGESTED_CHARS = Limit(
+    12, "characters",
+    "What the strength hint asks for (it refuses nothing): OWASP ASVS 2.1.1 asks for 12, and a "
+    "few words in a row get there while staying easy to remember.")
+PASSWORD_MIN_DISTINCT_CHARS = Limit(
+    3, "different characters",
+    "Fewer, and the password is a repetition such as eight spaces, 'aaaaaaaa' or 'abababab': "
+    "NIST SP 800-63B refuses repetitive passwords, and these are tried first by anyone guessing.")
 DISPLAY_NAME = TextRule(
     1, 60,
     "The name trainers and members see: a full name with a nickname fits in 60, and it still "

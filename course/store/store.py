@@ -35,7 +35,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.dialects import postgresql, sqlite
 
 from course.progress import QUIZ_PASS_FRACTION, Progress, QuizAttempt
-from course.store import rules, validate
+from course.store import passwords, rules, validate
 from course.store.database import WRITE, connect, resolve_url, translated, unavailable
 from course.store.errors import (
     InvalidInput,
@@ -191,9 +191,9 @@ class Store:
                 role: Literal["member", "trainer"]) -> Account:
         """Make an account. Raises InvalidInput (naming the field) or UsernameTaken."""
         username = validate.username(username)
-        password = validate.password(password)
         display_name = validate.text(display_name, field="display_name", label="Your name",
                                      rule=rules.DISPLAY_NAME, strip=False)
+        password = passwords.checked_new(password, username=username, display_name=display_name)
         role = validate.role(role)
         password_hash = self._hasher.hash(password)  # slow on purpose: outside the transaction
         try:
@@ -237,22 +237,32 @@ class Store:
         if row is None:
             self._verify(self._dummy(), password)  # the same work as for a real account
             raise WrongCredentials()
-        if not self._verify(row.password_hash, password):
+        matched = self._verify(row.password_hash, password)
+        if matched is None:
             raise WrongCredentials()
         with self._writing() as connection:
             connection.execute(sign_in_failures.delete().where(sign_in_failures.c.username_key == key))
-            if self._hasher.check_needs_rehash(row.password_hash):
+            if matched != "normalised" or self._hasher.check_needs_rehash(row.password_hash):
                 connection.execute(accounts.update().where(accounts.c.id == row.id),
-                                   {"password_hash": self._hasher.hash(password)})
+                                   {"password_hash": self._hasher.hash(passwords.normalised(password))})
         return _account(row)
 
-    def _verify(self, password_hash: str, password: object) -> bool:
+    def _verify(self, password_hash: str, password: object) -> Literal["normalised", "as typed"] | None:
+        """Whether ``password`` is the one hashed: normalised (NFKC, as every password is hashed
+        now), or as typed (an account made before passwords were normalised: its hash is
+        replaced by the normalised one at this sign-in). None when it is neither."""
         if not isinstance(password, str):
-            return False
-        try:
-            return self._hasher.verify(password_hash, password)
-        except (VerificationError, InvalidHashError):
-            return False
+            return None
+        chosen = passwords.normalised(password)
+        for candidate, how in ((chosen, "normalised"), (password, "as typed")):
+            try:
+                if self._hasher.verify(password_hash, candidate):
+                    return how  # type: ignore[return-value]
+            except (VerificationError, InvalidHashError):
+                pass
+            if candidate == password:
+                return None  # nothing else to try: NFKC left it as it was
+        return None
 
     def _dummy(self) -> str:
         if self._dummy_hash is None:

@@ -39,16 +39,6 @@ def username_key(value: str) -> str:
     return value.lower()
 
 
-def password(value: object) -> str:
-    low, high = rules.PASSWORD.min_chars, rules.PASSWORD.max_chars
-    if not isinstance(value, str) or len(value) < low:
-        raise InvalidInput("password", f"Your password needs at least {low} characters. A few words "
-                                       "in a row make a long password that is easy to remember.")
-    if len(value) > high:
-        raise InvalidInput("password", f"Your password can be at most {high} characters long.")
-    return value
-
-
 def role(value: object) -> Role:
     if value not in ROLES:
         raise InvalidInput("role", "An account is either a member's or a trainer's.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from course.store import Account, StoreError, rules
+from course.store import Account, StoreError, passwords, rules
 from course.views.accounts import (
     SESSION_ENDED,
     course_store,
@@ -119,14 +119,15 @@ def _signing_out() -> None:
 def _sign_up_form() -> None:
     course = course_content()
     earlier = unsaved_progress([lesson.id for lesson in course.lessons])
-    with st.form("sign-up"):
+    # Not a form: the password's strength hint appears as soon as the field is left (a form
+    # would show nothing until the account is made or refused).
+    with st.container(border=True, key="sign-up"):
         display_name = st.text_input("Your name", help="What your trainer sees, e.g. 'Sam Lee'.", key="sign_up_name")
-        username = st.text_input("Username", autocomplete="username",
-                                 help="3 to 40 letters, digits, '.', '_' or '-'. You sign in with it.",
-                                 key="sign_up_username")
-        password = st.text_input("Password", type="password", autocomplete="new-password",
-                                 help="At least 8 characters. A short sentence is easy to remember and hard to guess.",
-                                 key="sign_up_password")
+        username = st.text_input(
+            "Username", autocomplete="username", key="sign_up_username",
+            help=f"{rules.USERNAME.min_chars} to {rules.USERNAME.max_chars} letters, digits, '.', '_' or '-'. "
+                 "You sign in with it.")
+        password = new_password_input("Password", "sign_up_password", username=username, display_name=display_name)
         role = st.radio("You are", list(ROLE_LABELS), format_func=ROLE_LABELS.get, horizontal=False,
                         key="sign_up_role")
         keep = False
@@ -136,7 +137,7 @@ def _sign_up_form() -> None:
             keep = st.checkbox(
                 f"Keep what you did before signing up ({read} lesson{'s' if read != 1 else ''} read, "
                 f"{tried} quiz{'zes' if tried != 1 else ''} tried)", value=True, key="sign_up_keep")
-        submitted = st.form_submit_button("Create my account", type="primary")
+        submitted = st.button("Create my account", type="primary", key="create-account")
     if submitted:
         store = course_store()
         try:
@@ -155,6 +156,25 @@ def _sign_up_form() -> None:
         if not_kept is not None:  # the account is made all the same: don't leave its owner signed out
             hold_not_saved(earlier, str(not_kept))
         _after_sign_in()
+
+
+HINT_LOOK = {"refused": ("red", ":material/block:"), "fair": ("orange", ":material/info:"),
+             "good": ("green", ":material/check:"), "strong": ("green", ":material/verified_user:")}
+
+
+def new_password_input(label: str, key: str, *, username: str = "", display_name: str = "") -> str:
+    """A field for choosing a password, with the rules in its help and, once something is typed
+    (and the field left), a hint of how strong it is, or why it would be refused."""
+    low, suggested = rules.PASSWORD.min_chars, int(rules.PASSWORD_SUGGESTED_CHARS.value)
+    password = st.text_input(
+        label, type="password", autocomplete="new-password", key=key,
+        help=f"At least {low} characters, {suggested} or more is better; spaces and any letters are fine. "
+             "A short sentence is easy to remember and hard to guess. Common passwords are refused.")
+    if password:
+        found = passwords.hint(password, username=username, display_name=display_name)
+        colour, icon = HINT_LOOK[found.strength]
+        st.caption(f":{colour}[{icon} {found.text}]")
+    return password
 
 
 def _start_session(account: Account) -> bool:
