@@ -18,7 +18,7 @@ import course.views.homework as homework_page
 import course.views.self_check as self_check_page
 from course.analysis.check import Analysis
 from course.content import load_course
-from course.store import Store, rules
+from course.store import Store, StoreError, rules
 from course.store.database import unavailable
 from course.thresholds import Limit
 from course.views.accounts import plain
@@ -151,8 +151,8 @@ def test_a_taken_username_is_refused(small_course, store):
     assert at.error[0].value == "That username is taken. Pick another one."
 
 
-def cookie_scripts(at) -> list[str]:
-    return [element.proto.body for element in at.get("html") if "document.cookie" in element.proto.body]
+def cookie_scripts(at, name: str = "hinge_session") -> list[str]:
+    return [element.proto.body for element in at.get("html") if f"document.cookie = \"{name}=" in element.proto.body]
 
 
 SECURE_OVER_HTTPS = """ + (location.protocol === 'https:' ? '; Secure' : '');</script>"""
@@ -166,6 +166,10 @@ def test_signed_in_the_account_page_says_who_and_signing_out_forgets_it(small_co
     assert cookie_scripts(at) == [
         f'<script>document.cookie = "hinge_session={token}; path=/; SameSite=Strict" + ""'
         f"{SECURE_OVER_HTTPS}"]
+    device = at.session_state["device_token"]
+    assert cookie_scripts(at, "hinge_device") == [
+        f'<script>document.cookie = "hinge_device={device}; path=/; SameSite=Strict" + "; max-age=15552000"'
+        f"{SECURE_OVER_HTTPS}"], "a known device for half a year"
     open_page(at, "account")
     assert not at.exception
     assert at.success[0].value == "Signed in as **Amy Lee** (amy, member)."
@@ -297,17 +301,31 @@ def test_a_wrong_password_gets_one_message_for_both_mistakes(small_course, store
     assert at.session_state["account"] is None
 
 
-def test_after_five_wrong_tries_signing_in_is_paused(small_course, store):
+def test_after_five_wrong_tries_signing_in_waits_and_says_how_long(small_course, store):
     member(store, "amy")
     at = app("account")
-    for _ in range(int(rules.SIGN_IN_MAX_FAILURES.value)):
+    for _ in range(int(rules.SIGN_IN_FREE_TRIES_PER_USERNAME.value)):
         sign_in(at, "amy", "not my password")
         assert "don't match" in at.error[0].value
     sign_in(at, "amy", PASSWORD)  # even the right password waits
     assert not at.exception
-    assert at.error[0].value.startswith("Too many wrong tries for this username.")
-    assert "try again in 15 minutes" in at.error[0].value
+    assert at.error[0].value.startswith("There have been many wrong tries lately")
+    assert "wait 1 second before trying again" in at.error[0].value
     assert at.session_state["account"] is None
+
+
+def test_someone_guessing_at_a_username_doesnt_slow_its_owner_in_a_browser_they_signed_in_with(small_course, store):
+    member(store, "amy")
+    at = app("account")
+    sign_in(at, "amy")
+    open_page(at, "account")
+    labelled(at.button, "Sign out").click().run()
+    for _ in range(3 * int(rules.SIGN_IN_FREE_TRIES_PER_USERNAME.value)):  # someone else, somewhere else
+        with pytest.raises(StoreError):
+            store.sign_in("amy", "guess")
+    sign_in(at, "amy")
+    assert not at.exception
+    assert at.session_state["account"].username == "amy"
 
 
 # --- progress that lasts -------------------------------------------------------------------------

@@ -512,13 +512,15 @@ def migrated_to(url: str, revision: str) -> None:
         engine.dispose()
 
 
-def test_sessions_from_before_the_idle_timeout_count_from_their_start_after_the_upgrade(database_url, clock):
+def test_a_database_from_the_first_version_upgrades_keeping_its_sessions_counted_from_their_start(database_url, clock):
     migrated_to(database_url, "0001")
     engine = sa.create_engine(database_url)
     with engine.begin() as connection:
         connection.execute(sa.text(
             "INSERT INTO accounts (id, username, username_key, display_name, role, password_hash, created_at) "
             "VALUES (1, 'amy', 'amy', 'Amy', 'member', 'x', :at)"), {"at": START.replace(tzinfo=None)})
+        connection.execute(sa.text("INSERT INTO sign_in_failures (username_key, at) VALUES ('amy', :at)"),
+                           {"at": START.replace(tzinfo=None)})  # 0003 makes this table anew
         for token, started in (("fresh", clock.now - timedelta(minutes=5)), ("idle", clock.now - timedelta(hours=2))):
             connection.execute(sa.text(
                 "INSERT INTO sessions (token_sha256, account_id, created_at, expires_at) VALUES (:t, 1, :c, :e)"),

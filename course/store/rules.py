@@ -65,15 +65,35 @@ LESSON_ID = TextRule(1, 80, "Lesson ids are short slugs from content/lessons (e.
 
 PASSWORD_HASH = "Argon2id with argon2-cffi's defaults (RFC 9106's second recommended setting)"
 
-SIGN_IN_MAX_FAILURES = Limit(
+# Throttling: growing waits, never a lock-out. Each wrong password is kept for FAILURE_MEMORY,
+# under a hash of the username tried and of the client it came from. Past the free tries, the
+# next try for that username (or from that client) must wait THROTTLE_FIRST_WAIT after the last
+# failure, twice as long after each further one, never more than THROTTLE_LONGEST_WAIT; a wait
+# refuses the try without looking at the password. A browser that has signed in to an account
+# before (a known device) is not slowed by that username's or that network's failures, only by
+# its own: whoever guesses at a username can slow the owner's new phone, never their usual one.
+SIGN_IN_FREE_TRIES_PER_USERNAME = Limit(
     5, "failed tries",
-    "Enough for a few typos and a forgotten caps lock; with the 15-minute window a guesser gets "
-    "at most 480 tries a day at one username, hopeless against 8 or more characters.")
-SIGN_IN_WINDOW = Limit(
+    "Enough for a few typos and a forgotten caps lock before anything waits.")
+SIGN_IN_FREE_TRIES_PER_CLIENT = Limit(
+    30, "failed tries",
+    "Per network address (or known device): a gym's Wi-Fi puts a whole class behind one address, "
+    "and their typos must not slow each other; one address guessing at many usernames is slowed "
+    "after 30. Failures for a username that then signs in from that address are forgiven.")
+THROTTLE_FIRST_WAIT = Limit(1, "s", "The wait after the free tries; it doubles with each further failure.")
+THROTTLE_LONGEST_WAIT = Limit(
     15, "minutes",
-    "Failures older than this no longer count. After 5 failures inside it, signing in with that "
-    "username waits until 15 minutes after the oldest of them: long enough to stop guessing, "
-    "short enough that a member who mistyped can still sign in during the same class.")
+    "The longest wait, reached after 10 more failures: at most 96 guesses a day at a username, "
+    "hopeless against a password of 8 or more characters that is not a common one, and the owner "
+    "on a new device waits at most this long while someone is guessing.")
+FAILURE_MEMORY = Limit(
+    24, "hours",
+    "How long a failed try counts. Older ones are deleted at every sign-in, so a flood of made-up "
+    "usernames leaves nothing behind by the next day.")
+KNOWN_DEVICE_LIFETIME = Limit(
+    180, "days",
+    "How long a browser that signed in stays a known device for that account (the cookie's and "
+    "the record's age): half a year of visits to the gym.")
 
 SESSION_LIFETIME = Limit(
     12, "hours",

@@ -21,6 +21,7 @@ import contextlib
 import hashlib
 import json
 import math
+import re
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -35,7 +36,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.dialects import postgresql, sqlite
 
 from course.progress import QUIZ_PASS_FRACTION, Progress, QuizAttempt
-from course.store import passwords, rules, validate
+from course.store import passwords, rules, throttle, validate
 from course.store.database import WRITE, connect, resolve_url, translated, unavailable
 from course.store.errors import (
     InvalidInput,
@@ -67,6 +68,7 @@ from course.store.schema import (
     assignments,
     feedback,
     groups,
+    known_devices,
     lessons_read,
     memberships,
     quiz_attempts,
@@ -208,32 +210,69 @@ class Store:
             raise UsernameTaken() from None
         return Account(account_id, username, display_name, role)
 
-    def sign_in(self, username: str, password: str) -> Account:
+    def sign_in(self, username: str, password: str, *, client: str | None = None,
+                device: str | None = None) -> Account:
         """The account whose username (any case) and password these are.
 
         Raises WrongCredentials for an unknown username or a wrong password alike, and
-        SignInThrottled, without looking at the password, after SIGN_IN_MAX_FAILURES failures
-        for that username within SIGN_IN_WINDOW (until the window has passed since the oldest
-        of them). The count is kept in the database, so it holds across servers.
+        SignInThrottled, without looking at the password, while a growing wait after recent
+        failures for that username, or from that client, is running (``course.store.rules``).
+        ``client`` names where the try comes from (a network address; None: unknown), ``device``
+        is the browser's known-device token (``remember_device``): a device that signed in to
+        this account before waits only for its own failures. The counts are in the database, so
+        they hold across servers.
         """
         key = validate.username_key(username)[:256] if isinstance(username, str) else ""
-        window = timedelta(minutes=rules.SIGN_IN_WINDOW.value)
+        return _account(self._authenticate(key, password, client=client, device=device))
+
+    def remember_device(self, account: Account, device: str | None = None) -> str:
+        """Make this browser a known device of ``account`` after it signed in: its token
+        (``device`` when it already has a well-formed one, else a new one) for a cookie that
+        lasts KNOWN_DEVICE_LIFETIME. Only the token's SHA-256 is stored."""
+        if not (isinstance(device, str) and re.fullmatch(r"[A-Za-z0-9_-]{43}", device)):
+            device = secrets.token_urlsafe(int(rules.SESSION_TOKEN_BYTES.value))
         now = self._now()
+        values = {"token_sha256": _token_hash(device), "account_id": account.id,
+                  "expires_at": now + timedelta(days=rules.KNOWN_DEVICE_LIFETIME.value)}
+        with self._writing() as connection:
+            self._actor(connection, account)
+            connection.execute(known_devices.delete().where(known_devices.c.expires_at <= now))
+            statement = self._insert(known_devices).values(**values)
+            connection.execute(statement.on_conflict_do_update(
+                index_elements=[known_devices.c.token_sha256, known_devices.c.account_id],
+                set_={"expires_at": statement.excluded.expires_at}))
+        return device
+
+    def _authenticate(self, key: str, password: object, *, client: str | None, device: str | None) -> Any:
+        """The account row whose lower-cased username is ``key``, when ``password`` is its
+        password; the throttle first (see ``sign_in``). Every try is counted as a failure before
+        the password is checked (hashing is slow, so outside the transaction) and a right one
+        takes its username's failures back: tries at the same moment on several servers can't
+        slip past the waits."""
+        user = _token_hash(f"user:{key}")
+        now = self._now()
+        wait = 0.0
         with self._writing() as connection:
             if self.backend == "postgresql":  # one sign-in per username at a time, across servers
                 connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_key(key))))
             connection.execute(sign_in_failures.delete().where(
-                sign_in_failures.c.username_key == key, sign_in_failures.c.at <= now - window))
-            recent = connection.execute(
-                sa.select(sign_in_failures.c.at).where(sign_in_failures.c.username_key == key)
-                .order_by(sign_in_failures.c.at)).scalars().all()
-            if len(recent) >= rules.SIGN_IN_MAX_FAILURES.value:
-                raise SignInThrottled((recent[0] + window - now).total_seconds())
-            # Count this try as a failure before checking the password (outside the transaction,
-            # as hashing is slow); a right password takes it back. So tries at the same moment
-            # on several servers can't get past the limit.
-            connection.execute(sign_in_failures.insert(), {"username_key": key, "at": now})
+                sign_in_failures.c.at <= now - timedelta(hours=rules.FAILURE_MEMORY.value)))
             row = connection.execute(sa.select(accounts).where(accounts.c.username_key == key)).first()
+            known = row is not None and _is_known_device(connection, row.id, device, now)
+            if known:
+                source, free_from_source = _token_hash(f"device:{device}"), rules.SIGN_IN_FREE_TRIES_PER_USERNAME
+            else:
+                source = _token_hash(f"client:{client}") if isinstance(client, str) and client else None
+                free_from_source = rules.SIGN_IN_FREE_TRIES_PER_CLIENT
+                wait = _wait(connection, sign_in_failures.c.username_sha256 == user,
+                             rules.SIGN_IN_FREE_TRIES_PER_USERNAME, now)
+            if source is not None:
+                wait = max(wait, _wait(connection, sign_in_failures.c.client_sha256 == source, free_from_source, now))
+            if wait <= 0:
+                connection.execute(sign_in_failures.insert(),
+                                   {"username_sha256": user, "client_sha256": source, "at": now})
+        if wait > 0:
+            raise SignInThrottled(wait)
         if row is None:
             self._verify(self._dummy(), password)  # the same work as for a real account
             raise WrongCredentials()
@@ -241,11 +280,11 @@ class Store:
         if matched is None:
             raise WrongCredentials()
         with self._writing() as connection:
-            connection.execute(sign_in_failures.delete().where(sign_in_failures.c.username_key == key))
+            connection.execute(sign_in_failures.delete().where(sign_in_failures.c.username_sha256 == user))
             if matched != "normalised" or self._hasher.check_needs_rehash(row.password_hash):
                 connection.execute(accounts.update().where(accounts.c.id == row.id),
                                    {"password_hash": self._hasher.hash(passwords.normalised(password))})
-        return _account(row)
+        return row
 
     def _verify(self, password_hash: str, password: object) -> Literal["normalised", "as typed"] | None:
         """Whether ``password`` is the one hashed: normalised (NFKC, as every password is hashed
@@ -742,6 +781,23 @@ def _idle_timeout() -> timedelta:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _is_known_device(connection: sa.Connection, account_id: int, device: object, now: datetime) -> bool:
+    if not isinstance(device, str) or not device:
+        return False
+    return connection.execute(sa.select(known_devices.c.account_id).where(
+        known_devices.c.token_sha256 == _token_hash(device), known_devices.c.account_id == account_id,
+        known_devices.c.expires_at > now)).first() is not None
+
+
+def _wait(connection: sa.Connection, which: sa.ColumnElement[bool], free: Any, now: datetime) -> float:
+    """Seconds still to wait after the failures ``which`` selects."""
+    count, last = connection.execute(
+        sa.select(sa.func.count(), sa.func.max(sign_in_failures.c.at)).where(which)).one()
+    if not count:
+        return 0.0
+    return throttle.wait_s(failures=count, free=free.value, since_last_s=(now - last).total_seconds())
 
 
 def _lock_key(text: str) -> int:

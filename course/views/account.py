@@ -8,6 +8,7 @@ import streamlit as st
 from course.store import Account, StoreError, passwords, rules
 from course.views.accounts import (
     SESSION_ENDED,
+    check_password,
     course_store,
     hold_not_saved,
     plain,
@@ -77,7 +78,7 @@ def _sign_in_form(form: str = "sign-in", *, stay: bool = False) -> None:
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         try:
-            account = course_store().sign_in(username, password)
+            account = check_password(course_store(), username, password)
         except StoreError as problem:
             st.error(str(problem), icon=":material/error:")
             return

@@ -38,9 +38,11 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from course.progress import Progress, QuizAttempt, SessionProgress
-from course.store import Account, Store, StoreError, StoreUnavailable, open_store
+from course.store import Account, Store, StoreError, StoreUnavailable, open_store, rules
 
 SESSION_COOKIE = "hinge_session"
+DEVICE_COOKIE = "hinge_device"  # lasts rules.KNOWN_DEVICE_LIFETIME: this browser signed in before
+DEVICE_TOKEN, DEVICE_COOKIE_TO_WRITE = "device_token", "device_cookie_to_write"  # session state
 NOT_SAVED, NOT_SAVED_REASON = "not_saved", "not_saved_reason"  # session state: progress the store refused, and why
 RETRY_OPEN_S = 30.0  # a store that failed to open is tried again after this long, not on every click
 log = logging.getLogger(__name__)
@@ -164,6 +166,12 @@ def sign_in_as(account: Account) -> None:
     store = course_store()
     earlier = st.session_state.get("session_token") or _cookie_token()
     token = store.start_session(account, replacing=earlier) if store is not None else None
+    if store is not None:
+        try:
+            st.session_state[DEVICE_TOKEN] = st.session_state[DEVICE_COOKIE_TO_WRITE] = \
+                store.remember_device(account, device_token())
+        except StoreError as problem:  # signed in all the same; only the throttle forgets this browser
+            log.warning("couldn't remember a device: %s", problem)
     st.session_state.account = account
     st.session_state.session_token = token
     st.session_state.cookie_to_write = token
@@ -198,25 +206,53 @@ def _forget_sign_in() -> None:
 
 
 def write_session_cookie() -> None:
-    """Write (or clear) the session cookie in the browser after a sign-in or sign-out. Every
-    page calls this once, from the navigation."""
+    """Write (or clear) the session cookie in the browser after a sign-in or sign-out, and the
+    known-device cookie after a sign-in. Every page calls this once, from the navigation."""
     token = st.session_state.pop("cookie_to_write", None)
-    if token is None:
-        return
-    if not re.fullmatch(r"[A-Za-z0-9_-]*", token):  # never put anything else in a script
-        raise ValueError("a session token must be URL-safe base64")
-    value = json.dumps(f"{SESSION_COOKIE}={token}; path=/; SameSite=Strict")
-    expire = "; max-age=0" if not token else ""
+    if token is not None:
+        _write_cookie(SESSION_COOKIE, token, max_age_s=None if token else 0)
+    device = st.session_state.pop(DEVICE_COOKIE_TO_WRITE, None)
+    if device:
+        _write_cookie(DEVICE_COOKIE, device, max_age_s=int(rules.KNOWN_DEVICE_LIFETIME.value * 24 * 3600))
+
+
+def _write_cookie(name: str, value: str, *, max_age_s: int | None) -> None:
+    """A cookie set by a one-line script (see the module docstring): a session cookie when
+    ``max_age_s`` is None, gone at once when it is 0."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]*", value):  # never put anything else in a script
+        raise ValueError("a cookie's token must be URL-safe base64")
+    cookie = json.dumps(f"{name}={value}; path=/; SameSite=Strict")
+    expire = "" if max_age_s is None else f"; max-age={max_age_s}"
     # Over HTTPS the cookie is never sent in the clear; the page itself decides, as it knows how it was reached.
-    st.html(f"<script>document.cookie = {value} + {json.dumps(expire)}"
+    st.html(f"<script>document.cookie = {cookie} + {json.dumps(expire)}"
             " + (location.protocol === 'https:' ? '; Secure' : '');</script>", unsafe_allow_javascript=True)
 
 
-def _cookie_token() -> str | None:
+def _cookie_token(name: str = SESSION_COOKIE) -> str | None:
     try:
-        return st.context.cookies.get(SESSION_COOKIE) or None
+        return st.context.cookies.get(name) or None
     except Exception:  # no browser request behind this run (a script run by a test)
         return None
+
+
+def client_address() -> str | None:
+    """The network address this browser session came from, for throttling; None when unknown
+    (served on localhost, or no browser behind this run)."""
+    try:
+        return st.context.ip_address
+    except Exception:  # no browser request behind this run (a script run by a test)
+        return None
+
+
+def device_token() -> str | None:
+    """This browser's known-device token (its cookie, or the one given at this tab's sign-in)."""
+    return st.session_state.get(DEVICE_TOKEN) or _cookie_token(DEVICE_COOKIE)
+
+
+def check_password(store: Store, username: str, password: str) -> Account:
+    """``Store.sign_in`` from this browser: its address and known-device token go with it, so
+    the throttle can tell the owner's usual phone from someone guessing."""
+    return store.sign_in(username, password, client=client_address(), device=device_token())
 
 
 # --- progress ---------------------------------------------------------------------------------
