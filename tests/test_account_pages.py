@@ -3,6 +3,7 @@ can't be used, through AppTest on a real store in a fresh folder per test."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
@@ -915,3 +916,60 @@ def test_the_home_page_tells_a_member_what_homework_is_due(small_course, store, 
 def test_the_home_page_points_a_trainer_to_the_dashboard(small_course, store, week1):
     tess, group, work = week1
     assert "Your members, on the dashboard" in page_links(app(account=tess))
+
+
+# --- what the owner controls ---------------------------------------------------------------------
+
+
+def test_changing_the_password_on_the_account_page_keeps_this_tab_and_ends_the_others(small_course, store):
+    amy = member(store, "amy")
+    phone = store.start_session(amy)
+    at = app("account", account=amy)
+    at.text_input(key="change_current").input(PASSWORD)
+    at.text_input(key="change_new").input("squats on a sunday morning")
+    at.button(key="change-password").click().run()
+    assert not at.exception
+    assert at.success[-1].value.startswith("Password changed.")
+    assert store.account_for_session(phone) is None
+    assert store.account_for_session(at.session_state["session_token"]) == amy
+    assert store.sign_in("amy", "squats on a sunday morning") == amy
+
+
+def test_a_wrong_current_password_changes_nothing(small_course, store):
+    amy = member(store, "amy")
+    at = app("account", account=amy)
+    at.text_input(key="change_current").input("not it")
+    at.text_input(key="change_new").input("squats on a sunday morning")
+    at.button(key="change-password").click().run()
+    assert at.error[0].value == "That isn't your password. Type the one you sign in with."
+    assert store.sign_in("amy", PASSWORD) == amy
+
+
+def test_the_download_is_made_at_a_press_and_holds_the_members_data(small_course, store):
+    amy = member(store, "amy")
+    store.progress(amy).mark_read("a-1")
+    at = app("account", account=amy)
+    assert not at.get("download_button")
+    at.button(key="prepare-export").click().run()
+    assert not at.exception
+    assert at.get("download_button")[0].proto.label == "Download my data (JSON)"
+    account_id, text = at.session_state["export_ready"]
+    assert account_id == amy.id and [row["lesson_id"] for row in json.loads(text)["lessons_read"]] == ["a-1"]
+
+
+def test_deleting_the_account_asks_for_the_password_and_a_tick_then_signs_out(small_course, store):
+    amy = member(store, "amy")
+    at = app("account", account=amy)
+    assert at.button(key="delete-account").disabled, "not without the tick"
+    at.text_input(key="delete_password").input("not it")
+    at.checkbox(key="delete_sure").check().run()
+    at.button(key="delete-account").click().run()
+    assert at.error[0].value.startswith("That isn't your password.")
+    assert store.sign_in("amy", PASSWORD) == amy
+    at.text_input(key="delete_password").input(PASSWORD)
+    at.button(key="delete-account").click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Your account is deleted")
+    assert at.session_state["account"] is None
+    with pytest.raises(StoreError):
+        store.sign_in("amy", PASSWORD)

@@ -36,7 +36,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.dialects import postgresql, sqlite
 
 from course.progress import QUIZ_PASS_FRACTION, Progress, QuizAttempt
-from course.store import passwords, rules, throttle, validate
+from course.store import account_data, passwords, rules, throttle, validate
 from course.store.database import WRITE, connect, resolve_url, translated, unavailable
 from course.store.errors import (
     InvalidInput,
@@ -249,7 +249,7 @@ class Store:
         the password is checked (hashing is slow, so outside the transaction) and a right one
         takes its username's failures back: tries at the same moment on several servers can't
         slip past the waits."""
-        user = _token_hash(f"user:{key}")
+        user = account_data.username_hash(key)
         now = self._now()
         wait = 0.0
         with self._writing() as connection:
@@ -362,6 +362,58 @@ class Store:
         with self._writing() as connection:
             self._actor(connection, actor)
             return connection.execute(sessions.delete().where(sessions.c.account_id == actor.id)).rowcount
+
+    # --- the account's owner ---------------------------------------------------------------
+
+    def change_password(self, actor: Account, current: str, new: str, *, keep_session: str | None = None,
+                        client: str | None = None, device: str | None = None) -> None:
+        """Replace the actor's password, once ``current`` proves it is them (throttled like a
+        sign-in; ``client`` and ``device`` as for ``sign_in``). Every other session ends, and
+        every other known device is forgotten: whoever knew the old password is out. The
+        session ``keep_session`` (this tab's) and the browser ``device`` stay. Raises
+        InvalidInput("current_password") for a wrong current password, InvalidInput("password")
+        for a new one that may not be chosen, SignInThrottled while a wait is running."""
+        row = self._owner(actor, current, client=client, device=device, field="current_password")
+        chosen = passwords.checked_new(new, username=row.username, display_name=row.display_name)
+        password_hash = self._hasher.hash(chosen)  # slow on purpose: outside the transaction
+        kept_session = _token_hash(keep_session) if isinstance(keep_session, str) else ""
+        kept_device = _token_hash(device) if isinstance(device, str) else ""
+        with self._writing() as connection:
+            self._actor(connection, actor)
+            connection.execute(accounts.update().where(accounts.c.id == actor.id), {"password_hash": password_hash})
+            connection.execute(sessions.delete().where(sessions.c.account_id == actor.id,
+                                                       sessions.c.token_sha256 != kept_session))
+            connection.execute(known_devices.delete().where(known_devices.c.account_id == actor.id,
+                                                            known_devices.c.token_sha256 != kept_device))
+
+    def delete_account(self, actor: Account, password: str, *, client: str | None = None,
+                       device: str | None = None) -> None:
+        """Delete the actor's account and everything stored about it, in one transaction: then
+        it is gone, from every table (``account_data.delete_everything``). ``password`` proves
+        it is them (throttled like a sign-in). A trainer's groups go too, with their homework
+        and what was handed in to it; their members' own records stay theirs. Raises
+        InvalidInput("password") for a wrong password, SignInThrottled while a wait is running."""
+        row = self._owner(actor, password, client=client, device=device, field="password")
+        with self._writing() as connection:
+            self._actor(connection, actor)
+            account_data.delete_everything(connection, actor.id, row.username_key)
+
+    def export_data(self, actor: Account) -> dict[str, Any]:
+        """Everything stored about the actor, as a JSON-ready document (``account_data``): what
+        "Download my data" saves. Password hashes and tokens are not in it."""
+        with self._reading() as connection:
+            self._actor(connection, actor)
+            return account_data.everything_about(connection, actor.id, now=self._now())
+
+    def _owner(self, actor: Account, password: str, *, client: str | None, device: str | None, field: str) -> Any:
+        """The actor's account row, once ``password`` proves it is theirs."""
+        with self._reading() as connection:
+            self._actor(connection, actor)
+            key = connection.execute(sa.select(accounts.c.username_key).where(accounts.c.id == actor.id)).scalar_one()
+        try:
+            return self._authenticate(key, password, client=client, device=device)
+        except WrongCredentials:
+            raise InvalidInput(field, "That isn't your password. Type the one you sign in with.") from None
 
     # --- progress ----------------------------------------------------------------------------
 

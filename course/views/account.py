@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from course.store import Account, StoreError, passwords, rules
+from course.store import Account, StoreError, rules
 from course.views.accounts import (
     SESSION_ENDED,
     check_password,
@@ -18,7 +18,9 @@ from course.views.accounts import (
     store_problem,
     unsaved_progress,
 )
+from course.views.account_settings import render_account_settings
 from course.views.homework import PENDING_JOIN
+from course.views.password_field import new_password_input
 from course.views.state import course_content
 
 ROLE_LABELS = {"member": "I'm learning the hinge", "trainer": "I'm a trainer and set homework"}
@@ -42,7 +44,14 @@ def render_account() -> None:
         else:
             st.page_link(homework_page(), label="Your homework", icon=":material/assignment:")
         _signing_out()
+        store = course_store()
+        if store is not None and not store.read_only:
+            render_account_settings(store, account)
         return
+
+    if st.session_state.pop("account_deleted", False):
+        st.success("Your account is deleted, and everything the course kept about you with it.",
+                   icon=":material/delete_forever:")
 
     session_ended_notice(with_form=False)
     st.markdown(
@@ -157,25 +166,6 @@ def _sign_up_form() -> None:
         if not_kept is not None:  # the account is made all the same: don't leave its owner signed out
             hold_not_saved(earlier, str(not_kept))
         _after_sign_in()
-
-
-HINT_LOOK = {"refused": ("red", ":material/block:"), "fair": ("orange", ":material/info:"),
-             "good": ("green", ":material/check:"), "strong": ("green", ":material/verified_user:")}
-
-
-def new_password_input(label: str, key: str, *, username: str = "", display_name: str = "") -> str:
-    """A field for choosing a password, with the rules in its help and, once something is typed
-    (and the field left), a hint of how strong it is, or why it would be refused."""
-    low, suggested = rules.PASSWORD.min_chars, int(rules.PASSWORD_SUGGESTED_CHARS.value)
-    password = st.text_input(
-        label, type="password", autocomplete="new-password", key=key,
-        help=f"At least {low} characters, {suggested} or more is better; spaces and any letters are fine. "
-             "A short sentence is easy to remember and hard to guess. Common passwords are refused.")
-    if password:
-        found = passwords.hint(password, username=username, display_name=display_name)
-        colour, icon = HINT_LOOK[found.strength]
-        st.caption(f":{colour}[{icon} {found.text}]")
-    return password
 
 
 def _start_session(account: Account) -> bool:
