@@ -44,12 +44,17 @@ from tests.page_harness import (  # noqa: F401  (fixtures are found by name)
 from tests.test_report import report_for
 
 
-def sign_up(at, username: str, *, name: str = "Amy Lee", password: str = PASSWORD, role: str = "member"):
+def sign_up(at, username: str, *, name: str = "Amy Lee", password: str = PASSWORD, role: str = "member",
+            past_the_codes: bool = True):
+    """Fill in and send the sign-up form; then (``past_the_codes``) say the recovery codes are kept."""
     at.text_input(key="sign_up_name").input(name)
     at.text_input(key="sign_up_username").input(username)
     at.text_input(key="sign_up_password").input(password)
     at.radio(key="sign_up_role").set_value(role)
-    return at.button(key="create-account").click().run()
+    at.button(key="create-account").click().run()
+    if past_the_codes and "codes-kept" in [button.key for button in at.button]:
+        at.button(key="codes-kept").click().run()
+    return at
 
 
 def sign_in(at, username: str, password: str = PASSWORD):
@@ -161,7 +166,7 @@ SECURE_OVER_HTTPS = """ + (location.protocol === 'https:' ? '; Secure' : '');</s
 
 def test_signed_in_the_account_page_says_who_and_signing_out_forgets_it(small_course, store):
     at = app("account")
-    sign_up(at, "amy")
+    sign_up(at, "amy", past_the_codes=False)
     token = at.session_state["session_token"]
     assert store.account_for_session(token).username == "amy"
     assert cookie_scripts(at) == [
@@ -171,6 +176,7 @@ def test_signed_in_the_account_page_says_who_and_signing_out_forgets_it(small_co
     assert cookie_scripts(at, "hinge_device") == [
         f'<script>document.cookie = "hinge_device={device}; path=/; SameSite=Strict" + "; max-age=15552000"'
         f"{SECURE_OVER_HTTPS}"], "a known device for half a year"
+    at.button(key="codes-kept").click().run()
     open_page(at, "account")
     assert not at.exception
     assert at.success[0].value == "Signed in as **Amy Lee** (amy, member)."
@@ -188,6 +194,57 @@ def test_signed_in_the_account_page_says_who_and_signing_out_forgets_it(small_co
     sign_in(at, "amy")
     assert not at.exception
     assert at.title[0].value == "Homework" and at.session_state["account"].username == "amy"
+
+
+def test_sign_up_shows_the_recovery_codes_once_before_going_on(small_course, store):
+    at = app("account")
+    sign_up(at, "amy", past_the_codes=False)
+    assert not at.exception
+    assert at.subheader[0].value == "Your recovery codes"
+    codes = at.code[0].value.splitlines()
+    assert len(codes) == rules.RECOVERY_CODE_COUNT.value and all(len(code) == 14 for code in codes)
+    amy = store.sign_in("amy", PASSWORD)
+    assert store.recovery_codes_left(amy) == 10
+    at.button(key="codes-kept").click().run()
+    assert at.title[0].value == "Homework"
+    open_page(at, "account")
+    assert codes[0] not in shown(at), "shown only once"
+
+
+def test_a_recovery_code_sets_a_new_password_from_the_sign_in_page(small_course, store):
+    amy = member(store, "amy")
+    codes = store.new_recovery_codes(amy)
+    at = app("account")
+    at.text_input(key="reset_username").input("amy")
+    at.text_input(key="reset_code").input(codes[0].lower())
+    at.text_input(key="reset_password").input("squats on a sunday morning")
+    at.button(key="reset-submit").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Homework" and at.session_state["account"] == amy
+    assert store.sign_in("amy", "squats on a sunday morning") == amy
+
+
+def test_a_wrong_code_on_the_sign_in_page_says_so_and_changes_nothing(small_course, store):
+    amy = member(store, "amy")
+    at = app("account")
+    at.text_input(key="reset_username").input("amy")
+    at.text_input(key="reset_code").input("ABCD EFGH JKMN")
+    at.text_input(key="reset_password").input("squats on a sunday morning")
+    at.button(key="reset-submit").click().run()
+    assert at.error[0].value.startswith("That code doesn't work for this username")
+    assert store.sign_in("amy", PASSWORD) == amy
+
+
+def test_new_recovery_codes_from_the_account_page_replace_the_old(small_course, store):
+    amy = member(store, "amy")
+    old = store.new_recovery_codes(amy)
+    at = app("account", account=amy)
+    assert "You have **10** unused recovery codes." in shown(at)
+    at.button(key="new-codes").click().run()
+    fresh = at.code[0].value.splitlines()
+    assert len(fresh) == 10 and not set(fresh) & set(old)
+    at.button(key="codes-kept").click().run()
+    assert at.title[0].value == "Your account" and at.success[0].value.startswith("Signed in as")
 
 
 def test_a_reloaded_page_signs_in_again_from_the_session_cookie(small_course, store, monkeypatch):

@@ -178,6 +178,16 @@ def test_a_member_who_handed_nothing_in_shows_so(tuesday):
     assert "No quiz tried yet." in text and "No self-check handed in yet." in text
 
 
+def test_a_reset_code_made_on_the_dashboard_lets_the_member_set_a_new_password(tuesday, store):
+    at = app("dashboard", account=tuesday.tess)
+    at.button(key=f"reset-code-{tuesday.group.id}-{tuesday.amy.id}").click().run()
+    assert not at.exception
+    [code] = [block.value for block in at.code if len(block.value) == 14]
+    assert any(box.value.startswith("Reset code for **Amy**") for box in at.success)
+    assert store.reset_password("amy", code, "squats on a sunday morning") == tuesday.amy
+    assert store.sign_in("amy", "squats on a sunday morning") == tuesday.amy
+
+
 def test_feedback_sent_from_the_dashboard_reaches_the_members_homework(tuesday, store):
     at = app("dashboard", account=tuesday.tess)
     labelled(at.text_area, "Feedback for your member").input("Good depth. Now keep the knees soft.")

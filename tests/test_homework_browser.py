@@ -98,6 +98,8 @@ def sign_up(page, person: dict, *, trainer: bool) -> None:
     if trainer:
         form.get_by_text("I'm a trainer and set homework").click()
     form.get_by_role("button", name="Create my account").click()
+    page.get_by_role("heading", name="Your recovery codes").wait_for(timeout=WAIT_MS)
+    page.get_by_role("button", name=re.compile("I've kept them: carry on")).click()
 
 
 def pick(page, multiselect_label: str, option: str) -> None:

@@ -166,6 +166,8 @@ def test_made_up_ids_of_every_kind_find_nothing(store, gym, made_up):
         lambda: store.submit_self_check(gym.amy, gym.week1.id, made_up),
         lambda: store.leave_feedback(gym.tess, made_up, "Hello"),
         lambda: store.leave_group(gym.amy, made_up),
+        lambda: store.issue_reset_code(gym.tess, made_up, gym.amy.id),
+        lambda: store.issue_reset_code(gym.tess, gym.tuesday.id, made_up),
     ]
     for call in calls:
         assert str(refused(call)) == NOT_ALLOWED
@@ -198,6 +200,13 @@ def test_a_made_up_account_is_refused_everywhere(store, gym, forge):
         lambda: store.group_to_join(fake, gym.tuesday.join_code),
         lambda: store.leave_group(fake, gym.tuesday.id),
         lambda: store.end_every_session(fake),
+        lambda: store.new_recovery_codes(fake),
+        lambda: store.recovery_codes_left(fake),
+        lambda: store.export_data(fake),
+        lambda: store.change_password(fake, "correct horse battery", "squats on a sunday"),
+        lambda: store.delete_account(fake, "correct horse battery"),
+        lambda: store.issue_reset_code(fake, gym.tuesday.id, gym.amy.id),
+        lambda: store.remember_device(fake),
     ]
     for call in calls:
         assert str(refused(call)) == NOT_ALLOWED

@@ -59,6 +59,8 @@ def gym(store, clock):
     for person in (amy, ben):
         store.start_session(person)
         store.remember_device(person)
+        store.new_recovery_codes(person)
+    store.issue_reset_code(tess, tuesday.id, amy.id)
     for _ in range(2):  # her own typos, still counted
         with pytest.raises(WrongCredentials):
             store.sign_in(AMY["username"], "not it")
@@ -122,6 +124,7 @@ def test_the_download_holds_everything_stored_about_the_member_and_nothing_of_an
     assert {h["homework"] for h in document["homework_handed_in"]} == {"Week 1", "Film it"}
     assert {f["text"] for f in document["feedback_received"]} == {"Nice one, Amy Keeling.", "Hips back."}
     assert len(document["signed_in_sessions"]) == 1 and len(document["known_devices"]) == 1
+    assert sorted(code["kind"] for code in document["unused_codes"]) == ["recovery"] * 10 + ["reset"]
     assert "Ben" not in text and "argon2" not in text
     secrets_stored = {row["token_sha256"] for table in ("sessions", "known_devices") for row in every_row(store)[table]}
     assert not any(secret in text for secret in secrets_stored)
@@ -139,7 +142,7 @@ def test_a_trainers_download_holds_their_groups_homework_and_feedback_not_their_
 
 
 def test_the_download_covers_every_table_but_the_anonymous_failure_counts():
-    covered = {"accounts", "sessions", "known_devices", "lessons_read", "quiz_attempts", "self_checks",
+    covered = {"accounts", "sessions", "known_devices", "access_codes", "lessons_read", "quiz_attempts", "self_checks",
                "memberships", "groups", "assignments", "assignment_lessons", "submissions", "feedback"}
     hashed_only = {"sign_in_failures"}  # hashes of what was typed, kept a day: nothing to give back
     assert set(metadata.tables) == covered | hashed_only, "a new table: put it in the download and the deletion"
@@ -173,7 +176,7 @@ def test_deleting_an_account_leaves_no_row_of_it_in_any_table_and_everyone_elses
     handed_in = {row["id"] for row in before["submissions"] if row["member_id"] == gym.amy.id}
     hers = rows_of(before, gym.amy.id, checks, handed_in, AMY["username"], "keeling")
     assert {table for table, _ in hers} == {
-        "accounts", "sessions", "known_devices", "sign_in_failures", "lessons_read", "quiz_attempts", "self_checks",
+        "accounts", "sessions", "known_devices", "access_codes", "sign_in_failures", "lessons_read", "quiz_attempts", "self_checks",
         "memberships", "submissions", "feedback"}, "the fixture leaves something of hers in every kind of table"
     with pytest.raises(InvalidInput):
         store.delete_account(gym.amy, "not my password")
@@ -227,3 +230,96 @@ def test_a_failure_halfway_through_a_deletion_deletes_nothing(store, gym, monkey
     after = every_row(store)
     after["sign_in_failures"] = before["sign_in_failures"] = []  # the password check itself counts as a try
     assert after == before
+
+
+# --- getting back in without the password -------------------------------------------------------
+
+
+def test_a_trainers_reset_code_sets_a_new_password_once(store, gym):
+    issued = store.issue_reset_code(gym.tess, gym.tuesday.id, gym.ben.id)
+    assert (issued.member_id, issued.member_name) == (gym.ben.id, "Ben") and len(issued.code) == 14
+    phone = store.start_session(gym.ben)
+    typed = issued.code.lower().replace(" ", "-")  # as someone might type it off a phone
+    assert store.reset_password("BEN", typed, NEW_PASSWORD) == gym.ben
+    assert store.sign_in("ben", NEW_PASSWORD) == gym.ben
+    assert store.account_for_session(phone) is None, "every other sign-in ends"
+    with pytest.raises(InvalidInput) as used:
+        store.reset_password("ben", issued.code, "yet another password")
+    assert used.value.field == "code" and "used up or expired" in str(used.value)
+    assert store.sign_in("ben", NEW_PASSWORD) == gym.ben
+
+
+def test_a_reset_code_expires_after_its_lifetime(store, gym, clock):
+    issued = store.issue_reset_code(gym.tess, gym.tuesday.id, gym.ben.id)
+    clock.advance(hours=rules.RESET_CODE_LIFETIME.value)
+    with pytest.raises(InvalidInput):
+        store.reset_password("ben", issued.code, NEW_PASSWORD)
+    assert store.sign_in("ben", PASSWORD) == gym.ben
+
+
+def test_a_new_reset_code_replaces_the_last_and_works_only_for_its_member(store, gym):
+    first = store.issue_reset_code(gym.tess, gym.tuesday.id, gym.ben.id)
+    second = store.issue_reset_code(gym.tess, gym.tuesday.id, gym.ben.id)
+    with pytest.raises(InvalidInput):
+        store.reset_password("ben", first.code, NEW_PASSWORD)
+    with pytest.raises(InvalidInput):
+        store.reset_password(AMY["username"], second.code, NEW_PASSWORD)  # someone else's code
+    with pytest.raises(InvalidInput):
+        store.reset_password("nobody-here", second.code, NEW_PASSWORD)
+    assert store.reset_password("ben", second.code, NEW_PASSWORD) == gym.ben
+
+
+def test_only_a_trainer_of_the_members_group_can_make_a_reset_code(store, gym):
+    with pytest.raises(NotAllowed):
+        store.issue_reset_code(gym.uma, gym.tuesday.id, gym.ben.id)  # not her group
+    with pytest.raises(NotAllowed):
+        store.issue_reset_code(gym.uma, gym.thursday.id, gym.ben.id)  # he isn't in hers
+    with pytest.raises(NotAllowed):
+        store.issue_reset_code(gym.ben, gym.tuesday.id, gym.amy.id)  # a member
+    with pytest.raises(NotAllowed):
+        store.issue_reset_code(gym.tess, gym.tuesday.id, gym.tess.id)  # a trainer resets no trainer
+
+
+def test_each_recovery_code_works_once_and_new_ones_replace_the_old(store, gym):
+    codes = store.new_recovery_codes(gym.ben)
+    assert len(set(codes)) == rules.RECOVERY_CODE_COUNT.value and store.recovery_codes_left(gym.ben) == 10
+    store.reset_password("ben", codes[3], NEW_PASSWORD)
+    assert store.recovery_codes_left(gym.ben) == 9
+    with pytest.raises(InvalidInput):
+        store.reset_password("ben", codes[3], "a password once more")
+    fresh = store.new_recovery_codes(gym.ben)
+    with pytest.raises(InvalidInput):
+        store.reset_password("ben", codes[4], "a password once more")
+    assert store.reset_password("ben", fresh[0], "a password once more") == gym.ben
+
+
+def test_codes_are_stored_only_as_hashes(store, gym):
+    codes = store.new_recovery_codes(gym.ben)
+    issued = store.issue_reset_code(gym.tess, gym.tuesday.id, gym.ben.id)
+    stored = " ".join(str(value) for row in every_row(store)["access_codes"] for value in row.values())
+    assert not any(code.replace(" ", "") in stored or code in stored for code in (*codes, issued.code))
+    assert issued.code not in repr(issued)
+
+
+def test_guessing_codes_is_throttled_like_passwords(store, gym):
+    for _ in range(int(rules.SIGN_IN_FREE_TRIES_PER_USERNAME.value)):
+        with pytest.raises(InvalidInput):
+            store.reset_password("ben", "ABCD EFGH JKMN", NEW_PASSWORD)
+    codes = store.new_recovery_codes(gym.ben)
+    with pytest.raises(SignInThrottled):
+        store.reset_password("ben", codes[0], NEW_PASSWORD)
+
+
+def test_a_reset_with_a_password_that_may_not_be_chosen_keeps_the_code(store, gym):
+    issued = store.issue_reset_code(gym.tess, gym.tuesday.id, gym.ben.id)
+    with pytest.raises(InvalidInput) as refused:
+        store.reset_password("ben", issued.code, "password")
+    assert refused.value.field == "password"
+    assert store.reset_password("ben", issued.code, NEW_PASSWORD) == gym.ben
+
+
+@pytest.mark.parametrize("typed", ["", "1234", "O0O0 O0O0 O0O0", "x" * 1000, None])
+def test_something_that_cant_be_a_code_is_refused_before_anything_is_looked_up(store, gym, typed):
+    with pytest.raises(InvalidInput) as refused:
+        store.reset_password("ben", typed, NEW_PASSWORD)
+    assert refused.value.field == "code"

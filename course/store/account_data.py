@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from course.store.schema import (
+    access_codes,
     accounts,
     assignment_lessons,
     assignments,
@@ -53,6 +54,8 @@ def everything_about(connection: sa.Connection, account_id: int, *, now: datetim
             sa.select(sessions.c.created_at.label("signed_in_at"), sessions.c.last_seen_at.label("last_used_at"),
                       sessions.c.expires_at)
             .where(sessions.c.account_id == account_id).order_by(sessions.c.created_at)),
+        "unused_codes": fetch(sa.select(access_codes.c.kind, access_codes.c.created_at, access_codes.c.expires_at)
+                              .where(access_codes.c.account_id == account_id).order_by(access_codes.c.id)),
         "known_devices": fetch(sa.select(known_devices.c.expires_at)
                                .where(known_devices.c.account_id == account_id).order_by(known_devices.c.expires_at)),
         "lessons_read": fetch(sa.select(lessons_read.c.lesson_id, lessons_read.c.at)
@@ -140,6 +143,7 @@ def delete_everything(connection: sa.Connection, account_id: int, username_key: 
         lessons_read.delete().where(lessons_read.c.account_id == account_id),
         sessions.delete().where(sessions.c.account_id == account_id),
         known_devices.delete().where(known_devices.c.account_id == account_id),
+        access_codes.delete().where(access_codes.c.account_id == account_id),
         sign_in_failures.delete().where(sign_in_failures.c.username_sha256 == username_hash(username_key)),
         accounts.delete().where(accounts.c.id == account_id),
     ):

@@ -115,6 +115,24 @@ SESSION_TOKEN_BYTES = Limit(
     "Random bytes in a session token (43 URL-safe characters): 256 bits can't be guessed. "
     "Only the token's SHA-256 is stored, so a copy of the database signs no one in.")
 
+# --- getting back in without e-mail ------------------------------------------------------------
+
+ACCESS_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+"""Reset and recovery codes use the join codes' alphabet: nothing in them can be misread."""
+ACCESS_CODE_LENGTH = Limit(
+    12, "characters",
+    "31^12 is about 8 x 10^17 codes (59 bits): with the sign-in throttle in front of them, guessing "
+    "one is hopeless. Shown in three groups of four; spaces, dashes and case are ignored when typed. "
+    "Only each code's SHA-256 is stored.")
+RESET_CODE_LIFETIME = Limit(
+    24, "hours",
+    "A code a trainer makes for a member of their group who forgot their password: given at the "
+    "gym or in a message, used that evening. It works once; a newer one replaces it.")
+RECOVERY_CODE_COUNT = Limit(
+    10, "codes",
+    "Recovery codes an account gets at sign-up (and anew on its account page), each good for one "
+    "password reset: enough for years of forgetting, few enough to print on one slip.")
+
 # --- groups and homework ----------------------------------------------------------------------
 
 JOIN_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -104,6 +104,20 @@ sessions = sa.Table(
     sa.Column("last_seen_at", UTCDateTime, nullable=False),  # for the idle timeout
 )
 
+# One-time codes that set a new password without the old one: "reset" codes a trainer makes for
+# a member of their group (expiring), "recovery" codes an account prints at sign-up. Only the
+# code's SHA-256 is kept; a used code is deleted.
+access_codes = sa.Table(
+    "access_codes", metadata,
+    _id(),
+    _account_fk("account_id", index=True),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("code_sha256", sa.String(64), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=True),  # None: a recovery code, good until used or replaced
+    sa.CheckConstraint("kind IN ('reset', 'recovery')", name="kind"),
+)
+
 lessons_read = sa.Table(
     "lessons_read", metadata,
     _account_fk("account_id", primary_key=True),

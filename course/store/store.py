@@ -36,7 +36,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.dialects import postgresql, sqlite
 
 from course.progress import QUIZ_PASS_FRACTION, Progress, QuizAttempt
-from course.store import account_data, passwords, rules, throttle, validate
+from course.store import access_codes, account_data, passwords, rules, throttle, validate
 from course.store.database import WRITE, connect, resolve_url, translated, unavailable
 from course.store.errors import (
     InvalidInput,
@@ -56,12 +56,14 @@ from course.store.records import (
     Member,
     MemberDetail,
     QuizBest,
+    ResetCode,
     Role,
     SelfCheckRecord,
     SelfCheckSummary,
     Submission,
     SubmittedSelfCheck,
 )
+from course.store.schema import access_codes as access_codes_table
 from course.store.schema import (
     accounts,
     assignment_lessons,
@@ -81,6 +83,8 @@ from course.store.schema import (
 ONLY_TRAINERS = "Only trainers can do that. Sign in with a trainer account."
 ONLY_MEMBERS = "Trainers can't join groups or hand in homework. Use a member account for that."
 NO_SELF_CHECK_ASKED = "This homework doesn't ask for a self-check, so there is nothing to hand in."
+CODE_DOESNT_WORK = ("That code doesn't work for this username: check both, or the code may be used up or "
+                    "expired. Your trainer can make you a new one.")
 
 _JOIN_CODE_TRIES = 5  # a clash among 850 billion codes is rare; five in a row means a bug
 _EPS = 1e-9  # the same slack as course.progress.questions_to_pass
@@ -245,15 +249,32 @@ class Store:
 
     def _authenticate(self, key: str, password: object, *, client: str | None, device: str | None) -> Any:
         """The account row whose lower-cased username is ``key``, when ``password`` is its
-        password; the throttle first (see ``sign_in``). Every try is counted as a failure before
-        the password is checked (hashing is slow, so outside the transaction) and a right one
-        takes its username's failures back: tries at the same moment on several servers can't
-        slip past the waits."""
+        password; the throttle first (see ``sign_in``)."""
+        row = self._counted_try(key, client=client, device=device)
+        if row is None:
+            self._verify(self._dummy(), password)  # the same work as for a real account
+            raise WrongCredentials()
+        matched = self._verify(row.password_hash, password)
+        if matched is None:
+            raise WrongCredentials()
+        with self._writing() as connection:
+            _forgive(connection, key)
+            if matched != "normalised" or self._hasher.check_needs_rehash(row.password_hash):
+                connection.execute(accounts.update().where(accounts.c.id == row.id),
+                                   {"password_hash": self._hasher.hash(passwords.normalised(password))})
+        return row
+
+    def _counted_try(self, key: str, *, client: str | None, device: str | None) -> Any:
+        """A try at the username ``key`` (a password, a reset code) past the throttle: raises
+        SignInThrottled while a wait is running, else counts the try as a failure, before it is
+        checked, and returns the account row (None for an unknown username). The caller checks
+        the try and, when it is right, takes the failures back (``_forgive``): so tries at the
+        same moment on several servers can't slip past the waits."""
         user = account_data.username_hash(key)
         now = self._now()
         wait = 0.0
         with self._writing() as connection:
-            if self.backend == "postgresql":  # one sign-in per username at a time, across servers
+            if self.backend == "postgresql":  # one try per username at a time, across servers
                 connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_key(key))))
             connection.execute(sign_in_failures.delete().where(
                 sign_in_failures.c.at <= now - timedelta(hours=rules.FAILURE_MEMORY.value)))
@@ -273,17 +294,6 @@ class Store:
                                    {"username_sha256": user, "client_sha256": source, "at": now})
         if wait > 0:
             raise SignInThrottled(wait)
-        if row is None:
-            self._verify(self._dummy(), password)  # the same work as for a real account
-            raise WrongCredentials()
-        matched = self._verify(row.password_hash, password)
-        if matched is None:
-            raise WrongCredentials()
-        with self._writing() as connection:
-            connection.execute(sign_in_failures.delete().where(sign_in_failures.c.username_sha256 == user))
-            if matched != "normalised" or self._hasher.check_needs_rehash(row.password_hash):
-                connection.execute(accounts.update().where(accounts.c.id == row.id),
-                                   {"password_hash": self._hasher.hash(passwords.normalised(password))})
         return row
 
     def _verify(self, password_hash: str, password: object) -> Literal["normalised", "as typed"] | None:
@@ -385,6 +395,8 @@ class Store:
                                                        sessions.c.token_sha256 != kept_session))
             connection.execute(known_devices.delete().where(known_devices.c.account_id == actor.id,
                                                             known_devices.c.token_sha256 != kept_device))
+            connection.execute(access_codes_table.delete().where(access_codes_table.c.account_id == actor.id,
+                                                                 access_codes_table.c.kind == "reset"))
 
     def delete_account(self, actor: Account, password: str, *, client: str | None = None,
                        device: str | None = None) -> None:
@@ -404,6 +416,87 @@ class Store:
         with self._reading() as connection:
             self._actor(connection, actor)
             return account_data.everything_about(connection, actor.id, now=self._now())
+
+    # --- getting back in without the password ----------------------------------------------
+
+    def issue_reset_code(self, trainer: Account, group_id: int, member_id: int) -> ResetCode:
+        """A one-time code with which a member of the trainer's group who forgot their password
+        sets a new one (``reset_password``), good for RESET_CODE_LIFETIME. It replaces any
+        earlier reset code for that member; only its hash is stored, so it is shown once.
+        Raises NotAllowed for a group not the trainer's or a person not in it."""
+        now = self._now()
+        code = access_codes.new_code()
+        with self._writing() as connection:
+            group = self._own_group(connection, trainer, group_id)
+            member = next(iter(_load_members(connection, group.id, _int(member_id))), None)
+            if member is None:
+                raise NotAllowed()
+            connection.execute(access_codes_table.delete().where(
+                access_codes_table.c.kind == "reset", sa.or_(access_codes_table.c.account_id == member.id,
+                                                             access_codes_table.c.expires_at <= now)))
+            expires = now + timedelta(hours=rules.RESET_CODE_LIFETIME.value)
+            connection.execute(access_codes_table.insert(), {
+                "account_id": member.id, "kind": "reset", "created_at": now, "expires_at": expires,
+                "code_sha256": access_codes.code_hash(access_codes.typed_code(code))})
+        return ResetCode(code, member.id, member.display_name, expires)
+
+    def new_recovery_codes(self, actor: Account) -> tuple[str, ...]:
+        """RECOVERY_CODE_COUNT fresh recovery codes for the actor, each good for one password reset
+        (``reset_password``); the earlier ones stop working. Only their hashes are stored, so
+        they are shown once: to print or keep somewhere safe."""
+        now = self._now()
+        codes = tuple(access_codes.new_code() for _ in range(int(rules.RECOVERY_CODE_COUNT.value)))
+        with self._writing() as connection:
+            self._actor(connection, actor)
+            connection.execute(access_codes_table.delete().where(
+                access_codes_table.c.account_id == actor.id, access_codes_table.c.kind == "recovery"))
+            connection.execute(access_codes_table.insert(), [
+                {"account_id": actor.id, "kind": "recovery", "created_at": now, "expires_at": None,
+                 "code_sha256": access_codes.code_hash(access_codes.typed_code(code))} for code in codes])
+        return codes
+
+    def recovery_codes_left(self, actor: Account) -> int:
+        """How many of the actor's recovery codes are still unused."""
+        with self._reading() as connection:
+            self._actor(connection, actor)
+            return connection.execute(sa.select(sa.func.count()).select_from(access_codes_table).where(
+                access_codes_table.c.account_id == actor.id, access_codes_table.c.kind == "recovery")).scalar_one()
+
+    def reset_password(self, username: str, code: str, new_password: str, *, client: str | None = None,
+                       device: str | None = None) -> Account:
+        """Set a new password with a one-time code instead of the old password: a reset code from
+        the member's trainer (until it expires) or one of the account's recovery codes. The code
+        is used up, every session of the account ends and its known devices are forgotten.
+        Throttled like a sign-in (each wrong code counts). Raises InvalidInput("code") for a
+        code that is wrong, used or expired (one message for all, and for an unknown username),
+        InvalidInput("password") for a new password that may not be chosen, SignInThrottled."""
+        key = validate.username_key(username)[:256] if isinstance(username, str) else ""
+        typed = access_codes.typed_code(code)
+        if typed is None:
+            raise InvalidInput("code", CODE_DOESNT_WORK)
+        row = self._counted_try(key, client=client, device=device)
+        now = self._now()
+        usable = sa.and_(
+            access_codes_table.c.account_id == (row.id if row is not None else -1),
+            access_codes_table.c.code_sha256 == access_codes.code_hash(typed),
+            sa.or_(access_codes_table.c.expires_at.is_(None), access_codes_table.c.expires_at > now))
+        with self._reading() as connection:
+            found = connection.execute(sa.select(access_codes_table.c.id).where(usable)).first()
+        if row is None or found is None:
+            raise InvalidInput("code", CODE_DOESNT_WORK)
+        chosen = passwords.checked_new(new_password, username=row.username, display_name=row.display_name)
+        password_hash = self._hasher.hash(chosen)  # slow on purpose: outside the transaction
+        with self._writing() as connection:
+            if not connection.execute(access_codes_table.delete().where(
+                    access_codes_table.c.id == found.id, usable)).rowcount:
+                raise InvalidInput("code", CODE_DOESNT_WORK)  # used a moment ago, in another tab
+            connection.execute(access_codes_table.delete().where(
+                access_codes_table.c.account_id == row.id, access_codes_table.c.kind == "reset"))
+            connection.execute(accounts.update().where(accounts.c.id == row.id), {"password_hash": password_hash})
+            connection.execute(sessions.delete().where(sessions.c.account_id == row.id))
+            connection.execute(known_devices.delete().where(known_devices.c.account_id == row.id))
+            _forgive(connection, key)
+        return _account(row)
 
     def _owner(self, actor: Account, password: str, *, client: str | None, device: str | None, field: str) -> Any:
         """The actor's account row, once ``password`` proves it is theirs."""
@@ -833,6 +926,12 @@ def _idle_timeout() -> timedelta:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _forgive(connection: sa.Connection, username_key: str) -> None:
+    """A right password (or code) for this username: its failures no longer count."""
+    connection.execute(sign_in_failures.delete().where(
+        sign_in_failures.c.username_sha256 == account_data.username_hash(username_key)))
 
 
 def _is_known_device(connection: sa.Connection, account_id: int, device: object, now: datetime) -> bool:

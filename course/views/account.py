@@ -3,6 +3,8 @@ everywhere; and the notice a tab shows when its sign-in was ended elsewhere."""
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from course.store import Account, StoreError, rules
@@ -21,8 +23,11 @@ from course.views.accounts import (
 from course.views.account_settings import render_account_settings
 from course.views.homework import PENDING_JOIN
 from course.views.password_field import new_password_input
+from course.views.recovery import CODES_TO_SHOW, forgotten_password_form, show_new_codes
 from course.views.state import course_content
 
+log = logging.getLogger(__name__)
+JUST_SIGNED_UP = "just_signed_up"  # session state: go on to homework or groups once the codes are kept
 ROLE_LABELS = {"member": "I'm learning the hinge", "trainer": "I'm a trainer and set homework"}
 
 
@@ -32,6 +37,13 @@ def render_account() -> None:
     st.title("Your account")
     problem = store_problem()
     account = signed_in()
+    if account is not None and show_new_codes(account.username):
+        if st.button("I've kept them: carry on", type="primary", icon=":material/arrow_forward:", key="codes-kept"):
+            st.session_state.pop(CODES_TO_SHOW, None)
+            if st.session_state.pop(JUST_SIGNED_UP, False):
+                _after_sign_in()
+            st.rerun()
+        return
     if account is not None:
         role = "trainer" if account.is_trainer else "member"
         st.success(f"Signed in as **{plain(account.display_name)}** ({plain(account.username)}, {role}).",
@@ -72,6 +84,9 @@ def render_account() -> None:
     sign_in_tab, sign_up_tab = st.tabs(["Sign in", "Create an account"])
     with sign_in_tab:
         _sign_in_form()
+        with st.expander("Forgot your password?", icon=":material/help:"):
+            if forgotten_password_form(course_store()) is not None:
+                _after_sign_in()
     with sign_up_tab:
         _sign_up_form()
 
@@ -165,7 +180,13 @@ def _sign_up_form() -> None:
             return
         if not_kept is not None:  # the account is made all the same: don't leave its owner signed out
             hold_not_saved(earlier, str(not_kept))
-        _after_sign_in()
+        try:
+            st.session_state[CODES_TO_SHOW] = store.new_recovery_codes(account)
+        except StoreError as problem:  # the account works without them; its page can make them later
+            log.warning("no recovery codes made at sign-up: %s", problem)
+            _after_sign_in()
+        st.session_state[JUST_SIGNED_UP] = True
+        st.rerun()  # the recovery codes first, then on to homework or groups
 
 
 def _start_session(account: Account) -> bool:

@@ -1,5 +1,5 @@
-"""What a signed-in person controls on their account page: their password, a download of
-everything stored about them, and deleting the account with all of it."""
+"""What a signed-in person controls on their account page: their password, their recovery
+codes, a download of everything stored about them, and deleting the account with all of it."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import streamlit as st
 from course.store import Account, Store, StoreError
 from course.views.accounts import client_address, device_token, sign_out
 from course.views.password_field import new_password_input
+from course.views.recovery import recovery_codes_section
 
 EXPORT_READY = "export_ready"  # session state: the download, made at the press of a button
 
@@ -18,6 +19,8 @@ EXPORT_READY = "export_ready"  # session state: the download, made at the press 
 def render_account_settings(store: Store, account: Account) -> None:
     with st.expander("Change your password", icon=":material/password:"):
         _change_password(store, account)
+    with st.expander("Recovery codes, for a forgotten password", icon=":material/key:"):
+        recovery_codes_section(store, account)
     with st.expander("Download your data", icon=":material/download:"):
         _download(store, account)
     with st.expander("Delete your account", icon=":material/delete_forever:"):

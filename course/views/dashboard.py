@@ -16,6 +16,7 @@ from course.content import Course
 from course.progress import questions_to_pass
 from course.store import Account, GroupDashboard, MemberDetail, Store, StoreError
 from course.views.accounts import plain, trainer_and_store
+from course.views.recovery import reset_code_for
 from course.views.state import course_content
 
 _NEVER = datetime.min.replace(tzinfo=timezone.utc)
@@ -132,6 +133,8 @@ def _member(detail: MemberDetail, course: Course, store: Store, trainer: Account
     read = [lesson for lesson in course.lessons if lesson.id in detail.lessons_read]
     st.markdown(f"**{plain(detail.member.display_name)}** has read {len(read)} of {len(course.lessons)} lessons"
                 + (": " + ", ".join(str(lesson.order) for lesson in read) if read else "."))
+    with st.expander("Forgot their password?", icon=":material/key:"):
+        reset_code_for(store, trainer, detail.group.id, detail.member)
     if detail.quiz_attempts:
         titles = {lesson.id: f"{lesson.order}. {lesson.title}" for lesson in course.lessons}
         st.dataframe(pd.DataFrame([{
