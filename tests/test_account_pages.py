@@ -896,7 +896,21 @@ def test_plain_leaves_ordinary_text_alone():
     "www.example.com and amy@example.com", "back\\slash", "~~struck~~", "![img](x.png)",
 ])
 def test_plain_text_reads_back_as_typed_with_no_markdown_left_active(typed):
-    assert as_shown(plain(typed)) == typed
+    assert as_shown(plain(typed)).replace(accounts.WORD_JOINER, "") == typed, "the joiners show as nothing"
+
+
+@pytest.mark.parametrize("typed", [
+    "see https://evil.example/x", "HTTP://EVIL.EXAMPLE", "www.evil.example", "mail me@evil.example",
+    "[click me](https://evil.example)",
+])
+def test_plain_leaves_no_address_markdown_would_turn_into_a_link(typed):
+    shown_as = plain(typed)
+    assert as_shown(shown_as).replace(accounts.WORD_JOINER, "") == typed
+    assert not re.search(r"(?i)https?\\?:|www\\?\.|@[^\u2060]", shown_as), shown_as
+
+
+def test_plain_shows_characters_that_turn_text_around_as_replacement_marks():
+    assert plain("Amy \u202enimda\u202c") == "Amy �nimda�"
 
 
 def test_plain_keeps_line_breaks_and_drops_the_spaces_that_would_start_a_code_block():

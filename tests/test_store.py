@@ -84,6 +84,9 @@ def test_usernames_are_unique_ignoring_case(store):
     ("display_name", {"display_name": "   "}),
     ("display_name", {"display_name": "x" * 61}),
     ("display_name", {"display_name": "Amy\nAdmin"}),
+    ("display_name", {"display_name": "Amy \u202enimda"}),  # shows as "Amy admin"
+    ("display_name", {"display_name": "Am\u200by"}),  # a zero-width space: looks like "Amy"
+    ("display_name", {"display_name": "\u3164"}),  # a filler: a name that shows as nothing
     ("role", {"role": "admin"}),
 ])
 def test_a_bad_sign_up_field_is_named_in_the_error(store, field, kwargs):

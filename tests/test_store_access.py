@@ -18,7 +18,7 @@ from tests.test_store_helpers import (  # noqa: F401  (fixtures are found by nam
     store,
 )
 
-MADE_UP_IDS = [0, -1, 10**9, True, "1", None, 1.0]
+MADE_UP_IDS = [0, -1, 10**9, True, "1", None, 1.0, 2**31, 2**63 - 1, 2**63, 2**64, -(2**63) - 1, 10**30]
 
 
 @pytest.fixture
@@ -182,6 +182,7 @@ def test_a_missing_record_and_someone_elses_look_the_same(store, gym):
 
 @pytest.mark.parametrize("forge", [
     lambda gym: Account(10**6, "ghost", "Ghost", "member"),  # no such account
+    lambda gym: Account(2**64, "ghost", "Ghost", "member"),  # an id no database column holds
     lambda gym: Account(gym.amy.id, "amy", "Amy", "trainer"),  # a member posing as a trainer
     lambda gym: Account(gym.tess.id, "tess", "Coach Tess", "member"),  # a trainer posing as a member
 ])

@@ -184,7 +184,7 @@ class Store:
         whose role differs from ``actor.role``, or one without ``role`` when one is needed."""
         if not isinstance(actor, Account):
             raise NotAllowed()
-        row = connection.execute(sa.select(accounts.c.role).where(accounts.c.id == actor.id)).first()
+        row = connection.execute(sa.select(accounts.c.role).where(accounts.c.id == _int(actor.id))).first()
         if row is None or row.role != actor.role:
             raise NotAllowed()
         if role is not None and actor.role != role:
@@ -914,8 +914,10 @@ class StoredProgress:
 
 
 def _int(value: object) -> int:
-    """An id from a page. Anything that is not a whole number finds nothing (NotAllowed)."""
-    if isinstance(value, bool) or not isinstance(value, int):
+    """An id from a page. Anything that is not a whole number an id column can hold (ids are
+    INTEGER: 32 bits on PostgreSQL) finds nothing (NotAllowed), where the driver would raise an
+    OverflowError (SQLite, past 64 bits) or "integer out of range" (PostgreSQL)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not -(2**31) <= value < 2**31:
         raise NotAllowed()
     return value
 

@@ -36,8 +36,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from course.progress import Progress, QuizAttempt, SessionProgress
+from course.typed import visible
 from course.store import Account, Store, StoreError, StoreUnavailable, open_store, rules
 
 SESSION_COOKIE = "hinge_session"
@@ -208,15 +210,19 @@ def _forget_sign_in() -> None:
 def write_session_cookie() -> None:
     """Write (or clear) the session cookie in the browser after a sign-in or sign-out, and the
     known-device cookie after a sign-in. Every page calls this once, from the navigation."""
+    # Always one container here, scripts or not: an element that comes and goes above the page
+    # would shift everything below it, and Streamlit would then redraw the page's tabs anew,
+    # back on their first tab (a refused sign-up's message hidden on "Create an account").
+    scripts = st.container()
     token = st.session_state.pop("cookie_to_write", None)
     if token is not None:
-        _write_cookie(SESSION_COOKIE, token, max_age_s=None if token else 0)
+        _write_cookie(scripts, SESSION_COOKIE, token, max_age_s=None if token else 0)
     device = st.session_state.pop(DEVICE_COOKIE_TO_WRITE, None)
     if device:
-        _write_cookie(DEVICE_COOKIE, device, max_age_s=int(rules.KNOWN_DEVICE_LIFETIME.value * 24 * 3600))
+        _write_cookie(scripts, DEVICE_COOKIE, device, max_age_s=int(rules.KNOWN_DEVICE_LIFETIME.value * 24 * 3600))
 
 
-def _write_cookie(name: str, value: str, *, max_age_s: int | None) -> None:
+def _write_cookie(where: DeltaGenerator, name: str, value: str, *, max_age_s: int | None) -> None:
     """A cookie set by a one-line script (see the module docstring): a session cookie when
     ``max_age_s`` is None, gone at once when it is 0."""
     if not re.fullmatch(r"[A-Za-z0-9_-]*", value):  # never put anything else in a script
@@ -224,8 +230,8 @@ def _write_cookie(name: str, value: str, *, max_age_s: int | None) -> None:
     cookie = json.dumps(f"{name}={value}; path=/; SameSite=Strict")
     expire = "" if max_age_s is None else f"; max-age={max_age_s}"
     # Over HTTPS the cookie is never sent in the clear; the page itself decides, as it knows how it was reached.
-    st.html(f"<script>document.cookie = {cookie} + {json.dumps(expire)}"
-            " + (location.protocol === 'https:' ? '; Secure' : '');</script>", unsafe_allow_javascript=True)
+    where.html(f"<script>document.cookie = {cookie} + {json.dumps(expire)}"
+               " + (location.protocol === 'https:' ? '; Secure' : '');</script>", unsafe_allow_javascript=True)
 
 
 def _cookie_token(name: str = SESSION_COOKIE) -> str | None:
@@ -353,14 +359,22 @@ def unsaved_progress(lesson_ids: Sequence[str]) -> SessionProgress | None:
 # --- showing what people typed ----------------------------------------------------------------
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=])")
+# Streamlit's Markdown turns any "http://", "https://", "www." or e-mail address left in the
+# text into a link, escaped or not (GitHub's autolinks run on the text once it is parsed). A
+# word joiner (U+2060, which shows as nothing and never breaks a line) after "http", "www" or
+# "@" leaves the text looking as typed and no longer a link.
+_AUTOLINK_START = re.compile(r"(?i)(https?(?=\\?:)|\bwww(?=\\?\.)|@)")
+WORD_JOINER = "\u2060"
 
 
 def plain(text: str) -> str:
     """Text someone typed (a name, a group title, a trainer's note), made safe to put inside
     st.markdown: every character Markdown, HTML or Streamlit's own directives (":red[...]",
     ":material/...:") would act on is escaped, so it shows exactly as typed ("=" too: a line of
-    them under another line makes a heading). Line breaks stay line breaks; spaces at either end
-    of a line are dropped, as a browser would not show them and in Markdown they can start a
-    code block or stop "**" from making bold text."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return "  \n".join(line.strip() for line in escaped.splitlines())
+    them under another line makes a heading), no address in it becomes a link, and characters
+    that are invisible or turn the text around show as "�" (``course.typed.visible``). Line
+    breaks stay line breaks; spaces at either end of a line are dropped, as a browser would not
+    show them and in Markdown they can start a code block or stop "**" from making bold text."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", visible(text))
+    unlinked = _AUTOLINK_START.sub(lambda found: found[0] + WORD_JOINER, escaped)
+    return "  \n".join(line.strip() for line in unlinked.splitlines())
