@@ -92,12 +92,15 @@ def trainer(store: Store, username: str, display_name: str | None = None) -> Acc
                          role="trainer")
 
 
-def app(page: str | None = None, *, account: Account | None = None, query: dict[str, str] | None = None) -> AppTest:
+def app(page: str | None = None, *, account: Account | None = None, query: dict[str, str] | None = None,
+        session_token: str | None = None) -> AppTest:
     """The whole course, run once: on ``page`` (its url path; None: home), signed in as
-    ``account`` when one is given, with ``query`` as the address's query parameters."""
+    ``account`` when one is given (with ``session_token``, else a session of its own started in
+    the pages' store, as a sign-in makes), with ``query`` as the address's query parameters."""
     at = AppTest.from_string(NAVIGATE, default_timeout=TIMEOUT_S)
     if account is not None:
         at.session_state["account"] = account
+        at.session_state["session_token"] = session_token or accounts.course_store().start_session(account)
     at.query_params.update(query or {})
     if page is not None:
         at.session_state["test_open_page"] = page

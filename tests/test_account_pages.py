@@ -3,6 +3,7 @@ can't be used, through AppTest on a real store in a fresh folder per test."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
@@ -14,10 +15,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import course.views.accounts as accounts
+import course.views.homework as homework_page
 import course.views.self_check as self_check_page
 from course.analysis.check import Analysis
 from course.content import load_course
-from course.store import Store, rules
+from course.store import Store, StoreError, rules
 from course.store.database import unavailable
 from course.thresholds import Limit
 from course.views.accounts import plain
@@ -42,12 +44,17 @@ from tests.page_harness import (  # noqa: F401  (fixtures are found by name)
 from tests.test_report import report_for
 
 
-def sign_up(at, username: str, *, name: str = "Amy Lee", password: str = PASSWORD, role: str = "member"):
+def sign_up(at, username: str, *, name: str = "Amy Lee", password: str = PASSWORD, role: str = "member",
+            past_the_codes: bool = True):
+    """Fill in and send the sign-up form; then (``past_the_codes``) say the recovery codes are kept."""
     at.text_input(key="sign_up_name").input(name)
     at.text_input(key="sign_up_username").input(username)
     at.text_input(key="sign_up_password").input(password)
     at.radio(key="sign_up_role").set_value(role)
-    return submit(at, "sign-up", "Create my account")
+    at.button(key="create-account").click().run()
+    if past_the_codes and "codes-kept" in [button.key for button in at.button]:
+        at.button(key="codes-kept").click().run()
+    return at
 
 
 def sign_in(at, username: str, password: str = PASSWORD):
@@ -122,6 +129,27 @@ def test_a_bad_sign_up_says_what_to_change_and_makes_no_account(small_course, st
     member(store, "amy")  # the username is still free
 
 
+@pytest.mark.parametrize("password", ["password", "12345678", " " * 8])
+def test_a_common_or_regular_password_is_refused_at_sign_up(small_course, store, password):
+    at = app("account")
+    sign_up(at, "amy", password=password)
+    assert not at.exception
+    assert at.error[0].value.startswith(("That is one of the most common passwords", "That password repeats"))
+    assert at.title[0].value == "Your account"
+    member(store, "amy")  # no account was made
+
+
+@pytest.mark.parametrize("typed,shown_as", [
+    ("password", ":red[:material/block: That is one of the most common passwords"),
+    ("hinge0k!", ":orange[:material/info: Allowed, but short"),
+    ("tuesday squats at six", ":green[:material/verified_user: Strong"),
+])
+def test_the_password_field_hints_how_strong_the_password_is(small_course, data_dir, typed, shown_as):
+    at = app("account")
+    at.text_input(key="sign_up_password").input(typed).run()
+    assert any(caption.value.startswith(shown_as) for caption in at.caption), [c.value for c in at.caption]
+
+
 def test_a_taken_username_is_refused(small_course, store):
     member(store, "amy")
     at = app("account")
@@ -129,8 +157,8 @@ def test_a_taken_username_is_refused(small_course, store):
     assert at.error[0].value == "That username is taken. Pick another one."
 
 
-def cookie_scripts(at) -> list[str]:
-    return [element.proto.body for element in at.get("html") if "document.cookie" in element.proto.body]
+def cookie_scripts(at, name: str = "hinge_session") -> list[str]:
+    return [element.proto.body for element in at.get("html") if f"document.cookie = \"{name}=" in element.proto.body]
 
 
 SECURE_OVER_HTTPS = """ + (location.protocol === 'https:' ? '; Secure' : '');</script>"""
@@ -138,12 +166,17 @@ SECURE_OVER_HTTPS = """ + (location.protocol === 'https:' ? '; Secure' : '');</s
 
 def test_signed_in_the_account_page_says_who_and_signing_out_forgets_it(small_course, store):
     at = app("account")
-    sign_up(at, "amy")
+    sign_up(at, "amy", past_the_codes=False)
     token = at.session_state["session_token"]
     assert store.account_for_session(token).username == "amy"
     assert cookie_scripts(at) == [
         f'<script>document.cookie = "hinge_session={token}; path=/; SameSite=Strict" + ""'
         f"{SECURE_OVER_HTTPS}"]
+    device = at.session_state["device_token"]
+    assert cookie_scripts(at, "hinge_device") == [
+        f'<script>document.cookie = "hinge_device={device}; path=/; SameSite=Strict" + "; max-age=15552000"'
+        f"{SECURE_OVER_HTTPS}"], "a known device for half a year"
+    at.button(key="codes-kept").click().run()
     open_page(at, "account")
     assert not at.exception
     assert at.success[0].value == "Signed in as **Amy Lee** (amy, member)."
@@ -163,6 +196,57 @@ def test_signed_in_the_account_page_says_who_and_signing_out_forgets_it(small_co
     assert at.title[0].value == "Homework" and at.session_state["account"].username == "amy"
 
 
+def test_sign_up_shows_the_recovery_codes_once_before_going_on(small_course, store):
+    at = app("account")
+    sign_up(at, "amy", past_the_codes=False)
+    assert not at.exception
+    assert at.subheader[0].value == "Your recovery codes"
+    codes = at.code[0].value.splitlines()
+    assert len(codes) == rules.RECOVERY_CODE_COUNT.value and all(len(code) == 14 for code in codes)
+    amy = store.sign_in("amy", PASSWORD)
+    assert store.recovery_codes_left(amy) == 10
+    at.button(key="codes-kept").click().run()
+    assert at.title[0].value == "Homework"
+    open_page(at, "account")
+    assert codes[0] not in shown(at), "shown only once"
+
+
+def test_a_recovery_code_sets_a_new_password_from_the_sign_in_page(small_course, store):
+    amy = member(store, "amy")
+    codes = store.new_recovery_codes(amy)
+    at = app("account")
+    at.text_input(key="reset_username").input("amy")
+    at.text_input(key="reset_code").input(codes[0].lower())
+    at.text_input(key="reset_password").input("squats on a sunday morning")
+    at.button(key="reset-submit").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Homework" and at.session_state["account"] == amy
+    assert store.sign_in("amy", "squats on a sunday morning") == amy
+
+
+def test_a_wrong_code_on_the_sign_in_page_says_so_and_changes_nothing(small_course, store):
+    amy = member(store, "amy")
+    at = app("account")
+    at.text_input(key="reset_username").input("amy")
+    at.text_input(key="reset_code").input("ABCD EFGH JKMN")
+    at.text_input(key="reset_password").input("squats on a sunday morning")
+    at.button(key="reset-submit").click().run()
+    assert at.error[0].value.startswith("That code doesn't work for this username")
+    assert store.sign_in("amy", PASSWORD) == amy
+
+
+def test_new_recovery_codes_from_the_account_page_replace_the_old(small_course, store):
+    amy = member(store, "amy")
+    old = store.new_recovery_codes(amy)
+    at = app("account", account=amy)
+    assert "You have **10** unused recovery codes." in shown(at)
+    at.button(key="new-codes").click().run()
+    fresh = at.code[0].value.splitlines()
+    assert len(fresh) == 10 and not set(fresh) & set(old)
+    at.button(key="codes-kept").click().run()
+    assert at.title[0].value == "Your account" and at.success[0].value.startswith("Signed in as")
+
+
 def test_a_reloaded_page_signs_in_again_from_the_session_cookie(small_course, store, monkeypatch):
     amy = member(store, "amy")
     token = store.start_session(amy)
@@ -171,6 +255,80 @@ def test_a_reloaded_page_signs_in_again_from_the_session_cookie(small_course, st
     assert at.success[0].value == "Signed in as **Amy** (amy, member)."
     store.end_session(token)
     assert app("account").session_state["account"] is None, "an ended session signs nobody in"
+
+
+SIGNED_OUT_ELSEWHERE = "**You're signed out.**"
+
+
+def test_a_tab_whose_session_ended_elsewhere_says_so_and_its_click_saves_nothing(small_course, store):
+    amy = member(store, "amy")
+    at = app("a-1", account=amy)
+    store.end_every_session(amy)  # "sign out everywhere" on her phone
+    at.button(key="read:a-1").click().run()
+    assert not at.exception
+    assert at.warning[0].value.startswith(SIGNED_OUT_ELSEWHERE)
+    assert at.session_state["account"] is None
+    assert at.text_input(key="sign_in_again_username").label == "Username", "the sign-in form, right there"
+    assert store.progress(amy).lessons_read() == frozenset(), "the click came after the sign-out"
+
+
+def test_a_tab_signed_out_elsewhere_joins_no_group(small_course, store, week1):
+    _, group, _ = week1
+    amy = member(store, "amy")
+    at = app("homework", account=amy)
+    store.end_every_session(amy)
+    labelled(at.text_input, "Join a group").input(group.join_code)
+    submit(at, "join-group", "Join")
+    assert not at.exception
+    assert at.warning[0].value.startswith(SIGNED_OUT_ELSEWHERE)
+    assert store.groups(amy) == []
+
+
+def test_signing_in_again_from_the_notice_stays_on_the_page(small_course, store):
+    amy = member(store, "amy")
+    at = app("a-1", account=amy)
+    store.end_every_session(amy)
+    at.run()
+    at.text_input(key="sign_in_again_username").input("amy")
+    at.text_input(key="sign_in_again_password").input(PASSWORD)
+    submit(at, "sign-in-again", "Sign in")
+    assert not at.exception
+    assert at.session_state["account"] == amy
+    assert not any(w.value.startswith(SIGNED_OUT_ELSEWHERE) for w in at.warning)
+    assert at.title[0].value == "Lesson a-1"
+    at.button(key="read:a-1").click().run()
+    assert store.progress(amy).lessons_read() == {"a-1"}
+
+
+def test_carrying_on_without_signing_in_hides_the_notice(small_course, store):
+    amy = member(store, "amy")
+    at = app("a-1", account=amy)
+    store.end_every_session(amy)
+    at.run()
+    labelled(at.button, "Carry on without signing in").click().run()
+    assert not at.exception
+    assert not at.warning and at.session_state["account"] is None
+
+
+def test_a_session_that_idled_out_signs_the_tab_out(small_course, store, monkeypatch):
+    amy = member(store, "amy")
+    at = app("account", account=amy)
+    monkeypatch.setattr(rules, "SESSION_IDLE_TIMEOUT", Limit(0, "minutes", "tests: every session is idle"))
+    open_page(at, "account")
+    assert at.warning[0].value.startswith(SIGNED_OUT_ELSEWHERE)
+    assert not at.success, "no 'Signed in as' any more"
+    assert at.text_input(key="sign_in_username"), "the account page shows its own sign-in form"
+
+
+def test_signing_out_everywhere_ends_the_other_devices_too(small_course, store):
+    amy = member(store, "amy")
+    phone = store.start_session(amy)
+    at = app("account", account=amy)
+    labelled(at.button, "Sign out everywhere").click().run()
+    assert not at.exception
+    assert at.session_state["account"] is None
+    assert store.account_for_session(phone) is None
+    assert "hinge_session=;" in cookie_scripts(at)[0]
 
 
 def test_a_trainer_sees_links_to_groups_and_dashboard_on_the_account_page(small_course, store):
@@ -201,17 +359,31 @@ def test_a_wrong_password_gets_one_message_for_both_mistakes(small_course, store
     assert at.session_state["account"] is None
 
 
-def test_after_five_wrong_tries_signing_in_is_paused(small_course, store):
+def test_after_five_wrong_tries_signing_in_waits_and_says_how_long(small_course, store):
     member(store, "amy")
     at = app("account")
-    for _ in range(int(rules.SIGN_IN_MAX_FAILURES.value)):
+    for _ in range(int(rules.SIGN_IN_FREE_TRIES_PER_USERNAME.value)):
         sign_in(at, "amy", "not my password")
         assert "don't match" in at.error[0].value
     sign_in(at, "amy", PASSWORD)  # even the right password waits
     assert not at.exception
-    assert at.error[0].value.startswith("Too many wrong tries for this username.")
-    assert "try again in 15 minutes" in at.error[0].value
+    assert at.error[0].value.startswith("There have been many wrong tries lately")
+    assert "wait 1 second before trying again" in at.error[0].value
     assert at.session_state["account"] is None
+
+
+def test_someone_guessing_at_a_username_doesnt_slow_its_owner_in_a_browser_they_signed_in_with(small_course, store):
+    member(store, "amy")
+    at = app("account")
+    sign_in(at, "amy")
+    open_page(at, "account")
+    labelled(at.button, "Sign out").click().run()
+    for _ in range(3 * int(rules.SIGN_IN_FREE_TRIES_PER_USERNAME.value)):  # someone else, somewhere else
+        with pytest.raises(StoreError):
+            store.sign_in("amy", "guess")
+    sign_in(at, "amy")
+    assert not at.exception
+    assert at.session_state["account"].username == "amy"
 
 
 # --- progress that lasts -------------------------------------------------------------------------
@@ -333,11 +505,15 @@ def test_a_member_joins_with_the_code_and_sees_the_homework_checklist(small_cour
     labelled(at.text_input, "Join a group").input(group.join_code.lower()[:4] + " " + group.join_code[4:])
     submit(at, "join-group", "Join")
     assert not at.exception
+    assert "#### Join **Tuesday 7 pm**, Coach Tess's group?" in shown(at)
+    assert store.groups(amy) == [], "typing the code only asks"
+    labelled(at.button, "Join this group").click().run()
+    assert not at.exception
     assert [g.id for g in store.groups(amy)] == [group.id]
     text = shown(at)
     assert "**Week 1** · Tuesday 7 pm" in text
     assert f"Due {work.due:%A %d %B}" in text
-    assert "- **Tuesday 7 pm** with Coach Tess" in text
+    assert "**Tuesday 7 pm** with Coach Tess" in text
     assert page_links(at) == [
         ":material/radio_button_unchecked: Read lesson 1: Lesson a-1",
         ":material/radio_button_unchecked: Pass the quiz of lesson 1 (75% right)",
@@ -353,27 +529,77 @@ def test_a_wrong_join_code_says_so(small_course, store, week1):
     assert at.error[0].value == "No group has that join code. Check it with your trainer."
 
 
-def test_a_member_joins_by_opening_the_join_link(small_course, store, week1):
+def test_a_join_link_names_the_trainer_and_what_they_will_see_and_joins_nothing_yet(small_course, store, week1):
     _, group, _ = week1
     amy = member(store, "amy")
     at = app("homework", account=amy, query={"join": group.join_code})
     assert not at.exception
-    assert at.success[0].value == "You joined **Tuesday 7 pm**, Coach Tess's group."
+    text = shown(at)
+    assert "#### Join **Tuesday 7 pm**, Coach Tess's group?" in text
+    assert "If you join, **Coach Tess** will see:" in text and homework_page.WHAT_THE_TRAINER_SEES in text
+    assert "**Week 1**" not in text
+    assert store.groups(amy) == [] and store.dashboard(week1[0], group.id).rows == ()
+    open_page(at, "a-1")
+    open_page(at, "homework")
+    assert store.groups(amy) == [], "going elsewhere and back is no yes either"
+
+
+def test_a_member_joins_by_the_link_once_they_say_yes(small_course, store, week1):
+    _, group, _ = week1
+    amy = member(store, "amy")
+    at = app("homework", account=amy, query={"join": group.join_code})
+    labelled(at.button, "Join this group").click().run()
+    assert not at.exception
     assert "**Week 1** · Tuesday 7 pm" in shown(at)
     assert "join" not in at.query_params, "the code leaves the address once used"
     assert [g.id for g in store.groups(amy)] == [group.id]
+    assert "Join this group" not in [button.label for button in at.button], "asked once"
 
 
-def test_a_join_link_opened_before_signing_in_joins_right_after_signing_up(small_course, store, week1):
+def test_not_now_joins_nothing_and_stops_asking(small_course, store, week1):
+    _, group, _ = week1
+    amy = member(store, "amy")
+    at = app("homework", account=amy, query={"join": group.join_code})
+    labelled(at.button, "Not now").click().run()
+    assert not at.exception
+    assert store.groups(amy) == []
+    assert "Join this group" not in [button.label for button in at.button]
+
+
+def test_a_join_link_to_a_group_already_joined_says_so(small_course, store, week1):
+    _, group, _ = week1
+    amy = member(store, "amy")
+    store.join_group(amy, group.join_code)
+    at = app("homework", account=amy, query={"join": group.join_code})
+    assert at.info[0].value == "You're already in **Tuesday 7 pm**, Coach Tess's group."
+
+
+def test_a_member_who_leaves_a_group_is_gone_from_its_trainers_view(small_course, store, week1):
+    tess, group, work = week1
+    amy = member(store, "amy")
+    store.join_group(amy, group.join_code)
+    at = app("homework", account=amy)
+    labelled(at.button, "Leave").click().run()
+    assert store.groups(amy) != [], "leaving asks first"
+    labelled(at.button, "Leave the group").click().run()
+    assert not at.exception
+    assert store.groups(amy) == [] and store.dashboard(tess, group.id).rows == ()
+    assert "**Week 1**" not in shown(at)
+
+
+def test_a_join_link_opened_before_signing_in_asks_right_after_signing_up(small_course, store, week1):
     _, group, _ = week1
     at = app("homework", query={"join": group.join_code})
-    assert f"You'll join the group with code **{group.join_code}** right after." in at.info[0].value
+    assert f"Then you'll be asked to join the group with code **{group.join_code}**." in at.info[0].value
     open_page(at, "account")
     sign_up(at, "amy")
     assert not at.exception
     assert at.title[0].value == "Homework"
-    assert at.success[0].value == "You joined **Tuesday 7 pm**, Coach Tess's group."
-    assert [g.id for g in store.groups(store.sign_in("amy", PASSWORD))] == [group.id]
+    assert "#### Join **Tuesday 7 pm**, Coach Tess's group?" in shown(at)
+    amy = store.sign_in("amy", PASSWORD)
+    assert store.groups(amy) == []
+    labelled(at.button, "Join this group").click().run()
+    assert [g.id for g in store.groups(amy)] == [group.id]
 
 
 def test_reading_the_lesson_and_passing_its_quiz_ticks_the_homework(small_course, store, week1):
@@ -475,10 +701,11 @@ def test_a_damaged_database_leaves_the_lessons_working_and_the_account_page_expl
 
 def test_a_read_only_database_still_marks_a_lesson_read_and_says_it_isnt_saved(small_course, store, monkeypatch):
     amy = member(store, "amy")
+    token = store.start_session(amy)  # signed in while the database could still be written
     path = store._engine.url.database
     store.close()
     monkeypatch.setenv(rules.DATABASE_URL_SETTING, f"sqlite:///file:{path}?mode=ro&uri=true")
-    at = app("a-1", account=amy)
+    at = app("a-1", account=amy, session_token=token)
     at.button(key="read:a-1").click().run()
     assert not at.exception
     assert "You have read this lesson." in shown(at)
@@ -669,7 +896,21 @@ def test_plain_leaves_ordinary_text_alone():
     "www.example.com and amy@example.com", "back\\slash", "~~struck~~", "![img](x.png)",
 ])
 def test_plain_text_reads_back_as_typed_with_no_markdown_left_active(typed):
-    assert as_shown(plain(typed)) == typed
+    assert as_shown(plain(typed)).replace(accounts.WORD_JOINER, "") == typed, "the joiners show as nothing"
+
+
+@pytest.mark.parametrize("typed", [
+    "see https://evil.example/x", "HTTP://EVIL.EXAMPLE", "www.evil.example", "mail me@evil.example",
+    "[click me](https://evil.example)",
+])
+def test_plain_leaves_no_address_markdown_would_turn_into_a_link(typed):
+    shown_as = plain(typed)
+    assert as_shown(shown_as).replace(accounts.WORD_JOINER, "") == typed
+    assert not re.search(r"(?i)https?\\?:|www\\?\.|@[^\u2060]", shown_as), shown_as
+
+
+def test_plain_shows_characters_that_turn_text_around_as_replacement_marks():
+    assert plain("Amy \u202enimda\u202c") == "Amy �nimda�"
 
 
 def test_plain_keeps_line_breaks_and_drops_the_spaces_that_would_start_a_code_block():
@@ -707,7 +948,7 @@ def test_a_group_title_and_feedback_full_of_markup_are_shown_as_typed(small_cour
     assert not homework.exception
     text = shown(homework)
     assert f"**{plain(HOSTILE)}** · {plain(HOSTILE)}" in text
-    assert f"- **{plain(HOSTILE)}** with {plain(HOSTILE_NAME)}" in text
+    assert f"**{plain(HOSTILE)}** with {plain(HOSTILE_NAME)}" in text
     assert homework.info[-1].value.startswith(f"**{plain(HOSTILE_NAME)}** wrote on ")
     assert homework.info[-1].value.endswith(f"{plain(HOSTILE)}  \n{plain(SQL)}")
     assert not re.search(r"(?<!\\)<", text) and "](javascript" not in text and ":red[" not in text
@@ -724,7 +965,7 @@ def test_sql_shaped_input_is_just_stored_and_shown_as_text(small_course, store):
     store.join_group(bobby, group.join_code)
     assert [m.member.display_name for m in store.dashboard(tess, group.id).rows] == [SQL]
     open_page(at, "homework")
-    assert f"- **{plain(SQL)}** with Coach Tess" in shown(at)
+    assert f"**{plain(SQL)}** with Coach Tess" in shown(at)
     assert as_shown(plain(SQL)) == SQL
 
 
@@ -746,3 +987,60 @@ def test_the_home_page_tells_a_member_what_homework_is_due(small_course, store, 
 def test_the_home_page_points_a_trainer_to_the_dashboard(small_course, store, week1):
     tess, group, work = week1
     assert "Your members, on the dashboard" in page_links(app(account=tess))
+
+
+# --- what the owner controls ---------------------------------------------------------------------
+
+
+def test_changing_the_password_on_the_account_page_keeps_this_tab_and_ends_the_others(small_course, store):
+    amy = member(store, "amy")
+    phone = store.start_session(amy)
+    at = app("account", account=amy)
+    at.text_input(key="change_current").input(PASSWORD)
+    at.text_input(key="change_new").input("squats on a sunday morning")
+    at.button(key="change-password").click().run()
+    assert not at.exception
+    assert at.success[-1].value.startswith("Password changed.")
+    assert store.account_for_session(phone) is None
+    assert store.account_for_session(at.session_state["session_token"]) == amy
+    assert store.sign_in("amy", "squats on a sunday morning") == amy
+
+
+def test_a_wrong_current_password_changes_nothing(small_course, store):
+    amy = member(store, "amy")
+    at = app("account", account=amy)
+    at.text_input(key="change_current").input("not it")
+    at.text_input(key="change_new").input("squats on a sunday morning")
+    at.button(key="change-password").click().run()
+    assert at.error[0].value == "That isn't your password. Type the one you sign in with."
+    assert store.sign_in("amy", PASSWORD) == amy
+
+
+def test_the_download_is_made_at_a_press_and_holds_the_members_data(small_course, store):
+    amy = member(store, "amy")
+    store.progress(amy).mark_read("a-1")
+    at = app("account", account=amy)
+    assert not at.get("download_button")
+    at.button(key="prepare-export").click().run()
+    assert not at.exception
+    assert at.get("download_button")[0].proto.label == "Download my data (JSON)"
+    account_id, text = at.session_state["export_ready"]
+    assert account_id == amy.id and [row["lesson_id"] for row in json.loads(text)["lessons_read"]] == ["a-1"]
+
+
+def test_deleting_the_account_asks_for_the_password_and_a_tick_then_signs_out(small_course, store):
+    amy = member(store, "amy")
+    at = app("account", account=amy)
+    assert at.button(key="delete-account").disabled, "not without the tick"
+    at.text_input(key="delete_password").input("not it")
+    at.checkbox(key="delete_sure").check().run()
+    at.button(key="delete-account").click().run()
+    assert at.error[0].value.startswith("That isn't your password.")
+    assert store.sign_in("amy", PASSWORD) == amy
+    at.text_input(key="delete_password").input(PASSWORD)
+    at.button(key="delete-account").click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Your account is deleted")
+    assert at.session_state["account"] is None
+    with pytest.raises(StoreError):
+        store.sign_in("amy", PASSWORD)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+import sqlalchemy as sa
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from course.content import load_course
@@ -136,11 +137,22 @@ def test_a_name_a_spreadsheet_would_run_as_a_formula_is_quoted_in_the_csv(tuesda
     assert at.dataframe[0].value["Member"].tolist()[0] == formula, "the table on screen shows the name as typed"
 
 
-@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
-def test_every_formula_start_is_quoted(tuesday, store, start):
-    store.join_group(member(store, "cal", f"{start}1+1"), tuesday.group.join_code)
+@pytest.mark.parametrize("name", ["=1+1", "+1+1", "-1+1", "@SUM(1)", " =1+1", "Amy;=cmd|' /C calc'!A0"])
+def test_every_formula_start_is_quoted(tuesday, store, name):
+    store.join_group(member(store, "cal", name), tuesday.group.join_code)
     board = store.dashboard(tuesday.tess, tuesday.group.id)
-    assert [row["member"] for row in rows(dashboard_csv(board, COURSE))][0] == f"'{start}1+1"
+    text = dashboard_csv(board, COURSE)
+    assert f'"\'{name}"' in text, "marked as text, and quoted so a ';' splits nothing"
+    assert sorted(row["member"] for row in rows(text))[0] == f"'{name}"
+
+
+def test_a_name_that_turns_the_text_around_shows_marked_on_the_dashboard(tuesday, store):
+    with store._engine.begin() as connection:  # kept before such names were refused
+        connection.execute(sa.text("UPDATE accounts SET display_name = :name WHERE id = :id"),
+                           {"name": "Ben\u202egnp.exe", "id": tuesday.ben.id})
+    at = app("dashboard", account=tuesday.tess)
+    assert "Ben�gnp.exe" in at.dataframe[0].value["Member"].tolist()
+    assert "\u202e" not in shown(at) + "".join(at.dataframe[0].value["Member"])
 
 
 def test_a_group_nobody_joined_yet_shows_its_join_code(store):
@@ -181,6 +193,16 @@ def test_a_member_who_handed_nothing_in_shows_so(tuesday):
     text = shown(at)
     assert f"**Ben** has read 0 of {len(COURSE.lessons)} lessons." in text
     assert "No quiz tried yet." in text and "No self-check handed in yet." in text
+
+
+def test_a_reset_code_made_on_the_dashboard_lets_the_member_set_a_new_password(tuesday, store):
+    at = app("dashboard", account=tuesday.tess)
+    at.button(key=f"reset-code-{tuesday.group.id}-{tuesday.amy.id}").click().run()
+    assert not at.exception
+    [code] = [block.value for block in at.code if len(block.value) == 14]
+    assert any(box.value.startswith("Reset code for **Amy**") for box in at.success)
+    assert store.reset_password("amy", code, "squats on a sunday morning") == tuesday.amy
+    assert store.sign_in("amy", "squats on a sunday morning") == tuesday.amy
 
 
 def test_feedback_sent_from_the_dashboard_reaches_the_members_homework(tuesday, store):

@@ -91,13 +91,15 @@ def form_with(page, button: str):
 
 def sign_up(page, person: dict, *, trainer: bool) -> None:
     page.get_by_role("tab", name="Create an account").click()
-    form = form_with(page, "Create my account")
+    form = page.locator(".st-key-sign-up")
     form.get_by_label("Your name", exact=True).fill(person["name"])
     form.get_by_label("Username", exact=True).fill(person["username"])
     form.get_by_label("Password", exact=True).fill(person["password"])
     if trainer:
         form.get_by_text("I'm a trainer and set homework").click()
     form.get_by_role("button", name="Create my account").click()
+    page.get_by_role("heading", name="Your recovery codes").wait_for(timeout=WAIT_MS)
+    page.get_by_role("button", name=re.compile("I've kept them: carry on")).click()
 
 
 def pick(page, multiselect_label: str, option: str) -> None:
@@ -141,6 +143,14 @@ def trainer_sets_homework(page, app_url: str, lesson: str) -> tuple[str, str]:
     form.get_by_role("button", name="Set this homework").click()
     page.get_by_text(re.compile(f"{re.escape(HOMEWORK)}, due .*: 0 of 0 done")).wait_for(timeout=WAIT_MS)
     return code, link
+
+
+def consent(page) -> None:
+    """Say yes to joining the trainer's group, once it has said who will see what."""
+    page.get_by_role("heading", name=f"Join {GROUP}, {TRAINER['name']}'s group?").wait_for(timeout=WAIT_MS)
+    page.get_by_text(f"If you join, {TRAINER['name']} will see:").wait_for(timeout=WAIT_MS)
+    page.get_by_role("button", name=re.compile("Join this group$")).click()
+    page.get_by_role("heading", name=f"Join {GROUP}, {TRAINER['name']}'s group?").wait_for(state="detached", timeout=WAIT_MS)
 
 
 def answer_quiz(page, quiz: list[dict]) -> None:
@@ -260,16 +270,17 @@ def test_trainer_sets_homework_member_hands_in_a_self_check_and_reads_the_feedba
         joining = form_with(second, "Join")
         joining.get_by_label("Join a group", exact=True).fill(code)
         joining.get_by_role("button", name=re.compile("Join$")).click()
+        consent(second)
         second.get_by_text(f"{GROUP} with {TRAINER['name']}").wait_for(timeout=WAIT_MS)
         second.get_by_text(HOMEWORK).first.wait_for(timeout=WAIT_MS)
 
         # 2. The member opens the join link before having an account; the code carries through sign-up.
         member.goto(link)
-        member.get_by_text(f"You'll join the group with code {code} right after").wait_for(timeout=WAIT_MS)
+        member.get_by_text(f"Then you'll be asked to join the group with code {code}.").wait_for(timeout=WAIT_MS)
         member.get_by_role("link", name=re.compile("Sign in or create an account")).click()
         member.get_by_role("heading", name="Your account").wait_for(timeout=WAIT_MS)
         sign_up(member, MEMBER, trainer=False)
-        member.get_by_text(f"You joined {GROUP}, {TRAINER['name']}'s group.").wait_for(timeout=WAIT_MS)
+        consent(member)
         member.get_by_text(HOMEWORK, exact=False).first.wait_for(timeout=WAIT_MS)
 
         member.get_by_role("link", name=re.compile(f"Read lesson {front['order']}: {front['title']}")).click()

@@ -25,6 +25,7 @@ from course.store import (
     rules,
 )
 from course.store import store as store_module
+from course.store import throttle
 from tests.content_factory import write_course
 from tests.test_store_helpers import (  # noqa: F401  (fixtures are found by name)
     FAST_HASHER,
@@ -75,10 +76,17 @@ def test_usernames_are_unique_ignoring_case(store):
     ("username", {"username": "amy<script>"}),
     ("password", {"password": "seven77"}),
     ("password", {"password": "x" * 257}),
+    ("password", {"password": "password"}),
+    ("password", {"password": "12345678"}),
+    ("password", {"password": " " * 8}),
+    ("password", {"password": "amy12345"}),  # the username
     ("display_name", {"display_name": ""}),
     ("display_name", {"display_name": "   "}),
     ("display_name", {"display_name": "x" * 61}),
     ("display_name", {"display_name": "Amy\nAdmin"}),
+    ("display_name", {"display_name": "Amy \u202enimda"}),  # shows as "Amy admin"
+    ("display_name", {"display_name": "Am\u200by"}),  # a zero-width space: looks like "Amy"
+    ("display_name", {"display_name": "\u3164"}),  # a filler: a name that shows as nothing
     ("role", {"role": "admin"}),
 ])
 def test_a_bad_sign_up_field_is_named_in_the_error(store, field, kwargs):
@@ -157,36 +165,82 @@ def test_old_hashes_are_upgraded_when_signing_in(database_url, clock):
         assert default.sign_in("amy", PASSWORD).username == "amy"
 
 
+def test_a_password_signs_in_however_its_accents_were_typed(store):
+    store.sign_up("zoe", "caf\u00e9 au lait", display_name="Zoë", role="member")  # é as one character
+    assert store.sign_in("zoe", "cafe\u0301 au lait").username == "zoe"  # e, then the accent
+
+
+def test_a_password_hashed_before_normalisation_still_signs_in_and_is_rehashed_normalised(store):
+    zoe = store.sign_up("zoe", "a different password", display_name="Zoë", role="member")
+    typed = "cafe\u0301 au lait"  # as an older version stored it: not normalised
+    with store._engine.begin() as connection:
+        connection.execute(sa.text("UPDATE accounts SET password_hash = :h WHERE id = :id"),
+                           {"h": FAST_HASHER.hash(typed), "id": zoe.id})
+    assert store.sign_in("zoe", typed) == zoe
+    [account] = rows(store, "accounts")
+    assert FAST_HASHER.verify(account["password_hash"], "caf\u00e9 au lait")
+    assert store.sign_in("zoe", "caf\u00e9 au lait") == zoe
+
+
 # --- sign-in throttling ------------------------------------------------------------------------
 
+FREE = int(rules.SIGN_IN_FREE_TRIES_PER_USERNAME.value)
+FREE_PER_CLIENT = int(rules.SIGN_IN_FREE_TRIES_PER_CLIENT.value)
+LONGEST_S = rules.THROTTLE_LONGEST_WAIT.value * 60
 
-def fail(store, username: str = "amy", times: int = 1) -> None:
+
+def fail(store, username: str = "amy", times: int = 1, **where) -> None:
     for _ in range(times):
         with pytest.raises(WrongCredentials):
-            store.sign_in(username, "wrong password")
+            store.sign_in(username, "wrong password", **where)
 
 
-def test_five_failures_pause_sign_in_until_fifteen_minutes_after_the_first(store, clock):
+def waited(store, clock, username: str = "amy", **where) -> float:
+    """How long a try at ``username`` is told to wait (0 when it is let through to fail)."""
+    try:
+        store.sign_in(username, "wrong password", **where)
+    except SignInThrottled as throttled:
+        return throttled.retry_after_s
+    except WrongCredentials:
+        return 0.0
+    raise AssertionError("a wrong password signed in")
+
+
+def guess_until_the_longest_wait(store, clock, username: str = "amy", **where) -> int:
+    """Guess as fast as the throttle lets anyone, until it asks for the longest wait."""
+    guesses = 0
+    while (wait := waited(store, clock, username, **where)) < LONGEST_S:
+        guesses += wait == 0
+        clock.advance(seconds=wait)
+    return guesses
+
+
+@pytest.mark.parametrize("failures,since_last_s,wait", [
+    (0, 0, 0), (4, 0, 0), (5, 0, 1), (5, 0.4, 0.6), (6, 0, 2), (7, 1, 3), (14, 0, 512), (15, 0, 900), (10**6, 0, 900),
+])
+def test_the_wait_doubles_after_the_free_tries_up_to_fifteen_minutes(failures, since_last_s, wait):
+    assert throttle.wait_s(failures=failures, free=5, since_last_s=since_last_s) == pytest.approx(wait)
+
+
+def test_after_five_failures_each_try_waits_twice_as_long_as_the_last(store, clock):
     member(store, "amy")
-    first = clock.now
-    for _ in range(5):
+    fail(store, times=FREE)
+    waits = []
+    for _ in range(4):
+        waits.append(waited(store, clock))
+        clock.advance(seconds=waits[-1])
         fail(store)
-        clock.advance(minutes=2)  # failures at 0, 2, 4, 6, 8 minutes
-    with pytest.raises(SignInThrottled) as paused:
-        store.sign_in("amy", PASSWORD)  # even the right password
-    assert paused.value.retry_after_s == pytest.approx(5 * 60)  # now 10 min; free at 15 min
-    assert "5 minutes" in str(paused.value)
-    clock.now = first + timedelta(minutes=15) - timedelta(seconds=1)
-    with pytest.raises(SignInThrottled) as still:
-        store.sign_in("amy", PASSWORD)
-    assert still.value.retry_after_s == pytest.approx(1)
-    clock.now = first + timedelta(minutes=15)
+    assert waits == [1, 2, 4, 8]
+    with pytest.raises(SignInThrottled) as throttled:
+        store.sign_in("amy", PASSWORD)  # even the right password waits
+    assert throttled.value.retry_after_s == 16 and "wait 16 seconds" in str(throttled.value)
+    clock.advance(seconds=16)
     assert store.sign_in("amy", PASSWORD).username == "amy"
 
 
-def test_a_paused_sign_in_does_not_even_check_the_password(store, monkeypatch):
+def test_a_throttled_try_does_not_even_check_the_password(store, monkeypatch):
     member(store, "amy")
-    fail(store, times=5)
+    fail(store, times=FREE)
     checked = []
     monkeypatch.setattr(PasswordHasher, "verify", lambda *args: checked.append(args) or True)
     with pytest.raises(SignInThrottled):
@@ -194,29 +248,88 @@ def test_a_paused_sign_in_does_not_even_check_the_password(store, monkeypatch):
     assert checked == []
 
 
-def test_failures_older_than_the_window_do_not_count(store, clock):
+def test_guessing_never_locks_anyone_out_for_longer_than_the_longest_wait(store, clock):
     member(store, "amy")
-    fail(store, times=4)
-    clock.advance(minutes=rules.SIGN_IN_WINDOW.value, seconds=1)
-    fail(store, times=4)
-    assert store.sign_in("amy", PASSWORD).username == "amy"
+    guesses = guess_until_the_longest_wait(store, clock)
+    assert guesses == FREE + 10
+    for _ in range(3):  # the wait stops growing
+        assert waited(store, clock) == LONGEST_S
+        clock.advance(seconds=LONGEST_S)
+        fail(store)
+    clock.advance(seconds=LONGEST_S)
+    assert store.sign_in("amy", PASSWORD).username == "amy", "after the wait, the owner's right password works"
+
+
+def test_the_owner_on_a_device_that_signed_in_before_is_never_slowed_by_someone_elses_guessing(store, clock):
+    amy = member(store, "amy")
+    phone = store.remember_device(amy)
+    guess_until_the_longest_wait(store, clock, client="203.0.113.9")
+    assert store.sign_in("amy", PASSWORD, device=phone, client="198.51.100.7") == amy
+    guess_until_the_longest_wait(store, clock, client="203.0.113.9")
+    with pytest.raises(SignInThrottled):
+        store.sign_in("amy", PASSWORD, client="198.51.100.7")  # a new phone waits, but not for ever
+
+
+def test_a_known_device_is_slowed_by_its_own_wrong_passwords(store, clock):
+    amy = member(store, "amy")
+    phone = store.remember_device(amy)
+    fail(store, times=FREE, device=phone)
+    assert waited(store, clock, device=phone) == 1
+
+
+def test_a_device_known_to_another_account_is_a_stranger_here(store, clock):
+    amy, ben = member(store, "amy"), member(store, "ben")
+    bens_phone = store.remember_device(ben)
+    guess_until_the_longest_wait(store, clock)
+    with pytest.raises(SignInThrottled):
+        store.sign_in("amy", PASSWORD, device=bens_phone)
+    assert store.remember_device(amy, bens_phone) == bens_phone, "a shared tablet: one token, both accounts"
+    assert store.sign_in("amy", PASSWORD, device=bens_phone) == amy
+
+
+def test_a_known_device_stops_being_known_after_its_lifetime(store, clock):
+    amy = member(store, "amy")
+    phone = store.remember_device(amy)
+    clock.advance(days=rules.KNOWN_DEVICE_LIFETIME.value, seconds=1)
+    guess_until_the_longest_wait(store, clock)
+    with pytest.raises(SignInThrottled):
+        store.sign_in("amy", PASSWORD, device=phone)
+
+
+def test_one_client_guessing_at_many_usernames_is_slowed_and_others_are_not(store, clock):
+    member(store, "amy")
+    for n in range(FREE_PER_CLIENT):
+        fail(store, f"someone{n}", client="203.0.113.9")
+    assert waited(store, clock, "amy", client="203.0.113.9") == 1
+    assert store.sign_in("amy", PASSWORD, client="198.51.100.7").username == "amy"
+
+
+def test_a_members_own_typos_from_a_shared_network_are_forgiven_when_they_sign_in(store, clock):
+    member(store, "amy")
+    gym_wifi = "192.0.2.1"
+    for n in range(FREE_PER_CLIENT - 2):
+        fail(store, f"member{n}", client=gym_wifi)
+    fail(store, "amy", client=gym_wifi)
+    store.sign_in("amy", PASSWORD, client=gym_wifi)
+    fail(store, "ben", client=gym_wifi)
+    assert waited(store, clock, "cal", client=gym_wifi) == 0, "amy's typo no longer counts against the gym"
+    assert waited(store, clock, "dee", client=gym_wifi) > 0, "and now the gym's free tries are used up"
 
 
 def test_signing_in_clears_earlier_failures(store):
     member(store, "amy")
-    fail(store, times=4)
+    fail(store, times=FREE - 1)
     store.sign_in("amy", PASSWORD)
-    fail(store, times=4)
+    fail(store, times=FREE - 1)
     assert store.sign_in("amy", PASSWORD).username == "amy"
 
 
-def test_unknown_usernames_are_paused_the_same_way(store):
-    fail(store, "ghost", times=5)
-    with pytest.raises(SignInThrottled):
-        store.sign_in("ghost", PASSWORD)
+def test_unknown_usernames_are_slowed_the_same_way(store, clock):
+    fail(store, "ghost", times=FREE)
+    assert waited(store, clock, "ghost") == 1
 
 
-def test_the_pause_holds_on_every_server_sharing_the_database(database_url, clock):
+def test_the_wait_holds_on_every_server_sharing_the_database(database_url, clock):
     with open_store(database_url, clock=clock, hasher=FAST_HASHER) as one, \
             open_store(database_url, clock=clock, hasher=FAST_HASHER) as two:
         member(one, "amy")
@@ -228,24 +341,37 @@ def test_the_pause_holds_on_every_server_sharing_the_database(database_url, cloc
             two.sign_in("Amy", PASSWORD)
 
 
-def test_the_pause_is_per_username(store):
+def test_the_wait_is_per_username(store):
     member(store, "amy")
     member(store, "ben")
-    fail(store, "amy", times=5)
+    fail(store, "amy", times=FREE)
     assert store.sign_in("ben", PASSWORD).username == "ben"
+
+
+def test_failures_are_forgotten_after_a_day_and_leave_no_rows(store, clock):
+    member(store, "amy")
+    for n in range(200):
+        fail(store, f"made-up-{n}")
+    assert len(rows(store, "sign_in_failures")) == 200
+    clock.advance(hours=rules.FAILURE_MEMORY.value, seconds=1)
+    store.sign_in("amy", PASSWORD)
+    assert rows(store, "sign_in_failures") == []
+
+
+def test_what_was_typed_as_a_username_is_kept_only_as_a_hash(store):
+    fail(store, "my password is hunter2", client="203.0.113.9")
+    [row] = rows(store, "sign_in_failures")
+    kept = " ".join(str(value) for value in row.values())
+    assert "hunter2" not in kept and "203.0.113.9" not in kept
 
 
 # --- sessions --------------------------------------------------------------------------------
 
 
-def test_a_session_token_signs_in_until_it_expires(store, clock):
-    amy = member(store, "amy")
+def test_a_session_token_signs_in_the_account_it_was_made_for(store):
+    amy, ben = member(store, "amy"), member(store, "ben")
     token = store.start_session(amy)
-    assert len(token) >= 43 and store.account_for_session(token) == amy
-    clock.advance(hours=rules.SESSION_LIFETIME.value, seconds=-1)
-    assert store.account_for_session(token) == amy
-    clock.advance(seconds=1)
-    assert store.account_for_session(token) is None
+    assert len(token) >= 43 and store.account_for_session(token) == amy != ben
 
 
 def test_an_ended_session_no_longer_signs_in(store):
@@ -275,6 +401,68 @@ def test_expired_sessions_are_cleared_when_a_new_one_starts(store, clock):
     amy = member(store, "amy")
     store.start_session(amy)
     clock.advance(hours=13)
+    store.start_session(amy)
+    assert len(rows(store, "sessions")) == 1
+
+
+IDLE = timedelta(minutes=rules.SESSION_IDLE_TIMEOUT.value)
+TOUCH = timedelta(seconds=rules.SESSION_TOUCH_INTERVAL.value)
+
+
+def test_a_session_unused_for_the_idle_timeout_ends(store, clock):
+    amy = member(store, "amy")
+    token = store.start_session(amy)
+    clock.advance(seconds=IDLE.total_seconds() - 1)
+    assert store.account_for_session(token) == amy
+    clock.advance(seconds=IDLE.total_seconds())  # unused since the last check
+    assert store.account_for_session(token) is None
+
+
+def test_using_a_session_keeps_it_alive_until_its_twelve_hours_are_up(store, clock):
+    amy = member(store, "amy")
+    token = store.start_session(amy)
+    used_for = timedelta()
+    while used_for < timedelta(hours=rules.SESSION_LIFETIME.value) - IDLE / 2:
+        assert store.account_for_session(token) == amy, f"ended after {used_for} of use"
+        clock.advance(seconds=(IDLE / 2).total_seconds())
+        used_for += IDLE / 2
+    clock.advance(seconds=(IDLE / 2).total_seconds())
+    assert store.account_for_session(token) is None, "12 hours after sign-in it ends, used or not"
+
+
+def test_a_burst_of_clicks_writes_the_last_use_once_a_minute(store, clock):
+    amy = member(store, "amy")
+    token = store.start_session(amy)
+    started = rows(store, "sessions")[0]["last_seen_at"]
+    for _ in range(10):
+        clock.advance(seconds=TOUCH.total_seconds() / 10 - 0.01)
+        store.account_for_session(token)
+    assert rows(store, "sessions")[0]["last_seen_at"] == started
+    clock.advance(seconds=1)
+    store.account_for_session(token)
+    assert rows(store, "sessions")[0]["last_seen_at"] != started
+
+
+def test_signing_out_everywhere_ends_every_session_of_that_account_only(store):
+    amy, ben = member(store, "amy"), member(store, "ben")
+    phone, laptop, bens = store.start_session(amy), store.start_session(amy), store.start_session(ben)
+    assert store.end_every_session(amy) == 2
+    assert store.account_for_session(phone) is None and store.account_for_session(laptop) is None
+    assert store.account_for_session(bens) == ben
+
+
+def test_a_new_sign_in_ends_the_token_the_browser_held_before(store):
+    amy = member(store, "amy")
+    planted = store.start_session(amy)  # e.g. a token someone left in this browser's cookie
+    fresh = store.start_session(amy, replacing=planted)
+    assert fresh != planted
+    assert store.account_for_session(planted) is None and store.account_for_session(fresh) == amy
+
+
+def test_idle_sessions_are_cleared_when_a_new_one_starts(store, clock):
+    amy = member(store, "amy")
+    store.start_session(amy)
+    clock.advance(seconds=IDLE.total_seconds() + 1)
     store.start_session(amy)
     assert len(rows(store, "sessions")) == 1
 
@@ -449,6 +637,44 @@ def test_a_code_no_group_has_says_so(store, code):
     with pytest.raises(InvalidInput) as wrong:
         store.join_group(amy, code)
     assert wrong.value.field == "join_code" and "trainer" in str(wrong.value)
+
+
+def test_the_group_a_code_would_join_is_named_without_joining_it(store):
+    tess, amy = trainer(store, "tess"), member(store, "amy")
+    group = store.create_group(tess, "Tuesday")
+    shown = store.group_to_join(amy, group.join_code.lower())
+    assert (shown.id, shown.title, shown.trainer_name) == (group.id, "Tuesday", "Coach Tess")
+    assert store.groups(amy) == [] and store.dashboard(tess, group.id).rows == ()
+    with pytest.raises(InvalidInput):
+        store.group_to_join(amy, "ZZZZZZZZ")
+    with pytest.raises(NotAllowed):
+        store.group_to_join(tess, group.join_code)
+
+
+def test_leaving_a_group_takes_the_members_progress_and_hand_ins_out_of_its_trainers_view(store):
+    gym = build_gym(store)
+    store.join_group(gym.amy, gym.thursday.join_code)  # amy is in both trainers' groups
+    store.progress(gym.amy).mark_read("hinge-basics")
+    tuesday_work = store.create_assignment(gym.tess, gym.tuesday.id, title="Week 1", due=date(2025, 3, 11))
+    thursday_work = store.create_assignment(gym.uma, gym.thursday.id, title="Film it", due=date(2025, 3, 13))
+    check = store.save_self_check(gym.amy, report())
+    for trainer_, work in ((gym.tess, tuesday_work), (gym.uma, thursday_work)):
+        store.leave_feedback(trainer_, store.submit_self_check(gym.amy, work.id, check.id).id, "Nice hinge.")
+
+    left = store.leave_group(gym.amy, gym.tuesday.id)
+    assert left.id == gym.tuesday.id
+    assert [row.member.id for row in store.dashboard(gym.tess, gym.tuesday.id).rows] == [gym.ben.id]
+    with pytest.raises(NotAllowed):
+        store.member_detail(gym.tess, gym.tuesday.id, gym.amy.id)
+    assert [s.members_total for s in store.assignments(gym.tess)] == [1]
+    assert [f.trainer_name for f in store.feedback_for(gym.amy)] == ["Coach Uma"]
+    assert [row["assignment_id"] for row in rows(store, "submissions")] == [thursday_work.id]
+    assert [c.id for c in store.self_checks(gym.amy)] == [check.id], "her own record keeps the self-check"
+    assert len(store.member_detail(gym.uma, gym.thursday.id, gym.amy.id).submissions) == 1
+    with pytest.raises(NotAllowed):
+        store.leave_group(gym.amy, gym.tuesday.id)  # not in it any more
+    with pytest.raises(NotAllowed):
+        store.leave_group(gym.cal, gym.tuesday.id)  # never was
 
 
 def test_trainers_cannot_join_and_members_cannot_make_groups(store):

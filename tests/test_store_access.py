@@ -18,7 +18,7 @@ from tests.test_store_helpers import (  # noqa: F401  (fixtures are found by nam
     store,
 )
 
-MADE_UP_IDS = [0, -1, 10**9, True, "1", None, 1.0]
+MADE_UP_IDS = [0, -1, 10**9, True, "1", None, 1.0, 2**31, 2**63 - 1, 2**63, 2**64, -(2**63) - 1, 10**30]
 
 
 @pytest.fixture
@@ -165,6 +165,9 @@ def test_made_up_ids_of_every_kind_find_nothing(store, gym, made_up):
         lambda: store.submit_self_check(gym.amy, made_up, gym.amy_check.id),
         lambda: store.submit_self_check(gym.amy, gym.week1.id, made_up),
         lambda: store.leave_feedback(gym.tess, made_up, "Hello"),
+        lambda: store.leave_group(gym.amy, made_up),
+        lambda: store.issue_reset_code(gym.tess, made_up, gym.amy.id),
+        lambda: store.issue_reset_code(gym.tess, gym.tuesday.id, made_up),
     ]
     for call in calls:
         assert str(refused(call)) == NOT_ALLOWED
@@ -179,6 +182,7 @@ def test_a_missing_record_and_someone_elses_look_the_same(store, gym):
 
 @pytest.mark.parametrize("forge", [
     lambda gym: Account(10**6, "ghost", "Ghost", "member"),  # no such account
+    lambda gym: Account(2**64, "ghost", "Ghost", "member"),  # an id no database column holds
     lambda gym: Account(gym.amy.id, "amy", "Amy", "trainer"),  # a member posing as a trainer
     lambda gym: Account(gym.tess.id, "tess", "Coach Tess", "member"),  # a trainer posing as a member
 ])
@@ -194,6 +198,16 @@ def test_a_made_up_account_is_refused_everywhere(store, gym, forge):
         lambda: store.start_session(fake),
         lambda: store.dashboard(fake, gym.tuesday.id),
         lambda: store.join_group(fake, gym.tuesday.join_code),
+        lambda: store.group_to_join(fake, gym.tuesday.join_code),
+        lambda: store.leave_group(fake, gym.tuesday.id),
+        lambda: store.end_every_session(fake),
+        lambda: store.new_recovery_codes(fake),
+        lambda: store.recovery_codes_left(fake),
+        lambda: store.export_data(fake),
+        lambda: store.change_password(fake, "correct horse battery", "squats on a sunday"),
+        lambda: store.delete_account(fake, "correct horse battery"),
+        lambda: store.issue_reset_code(fake, gym.tuesday.id, gym.amy.id),
+        lambda: store.remember_device(fake),
     ]
     for call in calls:
         assert str(refused(call)) == NOT_ALLOWED

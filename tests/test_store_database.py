@@ -4,6 +4,7 @@ and many writers at once."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import pickle
 import pwd
@@ -395,10 +396,12 @@ def test_a_data_folder_that_cannot_be_made_is_reported(shared_folder):
 # --- migrations ------------------------------------------------------------------------------------
 
 
-def test_the_migrations_have_one_head_0001_descending_from_nothing():
+def test_the_migrations_are_one_numbered_line_from_0001_to_the_head():
     scripts = ScriptDirectory.from_config(alembic_config())
-    assert scripts.get_heads() == ["0001"] == [head_revision()]
-    assert [(r.revision, r.down_revision) for r in scripts.walk_revisions()] == [("0001", None)]
+    chain = [(r.revision, r.down_revision) for r in scripts.walk_revisions()][::-1]  # oldest first
+    numbers = [f"{n:04d}" for n in range(1, len(chain) + 1)]
+    assert chain == list(zip(numbers, [None, *numbers[:-1]]))
+    assert scripts.get_heads() == [numbers[-1]] == [head_revision()]
 
 
 def test_a_fresh_database_is_migrated_to_the_head_and_matches_the_schema(database_url):
@@ -463,8 +466,8 @@ SECOND_REVISION = textwrap.dedent('''
     import sqlalchemy as sa
     from alembic import op
 
-    revision = "0002"
-    down_revision = "0001"
+    revision = "9999"
+    down_revision = "HEAD"
     branch_labels = None
     depends_on = None
 
@@ -484,17 +487,50 @@ def test_an_upgrade_that_rebuilds_a_table_keeps_every_row_pointing_at_it(databas
         store.save_self_check(gym.amy, report())
     migrations = tmp_path / "migrations"
     shutil.copytree(database_module.MIGRATIONS_DIR, migrations, ignore=shutil.ignore_patterns("__pycache__"))
-    (migrations / "versions" / "0002_pronoun.py").write_text(SECOND_REVISION)
+    (migrations / "versions" / "9999_pronoun.py").write_text(SECOND_REVISION.replace("HEAD", head_revision()))
     monkeypatch.setattr(database_module, "MIGRATIONS_DIR", migrations)
     database_module.head_revision.cache_clear()
     monkeypatch.setattr(database_module, "head_revision", functools.cache(database_module.head_revision.__wrapped__))
     with open_store(database_url, hasher=FAST_HASHER) as store:  # rebuilds accounts, which 8 tables point at
-        assert version(database_url) == "0002"
+        assert version(database_url) == "9999"
         assert store.sign_in("amy", PASSWORD) == gym.amy
         assert len(store.progress(gym.amy).quiz_attempts("hinge-basics")) == 1
         assert len(store.self_checks(gym.amy)) == 1
         assert {g.id for g in store.groups(gym.tess)} == {gym.tuesday.id}
         assert len(store.dashboard(gym.tess, gym.tuesday.id).rows) == 2
+
+
+def migrated_to(url: str, revision: str) -> None:
+    """An empty database at an older revision: what an older version of the course left behind."""
+    engine = database_module.make_engine(sa.make_url(url))
+    try:
+        with engine.connect() as connection:
+            connection.execution_options(**database_module.WRITE)
+            with connection.begin():
+                command.upgrade(alembic_config(connection), revision)
+    finally:
+        engine.dispose()
+
+
+def test_a_database_from_the_first_version_upgrades_keeping_its_sessions_counted_from_their_start(database_url, clock):
+    migrated_to(database_url, "0001")
+    engine = sa.create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO accounts (id, username, username_key, display_name, role, password_hash, created_at) "
+            "VALUES (1, 'amy', 'amy', 'Amy', 'member', 'x', :at)"), {"at": START.replace(tzinfo=None)})
+        connection.execute(sa.text("INSERT INTO sign_in_failures (username_key, at) VALUES ('amy', :at)"),
+                           {"at": START.replace(tzinfo=None)})  # 0003 makes this table anew
+        for token, started in (("fresh", clock.now - timedelta(minutes=5)), ("idle", clock.now - timedelta(hours=2))):
+            connection.execute(sa.text(
+                "INSERT INTO sessions (token_sha256, account_id, created_at, expires_at) VALUES (:t, 1, :c, :e)"),
+                {"t": hashlib.sha256(token.encode()).hexdigest(), "c": started.replace(tzinfo=None),
+                 "e": (started + timedelta(hours=12)).replace(tzinfo=None)})
+    engine.dispose()
+    with open_store(database_url, clock=clock, hasher=FAST_HASHER) as store:
+        assert version(database_url) == head_revision()
+        assert store.account_for_session("fresh").username == "amy"
+        assert store.account_for_session("idle") is None
 
 
 OPEN_AND_SIGN_UP = textwrap.dedent("""

@@ -32,6 +32,7 @@ from course.store.records import (
     Member,
     MemberDetail,
     QuizBest,
+    ResetCode,
     SelfCheckRecord,
     SelfCheckSummary,
     Submission,
@@ -41,7 +42,7 @@ from course.store.store import Store, StoredProgress, open_store, utc_now
 
 __all__ = [
     "Account", "Assignment", "AssignmentStatus", "DashboardRow", "Feedback", "Group", "GroupDashboard",
-    "InvalidInput", "Member", "MemberDetail", "NotAllowed", "QuizBest", "SelfCheckRecord",
+    "InvalidInput", "Member", "MemberDetail", "NotAllowed", "QuizBest", "ResetCode", "SelfCheckRecord",
     "SelfCheckSummary", "SignInThrottled", "Store", "StoreError", "StoreUnavailable", "StoredProgress",
     "Submission", "SubmittedSelfCheck", "UsernameTaken", "WrongCredentials", "open_store", "utc_now",
 ]

@@ -43,14 +43,21 @@ class WrongCredentials(StoreError):
 
 
 class SignInThrottled(StoreError):
-    """Too many wrong tries for one username lately; ``retry_after_s`` says when to try again."""
+    """Too many wrong tries lately for this username or from this client: the try was not even
+    checked, and may be made again in ``retry_after_s`` seconds."""
 
     def __init__(self, retry_after_s: float) -> None:
         self.retry_after_s = max(0.0, float(retry_after_s))
-        minutes = max(1, math.ceil(self.retry_after_s / 60))
+        if self.retry_after_s < 90:
+            seconds = max(1, math.ceil(self.retry_after_s))
+            wait = f"{seconds} second{'s' if seconds != 1 else ''}"
+        else:
+            minutes = math.ceil(self.retry_after_s / 60)
+            wait = f"{minutes} minutes"
         super().__init__(
-            "Too many wrong tries for this username. To keep the account safe, signing in is "
-            f"paused: try again in {minutes} minute{'s' if minutes != 1 else ''}."
+            "There have been many wrong tries lately, for this username or from this network. To keep "
+            f"accounts safe, wait {wait} before trying again. On a phone or computer you have signed "
+            "in with before, you aren't slowed down."
         )
 
 

@@ -32,6 +32,17 @@ class Account:
 
 
 @dataclass(frozen=True, slots=True)
+class ResetCode:
+    """A one-time code a trainer made for a member who forgot their password: shown to the
+    trainer once (only its hash is stored), good until ``expires_at`` or its first use."""
+
+    code: str = field(repr=False)
+    member_id: int
+    member_name: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class SelfCheckRecord:
     """One saved self-check: the report's verdict and outcome, and the whole report (a copy)."""
 

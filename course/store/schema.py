@@ -73,12 +73,26 @@ accounts = sa.Table(
     sa.CheckConstraint("role IN ('member', 'trainer')", name="role"),
 )
 
+# A failed sign-in (or re-entered password), kept for rules.FAILURE_MEMORY. What was typed as a
+# username is kept only as a SHA-256 (a password typed into the username box is never stored
+# as typed); the client is a network address or a known device, also hashed.
 sign_in_failures = sa.Table(
     "sign_in_failures", metadata,
     _id(),
-    sa.Column("username_key", sa.String(256), nullable=False),  # whatever was typed, known or not
-    sa.Column("at", UTCDateTime, nullable=False),
-    sa.Index(None, "username_key", "at"),
+    sa.Column("username_sha256", sa.String(64), nullable=False),  # hex, of the lower-cased username
+    sa.Column("client_sha256", sa.String(64), nullable=True),  # hex; None: the client is unknown
+    sa.Column("at", UTCDateTime, nullable=False, index=True),
+    sa.Index(None, "username_sha256", "at"),
+    sa.Index(None, "client_sha256", "at"),
+)
+
+# Browsers that signed in to an account: their failures don't slow down, and aren't slowed by,
+# anyone else's. One random token per browser (its cookie), one row per account it signed in to.
+known_devices = sa.Table(
+    "known_devices", metadata,
+    sa.Column("token_sha256", sa.String(64), primary_key=True),
+    _account_fk("account_id", primary_key=True, index=True),
+    sa.Column("expires_at", UTCDateTime, nullable=False, index=True),
 )
 
 sessions = sa.Table(
@@ -86,7 +100,22 @@ sessions = sa.Table(
     sa.Column("token_sha256", sa.String(64), primary_key=True),  # hex; the token itself is never stored
     _account_fk("account_id", index=True),
     sa.Column("created_at", UTCDateTime, nullable=False),
-    sa.Column("expires_at", UTCDateTime, nullable=False, index=True),
+    sa.Column("expires_at", UTCDateTime, nullable=False, index=True),  # 12 h after sign-in, fixed
+    sa.Column("last_seen_at", UTCDateTime, nullable=False),  # for the idle timeout
+)
+
+# One-time codes that set a new password without the old one: "reset" codes a trainer makes for
+# a member of their group (expiring), "recovery" codes an account prints at sign-up. Only the
+# code's SHA-256 is kept; a used code is deleted.
+access_codes = sa.Table(
+    "access_codes", metadata,
+    _id(),
+    _account_fk("account_id", index=True),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("code_sha256", sa.String(64), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=True),  # None: a recovery code, good until used or replaced
+    sa.CheckConstraint("kind IN ('reset', 'recovery')", name="kind"),
 )
 
 lessons_read = sa.Table(

@@ -3,7 +3,8 @@
 Each check returns the value to store or raises :class:`InvalidInput` naming the field, in
 words for the person who typed it. Text is kept as typed (HTML, Markdown or SQL-looking text is
 just text: queries are parameterised and escaping for display is the pages' job); only
-control characters, which break every layout, are refused.
+control characters, which break every layout, and characters that are invisible or turn the
+text around (``course.typed``), which let a name pose as another, are refused.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timezone
 from typing import Any
 
+from course import typed
 from course.progress import QuizAttempt
 from course.store import rules
 from course.store.errors import InvalidInput
@@ -37,16 +39,6 @@ def username(value: object) -> str:
 def username_key(value: str) -> str:
     """What usernames are compared by: lower case (they are ASCII only)."""
     return value.lower()
-
-
-def password(value: object) -> str:
-    low, high = rules.PASSWORD.min_chars, rules.PASSWORD.max_chars
-    if not isinstance(value, str) or len(value) < low:
-        raise InvalidInput("password", f"Your password needs at least {low} characters. A few words "
-                                       "in a row make a long password that is easy to remember.")
-    if len(value) > high:
-        raise InvalidInput("password", f"Your password can be at most {high} characters long.")
-    return value
 
 
 def role(value: object) -> Role:
@@ -73,6 +65,10 @@ def text(value: object, *, field: str, label: str, rule: rules.TextRule, strip: 
     if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in kept):
         what = "control characters" if multiline else "line breaks or control characters"
         raise InvalidInput(field, f"{label} can't contain {what}.")
+    hidden = typed.hidden_characters(kept)
+    if hidden:
+        raise InvalidInput(field, f"{label} can't contain characters that are invisible or turn the text around "
+                                  f"(it has {typed.code_point(hidden[0])}). Type it again without them.")
     return kept
 
 

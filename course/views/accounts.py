@@ -8,9 +8,21 @@ session, and the account pages say why saving is off.
 Signing in survives a reload of the page within the browser session: the store hands out an
 opaque session token (only its hash is stored), the page keeps it in a session cookie (no
 expiry date, so the browser forgets it when it closes) and a reloaded page reads it back from
-the request that opened it (st.context.cookies). Streamlit can read cookies but not write
-them, so the cookie is written by a one-line script (st.html); the token is made of URL-safe
-characters only and is written as a JSON string.
+the request that opened it (st.context.cookies).
+
+The cookie is written by a one-line script (st.html), so it can't be HttpOnly and the page's
+own scripts can read it. That is a price we pay knowingly: Streamlit reads cookies but gives a
+page no way to set one in an HTTP response, and the alternative, a second web server in front
+of the app only to set a header, is more to run for every gym. What keeps it cheap: the page
+runs no script of anyone else's (everything people type is shown as text), the token is worth
+little once taken (it ends at sign-out, at "sign out everywhere", after 30 idle minutes, 12
+hours after sign-in, and every sign-in gets a new one), the cookie is SameSite=Strict, and it is
+Secure where the page was reached over HTTPS. The token is made of URL-safe characters only and
+is written as a JSON string.
+
+Every run of a page (every click) checks the tab's session against the store first
+(``check_session``, called by the navigation): a tab whose session was ended elsewhere, expired
+or idled out is signed out there and then, before the click can change anything, and says so.
 """
 
 from __future__ import annotations
@@ -24,11 +36,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from course.progress import Progress, QuizAttempt, SessionProgress
-from course.store import Account, Store, StoreError, StoreUnavailable, open_store
+from course.typed import visible
+from course.store import Account, Store, StoreError, StoreUnavailable, open_store, rules
 
 SESSION_COOKIE = "hinge_session"
+DEVICE_COOKIE = "hinge_device"  # lasts rules.KNOWN_DEVICE_LIFETIME: this browser signed in before
+DEVICE_TOKEN, DEVICE_COOKIE_TO_WRITE = "device_token", "device_cookie_to_write"  # session state
 NOT_SAVED, NOT_SAVED_REASON = "not_saved", "not_saved_reason"  # session state: progress the store refused, and why
 RETRY_OPEN_S = 30.0  # a store that failed to open is tried again after this long, not on every click
 log = logging.getLogger(__name__)
@@ -99,73 +115,150 @@ def trainer_and_store(purpose: str) -> tuple[Account, Store] | None:
 
 # --- who is signed in -------------------------------------------------------------------------
 
+SESSION_ENDED = "session_ended"  # session state: this tab's sign-in was ended outside it
+_DEAD_COOKIE = "dead_cookie"  # session state: the cookie's token, once the store said it had ended
 
-def signed_in() -> Account | None:
-    """The account signed in to this browser session, if any (restored from the session cookie
-    after a page reload)."""
-    if "account" in st.session_state:
-        return st.session_state.account
-    account = None
-    token = _cookie_token()
+
+def check_session() -> Account | None:
+    """Who is signed in to this tab, checked against the store: the navigation calls this first
+    on every run, so every click is checked before it can read or write anything.
+
+    The token is the tab's own (from its sign-in) or, in a fresh or reloaded tab, the session
+    cookie. A token the store no longer knows (signed out in another tab or everywhere, expired,
+    idle too long) signs the tab out and leaves SESSION_ENDED set for the page to say so. A
+    store that can't be asked right now (busy, unreachable) changes nothing: its writes fail on
+    their own, with their own message."""
+    had = st.session_state.get("account")
+    token = st.session_state.get("session_token")
+    if token is None and had is None and not st.session_state.get("signed_out"):
+        token = _cookie_token()
+        if token is not None and token == st.session_state.get(_DEAD_COOKIE):
+            token = None  # this tab's cookie (read once, when it opened) was found ended before
     store = course_store()
-    if token and store is not None and not st.session_state.get("signed_out"):
+    if token is None or store is None:
+        account = None
+    else:
         try:
             account = store.account_for_session(token)
-        except StoreError:
-            account = None
-        if account is not None:
-            st.session_state.session_token = token
+        except StoreError as problem:
+            log.warning("couldn't check a session against the store: %s", problem)
+            return had
+    if account is None:
+        if had is not None:
+            _forget_sign_in()
+            st.session_state[SESSION_ENDED] = True
+        if token is not None and token == _cookie_token():
+            st.session_state[_DEAD_COOKIE] = token
+        st.session_state.account = None
+        return None
     st.session_state.account = account
+    st.session_state.session_token = token
+    st.session_state.pop(SESSION_ENDED, None)
     return account
 
 
+def signed_in() -> Account | None:
+    """The account signed in to this tab, as ``check_session`` found it at the start of this run."""
+    return st.session_state.get("account")
+
+
 def sign_in_as(account: Account) -> None:
-    """Remember the account for this browser session and across its reloads."""
+    """Remember the account for this tab and across its reloads. The tab's earlier token, if
+    any, ends: a sign-in always gets a fresh one."""
     store = course_store()
-    token = store.start_session(account) if store is not None else None
+    earlier = st.session_state.get("session_token") or _cookie_token()
+    token = store.start_session(account, replacing=earlier) if store is not None else None
+    if store is not None:
+        try:
+            st.session_state[DEVICE_TOKEN] = st.session_state[DEVICE_COOKIE_TO_WRITE] = \
+                store.remember_device(account, device_token())
+        except StoreError as problem:  # signed in all the same; only the throttle forgets this browser
+            log.warning("couldn't remember a device: %s", problem)
     st.session_state.account = account
     st.session_state.session_token = token
     st.session_state.cookie_to_write = token
-    st.session_state.pop("signed_out", None)
-    for key in ("progress", NOT_SAVED, NOT_SAVED_REASON):  # the stored progress takes over
+    for key in ("signed_out", SESSION_ENDED, "progress", NOT_SAVED, NOT_SAVED_REASON):  # the stored progress takes over
         st.session_state.pop(key, None)
 
 
-def sign_out() -> None:
+def sign_out(*, everywhere: bool = False) -> None:
+    """End this tab's session (``everywhere``: every session of the account, on every device)
+    and forget the account here. The store's refusal is not the learner's problem: the cookie
+    goes anyway, and a session left behind idles out on its own."""
     store = course_store()
     token = st.session_state.get("session_token")
-    if store is not None and token:
+    account = signed_in()
+    if store is not None:
         try:
-            store.end_session(token)
-        except StoreError:
-            pass  # the cookie goes anyway; the token expires on its own
-    for key in ("account", "session_token", "progress", NOT_SAVED, NOT_SAVED_REASON):
-        st.session_state.pop(key, None)
+            if everywhere and account is not None:
+                store.end_every_session(account)
+            elif token:
+                store.end_session(token)
+        except StoreError as problem:
+            log.warning("couldn't end a session in the store: %s", problem)
+    _forget_sign_in()
     st.session_state.account = None
     st.session_state.signed_out = True
     st.session_state.cookie_to_write = ""
 
 
+def _forget_sign_in() -> None:
+    for key in ("account", "session_token", "progress", NOT_SAVED, NOT_SAVED_REASON):
+        st.session_state.pop(key, None)
+
+
 def write_session_cookie() -> None:
-    """Write (or clear) the session cookie in the browser after a sign-in or sign-out. Every
-    page calls this once, from the navigation."""
+    """Write (or clear) the session cookie in the browser after a sign-in or sign-out, and the
+    known-device cookie after a sign-in. Every page calls this once, from the navigation."""
+    # Always one container here, scripts or not: an element that comes and goes above the page
+    # would shift everything below it, and Streamlit would then redraw the page's tabs anew,
+    # back on their first tab (a refused sign-up's message hidden on "Create an account").
+    scripts = st.container()
     token = st.session_state.pop("cookie_to_write", None)
-    if token is None:
-        return
-    if not re.fullmatch(r"[A-Za-z0-9_-]*", token):  # never put anything else in a script
-        raise ValueError("a session token must be URL-safe base64")
-    value = json.dumps(f"{SESSION_COOKIE}={token}; path=/; SameSite=Strict")
-    expire = "; max-age=0" if not token else ""
+    if token is not None:
+        _write_cookie(scripts, SESSION_COOKIE, token, max_age_s=None if token else 0)
+    device = st.session_state.pop(DEVICE_COOKIE_TO_WRITE, None)
+    if device:
+        _write_cookie(scripts, DEVICE_COOKIE, device, max_age_s=int(rules.KNOWN_DEVICE_LIFETIME.value * 24 * 3600))
+
+
+def _write_cookie(where: DeltaGenerator, name: str, value: str, *, max_age_s: int | None) -> None:
+    """A cookie set by a one-line script (see the module docstring): a session cookie when
+    ``max_age_s`` is None, gone at once when it is 0."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]*", value):  # never put anything else in a script
+        raise ValueError("a cookie's token must be URL-safe base64")
+    cookie = json.dumps(f"{name}={value}; path=/; SameSite=Strict")
+    expire = "" if max_age_s is None else f"; max-age={max_age_s}"
     # Over HTTPS the cookie is never sent in the clear; the page itself decides, as it knows how it was reached.
-    st.html(f"<script>document.cookie = {value} + {json.dumps(expire)}"
-            " + (location.protocol === 'https:' ? '; Secure' : '');</script>", unsafe_allow_javascript=True)
+    where.html(f"<script>document.cookie = {cookie} + {json.dumps(expire)}"
+               " + (location.protocol === 'https:' ? '; Secure' : '');</script>", unsafe_allow_javascript=True)
 
 
-def _cookie_token() -> str | None:
+def _cookie_token(name: str = SESSION_COOKIE) -> str | None:
     try:
-        return st.context.cookies.get(SESSION_COOKIE) or None
+        return st.context.cookies.get(name) or None
     except Exception:  # no browser request behind this run (a script run by a test)
         return None
+
+
+def client_address() -> str | None:
+    """The network address this browser session came from, for throttling; None when unknown
+    (served on localhost, or no browser behind this run)."""
+    try:
+        return st.context.ip_address
+    except Exception:  # no browser request behind this run (a script run by a test)
+        return None
+
+
+def device_token() -> str | None:
+    """This browser's known-device token (its cookie, or the one given at this tab's sign-in)."""
+    return st.session_state.get(DEVICE_TOKEN) or _cookie_token(DEVICE_COOKIE)
+
+
+def check_password(store: Store, username: str, password: str) -> Account:
+    """``Store.sign_in`` from this browser: its address and known-device token go with it, so
+    the throttle can tell the owner's usual phone from someone guessing."""
+    return store.sign_in(username, password, client=client_address(), device=device_token())
 
 
 # --- progress ---------------------------------------------------------------------------------
@@ -266,14 +359,22 @@ def unsaved_progress(lesson_ids: Sequence[str]) -> SessionProgress | None:
 # --- showing what people typed ----------------------------------------------------------------
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=])")
+# Streamlit's Markdown turns any "http://", "https://", "www." or e-mail address left in the
+# text into a link, escaped or not (GitHub's autolinks run on the text once it is parsed). A
+# word joiner (U+2060, which shows as nothing and never breaks a line) after "http", "www" or
+# "@" leaves the text looking as typed and no longer a link.
+_AUTOLINK_START = re.compile(r"(?i)(https?(?=\\?:)|\bwww(?=\\?\.)|@)")
+WORD_JOINER = "\u2060"
 
 
 def plain(text: str) -> str:
     """Text someone typed (a name, a group title, a trainer's note), made safe to put inside
     st.markdown: every character Markdown, HTML or Streamlit's own directives (":red[...]",
     ":material/...:") would act on is escaped, so it shows exactly as typed ("=" too: a line of
-    them under another line makes a heading). Line breaks stay line breaks; spaces at either end
-    of a line are dropped, as a browser would not show them and in Markdown they can start a
-    code block or stop "**" from making bold text."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return "  \n".join(line.strip() for line in escaped.splitlines())
+    them under another line makes a heading), no address in it becomes a link, and characters
+    that are invisible or turn the text around show as "�" (``course.typed.visible``). Line
+    breaks stay line breaks; spaces at either end of a line are dropped, as a browser would not
+    show them and in Markdown they can start a code block or stop "**" from making bold text."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", visible(text))
+    unlinked = _AUTOLINK_START.sub(lambda found: found[0] + WORD_JOINER, escaped)
+    return "  \n".join(line.strip() for line in unlinked.splitlines())

@@ -15,11 +15,12 @@ from course.analysis.report import report_from_json
 from course.content import Course
 from course.progress import questions_to_pass
 from course.store import Account, GroupDashboard, MemberDetail, Store, StoreError
+from course.typed import spreadsheet_cell, visible
 from course.views.accounts import plain, trainer_and_store
+from course.views.recovery import reset_code_for
 from course.views.state import course_content
 
 _NEVER = datetime.min.replace(tzinfo=timezone.utc)
-SPREADSHEET_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # cells a spreadsheet would run as formulas
 
 
 def render_dashboard() -> None:
@@ -42,7 +43,7 @@ def render_dashboard() -> None:
     by_id = {group.id: group for group in groups}
     wanted = st.query_params.get("group")
     first = next((i for i, g in enumerate(groups) if str(g.id) == wanted), 0)
-    group_id = st.selectbox("Group", list(by_id), index=first, format_func=lambda i: by_id[i].title)
+    group_id = st.selectbox("Group", list(by_id), index=first, format_func=lambda i: visible(by_id[i].title))
     course = course_content()
     try:
         board = store.dashboard(account, group_id)
@@ -75,7 +76,7 @@ def render_dashboard() -> None:
     # Open on whoever did something last: that is what a trainer comes to read.
     latest = max(board.rows, key=lambda row: row.latest_self_check.at if row.latest_self_check else _NEVER)
     member_id = st.selectbox("Member", list(members), index=list(members).index(latest.member.id),
-                             format_func=lambda i: f"{members[i].display_name} ({members[i].username})")
+                             format_func=lambda i: visible(f"{members[i].display_name} ({members[i].username})"))
     try:
         detail = store.member_detail(account, group_id, member_id)
     except StoreError as error:
@@ -92,7 +93,7 @@ def dashboard_table(board: GroupDashboard, course: Course) -> pd.DataFrame:
                      and row.quizzes[lesson.id].correct >= questions_to_pass(row.quizzes[lesson.id].total))
         latest = row.latest_self_check
         rows.append({
-            "Member": row.member.display_name,
+            "Member": visible(row.member.display_name),
             "Username": row.member.username,
             "Lessons read": len(row.lessons_read & {lesson.id for lesson in course.lessons}),
             "Quizzes passed": passed,
@@ -105,14 +106,15 @@ def dashboard_table(board: GroupDashboard, course: Course) -> pd.DataFrame:
 
 def dashboard_csv(board: GroupDashboard, course: Course) -> str:
     """Everything on the board, one column per lesson's read / best score / attempts and per
-    homework; cells that a spreadsheet would run as a formula are quoted as text."""
+    homework; cells that a spreadsheet would run as a formula are marked as text
+    (``course.typed.spreadsheet_cell``), and every text cell is quoted."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, quoting=csv.QUOTE_NONNUMERIC)  # a ';' inside a cell splits nothing
     header = ["member", "username"]
     for lesson in course.lessons:
         header += [f"lesson {lesson.order} read", f"lesson {lesson.order} best quiz", f"lesson {lesson.order} quiz attempts"]
     header += ["latest self-check", "latest self-check date"] + [f"homework: {a.title}" for a in board.assignments]
-    writer.writerow([_cell(name) for name in header])
+    writer.writerow([spreadsheet_cell(name) for name in header])
     for row in board.rows:
         cells: list[object] = [row.member.display_name, row.member.username]
         for lesson in course.lessons:
@@ -122,7 +124,7 @@ def dashboard_csv(board: GroupDashboard, course: Course) -> str:
         latest = row.latest_self_check
         cells += [latest.verdict if latest else "", f"{latest.at:%Y-%m-%d}" if latest else ""]
         cells += ["done" if row.assignments_done.get(a.id) else "not done" for a in board.assignments]
-        writer.writerow([_cell(cell) for cell in cells])
+        writer.writerow([spreadsheet_cell(cell) for cell in cells])
     return out.getvalue()
 
 
@@ -132,6 +134,8 @@ def _member(detail: MemberDetail, course: Course, store: Store, trainer: Account
     read = [lesson for lesson in course.lessons if lesson.id in detail.lessons_read]
     st.markdown(f"**{plain(detail.member.display_name)}** has read {len(read)} of {len(course.lessons)} lessons"
                 + (": " + ", ".join(str(lesson.order) for lesson in read) if read else "."))
+    with st.expander("Forgot their password?", icon=":material/key:"):
+        reset_code_for(store, trainer, detail.group.id, detail.member)
     if detail.quiz_attempts:
         titles = {lesson.id: f"{lesson.order}. {lesson.title}" for lesson in course.lessons}
         st.dataframe(pd.DataFrame([{
@@ -166,12 +170,6 @@ def _member(detail: MemberDetail, course: Course, store: Store, trainer: Account
                         st.rerun()
                     except StoreError as error:
                         st.error(str(error), icon=":material/error:")
-
-
-def _cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(SPREADSHEET_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _file_name(title: str) -> str:

@@ -1,5 +1,6 @@
-"""Homework, as a member sees it: join a trainer's group, see what is due and what is done, and
-read the trainer's feedback. Hand in a self-check from the self-check page."""
+"""Homework, as a member sees it: join a trainer's group (after saying yes to what the trainer
+will see), leave one, see what is due and what is done, and read the trainer's feedback. Hand in
+a self-check from the self-check page."""
 
 from __future__ import annotations
 
@@ -8,26 +9,38 @@ from datetime import date
 import streamlit as st
 
 from course.content import Course
-from course.store import AssignmentStatus, StoreError
+from course.store import Account, AssignmentStatus, Group, Store, StoreError
 from course.views.accounts import plain, signed_in, store_or_warning
 from course.views.state import course_content
 
 DONE, TO_DO = ":green[:material/check_circle:]", ":material/radio_button_unchecked:"
+PENDING_JOIN = "pending_join"  # session state: a join code waiting for the member's yes
+LEAVING = "leaving_group"  # session state: the group whose "Leave" was pressed, to confirm
+
+WHAT_THE_TRAINER_SEES = (
+    "- your name and username,\n"
+    "- which lessons you have read, and every quiz attempt with its score,\n"
+    "- the verdict and date of your latest saved self-check, and in full the self-checks you "
+    "hand in for their homework.\n\n"
+    "They never see your clips (they are never kept), your password or the self-checks you "
+    "don't hand in. You can leave the group at any time; then they see nothing more of you."
+)
+"""What joining shows a trainer: everything ``Store.dashboard`` and ``Store.member_detail`` give them."""
 
 
 def render_homework() -> None:
     from course.views.navigation import account_page
 
     st.title("Homework")
-    joining = st.query_params.get("join") or st.session_state.get("pending_join")
+    joining = st.query_params.get("join") or st.session_state.get(PENDING_JOIN)
     account = signed_in()
     if account is None:
         if joining:
-            st.session_state.pending_join = joining
+            st.session_state[PENDING_JOIN] = joining
         st.info(
             "Homework is set by a trainer. Sign in, or create an account, to join your trainer's "
             "group and see what they set you."
-            + (f" You'll join the group with code **{plain(joining)}** right after." if joining else ""),
+            + (f" Then you'll be asked to join the group with code **{plain(joining)}**." if joining else ""),
             icon=":material/assignment:",
         )
         st.page_link(account_page(), label="Sign in or create an account", icon=":material/person:")
@@ -36,14 +49,9 @@ def render_homework() -> None:
     if store is None:
         return
     if joining:
-        st.session_state.pop("pending_join", None)
-        st.query_params.pop("join", None)
-        try:
-            group = store.join_group(account, joining)
-            st.success(f"You joined **{plain(group.title)}**, {plain(group.trainer_name)}'s group.",
-                       icon=":material/group_add:")
-        except StoreError as error:
-            st.error(str(error), icon=":material/error:")
+        st.query_params.pop("join", None)  # the code stays in this session until the member answers
+        st.session_state[PENDING_JOIN] = joining
+        _ask_to_join(store, account, joining)
 
     try:
         statuses = store.assignments(account)
@@ -67,17 +75,74 @@ def render_homework() -> None:
                 _assignment(status, course)
 
     st.subheader("Your groups", anchor=False)
-    if joined:
-        st.markdown("\n".join(f"- **{plain(g.title)}** with {plain(g.trainer_name)}" for g in joined))
+    for group in joined:
+        _joined_group(store, account, group)
     with st.form("join-group", clear_on_submit=True):
         code = st.text_input("Join a group", placeholder="Code from your trainer, e.g. K7QX2M9P")
         if st.form_submit_button("Join", icon=":material/group_add:") and code.strip():
+            st.session_state[PENDING_JOIN] = code
+            st.rerun()  # asked at the top of the page, like a join link
+
+
+def _ask_to_join(store: Store, member: Account, code: str) -> None:
+    """Name the group and its trainer and say what the trainer will see; join only on a yes."""
+    try:
+        group = store.group_to_join(member, code)
+        already = any(g.id == group.id for g in store.groups(member))
+    except StoreError as error:
+        st.session_state.pop(PENDING_JOIN, None)
+        st.error(str(error), icon=":material/error:")
+        return
+    if already:
+        st.session_state.pop(PENDING_JOIN, None)
+        st.info(f"You're already in **{plain(group.title)}**, {plain(group.trainer_name)}'s group.",
+                icon=":material/groups:")
+        return
+    with st.container(border=True):
+        st.markdown(f"#### Join **{plain(group.title)}**, {plain(group.trainer_name)}'s group?")
+        st.markdown(f"If you join, **{plain(group.trainer_name)}** will see:\n\n{WHAT_THE_TRAINER_SEES}")
+        yes, no = st.columns(2)
+        if yes.button("Join this group", type="primary", icon=":material/group_add:", width="stretch", key="join-yes"):
+            st.session_state.pop(PENDING_JOIN, None)
             try:
-                group = store.join_group(account, code)
-                st.toast(f"You joined {plain(group.title)}.", icon=":material/group_add:")
-                st.rerun()
+                joined = store.join_group(member, code)
             except StoreError as error:
                 st.error(str(error), icon=":material/error:")
+                return
+            st.toast(f"You joined {plain(joined.title)}, {plain(joined.trainer_name)}'s group.",
+                     icon=":material/group_add:")
+            st.rerun()
+        if no.button("Not now", width="stretch", key="join-no"):
+            st.session_state.pop(PENDING_JOIN, None)
+            st.rerun()
+
+
+def _joined_group(store: Store, member: Account, group: Group) -> None:
+    """One of the member's groups, with a way to leave it (asked twice: hand-ins go with it)."""
+    name, leave = st.columns([3, 1], vertical_alignment="center")
+    name.markdown(f"**{plain(group.title)}** with {plain(group.trainer_name)}")
+    if st.session_state.get(LEAVING) != group.id:
+        if leave.button("Leave", key=f"leave-{group.id}", icon=":material/logout:", width="stretch"):
+            st.session_state[LEAVING] = group.id
+            st.rerun()
+        return
+    st.warning(f"Leave **{plain(group.title)}**? {plain(group.trainer_name)} will see nothing more of you: "
+               "not your progress, and not the self-checks you handed in for this group's homework (those "
+               "hand-ins and the feedback on them go; the self-checks stay in your own record).",
+               icon=":material/logout:")
+    really, keep = st.columns(2)
+    if really.button("Leave the group", type="primary", key=f"leave-yes-{group.id}", width="stretch"):
+        st.session_state.pop(LEAVING, None)
+        try:
+            store.leave_group(member, group.id)
+        except StoreError as error:
+            st.error(str(error), icon=":material/error:")
+            return
+        st.toast(f"You left {plain(group.title)}.", icon=":material/logout:")
+        st.rerun()
+    if keep.button("Stay in the group", key=f"leave-no-{group.id}", width="stretch"):
+        st.session_state.pop(LEAVING, None)
+        st.rerun()
 
 
 def _assignment(status: AssignmentStatus, course: Course) -> None:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 import streamlit as st
 
 from course.content import ContentError, Lesson
-from course.views.account import render_account
-from course.views.accounts import signed_in, write_session_cookie
+from course.views.account import render_account, session_ended_notice
+from course.views.accounts import check_session, signed_in, write_session_cookie
 from course.views.dashboard import render_dashboard
 from course.views.glossary import render_glossary
 from course.views.groups import render_groups
@@ -32,7 +33,7 @@ def course_pages() -> dict[str, list[st.Page]] | list[st.Page]:
     except ContentError as problem:
         return [st.Page(partial(render_content_problem, str(problem)), title="Course unavailable", url_path="problem")]
     write_session_cookie()
-    account = signed_in()
+    account = check_session()
     trainer = account is not None and account.is_trainer
     yours = [groups_page(), dashboard_page(), account_page()] if trainer else [homework_page(), account_page()]
     return {
@@ -45,24 +46,24 @@ def course_pages() -> dict[str, list[st.Page]] | list[st.Page]:
 
 
 def home_page() -> st.Page:
-    return st.Page(render_home, title="Home", icon=":material/home:", url_path="home", default=True)
+    return st.Page(_noticed(render_home), title="Home", icon=":material/home:", url_path="home", default=True)
 
 
 def lesson_page(lesson: Lesson) -> st.Page:
     """The page of one lesson; the same object identifies it for links and ``st.switch_page``."""
     return st.Page(
-        partial(render_lesson, lesson.id),
+        _noticed(partial(render_lesson, lesson.id)),
         title=f"{lesson.order}. {lesson.title}",
         url_path=lesson.id,
     )
 
 
 def self_check_page() -> st.Page:
-    return st.Page(render_self_check, title="Check your hinge", icon=":material/videocam:", url_path="self-check")
+    return st.Page(_noticed(render_self_check), title="Check your hinge", icon=":material/videocam:", url_path="self-check")
 
 
 def glossary_page() -> st.Page:
-    return st.Page(render_glossary, title="Glossary", icon=":material/menu_book:", url_path="glossary")
+    return st.Page(_noticed(render_glossary), title="Glossary", icon=":material/menu_book:", url_path="glossary")
 
 
 def account_page() -> st.Page:
@@ -72,15 +73,26 @@ def account_page() -> st.Page:
 
 
 def homework_page() -> st.Page:
-    return st.Page(render_homework, title="Homework", icon=":material/assignment:", url_path="homework")
+    return st.Page(_noticed(render_homework), title="Homework", icon=":material/assignment:", url_path="homework")
 
 
 def groups_page() -> st.Page:
-    return st.Page(render_groups, title="Groups and homework", icon=":material/groups:", url_path="groups")
+    return st.Page(_noticed(render_groups), title="Groups and homework", icon=":material/groups:", url_path="groups")
 
 
 def dashboard_page() -> st.Page:
-    return st.Page(render_dashboard, title="Dashboard", icon=":material/monitoring:", url_path="dashboard")
+    return st.Page(_noticed(render_dashboard), title="Dashboard", icon=":material/monitoring:", url_path="dashboard")
+
+
+def _noticed(render: Callable[[], None]) -> Callable[[], None]:
+    """The page, after the notice that this tab's sign-in was ended elsewhere, when it was (the
+    account page shows its own)."""
+    return partial(_after_notice, render)
+
+
+def _after_notice(render: Callable[[], None]) -> None:
+    session_ended_notice()
+    render()
 
 
 def render_content_problem(message: str) -> None:

@@ -37,6 +37,7 @@ from course.content import Course
 from course.figures.angles import Span, ThresholdLine, angle_chart
 from course.thresholds import LEAN_BACK, LOCKED_KNEE_MAX, REP_CLIP_MARGIN, REP_CLIP_MIN
 from course.store import StoreError
+from course.typed import visible
 from course.views.accounts import course_store, signed_in, store_problem
 from course.views.state import PLOTLY_CONFIG, course_content, course_figure
 
@@ -125,7 +126,7 @@ def _keep_result(report: Report, digest: str) -> None:
         st.error(str(error), icon=":material/error:")
         return
     homework.sort(key=lambda s: (s.done, s.assignment.due))
-    titles = {s.assignment.id: f"{s.assignment.title} ({s.assignment.group_title}, due {s.assignment.due:%d %b})"
+    titles = {s.assignment.id: visible(f"{s.assignment.title} ({s.assignment.group_title}, due {s.assignment.due:%d %b})")
               + (" · handed in already" if s.submission else "") for s in homework}
     st.caption("Only the numbers and the verdict are kept, never your clip.")
     with st.form("keep-result"):
