@@ -153,6 +153,15 @@ RUSHED_DESCENT = Limit(
     "into the bottom rather than lowering under control.",
     "Wilk M. et al. (2021), Sports Medicine: a review of movement tempo in resistance training",
 )
+DESCENT_MIDDLE_SHARE = Limit(
+    0.52, "fraction of the lowering's time",
+    "A smooth lowering covers its middle 10 % to 90 % of depth in about half its time: a "
+    "human point-to-point movement follows the minimum-jerk profile (10u^3 - 15u^4 + 6u^5), "
+    "which passes 10 % at u = 0.24 and 90 % at u = 0.76. The lowering's length is that middle "
+    "stretch divided by 0.52. Dividing by 0.8, as the rule once did, read a controlled 0.7 s "
+    "kettlebell lowering as 0.45 s and called it rushed.",
+    "Flash T. & Hogan N. (1985) J Neurosci 5:1688-1703 (minimum-jerk model of human movement)",
+)
 
 # --- where the camera may stand --------------------------------------------------------------
 

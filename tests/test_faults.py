@@ -121,3 +121,17 @@ def test_a_camera_35_degrees_off_side_on_still_judges_a_squat_but_not_the_back()
 def test_a_camera_far_from_side_on_judges_nothing():
     judgement = find_faults(measured("squat"), view="front-oblique", off_side_deg=54)
     assert judgement.findings == () and judgement.checked == frozenset()
+
+
+@pytest.mark.parametrize("descent_s, rushed", [(0.45, True), (0.7, False), (1.5, False)])
+def test_a_lowering_is_timed_as_long_as_it_takes_and_only_a_drop_is_rushed(descent_s, rushed):
+    """A brisk but controlled 0.7 s lowering is not rushed; 0.45 s is a drop. The measured time
+    is the lowering's own, whatever its smooth (minimum-jerk) profile does at the ends."""
+    from course.analysis.faults import descent_seconds, rep_phases
+
+    motion = MOTIONS["rushed_hinge"](reps=2, descent_s=descent_s)
+    track = measure_motion(landmark_sequence(motion, Camera.side_view("left"), noise_px=NOISE_PX, rng=1))
+    timed = [descent_seconds(track, rep_phases(rep)) for rep in track.reps]
+    assert timed == pytest.approx([descent_s] * 2, abs=0.1)
+    found = faults_per_rep(find_faults(track, view="side")).get("rushed_descent", [])
+    assert found == ([1, 2] if rushed else [])

@@ -337,7 +337,8 @@ RULES: dict[str, Callable[..., Finding | NotJudged | None]] = {
 
 def descent_seconds(track: MotionTrack, phases: RepPhases) -> float:
     """How long the way down took: the time the hip angle needs to go from 10% to 90% of the
-    rep's depth, divided by 0.8. Pauses at the top and at the bottom are not counted."""
+    rep's depth, divided by the share of a smooth movement's time that stretch takes
+    (DESCENT_MIDDLE_SHARE). Pauses at the top and at the bottom are not counted."""
     hip = track.hip_deg[phases.descent_start : phases.descent_end + 1]
     t = track.t_s[phases.descent_start : phases.descent_end + 1]
     good = np.isfinite(hip)
@@ -351,7 +352,7 @@ def descent_seconds(track: MotionTrack, phases: RepPhases) -> float:
     high = top + 0.9 * (bottom - top)
     start = t[int(np.argmax(hip >= low))]
     end = t[int(np.argmax(hip >= high))]
-    return float(end - start) / 0.8
+    return float(end - start) / limits.DESCENT_MIDDLE_SHARE.value
 
 
 # --- helpers -----------------------------------------------------------------------------------
