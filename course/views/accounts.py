@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import secrets
 import threading
 import time
 from collections.abc import Sequence
@@ -30,6 +31,7 @@ from course.store import Account, Store, StoreError, StoreUnavailable, open_stor
 
 SESSION_COOKIE = "hinge_session"
 NOT_SAVED, NOT_SAVED_REASON = "not_saved", "not_saved_reason"  # session state: progress the store refused, and why
+GUEST_KEY = "guest_key"  # session state: who a learner who has not signed in is, for this session
 RETRY_OPEN_S = 30.0  # a store that failed to open is tried again after this long, not on every click
 log = logging.getLogger(__name__)
 
@@ -117,6 +119,16 @@ def signed_in() -> Account | None:
             st.session_state.session_token = token
     st.session_state.account = account
     return account
+
+
+def learner_key() -> str:
+    """Who the learner is, for things that must stay the same for them (the order of a quiz's
+    choices): their account when signed in, else this browser session, which a guest keeps
+    until the page is reloaded or closed."""
+    account = signed_in()
+    if account is not None:
+        return f"account:{account.id}"
+    return st.session_state.setdefault(GUEST_KEY, f"guest:{secrets.token_urlsafe(16)}")
 
 
 def sign_in_as(account: Account) -> None:
