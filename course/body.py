@@ -100,6 +100,9 @@ EAR_HALF_WIDTH = 0.044  # ears either side of the midline: about half the head's
 # plumb line through ear, shoulder, hip, knee and ankle. The real lateral malleolus sits about a
 # quarter of the way from the heel; putting it there makes a balanced stance lean ~3-4 deg forward.
 ANKLE_ALONG_FOOT = 0.5
+# Where a balanced body keeps its centre of mass unless told otherwise: over mid-foot, half way
+# from heel to toe, as a lifter with the weight spread over heel and forefoot does.
+MID_FOOT = 0.5
 
 
 # --------------------------------------------------------------------------------------------
@@ -285,8 +288,16 @@ class BaseOfSupport:
 
     @property
     def mid_x_m(self) -> float:
-        """Mid-foot, halfway from heel to toe: where the balance solver puts the CoM."""
-        return 0.5 * (self.heel_x_m + self.toe_x_m)
+        """Mid-foot, halfway from heel to toe: where the balance solver puts the CoM by default."""
+        return self.x_at(MID_FOOT)
+
+    def x_at(self, along_foot: float) -> float:
+        """x of the point `along_foot` of the way from heel (0) to toe tip (1), metres."""
+        return self.heel_x_m + along_foot * (self.toe_x_m - self.heel_x_m)
+
+    def along_foot(self, x_m: float) -> float:
+        """Where x lies along the foot: 0 at the heel, 1 at the toe tip (outside 0..1 = off it)."""
+        return (x_m - self.heel_x_m) / (self.toe_x_m - self.heel_x_m)
 
 
 def _pitch_deg(lower: np.ndarray, upper: np.ndarray) -> float:
@@ -369,9 +380,10 @@ class Balance:
     """The result of Body.balance.
 
     posed: the body with the solved ankle angle (when not balanced: the ankle limit nearest to it).
-    balanced: True when the CoM is over mid-foot (within 1e-9 m).
+    balanced: True when the CoM is over the point asked for (within 1e-9 m): mid-foot unless
+        Body.balance was given another `along_foot`.
     reason: why it could not be balanced, for the learner; "" when balanced.
-    com_error_m: CoM x minus mid-foot x, metres (positive = CoM ahead of mid-foot).
+    com_error_m: CoM x minus that point's x, metres (positive = CoM ahead of it).
     """
 
     posed: PosedBody
@@ -498,34 +510,46 @@ class Body:
             array.flags.writeable = False
         return PosedBody(pose=pose, points=points, segment_com=segment_com, com=com)
 
-    def balance(self, pose: Pose, hang_arms: bool = False) -> Balance:
+    def balance(self, pose: Pose, hang_arms: bool = False, along_foot: float = MID_FOOT,
+                arms_forward_deg: float = 0.0) -> Balance:
         """Choose the ankle angle that puts the whole-body CoM over mid-foot; pose.ankle is ignored.
+
+        along_foot puts the CoM elsewhere over the feet instead: a fraction of the foot's length
+        from the heel (0) to the toe tip (1), 0.5 being mid-foot. A body whose weight has gone
+        to the balls of its feet is balanced at about 0.7. Raises ValueError outside 0 to 1:
+        the CoM beyond the feet is a fall, not a pose.
 
         With the feet flat, tilting at the ankles swings everything above them rigidly about the
         ankle axis, so the CoM's x is  A cos(ankle) + B sin(ankle) + C  and the ankle angle comes
         in closed form (no iteration). hang_arms=True makes the arms hang plumb (shoulder flexion
         equal to the upper back's lean), as when holding a kettlebell; the shoulder angle is then
-        replaced too, and JointLimitError is raised if that angle is out of range.
+        replaced too, and JointLimitError is raised if that angle is out of range. With hang_arms,
+        arms_forward_deg swings them that many degrees forward of plumb (hands drifting away from
+        the legs); like plumb arms they keep that angle from vertical whatever the ankle does.
 
         Never raises for an unreachable balance: returns balanced=False with the reason, posed at
         the ankle limit nearest to the solution.
         """
+        if not (math.isfinite(along_foot) and 0.0 <= along_foot <= 1.0):
+            raise ValueError(f"along_foot must be from 0 (heel) to 1 (toe tip), got {along_foot}")
         start = replace(pose, ankle=0.0)
         if hang_arms:
-            start = replace(start, shoulder=_thorax_lean_deg(start))
+            start = replace(start, shoulder=_thorax_lean_deg(start) + arms_forward_deg)
         posed = self.place(start)
         masses = self.segment_mass_kg
         ankle = np.array([0.0, 0.0, self.lengths_m["ankle_height"]])
-        anchor = posed.segment_com.copy()  # the point of each segment that swings with the ankle
+        # The point of each segment that swings with the ankle: its CoM, or for arms that keep
+        # their angle from vertical, their shoulder (the arm's offset below it does not swing).
+        anchor = posed.segment_com.copy()
         if hang_arms:
             for shoulder, arm in _ARMS.items():
                 anchor[arm] = posed.points[shoulder]
         moving = np.ones(len(Segment), dtype=bool)
         moving[_FEET] = False
         swing = masses[moving] @ (anchor[moving] - ankle)  # mass-weighted lever at ankle = 0
-        # What does not swing: the feet, and the plumb arms' offsets below their shoulders.
+        # What does not swing: the feet, and the arms' offsets below their shoulders.
         fixed = masses @ (posed.segment_com - anchor * moving[:, None])
-        target = self.base_of_support.mid_x_m
+        target = self.base_of_support.x_at(along_foot)
         reach = math.hypot(swing[0], swing[2])
         lean = math.atan2(swing[0], swing[2])
         ratio = (target * self.mass_kg - fixed[0]) / reach
@@ -534,20 +558,27 @@ class Body:
         ankle_deg = min(max(solved, limit.low_deg), limit.high_deg)
         final = replace(start, ankle=ankle_deg)
         if hang_arms:
-            final = replace(final, shoulder=_thorax_lean_deg(final))
+            final = replace(final, shoulder=_thorax_lean_deg(final) + arms_forward_deg)
         result = self.place(final)
         error = float(result.com[0] - target)
         if abs(ratio) > 1.0:
-            reason = "No ankle angle brings the centre of mass over the middle of the feet."
+            reason = f"No ankle angle brings the centre of mass over {_foot_point(along_foot)}."
         elif solved != ankle_deg:
             direction = "forward" if solved > 0 else "back"
-            reason = (f"To keep the centre of mass over the middle of the feet the shins would "
+            reason = (f"To keep the centre of mass over {_foot_point(along_foot)} the shins would "
                       f"have to tilt {abs(solved):.1f}° {direction}, beyond the ankle's "
                       f"{limit.low_deg:.0f}° to {limit.high_deg:.0f}° range.")
         else:
             reason = ""
         balanced = not reason and abs(error) < 1e-9
         return Balance(posed=result, balanced=balanced, reason=reason, com_error_m=error)
+
+
+def _foot_point(along_foot: float) -> str:
+    """Words for a point along the feet: 'the middle of the feet', or how far from the heel."""
+    if along_foot == MID_FOOT:
+        return "the middle of the feet"
+    return f"a point {along_foot:.0%} of the way from heels to toes"
 
 
 def _thorax_lean_deg(pose: Pose) -> float:

@@ -3,9 +3,12 @@
 Every motion is a sequence of `Pose`s over time, put through the one body model
 (`course.body`): the ankle angle of every frame is solved by `Body.balance`, so the centre of
 mass stays over mid-foot the whole time and the hips *have* to move back when the trunk tips
-forward. The same motions animate the lessons, draw the angle charts and, through
-`course.landmarks`, make synthetic MediaPipe landmark sequences with a known fault for testing
-the self-check's rules.
+forward. Two faults move the centre of mass itself, with the descent, towards the toes (their
+key poses name the point, ALONG_FOOT): hips that stay over the heels while the trunk tips can
+only balance that far forward, and hands drifting away from the legs rock the body there.
+The same motions animate the lessons, draw the angle charts and, through `course.landmarks`,
+make synthetic MediaPipe landmark sequences with a known fault for testing the self-check's
+rules.
 
 Angles (degrees) are the body model's, all 0 standing tall (see `course.body`):
     hip flexion grows as the pelvis tips forward relative to the thigh; knee flexion grows as the
@@ -52,9 +55,16 @@ from types import MappingProxyType
 
 import numpy as np
 
-from course.body import Body, Joint, Pose, PosedBody
+from course.body import MID_FOOT, Body, Joint, Pose, PosedBody
 
 ANGLES: tuple[str, ...] = tuple(f.name for f in fields(Pose))
+# Besides the angles, a key pose may say where the centre of mass is over the feet (a fraction
+# of the foot's length from the heel, mid-foot unless a fault moves it) and, for hanging arms,
+# how many degrees forward of plumb they swing (0 unless the hands drift): see Body.balance.
+ALONG_FOOT = "along_foot"
+ARMS_FORWARD = "arms_forward_deg"
+CHANNELS: tuple[str, ...] = ANGLES + (ALONG_FOOT, ARMS_FORWARD)
+_RESTING = {**{name: 0.0 for name in ANGLES}, ALONG_FOOT: MID_FOOT, ARMS_FORWARD: 0.0}
 
 # Default tempo (seconds): a controlled teaching tempo, about 2 s down and 1.5 s up.
 DESCENT_S = 2.0
@@ -70,6 +80,10 @@ SOFT_KNEE_DEG = 15.0
 HINGE_TOP = MappingProxyType({"knee": SOFT_KNEE_DEG, "hip": 8.0})
 # The good hinge's bottom: hips folded to 85 degrees, knees bent 3 degrees more than at the top.
 HINGE_BOTTOM = MappingProxyType({"knee": 18.0, "hip": 85.0})
+# Where the weight goes when it drifts forward: the centre of mass over the toes, 90% of the way
+# from heel to toe tip, about as far forward as a lifter can stay on the feet by gripping with the
+# toes (a teaching choice: far enough that the figure's plumb line visibly lands on the toes).
+TOES = 0.9
 # Holding a kettlebell at the chest by its horns: elbows down, hands at about collarbone height,
 # some 20 cm in front of the shoulder joints. Relative to the upper back, so the hands stay at
 # the chest as the trunk leans.
@@ -181,6 +195,12 @@ class Motion:
         return np.array([frame.com[0] for frame in self.frames])
 
     @property
+    def com_along_foot(self) -> np.ndarray:
+        """Where the centre of mass is over the feet: 0 above the heels, 1 above the toe tips,
+        0.5 above mid-foot (where a balanced lifter keeps it)."""
+        return self.body.base_of_support.along_foot(self.com_x_m)
+
+    @property
     def hip_angle_seen_deg(self) -> np.ndarray:
         """Hip flexion as a side-on camera reads it, degrees: 180 minus the angle at mid-hip
         between the lines to mid-knee and to mid-shoulder. 0 standing tall; unlike the hip joint
@@ -209,7 +229,8 @@ Window = tuple[float, float]  # the part of a phase (fractions 0..1 of its time)
 
 @dataclass(frozen=True)
 class _Move:
-    """One phase: every angle goes from `start` to `end` along min_jerk within its window."""
+    """One phase: every channel (the angles, where the weight is over the feet, how far the arms
+    swing forward of plumb) goes from `start` to `end` along min_jerk within its window."""
 
     start_s: float
     duration_s: float
@@ -219,17 +240,19 @@ class _Move:
 
     def at(self, t_s: float) -> dict[str, float]:
         u = (t_s - self.start_s) / self.duration_s
-        angles = {}
-        for name in ANGLES:
+        channels = {}
+        for name in CHANNELS:
             a, b = self.windows.get(name, (0.0, 1.0))
             progress = min_jerk((u - a) / (b - a))
-            angles[name] = self.start[name] + (self.end[name] - self.start[name]) * progress
-        return angles
+            channels[name] = self.start[name] + (self.end[name] - self.start[name]) * progress
+        return channels
 
 
 @dataclass(frozen=True)
 class _Pattern:
-    """What one kind of rep looks like: its key poses and when each angle moves."""
+    """What one kind of rep looks like: its key poses and when each angle moves. A key pose
+    names angles in degrees and, optionally, ALONG_FOOT (where the weight is over the feet) and
+    ARMS_FORWARD (hanging arms swung forward of plumb, degrees)."""
 
     name: str
     title: str
@@ -256,9 +279,9 @@ class _Tempo:
 
 
 def _full(angles: Mapping[str, float], base: Mapping[str, float] | None = None) -> dict[str, float]:
-    """Every Pose angle: from `angles`, else from `base`, else 0."""
+    """Every channel: from `angles`, else from `base`, else 0 (angles) or mid-foot (weight)."""
     base = base or {}
-    return {name: float(angles.get(name, base.get(name, 0.0))) for name in ANGLES}
+    return {name: float(angles.get(name, base.get(name, _RESTING[name]))) for name in CHANNELS}
 
 
 def _check_tempo(name: str, tempo: _Tempo, overshoot: bool) -> None:
@@ -287,7 +310,7 @@ def _timeline(pattern: _Pattern, tempo: _Tempo) -> tuple[list[_Move], list[tuple
     stand = _full(pattern.stand)
     top = _full(pattern.top, pattern.stand)
     deepest = _full(pattern.bottom, top)
-    bottom = {k: top[k] + tempo.depth * (deepest[k] - top[k]) for k in ANGLES}
+    bottom = {k: top[k] + tempo.depth * (deepest[k] - top[k]) for k in CHANNELS}
     lockout = _full(pattern.lockout, top) if pattern.lockout is not None else top
     moves: list[_Move] = []
     clock = 0.0
@@ -329,8 +352,10 @@ def _build(pattern: _Pattern, tempo: _Tempo, body: Body | None) -> Motion:
     poses, frames = [], []
     for t in t_s:
         move = moves[max(int(np.searchsorted(starts, t, side="right")) - 1, 0)]
-        pose = Pose(**move.at(min(float(t), end_s)))
-        result = body.balance(pose, hang_arms=pattern.hang_arms)
+        channels = move.at(min(float(t), end_s))
+        along_foot, arms_forward = channels.pop(ALONG_FOOT), channels.pop(ARMS_FORWARD)
+        result = body.balance(Pose(**channels), hang_arms=pattern.hang_arms,
+                              along_foot=along_foot, arms_forward_deg=arms_forward)
         if not result.balanced:
             raise UnbalancedMotion(pattern.name, float(t), result.reason or (
                 f"the centre of mass ends {result.com_error_m * 100:.1f} cm from mid-foot"))
@@ -498,6 +523,46 @@ def neck_cranked_hinge(*, neck_deg: float = -35.0, reps: int = 1, depth: float =
                                   pause_top_s, setup_s, fps), body)
 
 
+def hips_not_back_hinge(*, knee_deg: float = 35.0, hip_deg: float = 60.0,
+                        along_foot: float = TOES, reps: int = 1, depth: float = 1.0,
+                        descent_s: float = DESCENT_S, pause_bottom_s: float = PAUSE_BOTTOM_S,
+                        ascent_s: float = ASCENT_S, pause_top_s: float = PAUSE_TOP_S,
+                        setup_s: float = SETUP_S, fps: float = FPS,
+                        body: Body | None = None) -> Motion:
+    """The trunk tips forward but the hips stay over the heels. Top as the good hinge. Bottom
+    (depth 1): hips `hip_deg` (default 60°), knees `knee_deg` (35°), back flat, and the weight
+    moved with the descent from mid-foot to `along_foot` of the way to the toe tips (TOES, 0.9):
+    with the centre of mass that far forward the balance solver tips the shins about 13° forward
+    (the knees push over the toes) and the hips move back only about 6 cm (the good hinge's
+    travel is about 23 cm), with the trunk about 38° from upright."""
+    pattern = _Pattern(
+        "hips_not_back_hinge", "Hips not going back",
+        "The trunk tips forward but the hips stay over the heels, so the knees and the weight go to the toes.",
+        top=HINGE_TOP, bottom={"knee": knee_deg, "hip": hip_deg, ALONG_FOOT: along_foot})
+    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s,
+                                  pause_top_s, setup_s, fps), body)
+
+
+def weight_forward_hinge(*, arms_forward_deg: float = 20.0, along_foot: float = 0.8,
+                         reps: int = 1, depth: float = 1.0, descent_s: float = DESCENT_S,
+                         pause_bottom_s: float = PAUSE_BOTTOM_S, ascent_s: float = ASCENT_S,
+                         pause_top_s: float = PAUSE_TOP_S, setup_s: float = SETUP_S,
+                         fps: float = FPS, body: Body | None = None) -> Motion:
+    """The good hinge's shape with the weight drifting to the toes. At the bottom (depth 1) the
+    arms reach `arms_forward_deg` (default 20°) forward of hanging plumb, so the hands drift away
+    from the legs, and the weight has moved from mid-foot to `along_foot` of the way to the toe
+    tips (default 0.8): the shins stand nearly upright instead of tipping back and the hips
+    travel less than in the good hinge. Both drift with the descent, from plumb arms and
+    mid-foot at the top."""
+    pattern = _Pattern(
+        "weight_forward_hinge", "Weight on the toes",
+        "The hands drift away from the legs and the whole body rocks forward onto the toes.",
+        top=HINGE_TOP,
+        bottom={**HINGE_BOTTOM, ARMS_FORWARD: arms_forward_deg, ALONG_FOOT: along_foot})
+    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s,
+                                  pause_top_s, setup_s, fps), body)
+
+
 MOTIONS: Mapping[str, Callable[..., Motion]] = MappingProxyType({
     "good_hinge": good_hinge,
     "squat": squat,
@@ -507,5 +572,7 @@ MOTIONS: Mapping[str, Callable[..., Motion]] = MappingProxyType({
     "lean_back_hinge": lean_back_hinge,
     "neck_cranked_hinge": neck_cranked_hinge,
     "rushed_hinge": rushed_hinge,
+    "hips_not_back_hinge": hips_not_back_hinge,
+    "weight_forward_hinge": weight_forward_hinge,
 })
 

@@ -7,13 +7,14 @@ the same five methods, so the pages will not change when progress starts to last
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Protocol
 
-from course.content import Course, Lesson
+from course.content import Course, Lesson, Question
 
 QUIZ_PASS_FRACTION = 0.75
 """Share of a quiz's questions answered right to pass it: 3 of 4, 4 of 5.
@@ -24,6 +25,27 @@ A quiz checks understanding, not memory of wording; one slip still passes, two d
 def questions_to_pass(total: int) -> int:
     """How many of ``total`` questions must be right to pass."""
     return math.ceil(QUIZ_PASS_FRACTION * total - 1e-9)
+
+
+def choice_order(learner: str, lesson_id: str, question: Question) -> tuple[int, ...]:
+    """The order a learner sees a question's choices in: indexes into ``question.choices``.
+
+    ``learner`` is any text that stays the same for one learner (their account, or their browser
+    session when they are not signed in). The same learner gets the same order for the same
+    question on every visit and every try; other learners and other questions get other orders,
+    so the right answer is not always in the same place. A question drawn with a figure keeps
+    its written order, because its choices follow the figure ("Body A", "Body B", then both or
+    neither). Answers are kept as these indexes, never as places on the screen, so an attempt
+    stored before the order changed still marks the same choices.
+    """
+    indexes = range(len(question.choices))
+    if question.figure is not None:
+        return tuple(indexes)
+
+    def rank(index: int) -> bytes:  # a hash, not random.shuffle: the same on every Python
+        return hashlib.sha256(f"{learner}\n{lesson_id}\n{question.id}\n{index}".encode()).digest()
+
+    return tuple(sorted(indexes, key=rank))
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,8 @@
 with no right answer). The checks here find content that works but reads badly, the way an
 instructional designer would: a right answer that is the longest choice, a fault that is
 the only choice described in fault words, feedback that says "Yes" under a red cross, a
-term used before the lesson that defines it, a reading time that is not true. Each problem
+choice that says "all of the above" when the choices are shuffled, a term used before the
+lesson that defines it, a reading time that is not true. Each problem
 names the file, the place and what to change. ``python -m course.content`` (``make
 check-content``) runs them after loading, and the content tests keep the real course free
 of them.
@@ -89,6 +90,15 @@ SAYS_RIGHT = re.compile(
     re.IGNORECASE,
 )
 SAYS_WRONG = re.compile(r"^\W*(no|not|wrong|incorrect|that('s| is) (wrong|not)|this is not)\b", re.IGNORECASE)
+# A choice that points at other choices by their place ("all of the above", "both A and B" in a
+# question with no figure): each learner sees the choices in an order of their own
+# (course.progress.choice_order), so such a choice would point at the wrong ones.
+POINTS_BY_PLACE = re.compile(
+    r"\b((all|none|both|either|neither|any|each|one) of (the )?(above|below|these|those|others)|"
+    r"the (above|below|previous|next|first|second|third|last) (one|choice|answer|option)s?|"
+    r"(above|below) (choice|answer|option)s?)\b",
+    re.IGNORECASE,
+)
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 ONE_ANSWER_KINDS = ("single", "spot_the_fault")
 
@@ -114,6 +124,7 @@ def writing_problems(course: Course) -> tuple[WritingProblem, ...]:
             problems += _length_giveaway(lesson, question)
             problems += _fault_wording_giveaway(lesson, question)
             problems += _contradicting_feedback(lesson, question)
+            problems += _choice_pointing_by_place(lesson, question)
     problems += _terms_used_before_defined(course)
     problems += _right_is_often_longest(course)
     problems += _same_answer_count(course)
@@ -197,6 +208,19 @@ def _contradicting_feedback(lesson: Lesson, question: Question) -> Iterator[Writ
                 lesson.path, f"{_where(question)}, choice {index + 1}",
                 f"the choice is {verdict} but its feedback opens with '{opening[0].strip()}', read under "
                 f"{mark}; open with words that agree",
+            )
+
+
+def _choice_pointing_by_place(lesson: Lesson, question: Question) -> Iterator[WritingProblem]:
+    if question.figure is not None:  # its choices keep their written order
+        return
+    for index, choice in enumerate(question.choices):
+        pointer = POINTS_BY_PLACE.search(choice.text)
+        if pointer:
+            yield WritingProblem(
+                lesson.path, f"{_where(question)}, choice {index + 1}",
+                f"'{pointer[0]}' points at other choices by their place, but every learner sees the "
+                "choices in an order of their own; name what it means instead",
             )
 
 

@@ -122,6 +122,40 @@ def test_balanced_pose_has_its_centre_of_mass_over_mid_foot(pose, hang_arms):
     assert abs(result.com_error_m) < COM_TOL_M
 
 
+@pytest.mark.parametrize("along_foot", [0.0, 0.3, 0.7, 0.9, 1.0])
+def test_balance_can_put_the_centre_of_mass_anywhere_over_the_feet(along_foot):
+    body = Body()
+    result = body.balance(hinge(hip=60, knee=30), hang_arms=True, along_foot=along_foot)
+    support = body.base_of_support
+    assert result.balanced, result.reason
+    assert result.posed.com[0] == pytest.approx(support.x_at(along_foot), abs=COM_TOL_M)
+    assert support.along_foot(float(result.posed.com[0])) == pytest.approx(along_foot)
+
+
+def test_weight_to_the_toes_tips_the_shins_forward():
+    body = Body()
+    pose = hinge(hip=60, knee=30)
+    mid = body.balance(pose, hang_arms=True).posed.pose.ankle
+    toes = body.balance(pose, hang_arms=True, along_foot=0.9).posed.pose.ankle
+    assert toes > mid + 5.0
+
+
+@pytest.mark.parametrize("along_foot", [-0.1, 1.2, float("nan")])
+def test_a_centre_of_mass_beyond_the_feet_is_refused(along_foot):
+    with pytest.raises(ValueError, match="along_foot must be from 0"):
+        Body().balance(Pose(), along_foot=along_foot)
+
+
+def test_arms_swung_forward_of_plumb_keep_their_angle_from_vertical_and_stay_balanced():
+    body = Body()
+    result = body.balance(hinge(hip=80, knee=18), hang_arms=True, arms_forward_deg=20.0)
+    posed = result.posed
+    arm = posed.points[Joint.LEFT_ELBOW] - posed.points[Joint.LEFT_SHOULDER]
+    assert math.degrees(math.atan2(arm[0], -arm[2])) == pytest.approx(20.0)
+    assert result.balanced, result.reason
+    assert posed.com[0] == pytest.approx(body.base_of_support.mid_x_m, abs=COM_TOL_M)
+
+
 def test_balance_keeps_every_angle_but_the_ankle():
     pose = hinge(hip=75, knee=20, lumbar=10, neck=-15, shoulder=30, elbow=45)
     balanced = Body().balance(pose).posed.pose

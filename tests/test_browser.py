@@ -63,6 +63,9 @@ def test_learner_answers_a_quiz_question_and_sees_why_on_desktop(browser, app_ur
     page.get_by_role("heading", name="Learn the hip hinge").wait_for(timeout=WAIT_MS)
     page.screenshot(path=shots / "home-desktop.png")
     open_first_lesson(page, app_url)
+    cut_short = page.get_by_test_id("stSidebarNavLink").evaluate_all(
+        "links => links.map(a => a.querySelector('span')).filter(s => s.scrollWidth > s.clientWidth).map(s => s.textContent)")
+    assert cut_short == [], f"the menu cuts these lesson titles short: {cut_short}"
     question, verdict = answer_first_question(page)
     assert question.explanation.split(".")[0] in verdict.inner_text()
     verdict.scroll_into_view_if_needed()
@@ -80,10 +83,14 @@ def test_course_fits_a_phone_screen(browser, app_url, shots):
     open_first_lesson(page, app_url)
     assert horizontal_overflow(page) == 0
     page.screenshot(path=shots / "lesson-phone.png")
-    _, verdict = answer_first_question(page)
+    question, verdict = answer_first_question(page)
     verdict.scroll_into_view_if_needed()
     assert horizontal_overflow(page) == 0
     page.screenshot(path=shots / "quiz-phone.png")
+    # A checked question's locked choices stay readable, not faded like a disabled widget.
+    locked = page.get_by_role("radiogroup", name=question.prompt).locator("p").evaluate_all(
+        "ps => ps.map(p => getComputedStyle(p).color)")
+    assert locked and all(colour.startswith("rgb(") for colour in locked), locked
     # Choices are tappable with a thumb: each option is at least 44 px tall (see course/views/phone.css).
     heights = page.get_by_test_id("stRadioOption").evaluate_all("els => els.map(e => e.getBoundingClientRect().height)")
     assert heights and min(heights) >= 44, heights

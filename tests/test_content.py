@@ -98,7 +98,8 @@ def test_real_course_has_no_writing_problems():
 # Gym and anatomy words a beginner meets: each one the course uses must be in its glossary.
 JARGON = ["set", "rep", "reps in reserve", "tempo", "romanian deadlift", "conventional deadlift", "hip flexors",
           "rotator cuff", "deep rotators", "plumb line", "disc", "rib flare", "posterior chain", "bracing",
-          "intra-abdominal pressure", "red flag", "regression", "delayed-onset muscle soreness", "valsalva"]
+          "intra-abdominal pressure", "red flag", "regression", "delayed-onset muscle soreness", "valsalva",
+          "pelvic floor", "osteoporosis"]
 
 
 def test_every_gym_word_the_course_uses_is_in_its_glossary():

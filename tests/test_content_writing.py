@@ -121,6 +121,34 @@ def test_feedback_that_agrees_with_its_choice_passes(tmp_path, index, feedback):
     assert problems(course_with(tmp_path, lambda m: m["quiz"][0]["choices"][index].update(feedback=feedback))) == []
 
 
+# --- a choice that points at others by their place ----------------------------------------
+
+
+@pytest.mark.parametrize("text", ["All of the above", "Both of the above", "None of these", "The first one"])
+def test_a_choice_that_points_at_others_by_their_place_is_flagged(tmp_path, text):
+    course = course_with(tmp_path, lambda m: m["quiz"][0]["choices"][2].update(text=text))
+    found = problems(course)
+    assert len(found) == 1
+    assert "quiz 'one', choice 3:" in found[0] and "points at other choices by their place" in found[0]
+
+
+def test_a_choice_that_says_what_it_means_passes(tmp_path):
+    named = "Both the hips and the knees bend"
+    assert problems(course_with(tmp_path, lambda m: m["quiz"][0]["choices"][2].update(text=named))) == []
+
+
+def test_a_figure_question_may_say_both_or_neither_since_its_order_is_kept(tmp_path):
+    def with_figure(meta):
+        meta["quiz"][2].update(figure="quiz-lean-back")
+        meta["quiz"][2]["choices"][1].update(text="Neither of these bodies")
+
+    write_course(tmp_path, lessons=1)
+    meta = lesson_meta("a-1", 1)
+    with_figure(meta)
+    write_lesson(tmp_path, "01-a-1.md", meta)
+    assert problems(load_course(tmp_path, known_figures={"quiz-lean-back"})) == []
+
+
 # --- the reading time -----------------------------------------------------------------------
 
 

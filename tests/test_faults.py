@@ -24,6 +24,7 @@ EXPECTED = {
     "lean_back_hinge": "lean_back_at_top",
     "neck_cranked_hinge": "neck_cranked",
     "rushed_hinge": "rushed_descent",
+    "hips_not_back_hinge": "hips_not_back",
 }
 
 

@@ -107,6 +107,30 @@ def test_fault_figure_opens_where_the_fault_shows():
     assert any(text.startswith("neck bent back") for text in opening), opening
 
 
+def test_weight_on_the_toes_is_labelled_on_the_fault_and_never_on_the_good_hinge():
+    from course.motions import hips_not_back_hinge, weight_forward_hinge
+
+    for fault in (hips_not_back_hinge(), weight_forward_hinge()):
+        fig = body_figure([good_hinge(), fault], spacing_m=1.4)
+        good_texts = {a.text for f in fig.frames for a in f.layout.scene.annotations if a.x < 0.7}
+        fault_texts = {a.text for f in fig.frames for a in f.layout.scene.annotations if a.x >= 0.7}
+        assert "weight on the toes" not in good_texts
+        assert "weight on the toes" in fault_texts, fault.name
+        opening = labels(fig.frames[fig.layout.sliders[0].active])
+        assert "weight on the toes" in opening, fault.name
+
+
+def test_plumb_line_of_a_weight_forward_fault_lands_near_the_toes():
+    from course.motions import hips_not_back_hinge
+
+    stuck = hips_not_back_hinge()
+    fig = body_figure(stuck)
+    base = stuck.body.base_of_support
+    bottom = fig.frames[fig.layout.sliders[0].active]
+    plumb = traces_named(fig, bottom, "plumb")[0]
+    assert base.along_foot(float(plumb.x[1])) > 0.8
+
+
 def test_sagittal_plane_is_translucent_and_splits_left_from_right(hinge_figure):
     (plane,) = [trace for trace in hinge_figure.data if trace.type == "mesh3d"]
     assert set(plane.y) == {0}

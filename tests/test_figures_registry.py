@@ -56,6 +56,22 @@ def test_lessons_show_the_movements_they_talk_about(course):
     assert shown["progressions"]
 
 
+def test_every_cue_shows_its_own_fault_beside_a_good_hinge_where_its_lesson_teaches_the_fix(course):
+    for fault, cue in course.cues.items():
+        assert cue.figure.startswith("mistake-"), f"{fault} shows {cue.figure}, not its fault"
+        shown_there = {figure.name for figure in course.lesson(cue.lesson_id).figures_after(cue.section)}
+        assert cue.figure in shown_there, fault
+
+
+def test_every_mistake_a_lesson_teaches_has_its_figure(course):
+    for lesson_id in ("common-mistakes", "more-mistakes"):
+        lesson = course.lesson(lesson_id)
+        numbered = [s.heading for s in lesson.sections if s.heading and s.heading[:1].isdigit()]
+        assert len(numbered) == 4, numbered
+        for heading in numbered:
+            assert lesson.figures_after(heading), f"{lesson_id}: '{heading}' has no figure"
+
+
 def test_hip_joint_offers_each_of_the_six_motions(course):
     assert list(FIGURES["hip-joint"].choices(course)) == [
         "flexion", "extension", "abduction", "adduction", "internal_rotation", "external_rotation",

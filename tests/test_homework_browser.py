@@ -377,5 +377,13 @@ def test_trainer_sets_homework_member_hands_in_a_self_check_and_reads_the_feedba
                                  "Member")  # a data frame's table holds the columns in view only
         assert "Homework done" in in_view, f"on a phone, what a trainer checks first is off screen: {in_view}"
         phone.screenshot(path=shots / "dashboard-phone.png")
+        covered = phone.evaluate("""() => {
+            const pickers = [...document.querySelectorAll('[data-testid="stSelectbox"]')].map(e => e.getBoundingClientRect());
+            return [...document.querySelectorAll('[data-testid="stElementToolbar"]')].some(tools => {
+                const t = tools.getBoundingClientRect();
+                return pickers.some(p => t.top < p.bottom && t.bottom > p.top && t.left < p.right && t.right > p.left);
+            });
+        }""")
+        assert not covered, "on a phone a table's tool buttons cover the picker above it"
         assert horizontal_overflow(phone) == 0
         assert not pwned(phone)

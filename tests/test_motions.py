@@ -179,11 +179,51 @@ def test_every_motion_starts_and_ends_standing_tall(name):
         assert abs(motion.trunk_inclination_deg[frame]) < STANDING_LEAN_DEG
 
 
-@pytest.mark.parametrize("name", sorted(MOTIONS))
+WEIGHT_FORWARD = {"hips_not_back_hinge", "weight_forward_hinge"}  # faults that move the weight
+
+
+@pytest.mark.parametrize("name", sorted(set(MOTIONS) - WEIGHT_FORWARD))
 def test_every_frame_keeps_the_centre_of_mass_over_mid_foot(name):
     motion = made(name)
     feet = motion.body.base_of_support
     assert np.abs(motion.com_x_m - feet.mid_x_m).max() < COM_TOL_M
+
+
+@pytest.mark.parametrize("name", sorted(WEIGHT_FORWARD))
+def test_weight_forward_faults_roll_the_weight_to_the_toes_at_the_bottom_and_back_at_the_top(name):
+    motion = made(name)
+    along = motion.com_along_foot
+    for span in motion.reps:
+        assert along[span.start] == pytest.approx(0.5, abs=1e-9)
+        assert along[span.bottom] >= 0.75  # past the balls of the feet
+        assert along[span.end] == pytest.approx(0.5, abs=1e-9)
+    assert along.max() < 1.0  # still on the feet, never past the toe tips
+
+
+def test_hips_that_do_not_go_back_push_the_knees_forward_while_the_trunk_tips():
+    stuck, good = made("hips_not_back_hinge"), made("good_hinge")
+    span, good_span = stuck.reps[0], good.reps[0]
+    travel = stuck.hips_behind_ankles_m[span.bottom] - stuck.hips_behind_ankles_m[span.start]
+    good_travel = good.hips_behind_ankles_m[good_span.bottom] - good.hips_behind_ankles_m[good_span.start]
+    assert stuck.trunk_inclination_deg[span.bottom] > 30.0  # the trunk does tip forward
+    assert travel < 0.08 < HIP_TRAVEL_MIN_M < good_travel  # the hips hardly move back
+    heel = stuck.body.base_of_support.heel_x_m
+    assert stuck.points[span.bottom, Joint.MID_HIP, 0] > heel  # still over the heels
+    assert stuck.shin_angle_deg[span.bottom] > 10.0 > good.shin_angle_deg[good_span.bottom]
+    assert np.abs(stuck.spine_flexion_deg).max() < 1e-6  # the back stays flat: only the hips fault
+
+
+def test_weight_on_the_toes_lets_the_hands_drift_away_from_the_legs():
+    drifting, good = made("weight_forward_hinge"), made("good_hinge")
+
+    def hands_ahead_of_shoulders(motion: Motion) -> np.ndarray:
+        return motion.points[:, Joint.LEFT_HAND, 0] - motion.points[:, Joint.LEFT_SHOULDER, 0]
+
+    bottom = drifting.reps[0].bottom
+    assert hands_ahead_of_shoulders(drifting)[bottom] > 0.15  # metres forward of plumb
+    assert np.abs(hands_ahead_of_shoulders(good)).max() < 1e-9
+    np.testing.assert_allclose(drifting.angle_deg("hip"), good.angle_deg("hip"))  # same fold
+    assert drifting.shin_angle_deg[bottom] > good.shin_angle_deg[good.reps[0].bottom] + 3.0
 
 
 @pytest.mark.parametrize("name", sorted(MOTIONS))

@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from course.content import load_course
 from course.views.state import CONTENT_DIR_SETTING
-from course.progress import SessionProgress, score_quiz
+from course.progress import SessionProgress, choice_order, score_quiz
+from course.views.accounts import GUEST_KEY
 from tests.content_factory import write_course
 
 APP = str(Path(__file__).resolve().parent.parent / "course" / "app.py")
@@ -82,6 +83,44 @@ def test_wrong_answer_says_not_quite_and_shows_the_right_one(small_course):
     assert "**Not quite.** Explanation of one." in shown
     assert ":red[:material/cancel:] *Choice one 0* (your answer): Because 0." in shown
     assert ":green[:material/check_circle:] *Choice one 1* (the right answer): Because 1." in shown
+
+
+def lesson_app_for(learner: str, lesson_id: str = "a-1") -> AppTest:
+    at = lesson_app(lesson_id)
+    at.session_state[GUEST_KEY] = learner
+    return at.run()
+
+
+def test_each_learner_sees_the_choices_in_their_own_order_on_every_visit(small_course):
+    question = small_course.lesson("a-1").quiz[0]
+    shown = {}
+    for learner in ("guest:ann", "guest:bob", "guest:cat", "guest:dan"):
+        order = choice_order(learner, "a-1", question)
+        texts_in_order = [question.choices[index].text for index in order]
+        ticks = small_course.lesson("a-1").quiz[1]
+        ticks_in_order = [ticks.choices[index].text for index in choice_order(learner, "a-1", ticks)]
+        for visit in range(2):
+            at = lesson_app_for(learner)
+            assert at.radio(key="a-1:1:one").options == texts_in_order, (learner, visit)
+            assert [box.label for box in at.checkbox] == ticks_in_order, (learner, visit)
+        shown[learner] = tuple(texts_in_order)
+    assert len(set(shown.values())) > 1, "the learners do not all see one order"
+
+
+def test_an_answer_is_kept_by_its_choice_not_by_its_place_on_screen(small_course):
+    question = small_course.lesson("a-1").quiz[0]
+    learner = next(name for name in (f"guest:{n}" for n in range(20))
+                   if choice_order(name, "a-1", question)[0] != 1)  # the right choice is not first
+    at = lesson_app_for(learner)
+    at.radio(key="a-1:1:one").set_value(1)
+    at.button(key="a-1:1:one:check").click().run()
+    assert "**Right.** Explanation of one." in texts(at)
+    assert at.session_state["quiz:a-1"].checked["one"] == frozenset({1})
+    at.checkbox(key="a-1:1:two:2").check()
+    at.checkbox(key="a-1:1:two:0").check()
+    at.button(key="a-1:1:two:check").click().run()
+    assert at.session_state["quiz:a-1"].checked["two"] == frozenset({0, 2})
+    assert texts(at).count("**Right.**") == 2
 
 
 def test_checking_with_nothing_picked_asks_for_an_answer(small_course):

@@ -7,7 +7,14 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from course.content import load_course
-from course.progress import SessionProgress, lesson_statuses, next_lesson, questions_to_pass, score_quiz
+from course.progress import (
+    SessionProgress,
+    choice_order,
+    lesson_statuses,
+    next_lesson,
+    questions_to_pass,
+    score_quiz,
+)
 from tests.content_factory import write_course
 
 RIGHT = {"one": frozenset({1}), "two": frozenset({0, 2}), "three": frozenset({2}), "four": frozenset({0})}
@@ -67,3 +74,31 @@ def test_status_keeps_the_best_attempt_and_counts_tries(course):
     status = lesson_statuses(course, progress)[0]
     assert (status.attempts, status.best_attempt.correct, status.quiz_passed) == (3, 4, True)
     assert not status.complete, "the lesson itself was never marked read"
+
+
+LEARNERS = [f"account:{n}" for n in range(40)]
+
+
+def test_a_learner_sees_the_same_choice_order_every_time():
+    question = load_course().lesson("your-hip-joint").quiz[1]
+    first = choice_order("account:7", "your-hip-joint", question)
+    assert sorted(first) == list(range(len(question.choices)))
+    assert all(choice_order("account:7", "your-hip-joint", question) == first for _ in range(3))
+
+
+def test_the_right_answer_moves_between_learners_and_between_questions():
+    lesson = load_course().lesson("your-hip-joint")
+    question = next(q for q in lesson.quiz if q.kind == "single")
+    (right,) = question.correct_choices
+    places = {choice_order(learner, lesson.id, question).index(right) for learner in LEARNERS}
+    assert places == set(range(len(question.choices))), "over 40 learners it sits in every place"
+    singles = [q for q in load_course().lessons[0].quiz if q.kind == "single"]
+    orders = {choice_order("account:1", lesson.id, q) for q in singles}
+    assert len(orders) > 1, "one learner's questions are not all in one order"
+
+
+def test_a_question_drawn_with_a_figure_keeps_its_bodies_in_order():
+    question = next(q for lesson in load_course().lessons for q in lesson.quiz if q.figure)
+    for learner in LEARNERS[:5]:
+        assert choice_order(learner, "common-mistakes", question) == tuple(range(len(question.choices)))
+

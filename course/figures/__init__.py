@@ -96,6 +96,8 @@ FIGURES: Mapping[str, FigureSpec] = MappingProxyType(
             FigureSpec("mistake-knees-first", _bodies("good_hinge", "knee_dominant_hinge")),
             FigureSpec("mistake-lean-back", _bodies("good_hinge", "lean_back_hinge")),
             FigureSpec("mistake-neck-cranked", _bodies("good_hinge", "neck_cranked_hinge")),
+            FigureSpec("mistake-hips-not-back", _bodies("good_hinge", "hips_not_back_hinge")),
+            FigureSpec("mistake-weight-on-toes", _bodies("good_hinge", "weight_forward_hinge")),
             FigureSpec("mistake-rushed", _bodies("good_hinge", "rushed_hinge")),
             FigureSpec("quiz-rounded-back", _quiz_bodies("rounded_back_hinge", "good_hinge")),
             FigureSpec("quiz-lean-back", _quiz_bodies("good_hinge", "lean_back_hinge")),

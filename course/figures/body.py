@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from course.body import BONES, Joint, PosedBody
+from course.body import BONES, BaseOfSupport, Joint, PosedBody
 from course.motions import Motion
 
 FRAMES_PER_S = 12.0  # animation frames per second of motion: smooth enough, small enough for a phone
@@ -37,6 +37,9 @@ COM = "#ea580c"  # centre of mass and its plumb line: the one warm colour in the
 BASE = "#16a34a"  # the base of support under the feet
 PLANE = "#60a5fa"
 LABEL_FONT = {"size": 13, "color": "#111827"}
+# The centre of mass this far from heel (0) to toe tip (1) is labelled "weight on the toes": past
+# the balls of the feet, where the heels go light. A balanced lifter keeps it at mid-foot (0.5).
+WEIGHT_ON_TOES = 0.7
 
 _NEAR_BONES = tuple(sorted((a, b) for a, b in BONES if not (a.name.startswith("LEFT") or b.name.startswith("LEFT"))))
 _FAR_BONES = tuple(sorted((a, b) for a, b in BONES if a.name.startswith("LEFT") or b.name.startswith("LEFT")))
@@ -69,7 +72,8 @@ def body_figure(
 
     Each body shows its bones (near side dark, far side light), its hip, knee and trunk
     angles beside the joints, its centre of mass with a plumb line to the floor, and the
-    base of support under its feet. Play/pause buttons and a time slider drive all bodies.
+    base of support under its feet; a label says when its weight has gone to the toes.
+    Play/pause buttons and a time slider drive all bodies.
     Raises ``ValueError`` when no motion is given.
     """
     motions = [motions] if isinstance(motions, Motion) else list(motions)
@@ -97,7 +101,7 @@ def body_figure(
         # once an animation frame changes its words (plotly.js issue 5754).
         out = []
         for motion, offset, index in zip(motions, offsets, frame_index):
-            out += _angle_labels(motion.frames[index[k]], offset)
+            out += _angle_labels(motion.frames[index[k]], motion.body.base_of_support, offset)
         return out
 
     static = _static_traces(motions, offsets, show_plane)
@@ -191,8 +195,9 @@ def _lines(points: np.ndarray, bones: Sequence[tuple[Joint, Joint]], colour: str
     )
 
 
-def _angle_labels(posed: PosedBody, offset: np.ndarray) -> list[dict]:
-    """Hip, knee and trunk angles as scene annotations beside their joints (and the back's bend when it is not neutral)."""
+def _angle_labels(posed: PosedBody, feet: BaseOfSupport, offset: np.ndarray) -> list[dict]:
+    """Hip, knee and trunk angles as scene annotations beside their joints (and the back's bend
+    when it is not neutral, the neck's when it is bent, the weight when it is on the toes)."""
     points = posed.points + offset
     hip, knee, neck = points[Joint.RIGHT_HIP], points[Joint.RIGHT_KNEE], points[Joint.NECK]
     # The trunk's label sits off its back, perpendicular to the hip-to-neck line, so it never
@@ -214,6 +219,8 @@ def _angle_labels(posed: PosedBody, offset: np.ndarray) -> list[dict]:
         head_top = points[Joint.HEAD_TOP]
         words = "neck bent back" if neck_bend < 0 else "chin tucked"
         labels.append((f"{words} {abs(neck_bend):.0f}°", head_top[0] + 0.1, head_top[2] + 0.22))
+    if feet.along_foot(float(posed.com[0])) >= WEIGHT_ON_TOES:
+        labels.append(("weight on the toes", feet.toe_x_m + offset[0] + 0.12, 0.14))
     return [
         {
             "x": round(float(x), DECIMALS), "y": -0.3, "z": round(float(z), DECIMALS), "text": text,

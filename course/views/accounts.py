@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import secrets
 import threading
 import time
 from collections.abc import Sequence
@@ -46,6 +47,7 @@ SESSION_COOKIE = "hinge_session"
 DEVICE_COOKIE = "hinge_device"  # lasts rules.KNOWN_DEVICE_LIFETIME: this browser signed in before
 DEVICE_TOKEN, DEVICE_COOKIE_TO_WRITE = "device_token", "device_cookie_to_write"  # session state
 NOT_SAVED, NOT_SAVED_REASON = "not_saved", "not_saved_reason"  # session state: progress the store refused, and why
+GUEST_KEY = "guest_key"  # session state: who a learner who has not signed in is, for this session
 RETRY_OPEN_S = 30.0  # a store that failed to open is tried again after this long, not on every click
 log = logging.getLogger(__name__)
 
@@ -160,6 +162,16 @@ def check_session() -> Account | None:
 def signed_in() -> Account | None:
     """The account signed in to this tab, as ``check_session`` found it at the start of this run."""
     return st.session_state.get("account")
+
+
+def learner_key() -> str:
+    """Who the learner is, for things that must stay the same for them (the order of a quiz's
+    choices): their account when signed in, else this browser session, which a guest keeps
+    until the page is reloaded or closed."""
+    account = signed_in()
+    if account is not None:
+        return f"account:{account.id}"
+    return st.session_state.setdefault(GUEST_KEY, f"guest:{secrets.token_urlsafe(16)}")
 
 
 def sign_in_as(account: Account) -> None:

@@ -7,7 +7,7 @@ import streamlit as st
 from course.content import Lesson, LessonFigure
 from course.figures import FIGURES
 from course.views.quiz import render_quiz
-from course.views.accounts import learner_progress
+from course.views.accounts import learner_key, learner_progress
 from course.views.state import PLOTLY_CONFIG, course_content, course_figure
 
 
@@ -39,7 +39,7 @@ def render_lesson(lesson_id: str) -> None:
         st.rerun()
 
     st.divider()
-    render_quiz(lesson, progress)
+    render_quiz(lesson, progress, learner_key())
 
     st.divider()
     following = course.lesson_after(lesson.id)

@@ -2,6 +2,8 @@
 
 Answers live in the session under the lesson's id; a finished round is scored once and
 recorded in the learner's progress. "Try again" starts a fresh round with empty widgets.
+Each learner sees each question's choices in their own order (course.progress.choice_order);
+widgets and answers name choices by their index in the lesson, never by their place on screen.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from course.content import Lesson, Question
-from course.progress import Progress, questions_to_pass, score_quiz
+from course.progress import Progress, choice_order, questions_to_pass, score_quiz
 from course.views.state import PLOTLY_CONFIG, course_figure
 
 KIND_HINTS = {
@@ -30,7 +32,8 @@ class QuizRound:
     recorded: bool = False
 
 
-def render_quiz(lesson: Lesson, progress: Progress) -> None:
+def render_quiz(lesson: Lesson, progress: Progress, learner: str) -> None:
+    """The quiz of one lesson; `learner` says who is answering (see choice_order)."""
     state_key = f"quiz:{lesson.id}"
     if state_key not in st.session_state:
         st.session_state[state_key] = QuizRound()
@@ -40,7 +43,7 @@ def render_quiz(lesson: Lesson, progress: Progress) -> None:
     st.caption(f"{len(lesson.quiz)} questions. Each answer shows why it is right or wrong.")
     for number, question in enumerate(lesson.quiz, start=1):
         with st.container(border=True):
-            _question(lesson, question, number, quiz_round)
+            _question(lesson, question, number, quiz_round, choice_order(learner, lesson.id, question))
 
     if len(quiz_round.checked) == len(lesson.quiz):
         attempt = score_quiz(lesson, quiz_round.checked)
@@ -60,24 +63,24 @@ def render_quiz(lesson: Lesson, progress: Progress) -> None:
             st.rerun()
 
 
-def _question(lesson: Lesson, question: Question, number: int, quiz_round: QuizRound) -> None:
+def _question(lesson: Lesson, question: Question, number: int, quiz_round: QuizRound,
+              order: tuple[int, ...]) -> None:
     key = f"{lesson.id}:{quiz_round.number}:{question.id}"
     checked = quiz_round.checked.get(question.id)
     st.markdown(f"**{number}. {question.prompt}**")
     if question.figure is not None:
         st.plotly_chart(course_figure(question.figure), width="stretch", config=PLOTLY_CONFIG, key=f"{key}:figure")
     st.caption(KIND_HINTS[question.kind])
-    options = list(range(len(question.choices)))
     if question.allows_several:
         picked = frozenset(
             index
-            for index in options
+            for index in order
             if st.checkbox(question.choices[index].text, key=f"{key}:{index}", disabled=checked is not None)
         )
     else:
         choice = st.radio(
             question.prompt,
-            options,
+            order,
             format_func=lambda index: question.choices[index].text,
             index=None,
             key=key,
@@ -94,16 +97,17 @@ def _question(lesson: Lesson, question: Question, number: int, quiz_round: QuizR
             quiz_round.checked[question.id] = picked
             st.rerun()
         return
-    _feedback(question, checked)
+    _feedback(question, checked, order)
 
 
-def _feedback(question: Question, picked: frozenset[int]) -> None:
+def _feedback(question: Question, picked: frozenset[int], order: tuple[int, ...]) -> None:
     if question.is_correct(picked):
         st.success(f"**Right.** {question.explanation}", icon=":material/check_circle:")
     else:
         st.error(f"**Not quite.** {question.explanation}", icon=":material/cancel:")
     lines = []
-    for index, choice in enumerate(question.choices):
+    for index in order:  # in the order the learner saw them
+        choice = question.choices[index]
         if index in picked or choice.correct:
             mark = ":green[:material/check_circle:]" if choice.correct else ":red[:material/cancel:]"
             who = "your answer" if index in picked else "the right answer"
