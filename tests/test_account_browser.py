@@ -111,6 +111,7 @@ def shows(page, text: str) -> None:
 
 def sign_in(page, url: str, username: str, password: str) -> None:
     page.goto(f"{url}/account")
+    wait_for_app(page)  # the page's first run drawn: a loaded machine may take a while
     form = form_with(page, "Sign in")
     form.get_by_label("Username", exact=True).fill(username)
     form.get_by_label("Password", exact=True).fill(password)
@@ -148,6 +149,8 @@ def test_hostile_names_and_titles_show_as_plain_text_and_link_nowhere(browser, s
         shows(page, "Signed in as Sam �gnp.exe")
         inert(page)
         page.get_by_role("button", name=re.compile("^(logout)?Sign out$")).click()
+        page.get_by_role("tab", name="Create an account").wait_for(timeout=WAIT_MS)  # signed out: then go on
+        wait_for_app(page)
 
         sign_in(page, url, "coach", "kettlebells at dawn")
         page.get_by_role("heading", name="Groups and homework").wait_for(timeout=WAIT_MS)
