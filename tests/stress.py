@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -23,6 +22,7 @@ import numpy as np
 
 from course.analysis.pose import pose_model
 from course.landmarks import Landmark as L
+from tests.test_video import write_clip
 
 Frames = list[tuple[float, np.ndarray]]  # (seconds from the first frame, RGB picture)
 SECONDS = 4.0  # derived clips are cut to this, so the tests stay quick
@@ -47,22 +47,11 @@ def read_frames(path: Path, *, seconds: float = SECONDS, max_side: int = 640) ->
 
 
 def write_frames(path: Path, frames: Frames) -> Path:
-    """An H.264 MP4 in which every frame keeps its own time (milliseconds)."""
-    height, width = frames[0][1].shape[:2]
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("libx264", rate=30)
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        stream.time_base = stream.codec_context.time_base = Fraction(1, 1000)
-        last = -1
-        for t, image in frames:
-            frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="rgb24")
-            last = max(last + 1, round(t * 1000))
-            frame.pts, frame.time_base = last, Fraction(1, 1000)
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return path
+    """An H.264 MP4 in which every frame keeps its own time (milliseconds, strictly increasing)."""
+    times_ms: list[int] = []
+    for t, _ in frames:
+        times_ms.append(max(times_ms[-1] + 1 if times_ms else 0, round(t * 1000)))
+    return write_clip(path, images=[np.ascontiguousarray(image) for _, image in frames], rate=30, times_ms=times_ms)
 
 
 @dataclass(frozen=True)

@@ -421,21 +421,21 @@ def torso_length_px(image_landmarks: np.ndarray, width_px: int, height_px: int) 
 
 @dataclass(frozen=True)
 class Sighting:
-    """Another person found on one sample frame. size: their torso length over the lifter's
-    (1 = as big in the picture, so about as near the camera; from second_person alone, over the
-    picture's height)."""
+    """Another person found on one sample frame (index: its row). size: their torso length over
+    the lifter's (1 = as big in the picture, so about as near the camera)."""
 
     index: int
     size: float
 
 
-def second_person(model: Any, image: np.ndarray, first: np.ndarray) -> Sighting | None:
+def second_person(model: Any, image: np.ndarray, first: np.ndarray) -> float | None:
     """Another person on `image` once the person at `first` (33 normalised image landmarks) is
     hidden, found by a static-mode Pose `model` with segmentation: shoulders and hips each seen
     with visibility >= SECOND_PERSON_TORSO_VISIBILITY, the torso the right way up (shoulders
     above hips), its centre outside the hidden box, and at least half of it on a person's
     silhouette (a rack, a fan or a stack of plates can look like a body to the landmark model,
-    not to the segmentation). None when there is nobody else."""
+    not to the segmentation). Returns their torso length over the picture's height; None when
+    there is nobody else."""
     height, width = image.shape[:2]
     box = person_box(first, width, height)
     if box is None:
@@ -457,7 +457,7 @@ def second_person(model: Any, image: np.ndarray, first: np.ndarray) -> Sighting 
     x0, y0, x1, y1 = box
     if x0 <= cx <= x1 and y0 <= cy <= y1:
         return None
-    return Sighting(index=-1, size=torso_length_px(landmarks, width, height) / height)
+    return torso_length_px(landmarks, width, height) / height
 
 
 @dataclass(frozen=True)
@@ -510,9 +510,9 @@ def count_people(samples: Sequence[VideoFrame], first_pass: LandmarkSequence) ->
         for frame in samples:
             if not found[frame.index]:
                 continue
-            sighting = second_person(model, frame.image, first_pass.image[frame.index])
-            if sighting is not None:
-                sightings.append(Sighting(frame.index, sighting.size / lifter if lifter > 0 else math.inf))
+            size = second_person(model, frame.image, first_pass.image[frame.index])
+            if size is not None:
+                sightings.append(Sighting(frame.index, size / lifter if lifter > 0 else math.inf))
     return People(tuple(sightings))
 
 
