@@ -304,6 +304,9 @@ class LandmarkSequence:
     plate where it guesses, often with visibility 0.8 or more; the mask shows the plate is not
     the person. 0 outside the picture; None when no mask was made (every point counts as on
     the silhouette).
+    back_bend_deg: (n,) degrees or None: how far the back's outline on the silhouette bends
+    (course.analysis.back: + rounded, - arched), NaN on frames where it could not be read; None
+    when no mask was made.
     Raises ValueError when the shapes disagree.
     """
 
@@ -314,6 +317,7 @@ class LandmarkSequence:
     width_px: int
     height_px: int
     in_person: np.ndarray | None = None
+    back_bend_deg: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         for name in ("width_px", "height_px"):
@@ -337,6 +341,12 @@ class LandmarkSequence:
                                  f"got {in_person.shape}")
             in_person.flags.writeable = False
             object.__setattr__(self, "in_person", in_person)
+        if self.back_bend_deg is not None:
+            bend = np.array(self.back_bend_deg, dtype=float)
+            if bend.shape != (n,):
+                raise ValueError(f"LandmarkSequence back_bend_deg must have shape {(n,)}, got {bend.shape}")
+            bend.flags.writeable = False
+            object.__setattr__(self, "back_bend_deg", bend)
 
     def __len__(self) -> int:
         return len(self.t_s)

@@ -105,6 +105,65 @@ BACK_ROUNDING = Limit(
     "error and about what a coach sees as a visibly rounded upper back.",
 )
 
+SPINE_ROUNDED = Limit(
+    20.0, "deg",
+    "Flexion of the lumbar and thoracic spine together, beyond a straight back, that the self-check "
+    "calls a rounded back: four times the angle error, the smallest difference any rule here "
+    "reports. Thoracolumbar flexion spans about 80 degrees (AAOS), so this is a quarter of it, "
+    "and it is past straight: what a coach calls rounded is the back visibly curving outward, not "
+    "the lower back's normal inward curve flattening.",
+    "AAOS thoracolumbar flexion norms (course.body.JOINT_LIMITS)",
+)
+BACK_OUTLINE_BEND = Limit(
+    8.0, "deg",
+    "Bend of the back's outline on the silhouette (course.analysis.back) at which the back counts "
+    "as rounded: what a spine flexed by SPINE_ROUNDED, shared evenly between the lumbar and "
+    "thoracic joints, makes on the body model's silhouette filmed side-on (8.3 to 8.9 degrees at "
+    "the bottoms of a Romanian deadlift, a deadlift and a shallow hinge; a straight back reads 0; "
+    "tests/test_back_outline.py measures it). The outline bends less than the spine because each "
+    "of its halves straddles a joint. Flat backs on real side views read -20 to +3 degrees (the "
+    "lower back's inward curve bends the outline in), a visibly rounded one 11 to 23.",
+    "geometry of the body model (course.body, de Leva 1996 segment lengths; course.silhouettes)",
+)
+OUTLINE_TRUNK_MIN = Limit(
+    45.0, "deg",
+    "Trunk inclination below which the back's outline is not read. Nearer upright the load's "
+    "lever on the spine is under 70 % of its largest (sin 45 degrees), so the back rarely rounds "
+    "there, and the hanging arms and the weight run along the trunk's outline in a side view.",
+)
+OUTLINE_EDGE = Limit(
+    0.5, "probability",
+    "Segmentation mask value taken as the silhouette's edge: the model's even odds that a pixel "
+    "is the person.",
+)
+OUTLINE_SPAN = Limit(
+    0.1, "fraction of the trunk",
+    "Share of the hip-to-shoulder line left out at each end: at the hips the outline turns round "
+    "the buttocks, at the shoulders into the neck (and a hood or a ponytail).",
+)
+OUTLINE_REACH = Limit(
+    0.8, "fraction of the trunk",
+    "How far behind the hip-to-shoulder line the back's edge is looked for. A trunk is about 0.4 "
+    "of its hip-to-shoulder length deep (chest depth about 24 cm: ANSUR II); twice that leaves "
+    "room for a hunched back and loose clothes, and an edge further out is not the back.",
+    "Gordon C.C. et al. (2014) 2012 Anthropometric Survey of U.S. Army Personnel (ANSUR II)",
+)
+OUTLINE_ROUGHNESS = Limit(
+    0.025, "fraction of the trunk",
+    "Largest scatter (root mean square) of the outline about its two fitted lines for a frame to "
+    "count. The mask's edge wanders by about a pixel and cloth folds by about a centimetre (0.02 "
+    "of a 50 cm trunk); a plate, an arm or a bag in the way makes steps far larger.",
+)
+OUTLINE_MIN_TORSO = Limit(
+    40.0, "px",
+    "Shortest hip-to-shoulder line the outline is read on: at 40 pixels a pixel of the mask's edge "
+    "moves each half's fitted line by about 1 degree.",
+)
+OUTLINE_CONFIDENCE = Limit(
+    0.85, "fraction",
+    "Most confidence a rounded back found on the outline can have: loose clothing and long hair "
+    "can bow the outline a little where the spine does not.",
+)
 FOLD_BEYOND_HAMSTRINGS = Limit(
     115.0, "deg",
     "Trunk-to-thigh angle at the bottom while the knees stay nearly straight (see "

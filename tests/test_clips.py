@@ -68,3 +68,12 @@ def test_every_cue_links_to_a_real_lesson_section(label):
     for cue in report_of(label["file"])["cues"]:
         headings = [section.heading for section in course.lesson(cue["lesson_id"]).sections]
         assert cue["section"] in headings
+
+
+ROUNDED = [c for c in labels() if "rounded_back" in c.get("faults", []) and c["view"] == "side"]
+
+
+@pytest.mark.parametrize("label", ROUNDED, ids=ids(ROUNDED))
+def test_a_rounded_back_filmed_side_on_is_seen_on_the_outline_of_the_back_itself(label):
+    measures = {fault["measure"] for fault in report_of(label["file"])["faults"] if fault["id"] == "rounded_back"}
+    assert measures == {"back outline"}

@@ -47,6 +47,8 @@ VERTICAL_RULES = frozenset({"lean_back_at_top", "hips_not_back"})
 phone shifts; the others compare segments with each other, which a tilt does not change."""
 TILT_UNKNOWN = ("needs to know which way is up, and the camera was tilted by an amount we could not "
                 "measure well enough. Prop the phone level, upright, at hip height.")
+LUMBAR_ESTIMATED = ("The camera could not see the outline of your back well enough, so rounding there is "
+                    "estimated from how your head, shoulders and hips line up. Check it with the dowel drill.")
 POINTS_NEEDED: dict[str, tuple[str, ...]] = {
     "rounded_back": ("shoulder", "hip", "knee", "ankle"),  # the fold proxy needs the knee angle; the ear line, when seen, adds to it
     "squat_pattern": ("hip", "knee", "ankle"),
@@ -59,6 +61,7 @@ POINTS_NEEDED: dict[str, tuple[str, ...]] = {
 """The body points (course.analysis.motion.POINTS) each rule's angles are drawn through."""
 BODY_PART_NAMES = {"ear": "head", "shoulder": "shoulders", "hip": "hips", "knee": "knees", "ankle": "ankles"}
 WINDOW_S = 0.15  # a value "at" a moment is the median over this many seconds either side: one frame can be noise
+OUTLINE_MIN_READINGS = 3  # readings of the back's outline a median needs: fewer could be one frame's noise
 
 
 @dataclass(frozen=True)
@@ -122,13 +125,9 @@ def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = fl
     before they report a fault; beyond LEVEL_UNKNOWN they are not judged.
     """
     findings: list[Finding] = []
-    not_judged: list[NotJudged] = [
-        NotJudged(
-            "lumbar_spine",
-            "The camera sees no points along your lower back, so rounding there is estimated from "
-            "how your head, shoulders and hips line up. Check it with the dowel drill.",
-        )
-    ]
+    not_judged: list[NotJudged] = []
+    if not any(np.isfinite(outline_in_rep(track, rep)[0]) for rep in track.reps):
+        not_judged.append(NotJudged("lumbar_spine", LUMBAR_ESTIMATED))
     checked: set[str] = set()
     judged_reps: dict[str, set[int]] = {}
     if view == "side":
@@ -264,10 +263,41 @@ def _hips_not_back(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float,
     return _finding("hips_not_back", track, rep, phases.descent_start, phases.bottom, travel, limit, shortfall * 100, seen)
 
 
+def outline_in_rep(track: MotionTrack, rep: Rep) -> tuple[float, int]:
+    """The most the back's outline (course.analysis.back) bent in a rep, held for WINDOW_S
+    either side, and the frame where it did: (degrees, frame index), or (NaN, -1) where it was
+    never read with the trunk inclined OUTLINE_TRUNK_MIN or more. A back rounds under load,
+    which is where the trunk leans; it may round on the way down and straighten at the bottom."""
+    t, bend = track.t_s, track.back_bend_deg
+    most, where = float("nan"), -1
+    for i in range(rep.start_i, rep.end_i + 1):
+        if not track.trunk_deg[i] >= limits.OUTLINE_TRUNK_MIN.value:  # NaN fails too
+            continue
+        around = bend[(t >= t[i] - WINDOW_S) & (t <= t[i] + WINDOW_S)]
+        around = around[np.isfinite(around)]
+        if around.size < OUTLINE_MIN_READINGS:
+            continue
+        held = float(np.median(around))
+        if not held <= most:  # also takes the first reading over NaN
+            most, where = held, i
+    return most, where
+
+
 def _rounded_back(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) -> Finding | NotJudged | None:
-    """Two proxies, because 33 landmarks have no point on the spine: the ear-shoulder-hip line
-    closing (the upper back and head curl down), and a fold at the hip deeper than the
-    hamstrings allow with nearly straight knees (the lower back must be bending)."""
+    """The back's outline on the silhouette when it could be read at the bottom: it shows the
+    spine itself (course.analysis.back). Otherwise two proxies, because 33 landmarks have no
+    point on the spine: the ear-shoulder-hip line closing (the upper back and head curl down),
+    and a fold at the hip deeper than the hamstrings allow with nearly straight knees (the lower
+    back must be bending)."""
+    bend, at = outline_in_rep(track, rep)
+    if np.isfinite(bend):
+        limit = limits.BACK_OUTLINE_BEND
+        if bend < limit.value:
+            return None
+        finding = _finding("rounded_back", track, rep, min(at, phases.bottom), max(at, phases.bottom), bend, limit,
+                           bend - limit.value, seen)
+        return dataclasses.replace(finding, confidence=round(min(finding.confidence, limits.OUTLINE_CONFIDENCE.value), 2),
+                                   measure="back outline")
     top = value_at(track.back_line_deg, track, phases.top)
     bottom = value_at(track.back_line_deg, track, phases.bottom)
     if np.isfinite(top) and np.isfinite(bottom):

@@ -306,6 +306,9 @@ class MotionTrack:
         facing then defaults to "right").
     hip_deg, knee_deg, trunk_deg, shin_deg, neck_deg, back_line_deg: smoothed, degrees.
     hip_travel: smoothed, leg lengths (thigh + shank), + hips behind the ankles.
+    back_bend_deg: the back's outline on the silhouette (course.analysis.back), degrees, +
+        rounded; as measured (a median around a moment is taken where it is used), NaN where
+        not read or where the sequence carried no silhouette.
     raw: the same names -> the series before clean-up, for plots.
     seen: 0..1, the share of the five key points (ear, shoulder, hip, knee, ankle) seen on each
         frame, on the near side or with the far side standing in.
@@ -332,6 +335,7 @@ class MotionTrack:
     leg_px: float
     reps: tuple[Rep, ...]
     uncertainty_deg: Mapping[str, float]
+    back_bend_deg: np.ndarray
 
     def __len__(self) -> int:
         return len(self.t_s)
@@ -394,14 +398,16 @@ def measure_motion(seq: LandmarkSequence) -> MotionTrack:
 
     visible = {name: used[name] for name in POINTS}
     seen_share = np.mean([used[name] for name in KEY_POINTS], axis=0)
-    arrays = [t, seen_share, *smooth_series.values(), *raw.values(), *visible.values()]
+    back_bend = (np.full(len(t), np.nan) if seq.back_bend_deg is None
+                 else np.array(seq.back_bend_deg, dtype=float))
+    arrays = [t, seen_share, back_bend, *smooth_series.values(), *raw.values(), *visible.values()]
     for array in arrays:
         array.flags.writeable = False
     return MotionTrack(
         t_s=t, side=side, facing=facing, facing_agreement=agreement,
         **smooth_series, raw=MappingProxyType(raw), seen=seen_share,
         visible=MappingProxyType(visible), leg_px=leg, reps=tuple(reps),
-        uncertainty_deg=uncertainty(slice(None)))
+        uncertainty_deg=uncertainty(slice(None)), back_bend_deg=back_bend)
 
 
 def on_silhouette(seq: LandmarkSequence) -> np.ndarray:

@@ -36,6 +36,7 @@ from typing import Any, NamedTuple
 import cv2
 import numpy as np
 
+from course.analysis.back import outline_bend
 from course.analysis.problems import MorePeopleThanOne, NoPersonFound, TooDark
 from course.analysis.video import VideoFrame
 from course.landmarks import Landmark, LandmarkSequence
@@ -130,7 +131,8 @@ class TrackedSequence(LandmarkSequence):
     samples: a few frames where the person's torso was well seen, spread over the clip, kept
     for count_people (their images, at the analysis size).
     in_person (from LandmarkSequence): filled from the segmentation mask on measured frames,
-    interpolated like visibility between them. change: (n,) how much the picture changed from
+    interpolated like visibility between them. back_bend_deg (from LandmarkSequence): the back's
+    outline on the silhouette, on measured frames only (NaN between). change: (n,) how much the picture changed from
     the previous frame: mean absolute difference of 16 x 16 grey thumbnails, 0..255 (0 for the
     first frame), for finding cuts (course.analysis.shots).
     """
@@ -176,12 +178,14 @@ def _luma(image: np.ndarray) -> float:
 class Detection(NamedTuple):
     """One person found on one picture. image: (33, 3) normalised landmarks; world: (33, 3)
     metres; visibility: (33,) 0..1; in_person: (33,) 0..1, the silhouette's mask at each
-    landmark (see silhouette_at), NaN when the model made no mask."""
+    landmark (see silhouette_at), NaN when the model made no mask; back_bend_deg: the back's
+    outline on the silhouette (course.analysis.back.outline_bend), NaN when not read."""
 
     image: np.ndarray
     world: np.ndarray
     visibility: np.ndarray
     in_person: np.ndarray
+    back_bend_deg: float = math.nan
 
 
 def _thumbnail(image: np.ndarray) -> np.ndarray:
@@ -202,9 +206,11 @@ def _landmarks(results: Any) -> Detection | None:
     else:
         world = np.full((len(Landmark), 3), np.nan)
     mask = getattr(results, "segmentation_mask", None)
-    in_person = (np.full(len(Landmark), np.nan) if mask is None
-                 else silhouette_at(np.asarray(mask), image[:, :2]))
-    return Detection(image[:, :3], world, np.clip(image[:, 3], 0.0, 1.0), in_person)
+    if mask is None:
+        return Detection(image[:, :3], world, np.clip(image[:, 3], 0.0, 1.0), np.full(len(Landmark), np.nan))
+    mask = np.asarray(mask)
+    return Detection(image[:, :3], world, np.clip(image[:, 3], 0.0, 1.0), silhouette_at(mask, image[:, :2]),
+                     outline_bend(mask, image[:, :2]))
 
 
 def silhouette_at(mask: np.ndarray, points: np.ndarray) -> np.ndarray:
@@ -293,6 +299,7 @@ def track_pose(
     worlds: list[np.ndarray] = []
     visibilities: list[np.ndarray] = []
     silhouettes: list[np.ndarray] = []
+    bends: list[float] = []
     measured: list[bool] = []
     brightness: list[float] = []
     change: list[float] = []
@@ -309,8 +316,9 @@ def track_pose(
         t_us = max(round(frame.t_s * 1e6), last_us + 1)
         last_us = t_us
         found = detect(model, frame.image, t_us)
-        image, world, visibility, in_person = found if found is not None else missing
+        image, world, visibility, in_person, bend = found if found is not None else missing
         images[row], worlds[row], visibilities[row], silhouettes[row] = image, world, visibility, in_person
+        bends[row] = bend
         measured[row] = True
         if found is not None and visibility[list(TORSO)].min() >= SAMPLE_TORSO_VISIBILITY:
             samples.offer(frame)
@@ -332,6 +340,7 @@ def track_pose(
             worlds.append(missing.world)
             visibilities.append(missing.visibility)
             silhouettes.append(missing.in_person)
+            bends.append(math.nan)
             measured.append(False)
             if row % every_nth == 0:
                 measure(model, frame, row)
@@ -357,7 +366,7 @@ def track_pose(
     if n and not measured_rows.all():
         _interpolate(t_s, measured_rows, image, world, visibility, in_person)
     return TrackedSequence(t_s=t_s, image=image, world=world, visibility=visibility,
-                           in_person=in_person,
+                           in_person=in_person, back_bend_deg=np.array(bends, dtype=float),
                            width_px=width_px, height_px=height_px, measured=measured_rows,
                            brightness=np.array(brightness), samples=samples.picked(),
                            change=np.array(change))

@@ -285,6 +285,8 @@ def _cues(findings: Sequence[Finding], cues: Mapping[str, Cue]) -> tuple[CueRepo
 def _value_text(finding: Finding) -> str:
     """What was measured, in the words the cue's "seen" sentence wants at its "{value}": a
     number for most faults, a clause where the same fault is seen in more than one way."""
+    if finding.measure == "back outline":
+        return f"the outline of your back, seen on your silhouette, curved out {finding.value:.0f}° from a straight line"
     if finding.measure == "ear-shoulder-hip closing":
         return f"your upper back and head curled down {finding.value:.0f}°"
     if finding.measure == "trunk-to-thigh fold":

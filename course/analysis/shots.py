@@ -161,6 +161,10 @@ def _blank(seq: LandmarkSequence, rows: np.ndarray) -> LandmarkSequence:
         in_person = np.array(seq.in_person, dtype=float)
         in_person[rows] = 0.0
         changes["in_person"] = in_person
+    if seq.back_bend_deg is not None:
+        bend = np.array(seq.back_bend_deg, dtype=float)
+        bend[rows] = np.nan
+        changes["back_bend_deg"] = bend
     samples = getattr(seq, "samples", None)
     if samples is not None:
         changes["samples"] = tuple(frame for frame in samples if not rows[frame.index])
