@@ -10,7 +10,7 @@ must not be; others are not scored).
 
 --stress: the stress cases of tests/stress.py, derived from DIR's clips (a rolled phone, a
 bystander, a second lifter, a plate over the knees, cuts, the person removed), one line each,
-then a table per condition: outcome right, faults wrongly reported, reps right, said why.
+then a table per condition: outcome right, faults wrongly reported, faults missed, reps right, said why.
 """
 
 from __future__ import annotations
@@ -92,22 +92,24 @@ def stress_table(folder: Path) -> int:
             said = " ".join([report["message"], *report["notes"], *(item["why"] for item in report["not_judged"])])
             right = report["outcome"] in case.outcome and report["problem"] == case.problem
             wrong_faults = sorted(found & case.must_not_find)
+            missed = sorted(case.must_find - found)
             reps_right = case.reps is None or len(report["reps"]) == case.reps
             per_condition.setdefault(case.name, Counter()).update(
-                cases=1, outcome_right=right, wrong_faults=len(wrong_faults), reps_right=reps_right,
+                cases=1, outcome_right=right, wrong_faults=len(wrong_faults), missed=len(missed), reps_right=reps_right,
                 said=case.note in said)
             print(f"{case.name:32s} {case.source:28s} {report['outcome']:8s} (want {'/'.join(sorted(case.outcome))})"
-                  f"{'' if right else '  WRONG'}  reps {len(report['reps'])}  wrong faults {wrong_faults or '-'}")
+                  f"{'' if right else '  WRONG'}  reps {len(report['reps'])}  wrong faults {wrong_faults or '-'}"
+                  f"  missed {missed or '-'}")
     print()
     print(f"{'condition':32s} {'cases':>5s} {'outcome right':>14s} {'faults wrongly reported':>24s} "
-          f"{'reps right':>11s} {'said why':>9s}")
+          f"{'faults missed':>14s} {'reps right':>11s} {'said why':>9s}")
     total: Counter[str] = Counter()
     for name, counts in per_condition.items():
         total.update(counts)
         print(f"{name:32s} {counts['cases']:5d} {counts['outcome_right']:14d} {counts['wrong_faults']:24d} "
-              f"{counts['reps_right']:11d} {counts['said']:9d}")
+              f"{counts['missed']:14d} {counts['reps_right']:11d} {counts['said']:9d}")
     print(f"{'TOTAL':32s} {total['cases']:5d} {total['outcome_right']:14d} {total['wrong_faults']:24d} "
-          f"{total['reps_right']:11d} {total['said']:9d}")
+          f"{total['missed']:14d} {total['reps_right']:11d} {total['said']:9d}")
     return 0
 
 

@@ -318,7 +318,9 @@ class StressCase:
     outcome: the outcome the self-check must give (judged | partial | refused), or a set of
     outcomes any of which is honest. problem: the refusal's code, when refused. reps: the rep
     count, None when not scored. must_not_find: faults that must not be reported (the
-    derivation adds none; a tilt or a cover must not make one). note: a phrase the report must
+    derivation adds none; a tilt or a cover must not make one). must_find: faults the source
+    shows that the derived clip must still show (a tilt or a smaller picture must not hide
+    them). note: a phrase the report must
     say (in its message, notes or what was not judged), or ''. seconds: how much of the source
     is used (the two-rep deadlift needs all of its 10 s)."""
 
@@ -329,6 +331,7 @@ class StressCase:
     problem: str | None = None
     reps: int | None = None
     must_not_find: frozenset[str] = frozenset()
+    must_find: frozenset[str] = frozenset()
     note: str = ""
     seconds: float = SECONDS
 
@@ -350,6 +353,12 @@ STRESS_CASES: tuple[StressCase, ...] = (
             reps=1, must_not_find=VERTICAL) for deg in (5, -10, 15)),
     *(_case(f"roll {deg:+d} deg", "deadlift-side-2reps.mp4", lambda f, p, d=deg: rolled(f, d), {"judged", "partial"},
             reps=2, must_not_find=VERTICAL | {"squat_pattern", "rounded_back"}, seconds=WHOLE) for deg in (-5, 10)),
+    # The labelled rounded back must survive what a stranger's phone does to a clip.
+    *(_case(name, "rdl-rounded-back-side.mp4", derive, {"judged", "partial"}, reps=1,
+            must_find=frozenset({"rounded_back"}), must_not_find=VERTICAL)
+      for name, derive in (("roll -10 deg", lambda f, p: rolled(f, -10)),
+                           ("filmed from the other side", lambda f, p: mirrored(f)),
+                           ("further away", lambda f, p: zoomed(f, 0.7)))),
     _case("bystander far behind", "kb-deadlift-side.mp4", with_bystander, "judged", reps=1,
           note="Other people were in the picture further back"),
     _case("bystander far behind", "deadlift-side-2reps.mp4", with_bystander, "judged", reps=2,

@@ -796,12 +796,12 @@ def test_a_member_hands_in_a_self_check_for_their_homework(store, locked_knees, 
     assert not at.exception
     assert at.success[-1].value.startswith("Handed in: your trainer can read it now")
     (check,) = store.self_checks(amy)
-    assert check.verdict == "Mostly good: one thing to fix"
+    assert check.verdict == "One thing to fix: your knees locked straight"
     assert {fault["id"] for fault in check.report["faults"]} == {"locked_knees"}
     (status,) = store.assignments(amy)
     assert status.submission.self_check_id == check.id
     open_page(at, "homework")
-    assert ":green[:material/check_circle:] Self-check handed in: *Mostly good\\: one thing to fix*" in shown(at)
+    assert ":green[:material/check_circle:] Self-check handed in: *One thing to fix\\: your knees locked straight*" in shown(at)
 
 
 def test_handing_in_twice_keeps_one_self_check(store, locked_knees, film_homework):
@@ -830,7 +830,7 @@ def test_without_homework_the_result_is_saved_to_the_record(store, locked_knees)
     assert not at.selectbox
     submit(at, "keep-result", "Save")
     assert at.success[-1].value == "Saved to your record."
-    assert [check.verdict for check in store.self_checks(amy)] == ["Mostly good: one thing to fix"]
+    assert [check.verdict for check in store.self_checks(amy)] == ["One thing to fix: your knees locked straight"]
     at.run()
     assert ":green[:material/check:] Saved to your record." in shown(at)
 

@@ -350,7 +350,7 @@ def test_a_portrait_phone_clip_with_rotation_metadata_is_judged_like_the_upright
         assert stream.width > stream.height
         assert next(container.decode(stream)).rotation == -90  # ...and "turn them back"
     at = surfaces.page(rotated.read_bytes(), "portrait.mov")
-    assert at.info[0].value.startswith("**Mostly good: one thing to fix.**")
+    assert at.info[0].value.startswith("**One thing to fix: your back rounded.**")
     assert "**1. Your back rounded** · rep 1" in shown(at)
     status, report = surfaces.cli_json(rotated)
     _, reference = surfaces.cli_json(upright)

@@ -181,7 +181,7 @@ def test_a_file_that_is_not_a_video_gets_a_plain_message_in_the_browser(browser,
 def test_learner_uploads_a_real_clip_and_reads_the_verdict_on_a_phone(browser, app_url, shots):
     page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
     upload(page, app_url, CLIPS / "rdl-rounded-back-side.mp4")
-    verdict = page.get_by_text("Mostly good: one thing to fix.")
+    verdict = page.get_by_text("One thing to fix: your back rounded.")
     verdict.wait_for(timeout=120_000)
     page.get_by_text("Your clip has been deleted").wait_for(timeout=WAIT_MS)  # the whole report is drawn
     verdict.scroll_into_view_if_needed()

@@ -105,7 +105,7 @@ def test_the_table_has_one_row_per_member_with_their_numbers(tuesday):
     assert list(frame.columns) == ["Member", "Username", "Lessons read", "Quizzes passed", "Quiz attempts",
                                    "Latest self-check", "Homework done"]
     assert frame.values.tolist() == [
-        ["Amy", "amy", 2, 1, 3, "Mostly good: one thing to fix", 1],
+        ["Amy", "amy", 2, 1, 3, "One thing to fix: your knees locked straight", 1],
         ["Ben", "ben", 0, 0, 0, "", 0],
     ]
 
@@ -121,7 +121,7 @@ def test_the_csv_download_holds_every_lesson_and_homework_per_member(tuesday, do
     assert (amy["lesson 1 read"], amy["lesson 1 best quiz"], amy["lesson 1 quiz attempts"]) == ("yes", full, "2")
     assert (amy["lesson 2 read"], amy["lesson 2 best quiz"], amy["lesson 2 quiz attempts"]) == ("yes", f"2/{LESSON_2_QUESTIONS}", "1")
     assert (amy["lesson 3 read"], amy["lesson 3 best quiz"], amy["lesson 3 quiz attempts"]) == ("no", "", "0")
-    assert amy["latest self-check"] == "Mostly good: one thing to fix"
+    assert amy["latest self-check"] == "One thing to fix: your knees locked straight"
     assert amy["latest self-check date"] == f"{datetime.now(timezone.utc):%Y-%m-%d}"
     assert (amy["homework: Week 1"], ben["homework: Week 1"]) == ("done", "not done")
     assert (ben["lesson 1 read"], ben["latest self-check"]) == ("no", "")
@@ -178,7 +178,7 @@ def test_a_members_detail_shows_their_handed_in_self_check_redrawn(tuesday):
     text = shown(at)
     assert f"**Amy** has read 2 of {len(COURSE.lessons)} lessons: 1, 2" in text
     assert "**Self-check for Week 1** · handed in" in text
-    assert "**Mostly good: one thing to fix.** 3 reps judged. One thing to work on, below." in [box.value for box in at.info]
+    assert "**One thing to fix: your knees locked straight.** 3 reps judged. One thing to work on, below." in [box.value for box in at.info]
     assert "**1. Your knees locked straight** · rep 1, 2, 3" in text
     assert "Your angles over time" in text, "the stored angles are drawn again"
     attempts = at.dataframe[-1].value[["Score", "Passed"]].values.tolist()

@@ -57,9 +57,27 @@ def test_a_squat_is_not_praised_for_soft_knees_or_hips_that_travelled_back(cues)
     assert cues["hips_not_back"].went_well not in praise
 
 
+def test_a_verdict_with_several_faults_leads_with_the_most_important_and_praises_none_of_them(cues):
+    import dataclasses
+
+    from course.analysis.faults import Finding
+
+    motion = MOTIONS["good_hinge"](reps=2)
+    track = measure_motion(landmark_sequence(motion, Camera.side_view("right"), noise_px=2.0, rng=np.random.default_rng(5)))
+    judgement = find_faults(track, "side")
+    neck = Finding("neck_cranked", 1, 1.0, 1.5, -40.0, -25.0, "deg", 0.9)
+    back = Finding("rounded_back", 2, 4.0, 4.5, 15.0, 8.0, "deg", 0.8, measure="back outline")
+    report = build_report(track, dataclasses.replace(judgement, findings=(neck, back)), cues, view="side", people=1)
+    assert report.verdict == "2 things to fix, first: your back rounded"
+    assert [cue.fault for cue in report.cues] == ["rounded_back", "neck_cranked"]
+    assert cues["rounded_back"].went_well not in report.went_well
+    assert cues["neck_cranked"].went_well not in report.went_well
+    assert "seen on your silhouette" in report.cues[0].seen
+
+
 def test_one_fault_gives_one_cue_that_links_to_its_lesson_and_figure(cues):
     report = report_for("locked_knee_hinge", cues)
-    assert report.verdict == "Mostly good: one thing to fix"
+    assert report.verdict == "One thing to fix: your knees locked straight"
     (cue,) = report.cues
     assert (cue.lesson_id, cue.section, cue.figure) == ("common-mistakes", "1. Locked knees", "mistake-locked-knees")
     assert "{value}" not in cue.seen and "°" in cue.seen

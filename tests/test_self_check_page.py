@@ -90,7 +90,7 @@ def test_a_real_rounded_back_gets_a_verdict_a_cue_and_its_lesson(monkeypatch):
     at = app()
     at.file_uploader[0].upload("rdl.mp4", (CLIPS / "rdl-rounded-back-side.mp4").read_bytes(), "video/mp4").run()
     assert not at.exception
-    assert at.info[0].value.startswith("**Mostly good: one thing to fix.**")
+    assert at.info[0].value.startswith("**One thing to fix: your back rounded.**")
     text = shown(at)
     assert "**1. Your back rounded** · rep 1" in text and "**Try this:**" in text
     assert [s.value for s in at.subheader][:4] == ["What to work on", "What went well", "Your clip, annotated", "Rep by rep"]

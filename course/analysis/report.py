@@ -176,7 +176,7 @@ def build_report(
     outcome: Outcome = "judged" if view == "side" and reps and fully > MAIN_RULES_SHARE.value * len(reps) else "partial"
     unchecked = sum(fault not in judgement.checked for fault in FAULT_IDS)
     verdict, message = _verdict(view, reps, findings, bool(judgement.checked), unchecked, _first_reason(judgement),
-                                fully_judged_reps=fully)
+                                fully_judged_reps=fully, titles={fault: cue.title for fault, cue in cues.items()})
     found = {f.fault for f in findings}
     went_well = tuple(
         cues[fault].went_well for fault in FAULT_IDS
@@ -210,17 +210,20 @@ def _verdict(
     view: str, reps: Sequence[RepReport], findings: Sequence[Finding], judged: bool, unchecked: int = 0,
     reason: str = "",
     fully_judged_reps: int | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> tuple[str, str]:
     """The verdict and the learner's one line. unchecked: faults of FAULT_IDS judged on no rep
     (hidden joints, feet out of the picture), so that "nothing to fix" is never said of them;
     judged: whether any rule ran at all (a report that judged nothing never says "nothing to
     fix"); reason: why rules were not judged, for the line of a report that judged nothing;
     fully_judged_reps: reps on which every main rule ran (None: all of them), so that a set
-    judged on a minority of its reps is never a "Solid hinge"."""
+    judged on a minority of its reps is never a "Solid hinge"; titles: each fault's cue title, so
+    that a verdict with findings leads with the most important one (FAULT_IDS order), never
+    with praise."""
     count = len(reps)
     reps_words = f"{count} rep{'s' if count != 1 else ''}"
     if view != "side" and judged:
-        verdict, message = _verdict("side", reps, findings, judged, fully_judged_reps=fully_judged_reps)
+        verdict, message = _verdict("side", reps, findings, judged, fully_judged_reps=fully_judged_reps, titles=titles)
         return verdict, (message + " The camera was at an angle to your side, so only your knees and tempo "
                          "were judged; film side-on for the full check.")
     if view != "side":
@@ -254,9 +257,13 @@ def _verdict(
                 "checked in full: see what we could not judge.")
     if not faults:
         return ("Solid hinge", f"{reps_words.capitalize()} judged and nothing to fix: well done.")
+    first = min(faults, key=FAULT_IDS.index)
+    title = (titles or {}).get(first, "")
+    what = f": {title[:1].lower()}{title[1:]}" if title else ""
     if len(faults) == 1:
-        return ("Mostly good: one thing to fix", f"{reps_words.capitalize()} judged. One thing to work on, below.")
-    return ("A few things to work on", f"{reps_words.capitalize()} judged. Start with the first cue below; it matters most.")
+        return (f"One thing to fix{what}", f"{reps_words.capitalize()} judged. One thing to work on, below.")
+    return (f"{len(faults)} things to fix, first{what}",
+            f"{reps_words.capitalize()} judged. Start with the first cue below; it matters most.")
 
 
 def _cues(findings: Sequence[Finding], cues: Mapping[str, Cue]) -> tuple[CueReport, ...]:
