@@ -461,3 +461,19 @@ def test_an_analysis_keeps_small_frames_only_when_they_fit_the_memory_budget(ste
     monkeypatch.setattr(check, "KEEP_FOR_VIDEO_MB", 0.001)
     assert not check._small_frames_fit(steady.info, 480)
     assert not check._small_frames_fit(dataclasses.replace(steady.info, frame_count=None), 480)
+
+
+@needs_clips
+def test_an_encoder_failure_keeps_the_finished_report_and_says_the_video_is_missing(tmp_path, monkeypatch):
+    import av
+
+    import course.analysis.check as check
+
+    def encoder_fails(*args, **kwargs):
+        raise av.error.FFmpegError(-22, "libx264 refused the frame")
+
+    monkeypatch.setattr(check, "annotate_clip", encoder_fails)
+    analysis = check.analyse_clip(Path(CLIPS_DIR) / "kb-deadlift-side.mp4", annotate_in=tmp_path)
+    assert analysis.report.outcome == "judged" and analysis.report.reps
+    assert analysis.video is None and analysis.subtitles is None
+    assert check.NO_ANNOTATED_VIDEO in analysis.report.notes

@@ -8,6 +8,7 @@ whose message is for the learner; nothing here raises a ClipProblem to its calle
 from __future__ import annotations
 
 import dataclasses
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import av
 import cv2
 
 from course.analysis.annotate import annotate_clip
@@ -58,6 +60,11 @@ class Analysis:
     track: MotionTrack | None = None
     video: bytes | None = None  # H.264 MP4
     subtitles: str | None = None  # WebVTT
+
+
+log = logging.getLogger(__name__)
+NO_ANNOTATED_VIDEO = ("We could not draw on your video this time (a problem on our side); everything else "
+                      "in this report is complete.")
 
 
 def check_clip(
@@ -164,10 +171,16 @@ def _judge(
     if annotate_in is not None and report.reps:
         with _timed(timings, "annotate"):
             say("Drawing on your video", 0.92)
-            annotated = annotate_clip(path, info, seq, track, report, Path(annotate_in),
-                                      max_side=settings.annotated_max_side, frames=small)
-            video = annotated.video_path.read_bytes()
-            subtitles = annotated.subtitles_path.read_text(encoding="utf-8")
+            try:
+                annotated = annotate_clip(path, info, seq, track, report, Path(annotate_in),
+                                          max_side=settings.annotated_max_side, frames=small)
+                video = annotated.video_path.read_bytes()
+                subtitles = annotated.subtitles_path.read_text(encoding="utf-8")
+            except (av.error.FFmpegError, OSError):
+                # The judgement is done and sound; only the drawing failed (an encoder or disk
+                # problem on our side). Keep the report and say the video is missing.
+                log.exception("The annotated video could not be made; the report is kept without it")
+                report = dataclasses.replace(report, notes=report.notes + (NO_ANNOTATED_VIDEO,))
     return report, track, video, subtitles
 
 
