@@ -19,6 +19,7 @@ from course.analysis.problems import NoPersonFound
 from course.thresholds import LOCKOUT_HIP_MAX
 from course.body import Body
 from course.landmarks import Camera, Dropout, Landmark, LandmarkSequence, Swap, landmark_sequence
+from course.motions import MOTIONS as REFERENCE_MOTIONS
 from course.motions import (
     Motion,
     good_hinge,
@@ -436,3 +437,11 @@ def test_a_pull_that_never_stands_up_is_a_partial_rep_not_a_rep():
     (partial,) = got.partial_reps
     assert partial.why == "no_lockout" and partial.hands == "thighs"
     assert partial.top_hip_deg > LOCKOUT_HIP_MAX.value and partial.bottom_hip_deg > 100.0
+
+
+@pytest.mark.parametrize("reps", [1, 3, 5])
+@pytest.mark.parametrize("name", sorted(set(REFERENCE_MOTIONS) - {"partial_pull"}))
+def test_every_rep_of_every_reference_motion_is_counted(name, reps):
+    m = REFERENCE_MOTIONS[name](reps=reps)
+    got = measure_motion(landmark_sequence(m, Camera.side_view("left"), noise_px=NOISE_PX, rng=reps))
+    assert len(got.reps) == reps and got.partial_reps == ()
