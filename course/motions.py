@@ -341,10 +341,14 @@ def _timeline(pattern: _Pattern, tempo: _Tempo) -> tuple[list[_Move], list[tuple
     return moves, reps
 
 
-def _build(pattern: _Pattern, tempo: _Tempo, body: Body | None) -> Motion:
+def _build(pattern: _Pattern, tempo: _Tempo, body: Body | None,
+           timeline: Callable[[_Pattern, _Tempo], tuple[list[_Move], list[tuple[float, ...]]]] | None = None,
+           ) -> Motion:
+    """The balanced motion of a pattern at a tempo; `timeline` lays out its phases (default
+    `_timeline`: setup, then reps of descent, pause, ascent, pause)."""
     body = body if body is not None else Body()
     _check_tempo(pattern.name, tempo, overshoot=pattern.lockout is not None)
-    moves, rep_times = _timeline(pattern, tempo)
+    moves, rep_times = (timeline or _timeline)(pattern, tempo)
     end_s = moves[-1].start_s + moves[-1].duration_s
     count = math.ceil(end_s * tempo.fps - 1e-9) + 1
     t_s = np.arange(count) / tempo.fps
@@ -563,6 +567,128 @@ def weight_forward_hinge(*, arms_forward_deg: float = 20.0, along_foot: float = 
                                   pause_top_s, setup_s, fps), body)
 
 
+# The bottom of a pull from the floor: knees bent 70 degrees, hips 110 (knee to hip 0.64, a
+# hinge: course.thresholds.SQUAT_KNEE_TO_HIP), trunk about 53 degrees from upright once balanced,
+# the wrists at knee height (a bar or a kettlebell's handle in the hands hangs lower, at mid-shin).
+FLOOR_PULL_BOTTOM = MappingProxyType({"knee": 70.0, "hip": 110.0})
+
+
+def hips_rise_first_hinge(*, hips_wait: float = 0.3, knee_deg: float = 90.0, hip_deg: float = 105.0,
+                          reps: int = 1, depth: float = 1.0, descent_s: float = DESCENT_S,
+                          pause_bottom_s: float = PAUSE_BOTTOM_S, ascent_s: float = ASCENT_S,
+                          pause_top_s: float = PAUSE_TOP_S, setup_s: float = SETUP_S,
+                          fps: float = FPS, body: Body | None = None) -> Motion:
+    """A pull from the floor whose hips rise first. Top as the good hinge. Bottom (depth 1): the
+    hips start low, like a squat: knees `knee_deg` (default 90°), hips `hip_deg` (105°), shins
+    about 23° forward, trunk about 38° from upright; the way down hips and knees together. On
+    the way up the hips keep their bend for the first `hips_wait` of the ascent (default 0.3,
+    from 0 to 0.5) while the knees straighten from the start, over the first 1 - hips_wait of
+    it: the hips rise and the chest stays down, so the trunk tips about 25° further forward
+    (to about 63° from upright) before it comes up (12° with hips_wait 0.2, 7° with 0.15). With
+    hips_wait 0 hips and knees straighten together over the whole way up and the trunk rises
+    from the first moment; the squat-like bottom then stays a squatted pull."""
+    if not (math.isfinite(hips_wait) and 0.0 <= hips_wait <= 0.5):
+        raise ValueError(f"hips_rise_first_hinge: hips_wait must be from 0 to 0.5, got {hips_wait}")
+    pattern = _Pattern(
+        "hips_rise_first_hinge", "Hips rising first",
+        "On the way up the knees straighten first and the hips rise while the chest stays down.",
+        top=HINGE_TOP, bottom={"knee": knee_deg, "hip": hip_deg},
+        ascent_windows={"knee": (0.0, 1.0 - hips_wait), "hip": (hips_wait, 1.0)})
+    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s,
+                                  pause_top_s, setup_s, fps), body)
+
+
+def partial_pull(*, top_hip_deg: float = 65.0, top_knee_deg: float = 25.0, reps: int = 1,
+                 descent_s: float = 1.0, pause_bottom_s: float = 0.5, ascent_s: float = 1.0,
+                 pause_top_s: float = 0.3, setup_s: float = SETUP_S, fps: float = FPS,
+                 body: Body | None = None) -> Motion:
+    """Pulls that never stand up: from the bottom of a pull from the floor (FLOOR_PULL_BOTTOM,
+    the load at mid-shin) up only until the load passes the knees (hips still bent
+    `top_hip_deg`, default 65°, knees `top_knee_deg`, 25°, the wrists at mid-thigh) and back
+    down. Like every motion it starts and ends standing tall (the setup goes to and from that
+    highest point): cut it from its first bottom to its last for a clip that starts at the
+    bottom and never stands."""
+    pattern = _Pattern(
+        "partial_pull", "Partial pull",
+        "The weight leaves the floor but stops at the knees and goes back down.",
+        top={"knee": top_knee_deg, "hip": top_hip_deg}, bottom=FLOOR_PULL_BOTTOM)
+    return _build(pattern, _Tempo(reps, 1.0, descent_s, pause_bottom_s, ascent_s,
+                                  pause_top_s, setup_s, fps), body)
+
+
+# A Russian kettlebell swing's two turning points: the float, a standing plank with straight
+# knees and hips and the arms forward at about chest height (80 to 90 degrees from hanging), and
+# the backswing, hips folded about 80 degrees, knees soft, the bell between the legs behind them
+# (the arms about 30 degrees behind plumb). The bell's own mass is not modelled. Before the first
+# swing the lifter reaches for the bell on the floor about a foot in front of the toes (a deeper
+# fold, arms reaching forward), and after the last one parks it there.
+SWING_FLOAT = MappingProxyType({"knee": 3.0, "hip": 0.0, ARMS_FORWARD: 85.0})
+SWING_BACKSWING = MappingProxyType({"knee": 25.0, "hip": 80.0, ARMS_FORWARD: -30.0})
+SWING_REACH = MappingProxyType({"knee": 35.0, "hip": 105.0, ARMS_FORWARD: 20.0})
+SWING_REP_S = 1.2  # Russian swings, float to float: about 1 to 1.5 s
+
+
+def kettlebell_swing(*, reps: int = 10, rep_s: float = SWING_REP_S, from_floor: bool = True,
+                     float_hip_deg: float = 0.0, fps: float = FPS,
+                     body: Body | None = None) -> Motion:
+    """Russian kettlebell swings: `reps` swings of `rep_s` seconds each (default 10 of 1.2 s),
+    half of it up from the backswing to the float and half back down, with no pause at either
+    (SWING_FLOAT, SWING_BACKSWING). from_floor (default True): the set starts standing, reaches
+    for the bell on the floor (SWING_REACH, held 1 s), hikes it back into the first backswing,
+    and after the last swing parks it on the floor again (held 1 s) and stands; False: the set
+    starts and ends standing with the bell hanging, the first move is the first backswing.
+    float_hip_deg: hip flexion at the float (default 0; negative leans back past straight, as
+    far as -15). Each rep runs from the float before it (or the hike) through the backswing to
+    its float."""
+    if not (math.isfinite(rep_s) and rep_s > 0):
+        raise ValueError(f"kettlebell_swing: rep_s must be above 0 seconds, got {rep_s}")
+    if not (math.isfinite(float_hip_deg) and -15.0 <= float_hip_deg <= 10.0):
+        raise ValueError(f"kettlebell_swing: float_hip_deg must be from -15 to 10, got {float_hip_deg}")
+    pattern = _Pattern(
+        "kettlebell_swing", "Kettlebell swing",
+        "The hips snap the bell up to chest height and fold back as it falls between the legs.",
+        top={**SWING_FLOAT, "hip": float_hip_deg}, bottom=SWING_BACKSWING)
+    half = rep_s / 2
+
+    def swings(pattern: _Pattern, tempo: _Tempo) -> tuple[list[_Move], list[tuple[float, ...]]]:
+        stand, up = _full(pattern.stand), _full(pattern.top)
+        down, reach = _full(pattern.bottom), _full(SWING_REACH)
+        moves: list[_Move] = []
+        clock = 0.0
+
+        def go(duration: float, start: Mapping[str, float], end: Mapping[str, float]) -> None:
+            nonlocal clock
+            moves.append(_Move(clock, duration, start, end, {}))
+            clock += duration
+
+        go(0.5, stand, stand)
+        if from_floor:
+            go(1.0, stand, reach)
+            go(1.0, reach, reach)
+            go(half, reach, down)  # the hike
+        else:
+            go(half, stand, down)
+        times = []
+        for number in range(tempo.reps):
+            start = clock - half
+            if number:
+                go(half, up, down)
+            bottom = clock
+            go(half, down, up)
+            times.append((start, bottom, clock))
+        go(half, up, down)
+        if from_floor:
+            go(half, down, reach)
+            go(1.0, reach, reach)
+            go(1.0, reach, stand)
+        else:
+            go(half, down, stand)
+        go(0.5, stand, stand)
+        return moves, times
+
+    return _build(pattern, _Tempo(reps, 1.0, half, 0.0, half, 0.0, 0.0, fps), body, swings)
+
+
 MOTIONS: Mapping[str, Callable[..., Motion]] = MappingProxyType({
     "good_hinge": good_hinge,
     "squat": squat,
@@ -574,5 +700,8 @@ MOTIONS: Mapping[str, Callable[..., Motion]] = MappingProxyType({
     "rushed_hinge": rushed_hinge,
     "hips_not_back_hinge": hips_not_back_hinge,
     "weight_forward_hinge": weight_forward_hinge,
+    "hips_rise_first_hinge": hips_rise_first_hinge,
+    "partial_pull": partial_pull,
+    "kettlebell_swing": kettlebell_swing,
 })
 

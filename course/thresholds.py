@@ -43,6 +43,15 @@ MIN_HINGE_DEPTH = Limit(
     "the pattern (a Romanian deadlift to mid-shin reaches 70 to 90 degrees).",
 )
 
+LOCKOUT_HIP_MAX = Limit(
+    30.0, "deg",
+    "A rep reaches lockout when its hip flexion comes back under this on the way up; one that "
+    "doesn't is a partial rep, named and not counted. Standing tall reads 0 (the soft-kneed top "
+    "of a hinge about 8, and the camera's error is up to 5 either way). The shallowest bottom "
+    "judged as a hinge is MIN_HINGE_DEPTH: a top within one ANGLE_ERROR of it (30) is still a "
+    "hinge position, not standing. A pull that stops at the knees leaves the hips bent 50 to 70.",
+)
+
 # --- locked knees ----------------------------------------------------------------------------
 
 LOCKED_KNEE_MAX = Limit(
@@ -73,6 +82,29 @@ KNEES_LEAD_MIN_CHANGE = Limit(
     15.0, "deg",
     "The knees must also bend at least this much in that first third, three times the angle "
     "error, so that noise at the top of a rep cannot look like knees leading.",
+)
+
+# --- hips rising first --------------------------------------------------------------------
+
+HIPS_FIRST_KNEE_MIN = Limit(
+    15.0, "deg",
+    "Hips rising first is judged only on a rep whose knees straighten at least this much in the "
+    "first half of their way up (three angle errors, as KNEES_LEAD_MIN_CHANGE): a Romanian "
+    "deadlift, whose knees barely move, has no first part for the hips to rise in.",
+)
+HIPS_FIRST_TRUNK_TIP = Limit(
+    10.0, "deg",
+    "While the knees do the first half of their straightening, the trunk tips this much further "
+    "forward than it was at the bottom: the hips rise and the shoulders don't, so the back "
+    "lifts the rest. Coaches ask for hips and shoulders to rise together: the back keeps its "
+    "angle to the floor (or comes up) until the weight passes the knees, while the knees "
+    "straighten first. A ratio of knee extension to trunk rise would call that correct pull a "
+    "fault, as its trunk hardly rises; the fault is the trunk tipping further. Hips rising 10 cm "
+    "with the chest held (a trunk 50 cm long, 50 deg from upright) tip it about 14 deg; 10 is "
+    "two angle errors, so the few degrees a good pull's back angle drifts don't fire.",
+    "Rippetoe M. (2011) Starting Strength, 3rd ed., ch. 4 (back angle constant until the bar "
+    "passes the knees); Haff G.G. & Triplett N.T. (2016) NSCA Essentials of Strength Training "
+    "and Conditioning, 4th ed. (deadlift: hips and shoulders rise at the same rate)",
 )
 
 # --- hips not going back ---------------------------------------------------------------------

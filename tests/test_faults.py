@@ -7,9 +7,10 @@ import dataclasses
 import numpy as np
 import pytest
 
+from course import thresholds as limits
 from course.analysis.faults import FAULT_IDS, RULES, find_faults
 from course.analysis.motion import measure_motion
-from course.landmarks import Camera, Dropout, landmark_sequence
+from course.landmarks import Camera, Dropout, LandmarkSequence, landmark_sequence
 from course.motions import MOTIONS
 
 NOISE_PX = 2.0  # a steady phone on a tripod: landmarks jitter by a pixel or two at 720p
@@ -25,6 +26,7 @@ EXPECTED = {
     "neck_cranked_hinge": "neck_cranked",
     "rushed_hinge": "rushed_descent",
     "hips_not_back_hinge": "hips_not_back",
+    "hips_rise_first_hinge": "hips_rise_first",
 }
 
 
@@ -136,3 +138,90 @@ def test_a_lowering_is_timed_as_long_as_it_takes_and_only_a_drop_is_rushed(desce
     assert timed == pytest.approx([descent_s] * 2, abs=0.1)
     found = faults_per_rep(find_faults(track, view="side")).get("rushed_descent", [])
     assert found == ([1, 2] if rushed else [])
+
+
+# --- hips rising first -------------------------------------------------------------------------
+
+
+def from_first_bottom(motion, seq: LandmarkSequence) -> LandmarkSequence:
+    """The clip from the motion's first bottom to its last: it starts and ends at the bottom."""
+    keep = np.arange(motion.reps[0].bottom, motion.reps[-1].bottom + 1)
+    return LandmarkSequence(t_s=seq.t_s[keep] - seq.t_s[keep[0]], image=seq.image[keep], world=seq.world[keep],
+                            visibility=seq.visibility[keep], width_px=seq.width_px, height_px=seq.height_px)
+
+
+def true_trunk_tip(motion, rep) -> float:
+    """Degrees the body model's trunk tips further forward on a rep's way up than at its bottom."""
+    trunk = motion.trunk_inclination_deg
+    return float(trunk[rep.bottom : rep.end + 1].max() - trunk[rep.bottom])
+
+
+@pytest.mark.parametrize("hips_wait, found", [(0.2, True), (0.15, False)])
+def test_hips_rising_first_is_found_at_the_size_its_threshold_names_and_not_below(hips_wait, found):
+    motion = MOTIONS["hips_rise_first_hinge"](reps=3, hips_wait=hips_wait)
+    limit = limits.HIPS_FIRST_TRUNK_TIP.value
+    tips = [true_trunk_tip(motion, rep) for rep in motion.reps]
+    # the body model's own sizes: 2 degrees over the threshold, or 3 under it
+    assert all(tip >= limit + 2 for tip in tips) if found else all(tip <= limit - 3 for tip in tips)
+    seq = landmark_sequence(motion, Camera.side_view("left"), noise_px=NOISE_PX, rng=np.random.default_rng(5))
+    judgement = find_faults(measure_motion(seq), view="side")
+    rises = [f for f in judgement.findings if f.fault == "hips_rise_first"]
+    assert [f.rep for f in rises] == ([1, 2, 3] if found else [])
+    for finding, tip in zip(rises, tips):
+        assert finding.value == pytest.approx(tip, abs=2.0) and finding.threshold == limit and finding.unit == "deg"
+
+
+@pytest.mark.parametrize("start", ["top", "bottom"])
+def test_a_squat_shaped_start_whose_hips_shoot_up_is_hips_rising_first_not_a_squat(start):
+    """Hips low at the bottom like a squat (knees 90°, hips 105°, shins 23° forward), then the
+    knees straighten while the chest stays down: the opposite of a squat, which keeps the chest up."""
+    motion = MOTIONS["hips_rise_first_hinge"](reps=3)
+    seq = landmark_sequence(motion, Camera.side_view("right"), noise_px=NOISE_PX, rng=np.random.default_rng(6))
+    track = measure_motion(seq if start == "top" else from_first_bottom(motion, seq))
+    reps = [rep.number for rep in track.reps]
+    assert faults_per_rep(find_faults(track, view="side")) == {"hips_rise_first": reps}
+
+
+def test_the_same_squat_shaped_start_rising_hips_and_chest_together_is_a_squat():
+    motion = MOTIONS["hips_rise_first_hinge"](reps=3, hips_wait=0.0)
+    seq = landmark_sequence(motion, Camera.side_view("left"), noise_px=NOISE_PX, rng=np.random.default_rng(7))
+    assert faults_per_rep(find_faults(measure_motion(seq), view="side")) == {"squat_pattern": [1, 2, 3]}
+
+
+def test_hips_rising_first_needs_a_side_view():
+    motion = MOTIONS["hips_rise_first_hinge"](reps=2)
+    judgement = find_faults(measure_motion(landmark_sequence(motion, Camera(azimuth_deg=55), rng=1)),
+                            "oblique", off_side_deg=35)
+    assert "hips_rise_first" not in faults_per_rep(judgement)
+    assert any(item.what == "hips_rise_first" for item in judgement.not_judged)
+
+
+# --- swings and partial reps --------------------------------------------------------------------
+
+
+def test_swings_are_judged_for_the_back_the_hips_and_the_lockout_and_a_good_set_passes():
+    track = measure_motion(landmark_sequence(MOTIONS["kettlebell_swing"](), Camera.side_view("left"),
+                                             noise_px=NOISE_PX, rng=np.random.default_rng(8)))
+    judgement = find_faults(track, view="side")
+    assert len(track.reps) == 10
+    # tempo is judged per exercise elsewhere: a swing is fast by design
+    assert {f.fault for f in judgement.findings} <= {"rushed_descent"}
+    for fault in ("rounded_back", "hips_not_back", "lean_back_at_top", "squat_pattern", "hips_rise_first"):
+        assert judgement.judged_reps[fault] == frozenset(range(1, 11)), fault
+
+
+def test_a_swing_that_leans_back_at_the_float_is_flagged_on_every_swing():
+    motion = MOTIONS["kettlebell_swing"](float_hip_deg=-15.0)
+    track = measure_motion(landmark_sequence(motion, Camera.side_view("right"), noise_px=NOISE_PX,
+                                             rng=np.random.default_rng(9)))
+    assert faults_per_rep(find_faults(track, view="side"))["lean_back_at_top"] == list(range(1, 11))
+
+
+def test_a_pull_that_stops_at_the_knees_is_named_as_a_partial_rep_and_not_judged():
+    motion = MOTIONS["partial_pull"](reps=2)  # cut: bottom, up to the knees, bottom
+    seq = landmark_sequence(motion, Camera.side_view("left"), noise_px=NOISE_PX, rng=np.random.default_rng(10))
+    track = measure_motion(from_first_bottom(motion, seq))
+    judgement = find_faults(track, view="side")
+    assert track.reps == () and judgement.findings == ()
+    (partial,) = [item for item in judgement.not_judged if item.what == "partial_rep"]
+    assert "never reached standing tall" in partial.why and "not counted or judged as a rep" in partial.why

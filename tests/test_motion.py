@@ -16,15 +16,19 @@ from course.analysis.motion import (
     smooth,
 )
 from course.analysis.problems import NoPersonFound
+from course.thresholds import LOCKOUT_HIP_MAX
 from course.body import Body
 from course.landmarks import Camera, Dropout, Landmark, LandmarkSequence, Swap, landmark_sequence
+from course.motions import MOTIONS as REFERENCE_MOTIONS
 from course.motions import (
     Motion,
     good_hinge,
+    kettlebell_swing,
     knee_dominant_hinge,
     lean_back_hinge,
     locked_knee_hinge,
     neck_cranked_hinge,
+    partial_pull,
     rounded_back_hinge,
     squat,
 )
@@ -384,3 +388,60 @@ def test_a_bottom_hidden_from_the_knee_is_counted_from_the_trunk_but_not_measure
     assert got.reps[1].bottom_s == pytest.approx(bottom_s, abs=BOTTOM_TOL_S)
     assert np.isnan(got.reps[1].peak_hip_deg) and np.isnan(got.reps[1].peak_knee_deg)
     assert got.reps[0].peak_hip_deg > 80.0
+
+
+# --- swings and partial reps -------------------------------------------------------------------
+
+FLOAT_TOL_S = 0.15  # seconds: a swing's float found against the motion's own (no pause there)
+
+
+@pytest.mark.parametrize("from_floor", [True, False])
+@pytest.mark.parametrize("rep_s", [1.0, 1.2, 1.5])
+def test_ten_kettlebell_swings_count_as_ten_swings(from_floor, rep_s):
+    m = kettlebell_swing(reps=10, rep_s=rep_s, from_floor=from_floor)
+    got = measure_motion(landmark_sequence(m, Camera.side_view("left"), noise_px=NOISE_PX,
+                                           rng=int(rep_s * 10)))
+    assert [rep.kind for rep in got.reps] == ["swing"] * 10
+    assert [rep.top_s for rep in got.reps] == pytest.approx([span.end_s for span in m.reps],
+                                                            abs=FLOAT_TOL_S)
+    assert got.partial_reps == ()
+
+
+def test_swings_between_a_deeper_reach_for_the_bell_and_its_park_are_not_merged():
+    """The reach to the bell on the floor (hips 110°, held) sets the clip's levels; the swings'
+    backswings (60°) never get past ENTER_BOTTOM of that range, which read ten swings as one."""
+    t = np.arange(0, 20.0, 1 / 30)
+    swinging = (t >= 3.0) & (t < 15.0)
+    swings = 30.0 * (1 + np.cos(2 * np.pi * (t - 3.0) / 1.2))  # from a backswing: 10 floats
+    reach = np.interp(t, [0.5, 1.5, 3.0, 15.0, 15.5, 17.5, 18.5], [0, 110, 110, 60, 110, 110, 0])
+    depth = np.where(swinging, swings, reach)
+    arms = np.where(swinging & (swings < 10.0), 1.0, 0.0)  # raised at each float only
+    floats = [span.top for span in segment_reps(t, depth, arms_raised=arms)]
+    assert [round(float(t[k]), 1) for k in floats] == pytest.approx(
+        [3.6 + 1.2 * n for n in range(10)], abs=0.1)
+    # without the arms they are still cycles of their own: the reach, nine backswings between
+    # the floats and the park, each a bottom between two tops
+    assert len(segment_reps(t, depth)) == 11
+
+
+def test_a_good_hinge_with_the_arms_hanging_is_never_taken_for_swings():
+    got = track("good_hinge", 3, noise_px=NOISE_PX, seed=3)
+    assert {rep.kind for rep in got.reps} == {"top-start"}
+
+
+def test_a_pull_that_never_stands_up_is_a_partial_rep_not_a_rep():
+    m = partial_pull(reps=2)
+    seq = landmark_sequence(m, Camera.side_view("right"), noise_px=NOISE_PX, rng=14)
+    got = measure_motion(_from_first_bottom_to_last(m, seq))
+    assert got.reps == ()
+    (partial,) = got.partial_reps
+    assert partial.why == "no_lockout" and partial.hands == "thighs"
+    assert partial.top_hip_deg > LOCKOUT_HIP_MAX.value and partial.bottom_hip_deg > 100.0
+
+
+@pytest.mark.parametrize("reps", [1, 3, 5])
+@pytest.mark.parametrize("name", sorted(set(REFERENCE_MOTIONS) - {"partial_pull"}))
+def test_every_rep_of_every_reference_motion_is_counted(name, reps):
+    m = REFERENCE_MOTIONS[name](reps=reps)
+    got = measure_motion(landmark_sequence(m, Camera.side_view("left"), noise_px=NOISE_PX, rng=reps))
+    assert len(got.reps) == reps and got.partial_reps == ()

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from course import thresholds as limits
-from course.analysis.motion import KEY_POINTS, MotionTrack, Rep
+from course.analysis.motion import KEY_POINTS, MotionTrack, PartialRep, Rep
 
 FAULT_IDS = (
     "rounded_back",
+    "hips_rise_first",
     "squat_pattern",
     "hips_not_back",
     "locked_knees",
@@ -33,7 +34,8 @@ FAULT_IDS = (
     "neck_cranked",
 )
 """The fault vocabulary (shared with ``shared/clips/labels.yaml``), most important first: a
-back that rounds under load matters more than where the eyes look."""
+back that rounds under load matters more than where the eyes look, and hips that rise first
+leave the back to lift the weight."""
 MAIN_RULES = ("rounded_back", "squat_pattern", "hips_not_back")
 """The rules a hinge is about: its back, that it is not a squat, that the hips go back. A clip
 is "judged" only when these ran on most of its reps (course.thresholds.MAIN_RULES_SHARE)."""
@@ -51,6 +53,7 @@ LUMBAR_ESTIMATED = ("The camera could not see the outline of your back well enou
                     "estimated from how your head, shoulders and hips line up. Check it with the dowel drill.")
 POINTS_NEEDED: dict[str, tuple[str, ...]] = {
     "rounded_back": ("shoulder", "hip", "knee", "ankle"),  # the fold proxy needs the knee angle; the ear line, when seen, adds to it
+    "hips_rise_first": ("shoulder", "hip", "knee", "ankle"),
     "squat_pattern": ("hip", "knee", "ankle"),
     "hips_not_back": ("hip", "ankle"),
     "locked_knees": ("hip", "knee", "ankle"),
@@ -60,6 +63,7 @@ POINTS_NEEDED: dict[str, tuple[str, ...]] = {
 }
 """The body points (course.analysis.motion.POINTS) each rule's angles are drawn through."""
 BODY_PART_NAMES = {"ear": "head", "shoulder": "shoulders", "hip": "hips", "knee": "knees", "ankle": "ankles"}
+KNEE_HELD = limits.HIPS_FIRST_KNEE_MIN.value / 5  # deg: knees within this of their deepest bend have not begun to straighten
 WINDOW_S = 0.15  # a value "at" a moment is the median over this many seconds either side: one frame can be noise
 OUTLINE_MIN_READINGS = 3  # readings of the back's outline a median needs: fewer could be one frame's noise
 
@@ -128,6 +132,7 @@ def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = fl
     not_judged: list[NotJudged] = []
     if not any(np.isfinite(outline_in_rep(track, rep)[0]) for rep in track.reps):
         not_judged.append(NotJudged("lumbar_spine", LUMBAR_ESTIMATED))
+    not_judged += [NotJudged("partial_rep", partial_rep_words(partial)) for partial in track.partial_reps]
     checked: set[str] = set()
     judged_reps: dict[str, set[int]] = {}
     if view == "side":
@@ -185,6 +190,20 @@ def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = fl
                      {fault: frozenset(reps) for fault, reps in judged_reps.items()})
 
 
+HANDS_WORDS = {"below_knees": "with your hands below your knees", "at_knees": "at your knees",
+               "thighs": "with your hands at your thighs", "": "part of the way up"}
+
+
+def partial_rep_words(partial: PartialRep) -> str:
+    """Why a movement like a rep was not counted, in the learner's words."""
+    when = f"{partial.start_s:.1f} to {partial.end_s:.1f} s"
+    if partial.why == "no_lockout":
+        return (f"The lift from {when} stopped {HANDS_WORDS.get(partial.hands, HANDS_WORDS[''])} and never "
+                "reached standing tall, so it was not counted or judged as a rep.")
+    return (f"The bend from {when} only bent your hips {partial.bottom_hip_deg:.0f}°, too little to be a "
+            "hinge, so it was not counted or judged as a rep.")
+
+
 def hidden_points(track: MotionTrack, rep: Rep) -> tuple[str, ...]:
     """The key points (ear, shoulder, hip, knee, ankle) not seen, on either side, in more than
     HIDDEN_SHARE of a rep's frames: covered by a plate, a bench or another person, or out of the
@@ -202,7 +221,7 @@ def _and(words: Iterable[str]) -> str:
 
 
 def rep_phases(rep: Rep) -> RepPhases:
-    if rep.kind == "bottom-start":  # bottom -> lockout -> bottom: judged at the pull, lowered at the end
+    if rep.kind in ("bottom-start", "swing"):  # bottom -> lockout -> bottom: judged at the pull, lowered at the end
         return RepPhases(top=rep.top_i, bottom=rep.bottom_i, lockout=rep.top_i, descent_start=rep.top_i, descent_end=rep.end_i)
     return RepPhases(top=rep.top_i, bottom=rep.bottom_i, lockout=rep.end_i, descent_start=rep.start_i, descent_end=rep.bottom_i)
 
@@ -222,6 +241,10 @@ def _locked_knees(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) 
 
 
 def _squat_pattern(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) -> Finding | NotJudged | None:
+    if _hips_rose_first(track, rep, phases):
+        # the opposite fault: a squat keeps the chest up as the knees straighten; here the chest
+        # stayed down and the back lifted, so a squat-shaped bottom is where a hips-first pull began
+        return None
     hip = value_at(track.hip_deg, track, phases.bottom)
     knee = value_at(track.knee_deg, track, phases.bottom)
     shin = value_at(track.shin_deg, track, phases.bottom)
@@ -233,8 +256,9 @@ def _squat_pattern(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float)
         # margin in degrees of knee bend beyond the ratio, and of shin tilt beyond its limit
         margin = min((ratio - ratio_limit.value) * hip, shin - shin_limit.value)
         return _finding("squat_pattern", track, rep, phases.descent_start, phases.bottom, ratio, ratio_limit, margin, seen)
-    # knees breaking first: the first third of the descent
-    third = phases.descent_start + max(1, (phases.bottom - phases.descent_start) // 3)
+    # knees breaking first: the first third of the descent (for a rep that starts at the bottom,
+    # its lowering at the end: descent_end, not the bottom it is judged at, which comes before)
+    third = phases.descent_start + max(1, (phases.descent_end - phases.descent_start) // 3)
     knee_gain = value_at(track.knee_deg, track, third) - value_at(track.knee_deg, track, phases.descent_start)
     hip_gain = value_at(track.hip_deg, track, third) - value_at(track.hip_deg, track, phases.descent_start)
     lead, least = limits.KNEES_LEAD_RATIO, limits.KNEES_LEAD_MIN_CHANGE
@@ -243,6 +267,64 @@ def _squat_pattern(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float)
         finding = _finding("squat_pattern", track, rep, phases.descent_start, third, knee_gain / max(hip_gain, 1.0), lead, margin, seen)
         return dataclasses.replace(finding, measure="knees lead")
     return None
+
+
+def _hips_rise_first(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) -> Finding | NotJudged | None:
+    rise = hips_rise(track, rep, phases)
+    if rise is None:
+        return NotJudged("hips_rise_first", f"Your knees or trunk were not seen on the way up of rep {rep.number}.", rep.number)
+    least, limit = limits.HIPS_FIRST_KNEE_MIN, limits.HIPS_FIRST_TRUNK_TIP
+    if rise.knee_extension >= least.value and rise.trunk_tip >= limit.value:
+        margin = min(rise.knee_extension - least.value, rise.trunk_tip - limit.value)
+        return _finding("hips_rise_first", track, rep, rise.first, rise.last, rise.trunk_tip, limit, margin, seen)
+    return None
+
+
+@dataclass(frozen=True)
+class HipsRise:
+    """The first part of a rep's way up: from the knees' deepest bend (frame `first`) to where
+    the trunk leaned furthest forward on the way up (frame `last`; `first` itself when it rose
+    from the start). knee_extension: degrees the knees straightened in it; trunk_tip: degrees
+    the trunk tipped further forward in it."""
+
+    knee_extension: float
+    trunk_tip: float
+    first: int
+    last: int
+
+
+def hips_rise(track: MotionTrack, rep: Rep, phases: RepPhases) -> HipsRise | None:
+    """How the first part of the way up went (HipsRise), or None when the knees or the trunk
+    were not seen there. While the knees straighten and the hips hold their bend, the hip angle
+    that finds the reps barely moves, so the rep's own bottom (or, for a rep that starts at the
+    bottom, its start) can fall after the knees have begun: the way up is looked for from where
+    the hips arrived at the bottom (within ANGLE_ERROR of its bend; for a rep that starts at the
+    bottom, from the end of the rep before it, or the clip's start), and begins where the knees
+    were last within KNEE_HELD of their deepest bend."""
+    if rep.kind == "top-start":
+        way_down = track.hip_deg[rep.start_i : rep.bottom_i + 1]
+        deep = value_at(track.hip_deg, track, rep.bottom_i)
+        arrived = np.flatnonzero(way_down >= deep - limits.ANGLE_ERROR.value)
+        start = rep.start_i + (int(arrived[0]) if arrived.size else len(way_down) - 1)
+    else:
+        earlier = [other.end_i for other in track.reps if other.number == rep.number - 1]
+        start = earlier[0] if earlier else 0
+    knee = track.knee_deg[start : phases.lockout + 1]
+    trunk = track.trunk_deg[start : phases.lockout + 1]
+    if not (np.isfinite(knee).any() and np.isfinite(trunk).any()):
+        return None
+    deepest = int(np.flatnonzero(knee >= np.nanmax(knee) - KNEE_HELD)[-1])
+    if not np.isfinite(trunk[deepest]):
+        return None
+    last = deepest + int(np.nanargmax(trunk[deepest:]))
+    tip = float(trunk[last] - trunk[deepest])
+    return HipsRise(float(knee[deepest] - knee[last]), tip, start + deepest, start + last)
+
+
+def _hips_rose_first(track: MotionTrack, rep: Rep, phases: RepPhases) -> bool:
+    rise = hips_rise(track, rep, phases)
+    return (rise is not None and rise.knee_extension >= limits.HIPS_FIRST_KNEE_MIN.value
+            and rise.trunk_tip >= limits.HIPS_FIRST_TRUNK_TIP.value)
 
 
 def _hips_not_back(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float,
@@ -356,6 +438,7 @@ def _rushed_descent(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float
 
 RULES: dict[str, Callable[..., Finding | NotJudged | None]] = {
     "rounded_back": _rounded_back,
+    "hips_rise_first": _hips_rise_first,
     "squat_pattern": _squat_pattern,
     "hips_not_back": _hips_not_back,
     "locked_knees": _locked_knees,

@@ -102,6 +102,23 @@ Repetitions (`segment_reps`): hysteresis on a depth signal
     This differs from counting max(bottoms between tops, tops between bottoms) on exactly the
     clips that start at the bottom, where that would count the squat above as two and miss a
     deadlift set's last lockout.
+    - "swing" (kettlebell swings): when the arms rise forward at the tops (the shoulder-to-wrist
+      line SWING_ARMS_RAISED or more from hanging: the bell floats at about chest height) and
+      not at the bottoms (the bell passes between the legs), a rep is a swing: from the
+      backswing up to the float and back to the next backswing. Only the floats count: standing
+      with the bell hanging before the first swing or after it is parked is not a rep.
+    Movements of two depths in one set (`_nested_cycles`): a swing set starts by reaching for the
+    bell on the floor in front and ends by parking it there, deeper than any backswing, and held;
+    the clip's levels are then those of the reach, the swings' backswings never get above
+    ENTER_BOTTOM of that range, and ten swings read as one stay at the top. So every stretch
+    the clip's levels saw as one visit to the top is looked at again with its own levels, under
+    the same rules (MIN_RANGE, MIN_BOTTOM, the same hysteresis); the cycles found inside it
+    replace it. A stretch of standing, or the plain way up and down between two bottoms, holds
+    no cycle of its own and is left as it was.
+    Partial reps (`split_partial`): a rep whose way up never comes back under
+    course.thresholds.LOCKOUT_HIP_MAX (it stopped at the knees and went back down), or that never
+    bends to course.thresholds.MIN_HINGE_DEPTH, is not counted: it goes to
+    `MotionTrack.partial_reps`, for the report to name.
 
 Uncertainty (`MotionTrack.uncertainty_deg`, `Rep.uncertainty_deg`)
     Per series, in degrees: the root of the sum of squares of (a) the scatter of the raw angle
@@ -128,7 +145,7 @@ import numpy as np
 from course.analysis.problems import NoPersonFound
 from course.body import Body, Joint, Pose
 from course.landmarks import Landmark, LandmarkSequence
-from course.thresholds import ON_SILHOUETTE
+from course.thresholds import LOCKOUT_HIP_MAX, MIN_HINGE_DEPTH, ON_SILHOUETTE
 
 L = Landmark
 
@@ -230,6 +247,18 @@ MIN_BOTTOM = Setting(
     40.0, "deg",
     "A rep must bend the hips at least this far: walking flexes the hip to about 30 deg at heel "
     "strike (Winter's gait data), while a hinge to just below the knee reaches about 45 deg.")
+SWING_ARMS_RAISED = Setting(
+    45.0, "deg",
+    "The arms count as raised when the shoulder-to-wrist line points at least this far forward "
+    "of hanging straight down. Holding a bar or a kettlebell at lockout the arms hang within "
+    "about 10 deg of plumb; a swing floats the bell to about chest height, 80 to 90 deg; half "
+    "way between, the wrists are about a quarter of the trunk's length above the hips.")
+HANDS_AT_KNEES = Setting(
+    0.3, "thigh lengths",
+    "Only for the words naming where a partial rep stopped: wrists within this of the knees' "
+    "height are 'at your knees', lower 'below your knees', higher 'at your thighs'. About 13 cm "
+    "on an adult thigh: a bar or a kettlebell's handle hangs a hand's height below the wrists, "
+    "so a load at the knees puts them that far above.")
 # The trunk's lean stands in for missing hip flexion only when the two correlate this well over
 # at least this many frames: in a hinge and a squat they rise and fall together (r from 0.95 to
 # 1.0 on the body model's motions), so a weaker link means the fit would invent depth.
@@ -255,16 +284,17 @@ SERIES: tuple[str, ...] = ("hip_deg", "knee_deg", "trunk_deg", "shin_deg", "neck
                            "back_line_deg", "hip_travel")
 ANGLES: tuple[str, ...] = SERIES[:-1]  # the series in degrees
 
-RepKind = Literal["top-start", "bottom-start"]
+RepKind = Literal["top-start", "bottom-start", "swing"]
 
 
 @dataclass(frozen=True)
 class Rep:
     """One full repetition. Indexes (`_i`) are frames of the track; times (`_s`) its t_s.
 
-    number: 1, 2, ... in order. kind: "top-start" (standing -> bottom -> standing) or
-    "bottom-start" (a deadlift from the floor: bottom -> lockout -> bottom); see the module
-    docstring.
+    number: 1, 2, ... in order. kind: "top-start" (standing -> bottom -> standing),
+    "bottom-start" (a deadlift from the floor: bottom -> lockout -> bottom) or "swing" (a
+    kettlebell swing: backswing -> float -> backswing, indexed like a bottom-start rep); see the
+    module docstring.
     start_i: the last frame before the lifter leaves the starting turning point.
     end_i: the first frame at the finishing turning point.
     bottom_i: the bottom the rep is judged at: for a top-start rep the middle of the bottom (of
@@ -294,6 +324,28 @@ class Rep:
     uncertainty_deg: Mapping[str, float] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class PartialRep:
+    """A movement that went down and up (or up and down) like a rep but is not one: its way up
+    never reached standing tall, or it never bent the hips to a hinge's depth (module
+    docstring, "Partial reps"). Indexes are frames of the track, times its t_s.
+
+    why: "no_lockout" or "too_shallow". top_hip_deg: the least hip flexion on its way up (0 is
+    standing tall); bottom_hip_deg: the most within it. hands: where the wrists were at its
+    highest point, for a no-lockout partial: "below_knees", "at_knees", "thighs", or "" when
+    not seen.
+    """
+
+    why: Literal["no_lockout", "too_shallow"]
+    start_i: int
+    end_i: int
+    start_s: float
+    end_s: float
+    top_hip_deg: float
+    bottom_hip_deg: float
+    hands: str = ""
+
+
 @dataclass(frozen=True, eq=False)
 class MotionTrack:
     """What a clip's landmarks say about the movement; arrays are (n,), one value per frame,
@@ -316,6 +368,7 @@ class MotionTrack:
     leg_px: the thigh + shank length used as the scale, pixels.
     reps: the repetitions found, in order.
     uncertainty_deg: angle name ("hip", ...) -> degrees over the whole clip (see Rep).
+    partial_reps: movements like reps that are not counted (PartialRep), in order.
     """
 
     t_s: np.ndarray
@@ -336,6 +389,7 @@ class MotionTrack:
     reps: tuple[Rep, ...]
     uncertainty_deg: Mapping[str, float]
     back_bend_deg: np.ndarray
+    partial_reps: tuple[PartialRep, ...] = ()
 
     def __len__(self) -> int:
         return len(self.t_s)
@@ -385,7 +439,9 @@ def measure_motion(seq: LandmarkSequence) -> MotionTrack:
 
     depth = _depth_signal(smooth_series["hip_deg"], smooth_series["trunk_deg"])
     reps = []
-    spans = segment_reps(t, depth, _hands_low(px, seen, points))
+    spans = segment_reps(t, depth, _hands_low(px, seen, points),
+                         _arms_raised(px, seen, points, forward))
+    spans, partial = split_partial(t, depth, spans, _hands_height(px, seen, points))
     for number, span in enumerate(spans, start=1):
         frames = slice(span.start, span.end + 1)
         reps.append(Rep(
@@ -407,7 +463,7 @@ def measure_motion(seq: LandmarkSequence) -> MotionTrack:
         t_s=t, side=side, facing=facing, facing_agreement=agreement,
         **smooth_series, raw=MappingProxyType(raw), seen=seen_share,
         visible=MappingProxyType(visible), leg_px=leg, reps=tuple(reps),
-        uncertainty_deg=uncertainty(slice(None)), back_bend_deg=back_bend)
+        uncertainty_deg=uncertainty(slice(None)), back_bend_deg=back_bend, partial_reps=partial)
 
 
 def on_silhouette(seq: LandmarkSequence) -> np.ndarray:
@@ -680,7 +736,8 @@ class _Visit:
 
 
 def segment_reps(t_s: np.ndarray, depth_deg: np.ndarray,
-                 hands_low: np.ndarray | None = None) -> list[RepFrames]:
+                 hands_low: np.ndarray | None = None,
+                 arms_raised: np.ndarray | None = None) -> list[RepFrames]:
     """Full repetitions in a depth signal by two-threshold hysteresis relative to the clip's
     own range (module docstring, "Repetitions").
 
@@ -689,33 +746,21 @@ def segment_reps(t_s: np.ndarray, depth_deg: np.ndarray,
     where the wrists are below mid-thigh (a load there could rest on the floor), 0.0 where
     above, NaN where not seen; None when not known at all. When the clip starts at the bottom
     and the hands were never seen there, it is taken for a lift from the floor: in a hinge
-    course, that is what a clip starting at the bottom usually shows.
+    course, that is what a clip starting at the bottom usually shows. arms_raised: (n,) 1.0
+    where the arms point SWING_ARMS_RAISED or more forward of hanging, 0.0 where not, NaN where
+    not seen; None when not known (then no rep is taken for a swing).
     """
     d = np.asarray(depth_deg, dtype=float)
     finite = np.isfinite(d)
     if finite.sum() < 3:
         return []
-    top_level = float(np.percentile(d[finite], REP_TOP_PERCENTILE.value))
-    bottom_level = float(np.percentile(d[finite], REP_BOTTOM_PERCENTILE.value))
-    span = bottom_level - top_level
-    if span < MIN_RANGE.value or bottom_level < MIN_BOTTOM.value:
+    levels = _levels(d[finite])
+    if levels is None:
         return []
-    enter_bottom = top_level + ENTER_BOTTOM.value * span
-    enter_top = top_level + ENTER_TOP.value * span
-    rest = REST_BAND.value * span
-
-    visits: list[_Visit] = []
-    for k in np.flatnonzero(finite):
-        zone = "bottom" if d[k] >= enter_bottom else "top" if d[k] <= enter_top else None
-        if zone is None and not visits:  # before the first crossing: the nearer level
-            zone = "bottom" if d[k] >= top_level + 0.5 * span else "top"
-        if zone is None:
-            continue
-        if not visits or visits[-1].zone != zone:
-            visits.append(_Visit(zone, []))
-        visits[-1].frames.append(int(k))
+    visits = _nested_cycles(d, finite, _zone_visits(d, np.flatnonzero(finite), *levels))
     if not visits:
         return []
+    rest = REST_BAND.value * levels[1]
 
     def turning(visit: _Visit) -> np.ndarray:
         """The frames of a visit within REST_BAND of its turning point's level."""
@@ -740,6 +785,17 @@ def segment_reps(t_s: np.ndarray, depth_deg: np.ndarray,
         paused = [k for k in visit.frames if still_after[k]]
         return paused[0] if paused else extreme(visit)
 
+    def raised(visit: _Visit) -> bool | None:
+        """Whether the arms were raised at this visit's turning point; None when not seen."""
+        if arms_raised is None:
+            return None
+        seen = np.asarray(arms_raised, dtype=float)[turning(visit)]
+        seen = seen[np.isfinite(seen)]
+        return bool(np.mean(seen) > 0.5) if seen.size else None
+
+    tops = [raised(visit) for visit in visits if visit.zone == "top"]
+    bottoms = [raised(visit) for visit in visits if visit.zone == "bottom"]
+    swings = True in tops and bottoms.count(True) < max(1, bottoms.count(False))
     floor_lift = visits[0].zone == "bottom"
     if floor_lift and hands_low is not None:
         at_bottom = np.concatenate([visit.frames for visit in visits if visit.zone == "bottom"])
@@ -748,15 +804,15 @@ def segment_reps(t_s: np.ndarray, depth_deg: np.ndarray,
         floor_lift = bool(np.mean(low) > 0.5) if low.size else True
 
     spans = []
-    if floor_lift:  # pulls: bottom -> lockout (-> the next bottom, when the clip shows it)
+    if swings or floor_lift:  # bottom -> lockout (-> the next bottom, when the clip shows it)
         for i, visit in enumerate(visits):
-            if visit.zone != "top" or i == 0:
-                continue
+            if visit.zone != "top" or i == 0 or (swings and raised(visit) is False):
+                continue  # a swing set's stand with the bell hanging is not a swing
             start = leave(visits[i - 1])
             lockout = turning(visit)
             end = arrive(visits[i + 1]) if i + 1 < len(visits) else visit.frames[-1]
-            spans.append(RepFrames("bottom-start", start, start, int(lockout[len(lockout) // 2]),
-                                 end))
+            spans.append(RepFrames("swing" if swings else "bottom-start", start, start,
+                                   int(lockout[len(lockout) // 2]), end))
     else:  # down and back up: top -> bottom -> top
         for before, turn, after in zip(visits, visits[1:], visits[2:]):
             if turn.zone != "bottom":
@@ -765,6 +821,90 @@ def segment_reps(t_s: np.ndarray, depth_deg: np.ndarray,
             bottom = turning(turn)
             spans.append(RepFrames("top-start", start, int(bottom[len(bottom) // 2]), start, end))
     return spans
+
+
+def _levels(values: np.ndarray) -> tuple[float, float] | None:
+    """The top level and the top-to-bottom range of finite depth values, or None when they hold
+    no rep (range under MIN_RANGE, bottom under MIN_BOTTOM)."""
+    top_level = float(np.percentile(values, REP_TOP_PERCENTILE.value))
+    bottom_level = float(np.percentile(values, REP_BOTTOM_PERCENTILE.value))
+    span = bottom_level - top_level
+    if span < MIN_RANGE.value or bottom_level < MIN_BOTTOM.value:
+        return None
+    return top_level, span
+
+
+def _zone_visits(d: np.ndarray, frames: np.ndarray, top_level: float, span: float) -> list[_Visit]:
+    """The visits to the top and bottom zones of `frames` (finite, in order) by hysteresis
+    on these levels; before the first crossing a frame is in the zone of the nearer level."""
+    enter_bottom = top_level + ENTER_BOTTOM.value * span
+    enter_top = top_level + ENTER_TOP.value * span
+    visits: list[_Visit] = []
+    for k in frames:
+        zone = "bottom" if d[k] >= enter_bottom else "top" if d[k] <= enter_top else None
+        if zone is None and not visits:  # before the first crossing: the nearer level
+            zone = "bottom" if d[k] >= top_level + 0.5 * span else "top"
+        if zone is None:
+            continue
+        if not visits or visits[-1].zone != zone:
+            visits.append(_Visit(zone, []))
+        visits[-1].frames.append(int(k))
+    return visits
+
+
+def _nested_cycles(d: np.ndarray, finite: np.ndarray, visits: list[_Visit]) -> list[_Visit]:
+    """The visits, with every stretch the clip's levels saw as one visit to the top (from the
+    bottom before it to the bottom after it, or the clip's end) replaced by the cycles it holds
+    on its own levels, when it holds at least one bottom between two tops (module docstring,
+    "Movements of two depths in one set")."""
+    out: list[_Visit] = []
+    for i, visit in enumerate(visits):
+        if visit.zone == "top":
+            lo = visits[i - 1].frames[-1] + 1 if i > 0 else 0
+            hi = visits[i + 1].frames[0] if i + 1 < len(visits) else len(d)
+            frames = np.flatnonzero(finite[lo:hi]) + lo
+            levels = _levels(d[frames]) if frames.size >= 3 else None
+            inner = _zone_visits(d, frames, *levels) if levels is not None else []
+            tops = [j for j, v in enumerate(inner) if v.zone == "top"]
+            if len(tops) >= 2:
+                out += inner[tops[0]:tops[-1] + 1]
+                continue
+        out.append(visit)
+    return out
+
+
+def split_partial(t_s: np.ndarray, depth_deg: np.ndarray, spans: list[RepFrames],
+                  hands_height: np.ndarray | None = None,
+                  ) -> tuple[list[RepFrames], tuple[PartialRep, ...]]:
+    """The spans that are full reps, and the ones that are not (module docstring, "Partial
+    reps"). A span whose depth was seen on no frame of its way up is kept: nothing shows it
+    stopped short. hands_height: (n,) where the wrists are, 0 at the knees and 1 at the hips
+    (NaN where not seen), to say where a partial rep stopped."""
+    d = np.asarray(depth_deg, dtype=float)
+    full, partial = [], []
+    for span in spans:
+        up = np.arange(span.bottom if span.kind == "top-start" else span.start, span.end + 1)
+        up = up[np.isfinite(d[up])]
+        every = np.arange(span.start, span.end + 1)
+        every = every[np.isfinite(d[every])]
+        if not up.size:
+            full.append(span)
+            continue
+        highest = int(up[np.argmin(d[up])])
+        top, bottom = float(d[highest]), float(np.max(d[every]))
+        why = ("no_lockout" if top > LOCKOUT_HIP_MAX.value
+               else "too_shallow" if bottom < MIN_HINGE_DEPTH.value else None)
+        if why is None:
+            full.append(span)
+            continue
+        hands = ""
+        if why == "no_lockout" and hands_height is not None and np.isfinite(hands_height[highest]):
+            h = float(hands_height[highest])
+            band = HANDS_AT_KNEES.value
+            hands = "below_knees" if h < -band else "at_knees" if h <= band else "thighs"
+        partial.append(PartialRep(why, span.start, span.end, float(t_s[span.start]),
+                                  float(t_s[span.end]), round(top, 1), round(bottom, 1), hands))
+    return full, tuple(partial)
 
 
 def _still(t: np.ndarray, d: np.ndarray, rest: float) -> tuple[np.ndarray, np.ndarray]:
@@ -791,6 +931,26 @@ def _hands_low(px: np.ndarray, seen: np.ndarray, points: Mapping[str, np.ndarray
     with np.errstate(invalid="ignore"):
         return np.where(np.isfinite(wrists) & np.isfinite(mid_thigh),
                         (wrists > mid_thigh).astype(float), np.nan)  # image y points down
+
+
+def _arms_raised(px: np.ndarray, seen: np.ndarray, points: Mapping[str, np.ndarray],
+                 forward: float) -> np.ndarray:
+    """(n,) 1.0 where the shoulder-to-wrist line (the mean of the wrists seen) points at least
+    SWING_ARMS_RAISED forward of hanging straight down, 0.0 where less, NaN where unknown."""
+    arm = _mean_of_seen(px, seen, L.LEFT_WRIST, L.RIGHT_WRIST) - points["shoulder"]
+    angle = np.degrees(np.arctan2(forward * arm[:, 0], arm[:, 1]))  # image y points down
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(angle), (angle >= SWING_ARMS_RAISED.value).astype(float), np.nan)
+
+
+def _hands_height(px: np.ndarray, seen: np.ndarray, points: Mapping[str, np.ndarray]) -> np.ndarray:
+    """(n,) the wrists' height (the mean of those seen) between the knees (0) and the hips (1);
+    negative below the knees, NaN where unknown."""
+    wrists = _mean_of_seen(px, seen, L.LEFT_WRIST, L.RIGHT_WRIST)[:, 1]
+    knee, hip = points["knee"][:, 1], points["hip"][:, 1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        height = (knee - wrists) / (knee - hip)  # image y points down
+    return np.where(np.isfinite(height), height, np.nan)
 
 
 def _depth_signal(hip_deg: np.ndarray, trunk_deg: np.ndarray) -> np.ndarray:
@@ -838,5 +998,6 @@ def _quiet() -> Iterator[None]:
         yield
 
 
-__all__ = ["ANGLES", "KEY_POINTS", "POINTS", "SERIES", "MotionTrack", "Rep", "RepFrames",
-           "Setting", "fill_gaps", "measure_motion", "reject_outliers", "segment_reps", "smooth"]
+__all__ = ["ANGLES", "KEY_POINTS", "POINTS", "SERIES", "MotionTrack", "PartialRep", "Rep", "RepFrames",
+           "Setting", "fill_gaps", "measure_motion", "reject_outliers", "segment_reps", "smooth",
+           "split_partial"]

@@ -33,6 +33,7 @@ MAX_WENT_WELL = 3  # praise that matters most; a list of six buries it
 NOT_PRAISED_BESIDE: dict[str, set[str]] = {
     "locked_knees": {"squat_pattern"},
     "hips_not_back": {"squat_pattern"},
+    "squat_pattern": {"hips_rise_first"},  # "the movement came from your hips" beside hips that shot up
 }
 
 

@@ -97,6 +97,7 @@ FIGURES: Mapping[str, FigureSpec] = MappingProxyType(
             FigureSpec("mistake-lean-back", _bodies("good_hinge", "lean_back_hinge")),
             FigureSpec("mistake-neck-cranked", _bodies("good_hinge", "neck_cranked_hinge")),
             FigureSpec("mistake-hips-not-back", _bodies("good_hinge", "hips_not_back_hinge")),
+            FigureSpec("mistake-hips-rise-first", _bodies("good_hinge", "hips_rise_first_hinge")),
             FigureSpec("mistake-weight-on-toes", _bodies("good_hinge", "weight_forward_hinge")),
             FigureSpec("mistake-rushed", _bodies("good_hinge", "rushed_hinge")),
             FigureSpec("quiz-rounded-back", _quiz_bodies("rounded_back_hinge", "good_hinge")),
