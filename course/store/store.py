@@ -178,6 +178,11 @@ class Store:
             with connection.begin():
                 yield connection
 
+    def now(self) -> datetime:
+        """The store's time (its clock), by which "overdue" is counted: pages use it for "due
+        soon" so both agree."""
+        return self._now()
+
     def _now(self) -> datetime:
         now = self._clock()
         if now.tzinfo is None or now.utcoffset() is None:
