@@ -123,6 +123,11 @@ class Settings:
         8, env="HINGE_PEOPLE_SAMPLES", unit="frames", low=2, high=50,
         why="Frames, spread over the clip, searched for a second person (about 35 ms each). "
             "Two of them must show one; 8 puts two inside any 25% of the clip.")
+    homework_due_soon_hours: float = _setting(
+        48.0, env="HINGE_HOMEWORK_DUE_SOON_HOURS", unit="hours", low=1, high=336,
+        why="How long before the end of its due day unfinished homework shows 'Due soon'. Most "
+            "members train two or three times a week, so 48 h still leaves a gym visit (or an "
+            "evening) to read a lesson or film a set before it is late.")
 
     def __post_init__(self) -> None:
         _check_ranges(self)

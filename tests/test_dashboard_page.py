@@ -273,3 +273,66 @@ def test_a_members_name_and_the_feedback_are_shown_as_typed_on_the_dashboard(tue
     assert any(box.value.endswith(plain(note)) for box in at.info)
     assert not re.search(r"(?<!\\)<", shown(at)), "no tag opens anywhere on the page"
     assert "](javascript" not in shown(at) and ":red[" not in shown(at)
+
+
+# --- a trainer's day -----------------------------------------------------------------------------
+
+
+def test_a_new_hand_in_is_announced_with_each_members_parts_and_cleared_once_opened(tuesday, store):
+    at = app("dashboard", account=tuesday.tess)
+    assert not at.exception
+    text = shown(at)
+    assert "1 new hand-in" in text and "Amy: Week 1 (Tuesday 7 pm)" in text
+    assert "Amy: 3 of 3 parts: read 1, quiz 1, self-check" in text
+    assert "Ben: 0 of 3 parts" in text
+    assert store.new_hand_ins(tuesday.tess) == [], "Amy's hand-in was shown in full below the notice"
+    assert "new hand-in" not in shown(app("dashboard", account=tuesday.tess))
+
+
+def test_overdue_only_keeps_late_homework_and_who_has_not_finished_it(tuesday, store):
+    late = store.create_assignment(tuesday.tess, tuesday.group.id, title="Last week", due=date.today() - timedelta(days=3),
+                                   lesson_ids=["what-is-a-hinge"], self_check=False)
+    at = app("dashboard", account=tuesday.tess)
+    at.toggle(key="overdue-only").set_value(True).run()
+    text = shown(at)
+    assert "Last week" in text and "overdue" in text and "Week 1, due" not in text
+    assert "Ben: 0 of 1 parts" in text and "Amy: 1 of 1 parts" not in text, "Amy read lesson 2: done"
+    assert late.id in {a.id for a in store.dashboard(tuesday.tess, tuesday.group.id).assignments}
+
+
+def test_removing_a_member_asks_first_and_then_they_are_gone_from_the_dashboard(tuesday, store):
+    at = app("dashboard", account=tuesday.tess)
+    at.button(key=f"remove-{tuesday.amy.id}").click().run()
+    assert any("Remove **Amy**" in box.value for box in at.warning)
+    assert len(store.dashboard(tuesday.tess, tuesday.group.id).rows) == 2, "asked, not done"
+    at.button(key=f"remove-yes-{tuesday.amy.id}").click().run()
+    assert not at.exception
+    assert [r.member.username for r in store.dashboard(tuesday.tess, tuesday.group.id).rows] == ["ben"]
+    assert store.groups(tuesday.amy) == []
+
+
+def test_a_member_replies_to_feedback_as_plain_text_and_the_trainer_sees_it(tuesday, store):
+    store.leave_feedback(tuesday.tess, tuesday.submission.id, "Softer knees.")
+    [note] = store.feedback_for(tuesday.amy)
+    hostile = "[my video](http://evil.example) <b>loud</b> :red[alarm]"
+    homework = app("homework", account=tuesday.amy)
+    homework.text_area(key=f"reply-text-{note.id}").input(hostile)
+    submit(homework, f"reply-{note.id}", "Send reply")
+    assert not homework.exception
+    [reply] = store.feedback_for(tuesday.amy)[0].replies
+    assert reply.text == hostile
+    assert any(plain(hostile).replace("\n", "\n> ") in block.value for block in homework.markdown)
+    assert not any("](http://evil.example)" in block.value for block in homework.markdown)
+    dashboard = app("dashboard", account=tuesday.tess)
+    assert plain(hostile) in shown(dashboard)
+
+
+def test_homework_due_within_the_window_shows_due_soon_on_home_and_homework(tuesday, store):
+    store.create_assignment(tuesday.tess, tuesday.group.id, title="Film by tomorrow",
+                            due=date.today() + timedelta(days=1), self_check=True)
+    for page in ("homework", None):
+        at = app(page, account=tuesday.ben)
+        assert not at.exception
+        assert any(box.value.startswith("Due soon: **Film by tomorrow**") for box in at.warning), page
+    assert not any("Due soon" in box.value for box in app("homework", account=tuesday.amy).warning
+                   if "Week 1" in box.value), "a week away is not soon"

@@ -56,6 +56,9 @@ def gym(store, clock):
         store.leave_feedback(tess, store.submit_self_check(person, week1.id, check.id).id,
                              f"Nice one, {person.display_name}.")
     store.leave_feedback(uma, store.submit_self_check(amy, film.id, store.self_checks(amy)[0].id).id, "Hips back.")
+    for note in store.feedback_for(amy) + store.feedback_for(ben):  # a short thread under each note
+        store.reply_to_feedback(amy if note in store.feedback_for(amy) else ben, note.id, "Thanks, will do.")
+        store.reply_to_feedback(tess if note.trainer_id == tess.id else uma, note.id, "Show me on Tuesday.")
     for person in (amy, ben):
         store.start_session(person)
         store.remember_device(person)
@@ -123,6 +126,8 @@ def test_the_download_holds_everything_stored_about_the_member_and_nothing_of_an
         ("Tuesday beginners", "Coach Tess"), ("Thursday strength", "Coach Uma")}
     assert {h["homework"] for h in document["homework_handed_in"]} == {"Week 1", "Film it"}
     assert {f["text"] for f in document["feedback_received"]} == {"Nice one, Amy Keeling.", "Hips back."}
+    assert sorted((r["homework"], r["text"]) for r in document["replies_written"]) == [
+        ("Film it", "Thanks, will do."), ("Week 1", "Thanks, will do.")]
     assert len(document["signed_in_sessions"]) == 1 and len(document["known_devices"]) == 1
     assert sorted(code["kind"] for code in document["unused_codes"]) == ["recovery"] * 10 + ["reset"]
     assert "Ben" not in text and "argon2" not in text
@@ -137,13 +142,15 @@ def test_a_trainers_download_holds_their_groups_homework_and_feedback_not_their_
     assert (homework["title"], homework["lessons_to_read"], homework["quizzes_to_pass"]) == (
         "Week 1", ["hinge-basics"], ["hinge-basics"])
     assert {f["text"] for f in document["feedback_written"]} == {"Nice one, Amy Keeling.", "Nice one, Ben."}
+    assert [r["text"] for r in document["replies_written"]] == ["Show me on Tuesday."] * 2
     assert document["lessons_read"] == [] and document["self_checks"] == []
     assert "Solid hinge for" not in json.dumps(document)
 
 
 def test_the_download_covers_every_table_but_the_anonymous_failure_counts():
     covered = {"accounts", "sessions", "known_devices", "access_codes", "lessons_read", "quiz_attempts", "self_checks",
-               "memberships", "groups", "assignments", "assignment_lessons", "submissions", "feedback"}
+               "memberships", "groups", "assignments", "assignment_lessons", "submissions", "feedback",
+               "feedback_replies"}
     hashed_only = {"sign_in_failures"}  # hashes of what was typed, kept a day: nothing to give back
     assert set(metadata.tables) == covered | hashed_only, "a new table: put it in the download and the deletion"
 
@@ -154,7 +161,9 @@ def test_the_download_covers_every_table_but_the_anonymous_failure_counts():
 def rows_of(tables: dict[str, list[dict]], account_id: int, check_ids: set[int], submission_ids: set[int],
             username_key: str, name: str) -> list[tuple[str, dict]]:
     """Every row that belongs to the account, hangs on one of its rows, or holds its name."""
-    pointing = {"account_id", "member_id", "trainer_id"}
+    pointing = {"account_id", "member_id", "trainer_id", "author_id"}
+    notes = {row["id"] for row in tables.get("feedback", ())
+             if row["submission_id"] in submission_ids or row["trainer_id"] == account_id}
     found = []
     for table, table_rows in tables.items():
         for row in table_rows:
@@ -164,6 +173,7 @@ def rows_of(tables: dict[str, list[dict]], account_id: int, check_ids: set[int],
                     or row.get("self_check_id") in check_ids
                     or (table == "submissions" and row["id"] in submission_ids)
                     or row.get("submission_id") in submission_ids
+                    or (table == "feedback_replies" and row["feedback_id"] in notes)
                     or row.get("username_sha256") == username_hash(username_key)
                     or any(isinstance(value, str) and name.lower() in value.lower() for value in row.values())):
                 found.append((table, row))
@@ -177,7 +187,7 @@ def test_deleting_an_account_leaves_no_row_of_it_in_any_table_and_everyone_elses
     hers = rows_of(before, gym.amy.id, checks, handed_in, AMY["username"], "keeling")
     assert {table for table, _ in hers} == {
         "accounts", "sessions", "known_devices", "access_codes", "sign_in_failures", "lessons_read", "quiz_attempts", "self_checks",
-        "memberships", "submissions", "feedback"}, "the fixture leaves something of hers in every kind of table"
+        "memberships", "submissions", "feedback", "feedback_replies"}, "the fixture leaves something of hers in every kind of table"
     with pytest.raises(InvalidInput):
         store.delete_account(gym.amy, "not my password")
     assert every_row(store)["accounts"] == before["accounts"]

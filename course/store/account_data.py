@@ -24,6 +24,7 @@ from course.store.schema import (
     assignment_lessons,
     assignments,
     feedback,
+    feedback_replies,
     groups,
     known_devices,
     lessons_read,
@@ -88,7 +89,13 @@ def everything_about(connection: sa.Connection, account_id: int, *, now: datetim
             .join(assignments, assignments.c.id == submissions.c.assignment_id)
             .join(trainer, trainer.c.id == feedback.c.trainer_id)
             .where(submissions.c.member_id == account_id).order_by(feedback.c.at)),
-        "groups_run": fetch(sa.select(groups.c.title, groups.c.join_code, groups.c.created_at)
+        "replies_written": fetch(
+            sa.select(assignments.c.title.label("homework"), feedback_replies.c.text, feedback_replies.c.at)
+            .join(feedback, feedback.c.id == feedback_replies.c.feedback_id)
+            .join(submissions, submissions.c.id == feedback.c.submission_id)
+            .join(assignments, assignments.c.id == submissions.c.assignment_id)
+            .where(feedback_replies.c.author_id == account_id).order_by(feedback_replies.c.at)),
+        "groups_run": fetch(sa.select(groups.c.title, groups.c.join_code, groups.c.created_at, groups.c.closed_at)
                             .where(groups.c.trainer_id == account_id).order_by(groups.c.created_at)),
         "homework_set": _homework_set(connection, account_id, fetch),
         "feedback_written": fetch(
@@ -129,7 +136,12 @@ def delete_everything(connection: sa.Connection, account_id: int, username_key: 
     touching = sa.select(submissions.c.id).where(sa.or_(
         submissions.c.member_id == account_id, submissions.c.self_check_id.in_(own_checks),
         submissions.c.assignment_id.in_(their_homework)))
+    own_notes = sa.select(feedback.c.id).where(sa.or_(
+        feedback.c.trainer_id == account_id, feedback.c.submission_id.in_(touching),
+        feedback.c.self_check_id.in_(own_checks)))
     for statement in (
+        feedback_replies.delete().where(sa.or_(feedback_replies.c.author_id == account_id,
+                                               feedback_replies.c.feedback_id.in_(own_notes))),
         feedback.delete().where(sa.or_(feedback.c.trainer_id == account_id, feedback.c.submission_id.in_(touching),
                                        feedback.c.self_check_id.in_(own_checks))),
         submissions.delete().where(submissions.c.id.in_(touching)),

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta, timezone
+from types import MappingProxyType
 from typing import Any, Literal
 
 from course.progress import QuizAttempt
@@ -75,6 +76,11 @@ class Group:
     trainer_name: str
     created_at: datetime
     member_count: int | None = None
+    closed_at: datetime | None = None  # set: it takes no new members and no new homework
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +98,22 @@ class Assignment:
     self_check: bool  # a self-check must be submitted
     note: str
     created_at: datetime
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        """Each thing to do, in the trainer's order: lessons to read, quizzes to pass, the
+        self-check."""
+        return (tuple(Part("read", lesson) for lesson in self.lesson_ids)
+                + tuple(Part("quiz", lesson) for lesson in self.quiz_lesson_ids)
+                + ((Part("self_check"),) if self.self_check else ()))
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One part of a homework: a lesson to read, a lesson's quiz to pass, or the self-check."""
+
+    task: Literal["read", "quiz", "self_check"]
+    lesson_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +143,33 @@ class Feedback:
     self_check_id: int
     text: str
     at: datetime
+    replies: tuple[Reply, ...] = ()  # oldest first
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message under a piece of feedback, by the member or the trainer."""
+
+    id: int
+    feedback_id: int
+    author_id: int
+    author_name: str
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewHandIn:
+    """A hand-in the trainer hasn't looked at since it came in (or was handed in again)."""
+
+    submission_id: int
+    group_id: int
+    group_title: str
+    assignment_id: int
+    assignment_title: str
+    member_id: int
+    member_name: str
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +198,21 @@ class AssignmentStatus:
     @property
     def self_check_submitted(self) -> bool:
         return self.submission is not None
+
+    def due_soon(self, now: datetime, window: timedelta) -> bool:
+        """Not done, not overdue, and the end of its due day (UTC, as ``overdue`` counts it) is
+        within ``window`` of ``now``."""
+        end_of_due_day = datetime.combine(self.assignment.due + timedelta(days=1), time(), timezone.utc)
+        return not self.done and not self.overdue and end_of_due_day - now <= window
+
+    @property
+    def parts_done(self) -> frozenset[Part]:
+        """A member's parts done (empty for a trainer's status)."""
+        return frozenset(
+            part for part in self.assignment.parts
+            if (part.task == "read" and part.lesson_id in self.lessons_read)
+            or (part.task == "quiz" and part.lesson_id in self.quizzes_passed)
+            or (part.task == "self_check" and self.submission is not None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +246,7 @@ class DashboardRow:
     quizzes: Mapping[str, QuizBest]  # lesson id -> best attempt; lessons never tried are absent
     latest_self_check: SelfCheckSummary | None
     assignments_done: Mapping[int, bool]  # assignment id -> done
+    parts_done: Mapping[int, frozenset[Part]] = field(default_factory=lambda: MappingProxyType({}))  # by assignment id
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,6 +61,12 @@ ASSIGNMENT_TITLE = TextRule(1, 120, "A homework title is one line in the member'
 ASSIGNMENT_NOTE = TextRule(0, 2000, "A few paragraphs of instructions; longer belongs in a lesson.")
 FEEDBACK_TEXT = TextRule(
     1, 4000, "A coach's note on one self-check: a few paragraphs at most, read on a phone.")
+REPLY_TEXT = TextRule(
+    1, 1000, "A reply under feedback is a question or an answer to one, not a second note: "
+             "a paragraph or two on a phone.")
+FEEDBACK_THREAD_REPLIES = Limit(
+    20, "replies", "A short back-and-forth under one note; past this a conversation belongs in "
+                   "the gym, and a thread stays readable on a phone.")
 LESSON_ID = TextRule(1, 80, "Lesson ids are short slugs from content/lessons (e.g. 'hip-hinge').")
 
 PASSWORD_HASH = "Argon2id with argon2-cffi's defaults (RFC 9106's second recommended setting)"

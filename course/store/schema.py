@@ -157,6 +157,7 @@ groups = sa.Table(
     sa.Column("title", sa.String(80), nullable=False),
     sa.Column("join_code", sa.String(8), nullable=False, unique=True),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("closed_at", UTCDateTime, nullable=True),  # None: open; set: no more joins or homework
 )
 
 memberships = sa.Table(
@@ -195,6 +196,7 @@ submissions = sa.Table(
     _account_fk("member_id"),
     sa.Column("self_check_id", sa.Integer, sa.ForeignKey("self_checks.id", ondelete="CASCADE"), nullable=False),
     sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("seen_at", UTCDateTime, nullable=True),  # None: the trainer hasn't looked since it came in
     sa.UniqueConstraint("assignment_id", "member_id"),  # resubmitting replaces
 )
 
@@ -204,6 +206,17 @@ feedback = sa.Table(
     sa.Column("submission_id", sa.Integer, sa.ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False, index=True),
     _account_fk("trainer_id"),
     sa.Column("self_check_id", sa.Integer, sa.ForeignKey("self_checks.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+)
+
+# A short thread under a trainer's feedback: the member answers, the trainer answers back.
+# rules.FEEDBACK_THREAD_REPLIES caps how many replies one piece of feedback takes.
+feedback_replies = sa.Table(
+    "feedback_replies", metadata,
+    _id(),
+    sa.Column("feedback_id", sa.Integer, sa.ForeignKey("feedback.id", ondelete="CASCADE"), nullable=False, index=True),
+    _account_fk("author_id"),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("at", UTCDateTime, nullable=False),
 )

@@ -55,8 +55,11 @@ from course.store.records import (
     GroupDashboard,
     Member,
     MemberDetail,
+    NewHandIn,
+    Part,
     QuizBest,
     ResetCode,
+    Reply,
     Role,
     SelfCheckRecord,
     SelfCheckSummary,
@@ -69,6 +72,7 @@ from course.store.schema import (
     assignment_lessons,
     assignments,
     feedback,
+    feedback_replies,
     groups,
     known_devices,
     lessons_read,
@@ -83,6 +87,9 @@ from course.store.schema import (
 ONLY_TRAINERS = "Only trainers can do that. Sign in with a trainer account."
 ONLY_MEMBERS = "Trainers can't join groups or hand in homework. Use a member account for that."
 NO_SELF_CHECK_ASKED = "This homework doesn't ask for a self-check, so there is nothing to hand in."
+GROUP_CLOSED = "This group is closed: it takes no new members or homework. Ask your trainer for a new one."
+THREAD_FULL = ("This conversation has reached its {limit} replies. Talk it over at the gym, or your trainer "
+               "can leave new feedback.")
 CODE_DOESNT_WORK = ("That code doesn't work for this username: check both, or the code may be used up or "
                     "expired. Your trainer can make you a new one.")
 
@@ -170,6 +177,11 @@ class Store:
             connection.execution_options(**WRITE)
             with connection.begin():
                 yield connection
+
+    def now(self) -> datetime:
+        """The store's time (its clock), by which "overdue" is counted: pages use it for "due
+        soon" so both agree."""
+        return self._now()
 
     def _now(self) -> datetime:
         now = self._clock()
@@ -637,6 +649,8 @@ class Store:
         with self._writing() as connection:
             self._actor(connection, member, "member")
             row = _group_by_code(connection, code)
+            if row.closed_at is not None:
+                raise InvalidInput("join_code", GROUP_CLOSED)
             connection.execute(self._insert(memberships).on_conflict_do_nothing(),
                                {"group_id": row.id, "member_id": member.id, "joined_at": self._now()})
         return _group(row)
@@ -653,12 +667,35 @@ class Store:
                 .where(groups.c.id == _int(group_id), memberships.c.member_id == member.id)).first()
             if row is None:
                 raise NotAllowed()
-            homework = sa.select(assignments.c.id).where(assignments.c.group_id == row.id)
-            connection.execute(submissions.delete().where(
-                submissions.c.member_id == member.id, submissions.c.assignment_id.in_(homework)))
-            connection.execute(memberships.delete().where(
-                memberships.c.group_id == row.id, memberships.c.member_id == member.id))
+            _drop_membership(connection, row.id, member.id)
         return _group(row)
+
+    def remove_member(self, trainer: Account, group_id: int, member_id: int) -> Member:
+        """Take a member out of the trainer's group, exactly as if they had left it: the trainer
+        sees nothing more of them (their hand-ins to this group's homework and the feedback on
+        them go; the member keeps their own progress and self-checks). Raises NotAllowed for a
+        group not the trainer's or a person not in it."""
+        with self._writing() as connection:
+            group = self._own_group(connection, trainer, group_id)
+            member = next(iter(_load_members(connection, group.id, _int(member_id))), None)
+            if member is None:
+                raise NotAllowed()
+            _drop_membership(connection, group.id, member.id)
+        return member
+
+    def close_group(self, trainer: Account, group_id: int) -> Group:
+        """Close one of the trainer's groups: it takes no new members and no new homework, its
+        join code stops working, and it stays in the trainer's list marked closed so they can
+        still read what was handed in. Members keep their progress. Closing again changes
+        nothing. Raises NotAllowed for a group not the trainer's."""
+        with self._writing() as connection:
+            group = self._own_group(connection, trainer, group_id)
+            if group.closed:
+                return group
+            now = self._now()
+            connection.execute(groups.update().where(groups.c.id == group.id).values(closed_at=now))
+        return Group(group.id, group.title, group.join_code, group.trainer_id, group.trainer_name,
+                     group.created_at, group.member_count, now)
 
     def groups(self, actor: Account) -> list[Group]:
         """A trainer's own groups (with member counts), or the groups a member joined; by title."""
@@ -696,33 +733,64 @@ class Store:
         """Homework for one of the trainer's groups: lessons to read, lessons whose quiz to pass
         (at ``pass_fraction`` of the questions, by the best attempt), and a self-check to hand
         in. Lesson ids are not checked against the content (the store does not read it).
-        Raises NotAllowed for a group that is not the trainer's, InvalidInput for a bad field
-        or homework that asks for nothing."""
-        title = validate.text(title, field="title", label="The homework's title", rule=rules.ASSIGNMENT_TITLE)
-        due = validate.due_date(due)
-        read = validate.lesson_ids(lesson_ids, field="lesson_ids")
-        quizzes = validate.lesson_ids(quiz_lesson_ids, field="quiz_lesson_ids")
-        pass_fraction = validate.fraction(pass_fraction)
-        if not isinstance(self_check, bool):
-            raise InvalidInput("self_check", "Say whether the homework asks for a self-check (yes or no).")
-        note = validate.text(note, field="note", label="The note", rule=rules.ASSIGNMENT_NOTE, multiline=True)
-        if not (read or quizzes or self_check):
-            raise InvalidInput("lesson_ids", "Homework needs at least one thing to do: a lesson to read, "
-                                             "a quiz to pass or a self-check.")
+        Raises NotAllowed for a group that is not the trainer's, InvalidInput for a bad field,
+        homework that asks for nothing, or a closed group."""
+        fields = _homework_fields(title, due, lesson_ids, quiz_lesson_ids, pass_fraction, self_check, note)
         now = self._now()
         with self._writing() as connection:
             group = self._own_group(connection, trainer, group_id)
+            if group.closed:
+                raise InvalidInput("group_id", "This group is closed: it takes no new homework.")
             assignment_id = connection.execute(
                 assignments.insert().returning(assignments.c.id),
-                {"group_id": group.id, "title": title, "due": due, "pass_fraction": pass_fraction,
-                 "self_check": self_check, "note": note, "created_at": now}).scalar_one()
-            tasks = [{"assignment_id": assignment_id, "task": task, "lesson_id": lesson, "position": position}
-                     for task, lessons in (("read", read), ("quiz", quizzes))
-                     for position, lesson in enumerate(lessons)]
-            if tasks:
-                connection.execute(assignment_lessons.insert(), tasks)
-        return Assignment(assignment_id, group.id, group.title, title, due, read, quizzes, pass_fraction,
-                          self_check, note, now)
+                {"group_id": group.id, "created_at": now, **_columns(fields)}).scalar_one()
+            _write_parts(connection, assignment_id, fields)
+        return Assignment(assignment_id, group.id, group.title, fields["title"], fields["due"], fields["read"],
+                          fields["quizzes"], fields["pass_fraction"], fields["self_check"], fields["note"], now)
+
+    def edit_assignment(self, trainer: Account, assignment_id: int, *, title: str, due: date,
+                        lesson_ids: Sequence[str] = (), quiz_lesson_ids: Sequence[str] = (),
+                        pass_fraction: float = QUIZ_PASS_FRACTION, self_check: bool = True,
+                        note: str = "") -> Assignment:
+        """Change one of the trainer's homework: every field as ``create_assignment`` takes it.
+        Work already done counts towards the new parts (a lesson read stays read); hand-ins and
+        feedback stay, even when the self-check is no longer asked for. Raises NotAllowed for
+        homework that is not the trainer's, InvalidInput as ``create_assignment`` does."""
+        fields = _homework_fields(title, due, lesson_ids, quiz_lesson_ids, pass_fraction, self_check, note)
+        with self._writing() as connection:
+            row = self._own_assignment(connection, trainer, assignment_id)
+            connection.execute(assignments.update().where(assignments.c.id == row.id).values(**_columns(fields)))
+            connection.execute(assignment_lessons.delete().where(assignment_lessons.c.assignment_id == row.id))
+            _write_parts(connection, row.id, fields)
+        return Assignment(row.id, row.group_id, row.group_title, fields["title"], fields["due"], fields["read"],
+                          fields["quizzes"], fields["pass_fraction"], fields["self_check"], fields["note"],
+                          row.created_at)
+
+    def delete_assignment(self, trainer: Account, assignment_id: int) -> int:
+        """Delete one of the trainer's homework with everything on it: its hand-ins, the feedback
+        on them and its replies (the members' self-checks stay theirs). Returns how many hand-ins
+        went. Raises NotAllowed for homework that is not the trainer's."""
+        with self._writing() as connection:
+            row = self._own_assignment(connection, trainer, assignment_id)
+            handed_in = sa.select(submissions.c.id).where(submissions.c.assignment_id == row.id)
+            notes = sa.select(feedback.c.id).where(feedback.c.submission_id.in_(handed_in))
+            connection.execute(feedback_replies.delete().where(feedback_replies.c.feedback_id.in_(notes)))
+            connection.execute(feedback.delete().where(feedback.c.submission_id.in_(handed_in)))
+            gone = connection.execute(submissions.delete().where(submissions.c.assignment_id == row.id)).rowcount
+            connection.execute(assignment_lessons.delete().where(assignment_lessons.c.assignment_id == row.id))
+            connection.execute(assignments.delete().where(assignments.c.id == row.id))
+        return gone
+
+    def _own_assignment(self, connection: sa.Connection, trainer: Account, assignment_id: int) -> Any:
+        self._actor(connection, trainer, "trainer")
+        row = connection.execute(
+            sa.select(assignments.c.id, assignments.c.group_id, assignments.c.created_at,
+                      groups.c.title.label("group_title"))
+            .join(groups, groups.c.id == assignments.c.group_id)
+            .where(assignments.c.id == _int(assignment_id), groups.c.trainer_id == trainer.id)).first()
+        if row is None:
+            raise NotAllowed()
+        return row
 
     def assignments(self, actor: Account) -> list[AssignmentStatus]:
         """Homework with how far it is done, by due date.
@@ -796,7 +864,8 @@ class Store:
             submission_id = connection.execute(
                 statement.on_conflict_do_update(
                     index_elements=[submissions.c.assignment_id, submissions.c.member_id],
-                    set_={"self_check_id": statement.excluded.self_check_id, "at": statement.excluded.at},
+                    set_={"self_check_id": statement.excluded.self_check_id, "at": statement.excluded.at,
+                          "seen_at": None},
                 ).returning(submissions.c.id)).scalar_one()
         return Submission(submission_id, homework.id, member.id, check.id, now, check.outcome, check.verdict)
 
@@ -825,6 +894,7 @@ class Store:
                 quizzes=MappingProxyType(work.best(member.id)),
                 latest_self_check=latest.get(member.id),
                 assignments_done=MappingProxyType({a.id: _is_done(a, work, member.id) for a in homework}),
+                parts_done=MappingProxyType({a.id: _parts_done(a, work, member.id) for a in homework}),
             )
             for member in members
         )
@@ -880,6 +950,64 @@ class Store:
                  "text": text, "at": now}).scalar_one()
         return Feedback(feedback_id, row.id, row.assignment_id, row.title, trainer.id, trainer.display_name,
                         row.self_check_id, text, now)
+
+    def reply_to_feedback(self, actor: Account, feedback_id: int, text: str) -> Reply:
+        """Answer a piece of feedback: the member it was written for, or the trainer of the group
+        it belongs to. Raises NotAllowed for anyone else (or feedback that doesn't exist),
+        InvalidInput for empty or overlong text or a thread that has reached
+        ``rules.FEEDBACK_THREAD_REPLIES``."""
+        text = validate.text(text, field="text", label="Your reply", rule=rules.REPLY_TEXT, multiline=True)
+        now = self._now()
+        with self._writing() as connection:
+            self._actor(connection, actor)
+            row = connection.execute(
+                sa.select(feedback.c.id)
+                .join(submissions, submissions.c.id == feedback.c.submission_id)
+                .join(assignments, assignments.c.id == submissions.c.assignment_id)
+                .join(groups, groups.c.id == assignments.c.group_id)
+                .where(feedback.c.id == _int(feedback_id),
+                       groups.c.trainer_id == actor.id if actor.is_trainer
+                       else submissions.c.member_id == actor.id)).first()
+            if row is None:
+                raise NotAllowed()
+            count = connection.execute(sa.select(sa.func.count()).where(
+                feedback_replies.c.feedback_id == row.id)).scalar_one()
+            limit = int(rules.FEEDBACK_THREAD_REPLIES.value)
+            if count >= limit:
+                raise InvalidInput("text", THREAD_FULL.format(limit=limit))
+            reply_id = connection.execute(
+                feedback_replies.insert().returning(feedback_replies.c.id),
+                {"feedback_id": row.id, "author_id": actor.id, "text": text, "at": now}).scalar_one()
+        return Reply(reply_id, row.id, actor.id, actor.display_name, text, now)
+
+    def new_hand_ins(self, trainer: Account) -> list[NewHandIn]:
+        """Hand-ins to the trainer's groups' homework they haven't marked seen, newest first."""
+        with self._reading() as connection:
+            self._actor(connection, trainer, "trainer")
+            member = accounts.alias("member")
+            rows = connection.execute(
+                sa.select(submissions.c.id, submissions.c.assignment_id, submissions.c.member_id,
+                          submissions.c.at, assignments.c.title, assignments.c.group_id,
+                          groups.c.title.label("group_title"), member.c.display_name)
+                .join(assignments, assignments.c.id == submissions.c.assignment_id)
+                .join(groups, groups.c.id == assignments.c.group_id)
+                .join(member, member.c.id == submissions.c.member_id)
+                .where(groups.c.trainer_id == trainer.id, submissions.c.seen_at.is_(None))
+                .order_by(submissions.c.at.desc(), submissions.c.id.desc()))
+            return [NewHandIn(row.id, row.group_id, row.group_title, row.assignment_id, row.title,
+                              row.member_id, row.display_name, row.at) for row in rows]
+
+    def mark_hand_ins_seen(self, trainer: Account, submission_ids: Iterable[int]) -> None:
+        """The trainer has seen these hand-ins: they leave ``new_hand_ins``. Ids that are not
+        hand-ins to the trainer's homework change nothing."""
+        ids = [_int(i) for i in submission_ids]
+        with self._writing() as connection:
+            self._actor(connection, trainer, "trainer")
+            theirs = (sa.select(assignments.c.id).join(groups, groups.c.id == assignments.c.group_id)
+                      .where(groups.c.trainer_id == trainer.id))
+            connection.execute(submissions.update().where(
+                submissions.c.id.in_(ids), submissions.c.assignment_id.in_(theirs),
+                submissions.c.seen_at.is_(None)).values(seen_at=self._now()))
 
     def feedback_for(self, member: Account) -> list[Feedback]:
         """Trainers' feedback on the member's own submissions, newest first."""
@@ -990,7 +1118,8 @@ def _member_counts() -> sa.Subquery:
 
 
 def _group(row: Any, member_count: int | None = None) -> Group:
-    return Group(row.id, row.title, row.join_code, row.trainer_id, row.trainer_name, row.created_at, member_count)
+    return Group(row.id, row.title, row.join_code, row.trainer_id, row.trainer_name, row.created_at, member_count,
+                 row.closed_at)
 
 
 def _submission(row: Any) -> Submission:
@@ -1081,6 +1210,60 @@ def _is_done(assignment: Assignment, work: _Work, member_id: int) -> bool:
             and (not assignment.self_check or (assignment.id, member_id) in work.submissions))
 
 
+def _parts_done(assignment: Assignment, work: _Work, member_id: int) -> frozenset[Part]:
+    return frozenset(
+        part for part in assignment.parts
+        if (part.task == "read" and part.lesson_id in work.read[member_id])
+        or (part.task == "quiz" and work.passed(member_id, part.lesson_id, assignment.pass_fraction))
+        or (part.task == "self_check" and (assignment.id, member_id) in work.submissions))
+
+
+def _homework_fields(title: str, due: date, lesson_ids: Sequence[str], quiz_lesson_ids: Sequence[str],
+                     pass_fraction: float, self_check: bool, note: str) -> dict[str, Any]:
+    """A homework's fields, checked. Raises InvalidInput naming the field."""
+    fields = {
+        "title": validate.text(title, field="title", label="The homework's title", rule=rules.ASSIGNMENT_TITLE),
+        "due": validate.due_date(due),
+        "read": validate.lesson_ids(lesson_ids, field="lesson_ids"),
+        "quizzes": validate.lesson_ids(quiz_lesson_ids, field="quiz_lesson_ids"),
+        "pass_fraction": validate.fraction(pass_fraction),
+    }
+    if not isinstance(self_check, bool):
+        raise InvalidInput("self_check", "Say whether the homework asks for a self-check (yes or no).")
+    fields["self_check"] = self_check
+    fields["note"] = validate.text(note, field="note", label="The note", rule=rules.ASSIGNMENT_NOTE, multiline=True)
+    if not (fields["read"] or fields["quizzes"] or self_check):
+        raise InvalidInput("lesson_ids", "Homework needs at least one thing to do: a lesson to read, "
+                                         "a quiz to pass or a self-check.")
+    return fields
+
+
+def _columns(fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: fields[name] for name in ("title", "due", "pass_fraction", "self_check", "note")}
+
+
+def _write_parts(connection: sa.Connection, assignment_id: int, fields: Mapping[str, Any]) -> None:
+    tasks = [{"assignment_id": assignment_id, "task": task, "lesson_id": lesson, "position": position}
+             for task, lessons in (("read", fields["read"]), ("quiz", fields["quizzes"]))
+             for position, lesson in enumerate(lessons)]
+    if tasks:
+        connection.execute(assignment_lessons.insert(), tasks)
+
+
+def _drop_membership(connection: sa.Connection, group_id: int, member_id: int) -> None:
+    """A member out of a group, whoever asked: their hand-ins to its homework, the feedback on
+    them and its replies go with the membership."""
+    homework = sa.select(assignments.c.id).where(assignments.c.group_id == group_id)
+    handed_in = sa.select(submissions.c.id).where(
+        submissions.c.member_id == member_id, submissions.c.assignment_id.in_(homework))
+    notes = sa.select(feedback.c.id).where(feedback.c.submission_id.in_(handed_in))
+    connection.execute(feedback_replies.delete().where(feedback_replies.c.feedback_id.in_(notes)))
+    connection.execute(feedback.delete().where(feedback.c.submission_id.in_(handed_in)))
+    connection.execute(submissions.delete().where(submissions.c.id.in_(handed_in)))
+    connection.execute(memberships.delete().where(
+        memberships.c.group_id == group_id, memberships.c.member_id == member_id))
+
+
 def _load_feedback(connection: sa.Connection, where: sa.ColumnElement[bool]) -> list[Feedback]:
     trainer = accounts.alias("trainer")
     rows = connection.execute(
@@ -1090,5 +1273,16 @@ def _load_feedback(connection: sa.Connection, where: sa.ColumnElement[bool]) -> 
         .join(assignments, assignments.c.id == submissions.c.assignment_id)
         .join(trainer, trainer.c.id == feedback.c.trainer_id)
         .where(where).order_by(feedback.c.at.desc(), feedback.c.id.desc()))
+    rows = rows.all()
+    author = accounts.alias("author")
+    thread: dict[int, list[Reply]] = defaultdict(list)
+    if rows:
+        for reply in connection.execute(
+                sa.select(feedback_replies, author.c.display_name)
+                .join(author, author.c.id == feedback_replies.c.author_id)
+                .where(feedback_replies.c.feedback_id.in_([row.id for row in rows]))
+                .order_by(feedback_replies.c.at, feedback_replies.c.id)):
+            thread[reply.feedback_id].append(Reply(reply.id, reply.feedback_id, reply.author_id,
+                                                   reply.display_name, reply.text, reply.at))
     return [Feedback(row.id, row.submission_id, row.assignment_id, row.title, row.trainer_id, row.trainer_name,
-                     row.self_check_id, row.text, row.at) for row in rows]
+                     row.self_check_id, row.text, row.at, tuple(thread[row.id])) for row in rows]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pandas as pd
 import streamlit as st
@@ -15,12 +15,15 @@ from course.analysis.report import report_from_json
 from course.content import Course
 from course.progress import questions_to_pass
 from course.store import Account, GroupDashboard, MemberDetail, Store, StoreError
+from course.store.records import Assignment, DashboardRow, Part
 from course.typed import spreadsheet_cell, visible
 from course.views.accounts import plain, trainer_and_store
+from course.views.homework import feedback_thread
 from course.views.recovery import reset_code_for
 from course.views.state import course_content
 
 _NEVER = datetime.min.replace(tzinfo=timezone.utc)
+REMOVING = "removing_member"  # session state: the member whose "Remove" was pressed, to confirm
 
 
 def render_dashboard() -> None:
@@ -40,10 +43,12 @@ def render_dashboard() -> None:
         st.info("You have no groups yet.", icon=":material/groups:")
         st.page_link(groups_page(), label="Make a group", icon=":material/group_add:")
         return
+    _new_hand_ins(store, account)
     by_id = {group.id: group for group in groups}
     wanted = st.query_params.get("group")
     first = next((i for i, g in enumerate(groups) if str(g.id) == wanted), 0)
-    group_id = st.selectbox("Group", list(by_id), index=first, format_func=lambda i: visible(by_id[i].title))
+    group_id = st.selectbox("Group", list(by_id), index=first, format_func=lambda i: visible(
+        by_id[i].title + (" (closed)" if by_id[i].closed else "")))
     course = course_content()
     try:
         board = store.dashboard(account, group_id)
@@ -71,6 +76,8 @@ def render_dashboard() -> None:
     st.download_button("Download as CSV (a spreadsheet)", dashboard_csv(board, course),
                        file_name=f"{_file_name(board.group.title)}.csv", mime="text/csv", icon=":material/download:")
 
+    _homework_parts(board, course, store.now().date())
+
     st.subheader("One member")
     members = {row.member.id: row.member for row in board.rows}
     # Open on whoever did something last: that is what a trainer comes to read.
@@ -83,6 +90,70 @@ def render_dashboard() -> None:
         st.error(str(error), icon=":material/error:")
         return
     _member(detail, course, store, account)
+    seen = [h.submission.id for h in detail.submissions]
+    if seen:
+        try:
+            store.mark_hand_ins_seen(account, seen)  # shown in full above: no longer new
+        except StoreError:
+            pass  # a read-only store: the notice stays until it can be written
+
+
+def _new_hand_ins(store: Store, trainer: Account) -> None:
+    """How many hand-ins came in since the trainer last looked, and which; cleared when the
+    member's hand-in is opened below, or all at once."""
+    try:
+        new = store.new_hand_ins(trainer)
+    except StoreError:
+        return
+    if not new:
+        return
+    with st.container(border=True):
+        st.markdown(f":material/inbox: **{len(new)} new hand-in{'s' if len(new) != 1 else ''}** since you last looked")
+        st.markdown("\n".join(f"- {plain(h.member_name)}: {plain(h.assignment_title)} ({plain(h.group_title)}), "
+                              f"{h.at:%d %b %H:%M}" for h in new))
+        if st.button("Mark all as seen", key="seen-all", icon=":material/done_all:"):
+            try:
+                store.mark_hand_ins_seen(trainer, [h.submission_id for h in new])
+            except StoreError as error:
+                st.error(str(error), icon=":material/error:")
+                return
+            st.rerun()
+
+
+def part_label(part: Part, course: Course) -> str:
+    orders = {lesson.id: lesson.order for lesson in course.lessons}
+    if part.task == "self_check":
+        return "self-check"
+    return f"{'read' if part.task == 'read' else 'quiz'} {orders.get(part.lesson_id, '?')}"
+
+
+def parts_text(assignment: Assignment, row: DashboardRow, course: Course) -> str:
+    """'3 of 4 parts: read 1, quiz 1, self-check' for one member and one homework."""
+    done = row.parts_done.get(assignment.id, frozenset())
+    parts = assignment.parts
+    did = [part_label(part, course) for part in parts if part in done]
+    return f"{len(did)} of {len(parts)} parts" + (": " + ", ".join(did) if did else "")
+
+
+def _homework_parts(board: GroupDashboard, course: Course, today: date) -> None:
+    """Each homework, and for each member the parts done; "Overdue only" keeps homework past its
+    due date and the members who haven't finished it."""
+    if not board.assignments:
+        return
+    st.subheader("Homework, part by part", anchor=False)
+    overdue_only = st.toggle("Overdue only", key="overdue-only")
+    shown = 0
+    for assignment in board.assignments:
+        late = today > assignment.due
+        rows = [row for row in board.rows if not (overdue_only and row.assignments_done.get(assignment.id))]
+        if overdue_only and (not late or not rows):
+            continue
+        shown += 1
+        st.markdown(f"**{plain(assignment.title)}**, due {assignment.due:%a %d %b}" + (" · :red[overdue]" if late else ""))
+        st.markdown("\n".join(f"- {plain(row.member.display_name)}: {parts_text(assignment, row, course)}"
+                              for row in rows))
+    if overdue_only and not shown:
+        st.caption("Nothing is overdue.")
 
 
 def dashboard_table(board: GroupDashboard, course: Course) -> pd.DataFrame:
@@ -160,7 +231,7 @@ def _member(detail: MemberDetail, course: Course, store: Store, trainer: Account
             else:
                 show_report(report, course, key=f"submission-{submission.id}", for_trainer=True)
             for note in handed_in.feedback:
-                st.info(f"**You wrote** on {note.at:%d %b}:  \n{plain(note.text)}", icon=":material/chat:")
+                feedback_thread(store, trainer, note)
             with st.form(f"feedback-{submission.id}", clear_on_submit=True):
                 text = st.text_area("Feedback for your member", placeholder="What to keep, what to try next time")
                 if st.form_submit_button("Send feedback", icon=":material/send:"):
@@ -170,6 +241,38 @@ def _member(detail: MemberDetail, course: Course, store: Store, trainer: Account
                         st.rerun()
                     except StoreError as error:
                         st.error(str(error), icon=":material/error:")
+
+
+    _remove_member(store, trainer, detail)
+
+
+def _remove_member(store: Store, trainer: Account, detail: MemberDetail) -> None:
+    """Take the member out of the group, asked first: the same as the member leaving."""
+    member = detail.member
+    if st.session_state.get(REMOVING) != member.id:
+        if st.button(f"Remove {visible(member.display_name)} from the group", key=f"remove-{member.id}",
+                     icon=":material/person_remove:"):
+            st.session_state[REMOVING] = member.id
+            st.rerun()
+        return
+    st.warning(f"Remove **{plain(member.display_name)}** from **{plain(detail.group.title)}**? You will see nothing "
+               "more of them: not their progress, and not the self-checks they handed in for this group's homework "
+               "(those hand-ins and the feedback on them go; they keep their own progress and self-checks).",
+               icon=":material/person_remove:")
+    really, keep = st.columns(2)
+    if really.button("Remove them", type="primary", key=f"remove-yes-{member.id}", width="stretch"):
+        st.session_state.pop(REMOVING, None)
+        try:
+            store.remove_member(trainer, detail.group.id, member.id)
+        except StoreError as error:
+            st.error(str(error), icon=":material/error:")
+            return
+        st.toast(f"{plain(member.display_name)} is no longer in {plain(detail.group.title)}.",
+                 icon=":material/person_remove:")
+        st.rerun()
+    if keep.button("Keep them", key=f"remove-no-{member.id}", width="stretch"):
+        st.session_state.pop(REMOVING, None)
+        st.rerun()
 
 
 def _file_name(title: str) -> str:

@@ -7,11 +7,13 @@ from datetime import date, timedelta
 import streamlit as st
 
 from course.progress import QUIZ_PASS_FRACTION
-from course.store import Account, Group, Store, StoreError
+from course.store import Account, Assignment, Group, Store, StoreError
+from course.typed import visible
 from course.views.accounts import plain, trainer_and_store
 from course.views.state import course_content
 
 DEFAULT_DUE_DAYS = 7  # a week: homework between two weekly sessions
+CONFIRMING = "groups_confirming"  # session state: ("delete", homework id) or ("close", group id) to confirm
 
 
 def render_groups() -> None:
@@ -47,10 +49,15 @@ def render_groups() -> None:
         with st.container(border=True):
             people = group.member_count or 0
             st.subheader(plain(group.title), anchor=False)
-            st.caption(f"{people} member{'s' if people != 1 else ''}")
-            st.markdown(f"Join code: **`{group.join_code}`**")
-            st.code(_join_link(group), language=None, wrap_lines=True)
-            st.caption("Members type the code on their Homework page, or open the link.")
+            st.caption(f"{people} member{'s' if people != 1 else ''}"
+                       + (f" · closed {group.closed_at:%d %b}" if group.closed else ""))
+            if group.closed:
+                st.caption("Closed: the join code no longer works and no homework can be set. Your members "
+                           "keep their progress, and what they handed in stays here to read.")
+            else:
+                st.markdown(f"Join code: **`{group.join_code}`**")
+                st.code(_join_link(group), language=None, wrap_lines=True)
+                st.caption("Members type the code on their Homework page, or open the link.")
             work = [s for s in statuses if s.assignment.group_id == group.id]
             for status in work:
                 homework = status.assignment
@@ -58,32 +65,102 @@ def render_groups() -> None:
                          f"{status.members_done} of {status.members_total} done")
                 late = " · :red[overdue]" if status.overdue else ""
                 st.markdown(f"- **{plain(homework.title)}**, due {homework.due:%a %d %b}: {state}{late}")
-            with st.expander("Set homework for this group", icon=":material/assignment_add:"):
-                _assignment_form(store, account, group)
+                with st.expander(f"Change or delete {visible(homework.title)}", icon=":material/edit:"):
+                    _assignment_form(store, account, group, homework)
+                    _delete_homework(store, account, homework)
+            if not group.closed:
+                with st.expander("Set homework for this group", icon=":material/assignment_add:"):
+                    _assignment_form(store, account, group)
             st.page_link(dashboard_page(), label="See each member on the dashboard", icon=":material/monitoring:",
                          query_params={"group": str(group.id)})
+            if not group.closed:
+                _close_group(store, account, group)
 
 
-def _assignment_form(store: Store, trainer: Account, group: Group) -> None:
+def _confirm(what: tuple[str, int], button: str, warning: str, yes: str, no: str) -> bool:
+    """A button that asks first: True once the trainer pressed ``yes`` under the warning."""
+    if st.session_state.get(CONFIRMING) != what:
+        if st.button(button, key=f"{what[0]}-{what[1]}", icon=":material/delete:"):
+            st.session_state[CONFIRMING] = what
+            st.rerun()
+        return False
+    st.warning(warning, icon=":material/warning:")
+    really, keep = st.columns(2)
+    if keep.button(no, key=f"{what[0]}-no-{what[1]}", width="stretch"):
+        st.session_state.pop(CONFIRMING, None)
+        st.rerun()
+    if really.button(yes, type="primary", key=f"{what[0]}-yes-{what[1]}", width="stretch"):
+        st.session_state.pop(CONFIRMING, None)
+        return True
+    return False
+
+
+def _delete_homework(store: Store, trainer: Account, homework: Assignment) -> None:
+    if not _confirm(("delete", homework.id), "Delete this homework",
+                    f"Delete **{plain(homework.title)}**? Every hand-in for it goes with it, and the feedback and "
+                    "replies on those hand-ins. Your members keep their progress and their self-checks.",
+                    "Delete it", "Keep it"):
+        return
+    try:
+        gone = store.delete_assignment(trainer, homework.id)
+    except StoreError as error:
+        st.error(str(error), icon=":material/error:")
+        return
+    st.toast(f"Deleted {plain(homework.title)}" + (f" and {gone} hand-in{'s' if gone != 1 else ''}." if gone else "."),
+             icon=":material/delete:")
+    st.rerun()
+
+
+def _close_group(store: Store, trainer: Account, group: Group) -> None:
+    if not _confirm(("close", group.id), "Close this group",
+                    f"Close **{plain(group.title)}**? Its join code stops working and no new homework can be set. "
+                    "Members keep their own progress; the group stays on your list, marked closed, with what was "
+                    "handed in. It can't be opened again: make a new group for a new class.",
+                    "Close the group", "Keep it open"):
+        return
+    try:
+        store.close_group(trainer, group.id)
+    except StoreError as error:
+        st.error(str(error), icon=":material/error:")
+        return
+    st.toast(f"Closed {plain(group.title)}.", icon=":material/lock:")
+    st.rerun()
+
+
+def _assignment_form(store: Store, trainer: Account, group: Group, editing: Assignment | None = None) -> None:
+    """New homework for the group, or ``editing`` changed: the same fields either way."""
     lessons = course_content().lessons
     names = {lesson.id: f"{lesson.order}. {lesson.title}" for lesson in lessons}
-    with st.form(f"homework-{group.id}", clear_on_submit=True):
-        title = st.text_input("Title", placeholder="e.g. Week 1: learn the hinge")
-        due = st.date_input("Due", value=date.today() + timedelta(days=DEFAULT_DUE_DAYS), min_value=date.today())
-        read = st.multiselect("Lessons to read", list(names), format_func=names.get)
-        quizzes = st.multiselect("Quizzes to pass", list(names), format_func=names.get)
-        pass_mark = st.slider("Pass mark for the quizzes", 50, 100, round(QUIZ_PASS_FRACTION * 100), step=5, format="%d%%")
-        self_check = st.checkbox("Hand in a self-check (a filmed set of hinges)", value=True)
-        note = st.text_area("Note for your members (optional)")
-        if st.form_submit_button("Set this homework", type="primary"):
+    key = f"edit-{editing.id}" if editing else f"homework-{group.id}"
+    default_due = date.today() + timedelta(days=DEFAULT_DUE_DAYS)
+    with st.form(key, clear_on_submit=editing is None):
+        title = st.text_input("Title", value=editing.title if editing else "", placeholder="e.g. Week 1: learn the hinge")
+        due = st.date_input("Due", value=editing.due if editing else default_due,
+                            min_value=min(date.today(), editing.due) if editing else date.today())
+        read = st.multiselect("Lessons to read", list(names), format_func=names.get,
+                              default=[i for i in editing.lesson_ids if i in names] if editing else None)
+        quizzes = st.multiselect("Quizzes to pass", list(names), format_func=names.get,
+                                 default=[i for i in editing.quiz_lesson_ids if i in names] if editing else None)
+        pass_mark = st.slider("Pass mark for the quizzes", 50, 100,
+                              round((editing.pass_fraction if editing else QUIZ_PASS_FRACTION) * 100),
+                              step=5, format="%d%%")
+        self_check = st.checkbox("Hand in a self-check (a filmed set of hinges)",
+                                 value=editing.self_check if editing else True)
+        note = st.text_area("Note for your members (optional)", value=editing.note if editing else "")
+        if st.form_submit_button("Save the changes" if editing else "Set this homework", type="primary"):
+            fields = dict(title=title, due=due, lesson_ids=read, quiz_lesson_ids=quizzes,
+                          pass_fraction=pass_mark / 100, self_check=self_check, note=note)
             try:
-                store.create_assignment(trainer, group.id, title=title, due=due, lesson_ids=read,
-                                        quiz_lesson_ids=quizzes, pass_fraction=pass_mark / 100,
-                                        self_check=self_check, note=note)
-                st.toast(f"Homework set for {plain(group.title)}.", icon=":material/assignment_add:")
-                st.rerun()
+                if editing:
+                    store.edit_assignment(trainer, editing.id, **fields)
+                else:
+                    store.create_assignment(trainer, group.id, **fields)
             except StoreError as error:
                 st.error(str(error), icon=":material/error:")
+                return
+            st.toast(f"Homework {'changed' if editing else 'set'} for {plain(group.title)}.",
+                     icon=":material/assignment_add:")
+            st.rerun()
 
 
 def _join_link(group: Group) -> str:

@@ -7,6 +7,7 @@ import streamlit as st
 from course.progress import LessonStatus, lesson_statuses, next_lesson
 from course.store import StoreError
 from course.views.accounts import course_store, learner_progress, signed_in
+from course.views.homework import due_soon, due_soon_text
 from course.views.state import course_content
 
 
@@ -57,9 +58,13 @@ def _you() -> None:
         st.page_link(dashboard_page(), label="Your members, on the dashboard", icon=":material/monitoring:")
         return
     try:
-        due = sorted((s.assignment for s in store.assignments(account) if not s.done), key=lambda a: a.due) if store else []
+        statuses = store.assignments(account) if store else []
+        due = sorted((s.assignment for s in statuses if not s.done), key=lambda a: a.due)
     except StoreError:
         return
+    soon = due_soon(statuses, store.now()) if store else []
+    if soon:
+        st.warning(due_soon_text(soon), icon=":material/alarm:")
     if due:
         # A link's label stays on one line: short enough for a phone
         st.page_link(homework_page(), label=f"Homework: {len(due)} to do, next due {due[0].due:%a %d %b}",

@@ -4,12 +4,14 @@ a self-check from the self-check page."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import streamlit as st
 
 from course.content import Course
-from course.store import Account, AssignmentStatus, Group, Store, StoreError
+from course.settings import Settings
+from course.store import Account, AssignmentStatus, Group, Store, StoreError, rules
+from course.store.records import Feedback
 from course.views.accounts import plain, signed_in, store_or_warning
 from course.views.state import course_content
 
@@ -62,17 +64,21 @@ def render_homework() -> None:
     course = course_content()
     if not statuses:
         st.markdown("Nothing is due. When your trainer sets homework for your group, it shows here.")
+    now = store.now()
+    soon = due_soon(statuses, now)
+    if soon:
+        st.warning(due_soon_text(soon), icon=":material/alarm:")
     open_work = [s for s in statuses if not s.done]
     finished = [s for s in statuses if s.done]
     for status in open_work:
-        _assignment(status, course)
+        _assignment(status, course, store, account, now)
     if finished:
         # Feedback mostly arrives on finished work, folded away here: the label says it is there.
         notes = sum(len(s.feedback) for s in finished)
         label = f"Done ({len(finished)})" + (f" · {notes} note{'s' if notes != 1 else ''} from your trainer" if notes else "")
         with st.expander(label, icon=":material/task_alt:"):
             for status in finished:
-                _assignment(status, course)
+                _assignment(status, course, store, account, now)
 
     st.subheader("Your groups", anchor=False)
     for group in joined:
@@ -145,13 +151,31 @@ def _joined_group(store: Store, member: Account, group: Group) -> None:
         st.rerun()
 
 
-def _assignment(status: AssignmentStatus, course: Course) -> None:
+def due_soon_window() -> timedelta:
+    """How long before its due day ends unfinished homework shows "due soon"
+    (``Settings.homework_due_soon_hours``)."""
+    return timedelta(hours=Settings.from_env().homework_due_soon_hours)
+
+
+def due_soon(statuses: list[AssignmentStatus], now: datetime) -> list[AssignmentStatus]:
+    """The member's unfinished homework due within the window, soonest first."""
+    window = due_soon_window()
+    return sorted((s for s in statuses if s.due_soon(now, window)), key=lambda s: s.assignment.due)
+
+
+def due_soon_text(soon: list[AssignmentStatus]) -> str:
+    first = soon[0].assignment
+    more = f" and {len(soon) - 1} more" if len(soon) > 1 else ""
+    return f"Due soon: **{plain(first.title)}**{more}, by the end of {first.due:%A %d %B}."
+
+
+def _assignment(status: AssignmentStatus, course: Course, store: Store, member: Account, now: datetime) -> None:
     from course.views.navigation import lesson_page, self_check_page
 
     work = status.assignment
     with st.container(border=True):
         st.markdown(f"**{plain(work.title)}** · {plain(work.group_title)}")
-        st.markdown(_due_text(work.due, status))
+        st.markdown(_due_text(work.due, status, status.due_soon(now, due_soon_window())))
         if work.note:
             st.markdown(plain(work.note))
         lessons = {lesson.id: lesson for lesson in course.lessons}
@@ -175,14 +199,39 @@ def _assignment(status: AssignmentStatus, course: Course) -> None:
             else:
                 st.page_link(self_check_page(), label=f"{TO_DO} Film your hinge and hand in a self-check")
         for note in status.feedback:
-            st.info(f"**{plain(note.trainer_name)}** wrote on {note.at:%d %b}:  \n{plain(note.text)}",
-                    icon=":material/chat:")
+            feedback_thread(store, member, note)
 
 
-def _due_text(due: date, status: AssignmentStatus) -> str:
+def feedback_thread(store: Store, actor: Account, note: Feedback) -> None:
+    """A trainer's note, the replies under it (all shown as plain text) and a box to answer, for
+    the member it was written for or their trainer."""
+    who = "You" if actor.id == note.trainer_id else plain(note.trainer_name)
+    st.info(f"**{who} wrote** on {note.at:%d %b}:  \n{plain(note.text)}" if who == "You" else
+            f"**{who}** wrote on {note.at:%d %b}:  \n{plain(note.text)}", icon=":material/chat:")
+    for reply in note.replies:
+        st.markdown(f"> **{plain(reply.author_name)}**, {reply.at:%d %b %H:%M}:  \n> "
+                    + plain(reply.text).replace("\n", "\n> "))
+    if len(note.replies) >= rules.FEEDBACK_THREAD_REPLIES.value:
+        st.caption("This conversation is full: talk it over at the gym.")
+        return
+    with st.form(f"reply-{note.id}", clear_on_submit=True, border=False):
+        text = st.text_area("Reply", key=f"reply-text-{note.id}", max_chars=rules.REPLY_TEXT.max_chars,
+                            height=80, placeholder="A question or an answer")
+        if st.form_submit_button("Send reply", icon=":material/reply:"):
+            try:
+                store.reply_to_feedback(actor, note.id, text)
+            except StoreError as error:
+                st.error(str(error), icon=":material/error:")
+                return
+            st.rerun()
+
+
+def _due_text(due: date, status: AssignmentStatus, soon: bool = False) -> str:
     when = f"{due:%A %d %B}"
     if status.done:
         return f":green[Done] · was due {when}"
     if status.overdue:
         return f":red[Overdue] · was due {when}"
+    if soon:
+        return f":orange[Due soon] · {when}"
     return f"Due {when}"
