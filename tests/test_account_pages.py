@@ -472,6 +472,51 @@ def test_a_trainer_sets_homework_and_sees_how_many_are_done(small_course, store)
     assert "1 member" in shown(at)
 
 
+def button(at: AppTest, label: str):
+    (found,) = [b for b in at.button if b.label == label]
+    return found
+
+
+def test_a_trainer_changes_homework_and_the_change_is_what_members_see(small_course, store, week1):
+    tess, group, work = week1
+    at = app("groups", account=tess)
+    title = [box for box in at.text_input if box.label == "Title"][0]  # the homework's own form comes first
+    assert title.value == "Week 1"
+    title.input("Week 1: hinge and dowel")
+    submit(at, f"edit-{work.id}", "Save the changes")
+    assert not at.exception
+    (status,) = store.assignments(tess)
+    assert (status.assignment.id, status.assignment.title) == (work.id, "Week 1: hinge and dowel")
+    assert "Week 1\\: hinge and dowel" in shown(at)
+
+
+def test_deleting_homework_asks_first_and_keep_it_deletes_nothing(small_course, store, week1):
+    tess, group, work = week1
+    at = app("groups", account=tess)
+    button(at, "Delete this homework").click().run()
+    assert any("Every hand-in for it goes with it" in box.value for box in at.warning)
+    assert len(store.assignments(tess)) == 1, "nothing goes before the trainer says so"
+    button(at, "Keep it").click().run()
+    assert not at.warning and len(store.assignments(tess)) == 1
+    button(at, "Delete this homework").click().run()
+    button(at, "Delete it").click().run()
+    assert not at.exception
+    assert store.assignments(tess) == []
+
+
+def test_closing_a_group_asks_first_then_stops_its_join_code(small_course, store, week1):
+    tess, group, work = week1
+    at = app("groups", account=tess)
+    assert group.join_code in shown(at)
+    button(at, "Close this group").click().run()
+    assert any("Its join code stops working" in box.value for box in at.warning)
+    button(at, "Close the group").click().run()
+    assert not at.exception
+    assert group.join_code not in shown(at) and "Closed: the join code no longer works" in shown(at)
+    with pytest.raises(StoreError):
+        store.join_group(member(store, "amy"), group.join_code)
+
+
 def test_homework_that_asks_for_nothing_is_refused(small_course, store):
     tess = trainer(store, "tess")
     group = store.create_group(tess, "Tuesday 7 pm")
