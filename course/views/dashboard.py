@@ -250,7 +250,7 @@ def _remove_member(store: Store, trainer: Account, detail: MemberDetail) -> None
     """Take the member out of the group, asked first: the same as the member leaving."""
     member = detail.member
     if st.session_state.get(REMOVING) != member.id:
-        if st.button(f"Remove {visible(member.display_name)} from the group", key=f"remove-{member.id}",
+        if st.button(f"Remove {plain(member.display_name)} from the group", key=f"remove-{member.id}",
                      icon=":material/person_remove:"):
             st.session_state[REMOVING] = member.id
             st.rerun()

@@ -8,7 +8,6 @@ import streamlit as st
 
 from course.progress import QUIZ_PASS_FRACTION
 from course.store import Account, Assignment, Group, Store, StoreError
-from course.typed import visible
 from course.views.accounts import plain, trainer_and_store
 from course.views.state import course_content
 
@@ -65,7 +64,7 @@ def render_groups() -> None:
                          f"{status.members_done} of {status.members_total} done")
                 late = " · :red[overdue]" if status.overdue else ""
                 st.markdown(f"- **{plain(homework.title)}**, due {homework.due:%a %d %b}: {state}{late}")
-                with st.expander(f"Change or delete {visible(homework.title)}", icon=":material/edit:"):
+                with st.expander(f"Change or delete {plain(homework.title)}", icon=":material/edit:"):
                     _assignment_form(store, account, group, homework)
                     _delete_homework(store, account, homework)
             if not group.closed:
