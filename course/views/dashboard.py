@@ -18,12 +18,12 @@ from course.store import Account, GroupDashboard, MemberDetail, Store, StoreErro
 from course.store.records import Assignment, DashboardRow, Part
 from course.typed import spreadsheet_cell, visible
 from course.views.accounts import plain, trainer_and_store
+from course.views.asking import asked_first
 from course.views.homework import feedback_thread
 from course.views.recovery import reset_code_for
 from course.views.state import course_content
 
 _NEVER = datetime.min.replace(tzinfo=timezone.utc)
-REMOVING = "removing_member"  # session state: the member whose "Remove" was pressed, to confirm
 
 
 def render_dashboard() -> None:
@@ -249,30 +249,21 @@ def _member(detail: MemberDetail, course: Course, store: Store, trainer: Account
 def _remove_member(store: Store, trainer: Account, detail: MemberDetail) -> None:
     """Take the member out of the group, asked first: the same as the member leaving."""
     member = detail.member
-    if st.session_state.get(REMOVING) != member.id:
-        if st.button(f"Remove {plain(member.display_name)} from the group", key=f"remove-{member.id}",
-                     icon=":material/person_remove:"):
-            st.session_state[REMOVING] = member.id
-            st.rerun()
+    if not asked_first(
+            ("remove", member.id), f"Remove {plain(member.display_name)} from the group",
+            f"Remove **{plain(member.display_name)}** from **{plain(detail.group.title)}**? You will see nothing "
+            "more of them: not their progress, and not the self-checks they handed in for this group's homework "
+            "(those hand-ins and the feedback on them go; they keep their own progress and self-checks).",
+            "Remove them", "Keep them", icon=":material/person_remove:"):
         return
-    st.warning(f"Remove **{plain(member.display_name)}** from **{plain(detail.group.title)}**? You will see nothing "
-               "more of them: not their progress, and not the self-checks they handed in for this group's homework "
-               "(those hand-ins and the feedback on them go; they keep their own progress and self-checks).",
-               icon=":material/person_remove:")
-    really, keep = st.columns(2)
-    if really.button("Remove them", type="primary", key=f"remove-yes-{member.id}", width="stretch"):
-        st.session_state.pop(REMOVING, None)
-        try:
-            store.remove_member(trainer, detail.group.id, member.id)
-        except StoreError as error:
-            st.error(str(error), icon=":material/error:")
-            return
-        st.toast(f"{plain(member.display_name)} is no longer in {plain(detail.group.title)}.",
-                 icon=":material/person_remove:")
-        st.rerun()
-    if keep.button("Keep them", key=f"remove-no-{member.id}", width="stretch"):
-        st.session_state.pop(REMOVING, None)
-        st.rerun()
+    try:
+        store.remove_member(trainer, detail.group.id, member.id)
+    except StoreError as error:
+        st.error(str(error), icon=":material/error:")
+        return
+    st.toast(f"{plain(member.display_name)} is no longer in {plain(detail.group.title)}.",
+             icon=":material/person_remove:")
+    st.rerun()
 
 
 def _file_name(title: str) -> str:

@@ -9,10 +9,10 @@ import streamlit as st
 from course.progress import QUIZ_PASS_FRACTION
 from course.store import Account, Assignment, Group, Store, StoreError
 from course.views.accounts import plain, trainer_and_store
+from course.views.asking import asked_first
 from course.views.state import course_content
 
 DEFAULT_DUE_DAYS = 7  # a week: homework between two weekly sessions
-CONFIRMING = "groups_confirming"  # session state: ("delete", homework id) or ("close", group id) to confirm
 
 
 def render_groups() -> None:
@@ -76,29 +76,11 @@ def render_groups() -> None:
                 _close_group(store, account, group)
 
 
-def _confirm(what: tuple[str, int], button: str, warning: str, yes: str, no: str) -> bool:
-    """A button that asks first: True once the trainer pressed ``yes`` under the warning."""
-    if st.session_state.get(CONFIRMING) != what:
-        if st.button(button, key=f"{what[0]}-{what[1]}", icon=":material/delete:"):
-            st.session_state[CONFIRMING] = what
-            st.rerun()
-        return False
-    st.warning(warning, icon=":material/warning:")
-    really, keep = st.columns(2)
-    if keep.button(no, key=f"{what[0]}-no-{what[1]}", width="stretch"):
-        st.session_state.pop(CONFIRMING, None)
-        st.rerun()
-    if really.button(yes, type="primary", key=f"{what[0]}-yes-{what[1]}", width="stretch"):
-        st.session_state.pop(CONFIRMING, None)
-        return True
-    return False
-
-
 def _delete_homework(store: Store, trainer: Account, homework: Assignment) -> None:
-    if not _confirm(("delete", homework.id), "Delete this homework",
-                    f"Delete **{plain(homework.title)}**? Every hand-in for it goes with it, and the feedback and "
-                    "replies on those hand-ins. Your members keep their progress and their self-checks.",
-                    "Delete it", "Keep it"):
+    if not asked_first(("delete", homework.id), "Delete this homework",
+                       f"Delete **{plain(homework.title)}**? Every hand-in for it goes with it, and the feedback and "
+                       "replies on those hand-ins. Your members keep their progress and their self-checks.",
+                       "Delete it", "Keep it", icon=":material/delete:"):
         return
     try:
         gone = store.delete_assignment(trainer, homework.id)
@@ -111,11 +93,11 @@ def _delete_homework(store: Store, trainer: Account, homework: Assignment) -> No
 
 
 def _close_group(store: Store, trainer: Account, group: Group) -> None:
-    if not _confirm(("close", group.id), "Close this group",
-                    f"Close **{plain(group.title)}**? Its join code stops working and no new homework can be set. "
-                    "Members keep their own progress; the group stays on your list, marked closed, with what was "
-                    "handed in. It can't be opened again: make a new group for a new class.",
-                    "Close the group", "Keep it open"):
+    if not asked_first(("close", group.id), "Close this group",
+                       f"Close **{plain(group.title)}**? Its join code stops working and no new homework can be set. "
+                       "Members keep their own progress; the group stays on your list, marked closed, with what was "
+                       "handed in. It can't be opened again: make a new group for a new class.",
+                       "Close the group", "Keep it open", icon=":material/lock:"):
         return
     try:
         store.close_group(trainer, group.id)

@@ -13,11 +13,11 @@ from course.settings import Settings
 from course.store import Account, AssignmentStatus, Group, Store, StoreError, rules
 from course.store.records import Feedback
 from course.views.accounts import plain, signed_in, store_or_warning
+from course.views.asking import asked_first
 from course.views.state import course_content
 
 DONE, TO_DO = ":green[:material/check_circle:]", ":material/radio_button_unchecked:"
 PENDING_JOIN = "pending_join"  # session state: a join code waiting for the member's yes
-LEAVING = "leaving_group"  # session state: the group whose "Leave" was pressed, to confirm
 
 WHAT_THE_TRAINER_SEES = (
     "- your name and username,\n"
@@ -127,28 +127,20 @@ def _joined_group(store: Store, member: Account, group: Group) -> None:
     """One of the member's groups, with a way to leave it (asked twice: hand-ins go with it)."""
     name, leave = st.columns([3, 1], vertical_alignment="center")
     name.markdown(f"**{plain(group.title)}** with {plain(group.trainer_name)}")
-    if st.session_state.get(LEAVING) != group.id:
-        if leave.button("Leave", key=f"leave-{group.id}", icon=":material/logout:", width="stretch"):
-            st.session_state[LEAVING] = group.id
-            st.rerun()
+    if not asked_first(
+            ("leave", group.id), "Leave",
+            f"Leave **{plain(group.title)}**? {plain(group.trainer_name)} will see nothing more of you: "
+            "not your progress, and not the self-checks you handed in for this group's homework (those "
+            "hand-ins and the feedback on them go; the self-checks stay in your own record).",
+            "Leave the group", "Stay in the group", icon=":material/logout:", place=leave):
         return
-    st.warning(f"Leave **{plain(group.title)}**? {plain(group.trainer_name)} will see nothing more of you: "
-               "not your progress, and not the self-checks you handed in for this group's homework (those "
-               "hand-ins and the feedback on them go; the self-checks stay in your own record).",
-               icon=":material/logout:")
-    really, keep = st.columns(2)
-    if really.button("Leave the group", type="primary", key=f"leave-yes-{group.id}", width="stretch"):
-        st.session_state.pop(LEAVING, None)
-        try:
-            store.leave_group(member, group.id)
-        except StoreError as error:
-            st.error(str(error), icon=":material/error:")
-            return
-        st.toast(f"You left {plain(group.title)}.", icon=":material/logout:")
-        st.rerun()
-    if keep.button("Stay in the group", key=f"leave-no-{group.id}", width="stretch"):
-        st.session_state.pop(LEAVING, None)
-        st.rerun()
+    try:
+        store.leave_group(member, group.id)
+    except StoreError as error:
+        st.error(str(error), icon=":material/error:")
+        return
+    st.toast(f"You left {plain(group.title)}.", icon=":material/logout:")
+    st.rerun()
 
 
 def due_soon_window() -> timedelta:
