@@ -153,8 +153,9 @@ BACK_OUTLINE_BEND = Limit(
     "thoracic joints, makes on the body model's silhouette filmed side-on (8.3 to 8.9 degrees at "
     "the bottoms of a Romanian deadlift, a deadlift and a shallow hinge; a straight back reads 0; "
     "tests/test_back_outline.py measures it). The outline bends less than the spine because each "
-    "of its halves straddles a joint. Flat backs on real side views read -20 to +3 degrees (the "
-    "lower back's inward curve bends the outline in), a visibly rounded one 11 to 23.",
+    "of its halves straddles a joint. For comparison, the rule's readings on our real side views: "
+    "flat backs -2.5 to +2.0 degrees (a lower back's inward curve bends the outline in), the "
+    "labelled rounded back 21.7.",
     "geometry of the body model (course.body, de Leva 1996 segment lengths; course.silhouettes)",
 )
 OUTLINE_TRUNK_MIN = Limit(

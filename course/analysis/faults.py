@@ -355,7 +355,7 @@ def outline_in_rep(track: MotionTrack, rep: Rep) -> tuple[float, int]:
     for i in range(rep.start_i, rep.end_i + 1):
         if not track.trunk_deg[i] >= limits.OUTLINE_TRUNK_MIN.value:  # NaN fails too
             continue
-        around = bend[(t >= t[i] - WINDOW_S) & (t <= t[i] + WINDOW_S)]
+        around = bend[np.searchsorted(t, t[i] - WINDOW_S):np.searchsorted(t, t[i] + WINDOW_S, side="right")]
         around = around[np.isfinite(around)]
         if around.size < OUTLINE_MIN_READINGS:
             continue
