@@ -36,14 +36,16 @@ def bare_baseline(clip: Path) -> tuple[float, int]:
     return time.perf_counter() - start, frames
 
 
-def full_analysis(clip: Path) -> tuple[float, float]:
+def full_analysis(clip: Path, cues: object = None) -> tuple[float, float]:
+    """The self-check as the page runs it: with the course's cues loaded once beforehand (the
+    page reads the course once per server, not once per clip)."""
     import tempfile
 
     from course.analysis.check import analyse_clip
 
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
-        report = analyse_clip(clip, annotate_in=Path(folder)).report
+        report = analyse_clip(clip, cues=cues, annotate_in=Path(folder)).report
     elapsed = time.perf_counter() - start
     if report.outcome == "refused":
         raise SystemExit(f"{clip.name} was refused ({report.message}); pick a clip the self-check judges")
@@ -55,12 +57,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("clip", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
-    full_analysis(args.clip)  # warm up: imports, model load, content
+    from course.content import load_course
+
+    cues = load_course().cues
+    full_analysis(args.clip, cues)  # warm up: imports, model load
     bare, full, frames, duration = [], [], 0, 0.0
     for _ in range(args.repeat):
         seconds, frames = bare_baseline(args.clip)
         bare.append(seconds)
-        seconds, duration = full_analysis(args.clip)
+        seconds, duration = full_analysis(args.clip, cues)
         full.append(seconds)
     b, f = statistics.median(bare), statistics.median(full)
     print(f"clip      {args.clip.name}: {frames} frames, {duration:.1f} s long")

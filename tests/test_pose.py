@@ -385,3 +385,51 @@ def test_people_far_behind_are_left_out_and_someone_as_near_as_the_lifter_refuse
 
     people = People(tuple(Sighting(index, size) for index, size in enumerate(sizes)))
     assert (people.count, people.background) == (count, background)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading ahead: frames decoded on another thread while the model works
+
+
+def test_read_ahead_yields_every_item_in_order():
+    assert list(pose.read_ahead(iter(range(100)), depth=3)) == list(range(100))
+
+
+def test_read_ahead_raises_the_producers_error_after_the_items_before_it():
+    from course.analysis.problems import ClipTooLong
+
+    def frames():
+        yield from range(5)
+        raise ClipTooLong(None, 60)
+
+    got = []
+    with pytest.raises(ClipTooLong):
+        for item in pose.read_ahead(frames(), depth=2):
+            got.append(item)
+    assert got == [0, 1, 2, 3, 4]
+
+
+def test_leaving_read_ahead_early_stops_and_closes_the_producer_on_its_thread():
+    import threading
+
+    closed_on = []
+
+    def endless():
+        try:
+            n = 0
+            while True:
+                yield n
+                n += 1
+        finally:
+            closed_on.append(threading.current_thread().name)
+
+    ahead = pose.read_ahead(endless(), depth=4)
+    assert [next(ahead) for _ in range(10)] == list(range(10))
+    ahead.close()  # what leaving a for loop early, or an exception in its body, does
+    assert closed_on == ["read-ahead"]
+    assert not any(thread.name == "read-ahead" for thread in threading.enumerate())
+
+
+def test_read_ahead_refuses_a_depth_below_one():
+    with pytest.raises(ValueError):
+        list(pose.read_ahead(iter([1]), depth=0))

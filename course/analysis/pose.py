@@ -26,6 +26,8 @@ and asks the model again (see its docstring).
 from __future__ import annotations
 
 import math
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -49,6 +51,11 @@ MODEL_COMPLEXITY = 1  # BlazePose "full": the only model inside mediapipe 0.10.2
 MIN_DETECTION_CONFIDENCE = 0.5
 MIN_TRACKING_CONFIDENCE = 0.5
 FRAME_INTERVAL_US = 33_333  # microseconds: the step MediaPipe's legacy API adds per call
+# Frames decoded (and their brightness and thumbnail worked out) ahead of the pose model, on
+# another thread: decoding and that arithmetic then run on the second core while MediaPipe
+# works on the first. Enough to ride over a slow keyframe; at most 8 x 1280 x 720 x 3 bytes
+# (22 MB) held at once.
+READ_AHEAD_FRAMES = 8
 
 TORSO = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP)
 # The joints the hinge is judged on, per side (for visibility statistics).
@@ -325,11 +332,11 @@ def track_pose(
 
     with ExitStack() as stack:
         model = stack.enter_context(pose_model(segmentation=True))
-        for frame in frames:
+        for frame, luma, small in read_ahead(_with_thumbnails(frames), READ_AHEAD_FRAMES):
             row = len(times)
             times.append(frame.t_s)
-            brightness.append(_luma(frame.image))
-            previous, thumbnail = thumbnail, _thumbnail(frame.image)
+            brightness.append(luma)
+            previous, thumbnail = thumbnail, small
             change.append(0.0 if previous is None else float(np.abs(thumbnail - previous).mean()))
             if change[-1] > CUT_CHANGE.value:
                 # A new shot: MediaPipe would carry the old shot's search region and smoothing
@@ -370,6 +377,64 @@ def track_pose(
                            width_px=width_px, height_px=height_px, measured=measured_rows,
                            brightness=np.array(brightness), samples=samples.picked(),
                            change=np.array(change))
+
+
+def _with_thumbnails(frames: Iterable[VideoFrame]) -> Iterator[tuple[VideoFrame, float, np.ndarray]]:
+    """Each frame with its brightness (_luma) and 16 x 16 thumbnail (_thumbnail)."""
+    for frame in frames:
+        yield frame, _luma(frame.image), _thumbnail(frame.image)
+
+
+_END = object()
+
+
+def read_ahead(items: Iterable[Any], depth: int) -> Iterator[Any]:
+    """The items of `items`, in order, produced on a thread of their own up to `depth` ahead of
+    the caller. Whatever `items` raises is raised here, at the same place in the sequence (a
+    ClipTooLong after the frames before it). When the caller stops early (an exception, or
+    leaving the loop), the producer stops within a tenth of a second and closes `items` on its
+    own thread (so a decoder's file is closed), and this waits for it."""
+    if depth < 1:
+        raise ValueError(f"depth must be 1 or more, got {depth}")
+    handoff: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def offer(entry: tuple[Any, BaseException | None]) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        iterator = iter(items)
+        try:
+            for item in iterator:
+                if not offer((item, None)):
+                    return
+            offer((_END, None))
+        except BaseException as error:  # handed to the caller's thread, raised there
+            offer((_END, error))
+        finally:
+            close = getattr(iterator, "close", None)
+            if close is not None:
+                close()
+
+    producer = threading.Thread(target=produce, name="read-ahead", daemon=True)
+    producer.start()
+    try:
+        while True:
+            item, error = handoff.get()
+            if error is not None:
+                raise error
+            if item is _END:
+                return
+            yield item
+    finally:
+        stop.set()
+        producer.join()
 
 
 def _interpolate(t_s: np.ndarray, measured: np.ndarray, image: np.ndarray, world: np.ndarray,
