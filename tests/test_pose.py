@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from course.analysis import pose
+from course.analysis.ahead import read_ahead
 from course.analysis.pose import (
     TrackedSequence,
     check_visibility,
@@ -392,7 +393,7 @@ def test_people_far_behind_are_left_out_and_someone_as_near_as_the_lifter_refuse
 
 
 def test_read_ahead_yields_every_item_in_order():
-    assert list(pose.read_ahead(iter(range(100)), depth=3)) == list(range(100))
+    assert list(read_ahead(iter(range(100)), depth=3)) == list(range(100))
 
 
 def test_read_ahead_raises_the_producers_error_after_the_items_before_it():
@@ -404,7 +405,7 @@ def test_read_ahead_raises_the_producers_error_after_the_items_before_it():
 
     got = []
     with pytest.raises(ClipTooLong):
-        for item in pose.read_ahead(frames(), depth=2):
+        for item in read_ahead(frames(), depth=2):
             got.append(item)
     assert got == [0, 1, 2, 3, 4]
 
@@ -423,13 +424,27 @@ def test_leaving_read_ahead_early_stops_and_closes_the_producer_on_its_thread():
         finally:
             closed_on.append(threading.current_thread().name)
 
-    ahead = pose.read_ahead(endless(), depth=4)
+    ahead = read_ahead(endless(), depth=4)
     assert [next(ahead) for _ in range(10)] == list(range(10))
     ahead.close()  # what leaving a for loop early, or an exception in its body, does
     assert closed_on == ["read-ahead"]
     assert not any(thread.name == "read-ahead" for thread in threading.enumerate())
 
 
+def test_track_pose_reads_frames_on_the_read_ahead_thread(fake_model):
+    import threading
+
+    decoded_on = set()
+
+    def frames():
+        for frame in frames_of(coded([10, 20, 30])):
+            decoded_on.add(threading.current_thread().name)
+            yield frame
+
+    track_pose(frames(), 8, 8)
+    assert decoded_on == {"read-ahead"}
+
+
 def test_read_ahead_refuses_a_depth_below_one():
     with pytest.raises(ValueError):
-        list(pose.read_ahead(iter([1]), depth=0))
+        list(read_ahead(iter([1]), depth=0))

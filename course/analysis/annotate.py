@@ -67,12 +67,12 @@ from contextlib import closing, nullcontext
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import TypeVar
 
 import av
 import cv2
 import numpy as np
 
+from course.analysis.ahead import read_ahead
 from course.analysis.motion import VISIBLE, MotionTrack
 from course.analysis.report import Report
 from course.analysis.video import VideoFrame, VideoInfo, read_frames
@@ -167,7 +167,6 @@ _BONE_INDEX = np.array(BONES, dtype=int).reshape(-1, 2)
 _JOINT_INDEX = np.array(JOINTS, dtype=int)
 
 Progress = Callable[[int, "int | None"], None]
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +252,7 @@ def annotate_clip(
             source: Iterable[VideoFrame] = predecoded
         else:
             decoded = read_frames(path, info, max_side=max_side)
-            source = _prefetched(decoded, QUEUE_FRAMES) if DECODE_IN_THREAD else decoded
+            source = read_ahead(decoded, QUEUE_FRAMES, name="annotate-decoder") if DECODE_IN_THREAD else decoded
         for frame in source:
             if painter is None:
                 height, width = frame.image.shape[:2]
@@ -763,52 +762,6 @@ def _chain(first: tuple[np.ndarray, float],
            rest: Iterator[tuple[np.ndarray, float]]) -> Iterator[tuple[np.ndarray, float]]:
     yield first
     yield from rest
-
-
-def _prefetched(items: Iterable[T], depth: int) -> Iterator[T]:
-    """`items`, produced on a second thread up to `depth` ahead (PyAV decodes and scales
-    without the GIL, so decoding overlaps drawing). An error while producing is raised here;
-    closing this generator stops the thread and closes `items`."""
-    source = iter(items)
-    ready: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-    done = object()
-
-    def hand_over(entry: tuple[bool, object]) -> bool:
-        while not stop.is_set():
-            try:
-                ready.put(entry, timeout=0.05)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def run() -> None:
-        try:
-            for item in source:
-                if not hand_over((True, item)):
-                    return
-            hand_over((True, done))
-        except BaseException as error:  # handed to the consumer, raised there
-            hand_over((False, error))
-        finally:
-            close = getattr(source, "close", None)
-            if close is not None:
-                close()
-
-    thread = threading.Thread(target=run, name="annotate-decoder", daemon=True)
-    thread.start()
-    try:
-        while True:
-            ok, item = ready.get()
-            if not ok:
-                raise item  # type: ignore[misc]
-            if item is done:
-                return
-            yield item  # type: ignore[misc]
-    finally:
-        stop.set()
-        thread.join()
 
 
 class _Worker:

@@ -26,8 +26,6 @@ and asks the model again (see its docstring).
 from __future__ import annotations
 
 import math
-import queue
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -38,6 +36,7 @@ from typing import Any, NamedTuple
 import cv2
 import numpy as np
 
+from course.analysis.ahead import read_ahead
 from course.analysis.back import outline_bend
 from course.analysis.problems import MorePeopleThanOne, NoPersonFound, TooDark
 from course.analysis.video import VideoFrame
@@ -383,58 +382,6 @@ def _with_thumbnails(frames: Iterable[VideoFrame]) -> Iterator[tuple[VideoFrame,
     """Each frame with its brightness (_luma) and 16 x 16 thumbnail (_thumbnail)."""
     for frame in frames:
         yield frame, _luma(frame.image), _thumbnail(frame.image)
-
-
-_END = object()
-
-
-def read_ahead(items: Iterable[Any], depth: int) -> Iterator[Any]:
-    """The items of `items`, in order, produced on a thread of their own up to `depth` ahead of
-    the caller. Whatever `items` raises is raised here, at the same place in the sequence (a
-    ClipTooLong after the frames before it). When the caller stops early (an exception, or
-    leaving the loop), the producer stops within a tenth of a second and closes `items` on its
-    own thread (so a decoder's file is closed), and this waits for it."""
-    if depth < 1:
-        raise ValueError(f"depth must be 1 or more, got {depth}")
-    handoff: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def offer(entry: tuple[Any, BaseException | None]) -> bool:
-        while not stop.is_set():
-            try:
-                handoff.put(entry, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        iterator = iter(items)
-        try:
-            for item in iterator:
-                if not offer((item, None)):
-                    return
-            offer((_END, None))
-        except BaseException as error:  # handed to the caller's thread, raised there
-            offer((_END, error))
-        finally:
-            close = getattr(iterator, "close", None)
-            if close is not None:
-                close()
-
-    producer = threading.Thread(target=produce, name="read-ahead", daemon=True)
-    producer.start()
-    try:
-        while True:
-            item, error = handoff.get()
-            if error is not None:
-                raise error
-            if item is _END:
-                return
-            yield item
-    finally:
-        stop.set()
-        producer.join()
 
 
 def _interpolate(t_s: np.ndarray, measured: np.ndarray, image: np.ndarray, world: np.ndarray,
