@@ -126,6 +126,9 @@ def test_the_download_holds_everything_stored_about_the_member_and_nothing_of_an
         ("Tuesday beginners", "Coach Tess"), ("Thursday strength", "Coach Uma")}
     assert {h["homework"] for h in document["homework_handed_in"]} == {"Week 1", "Film it"}
     assert {f["text"] for f in document["feedback_received"]} == {"Nice one, Amy Keeling.", "Hips back."}
+    for note in document["feedback_received"]:  # the whole conversation, the trainer's replies too
+        assert [(r["by"], r["text"]) for r in note["replies"]] == [
+            (AMY["display_name"], "Thanks, will do."), (note["trainer"], "Show me on Tuesday.")]
     assert sorted((r["homework"], r["text"]) for r in document["replies_written"]) == [
         ("Film it", "Thanks, will do."), ("Week 1", "Thanks, will do.")]
     assert len(document["signed_in_sessions"]) == 1 and len(document["known_devices"]) == 1
@@ -143,6 +146,8 @@ def test_a_trainers_download_holds_their_groups_homework_and_feedback_not_their_
         "Week 1", ["hinge-basics"], ["hinge-basics"])
     assert {f["text"] for f in document["feedback_written"]} == {"Nice one, Amy Keeling.", "Nice one, Ben."}
     assert [r["text"] for r in document["replies_written"]] == ["Show me on Tuesday."] * 2
+    assert [[r["text"] for r in note["replies"]] for note in document["feedback_written"]] == [
+        ["Thanks, will do.", "Show me on Tuesday."]] * 2
     assert document["lessons_read"] == [] and document["self_checks"] == []
     assert "Solid hinge for" not in json.dumps(document)
 

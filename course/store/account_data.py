@@ -82,13 +82,13 @@ def everything_about(connection: sa.Connection, account_id: int, *, now: datetim
             .join(assignments, assignments.c.id == submissions.c.assignment_id)
             .join(groups, groups.c.id == assignments.c.group_id)
             .where(submissions.c.member_id == account_id).order_by(submissions.c.at)),
-        "feedback_received": fetch(
-            sa.select(assignments.c.title.label("homework"), trainer.c.display_name.label("trainer"),
+        "feedback_received": _with_threads(connection, fetch, fetch(
+            sa.select(feedback.c.id, assignments.c.title.label("homework"), trainer.c.display_name.label("trainer"),
                       feedback.c.self_check_id, feedback.c.text, feedback.c.at)
             .join(submissions, submissions.c.id == feedback.c.submission_id)
             .join(assignments, assignments.c.id == submissions.c.assignment_id)
             .join(trainer, trainer.c.id == feedback.c.trainer_id)
-            .where(submissions.c.member_id == account_id).order_by(feedback.c.at)),
+            .where(submissions.c.member_id == account_id).order_by(feedback.c.at))),
         "replies_written": fetch(
             sa.select(assignments.c.title.label("homework"), feedback_replies.c.text, feedback_replies.c.at)
             .join(feedback, feedback.c.id == feedback_replies.c.feedback_id)
@@ -98,13 +98,30 @@ def everything_about(connection: sa.Connection, account_id: int, *, now: datetim
         "groups_run": fetch(sa.select(groups.c.title, groups.c.join_code, groups.c.created_at, groups.c.closed_at)
                             .where(groups.c.trainer_id == account_id).order_by(groups.c.created_at)),
         "homework_set": _homework_set(connection, account_id, fetch),
-        "feedback_written": fetch(
-            sa.select(assignments.c.title.label("homework"), feedback.c.text, feedback.c.at)
+        "feedback_written": _with_threads(connection, fetch, fetch(
+            sa.select(feedback.c.id, assignments.c.title.label("homework"), feedback.c.text, feedback.c.at)
             .join(submissions, submissions.c.id == feedback.c.submission_id)
             .join(assignments, assignments.c.id == submissions.c.assignment_id)
-            .where(feedback.c.trainer_id == account_id).order_by(feedback.c.at)),
+            .where(feedback.c.trainer_id == account_id).order_by(feedback.c.at))),
     }
     return document
+
+
+def _with_threads(connection: sa.Connection, fetch: Any, notes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each feedback note (with its "id") with its whole reply thread in order, both sides
+    (who wrote each reply, what and when), and without the id: the data of a conversation
+    belongs to both people in it."""
+    thread: dict[int, list[dict[str, Any]]] = {note["id"]: [] for note in notes}
+    if thread:
+        author = accounts.alias("author")
+        for reply in fetch(sa.select(feedback_replies.c.feedback_id, author.c.display_name.label("by"),
+                                     feedback_replies.c.text, feedback_replies.c.at)
+                           .join(author, author.c.id == feedback_replies.c.author_id)
+                           .where(feedback_replies.c.feedback_id.in_(list(thread)))
+                           .order_by(feedback_replies.c.at, feedback_replies.c.id)):
+            thread[reply.pop("feedback_id")].append(reply)
+    return [{key: value for key, value in note.items() if key != "id"} | {"replies": thread[note["id"]]}
+            for note in notes]
 
 
 def _homework_set(connection: sa.Connection, account_id: int, fetch: Any) -> list[dict[str, Any]]:
