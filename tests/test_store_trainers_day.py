@@ -99,6 +99,9 @@ def test_a_closed_group_takes_no_joins_or_homework_and_stays_listed_as_closed(st
     with pytest.raises(InvalidInput) as refused:
         store.join_group(gym.dee, gym.tuesday.join_code)
     assert "closed" in str(refused.value)
+    with pytest.raises(InvalidInput) as not_offered:  # nor is it offered: the join link asks nothing
+        store.group_to_join(gym.dee, gym.tuesday.join_code)
+    assert "closed" in str(not_offered.value)
     with pytest.raises(InvalidInput):
         store.create_assignment(gym.tess, gym.tuesday.id, title="More", due=DUE)
     assert store.assignments(gym.amy)[0].lessons_read == {"hinge-basics"}, "members keep their progress"

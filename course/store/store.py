@@ -634,11 +634,11 @@ class Store:
     def group_to_join(self, member: Account, join_code: str) -> Group:
         """The group this code would join, without joining it: what a member is shown before
         saying yes (its title and its trainer's name). Raises InvalidInput for a code no group
-        has, NotAllowed for a trainer."""
+        has or a closed group's (so a closed group is never offered), NotAllowed for a trainer."""
         code = validate.join_code(join_code)
         with self._reading() as connection:
             self._actor(connection, member, "member")
-            return _group(_group_by_code(connection, code))
+            return _group(_open_group_by_code(connection, code))
 
     def join_group(self, member: Account, join_code: str) -> Group:
         """Join the group with this code (spaces, dashes and case ignored): from now on its
@@ -648,9 +648,7 @@ class Store:
         code = validate.join_code(join_code)
         with self._writing() as connection:
             self._actor(connection, member, "member")
-            row = _group_by_code(connection, code)
-            if row.closed_at is not None:
-                raise InvalidInput("join_code", GROUP_CLOSED)
+            row = _open_group_by_code(connection, code)
             connection.execute(self._insert(memberships).on_conflict_do_nothing(),
                                {"group_id": row.id, "member_id": member.id, "joined_at": self._now()})
         return _group(row)
@@ -1109,6 +1107,13 @@ def _group_by_code(connection: sa.Connection, code: str) -> Any:
     row = connection.execute(_group_query().where(groups.c.join_code == code)).first()
     if row is None:
         raise InvalidInput("join_code", "No group has that join code. Check it with your trainer.")
+    return row
+
+
+def _open_group_by_code(connection: sa.Connection, code: str) -> Any:
+    row = _group_by_code(connection, code)
+    if row.closed_at is not None:
+        raise InvalidInput("join_code", GROUP_CLOSED)
     return row
 
 
