@@ -25,7 +25,7 @@ screenshots: sync browser
 	HINGE_CLIPS_DIR=$(HINGE_CLIPS_DIR) HINGE_SCREENSHOTS=docs/screenshots $(UV) run --frozen pytest tests/test_browser.py tests/test_homework_browser.py
 
 check-content: sync
-	$(UV) run --frozen python -m course.content
+	$(UV) run --frozen python -m course.content_check
 
 sync: $(UV)
 	$(UV) sync --frozen --python 3.11

@@ -5,15 +5,15 @@ format). :func:`load_course` reads it once and checks every field; the first mis
 stops it with a :class:`ContentError` whose message names the file, the field and
 what is wrong, so a typo in a lesson never reaches a learner as a traceback.
 
-Run ``python -m course.content [content-dir]`` to check the files from a shell; it also runs
-the writing checks of :mod:`course.writing` (quiz giveaways, reading times, terms defined
-before use) and fails on any of them.
+Figures are named here, not built: the names a lesson may use are passed in by whoever knows
+the figure registry (course.figures builds its figures from this module's types, so this module
+never imports it). ``python -m course.content_check [content-dir]`` checks the files from a
+shell, with the registry's names and the writing checks of :mod:`course.writing`.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -211,8 +211,9 @@ class Course:
 def load_course(content_dir: Path = CONTENT_DIR, known_figures: Iterable[str] | None = None) -> Course:
     """Read and check every content file under ``content_dir``.
 
-    ``known_figures`` are the figure names a lesson may list in ``figures``; by default the
-    names in the course's figure registry (``course.figures.FIGURES``).
+    ``known_figures`` are the figure names a lesson, a quiz question or a cue may use (the app
+    passes the names of ``course.figures.FIGURES``); None checks every other field but not the
+    figure names.
     Raises :class:`ContentError` for the first problem found.
     """
     content_dir = Path(content_dir)
@@ -223,11 +224,7 @@ def load_course(content_dir: Path = CONTENT_DIR, known_figures: Iterable[str] | 
     paths = sorted(lesson_dir.glob("*.md"))
     if not paths:
         raise ContentError(lesson_dir, None, "no lesson files (*.md) found")
-    if known_figures is None:
-        from course.figures import FIGURES  # the registry imports this module for its types
-
-        known_figures = FIGURES
-    figures = frozenset(known_figures)
+    figures = None if known_figures is None else frozenset(known_figures)
     lessons = [_load_lesson(path, joint_ranges, figures) for path in paths]
     _check_course(lessons)
     lessons.sort(key=lambda lesson: lesson.order)
@@ -260,7 +257,7 @@ def _load_text_page(path: Path) -> TextPage:
     return TextPage(title=fields.text("title"), lead=fields.text("lead"), body=body, path=path)
 
 
-def _load_lesson(path: Path, joint_ranges: Mapping[str, JointRanges], known_figures: frozenset[str]) -> Lesson:
+def _load_lesson(path: Path, joint_ranges: Mapping[str, JointRanges], known_figures: frozenset[str] | None) -> Lesson:
     fields, body = _split_front_matter(path)
     lesson_id = fields.slug("id")
     key_terms = tuple(
@@ -275,7 +272,7 @@ def _load_lesson(path: Path, joint_ranges: Mapping[str, JointRanges], known_figu
     figures = []
     for item in fields.records("figures", minimum=0):
         name = item.text("name")
-        if name not in known_figures:
+        if known_figures is not None and name not in known_figures:
             known = ", ".join(sorted(known_figures)) or "none"
             raise ContentError(path, item.name("name"), f"unknown figure {name!r} (known figures: {known})")
         after = item.text("after") if item.data.get("after") is not None else None
@@ -300,12 +297,12 @@ def _load_lesson(path: Path, joint_ranges: Mapping[str, JointRanges], known_figu
     )
 
 
-def _load_quiz(fields: _Fields, known_figures: frozenset[str]) -> tuple[Question, ...]:
+def _load_quiz(fields: _Fields, known_figures: frozenset[str] | None) -> tuple[Question, ...]:
     questions = []
     for item in fields.records("quiz", minimum=MIN_QUESTIONS_PER_QUIZ):
         kind = item.choice("kind", QUESTION_KINDS)
         figure = item.text("figure") if item.data.get("figure") is not None else None
-        if figure is not None and figure not in known_figures:
+        if figure is not None and known_figures is not None and figure not in known_figures:
             raise ContentError(fields.path, item.name("figure"), f"unknown figure {figure!r}")
         lo, hi = CHOICES_PER_QUESTION
         choices = tuple(
@@ -417,7 +414,7 @@ def _check_course(lessons: list[Lesson]) -> None:
 # --- cues ------------------------------------------------------------------------------
 
 
-def _load_cues(path: Path, lessons: list[Lesson], known_figures: frozenset[str]) -> dict[str, Cue]:
+def _load_cues(path: Path, lessons: list[Lesson], known_figures: frozenset[str] | None) -> dict[str, Cue]:
     try:
         data = yaml.safe_load(_read_text(path))
     except yaml.YAMLError as error:
@@ -438,7 +435,7 @@ def _load_cues(path: Path, lessons: list[Lesson], known_figures: frozenset[str])
         if section not in headings:
             raise ContentError(path, item.name("section"), f"lesson {lesson_id!r} has no section headed {section!r}")
         figure = item.text("figure")
-        if figure not in known_figures:
+        if known_figures is not None and figure not in known_figures:
             raise ContentError(path, item.name("figure"), f"unknown figure {figure!r}")
         cues[str(fault)] = Cue(
             fault=str(fault),
@@ -622,28 +619,3 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(CONTENT_DIR.parent))
     except ValueError:
         return str(path)
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    content_dir = Path(args[0]) if args else CONTENT_DIR
-    try:
-        course = load_course(content_dir)
-    except ContentError as error:
-        print(f"Content problem: {error}", file=sys.stderr)
-        return 1
-    from course.writing import writing_problems  # it reads the Course this module builds
-
-    problems = writing_problems(course)
-    for problem in problems:
-        print(f"Writing problem: {problem}", file=sys.stderr)
-    if problems:
-        print(f"{len(problems)} writing problem{'s' if len(problems) != 1 else ''} to fix.", file=sys.stderr)
-        return 1
-    questions = sum(len(lesson.quiz) for lesson in course.lessons)
-    print(f"Content OK: {len(course.lessons)} lessons, {questions} quiz questions, {len(course.glossary)} glossary terms.")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -8,7 +8,8 @@ import dataclasses
 import numpy as np
 
 from course.analysis.back import outline_bend
-from course.landmarks import Camera, LandmarkSequence, landmark_sequence
+from course.landmarks import Camera, LandmarkSequence
+from course.synthetic_landmarks import landmark_sequence
 from course.motions import Motion
 from course.silhouettes import body_silhouette
 

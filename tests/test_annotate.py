@@ -2,7 +2,7 @@
 
 Every clip is a plain grey picture written by PyAV into a temporary folder (tests.test_video's
 write_clip), its frame times equal to a body-model motion's, so the landmarks the body model
-"films" (course.landmarks.landmark_sequence) belong to the clip's frames. The real clips are
+"films" (course.synthetic_landmarks.landmark_sequence) belong to the clip's frames. The real clips are
 used only where HINGE_CLIPS_DIR points at them.
 """
 
@@ -37,7 +37,8 @@ from course.analysis.problems import ClipTooLong
 from course.analysis.report import Report, build_report
 from course.analysis.video import VideoInfo, probe, read_frames
 from course.content import load_course
-from course.landmarks import Camera, Dropout, Landmark, LandmarkSequence, landmark_sequence
+from course.landmarks import Camera, Landmark, LandmarkSequence
+from course.synthetic_landmarks import Dropout, landmark_sequence
 from course.motions import locked_knee_hinge
 from course.settings import ClipLimits
 from tests.test_video import write_clip

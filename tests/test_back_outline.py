@@ -14,7 +14,8 @@ from course.analysis.back import outline_bend, outline_profile
 from course.analysis.faults import find_faults
 from course.analysis.motion import measure_motion
 from course.body import Body, Pose
-from course.landmarks import Camera, body_landmarks, landmark_sequence
+from course.landmarks import Camera, body_landmarks
+from course.synthetic_landmarks import landmark_sequence
 from course.motions import MOTIONS
 from course.silhouettes import body_silhouette
 from tests.silhouette_factory import sequence_with_silhouettes

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from course.content import CONTENT_DIR, ContentError, load_course
+from course.figures import FIGURES
 from tests.content_factory import cue, lesson_meta, question, write_course, write_cues, write_lesson
 
 SEED_ARTICLE = Path(os.environ.get("HINGE_SEED", CONTENT_DIR.parent.parent / "shared" / "seed" / "hip-hinge-article.txt"))
@@ -253,7 +254,24 @@ def test_broken_cue_names_its_field(tmp_path, broken, field, problem):
     folder = write_course(tmp_path)
     write_cues(folder, {"locked_knees": broken})
     with pytest.raises(ContentError, match=re.escape(f"cues.yaml, field '{field}': {problem}")):
-        load_course(folder)
+        load_course(folder, known_figures=FIGURES)
+
+
+def test_figure_names_are_checked_against_the_names_passed_in_and_only_then(tmp_path):
+    folder = write_course(tmp_path)
+    write_cues(folder, {"locked_knees": cue(figure="drawn-later")})
+    assert load_course(folder).cues["locked_knees"].figure == "drawn-later"
+    assert load_course(folder, known_figures={"drawn-later"}).cues["locked_knees"].figure == "drawn-later"
+    with pytest.raises(ContentError, match="unknown figure 'drawn-later'"):
+        load_course(folder, known_figures={"hinge"})
+
+
+def test_every_figure_the_real_course_names_is_in_the_figure_registry():
+    course = load_course(known_figures=FIGURES)
+    named = {figure.name for lesson in course.lessons for figure in lesson.figures}
+    named |= {question.figure for lesson in course.lessons for question in lesson.quiz if question.figure}
+    named |= {cue.figure for cue in course.cues.values()}
+    assert named and named <= set(FIGURES)
 
 
 def test_invalid_yaml_names_the_line(tmp_path):
@@ -300,7 +318,7 @@ def test_empty_lesson_folder_is_reported(tmp_path):
 
 
 def test_check_command_reports_ok_and_problems(tmp_path, capsys):
-    from course.content import main
+    from course.content_check import main
 
     assert main([str(write_course(tmp_path / "good"))]) == 0
     assert "Content OK: 2 lessons" in capsys.readouterr().out

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from course.content import Course, load_course, main
+from course.content import Course, load_course
+from course.content_check import main
 from course.writing import LONGEST_LESSON, READING_SPEED, reading_minutes, writing_problems
 from tests.content_factory import lesson_meta, question, write_course, write_lesson
 

@@ -10,7 +10,8 @@ import pytest
 from course import thresholds as limits
 from course.analysis.faults import FAULT_IDS, RULES, find_faults
 from course.analysis.motion import measure_motion
-from course.landmarks import Camera, Dropout, LandmarkSequence, landmark_sequence
+from course.landmarks import Camera, LandmarkSequence
+from course.synthetic_landmarks import Dropout, landmark_sequence
 from course.motions import MOTIONS
 
 NOISE_PX = 2.0  # a steady phone on a tripod: landmarks jitter by a pixel or two at 720p

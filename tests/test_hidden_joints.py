@@ -11,7 +11,8 @@ import pytest
 from course.analysis.faults import find_faults, hidden_points
 from course.analysis.motion import measure_motion, on_silhouette
 from course.analysis.pose import TORSO, TrackedSequence, person_frames, silhouette_at
-from course.landmarks import Camera, Landmark as L, Occlusion, landmark_sequence
+from course.landmarks import Camera, Landmark as L
+from course.synthetic_landmarks import Occlusion, landmark_sequence
 from course.motions import MOTIONS
 
 NOISE_PX = 2.0

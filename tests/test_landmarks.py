@@ -9,17 +9,9 @@ import numpy as np
 import pytest
 
 from course.body import Joint
-from course.landmarks import (
-    CONNECTIONS,
-    MIRROR,
-    Camera,
-    Dropout,
-    Landmark,
-    LandmarkSequence,
-    Swap,
-    landmark_sequence,
-)
+from course.landmarks import CONNECTIONS, MIRROR, Camera, Landmark, LandmarkSequence
 from course.motions import Motion, good_hinge, squat
+from course.synthetic_landmarks import Dropout, Swap, landmark_sequence
 
 PROJECTION_TOL = 1e-9  # normalised image units: floating-point error only
 WORLD_TOL_M = 1e-9  # metres: floating-point error only

@@ -14,7 +14,8 @@ from course.analysis.level import (
 )
 from course.analysis.motion import measure_motion
 from course.analysis.video import VideoFrame
-from course.landmarks import Camera, landmark_sequence
+from course.landmarks import Camera
+from course.synthetic_landmarks import landmark_sequence
 from course.motions import MOTIONS
 from course.thresholds import LEVEL_UNKNOWN
 

@@ -18,7 +18,8 @@ from course.analysis.motion import (
 from course.analysis.problems import NoPersonFound
 from course.thresholds import LOCKOUT_HIP_MAX
 from course.body import Body
-from course.landmarks import Camera, Dropout, Landmark, LandmarkSequence, Swap, landmark_sequence
+from course.landmarks import Camera, Landmark, LandmarkSequence
+from course.synthetic_landmarks import Dropout, Swap, landmark_sequence
 from course.motions import MOTIONS as REFERENCE_MOTIONS
 from course.motions import (
     Motion,

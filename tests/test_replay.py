@@ -11,7 +11,8 @@ from course.analysis.motion import measure_motion
 from course.analysis.report import FaultReport
 from course.body import JOINT_LIMITS, Body, JointLimitError, Pose
 from course.analysis.replay import FOLD_AT_HIP_MAX, HIP_RANGE_MAX, REPLAY_FPS, reference_hinge, replay_motion
-from course.landmarks import Camera, landmark_sequence
+from course.landmarks import Camera
+from course.synthetic_landmarks import landmark_sequence
 from course.motions import MOTIONS
 
 

@@ -11,7 +11,8 @@ from course.analysis.faults import find_faults
 from course.analysis.motion import measure_motion
 from course.analysis.report import MAX_WENT_WELL, build_report, refused
 from course.content import load_course
-from course.landmarks import Camera, landmark_sequence
+from course.landmarks import Camera
+from course.synthetic_landmarks import landmark_sequence
 from course.motions import MOTIONS
 
 CONTRACT_KEYS = {"schema", "outcome", "verdict", "message", "view", "people", "reps", "faults", "cues",

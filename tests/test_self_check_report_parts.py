@@ -25,7 +25,8 @@ from course.analysis.replay import BeyondModel, replay_motion
 from course.analysis.report import build_report
 from course.body import JOINT_LIMITS
 from course.content import load_course
-from course.landmarks import Camera, landmark_sequence
+from course.landmarks import Camera
+from course.synthetic_landmarks import landmark_sequence
 from course.motions import MOTIONS
 from course.thresholds import REP_CLIP_MARGIN, REP_CLIP_MIN
 from tests.page_harness import app as course_app

@@ -10,7 +10,8 @@ from course.analysis.motion import measure_motion
 from course.analysis.pose import TrackedSequence, person_frames
 from course.analysis.problems import CutIntoPieces
 from course.analysis.shots import pick_shot, split_shots
-from course.landmarks import Camera, landmark_sequence
+from course.landmarks import Camera
+from course.synthetic_landmarks import landmark_sequence
 from course.motions import MOTIONS
 
 

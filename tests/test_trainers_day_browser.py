@@ -23,7 +23,8 @@ from course.analysis.faults import find_faults
 from course.analysis.motion import measure_motion
 from course.analysis.report import build_report
 from course.content import load_course
-from course.landmarks import Camera, landmark_sequence
+from course.landmarks import Camera
+from course.synthetic_landmarks import landmark_sequence
 from course.motions import MOTIONS
 from course.store import open_store
 from course.views.accounts import SESSION_COOKIE

@@ -16,7 +16,8 @@ from course.analysis.view import (
     expected_shoulder_ratio,
     framing_problems,
 )
-from course.landmarks import Camera, Landmark as L, Swap, landmark_sequence
+from course.landmarks import Camera, Landmark as L
+from course.synthetic_landmarks import Swap, landmark_sequence
 from course.motions import Motion, good_hinge
 
 NOISE_PX = 3.0  # pixels of landmark jitter
@@ -126,7 +127,8 @@ def test_shoulders_cut_off_the_top_of_the_picture_are_not_read_as_a_side_view():
     """A close front-oblique camera that cuts the shoulders off when the lifter stands tall:
     MediaPipe still places them, often close together (side-on looking). Only frames whose
     shoulders and hips are in the picture tell the view."""
-    from course.landmarks import Camera, landmark_sequence
+    from course.landmarks import Camera
+    from course.synthetic_landmarks import landmark_sequence
     from course.motions import MOTIONS
 
     seq = landmark_sequence(MOTIONS["good_hinge"](reps=2), Camera(azimuth_deg=45.0, distance_m=2.5, height_m=0.6))

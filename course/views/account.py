@@ -23,6 +23,7 @@ from course.views.accounts import (
 from course.views.account_settings import render_account_settings
 from course.views.homework import PENDING_JOIN
 from course.views.password_field import new_password_input
+from course.views.places import DASHBOARD, GROUPS, HOMEWORK, link
 from course.views.recovery import CODES_TO_SHOW, forgotten_password_form, show_new_codes
 from course.views.state import course_content
 
@@ -32,8 +33,6 @@ ROLE_LABELS = {"member": "I'm learning the hinge", "trainer": "I'm a trainer and
 
 
 def render_account() -> None:
-    from course.views.navigation import dashboard_page, groups_page, homework_page
-
     st.title("Your account")
     problem = store_problem()
     account = signed_in()
@@ -51,10 +50,10 @@ def render_account() -> None:
         if problem:
             st.warning(problem, icon=":material/cloud_off:")
         if account.is_trainer:
-            st.page_link(groups_page(), label="Your groups and their homework", icon=":material/groups:")
-            st.page_link(dashboard_page(), label="Dashboard: how your members are doing", icon=":material/monitoring:")
+            st.page_link(link(GROUPS), label="Your groups and their homework", icon=":material/groups:")
+            st.page_link(link(DASHBOARD), label="Dashboard: how your members are doing", icon=":material/monitoring:")
         else:
-            st.page_link(homework_page(), label="Your homework", icon=":material/assignment:")
+            st.page_link(link(HOMEWORK), label="Your homework", icon=":material/assignment:")
         _signing_out()
         store = course_store()
         if store is not None and not store.read_only:
@@ -199,10 +198,8 @@ def _start_session(account: Account) -> bool:
 
 
 def _after_sign_in() -> None:
-    from course.views.navigation import groups_page, homework_page
-
     account = signed_in()
     if account.is_trainer:
         st.session_state.pop(PENDING_JOIN, None)  # trainers join no groups; the homework page asks members
-        st.switch_page(groups_page())
-    st.switch_page(homework_page())
+        st.switch_page(link(GROUPS))
+    st.switch_page(link(HOMEWORK))

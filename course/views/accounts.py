@@ -42,6 +42,7 @@ from streamlit.delta_generator import DeltaGenerator
 from course.progress import Progress, QuizAttempt, SessionProgress
 from course.typed import visible
 from course.store import Account, Store, StoreError, StoreUnavailable, open_store, rules
+from course.views.places import ACCOUNT, link
 
 SESSION_COOKIE = "hinge_session"
 DEVICE_COOKIE = "hinge_device"  # lasts rules.KNOWN_DEVICE_LIFETIME: this browser signed in before
@@ -104,12 +105,10 @@ def store_or_warning() -> Store | None:
 def trainer_and_store(purpose: str) -> tuple[Account, Store] | None:
     """For a trainers' page: the signed-in trainer and the store, or None after telling anyone
     else what the page is for (``purpose``: "to set homework") and how to sign in."""
-    from course.views.navigation import account_page
-
     account = signed_in()
     if account is None or not account.is_trainer:
         st.info(f"This page is for trainers. Sign in with a trainer account {purpose}.", icon=":material/groups:")
-        st.page_link(account_page(), label="Sign in", icon=":material/person:")
+        st.page_link(link(ACCOUNT), label="Sign in", icon=":material/person:")
         return None
     store = store_or_warning()
     return None if store is None else (account, store)

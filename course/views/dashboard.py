@@ -20,6 +20,7 @@ from course.typed import spreadsheet_cell, visible
 from course.views.accounts import plain, trainer_and_store
 from course.views.asking import asked_first
 from course.views.homework import feedback_thread
+from course.views.places import GROUPS, link
 from course.views.recovery import reset_code_for
 from course.views.state import course_content
 
@@ -27,8 +28,6 @@ _NEVER = datetime.min.replace(tzinfo=timezone.utc)
 
 
 def render_dashboard() -> None:
-    from course.views.navigation import groups_page
-
     st.title("Dashboard")
     signed = trainer_and_store("to follow your members")
     if signed is None:
@@ -41,7 +40,7 @@ def render_dashboard() -> None:
         return
     if not groups:
         st.info("You have no groups yet.", icon=":material/groups:")
-        st.page_link(groups_page(), label="Make a group", icon=":material/group_add:")
+        st.page_link(link(GROUPS), label="Make a group", icon=":material/group_add:")
         return
     _new_hand_ins(store, account)
     by_id = {group.id: group for group in groups}

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from course.views.places import lesson_place, link
 from course.views.state import course_content
 
 
 def render_glossary() -> None:
-    from course.views.navigation import lesson_page  # the navigation module imports this one
-
     course = course_content()
     st.title("Glossary")
     st.write("The words coaches use, in plain language. Each one links to the lesson that teaches it.")
@@ -24,4 +23,4 @@ def render_glossary() -> None:
     for term in terms:
         lesson = course.lesson(term.lesson_id)
         st.markdown(f"**{term.term}**  \n{term.definition}")
-        st.page_link(lesson_page(lesson), label=f"Lesson {lesson.order}: {lesson.title}", icon=":material/school:")
+        st.page_link(link(lesson_place(lesson)), label=f"Lesson {lesson.order}: {lesson.title}", icon=":material/school:")

@@ -10,14 +10,13 @@ from course.progress import QUIZ_PASS_FRACTION
 from course.store import Account, Assignment, Group, Store, StoreError
 from course.views.accounts import plain, trainer_and_store
 from course.views.asking import asked_first
+from course.views.places import DASHBOARD, link
 from course.views.state import course_content
 
 DEFAULT_DUE_DAYS = 7  # a week: homework between two weekly sessions
 
 
 def render_groups() -> None:
-    from course.views.navigation import dashboard_page
-
     st.title("Groups and homework")
     signed = trainer_and_store("to set homework")
     if signed is None:
@@ -70,7 +69,7 @@ def render_groups() -> None:
             if not group.closed:
                 with st.expander("Set homework for this group", icon=":material/assignment_add:"):
                     _assignment_form(store, account, group)
-            st.page_link(dashboard_page(), label="See each member on the dashboard", icon=":material/monitoring:",
+            st.page_link(link(DASHBOARD), label="See each member on the dashboard", icon=":material/monitoring:",
                          query_params={"group": str(group.id)})
             if not group.closed:
                 _close_group(store, account, group)

@@ -8,12 +8,11 @@ from course.progress import LessonStatus, lesson_statuses, next_lesson
 from course.store import StoreError
 from course.views.accounts import course_store, learner_progress, signed_in
 from course.views.homework import due_soon, due_soon_text
+from course.views.places import ACCOUNT, DASHBOARD, GLOSSARY, HOMEWORK, lesson_place, link
 from course.views.state import course_content
 
 
 def render_home() -> None:
-    from course.views.navigation import glossary_page, lesson_page  # the navigation module imports this one
-
     course = course_content()
     progress = learner_progress()
     statuses = lesson_statuses(course, progress)
@@ -24,19 +23,19 @@ def render_home() -> None:
     st.markdown(course.home.lead)
     if upcoming is None:
         st.success("You have finished every lesson and passed every quiz. Well done!", icon=":material/celebration:")
-        st.page_link(glossary_page(), label="Browse the glossary", icon=":material/menu_book:")
+        st.page_link(link(GLOSSARY), label="Browse the glossary", icon=":material/menu_book:")
     else:
         started = any(status.read or status.attempts for status in statuses)
         label = f"{'Continue' if started else 'Start'}: {upcoming.order}. {upcoming.title}"
         if st.button(label, type="primary", icon=":material/play_arrow:", width="stretch", key="continue"):
-            st.switch_page(lesson_page(upcoming))
+            st.switch_page(link(lesson_place(upcoming)))
     st.progress(done / len(statuses), text=f"{done} of {len(statuses)} lessons complete")
     _you()
 
     for status in statuses:
         lesson = status.lesson
         with st.container(border=True):
-            st.page_link(lesson_page(lesson), label=f"**{lesson.order}. {lesson.title}**", icon=_status_icon(status))
+            st.page_link(link(lesson_place(lesson)), label=f"**{lesson.order}. {lesson.title}**", icon=_status_icon(status))
             st.caption(f"{lesson.summary} · about {lesson.minutes} min")
             st.markdown(_status_text(status))
 
@@ -45,17 +44,15 @@ def render_home() -> None:
 
 def _you() -> None:
     """One line on what an account adds: sign in, the homework that is due, or the dashboard."""
-    from course.views.navigation import account_page, dashboard_page, homework_page
-
     account = signed_in()
     store = course_store()
     if account is None:
         if store is not None and not store.read_only:
-            st.page_link(account_page(), label="Sign in to keep your progress",
+            st.page_link(link(ACCOUNT), label="Sign in to keep your progress",
                          icon=":material/person:")
         return
     if account.is_trainer:
-        st.page_link(dashboard_page(), label="Your members, on the dashboard", icon=":material/monitoring:")
+        st.page_link(link(DASHBOARD), label="Your members, on the dashboard", icon=":material/monitoring:")
         return
     try:
         statuses = store.assignments(account) if store else []
@@ -67,7 +64,7 @@ def _you() -> None:
         st.warning(due_soon_text(soon), icon=":material/alarm:")
     if due:
         # A link's label stays on one line: short enough for a phone
-        st.page_link(homework_page(), label=f"Homework: {len(due)} to do, next due {due[0].due:%a %d %b}",
+        st.page_link(link(HOMEWORK), label=f"Homework: {len(due)} to do, next due {due[0].due:%a %d %b}",
                      icon=":material/assignment:")
 
 

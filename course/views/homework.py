@@ -14,6 +14,7 @@ from course.store import Account, AssignmentStatus, Group, Store, StoreError, ru
 from course.store.records import Feedback
 from course.views.accounts import plain, signed_in, store_or_warning
 from course.views.asking import asked_first
+from course.views.places import ACCOUNT, SELF_CHECK, lesson_place, link
 from course.views.state import course_content
 
 DONE, TO_DO = ":green[:material/check_circle:]", ":material/radio_button_unchecked:"
@@ -31,8 +32,6 @@ WHAT_THE_TRAINER_SEES = (
 
 
 def render_homework() -> None:
-    from course.views.navigation import account_page
-
     st.title("Homework")
     joining = st.query_params.get("join") or st.session_state.get(PENDING_JOIN)
     account = signed_in()
@@ -45,7 +44,7 @@ def render_homework() -> None:
             + (f" Then you'll be asked to join the group with code **{plain(joining)}**." if joining else ""),
             icon=":material/assignment:",
         )
-        st.page_link(account_page(), label="Sign in or create an account", icon=":material/person:")
+        st.page_link(link(ACCOUNT), label="Sign in or create an account", icon=":material/person:")
         return
     store = store_or_warning()
     if store is None:
@@ -162,8 +161,6 @@ def due_soon_text(soon: list[AssignmentStatus]) -> str:
 
 
 def _assignment(status: AssignmentStatus, course: Course, store: Store, member: Account, now: datetime) -> None:
-    from course.views.navigation import lesson_page, self_check_page
-
     work = status.assignment
     with st.container(border=True):
         st.markdown(f"**{plain(work.title)}** · {plain(work.group_title)}")
@@ -177,19 +174,19 @@ def _assignment(status: AssignmentStatus, course: Course, store: Store, member: 
             if lesson is None:
                 st.markdown(f"{mark} Read a lesson that is no longer in the course")
             else:
-                st.page_link(lesson_page(lesson), label=f"{mark} Read lesson {lesson.order}: {lesson.title}")
+                st.page_link(link(lesson_place(lesson)), label=f"{mark} Read lesson {lesson.order}: {lesson.title}")
         mark_needed = f"{round(work.pass_fraction * 100)}%"
         for lesson_id in work.quiz_lesson_ids:
             lesson = lessons.get(lesson_id)
             mark = DONE if lesson_id in status.quizzes_passed else TO_DO
             if lesson is not None:
-                st.page_link(lesson_page(lesson),
+                st.page_link(link(lesson_place(lesson)),
                              label=f"{mark} Pass the quiz of lesson {lesson.order} ({mark_needed} right)")
         if work.self_check:
             if status.submission is not None:
                 st.markdown(f"{DONE} Self-check handed in: *{plain(status.submission.verdict)}*")
             else:
-                st.page_link(self_check_page(), label=f"{TO_DO} Film your hinge and hand in a self-check")
+                st.page_link(link(SELF_CHECK), label=f"{TO_DO} Film your hinge and hand in a self-check")
         for note in status.feedback:
             feedback_thread(store, member, note)
 

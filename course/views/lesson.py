@@ -6,14 +6,13 @@ import streamlit as st
 
 from course.content import Lesson, LessonFigure
 from course.figures import FIGURES
+from course.views.places import HOME, lesson_place, link
 from course.views.quiz import render_quiz
 from course.views.accounts import learner_key, learner_progress
 from course.views.state import PLOTLY_CONFIG, course_content, course_figure
 
 
 def render_lesson(lesson_id: str) -> None:
-    from course.views.navigation import home_page, lesson_page  # the navigation module imports this one
-
     course = course_content()
     lesson = course.lesson(lesson_id)
     progress = learner_progress()
@@ -44,8 +43,8 @@ def render_lesson(lesson_id: str) -> None:
     st.divider()
     following = course.lesson_after(lesson.id)
     if following is not None:
-        st.page_link(lesson_page(following), label=f"Next: {following.order}. {following.title}", icon=":material/arrow_forward:")
-    st.page_link(home_page(), label="Back to your progress", icon=":material/home:")
+        st.page_link(link(lesson_place(following)), label=f"Next: {following.order}. {following.title}", icon=":material/arrow_forward:")
+    st.page_link(link(HOME), label="Back to your progress", icon=":material/home:")
 
 
 def _objectives(lesson: Lesson) -> None:

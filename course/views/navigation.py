@@ -17,6 +17,7 @@ from course.views.groups import render_groups
 from course.views.homework import render_homework
 from course.views.home import render_home
 from course.views.lesson import render_lesson
+from course.views.places import ACCOUNT, DASHBOARD, GLOSSARY, GROUPS, HOME, HOMEWORK, SELF_CHECK, lesson_place, page
 from course.views.self_check import render_self_check
 from course.views.state import course_content
 
@@ -46,42 +47,35 @@ def course_pages() -> dict[str, list[st.Page]] | list[st.Page]:
 
 
 def home_page() -> st.Page:
-    return st.Page(_noticed(render_home), title="Home", icon=":material/home:", url_path="home", default=True)
+    return page(HOME, _noticed(render_home), default=True)
 
 
 def lesson_page(lesson: Lesson) -> st.Page:
-    """The page of one lesson; the same object identifies it for links and ``st.switch_page``."""
-    return st.Page(
-        _noticed(partial(render_lesson, lesson.id)),
-        title=f"{lesson.order}. {lesson.title}",
-        url_path=lesson.id,
-    )
+    return page(lesson_place(lesson), _noticed(partial(render_lesson, lesson.id)))
 
 
 def self_check_page() -> st.Page:
-    return st.Page(_noticed(render_self_check), title="Check your hinge", icon=":material/videocam:", url_path="self-check")
+    return page(SELF_CHECK, _noticed(render_self_check))
 
 
 def glossary_page() -> st.Page:
-    return st.Page(_noticed(render_glossary), title="Glossary", icon=":material/menu_book:", url_path="glossary")
+    return page(GLOSSARY, _noticed(render_glossary))
 
 
 def account_page() -> st.Page:
-    account = signed_in()
-    title = "Your account" if account is not None else "Sign in"
-    return st.Page(render_account, title=title, icon=":material/person:", url_path="account")
+    return page(ACCOUNT, render_account, title=ACCOUNT.title if signed_in() is not None else "Sign in")
 
 
 def homework_page() -> st.Page:
-    return st.Page(_noticed(render_homework), title="Homework", icon=":material/assignment:", url_path="homework")
+    return page(HOMEWORK, _noticed(render_homework))
 
 
 def groups_page() -> st.Page:
-    return st.Page(_noticed(render_groups), title="Groups and homework", icon=":material/groups:", url_path="groups")
+    return page(GROUPS, _noticed(render_groups))
 
 
 def dashboard_page() -> st.Page:
-    return st.Page(_noticed(render_dashboard), title="Dashboard", icon=":material/monitoring:", url_path="dashboard")
+    return page(DASHBOARD, _noticed(render_dashboard))
 
 
 def _noticed(render: Callable[[], None]) -> Callable[[], None]:

@@ -39,6 +39,7 @@ from course.thresholds import LEAN_BACK, LOCKED_KNEE_MAX, REP_CLIP_MARGIN, REP_C
 from course.store import StoreError
 from course.typed import visible
 from course.views.accounts import course_store, signed_in, store_problem
+from course.views.places import ACCOUNT, lesson_place, link
 from course.views.state import PLOTLY_CONFIG, course_content, course_figure
 
 ACCEPTED_TYPES = ["mp4", "mov", "m4v", "webm", "avi"]
@@ -65,8 +66,6 @@ def analysis_queue() -> AnalysisQueue:
 
 
 def render_self_check() -> None:
-    from course.views.navigation import lesson_page  # the navigation module imports this one
-
     course = course_content()
     page = course.self_check
     st.title(page.title)
@@ -75,7 +74,7 @@ def render_self_check() -> None:
     with st.expander("How to film a clip we can judge", icon=":material/videocam:"):
         checklist = next(section for section in filming.sections if section.heading == "Checklist")
         st.markdown(checklist.markdown)
-        st.page_link(lesson_page(filming), label=f"Lesson {filming.order}: {filming.title}", icon=":material/school:")
+        st.page_link(link(lesson_place(filming)), label=f"Lesson {filming.order}: {filming.title}", icon=":material/school:")
 
     upload = st.file_uploader("Your clip: a video of 3 to 6 hinges, filmed from the side", type=ACCEPTED_TYPES, key="clip")
     st.caption(page.body.split("\n\n")[0].replace("**", ""))
@@ -104,14 +103,12 @@ def render_self_check() -> None:
 
 def _keep_result(report: Report, digest: str) -> None:
     """Save the report's numbers to the learner's record, and hand them in for homework."""
-    from course.views.navigation import account_page
-
     st.subheader("Keep this result")
     account = signed_in()
     if account is None:
         st.markdown("Sign in to keep this result's numbers and hand them in to your trainer. "
                     "Your clip itself is never kept.")
-        st.page_link(account_page(), label="Sign in or create an account", icon=":material/person:")
+        st.page_link(link(ACCOUNT), label="Sign in or create an account", icon=":material/person:")
         return
     problem = store_problem()
     store = course_store()
@@ -266,12 +263,11 @@ def show_report(
 ) -> None:
     """The report as the learner reads it; for_trainer: a stored report on the dashboard (key
     keeps its charts apart from other reports on the same page)."""
-    from course.views.navigation import lesson_page
 
     if report.outcome == "refused":
         st.warning(f"**{report.verdict}.** {report.message}", icon=":material/videocam_off:")
         filming = course.lesson("film-your-hinge")
-        st.page_link(lesson_page(filming), label=f"How to film: Lesson {filming.order}", icon=":material/school:")
+        st.page_link(link(lesson_place(filming)), label=f"How to film: Lesson {filming.order}", icon=":material/school:")
         return
 
     box = st.success if report.outcome == "judged" and not report.faults else st.info
@@ -288,7 +284,7 @@ def show_report(
                 st.markdown(f"**{number}. {cue.title}** · rep {reps}")
                 st.markdown(cue.seen)
                 st.markdown(f"**Try this:** {cue.try_this}")
-                st.page_link(lesson_page(lesson), label=f"Learn the fix: Lesson {lesson.order}, {cue.section}", icon=":material/school:")
+                st.page_link(link(lesson_place(lesson)), label=f"Learn the fix: Lesson {lesson.order}, {cue.section}", icon=":material/school:")
                 with st.expander("See it in 3D beside a good hinge"), report_part(f"the figure of {cue.fault}", SORRY_FIGURE):
                     st.plotly_chart(course_figure(cue.figure), width="stretch", config=PLOTLY_CONFIG, key=f"{key}cue:{cue.fault}")
 

@@ -12,7 +12,7 @@ import streamlit as st
 import plotly.graph_objects as go
 
 from course.content import CONTENT_DIR, Course, load_course
-from course.figures import build_figure
+from course.figures import FIGURES, build_figure
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
@@ -38,7 +38,7 @@ def content_dir() -> Path:
 @st.cache_resource(show_spinner=False)
 def _load_course(directory: str) -> Course:
     # A ContentError is raised, not cached: fixing the file and reloading the page retries.
-    return load_course(Path(directory))
+    return load_course(Path(directory), known_figures=FIGURES)
 
 
 def course_content() -> Course:
