@@ -1,8 +1,9 @@
 """`hinge-check CLIP [--json]`: the self-check from a command line, for trainers and for tests.
 
 Exit status: 0 when a report was made (judged or partial), 3 when the clip was refused (bad
-input; with --json the report is still printed), 2 for a wrong command line, 1 for a bug of
-ours (a plain sentence on stderr; --debug shows the details).
+input; with --json the report is still printed), 2 for a wrong command line, 4 for a setting
+(a HINGE_* variable) or content file the course can't use (one line saying which), 1 for a bug
+of ours (a plain sentence on stderr; --debug shows the details).
 
 Only our own words reach the terminal: the log lines MediaPipe, TensorFlow Lite and FFmpeg
 write straight to stderr are left out (course.native_output), unless --debug asks for them.
@@ -23,6 +24,7 @@ from pathlib import Path
 from course.native_output import native_noise_filtered
 
 REFUSED_EXIT = 3
+CONFIG_EXIT = 4
 BUG_EXIT = 1
 log = logging.getLogger(__name__)
 
@@ -47,14 +49,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.annotated and not args.annotated.resolve().parent.is_dir():
         parser.error(f"no such folder to write the annotated clip in: {args.annotated.parent}")
 
+    from course.content import ContentError, content_dir, load_course
+    from course.settings import SettingsError, check_environment
+
+    try:
+        settings = check_environment()
+        course = load_course(content_dir())
+    except (ContentError, SettingsError) as problem:
+        print(f"hinge-check: {problem}", file=sys.stderr)
+        return CONFIG_EXIT
     try:
         with nullcontext() if args.debug else native_noise_filtered():
             from course.analysis.check import analyse_clip  # after the logging settings: it loads MediaPipe
-            from course.content import load_course
 
-            course = load_course()
             with tempfile.TemporaryDirectory(prefix="hinge-check-") as folder:
-                analysis = analyse_clip(args.clip, cues=course.cues, annotate_in=Path(folder) if args.annotated else None)
+                analysis = analyse_clip(args.clip, settings=settings, cues=course.cues,
+                                        annotate_in=Path(folder) if args.annotated else None)
     except Exception:
         if args.debug:
             log.exception("hinge-check failed on %s", args.clip)

@@ -13,6 +13,7 @@ shell, with the registry's names and the writing checks of :mod:`course.writing`
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -22,6 +23,14 @@ from typing import Any, Literal
 import yaml
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+CONTENT_DIR_SETTING = "HINGE_CONTENT_DIR"
+"""Environment variable naming another content folder (for authors trying a draft, and for tests)."""
+
+
+def content_dir() -> Path:
+    """The content folder the course runs on: HINGE_CONTENT_DIR when set, else ``content/``. The
+    pages, the command line and the analysis's default cues all read the same one."""
+    return Path(os.environ.get(CONTENT_DIR_SETTING) or CONTENT_DIR)
 
 QuestionKind = Literal["single", "multiple", "spot_the_fault"]
 QUESTION_KINDS: tuple[QuestionKind, ...] = ("single", "multiple", "spot_the_fault")

@@ -12,6 +12,7 @@ typo in a deployment fails at start-up instead of mid-analysis.
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 from collections.abc import Mapping
@@ -24,6 +25,10 @@ MEBIBYTE = 1024 * 1024  # bytes; Streamlit's upload "MB" (server.maxUploadSize) 
 # Containers the self-check can be given, by content (see video.py): "mp4" covers the whole
 # ISO family (MP4, M4V, 3GP), "mov" QuickTime.
 KNOWN_FORMATS = ("mp4", "mov", "webm", "avi", "mkv")
+# The file endings each container goes by: what the upload widget lets a learner pick.
+FILE_ENDINGS: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "mp4": ("mp4", "m4v", "3gp"), "mov": ("mov", "qt"), "webm": ("webm",), "avi": ("avi",), "mkv": ("mkv",),
+})
 
 
 class SettingsError(ValueError):
@@ -64,6 +69,11 @@ class ClipLimits:
                   "why": "What phones (MP4, MOV), browsers' recorders (WebM) and older cameras "
                          "(AVI) write. MKV decodes the same way as WebM but is not on the "
                          "upload list; add it here to take it."})
+
+    def file_endings(self) -> tuple[str, ...]:
+        """The file endings of the accepted formats (for the upload widget's `type`). The
+        analysis goes by what is inside a file, not by its name (course.analysis.video)."""
+        return tuple(ending for name in self.accepted_formats for ending in FILE_ENDINGS[name])
 
     def __post_init__(self) -> None:
         _check_ranges(self)
@@ -123,6 +133,12 @@ class Settings:
         8, env="HINGE_PEOPLE_SAMPLES", unit="frames", low=2, high=50,
         why="Frames, spread over the clip, searched for a second person (about 35 ms each). "
             "Two of them must show one; 8 puts two inside any 25% of the clip.")
+    parallel_analyses: int = _setting(
+        1, env="HINGE_PARALLEL_ANALYSES", unit="analyses at once", low=1, high=64,
+        why="Clips analysed at the same time by one server; the rest wait in the queue. One "
+            "analysis keeps about one core busy with pose and the other with decoding and "
+            "drawing (shared/design/FACTS.md), so 1 suits this 2-core machine; raise it with "
+            "the cores.")
     homework_due_soon_hours: float = _setting(
         48.0, env="HINGE_HOMEWORK_DUE_SOON_HOURS", unit="hours", low=1, high=336,
         why="How long before the end of its due day unfinished homework shows 'Due soon'. Most "
@@ -184,6 +200,33 @@ def _read_env(cls: type, environ: Mapping[str, str]) -> dict[str, Any]:
             number = int(number)
         values[item.name] = number
     return values
+
+
+# The other HINGE_* variables, read where they are used: (who reads it, what it is for).
+OTHER_VARIABLES: Mapping[str, tuple[str, str]] = MappingProxyType({
+    "HINGE_DATA_DIR": ("course.store", "the folder of the course's SQLite database"),
+    "HINGE_CONTENT_DIR": ("course.content", "another content folder, for authors trying a draft"),
+    "HINGE_CLIPS_DIR": ("tests, benchmarks", "the folder of the real clips and their labels"),
+    "HINGE_CHROMIUM": ("tests", "the Chromium the browser tests drive"),
+    "HINGE_TEST_POSTGRES_URL": ("tests", "a PostgreSQL server of your own for the store's tests"),
+    "HINGE_SCREENSHOTS": ("tests", "a folder to keep the browser tests' screenshots in"),
+    "HINGE_APP_LOG": ("tests", "a file for the log of the app servers the browser tests start"),
+    "HINGE_SEED": ("tests", "the seed article the course's facts are checked against"),
+})
+
+
+def check_environment(environ: Mapping[str, str] | None = None) -> Settings:
+    """The settings from `environ` (default os.environ), with every HINGE_* variable in it known:
+    a misspelt name would otherwise be ignored without a word. Raises SettingsError naming the
+    first problem, in one line (an unknown name with the nearest known one)."""
+    environ = os.environ if environ is None else environ
+    known = set(ENVIRONMENT) | set(OTHER_VARIABLES)
+    for name in sorted(environ):
+        if name.startswith("HINGE_") and name not in known:
+            near = difflib.get_close_matches(name, sorted(known), n=1)
+            raise SettingsError(f"{name} is not a setting of the course" +
+                                (f": did you mean {near[0]}?" if near else " (see the README's settings)"))
+    return Settings.from_env(environ)
 
 
 # Every environment variable: (where it lands, its unit, why it is what it is).

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 import course.views.accounts as accounts
 from course.content import load_course
 from course.store import Account, Store, open_store, rules
-from course.views.state import CONTENT_DIR_SETTING
+from course.content import CONTENT_DIR_SETTING
 from tests.content_factory import write_course
 
 # Argon2id at its cheapest: the default costs ~0.1 s a hash, and a sign-in test hashes often.

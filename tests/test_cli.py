@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from course.cli import BUG_EXIT, REFUSED_EXIT, main
+from course.cli import BUG_EXIT, CONFIG_EXIT, REFUSED_EXIT, main
 from course.native_output import is_native_noise, native_noise_filtered
 
 CLIPS = Path(os.environ["HINGE_CLIPS_DIR"]) if os.environ.get("HINGE_CLIPS_DIR") else None
@@ -33,6 +33,34 @@ def test_json_is_printed_even_for_a_refused_clip(tmp_path, capsys):
     assert main([str(clip), "--json"]) == REFUSED_EXIT
     report = json.loads(capsys.readouterr().out)
     assert (report["outcome"], report["problem"]) == ("refused", "empty_file")
+
+
+@pytest.mark.parametrize(("variable", "value", "said"), [
+    ("HINGE_MAX_CLIP_SECONDS", "ninety", "HINGE_MAX_CLIP_SECONDS must be a number of seconds, got 'ninety'"),
+    ("HINGE_PARALLEL_ANALYSES", "0", "parallel_analyses (HINGE_PARALLEL_ANALYSES) must be between 1 and 64"),
+    ("HINGE_MAX_CLIP_SECOND", "60", "HINGE_MAX_CLIP_SECOND is not a setting of the course: did you mean "
+                                    "HINGE_MAX_CLIP_SECONDS?"),
+])
+def test_a_setting_the_course_cant_use_is_one_line_and_exit_4(tmp_path, monkeypatch, capsys, variable, value, said):
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"anything")
+    monkeypatch.setenv(variable, value)
+    assert main([str(clip)]) == CONFIG_EXIT
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    [line] = captured.err.splitlines()
+    assert line.startswith("hinge-check: ") and said in line
+
+
+def test_a_broken_content_folder_is_one_line_and_exit_4(tmp_path, monkeypatch, capsys):
+    from course.content import CONTENT_DIR_SETTING
+
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"anything")
+    monkeypatch.setenv(CONTENT_DIR_SETTING, str(tmp_path / "draft"))
+    assert main([str(clip)]) == CONFIG_EXIT
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("hinge-check: ") and "draft" in line and "Traceback" not in line
 
 
 def test_a_mistyped_path_is_a_command_line_error_not_a_refused_clip(tmp_path, capsys):

@@ -24,6 +24,7 @@ from tests.page_harness import (  # noqa: F401  (fixtures are found by name)
     labelled,
     member,
     open_page,
+    page_links,
     shown,
     store,
     submit,
@@ -186,6 +187,50 @@ def test_a_members_detail_shows_their_handed_in_self_check_redrawn(tuesday):
     assert attempts == [[f"2 of {two}", False], [f"{one} of {one}", True], [f"2 of {one}", False]], "newest first"
 
 
+def stale_hand_in(store, tuesday, fault: str, **saved: str) -> None:
+    """Amy hands in a report saved by an older version of the course: its cue for `fault` names
+    the lesson, section and figure given in `saved`."""
+    report = report_for("locked_knee_hinge", COURSE.cues).to_json()
+    for cue in report["cues"]:
+        cue.update(fault=fault, **saved)
+    report["faults"] = [{**f, "id": fault} for f in report["faults"]]
+    check = store.save_self_check(tuesday.amy, report)
+    store.submit_self_check(tuesday.amy, tuesday.week1.id, check.id)
+
+
+def test_a_hand_in_saved_before_its_lesson_was_renamed_links_to_where_the_fix_is_taught_now(tuesday, store):
+    stale_hand_in(store, tuesday, "locked_knees", lesson_id="old-mistakes", section="Old heading", figure="old-figure")
+    at = app("dashboard", account=tuesday.tess)
+    assert not at.exception
+    taught = COURSE.cues["locked_knees"]
+    lesson = COURSE.lesson(taught.lesson_id)
+    fixes = [label for label in page_links(at) if label.startswith("Learn the fix")]
+    assert fixes == [f"Learn the fix: Lesson {lesson.order}, {taught.section}"]  # the newer hand-in replaced the first
+
+
+def test_a_hand_in_whose_fault_and_lesson_are_gone_is_shown_without_a_link(tuesday, store):
+    stale_hand_in(store, tuesday, "retired_fault", lesson_id="old-mistakes", section="Old heading", figure="old-figure")
+    at = app("dashboard", account=tuesday.tess)
+    assert not at.exception
+    text = shown(at)
+    assert "saved by an older version of the course" in text
+    assert "**1. Your knees locked straight** · rep 1, 2, 3" in text, "the saved words are still shown"
+
+
+def test_a_store_that_cant_count_new_hand_ins_says_so_and_shows_the_rest(tuesday, store, monkeypatch):
+    from course.store import StoreUnavailable
+
+    def unavailable(self, trainer):
+        raise StoreUnavailable("busy", "The course's records are busy.")
+
+    monkeypatch.setattr(type(store), "new_hand_ins", unavailable)
+    at = app("dashboard", account=tuesday.tess)
+    assert not at.exception
+    text = shown(at)
+    assert "New hand-ins can't be counted right now" in text
+    assert "**Self-check for Week 1** · handed in" in text
+
+
 def test_a_member_who_handed_nothing_in_shows_so(tuesday):
     at = app("dashboard", account=tuesday.tess)
     labelled(at.selectbox, "Member").set_value(tuesday.ben.id).run()
@@ -325,6 +370,19 @@ def test_a_member_replies_to_feedback_as_plain_text_and_the_trainer_sees_it(tues
     assert not any("](http://evil.example)" in block.value for block in homework.markdown)
     dashboard = app("dashboard", account=tuesday.tess)
     assert plain(hostile) in shown(dashboard)
+
+
+def test_a_store_that_cant_list_homework_says_so_on_home_and_the_lessons_still_show(tuesday, store, monkeypatch):
+    from course.store import StoreUnavailable
+
+    def unavailable(self, member):
+        raise StoreUnavailable("busy", "The course's records are busy.")
+
+    monkeypatch.setattr(type(store), "assignments", unavailable)
+    at = app(None, account=tuesday.ben)
+    assert not at.exception
+    assert "Your homework can't be shown right now" in shown(at)
+    assert any("1. " in label for label in page_links(at)), "the lessons are listed all the same"
 
 
 def test_homework_due_within_the_window_shows_due_soon_on_home_and_homework(tuesday, store):

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from course.content import load_course
-from course.views.state import CONTENT_DIR_SETTING
+from course.content import CONTENT_DIR_SETTING
 from course.progress import SessionProgress, choice_order, score_quiz
 from course.views.accounts import GUEST_KEY
 from tests.content_factory import write_course
@@ -175,6 +175,19 @@ def test_broken_content_shows_one_clear_message_not_a_traceback(tmp_path, monkey
     assert not at.exception
     assert at.title[0].value == "The course can't open right now"
     assert "02-a-2.md, field 'quiz[2].kind': 'essay' is not one of" in at.code[0].value
+
+
+@pytest.mark.parametrize(("variable", "value", "said"), [
+    ("HINGE_PARALLEL_ANALYSES", "two", "HINGE_PARALLEL_ANALYSES must be a number of analyses at once, got 'two'"),
+    ("HINGE_MAX_CLIPS_MB", "300", "HINGE_MAX_CLIPS_MB is not a setting of the course: did you mean HINGE_MAX_CLIP_MB?"),
+])
+def test_a_setting_the_course_cant_use_stops_it_at_start_with_one_clear_message(monkeypatch, variable, value, said):
+    monkeypatch.setenv(variable, value)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    assert not at.exception
+    assert at.title[0].value == "The course can't open right now"
+    assert "One of the server's settings" in at.error[0].value
+    assert at.code[0].value == said
 
 
 REAL_LESSON_IDS = ["your-hip-joint", "what-is-a-hinge", "first-hinge", "why-it-matters", "common-mistakes",

@@ -36,6 +36,18 @@ def test_page_invites_an_upload_with_the_filming_checklist_beside_it():
     assert len(at.file_uploader) == 1
 
 
+@pytest.mark.parametrize(("accepted", "offered", "not_offered"), [
+    (None, {".mp4", ".m4v", ".3gp", ".mov", ".qt", ".webm", ".avi"}, {".mkv"}),
+    ("mp4,mkv", {".mp4", ".m4v", ".3gp", ".mkv"}, {".mov", ".webm", ".avi"}),
+])
+def test_the_upload_lets_a_learner_pick_the_formats_the_analysis_takes(monkeypatch, accepted, offered, not_offered):
+    if accepted:
+        monkeypatch.setenv("HINGE_ACCEPTED_FORMATS", accepted)
+    at = app()
+    types = set(at.file_uploader[0].proto.type)  # Streamlit adds an alias or two of its own (.mpeg4)
+    assert offered <= types and not types & not_offered
+
+
 def test_a_text_file_gets_a_plain_message_and_the_page_stays_usable(tmp_path):
     at = app()
     at.file_uploader[0].upload("notes.mp4", b"squats on Monday", "video/mp4").run()

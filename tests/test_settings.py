@@ -1,5 +1,6 @@
 """The self-check's limits: defaults with reasons, overridden by environment variables."""
 
+import re
 from dataclasses import fields
 
 import pytest
@@ -60,3 +61,41 @@ def test_every_setting_has_an_environment_variable_a_unit_and_a_reason():
                                       (120, 4), (240, 8)])
 def test_fast_clips_are_thinned_to_the_pose_rate(fps, step):
     assert Settings().pose_step(fps) == step
+
+
+def test_every_hinge_variable_the_code_or_the_tests_read_is_known_to_the_start_up_check():
+    import ast
+    from pathlib import Path
+
+    from course.settings import ENVIRONMENT, OTHER_VARIABLES
+
+    def read_in(path: Path) -> set[str]:
+        """The HINGE_* names a file reads: string constants in course/ and benchmarks/; in the
+        tests only those passed to os.environ.get / os.environ[...] (tests also set misspelt
+        names on purpose)."""
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if path.parent.name != "tests":
+            nodes = ast.walk(tree)
+        else:
+            nodes = [node.args[0] for node in ast.walk(tree) if isinstance(node, ast.Call) and node.args
+                     and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+                     and ast.unparse(node.func.value) == "os.environ"]
+            nodes += [node.slice for node in ast.walk(tree) if isinstance(node, ast.Subscript)
+                      and ast.unparse(node.value) == "os.environ"]
+        return {node.value for node in nodes if isinstance(node, ast.Constant) and isinstance(node.value, str)
+                and re.fullmatch(r"HINGE_[A-Z_]+", node.value)}
+
+    root = Path(__file__).resolve().parent.parent
+    named = set().union(*(read_in(path) for folder in ("course", "tests", "benchmarks")
+                          for path in (root / folder).rglob("*.py")))
+    assert {"HINGE_CLIPS_DIR", "HINGE_DATA_DIR", "HINGE_MAX_CLIP_MB"} <= named
+    assert named <= set(ENVIRONMENT) | set(OTHER_VARIABLES)
+
+
+def test_an_unknown_hinge_variable_is_refused_with_the_nearest_known_name():
+    from course.settings import check_environment
+
+    with pytest.raises(SettingsError, match="HINGE_POSE_EVERYNTH is not a setting of the course: did you mean "
+                                            "HINGE_POSE_EVERY_NTH?"):
+        check_environment({"HINGE_POSE_EVERYNTH": "2"})
+    assert check_environment({"HINGE_POSE_EVERY_NTH": "2", "HINGE_DATA_DIR": "/tmp", "PATH": "/bin"}).pose_every_nth == 2

@@ -5,6 +5,7 @@ migrations and concurrency: test_store_database.py."""
 from __future__ import annotations
 
 import hashlib
+import secrets
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -687,6 +688,16 @@ def test_trainers_cannot_join_and_members_cannot_make_groups(store):
     assert "member account" in str(trainer_joining.value)
     assert "trainer account" in str(member_creating.value)
     assert store.groups(uma) == [] and len(rows(store, "groups")) == 1
+
+
+def test_join_codes_that_keep_clashing_are_a_store_error_a_page_can_show(store, monkeypatch, caplog):
+    tess = trainer(store, "tess")
+    monkeypatch.setattr(secrets, "choice", lambda alphabet: alphabet[0])  # every code drawn is the same
+    store.create_group(tess, "First")
+    with pytest.raises(StoreError, match="could not be given a join code"):
+        store.create_group(tess, "Second")
+    assert "join codes in a row were taken" in caplog.text, "a bug of ours: logged for us"
+    assert [group.title for group in store.groups(tess)] == ["First"]
 
 
 def test_group_titles_are_checked(store):

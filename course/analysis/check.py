@@ -29,7 +29,7 @@ from course.analysis.report import Report, build_report, refused
 from course.analysis.shots import pick_shot, settled
 from course.analysis.video import VideoFrame, VideoInfo, output_size, probe, read_frames
 from course.analysis.view import FEET_OUT_OF_FRAME, HEAD_OUT_OF_FRAME, PERSON_TOO_SMALL, classify_view, framing_problems
-from course.content import Cue, load_course
+from course.content import Cue, content_dir, load_course
 from course.landmarks import LandmarkSequence
 from course.settings import Settings
 from course.thresholds import LEVEL_ASSUMED
@@ -92,7 +92,7 @@ def analyse_clip(
     None makes no video.
     """
     settings = settings or Settings.from_env()
-    cues = load_course().cues if cues is None else cues
+    cues = load_course(content_dir()).cues if cues is None else cues
     timings: dict[str, float] = {}
     say = progress or (lambda stage, done: None)
     try:

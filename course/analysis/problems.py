@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import ClassVar
 
-MEBIBYTE = 1024 * 1024  # bytes; Streamlit's "MB" for upload sizes
+from course.settings import MEBIBYTE, ClipLimits
+
 
 
 def _seconds(value: float) -> str:
@@ -82,8 +83,8 @@ class UnsupportedFormat(ClipProblem, ValueError):
 
     code = "unsupported_format"
 
-    def __init__(self, kind: str | None = None,
-                 accepted: Iterable[str] = ("mp4", "mov", "webm", "avi")) -> None:
+    def __init__(self, kind: str | None = None, accepted: Iterable[str] | None = None) -> None:
+        accepted = ClipLimits().accepted_formats if accepted is None else accepted  # the setting's default
         self.kind = kind
         self.accepted = tuple(accepted)
         names = [name.upper() if name != "webm" else "WebM" for name in self.accepted]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import math
 import re
 import secrets
@@ -42,6 +43,7 @@ from course.store.errors import (
     InvalidInput,
     NotAllowed,
     SignInThrottled,
+    StoreError,
     UsernameTaken,
     WrongCredentials,
 )
@@ -93,6 +95,7 @@ THREAD_FULL = ("This conversation has reached its {limit} replies. Talk it over 
 CODE_DOESNT_WORK = ("That code doesn't work for this username: check both, or the code may be used up or "
                     "expired. Your trainer can make you a new one.")
 
+log = logging.getLogger(__name__)
 _JOIN_CODE_TRIES = 5  # a clash among 850 billion codes is rare; five in a row means a bug
 _EPS = 1e-9  # the same slack as course.progress.questions_to_pass
 
@@ -613,7 +616,8 @@ class Store:
 
     def create_group(self, trainer: Account, title: str) -> Group:
         """A new group of ``trainer``'s with a fresh join code. Raises NotAllowed for a member,
-        InvalidInput for a title that is empty or too long."""
+        InvalidInput for a title that is empty or too long, StoreError when _JOIN_CODE_TRIES
+        codes in a row are taken (a bug: logged)."""
         title = validate.text(title, field="title", label="The group's name", rule=rules.GROUP_TITLE)
         now = self._now()
         for _ in range(_JOIN_CODE_TRIES):
@@ -629,7 +633,8 @@ class Store:
             except sa.exc.IntegrityError:
                 continue  # the code was taken: draw another
             return Group(group_id, title, code, trainer.id, trainer.display_name, now, member_count=0)
-        raise RuntimeError(f"{_JOIN_CODE_TRIES} join codes in a row were taken")
+        log.error("%d join codes in a row were taken: the code alphabet or length is too small", _JOIN_CODE_TRIES)
+        raise StoreError("The group could not be given a join code just now. Try again in a moment.")
 
     def group_to_join(self, member: Account, join_code: str) -> Group:
         """The group this code would join, without joining it: what a member is shown before

@@ -103,6 +103,7 @@ def _new_hand_ins(store: Store, trainer: Account) -> None:
     try:
         new = store.new_hand_ins(trainer)
     except StoreError:
+        st.caption("New hand-ins can't be counted right now; each member's below is as handed in.")
         return
     if not new:
         return

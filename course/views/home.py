@@ -58,6 +58,8 @@ def _you() -> None:
         statuses = store.assignments(account) if store else []
         due = sorted((s.assignment for s in statuses if not s.done), key=lambda a: a.due)
     except StoreError:
+        st.caption("Your homework can't be shown right now: the course's records aren't answering. "
+                   "The lessons work as usual; try again in a moment.")
         return
     soon = due_soon(statuses, store.now()) if store else []
     if soon:

@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from course.content import ContentError, Lesson
+from course.settings import SettingsError, check_environment
 from course.views.account import render_account, session_ended_notice
 from course.views.accounts import check_session, signed_in, write_session_cookie
 from course.views.dashboard import render_dashboard
@@ -30,9 +31,10 @@ def course_pages() -> dict[str, list[st.Page]] | list[st.Page]:
     st.set_page_config(page_title=APP_TITLE, page_icon="🏋️", layout="centered")
     st.html(f"<style>{PHONE_STYLE.read_text()}</style>")
     try:
+        check_environment()
         course = course_content()
-    except ContentError as problem:
-        return [st.Page(partial(render_content_problem, str(problem)), title="Course unavailable", url_path="problem")]
+    except (ContentError, SettingsError) as problem:
+        return [st.Page(partial(render_content_problem, problem), title="Course unavailable", url_path="problem")]
     write_session_cookie()
     account = check_session()
     trainer = account is not None and account.is_trainer
@@ -89,10 +91,12 @@ def _after_notice(render: Callable[[], None]) -> None:
     render()
 
 
-def render_content_problem(message: str) -> None:
+def render_content_problem(problem: ContentError | SettingsError) -> None:
     st.title("The course can't open right now")
     st.error(
-        "One of the course's content files has a mistake, so the lessons are not shown "
-        "rather than shown wrong. Whoever looks after the course can fix it from this message:"
+        ("One of the course's content files has a mistake, so the lessons are not shown rather than shown wrong."
+         if isinstance(problem, ContentError) else
+         "One of the server's settings has a value the course can't use, so nothing is shown rather than "
+         "something broken.") + " Whoever looks after the course can fix it from this message:"
     )
-    st.code(message, language=None, wrap_lines=True)
+    st.code(str(problem), language=None, wrap_lines=True)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -31,10 +30,12 @@ from course.analysis.check import Analysis, analyse_clip
 from course.analysis.faults import FAULT_IDS
 from course.analysis.queue import AnalysisQueue
 from course.analysis.replay import BeyondModel, reference_hinge, replay_motion
-from course.analysis.report import Report, not_judged_lines
+from course.analysis.report import CueReport, Report, not_judged_lines
+from course.content import Course, Lesson
+from course.figures import FIGURES
 from course.figures.body import body_figure
-from course.content import Course
 from course.figures.angles import Span, ThresholdLine, angle_chart
+from course.settings import Settings
 from course.thresholds import LEAN_BACK, LOCKED_KNEE_MAX, REP_CLIP_MARGIN, REP_CLIP_MIN
 from course.store import StoreError
 from course.typed import visible
@@ -42,8 +43,6 @@ from course.views.accounts import course_store, signed_in, store_problem
 from course.views.places import ACCOUNT, lesson_place, link
 from course.views.state import PLOTLY_CONFIG, course_content, course_figure
 
-ACCEPTED_TYPES = ["mp4", "mov", "m4v", "webm", "avi"]
-PARALLEL_SETTING = "HINGE_PARALLEL_ANALYSES"  # analyses at once; 1 suits a 2-core machine (FACTS.md)
 log = logging.getLogger(__name__)
 
 # What the learner reads in place of a part of the report that could not be drawn.
@@ -62,7 +61,7 @@ SORRY_REPORT = "We couldn't show the rest of your report this time. It's not you
 @st.cache_resource
 def analysis_queue() -> AnalysisQueue:
     """The one queue of the whole server: every session's analyses wait in it."""
-    return AnalysisQueue(slots=int(os.environ.get(PARALLEL_SETTING, "1")))
+    return AnalysisQueue(slots=Settings.from_env().parallel_analyses)
 
 
 def render_self_check() -> None:
@@ -76,7 +75,8 @@ def render_self_check() -> None:
         st.markdown(checklist.markdown)
         st.page_link(link(lesson_place(filming)), label=f"Lesson {filming.order}: {filming.title}", icon=":material/school:")
 
-    upload = st.file_uploader("Your clip: a video of 3 to 6 hinges, filmed from the side", type=ACCEPTED_TYPES, key="clip")
+    upload = st.file_uploader("Your clip: a video of 3 to 6 hinges, filmed from the side",
+                              type=Settings.from_env().limits.file_endings(), key="clip")
     st.caption(page.body.split("\n\n")[0].replace("**", ""))
     if upload is None:
         with st.expander("Privacy and limits"):
@@ -251,6 +251,18 @@ def rep_clip_window(start_s: float, end_s: float) -> tuple[int, int] | None:
     return math.floor(max(0.0, start_s - REP_CLIP_MARGIN.value)), math.ceil(end_s + REP_CLIP_MARGIN.value)
 
 
+def where_to_learn(cue: CueReport, course: Course) -> tuple[Lesson | None, str, str | None]:
+    """The lesson, section and figure that teach the fix for a cue's fault, as the course has them
+    now: a report saved before a lesson, section or figure was renamed (a trainer's dashboard shows
+    old hand-ins) still links to where the fix is taught today. Only the saved names when the
+    fault has no cue any more; None for a lesson or figure that no longer exists."""
+    current = course.cues.get(cue.fault)
+    lesson_id, section, figure = ((current.lesson_id, current.section, current.figure) if current is not None
+                                  else (cue.lesson_id, cue.section, cue.figure))
+    lesson = next((item for item in course.lessons if item.id == lesson_id), None)
+    return lesson, section, figure if figure in FIGURES else None
+
+
 def show_report(
     report: Report,
     course: Course,
@@ -278,15 +290,21 @@ def show_report(
     if report.cues:
         st.subheader("What to work on")
         for number, cue in enumerate(report.cues, start=1):
-            lesson = course.lesson(cue.lesson_id)
+            lesson, section, figure = where_to_learn(cue, course)
             reps = ", ".join(str(rep) for rep in cue.reps)
             with st.container(border=True):
                 st.markdown(f"**{number}. {cue.title}** · rep {reps}")
                 st.markdown(cue.seen)
                 st.markdown(f"**Try this:** {cue.try_this}")
-                st.page_link(link(lesson_place(lesson)), label=f"Learn the fix: Lesson {lesson.order}, {cue.section}", icon=":material/school:")
-                with st.expander("See it in 3D beside a good hinge"), report_part(f"the figure of {cue.fault}", SORRY_FIGURE):
-                    st.plotly_chart(course_figure(cue.figure), width="stretch", config=PLOTLY_CONFIG, key=f"{key}cue:{cue.fault}")
+                if lesson is None:
+                    st.caption("This check was saved by an older version of the course, whose lesson on it has "
+                               "since moved: find it in the lessons' list.")
+                else:
+                    st.page_link(link(lesson_place(lesson)), label=f"Learn the fix: Lesson {lesson.order}, {section}",
+                                 icon=":material/school:")
+                if figure is not None:
+                    with st.expander("See it in 3D beside a good hinge"), report_part(f"the figure of {cue.fault}", SORRY_FIGURE):
+                        st.plotly_chart(course_figure(figure), width="stretch", config=PLOTLY_CONFIG, key=f"{key}cue:{cue.fault}")
 
     if report.went_well:
         st.subheader("What went well")

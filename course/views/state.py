@@ -4,14 +4,13 @@ The learner's progress and account: course.views.accounts."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import streamlit as st
 
 import plotly.graph_objects as go
 
-from course.content import CONTENT_DIR, Course, load_course
+from course.content import Course, content_dir, load_course
 from course.figures import FIGURES, build_figure
 
 PLOTLY_CONFIG = {
@@ -26,14 +25,6 @@ PLOTLY_CONFIG = {
     ],
 }
 """How every page draws a Plotly figure (lessons, quizzes, the self-check)."""
-
-CONTENT_DIR_SETTING = "HINGE_CONTENT_DIR"
-"""Environment variable naming another content folder (for authors trying a draft, and for tests)."""
-
-
-def content_dir() -> Path:
-    return Path(os.environ.get(CONTENT_DIR_SETTING) or CONTENT_DIR)
-
 
 @st.cache_resource(show_spinner=False)
 def _load_course(directory: str) -> Course:
