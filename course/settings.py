@@ -167,6 +167,14 @@ class Settings:
             "members train two or three times a week, so 48 h still leaves a gym visit (or an "
             "evening) to read a lesson or film a set before it is late.")
 
+    password_hashes_at_once: int = _setting(
+        2, env="HINGE_PASSWORD_HASHES_AT_ONCE", unit="hashes running at once", low=1, high=64,
+        why="Each Argon2id hash (argon2-cffi's defaults, RFC 9106) holds 64 MiB and keeps a "
+            "core busy for about 0.1-0.3 s. Sixteen sign-ins at once took +985 MB; 2 at once "
+            "(the machine's 2 cores) caps that at 2 x 64 MiB = 128 MiB and costs no time "
+            "overall, since the hashes were waiting for the cores anyway. Sign-ins past the "
+            "bound wait their turn.")
+
     def __post_init__(self) -> None:
         _check_ranges(self)
 
