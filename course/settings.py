@@ -62,6 +62,29 @@ class ClipLimits:
         10, env="HINGE_MIN_CLIP_FRAMES", unit="frames", low=2, high=10_000,
         why="The fewest pictures from which a down-and-up movement can be traced; a 1 s clip "
             "at the lowest common phone rate (15 frames/s) has 15.")
+    max_frame_megapixels: float = _setting(
+        8.9, env="HINGE_MAX_FRAME_MEGAPIXELS", unit="megapixels (million pixels) per frame",
+        low=0.1, high=40,
+        why="A phone's 4K frame is 3840 x 2160 = 8.3 Mpx (DCI 4K, 4096 x 2160, 8.85 Mpx), the "
+            "most any phone films by default. The analysis shrinks every frame to "
+            "analysis_max_side (1280) anyway, so more pixels only cost decoding time and "
+            "memory: a 16000 x 16000 clip (256 Mpx a frame, 384 MB each decoded) held the "
+            "only analysis slot for 10.6 minutes at 3 GB. Checked from the header before "
+            "anything is decoded.")
+    max_frame_rate: float = _setting(
+        240.0, env="HINGE_MAX_FRAME_RATE", unit="frames per second", low=5, high=1000,
+        why="Phones' slow motion records at up to 240 frames/s (faster modes are stored "
+            "slowed down to 30). With max_clip_seconds this caps the frames a clip may hold "
+            "(90 s x 240 = 21,600): a header claiming a million frames in 90 s does not add "
+            "up and is refused before decoding, and decoding stops as soon as the count is "
+            "passed.")
+    max_clip_gigapixels: float = _setting(
+        23.0, env="HINGE_MAX_CLIP_GIGAPIXELS", unit="gigapixels (frames x pixels per frame)",
+        low=0.001, high=500,
+        why="The picture a whole clip may hold: a phone's usual 4K mode (8.3 Mpx at 30 "
+            "frames/s) for the full 90 s is 22.4 Gpx; 1080p (2.1 Mpx) at 120 frames/s for "
+            "90 s is the same. Decoding time grows with pixels, not with bytes, so this bounds "
+            "how long one clip can hold the analysis slot; 4K at 60 frames/s fits 45 s.")
     accepted_formats: tuple[str, ...] = field(
         default=("mp4", "mov", "webm", "avi"),
         metadata={"env": "HINGE_ACCEPTED_FORMATS", "unit": "comma-separated names",
@@ -93,6 +116,21 @@ class ClipLimits:
     def max_bytes(self) -> int:
         """The largest clip accepted, bytes."""
         return int(self.max_clip_mb * MEBIBYTE)
+
+    @property
+    def max_frame_pixels(self) -> int:
+        """The most pixels one frame may hold."""
+        return int(self.max_frame_megapixels * 1e6)
+
+    @property
+    def max_clip_pixels(self) -> int:
+        """The most pixels (frames x pixels per frame) a whole clip may hold."""
+        return int(self.max_clip_gigapixels * 1e9)
+
+    @property
+    def max_frames(self) -> int:
+        """The most frames a clip may hold: the longest clip at the highest frame rate."""
+        return math.ceil(self.max_clip_seconds * self.max_frame_rate)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ClipLimits:
@@ -144,6 +182,14 @@ class Settings:
         why="How long before the end of its due day unfinished homework shows 'Due soon'. Most "
             "members train two or three times a week, so 48 h still leaves a gym visit (or an "
             "evening) to read a lesson or film a set before it is late.")
+
+    password_hashes_at_once: int = _setting(
+        2, env="HINGE_PASSWORD_HASHES_AT_ONCE", unit="hashes running at once", low=1, high=64,
+        why="Each Argon2id hash (argon2-cffi's defaults, RFC 9106) holds 64 MiB and keeps a "
+            "core busy for about 0.1-0.3 s. Sixteen sign-ins at once took +985 MB; 2 at once "
+            "(the machine's 2 cores) caps that at 2 x 64 MiB = 128 MiB and costs no time "
+            "overall, since the hashes were waiting for the cores anyway. Sign-ins past the "
+            "bound wait their turn.")
 
     def __post_init__(self) -> None:
         _check_ranges(self)

@@ -156,6 +156,36 @@ class ClipTooLong(ClipProblem, ValueError):
             "seconds is plenty) and upload it again.")
 
 
+class FrameTooLarge(ClipProblem, ValueError):
+    """Each picture has more pixels than the self-check decodes (or the header claims so)."""
+
+    code = "frame_too_large"
+
+    def __init__(self, width: int | None = None, height: int | None = None,
+                 limit_pixels: int | None = None) -> None:
+        self.width, self.height, self.limit_pixels = width, height, limit_pixels
+        size = f" ({width:,} x {height:,} pixels)" if width and height else ""
+        limit = (f"; we check pictures up to {limit_pixels / 1e6:.1f} million pixels, "
+                 "which is 4K (3840 x 2160)") if limit_pixels else ""
+        super().__init__(
+            f"This clip's picture is bigger than we can check{size}{limit}. Set your phone's "
+            "camera to 4K or 1080p (HD), film your set again and upload the new clip.")
+
+
+class TooMuchVideo(ClipProblem, ValueError):
+    """More frames, or frames x pixels, than the self-check decodes in one clip."""
+
+    code = "too_much_video"
+
+    def __init__(self, frames: int | None = None) -> None:
+        self.frames = frames
+        held = f" (it holds {frames:,} pictures or more)" if frames else ""
+        super().__init__(
+            f"This clip holds more video than we can check{held}. Film at normal speed, not "
+            "slow motion, in 1080p (HD) or 4K at 30 frames a second, for 15 to 40 seconds, "
+            "and upload it again.")
+
+
 class ClipTooShort(ClipProblem, ValueError):
     """Too few frames or seconds to see a hinge go down and up."""
 

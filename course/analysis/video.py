@@ -18,6 +18,12 @@ What a clip must be
     Size, length, frames: `ClipLimits`. Length is checked from the header in `probe` and again
         from the frames' own timestamps in `read_frames`, for files whose header is missing
         or wrong.
+    Pixels: `ClipLimits.max_frame_pixels` per frame and `max_clip_pixels` (frames x pixels)
+        per clip, and at most `max_frames` frames. `probe` checks the header's picture size
+        and frame count before decoding anything (FrameTooLarge, TooMuchVideo), and tells
+        FFmpeg's decoder the same pixel limit (its `max_pixels` option) so a header that
+        understates the size can't make it allocate a huge picture; `read_frames` checks
+        every decoded frame and stops as soon as a limit is passed.
     Truncated or damaged: BrokenClip, never a partial result. An MP4/MOV whose index points
         past the end of the file fails in `probe`. Otherwise `read_frames` raises BrokenClip
         when FFmpeg reports a damaged packet, or after the last frame when the frames stop
@@ -60,8 +66,10 @@ from course.analysis.problems import (
     ClipTooLong,
     ClipTooShort,
     EmptyFile,
+    FrameTooLarge,
     NotAVideo,
     NoVideoTrack,
+    TooMuchVideo,
     UnsupportedFormat,
 )
 from course.settings import ClipLimits
@@ -77,6 +85,9 @@ TRUNCATION_SLACK_FRACTION = 0.1
 # Seconds after the previous frame at which a frame with a repeated or backward timestamp is
 # placed (damaged files only).
 REPEATED_TIME_STEP_S = 0.001
+# A header's frame count may exceed its duration x the highest frame rate by this share (plus
+# one frame) before it is taken as not adding up: rates are rounded in headers.
+FRAME_RATE_SLACK_FRACTION = 0.05
 # Pixels this close to square (a share of their width) are treated as square: stretching a
 # 1226-pixel picture to 1228 would cost a rescale of every frame for nothing.
 SQUARE_PIXEL_TOLERANCE = 0.02
@@ -272,13 +283,41 @@ def _index_past_end(stream: av.video.stream.VideoStream, size_bytes: int) -> boo
     return any(entry.pos + entry.size > size_bytes for entry in entries)
 
 
+def _limit_decoder(stream: av.video.stream.VideoStream, limits: ClipLimits) -> None:
+    """Tell FFmpeg's decoder to refuse pictures over the per-frame pixel limit (before it
+    allocates them)."""
+    if stream.codec_context is not None:
+        stream.codec_context.options = {**stream.codec_context.options,
+                                        "max_pixels": str(limits.max_frame_pixels)}
+
+
+def _check_frame_size(width: int, height: int, limits: ClipLimits) -> None:
+    """Raises FrameTooLarge for a picture over the per-frame pixel limit."""
+    if width * height > limits.max_frame_pixels:
+        raise FrameTooLarge(width, height, limits.max_frame_pixels)
+
+
+def _check_header_counts(frame_count: int | None, duration: float | None, pixels: int,
+                         limits: ClipLimits) -> None:
+    """Raises TooMuchVideo when the header's frame count passes the limits or does not add up
+    with its duration (more frames than the highest frame rate can fill)."""
+    if frame_count is None:
+        return
+    allowed = limits.max_frames
+    if duration is not None:
+        allowed = min(allowed, math.ceil(
+            duration * limits.max_frame_rate * (1 + FRAME_RATE_SLACK_FRACTION)) + 1)
+    if frame_count > allowed or frame_count * pixels > limits.max_clip_pixels:
+        raise TooMuchVideo(frame_count)
+
+
 def probe(path: str | os.PathLike[str], limits: ClipLimits | None = None) -> VideoInfo:
     """Check that `path` is a clip the self-check can analyse and describe it.
 
     Reads the header and decodes the first frame (tens of milliseconds). limits: default
     ClipLimits() (use Settings.from_env().limits in the app).
     Raises EmptyFile, ClipTooLarge, NotAVideo, UnsupportedFormat, NoVideoTrack, BrokenClip,
-    ClipTooLong, ClipTooShort. A path that does not exist raises the built-in
+    ClipTooLong, ClipTooShort, FrameTooLarge, TooMuchVideo. A path that does not exist raises the built-in
     FileNotFoundError: that is the caller's mistake, not the learner's.
     """
     limits = limits if limits is not None else ClipLimits()
@@ -316,6 +355,11 @@ def probe(path: str | os.PathLike[str], limits: ClipLimits | None = None) -> Vid
             raise ClipTooShort(duration, frame_count)
         if duration is not None and duration < limits.min_clip_seconds:
             raise ClipTooShort(duration, frame_count)
+        header_width, header_height = stream.codec_context.width, stream.codec_context.height
+        _check_frame_size(header_width, header_height, limits)
+        _check_header_counts(stream.frames or None, duration, header_width * header_height,
+                             limits)
+        _limit_decoder(stream, limits)
         try:
             first = next(container.decode(stream), None)
         except av.error.DecoderNotFoundError as error:
@@ -324,6 +368,8 @@ def probe(path: str | os.PathLike[str], limits: ClipLimits | None = None) -> Vid
             raise BrokenClip() from error
         if first is None:
             raise BrokenClip()
+        _check_frame_size(first.width, first.height, limits)
+        _check_header_counts(frame_count, duration, first.width * first.height, limits)
         rotation, mirrored = _orientation(first)
         width, height = first.width, first.height
         aspect = stream.sample_aspect_ratio
@@ -352,7 +398,8 @@ def read_frames(path: str | os.PathLike[str], info: VideoInfo, *,
     frame; one whose timestamp is not after the previous frame's, REPEATED_TIME_STEP_S after
     it (so t_s always increases and later frames keep their own times).
     Raises (possibly after yielding frames) ClipTooLong when the frames run past
-    info.limits.max_clip_seconds, BrokenClip when the file is damaged or ends well before its
+    info.limits.max_clip_seconds, FrameTooLarge for a frame over the per-frame pixel limit,
+    TooMuchVideo as soon as the frames pass max_frames or max_clip_pixels, BrokenClip when the file is damaged or ends well before its
     header's length, ClipTooShort when fewer frames or seconds than info.limits' minimum
     decode.
     """
@@ -360,10 +407,11 @@ def read_frames(path: str | os.PathLike[str], info: VideoInfo, *,
     width, height = output_size(info, max_side)
     coded_size = (height, width) if info.rotation_deg in (90, 270) else (width, height)
     interval = 1.0 / info.fps if info.fps else 1.0 / 30
-    count, first_time, t_s = 0, None, -math.inf
+    count, first_time, t_s, pixels = 0, None, -math.inf, 0
     with _open(Path(path), info.container) as container:
         stream = _video_stream(container)
         stream.thread_type = "AUTO"  # FFmpeg decodes ahead on other threads while pose runs
+        _limit_decoder(stream, limits)
         start = _seconds(stream.start_time, stream.time_base)
         header_frames = stream.frames or None
         try:
@@ -379,6 +427,10 @@ def read_frames(path: str | os.PathLike[str], info: VideoInfo, *,
                     t_s = max(time - first_time, t_s + REPEATED_TIME_STEP_S)
                 if t_s > limits.max_clip_seconds:
                     raise ClipTooLong(None, limits.max_clip_seconds)
+                _check_frame_size(frame.width, frame.height, limits)
+                pixels += frame.width * frame.height
+                if count >= limits.max_frames or pixels > limits.max_clip_pixels:
+                    raise TooMuchVideo(count + 1)
                 image = frame.to_ndarray(format="rgb24", width=coded_size[0],
                                          height=coded_size[1])
                 image = np.ascontiguousarray(_upright(image, info.rotation_deg, info.mirrored))

@@ -5,6 +5,7 @@ strong it is. No string of this module reaches a log or the database.
     normalised("ﬁnest coffee")     -> "finest coffee" (NFKC: what is hashed and compared)
     checked_new("password", ...)   -> raises InvalidInput("password", "... one of the most common ...")
     hint("tuesday squats at six")  -> PasswordHint("strong", "...")
+    BoundedHasher(PasswordHasher(), 2) hashes and verifies at most 2 passwords at once
 
 A password is checked when it is chosen (sign-up, a change, a reset), never when signing in: a
 rule added later must not lock anyone out of the password they already have.
@@ -14,10 +15,13 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from argon2 import PasswordHasher
 
 from course.store import rules
 from course.store.errors import InvalidInput
@@ -112,3 +116,26 @@ def common_passwords() -> frozenset[str]:
     """The shipped list (``data/common-passwords.txt``), normalised and lower-cased, read once."""
     lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
     return frozenset(normalised(line).casefold() for line in lines if line and not line.startswith("#"))
+
+
+class BoundedHasher:
+    """An Argon2 PasswordHasher that runs at most ``at_once`` hashes (hash or verify) at a
+    time; callers past the bound wait their turn. Each Argon2id hash holds its memory cost
+    (64 MiB by default) while it runs, so the bound caps the memory sign-ins can take
+    (Settings.password_hashes_at_once says why it is what it is). Thread-safe."""
+
+    def __init__(self, hasher: PasswordHasher, at_once: int) -> None:
+        self._hasher = hasher
+        self._slots = threading.BoundedSemaphore(at_once)
+
+    def hash(self, password: str) -> str:
+        with self._slots:
+            return self._hasher.hash(password)
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        with self._slots:
+            return self._hasher.verify(password_hash, password)
+
+    def check_needs_rehash(self, password_hash: str) -> bool:
+        """Reads the hash's parameters only: no hashing, no slot."""
+        return self._hasher.check_needs_rehash(password_hash)

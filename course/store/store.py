@@ -37,6 +37,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.dialects import postgresql, sqlite
 
 from course.progress import QUIZ_PASS_FRACTION, Progress, QuizAttempt
+from course.settings import Settings
 from course.store import access_codes, account_data, passwords, rules, throttle, validate
 from course.store.database import WRITE, connect, resolve_url, translated, unavailable
 from course.store.errors import (
@@ -110,6 +111,7 @@ def open_store(
     data_dir: Path | None = None,
     clock: Callable[[], datetime] = utc_now,
     hasher: PasswordHasher | None = None,
+    hashes_at_once: int | None = None,
 ) -> Store:
     """Open (creating and migrating as needed) the course's database.
 
@@ -121,6 +123,8 @@ def open_store(
               sign-in throttling, "overdue" and the times records are made all use it.
     hasher    the Argon2id password hasher; default argon2-cffi's defaults. Tests pass a
               cheap one. Hashes made with other settings are upgraded at the next sign-in.
+    hashes_at_once  the most password hashes (sign-ins, sign-ups, changes) running at once;
+              default Settings.password_hashes_at_once (HINGE_PASSWORD_HASHES_AT_ONCE).
 
     Raises StoreUnavailable when the database can't be used: busy (locked by another program),
     damaged (not a database), unreachable, set up by a newer version, or a data folder or URL
@@ -128,7 +132,10 @@ def open_store(
     ``read_only=True``: reads work and every write raises StoreUnavailable("read_only").
     """
     opened = connect(resolve_url(url, data_dir))
-    return Store(opened.engine, read_only=opened.read_only, clock=clock, hasher=hasher)
+    if hashes_at_once is None:
+        hashes_at_once = Settings.from_env().password_hashes_at_once
+    bounded = passwords.BoundedHasher(hasher or PasswordHasher(), hashes_at_once)
+    return Store(opened.engine, read_only=opened.read_only, clock=clock, hasher=bounded)
 
 
 class Store:
@@ -136,11 +143,11 @@ class Store:
     Made by :func:`open_store`."""
 
     def __init__(self, engine: sa.Engine, *, read_only: bool, clock: Callable[[], datetime],
-                 hasher: PasswordHasher | None) -> None:
+                 hasher: passwords.BoundedHasher) -> None:
         self._engine = engine
         self.read_only = read_only
         self._clock = clock
-        self._hasher = hasher or PasswordHasher()
+        self._hasher = hasher
         self._dummy_hash: str | None = None
         self.backend: Literal["sqlite", "postgresql"] = engine.dialect.name  # type: ignore[assignment]
         self._insert = postgresql.insert if self.backend == "postgresql" else sqlite.insert
