@@ -1,4 +1,4 @@
-"""`hinge-check CLIP [--json]`: the self-check from a command line, for trainers and for tests.
+"""`hinge-check CLIP [--exercise NAME] [--json]`: the self-check from a command line, for trainers and for tests.
 
 Exit status: 0 when a report was made (judged or partial), 3 when the clip was refused (bad
 input; with --json the report is still printed), 2 for a wrong command line, 4 for a setting
@@ -21,6 +21,7 @@ import textwrap
 from contextlib import nullcontext
 from pathlib import Path
 
+from course.analysis.exercises import EXERCISES, NOT_SURE
 from course.native_output import native_noise_filtered
 
 REFUSED_EXIT = 3
@@ -37,6 +38,11 @@ def main(argv: list[str] | None = None) -> int:
         description="Check the hip hinge in a side-view clip and print the verdict, each rep and what to work on.",
     )
     parser.add_argument("clip", type=Path, help="the video (mp4, mov, webm or avi)")
+    names = {exercise_id.replace("_", "-"): exercise for exercise_id, exercise in EXERCISES.items()}
+    parser.add_argument("--exercise", metavar="NAME", default=NOT_SURE.replace("_", "-"),
+                        help="what you filmed, so it is judged by that exercise's norms: "
+                             + ", ".join(f"{name} ({exercise.name.lower()})" for name, exercise in names.items())
+                             + "; default not-sure: the check recognises it")
     parser.add_argument("--json", action="store_true", help="print the full report as JSON (a stable contract)")
     parser.add_argument("--annotated", type=Path, metavar="OUT.mp4",
                         help="also write the clip with skeleton, angles, reps and faults drawn on it "
@@ -46,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.clip.is_file():
         parser.error(f"no such file: {args.clip}")  # the trainer's typo, not the clip's fault: exit 2
+    exercise = names.get(args.exercise.strip().lower().replace("_", "-"))
+    if exercise is None:
+        parser.error(f"no exercise called {args.exercise!r}: choose one of {', '.join(names)}")
     if args.annotated and not args.annotated.resolve().parent.is_dir():
         parser.error(f"no such folder to write the annotated clip in: {args.annotated.parent}")
 
@@ -64,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
 
             with tempfile.TemporaryDirectory(prefix="hinge-check-") as folder:
                 analysis = analyse_clip(args.clip, settings=settings, cues=course.cues,
-                                        annotate_in=Path(folder) if args.annotated else None)
+                                        annotate_in=Path(folder) if args.annotated else None, exercise=exercise.id)
     except Exception:
         if args.debug:
             log.exception("hinge-check failed on %s", args.clip)
@@ -91,7 +100,9 @@ def describe(report, course) -> str:
     if report.outcome == "refused":
         return "\n".join(lines).rstrip()
     lines += [_wrap(note) for note in report.notes]
-    lines.append(f"View: {report.view}. Reps: {len(report.reps)}.")
+    if report.mismatch:
+        lines.append(_wrap(report.mismatch))
+    lines.append(f"View: {report.view}. {report.set_words}.")
     for rep in report.reps:
         faults = ", ".join(fault.replace("_", " ") for fault in rep.faults) or "no faults"
         lines.append(

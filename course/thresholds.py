@@ -412,3 +412,16 @@ FEET_AWAY = Limit(
     "40 cm, a step. A hinge, a squat or a swing never moves the feet; their landmarks wobble by a "
     "few centimetres.",
 )
+
+# --- tempo per exercise (course.analysis.exercises) -------------------------------------------
+
+KETTLEBELL_DEADLIFT_DROP = Limit(
+    0.4, "s",
+    "Time from the top to the bottom of a kettlebell deadlift. It is taught as the swing's "
+    "first step, lowered briskly but under control (about 0.7 s is a good, brisk rep). A bell "
+    "falling freely from the hips to the floor (about 0.4 m) needs sqrt(2 x 0.4 / 9.81) = 0.29 s; "
+    "a lowering under 0.4 s is within about one frame-timing error of that fall, so it is a drop, "
+    "not a lowering.",
+    "Tsatsouline P. (2006) Enter the Kettlebell!, the deadlift as the swing's teaching step; "
+    "free fall from geometry",
+)

@@ -220,3 +220,34 @@ def test_an_annotated_clip_asked_for_in_a_missing_folder_is_a_command_line_error
         main([str(clip), "--annotated", str(tmp_path / "nowhere" / "out.mp4")])
     assert exited.value.code == 2
     assert "no such folder to write the annotated clip in" in capsys.readouterr().err
+
+
+def test_help_lists_every_exercise_a_clip_can_be_judged_as(capsys):
+    from course.analysis.exercises import EXERCISES
+
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+    assert exited.value.code == 0
+    listed = " ".join(capsys.readouterr().out.split())
+    assert all(exercise_id.replace("_", "-") in listed for exercise_id in EXERCISES)
+
+
+def test_a_named_exercise_is_accepted_and_reaches_the_check(tmp_path, capsys, monkeypatch):
+    import course.analysis.check as check
+
+    chosen = []
+    real = check.analyse_clip
+    monkeypatch.setattr(check, "analyse_clip", lambda path, **kw: chosen.append(kw["exercise"]) or real(path, **kw))
+    clip = tmp_path / "notes.mp4"
+    clip.write_text("not a video")
+    assert main([str(clip), "--exercise", "Kettlebell-Deadlift", "--json"]) == REFUSED_EXIT  # the clip, not the name
+    assert chosen == ["kettlebell_deadlift"]
+    assert json.loads(capsys.readouterr().out)["problem"] == "not_a_video"
+
+
+def test_an_unknown_exercise_is_one_plain_line_and_exit_2(tmp_path):
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"anything")
+    done = run_cli(str(clip), "--exercise", "squat")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[-1].startswith("hinge-check: error: no exercise called 'squat': choose one of hinge-drill,")

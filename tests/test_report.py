@@ -16,7 +16,8 @@ from course.synthetic_landmarks import landmark_sequence
 from course.motions import MOTIONS
 
 CONTRACT_KEYS = {"schema", "outcome", "verdict", "message", "view", "people", "reps", "faults", "cues",
-                 "went_well", "not_judged", "series", "timings", "clip", "problem", "notes"}
+                 "went_well", "not_judged", "series", "timings", "clip", "problem", "notes",
+                 "exercise", "judged_as", "mismatch"}
 
 
 @pytest.fixture(scope="module")

@@ -94,6 +94,20 @@ def test_the_uploaded_clip_is_analysed_from_a_temporary_file_that_is_then_delete
     assert len(seen) == 1 and not seen[0].exists() and not seen[0].parent.exists()
 
 
+def test_the_exercise_chosen_on_the_page_reaches_the_analysis_and_not_sure_is_the_default(monkeypatch):
+    chosen: list[str] = []
+    real = page.analyse_clip
+    monkeypatch.setattr(page, "analyse_clip", lambda path, **kw: chosen.append(kw["exercise"]) or real(path, **kw))
+    at = app()
+    (choice,) = [box for box in at.selectbox if box.label == "What did you film?"]
+    assert choice.value == "not_sure"
+    at.file_uploader[0].upload("notes.mp4", b"not a video", "video/mp4").run()
+    choice = [box for box in at.selectbox if box.label == "What did you film?"][0]
+    choice.select("kettlebell_deadlift").run()
+    assert not at.exception
+    assert chosen == ["not_sure", "kettlebell_deadlift"]  # a new choice is a new check of the same clip
+
+
 @needs_clips
 def test_a_real_rounded_back_gets_a_verdict_a_cue_and_its_lesson(monkeypatch):
     calls = []

@@ -236,8 +236,7 @@ def annotate_clip(
     fps = _average_fps(info, seq.t_s)
     banners = tuple((flash.start_s, flash.end_s, hershey_text(flash.text))
                     for flash in banner_flashes(report))
-    reps = tuple((rep.start_s, rep.end_s, f"Rep {rep.number} of {len(track.reps)}")
-                 for rep in track.reps)
+    reps = tuple((rep.start_s, rep.end_s, report.rep_label(rep.number)) for rep in track.reps)
     # Angles in the picture are the body's only when it is filmed side-on (course.analysis.motion)
     angles = ({"hip": track.hip_deg, "knee": track.knee_deg, "trunk": track.trunk_deg}
               if report.view == "side" else {})
@@ -325,9 +324,8 @@ def subtitle_flashes(track: MotionTrack, report: Report, duration_s: float) -> t
     """The subtitle cues, ordered by start: one per rep ("Rep 1 of 3" for REP_CUE_S, not past
     the rep's end) and one per finding (the banner's time, at least SUBTITLE_MIN_S), all
     within 0..duration_s."""
-    count = len(track.reps)
     cues = [Flash(rep.start_s, min(rep.start_s + REP_CUE_S, rep.end_s),
-                  f"Rep {rep.number} of {count}", rep.number) for rep in track.reps]
+                  report.rep_label(rep.number), rep.number) for rep in track.reps]
     for banner in banner_flashes(report):
         end = max(banner.end_s, banner.start_s + SUBTITLE_MIN_S)
         cues.append(Flash(banner.start_s, end, f"Rep {banner.rep}: {banner.text}", banner.rep,

@@ -20,6 +20,7 @@ import av
 import cv2
 
 from course.analysis.annotate import annotate_clip
+from course.analysis.exercises import NOT_SURE
 from course.analysis.faults import NotJudged, find_faults
 from course.analysis.level import estimate_level, level_sequence
 from course.analysis.motion import MotionTrack, measure_motion
@@ -73,9 +74,10 @@ def check_clip(
     settings: Settings | None = None,
     cues: Mapping[str, Cue] | None = None,
     progress: Progress | None = None,
+    exercise: str = NOT_SURE,
 ) -> Report:
     """Analyse a clip and return its report (refused with a learner's message when it can't be judged)."""
-    return analyse_clip(path, settings=settings, cues=cues, progress=progress).report
+    return analyse_clip(path, settings=settings, cues=cues, progress=progress, exercise=exercise).report
 
 
 def analyse_clip(
@@ -85,8 +87,11 @@ def analyse_clip(
     cues: Mapping[str, Cue] | None = None,
     progress: Progress | None = None,
     annotate_in: Path | None = None,
+    exercise: str = NOT_SURE,
 ) -> Analysis:
     """Like check_clip, keeping what the page draws besides the report.
+
+    exercise: what the learner says they filmed (an id of course.analysis.exercises.EXERCISES).
 
     annotate_in: a folder (the caller's, which it deletes) to write the annotated video in;
     None makes no video.
@@ -123,7 +128,7 @@ def analyse_clip(
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="count-people") as helper:
             counting = helper.submit(count_people, getattr(shot, "samples", ()), shot)
             try:
-                report, track, video, subtitles = _judge(path, info, seq, cues, settings, annotate_in, timings, say, small)
+                report, track, video, subtitles = _judge(path, info, seq, cues, settings, annotate_in, timings, say, small, exercise)
             finally:
                 with _timed(timings, "people"):
                     say("Checking who is in the picture", 0.97)
@@ -141,6 +146,7 @@ def analyse_clip(
 def _judge(
     path: str | Path, info: VideoInfo, seq: LandmarkSequence, cues: Mapping[str, Cue], settings: Settings,
     annotate_in: Path | None, timings: dict[str, float], say: Progress, small: list[VideoFrame] | None = None,
+    exercise: str = NOT_SURE,
 ) -> tuple[Report, MotionTrack, bytes | None, str | None]:
     """Angles, view, rules, report and (when asked for) the annotated video of a tracked clip."""
     with _timed(timings, "motion"):
@@ -154,7 +160,7 @@ def _judge(
         framing = framing_problems(seq)
     with _timed(timings, "faults"):
         judgement = find_faults(track, view.view, off_side_deg=abs(90.0 - view.azimuth_deg),
-                                vertical_error_deg=level.plus_minus)
+                                vertical_error_deg=level.plus_minus, exercise=exercise)
         extra = tuple(NotJudged("framing", FRAMING_WHY.get(problem, problem)) for problem in framing)
         judgement = dataclasses.replace(judgement, not_judged=judgement.not_judged + extra)
     notes = ()

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from course import thresholds as limits
+from course.analysis.exercises import NOT_SURE, Exercise, exercise_named, judged_as, lowering_limit
 from course.analysis.motion import KEY_POINTS, MotionTrack, PartialRep, Rep
 
 FAULT_IDS = (
@@ -99,6 +100,15 @@ class Judgement:
     checked: frozenset[str]  # faults judged on at least one rep (what went well comes from these)
     judged_reps: Mapping[str, frozenset[int]] = dataclasses.field(default_factory=dict)
     """Per fault id, the numbers of the reps its rule was judged on (found or fine)."""
+    chosen: Exercise = dataclasses.field(default_factory=lambda: exercise_named(NOT_SURE))
+    """What the learner said they filmed."""
+    judged_as: Exercise = dataclasses.field(default_factory=lambda: exercise_named(NOT_SURE))
+    """Whose norms the reps were judged by: the choice, or what the movement looks like."""
+    mismatch: str = ""
+    """When the movement does not match the choice, the sentence that says so."""
+    not_applicable: frozenset[str] = frozenset()
+    """Faults that have no meaning for any rep of this exercise (tempo in a swing or a pull
+    from the floor): neither found, nor fine, nor a check that could not be made."""
 
     def reps_judged_on_all(self, faults: Sequence[str]) -> frozenset[int]:
         """The reps on which every one of `faults` was judged."""
@@ -118,7 +128,7 @@ class RepPhases:
 
 
 def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = float("inf"),
-                vertical_error_deg: float = 0.0) -> Judgement:
+                vertical_error_deg: float = 0.0, exercise: str = NOT_SURE) -> Judgement:
     """Run the rules on every rep of a measured clip.
 
     view: the camera's view (course.analysis.view); off_side_deg: how far the camera stood
@@ -127,7 +137,12 @@ def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = fl
     vertical_error_deg: how well the true vertical is known (course.analysis.level; the track
     is measured against it). Beyond LEVEL_ASSUMED it widens the margin the VERTICAL_RULES need
     before they report a fault; beyond LEVEL_UNKNOWN they are not judged.
+    exercise: what the learner says they filmed (an id of course.analysis.exercises.EXERCISES);
+    its norms (tempo) apply when the movement fits it, the recognised movement's when not.
     """
+    chosen = exercise_named(exercise)
+    norms, mismatch = judged_as(chosen, [rep.kind for rep in track.reps],
+                                [value_at(track.knee_deg, track, rep_phases(rep).bottom) for rep in track.reps])
     findings: list[Finding] = []
     not_judged: list[NotJudged] = []
     if not any(np.isfinite(outline_in_rep(track, rep)[0]) for rep in track.reps):
@@ -135,6 +150,7 @@ def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = fl
     not_judged += [NotJudged("partial_rep", partial_rep_words(partial)) for partial in track.partial_reps]
     checked: set[str] = set()
     judged_reps: dict[str, set[int]] = {}
+    untimed: set[int] = set()  # reps with no controlled lowering for this exercise
     if view == "side":
         rules = RULES
     elif np.isfinite(off_side_deg) and abs(off_side_deg) <= limits.NEAR_SIDE_ON.value:
@@ -142,7 +158,7 @@ def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = fl
         not_judged += [NotJudged(fault, AT_AN_ANGLE) for fault in FAULT_IDS if fault not in ANGLE_PROOF]
     else:
         not_judged += [NotJudged(fault, SIDE_VIEW_ONLY) for fault in FAULT_IDS]
-        return Judgement(tuple(findings), tuple(not_judged), frozenset())
+        return Judgement(tuple(findings), tuple(not_judged), frozenset(), chosen=chosen, judged_as=norms, mismatch=mismatch)
     if vertical_error_deg > limits.LEVEL_UNKNOWN.value:
         not_judged += [NotJudged(fault, TILT_UNKNOWN) for fault in FAULT_IDS if fault in VERTICAL_RULES and fault in rules]
         rules = {fault: rule for fault, rule in rules.items() if fault not in VERTICAL_RULES}
@@ -177,6 +193,12 @@ def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = fl
                 continue
             if fault in VERTICAL_RULES:
                 result = rule(track, rep, phases, seen, vertical_error=extra_error)
+            elif fault == "rushed_descent":
+                limit = lowering_limit(norms, rep.kind)
+                if limit is None:
+                    untimed.add(rep.number)
+                    continue  # no controlled lowering to judge: neither found nor fine
+                result = rule(track, rep, phases, seen, limit=limit)
             else:
                 result = rule(track, rep, phases, seen)
             if isinstance(result, NotJudged):
@@ -186,8 +208,11 @@ def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = fl
             judged_reps.setdefault(fault, set()).add(rep.number)
             if result is not None:
                 findings.append(result)
+    every_rep = {rep.number for rep in track.reps}
     return Judgement(tuple(findings), tuple(not_judged), frozenset(checked),
-                     {fault: frozenset(reps) for fault, reps in judged_reps.items()})
+                     {fault: frozenset(reps) for fault, reps in judged_reps.items()},
+                     chosen=chosen, judged_as=norms, mismatch=mismatch,
+                     not_applicable=frozenset({"rushed_descent"} if every_rep and untimed >= every_rep else ()))
 
 
 HANDS_WORDS = {"below_knees": "with your hands below your knees", "at_knees": "at your knees",
@@ -425,11 +450,11 @@ def _neck_cranked(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) 
     return _finding("neck_cranked", track, rep, phases.bottom, phases.bottom, neck, limit, limit.value - neck, seen)
 
 
-def _rushed_descent(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) -> Finding | NotJudged | None:
+def _rushed_descent(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float,
+                    limit: limits.Limit = limits.RUSHED_DESCENT) -> Finding | NotJudged | None:
     seconds = descent_seconds(track, phases)
     if not np.isfinite(seconds):
         return NotJudged("rushed_descent", f"The way down of rep {rep.number} was not seen clearly.", rep.number)
-    limit = limits.RUSHED_DESCENT
     if seconds >= limit.value:
         return None
     # 0.1 s of margin counts like one angle error

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from course.analysis.exercises import EXERCISES, NOT_SURE, squat_mismatch
 from course.analysis.faults import (
     FAULT_IDS, MAIN_RULES, Finding, Judgement, NotJudged, descent_seconds, rep_phases, value_at,
 )
@@ -107,7 +108,10 @@ class Report:
     ``cues`` (at most one per rep, deduplicated), ``went_well``, ``not_judged`` (what and why),
     ``series`` (angle curves for plots), ``timings`` (seconds per stage), ``clip`` (duration,
     frames, size), ``notes`` (sentences on how the clip was read: people left out, a tilted
-    phone corrected, a part skipped).
+    phone corrected, a part skipped), ``exercise`` (what the learner said they filmed: an id of
+    course.analysis.exercises.EXERCISES, ``not_sure`` by default), ``judged_as`` (whose norms the
+    reps were judged by), ``mismatch`` (the sentence saying the movement did not match the
+    choice, or '').
     """
 
     outcome: Outcome
@@ -125,6 +129,21 @@ class Report:
     clip: Mapping[str, float | int | str] = field(default_factory=dict)
     problem: str | None = None
     notes: tuple[str, ...] = ()
+    exercise: str = NOT_SURE
+    judged_as: str = NOT_SURE
+    mismatch: str = ""
+
+    @property
+    def set_words(self) -> str:
+        """What was filmed and how many reps: "Kettlebell deadlift, 5 reps" ("5 reps" when not sure)."""
+        count = len(self.reps)
+        reps = f"{count} rep{'s' if count != 1 else ''}"
+        return reps if self.exercise == NOT_SURE else f"{EXERCISES[self.exercise].name}, {reps}"
+
+    def rep_label(self, number: int) -> str:
+        """A rep's label on the video: "Kettlebell deadlift, rep 2 of 5" ("Rep 2 of 5" when not sure)."""
+        label = f"rep {number} of {len(self.reps)}"
+        return label.capitalize() if self.exercise == NOT_SURE else f"{EXERCISES[self.exercise].name}, {label}"
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -175,9 +194,16 @@ def build_report(
     # less is partial, and its message says what was not judged.
     fully = len(judgement.reps_judged_on_all(MAIN_RULES))
     outcome: Outcome = "judged" if view == "side" and reps and fully > MAIN_RULES_SHARE.value * len(reps) else "partial"
-    unchecked = sum(fault not in judgement.checked for fault in FAULT_IDS)
+    applicable = [fault for fault in FAULT_IDS if fault not in judgement.not_applicable]
+    unchecked = sum(fault not in judgement.checked for fault in applicable)
     verdict, message = _verdict(view, reps, findings, bool(judgement.checked), unchecked, _first_reason(judgement),
-                                fully_judged_reps=fully, titles={fault: cue.title for fault, cue in cues.items()})
+                                fully_judged_reps=fully, titles={fault: cue.title for fault, cue in cues.items()},
+                                checks=len(applicable))
+    # a squat chosen as a hinge is said as such, before how far its knees bent
+    squatted = reps and judgement.judged_as == judgement.chosen and _looks_like_squat(findings, len(reps))
+    mismatch = squat_mismatch(judgement.chosen) if squatted else judgement.mismatch
+    if mismatch:
+        message = f"{mismatch} {message}"
     found = {f.fault for f in findings}
     went_well = tuple(
         cues[fault].went_well for fault in FAULT_IDS
@@ -198,6 +224,9 @@ def build_report(
         timings=dict(timings or {}),
         clip=dict(clip or {}),
         notes=tuple(notes),
+        exercise=judgement.chosen.id,
+        judged_as=judgement.judged_as.id,
+        mismatch=mismatch,
     )
 
 
@@ -212,9 +241,11 @@ def _verdict(
     reason: str = "",
     fully_judged_reps: int | None = None,
     titles: Mapping[str, str] | None = None,
+    checks: int = len(FAULT_IDS),
 ) -> tuple[str, str]:
     """The verdict and the learner's one line. unchecked: faults of FAULT_IDS judged on no rep
-    (hidden joints, feet out of the picture), so that "nothing to fix" is never said of them;
+    (hidden joints, feet out of the picture), so that "nothing to fix" is never said of them,
+    out of `checks` that apply to this exercise (a swing's tempo is not one);
     judged: whether any rule ran at all (a report that judged nothing never says "nothing to
     fix"); reason: why rules were not judged, for the line of a report that judged nothing;
     fully_judged_reps: reps on which every main rule ran (None: all of them), so that a set
@@ -244,12 +275,11 @@ def _verdict(
                 f"We counted {reps_words}, but none of the checks could be made.{why} "
                 "See what we could not judge, and film again with your whole body in the picture.")
     faults = {f.fault for f in findings}
-    squat_reps = {f.rep for f in findings if f.fault == "squat_pattern"}
-    if len(squat_reps) >= SQUAT_SHARE * count:
+    if _looks_like_squat(findings, count):
         return ("Looks like a squat", f"In {reps_words} your knees did as much work as your hips: that is a squat, not a hinge. "
                 "Push your hips back first and keep your shins upright.")
     if not faults and unchecked:
-        checks = f"all {unchecked} checks" if unchecked == len(FAULT_IDS) else f"{unchecked} of the {len(FAULT_IDS)} checks"
+        checks = f"all {unchecked} checks" if unchecked == checks else f"{unchecked} of the {checks} checks"
         return ("Nothing to fix in what we could see",
                 f"Nothing to fix in {reps_words}, but {checks} could not be made: see what we could not judge.")
     if not faults and fully_judged_reps is not None and fully_judged_reps <= MAIN_RULES_SHARE.value * count:
@@ -265,6 +295,11 @@ def _verdict(
         return (f"One thing to fix{what}", f"{reps_words.capitalize()} judged. One thing to work on, below.")
     return (f"{len(faults)} things to fix, first{what}",
             f"{reps_words.capitalize()} judged. Start with the first cue below; it matters most.")
+
+
+def _looks_like_squat(findings: Sequence[Finding], count: int) -> bool:
+    """At least SQUAT_SHARE of the reps were squat-shaped."""
+    return len({f.rep for f in findings if f.fault == "squat_pattern"}) >= SQUAT_SHARE * count
 
 
 def _cues(findings: Sequence[Finding], cues: Mapping[str, Cue]) -> tuple[CueReport, ...]:
@@ -417,4 +452,7 @@ def report_from_json(data: Mapping[str, Any]) -> Report:
         clip=dict(data.get("clip", {})),
         problem=data.get("problem"),
         notes=tuple(data.get("notes", ())),
+        exercise=data.get("exercise", NOT_SURE) if data.get("exercise") in EXERCISES else NOT_SURE,
+        judged_as=data.get("judged_as", NOT_SURE) if data.get("judged_as") in EXERCISES else NOT_SURE,
+        mismatch=data.get("mismatch", ""),
     )

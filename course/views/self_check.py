@@ -27,6 +27,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from course.analysis.check import Analysis, analyse_clip
+from course.analysis.exercises import EXERCISES, NOT_SURE
 from course.analysis.faults import FAULT_IDS
 from course.analysis.queue import AnalysisQueue
 from course.analysis.replay import BeyondModel, reference_hinge, replay_motion
@@ -75,6 +76,10 @@ def render_self_check() -> None:
         st.markdown(checklist.markdown)
         st.page_link(link(lesson_place(filming)), label=f"Lesson {filming.order}: {filming.title}", icon=":material/school:")
 
+    exercise = st.selectbox("What did you film?", list(EXERCISES), index=list(EXERCISES).index(NOT_SURE),
+                            format_func=lambda exercise_id: EXERCISES[exercise_id].name, key="exercise",
+                            help="Each exercise is judged by its own norms (a swing is fast by design, an RDL lowered "
+                                 "under control). Not sure: the check recognises it.")
     upload = st.file_uploader("Your clip: a video of 3 to 6 hinges, filmed from the side",
                               type=Settings.from_env().limits.file_endings(), key="clip")
     st.caption(page.body.split("\n\n")[0].replace("**", ""))
@@ -85,14 +90,14 @@ def render_self_check() -> None:
 
     data = upload.getbuffer()
     digest = hashlib.sha256(data).hexdigest()
-    analyses: dict[str, Analysis] = st.session_state.setdefault("self_check_analyses", {})
-    if digest not in analyses:
-        analysis = _analyse(upload.name, bytes(data), course)
+    analyses: dict[tuple[str, str], Analysis] = st.session_state.setdefault("self_check_analyses", {})
+    if (digest, exercise) not in analyses:
+        analysis = _analyse(upload.name, bytes(data), course, exercise)
         if analysis is None:
             return
         analyses.clear()  # only the latest clip's numbers stay in the session
-        analyses[digest] = analysis
-    analysis = analyses[digest]
+        analyses[digest, exercise] = analysis
+    analysis = analyses[digest, exercise]
     replayable = analysis.track is not None and _angles_measured(analysis.report) and _has_leg_angles(analysis.track)
     replay = (lambda: _replay(analysis, digest)) if replayable else None
     with report_part("the report", SORRY_REPORT, keep_drawn=True):
@@ -149,7 +154,7 @@ def _keep_result(report: Report, digest: str) -> None:
         st.error(str(error), icon=":material/error:")
 
 
-def _analyse(name: str, data: bytes, course: Course) -> Analysis | None:
+def _analyse(name: str, data: bytes, course: Course, exercise: str = NOT_SURE) -> Analysis | None:
     waiting = st.empty()
     bar = st.progress(0.0, text="Waiting for your turn")
 
@@ -164,7 +169,7 @@ def _analyse(name: str, data: bytes, course: Course) -> Analysis | None:
                 clip.write_bytes(data)
                 analysis = analyse_clip(
                     clip, cues=course.cues, annotate_in=Path(folder),
-                    progress=lambda stage, done: bar.progress(done, text=stage),
+                    progress=lambda stage, done: bar.progress(done, text=stage), exercise=exercise,
                 )
     except Exception:  # a bug of ours: say so plainly, log the details for us, keep the page usable
         log.exception("self-check failed on an uploaded clip")
@@ -343,6 +348,7 @@ def _reps(report: Report, video: bytes | None) -> None:
     """Rep by rep: when, what was found, the angles at the bottom; each rep long enough to
     watch is offered as a clip of its own."""
     st.subheader("Rep by rep")
+    st.caption(report.set_words)
     titles = {cue.fault: cue.title for cue in report.cues}
     angles_measured = _angles_measured(report)
     for rep in report.reps:
