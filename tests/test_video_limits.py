@@ -16,7 +16,10 @@ from course.analysis.video import probe, read_frames
 from course.settings import ClipLimits
 from tests.test_video import pattern, write_clip
 
-REFUSED_WITHIN_S = 1.0  # seconds: the issue's bound for the huge-frame clip
+# seconds: the issue asks for under 1 s (these clips took 69 s to 10 minutes before). Measured
+# here 0.01-0.2 s; the bound is 3 s so that a CI machine busy with the browser tests does not
+# fail it, while a clip that is decoded before it is refused still does.
+REFUSED_WITHIN_S = 3.0
 
 
 def write_avi(path: Path, codec: str = "mjpeg", frames: int = 20) -> Path:
