@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 import textwrap
 from contextlib import nullcontext
 from pathlib import Path
@@ -71,9 +70,11 @@ def main(argv: list[str] | None = None) -> int:
         with nullcontext() if args.debug else native_noise_filtered():
             from course.analysis.check import analyse_clip  # after the logging settings: it loads MediaPipe
 
-            with tempfile.TemporaryDirectory(prefix="hinge-check-") as folder:
+            from course.analysis.clip_folders import clip_folder
+
+            with clip_folder() as folder:
                 analysis = analyse_clip(args.clip, settings=settings, cues=course.cues,
-                                        annotate_in=Path(folder) if args.annotated else None, exercise=exercise.id)
+                                        annotate_in=folder if args.annotated else None, exercise=exercise.id)
     except Exception:
         if args.debug:
             log.exception("hinge-check failed on %s", args.clip)

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any
 
-MEBIBYTE = 1024 * 1024  # bytes; Streamlit's upload "MB" (server.maxUploadSize) is this unit
+MEGABYTE = 1_000_000  # bytes: the "MB" of every clip size the course shows and checks
+MEBIBYTE = 1024 * 1024  # bytes: the "MB" of Streamlit's server.maxUploadSize (its server counts in these)
 
 # Containers the self-check can be given, by content (see video.py): "mp4" covers the whole
 # ISO family (MP4, M4V, 3GP), "mov" QuickTime.
@@ -45,10 +46,13 @@ class ClipLimits:
     """Which clips the self-check accepts. Raises SettingsError for a value out of range."""
 
     max_clip_mb: float = _setting(
-        200.0, env="HINGE_MAX_CLIP_MB", unit="MB (1 MB = 1024 x 1024 bytes)", low=1, high=10_000,
-        why="Streamlit's upload limit (server.maxUploadSize) defaults to 200 MB and "
-            ".streamlit/config.toml keeps it; a 40 s phone clip in 1080p is about 40-90 MB, "
-            "in 4K about 150-300 MB. Raise both together.")
+        200.0, env="HINGE_MAX_CLIP_MB", unit="MB (1 MB = 1,000,000 bytes)", low=1, high=10_000,
+        why="A 40 s phone clip in 1080p is about 40-90 MB, in 4K about 150-300 MB. The upload "
+            "widget is given this limit, so the browser refuses a bigger file before sending "
+            "it, counting MB as a phone shows file sizes (1,000,000 bytes; Windows browsers "
+            "count 1024 x 1024, and the self-check then refuses the file with the same "
+            "number). Streamlit's server lets through server.maxUploadSize MiB (200 in "
+            ".streamlit/config.toml, 209.7 MB): the app refuses to start when this is more.")
     max_clip_seconds: float = _setting(
         90.0, env="HINGE_MAX_CLIP_SECONDS", unit="seconds", low=5, high=3600,
         why="A set of 3 to 6 hinges takes 15 to 40 s; 90 s leaves time to walk to and from "
@@ -115,7 +119,22 @@ class ClipLimits:
     @property
     def max_bytes(self) -> int:
         """The largest clip accepted, bytes."""
-        return int(self.max_clip_mb * MEBIBYTE)
+        return int(self.max_clip_mb * MEGABYTE)
+
+    def upload_widget_mb(self) -> int:
+        """The limit handed to the upload widget (whole MB, as Streamlit takes it): the browser
+        refuses a bigger file before a byte of it is sent."""
+        return max(1, math.floor(self.max_clip_mb))
+
+    def check_server_lets_through(self, server_max_upload_mib: float) -> None:
+        """Raise SettingsError when Streamlit's server (server.maxUploadSize, MiB) would cut off
+        uploads the self-check takes: a learner would see a failed upload and no reason."""
+        if server_max_upload_mib * MEBIBYTE < self.max_bytes:
+            raise SettingsError(
+                f"max_clip_mb (HINGE_MAX_CLIP_MB, {self.max_clip_mb:g} MB) is more than Streamlit's "
+                f"server.maxUploadSize lets through ({server_max_upload_mib:g} MiB = "
+                f"{server_max_upload_mib * MEBIBYTE / MEGABYTE:.1f} MB): raise server.maxUploadSize in "
+                f".streamlit/config.toml to at least {math.ceil(self.max_bytes / MEBIBYTE)}")
 
     @property
     def max_frame_pixels(self) -> int:
@@ -177,6 +196,13 @@ class Settings:
             "analysis keeps about one core busy with pose and the other with decoding and "
             "drawing (shared/design/FACTS.md), so 1 suits this 2-core machine; raise it with "
             "the cores.")
+    max_waiting_analyses: int = _setting(
+        8, env="HINGE_MAX_WAITING_ANALYSES", unit="clips waiting", low=0, high=1000,
+        why="Clips that may wait for a free analysis; the next one is turned away at once "
+            "with a kind word. A 30 s clip takes about 30 s to check on one slot, so the 8th "
+            "learner in line waits about 4 minutes, about as long as anyone keeps a page "
+            "open; 8 clips of the largest size are 1.6 GB on disk while they wait (none is "
+            "held in memory).")
     homework_due_soon_hours: float = _setting(
         48.0, env="HINGE_HOMEWORK_DUE_SOON_HOURS", unit="hours", low=1, high=336,
         why="How long before the end of its due day unfinished homework shows 'Due soon'. Most "

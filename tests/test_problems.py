@@ -57,7 +57,7 @@ def test_problems_with_the_file_are_also_value_errors(cls):
 
 
 def test_too_large_names_the_size_and_the_limit_in_megabytes():
-    message = str(ClipTooLarge(350 * 1024 * 1024, 200 * 1024 * 1024))
+    message = str(ClipTooLarge(350_000_000, 200_000_000))
     assert "350 MB" in message and "200 MB" in message
 
 
@@ -84,7 +84,7 @@ def test_a_clip_just_over_the_length_limit_never_reads_as_equal_to_it():
 
 
 def test_a_clip_just_over_the_size_limit_never_reads_as_equal_to_it():
-    from course.analysis.problems import MEBIBYTE, ClipTooLarge
+    from course.analysis.problems import MEGABYTE, ClipTooLarge
 
-    message = str(ClipTooLarge(int(1.19 * MEBIBYTE), MEBIBYTE))
+    message = str(ClipTooLarge(int(1.19 * MEGABYTE), MEGABYTE))
     assert "too big at 1.2 MB; we can take up to 1.0 MB" in message

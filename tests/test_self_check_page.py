@@ -105,7 +105,11 @@ def test_the_exercise_chosen_on_the_page_reaches_the_analysis_and_not_sure_is_th
     choice = [box for box in at.selectbox if box.label == "What did you film?"][0]
     choice.select("kettlebell_deadlift").run()
     assert not at.exception
-    assert chosen == ["not_sure", "kettlebell_deadlift"]  # a new choice is a new check of the same clip
+    assert chosen == ["not_sure"], "the clip is gone once checked: a new choice is not a silent new check"
+    assert any("To check it as Kettlebell deadlift instead, upload it again" in info.value for info in at.info)
+    at.file_uploader[0].upload("notes.mp4", b"not a video", "video/mp4").run()
+    assert chosen == ["not_sure", "kettlebell_deadlift"]
+    assert not any("upload it again" in info.value for info in at.info)
 
 
 @needs_clips

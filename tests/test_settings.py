@@ -5,12 +5,12 @@ from dataclasses import fields
 
 import pytest
 
-from course.settings import ENVIRONMENT, MEBIBYTE, ClipLimits, Settings, SettingsError
+from course.settings import ENVIRONMENT, MEGABYTE, ClipLimits, Settings, SettingsError
 
 
 def test_defaults_match_the_upload_limit_and_a_set_of_hinges():
     settings = Settings.from_env({})
-    assert settings.limits.max_bytes == 200 * MEBIBYTE  # Streamlit's server.maxUploadSize
+    assert settings.limits.max_bytes == 200 * MEGABYTE  # 200 MB as a phone counts them
     assert settings.limits.max_clip_seconds >= 40  # a set of 3-6 hinges takes 15-40 s
     assert settings.limits.accepted_formats == ("mp4", "mov", "webm", "avi")
     assert settings.pose_every_nth == 1
@@ -22,7 +22,7 @@ def test_environment_variables_override_the_defaults():
         "HINGE_ANALYSIS_MAX_SIDE": "960", "HINGE_ACCEPTED_FORMATS": "mp4, MKV",
         "HINGE_POSE_EVERY_NTH": "2",
     })
-    assert settings.limits.max_bytes == 50 * MEBIBYTE
+    assert settings.limits.max_bytes == 50 * MEGABYTE
     assert settings.limits.max_clip_seconds == 120.0
     assert settings.limits.accepted_formats == ("mp4", "mkv")
     assert (settings.analysis_max_side, settings.pose_every_nth) == (960, 2)

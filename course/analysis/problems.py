@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import ClassVar
 
-from course.settings import MEBIBYTE, ClipLimits
+from course.settings import MEGABYTE, ClipLimits
 
 
 
@@ -32,8 +32,8 @@ def _seconds(value: float) -> str:
 
 
 def _megabytes(size_bytes: float) -> str:
-    return f"{size_bytes / MEBIBYTE:,.0f} MB" if size_bytes >= MEBIBYTE else (
-        f"{size_bytes / MEBIBYTE:.1f} MB")
+    return f"{size_bytes / MEGABYTE:,.0f} MB" if size_bytes >= MEGABYTE else (
+        f"{size_bytes / MEGABYTE:.1f} MB")
 
 
 def _over_and_limit(value: float | None, limit: float | None, words: Callable[[float], str],
@@ -132,7 +132,7 @@ class ClipTooLarge(ClipProblem, ValueError):
     def __init__(self, size_bytes: int | None = None, limit_bytes: int | None = None) -> None:
         self.size_bytes = size_bytes
         self.limit_bytes = limit_bytes
-        size_text, limit_text = _over_and_limit(size_bytes, limit_bytes, _megabytes, MEBIBYTE, "MB")
+        size_text, limit_text = _over_and_limit(size_bytes, limit_bytes, _megabytes, MEGABYTE, "MB")
         size = f" at {size_text}" if size_text is not None else ""
         limit = f"; we can take up to {limit_text}" if limit_text else ""
         super().__init__(

@@ -2,7 +2,10 @@
 
 Pose inference takes a whole core and two analyses side by side barely go faster than one
 (shared/design/FACTS.md), so a server runs `slots` analyses at once, 1 by default. Waiting
-learners learn their place in the line and a time estimate from recent analyses.
+learners learn their place in the line and a time estimate from recent analyses. The line
+itself is bounded (`max_waiting`): each waiting clip sits on disk and its learner in front of
+a page, so past that a new clip is turned away at once with `QueueFull`, instead of being
+kept for a wait nobody stays for.
 """
 
 from __future__ import annotations
@@ -18,31 +21,60 @@ FIRST_GUESS_S = 15.0  # before any analysis has finished: a 10 s clip takes abou
 REMEMBERED = 20  # analyses whose durations make the estimate
 
 
-class AnalysisQueue:
-    """A first-come, first-served line in front of `slots` analysis places."""
+class QueueFull(Exception):
+    """The line is as long as it may be: `waiting` clips wait already, `typical_s` each."""
 
-    def __init__(self, slots: int = 1) -> None:
+    def __init__(self, waiting: int, typical_s: float) -> None:
+        super().__init__(f"{waiting} analyses are waiting already")
+        self.waiting = waiting
+        self.typical_s = typical_s
+
+
+class AnalysisQueue:
+    """A first-come, first-served line of at most `max_waiting` in front of `slots` analysis places."""
+
+    def __init__(self, slots: int = 1, max_waiting: int | None = None) -> None:
         if slots < 1:
             raise ValueError(f"an analysis queue needs at least 1 slot, got {slots}")
+        if max_waiting is not None and max_waiting < 0:
+            raise ValueError(f"an analysis queue can't let fewer than 0 wait, got {max_waiting}")
         self.slots = slots
+        self.max_waiting = max_waiting
         self._changed = threading.Condition()
         self._line: deque[object] = deque()
         self._running = 0
         self._durations: deque[float] = deque(maxlen=REMEMBERED)
 
+    def waiting(self) -> int:
+        """How many analyses wait for a place now (not counting those running)."""
+        with self._changed:
+            return len(self._line)
+
+    def is_full(self) -> bool:
+        """Whether a new analysis would be turned away now (see `turn`)."""
+        with self._changed:
+            return self._full()
+
+    def _full(self) -> bool:
+        return (self.max_waiting is not None and self._running >= self.slots
+                and len(self._line) >= self.max_waiting)
+
     def typical_seconds(self) -> float:
         with self._changed:
-            return statistics.median(self._durations) if self._durations else FIRST_GUESS_S
+            return self._typical()
 
     @contextmanager
     def turn(self, on_wait: Callable[[int, float], None] | None = None, poll_s: float = 0.5) -> Iterator[None]:
         """Wait for a place, then hold it for the body of the ``with``.
 
         While waiting, ``on_wait(people_ahead, estimated_wait_s)`` is called when the place in
-        line changes and at least every ``poll_s`` seconds (outside the queue's lock).
+        line changes and at least every ``poll_s`` seconds (outside the queue's lock). Raises
+        QueueFull at once, before waiting, when `max_waiting` analyses wait already.
         """
         ticket = object()
         with self._changed:
+            if self._full():
+                raise QueueFull(len(self._line), self._typical())
             self._line.append(ticket)
         try:
             while True:
@@ -72,6 +104,8 @@ class AnalysisQueue:
                 self._durations.append(time.monotonic() - started)
                 self._changed.notify_all()
 
+    def _typical(self) -> float:
+        return statistics.median(self._durations) if self._durations else FIRST_GUESS_S
+
     def _estimate(self, ahead: int) -> float:
-        typical = statistics.median(self._durations) if self._durations else FIRST_GUESS_S
-        return typical * ahead / self.slots
+        return self._typical() * ahead / self.slots

@@ -31,7 +31,7 @@ def course_pages() -> dict[str, list[st.Page]] | list[st.Page]:
     st.set_page_config(page_title=APP_TITLE, page_icon="🏋️", layout="centered")
     st.html(f"<style>{PHONE_STYLE.read_text()}</style>")
     try:
-        check_environment()
+        check_environment().limits.check_server_lets_through(st.get_option("server.maxUploadSize"))
         course = course_content()
     except (ContentError, SettingsError) as problem:
         return [st.Page(partial(render_content_problem, problem), title="Course unavailable", url_path="problem")]

@@ -1,9 +1,10 @@
 """Self-check: upload a side-view clip; see the verdict, what to fix first and the lesson that fixes it.
 
-The clip is written to a temporary folder, analysed there one clip at a time (see
-course.analysis.queue) and the folder is deleted before the report is shown. The report is
-kept in this browser session under the clip's digest, so a widget change re-draws it without
-analysing the clip again.
+The upload is written a chunk at a time to a folder of its own (course.analysis.clip_folders)
+and Streamlit's copy in memory is dropped at once; the clip waits there for its turn (one
+analysis at a time, a bounded line: course.analysis.queue), and the folder is deleted before
+the report is shown. The latest report stays in this browser session, so a widget change
+re-draws it without analysing anything again, until the learner uploads another clip.
 
 A report always reaches the learner: each part of it that draws something beyond words (the
 annotated clip, a rep on its own, the chart, the 3D replay, a cue's figure) is drawn by
@@ -14,22 +15,24 @@ always drawn.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import math
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from course.analysis.check import Analysis, analyse_clip
+from course.analysis.clip_folders import clip_folder, sweep_stale_clip_folders, write_clip
 from course.analysis.exercises import EXERCISES, NOT_SURE
 from course.analysis.faults import FAULT_IDS
-from course.analysis.queue import AnalysisQueue
+from course.analysis.queue import AnalysisQueue, QueueFull
 from course.analysis.replay import BeyondModel, reference_hinge, replay_motion
 from course.analysis.report import CueReport, Report, not_judged_lines
 from course.content import Course, Lesson
@@ -61,13 +64,29 @@ SORRY_REPORT = "We couldn't show the rest of your report this time. It's not you
 
 @st.cache_resource
 def analysis_queue() -> AnalysisQueue:
-    """The one queue of the whole server: every session's analyses wait in it."""
-    return AnalysisQueue(slots=Settings.from_env().parallel_analyses)
+    """The one queue of the whole server: every session's analyses wait in it. Made once per
+    server process, which is when the clip folders a killed server left behind are swept."""
+    sweep_stale_clip_folders()
+    settings = Settings.from_env()
+    return AnalysisQueue(slots=settings.parallel_analyses, max_waiting=settings.max_waiting_analyses)
+
+
+@dataclass(frozen=True)
+class CheckedClip:
+    """The latest clip checked in this browser session: which upload it was (Streamlit's file
+    id), the SHA-256 of its bytes, what the learner said they filmed, and the analysis. The
+    clip itself is gone; this stays on the page until the learner uploads another."""
+
+    file_id: str
+    digest: str
+    exercise: str
+    analysis: Analysis
 
 
 def render_self_check() -> None:
     course = course_content()
     page = course.self_check
+    limits = Settings.from_env().limits
     st.title(page.title)
     st.markdown(page.lead)
     filming = course.lesson("film-your-hinge")
@@ -80,30 +99,66 @@ def render_self_check() -> None:
                             format_func=lambda exercise_id: EXERCISES[exercise_id].name, key="exercise",
                             help="Each exercise is judged by its own norms (a swing is fast by design, an RDL lowered "
                                  "under control). Not sure: the check recognises it.")
-    upload = st.file_uploader("Your clip: a video of 3 to 6 hinges, filmed from the side",
-                              type=Settings.from_env().limits.file_endings(), key="clip")
+    upload = st.file_uploader(f"Your clip: a video of 3 to 6 hinges, filmed from the side (up to {limits.max_clip_mb:g} MB)",
+                              type=limits.file_endings(), max_upload_size=limits.upload_widget_mb(), key="clip")
     st.caption(page.body.split("\n\n")[0].replace("**", ""))
-    if upload is None:
+    latest: CheckedClip | None = st.session_state.get("self_check_latest")
+    if upload is not None and (latest is None or upload.file_id != latest.file_id):
+        checked = _check_upload(upload, course, exercise)
+        if checked is None:
+            return
+        latest = st.session_state["self_check_latest"] = checked  # only the latest clip's numbers stay
+    if latest is None:
         with st.expander("Privacy and limits"):
             st.markdown(page.body)
         return
-
-    data = upload.getbuffer()
-    digest = hashlib.sha256(data).hexdigest()
-    analyses: dict[tuple[str, str], Analysis] = st.session_state.setdefault("self_check_analyses", {})
-    if (digest, exercise) not in analyses:
-        analysis = _analyse(upload.name, bytes(data), course, exercise)
-        if analysis is None:
-            return
-        analyses.clear()  # only the latest clip's numbers stay in the session
-        analyses[digest, exercise] = analysis
-    analysis = analyses[digest, exercise]
+    if latest.exercise != exercise:
+        st.info(f"This report checked your clip as: {EXERCISES[latest.exercise].name}. To check it as "
+                f"{EXERCISES[exercise].name} instead, upload it again: we don't keep clips.", icon=":material/info:")
+    analysis, digest = latest.analysis, latest.digest
     replayable = analysis.track is not None and _angles_measured(analysis.report) and _has_leg_angles(analysis.track)
     replay = (lambda: _replay(analysis, digest)) if replayable else None
     with report_part("the report", SORRY_REPORT, keep_drawn=True):
         show_report(analysis.report, course, replay, analysis.video, analysis.subtitles)
     if analysis.report.outcome != "refused":
         _keep_result(analysis.report, digest)
+
+
+def _check_upload(upload: UploadedFile, course: Course, exercise: str) -> CheckedClip | None:
+    """Write the upload to its own folder, let Streamlit forget its copy, wait for a turn and
+    analyse it; None (with a message on the page) when the line is full or the check failed.
+    The folder and the clip in it are deleted before this returns, whatever happened."""
+    queue = analysis_queue()
+    try:
+        if queue.is_full():
+            raise QueueFull(queue.waiting(), queue.typical_seconds())
+        with clip_folder() as folder:
+            clip = folder / f"clip{Path(upload.name).suffix.lower() or '.mp4'}"
+            digest = write_clip(upload, clip)
+            _forget_upload(upload)
+            analysis = _analyse(clip, course, exercise, queue)
+    except QueueFull as full:
+        _forget_upload(upload)
+        st.warning(busy_message(full.waiting, full.typical_s), icon=":material/hourglass_disabled:")
+        return None
+    except OSError:  # the server's disk is full or unwritable: not the learner's doing
+        _forget_upload(upload)
+        log.exception("self-check could not write an uploaded clip to disk")
+        st.error("We couldn't take your clip on our side right now. It's not your fault: please try again "
+                 "in a few minutes.", icon=":material/error:")
+        return None
+    return None if analysis is None else CheckedClip(upload.file_id, digest, exercise, analysis)
+
+
+def _forget_upload(upload: UploadedFile) -> None:
+    """Drop Streamlit's copy of an upload that is on disk now: it would otherwise stay in the
+    server's memory for the rest of the session (a 200 MB clip, 200 MB per learner). The widget
+    then reads as empty, and the page shows the latest report instead."""
+    context = get_script_run_ctx()
+    remove = getattr(context.uploaded_file_mgr, "remove_file", None) if context is not None else None
+    if remove is not None:
+        remove(context.session_id, upload.file_id)
+    upload.close()
 
 
 def _keep_result(report: Report, digest: str) -> None:
@@ -154,7 +209,9 @@ def _keep_result(report: Report, digest: str) -> None:
         st.error(str(error), icon=":material/error:")
 
 
-def _analyse(name: str, data: bytes, course: Course, exercise: str = NOT_SURE) -> Analysis | None:
+def _analyse(clip: Path, course: Course, exercise: str, queue: AnalysisQueue) -> Analysis | None:
+    """Wait for a turn in the queue (QueueFull passes through), then analyse the clip, with a
+    progress bar; None, with an apology on the page, when the analysis failed on our side."""
     waiting = st.empty()
     bar = st.progress(0.0, text="Waiting for your turn")
 
@@ -162,15 +219,16 @@ def _analyse(name: str, data: bytes, course: Course, exercise: str = NOT_SURE) -
         waiting.info(waiting_message(ahead, seconds), icon=":material/hourglass_top:")
 
     try:
-        with analysis_queue().turn(on_wait=on_wait):
+        with queue.turn(on_wait=on_wait):
             waiting.empty()
-            with tempfile.TemporaryDirectory(prefix="hinge-check-") as folder:
-                clip = Path(folder) / f"clip{Path(name).suffix.lower() or '.mp4'}"
-                clip.write_bytes(data)
-                analysis = analyse_clip(
-                    clip, cues=course.cues, annotate_in=Path(folder),
-                    progress=lambda stage, done: bar.progress(done, text=stage), exercise=exercise,
-                )
+            analysis = analyse_clip(
+                clip, cues=course.cues, annotate_in=clip.parent,
+                progress=lambda stage, done: bar.progress(done, text=stage), exercise=exercise,
+            )
+    except QueueFull:
+        waiting.empty()
+        bar.empty()
+        raise
     except Exception:  # a bug of ours: say so plainly, log the details for us, keep the page usable
         log.exception("self-check failed on an uploaded clip")
         bar.empty()
@@ -181,6 +239,15 @@ def _analyse(name: str, data: bytes, course: Course, exercise: str = NOT_SURE) -
         return None
     bar.empty()
     return analysis
+
+
+def busy_message(waiting: int, typical_s: float) -> str:
+    """What a learner reads when the line is full: `waiting` clips wait already, `typical_s`
+    each; how long until it is worth trying again, in whole minutes (at least 1)."""
+    minutes = max(1, math.ceil(waiting * typical_s / 60))
+    return (f"The self-check is busy right now: {waiting} clips are waiting to be checked. Please try again in "
+            f"{'a minute' if minutes == 1 else f'about {minutes} minutes'}. Your clip was not kept, so nothing is lost "
+            "but the upload.")
 
 
 def waiting_message(ahead: int, seconds: float) -> str:
