@@ -67,6 +67,14 @@ def free_port() -> int:
 @contextlib.contextmanager
 def running_app(env: dict[str, str] | None = None, startup_timeout_s: float = 60) -> Iterator[str]:
     """Serve the course with ``streamlit run`` on a free loopback port; yield its address."""
+    with app_process(env, startup_timeout_s) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def app_process(env: dict[str, str] | None = None,
+                startup_timeout_s: float = 60) -> Iterator[tuple[str, subprocess.Popen]]:
+    """As running_app, yielding the server's process too (to signal it); stopped at the end if still running."""
     port = free_port()
     log = open(os.environ.get("HINGE_APP_LOG", os.devnull), "ab")
     process = subprocess.Popen(
@@ -92,7 +100,7 @@ def running_app(env: dict[str, str] | None = None, startup_timeout_s: float = 60
             if time.monotonic() > deadline:
                 raise RuntimeError(f"streamlit did not answer on {url} within {startup_timeout_s:.0f} s")
             time.sleep(0.2)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         try:

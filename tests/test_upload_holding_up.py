@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ import course.views.self_check as page
 from course.analysis import clip_folders
 from course.analysis.check import Analysis
 from course.analysis.clip_folders import clip_folder, clips_parent, sweep_stale_clip_folders, write_clip
-from course.analysis.queue import AnalysisQueue, QueueFull
+from course.analysis.queue import AnalysisQueue, AnalysisStopped, QueueFull
 from course.analysis.report import refused
 from course.settings import MEBIBYTE, MEGABYTE, ClipLimits, SettingsError
 
@@ -224,3 +225,62 @@ def test_a_clip_limit_above_what_streamlits_server_lets_through_stops_the_app(mo
     text = "\n".join(str(item.value) for kind in ("code", "error", "title")
                      for item in getattr(at, kind))
     assert "server.maxUploadSize" in text
+
+
+# --- shutting down --------------------------------------------------------------------------------
+
+def test_stopping_the_queue_sends_the_waiting_off_and_stops_the_running_at_its_next_report():
+    line = AnalysisQueue(slots=1)
+    outcomes: dict[str, str] = {}
+    running = threading.Event()
+
+    def analysis(name: str, reports: bool) -> None:
+        try:
+            with line.turn(poll_s=0.05):
+                running.set()
+                deadline = time.monotonic() + TIMEOUT_S
+                while time.monotonic() < deadline:
+                    if reports:
+                        line.raise_if_stopping()
+                    threading.Event().wait(0.01)
+            outcomes[name] = "finished"
+        except AnalysisStopped:
+            outcomes[name] = "stopped"
+
+    first = threading.Thread(target=analysis, args=("running", True), daemon=True)
+    first.start()
+    assert running.wait(timeout=10)
+    second = threading.Thread(target=analysis, args=("waiting", True), daemon=True)
+    second.start()
+    wait_until(lambda: line.waiting() == 1)
+    assert line.stop(timeout_s=10)
+    first.join(timeout=10)
+    second.join(timeout=10)
+    assert outcomes == {"running": "stopped", "waiting": "stopped"}
+    with pytest.raises(AnalysisStopped), line.turn():
+        pass
+
+
+def test_stopping_says_when_an_analysis_did_not_stop_in_time():
+    line = AnalysisQueue(slots=1)
+    release, thread = hold_the_only_slot(line)  # never asks whether to stop
+    assert not line.stop(timeout_s=0.2)
+    release.set()
+    thread.join(timeout=10)
+
+
+def test_at_shutdown_the_server_deletes_its_own_clip_folders_and_no_others(tmp_path, monkeypatch):
+    monkeypatch.setattr(clip_folders.tempfile, "gettempdir", lambda: str(tmp_path))
+    mine = clips_parent() / f"{os.getpid()}-abc123"
+    mine.mkdir()
+    theirs = clips_parent() / f"{os.getppid()}-def456"
+    theirs.mkdir()
+    page._shut_down(AnalysisQueue(slots=1))
+    assert not mine.exists() and theirs.exists()
+
+
+def wait_until(condition, timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "the queue never reached the state the test waits for"
+        threading.Event().wait(0.01)

@@ -69,6 +69,16 @@ def sweep_stale_clip_folders(temp_dir: str | Path | None = None) -> int:
     return removed
 
 
+def remove_own_clip_folders(temp_dir: str | Path | None = None) -> int:
+    """Remove this process's clip folders (at shutdown, once its analyses have stopped: one may
+    have stopped a moment before deleting its folder); return how many went."""
+    parent = clips_parent(temp_dir)
+    mine = [folder for folder in parent.iterdir() if _owner(folder) == os.getpid()]
+    for folder in mine:
+        shutil.rmtree(folder, ignore_errors=True)
+    return sum(not folder.exists() for folder in mine)
+
+
 def _owner(folder: Path) -> int | None:
     """The process id a clip folder is named after; None for anything else in the parent."""
     pid, dash, _ = folder.name.partition("-")

@@ -30,6 +30,11 @@ class QueueFull(Exception):
         self.typical_s = typical_s
 
 
+class AnalysisStopped(Exception):
+    """The server is shutting down: a waiting analysis leaves the line, a running one stops at
+    its next progress report."""
+
+
 class AnalysisQueue:
     """A first-come, first-served line of at most `max_waiting` in front of `slots` analysis places."""
 
@@ -44,6 +49,26 @@ class AnalysisQueue:
         self._line: deque[object] = deque()
         self._running = 0
         self._durations: deque[float] = deque(maxlen=REMEMBERED)
+        self._stopping = threading.Event()
+
+    def stop(self, timeout_s: float) -> bool:
+        """Shut down: turn away new analyses, send the waiting ones off, ask the running ones to
+        stop (see `raise_if_stopping`) and wait up to `timeout_s` for them to finish; whether
+        they all did."""
+        self._stopping.set()
+        deadline = time.monotonic() + timeout_s
+        with self._changed:
+            self._changed.notify_all()
+            while self._running and (left := deadline - time.monotonic()) > 0:
+                self._changed.wait(timeout=left)
+            return self._running == 0
+
+    def raise_if_stopping(self) -> None:
+        """Raise AnalysisStopped once `stop` was called: a running analysis calls this at each
+        progress report, so that it stops within a fraction of a second, cleaning up after
+        itself, instead of being cut off mid-frame by the process ending."""
+        if self._stopping.is_set():
+            raise AnalysisStopped("the server is shutting down")
 
     def waiting(self) -> int:
         """How many analyses wait for a place now (not counting those running)."""
@@ -69,16 +94,19 @@ class AnalysisQueue:
 
         While waiting, ``on_wait(people_ahead, estimated_wait_s)`` is called when the place in
         line changes and at least every ``poll_s`` seconds (outside the queue's lock). Raises
-        QueueFull at once, before waiting, when `max_waiting` analyses wait already.
+        QueueFull at once, before waiting, when `max_waiting` analyses wait already, and
+        AnalysisStopped, waiting or not, once the queue is stopped.
         """
         ticket = object()
         with self._changed:
+            self.raise_if_stopping()
             if self._full():
                 raise QueueFull(len(self._line), self._typical())
             self._line.append(ticket)
         try:
             while True:
                 with self._changed:
+                    self.raise_if_stopping()
                     ahead = self._line.index(ticket) + self._running
                     if self._line[0] is ticket and self._running < self.slots:
                         self._line.popleft()

@@ -15,6 +15,7 @@ always drawn.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import math
 from collections.abc import Callable, Iterator, Sequence
@@ -29,10 +30,10 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from course.analysis.check import Analysis, analyse_clip
-from course.analysis.clip_folders import clip_folder, sweep_stale_clip_folders, write_clip
+from course.analysis.clip_folders import clip_folder, remove_own_clip_folders, sweep_stale_clip_folders, write_clip
 from course.analysis.exercises import EXERCISES, NOT_SURE
 from course.analysis.faults import FAULT_IDS
-from course.analysis.queue import AnalysisQueue, QueueFull
+from course.analysis.queue import AnalysisQueue, AnalysisStopped, QueueFull
 from course.analysis.replay import BeyondModel, reference_hinge, replay_motion
 from course.analysis.report import CueReport, Report, not_judged_lines
 from course.content import Course, Lesson
@@ -48,6 +49,7 @@ from course.views.places import ACCOUNT, lesson_place, link
 from course.views.state import PLOTLY_CONFIG, course_content, course_figure
 
 log = logging.getLogger(__name__)
+SHUTDOWN_WAIT_S = 10.0  # a running analysis stops at its next progress report, 0.2 s apart; this is plenty
 
 # What the learner reads in place of a part of the report that could not be drawn.
 SORRY_VIDEO = ("We couldn't show the annotated copy of your clip this time. "
@@ -68,7 +70,19 @@ def analysis_queue() -> AnalysisQueue:
     server process, which is when the clip folders a killed server left behind are swept."""
     sweep_stale_clip_folders()
     settings = Settings.from_env()
-    return AnalysisQueue(slots=settings.parallel_analyses, max_waiting=settings.max_waiting_analyses)
+    queue = AnalysisQueue(slots=settings.parallel_analyses, max_waiting=settings.max_waiting_analyses)
+    # When the server stops (Ctrl+C, SIGTERM), the running analysis is asked to stop and given
+    # time to delete its clip, instead of being cut off inside MediaPipe as the process ends
+    # (which aborted the server, exit -6, and left the clip on disk).
+    atexit.register(_shut_down, queue)
+    return queue
+
+
+def _shut_down(queue: AnalysisQueue) -> None:
+    """At the server's exit: stop the analyses, then delete whatever clip folder is left."""
+    if not queue.stop(timeout_s=SHUTDOWN_WAIT_S):
+        log.warning("an analysis was still running %.0f s after the server was asked to stop", SHUTDOWN_WAIT_S)
+    remove_own_clip_folders()
 
 
 @dataclass(frozen=True)
@@ -140,6 +154,11 @@ def _check_upload(upload: UploadedFile, course: Course, exercise: str) -> Checke
     except QueueFull as full:
         _forget_upload(upload)
         st.warning(busy_message(full.waiting, full.typical_s), icon=":material/hourglass_disabled:")
+        return None
+    except AnalysisStopped:
+        _forget_upload(upload)
+        st.warning("The course's server is restarting, so your clip was not checked (and not kept). Reload the "
+                   "page in a minute and upload it again.", icon=":material/restart_alt:")
         return None
     except OSError:  # the server's disk is full or unwritable: not the learner's doing
         _forget_upload(upload)
@@ -223,9 +242,10 @@ def _analyse(clip: Path, course: Course, exercise: str, queue: AnalysisQueue) ->
             waiting.empty()
             analysis = analyse_clip(
                 clip, cues=course.cues, annotate_in=clip.parent,
-                progress=lambda stage, done: bar.progress(done, text=stage), exercise=exercise,
+                progress=lambda stage, done: (queue.raise_if_stopping(), bar.progress(done, text=stage)),
+                exercise=exercise,
             )
-    except QueueFull:
+    except (QueueFull, AnalysisStopped):
         waiting.empty()
         bar.empty()
         raise
