@@ -175,16 +175,65 @@ def _forget_upload(upload: UploadedFile) -> None:
     server's memory for the rest of the session (a 200 MB clip, 200 MB per learner). Streamlit
     holds the bytes in its upload store and shares them with each UploadedFile it made from
     them: the one the page got and the one it keeps as the widget's value; the bytes go once
-    the store forgets them and both are closed. The widget then reads as empty, and the page
-    shows the latest report instead."""
+    the store forgets them and both are emptied (truncate(0) lets go of the shared bytes and
+    leaves an empty, open file). The widget then reads as empty, and the page shows the latest
+    report instead."""
     context = get_script_run_ctx()
     remove = getattr(context.uploaded_file_mgr, "remove_file", None) if context is not None else None
     if remove is not None:
         remove(context.session_id, upload.file_id)
     kept = st.session_state.get(UPLOAD_KEY)
     for copy in {id(upload): upload, id(kept): kept}.values():
-        if isinstance(copy, UploadedFile) and copy.file_id == upload.file_id:
-            copy.close()
+        if isinstance(copy, UploadedFile) and copy.file_id == upload.file_id and not copy.closed:
+            copy.truncate(0)
+
+
+def _keep_result(report: Report, digest: str) -> None:
+    """Save the report's numbers to the learner's record, and hand them in for homework."""
+    st.subheader("Keep this result")
+    account = signed_in()
+    if account is None:
+        st.markdown("Sign in to keep this result's numbers and hand them in to your trainer. "
+                    "Your clip itself is never kept.")
+        st.page_link(link(ACCOUNT), label="Sign in or create an account", icon=":material/person:")
+        return
+    problem = store_problem()
+    store = course_store()
+    if problem or store is None:
+        st.warning(problem or "Saving is off.", icon=":material/cloud_off:")
+        return
+    saved: dict[str, int] = st.session_state.setdefault("self_check_saved", {})
+    key = f"{account.id}:{digest}"  # another account signed in later in this session saves its own copy
+    try:
+        homework = [] if account.is_trainer else [s for s in store.assignments(account) if s.assignment.self_check]
+    except StoreError as error:
+        st.error(str(error), icon=":material/error:")
+        return
+    homework.sort(key=lambda s: (s.done, s.assignment.due))
+    titles = {s.assignment.id: visible(f"{s.assignment.title} ({s.assignment.group_title}, due {s.assignment.due:%d %b})")
+              + (" · handed in already" if s.submission else "") for s in homework}
+    st.caption("Only the numbers and the verdict are kept, never your clip.")
+    with st.form("keep-result"):
+        target = st.selectbox("Hand it in for", [None, *titles],
+                              format_func=lambda i: "Just save it to my record" if i is None else titles[i],
+                              index=1 if homework and not homework[0].done else 0) if homework else None
+        # The label must not follow the choice: inside a form a new choice only arrives with the
+        # press, and a button whose label changed in between is another button, never pressed.
+        if not st.form_submit_button("Hand in" if homework else "Save", type="primary", icon=":material/save:"):
+            if key in saved:
+                st.caption(":green[:material/check:] Saved to your record.")
+            return
+    try:
+        if key not in saved:
+            saved[key] = store.save_self_check(account, report.to_json()).id
+        if target is not None:
+            store.submit_self_check(account, target, saved[key])
+            st.success("Handed in: your trainer can read it now, and their feedback shows on your Homework page.",
+                       icon=":material/task_alt:")
+        else:
+            st.success("Saved to your record.", icon=":material/task_alt:")
+    except StoreError as error:
+        st.error(str(error), icon=":material/error:")
 
 
 def _analyse(clip: Path, course: Course, exercise: str, queue: AnalysisQueue) -> Analysis | None:
