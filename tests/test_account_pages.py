@@ -8,6 +8,7 @@ import os
 import re
 import sqlite3
 import string
+import threading
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -781,6 +782,39 @@ def test_a_locked_database_still_marks_a_lesson_read_and_says_it_isnt_saved(smal
         other.close()
     assert store.progress(amy).lessons_read() == frozenset()
     assert store.progress(amy).quiz_attempts("a-1") == ()
+
+
+def test_a_database_locked_at_start_is_tried_again_in_the_background_while_pages_go_on(
+        small_course, data_dir, short_busy_timeout, monkeypatch):
+    open_store_now = accounts.open_store
+    open_store_now().close()  # the course ran here before
+    other = sqlite3.connect(data_dir / rules.SQLITE_FILE_NAME, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program writing, and taking its time
+    at = app("account")  # the server's first page waits for the first try, which finds the lock
+    assert "busy with another program" in at.warning[0].value
+    retrying, release = threading.Event(), threading.Event()
+
+    def slow_open():  # the next try: held as long as the test likes, as a lock would hold it
+        retrying.set()
+        assert release.wait(timeout=60)
+        return open_store_now()
+
+    monkeypatch.setattr(accounts, "open_store", slow_open)
+    monkeypatch.setattr(accounts, "RETRY_OPEN_S", 0.0)
+    at.run()  # would hang until the release if the page waited for the retry
+    assert retrying.is_set(), "the retry started"
+    assert not at.exception
+    assert "busy with another program" in at.warning[0].value, "the page says why while it retries"
+    other.rollback()
+    other.close()
+    release.set()
+    opening = accounts._store_handle().opening
+    if opening is not None:
+        opening.join(timeout=30)
+    at.run()
+    assert not at.exception
+    assert not at.warning, "the store opened in the background: saving works again"
+    assert at.text_input, "the sign-in form is back"
 
 
 def test_a_database_that_stops_answering_mid_visit_leaves_the_pages_working(small_course, store, monkeypatch):

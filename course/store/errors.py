@@ -76,7 +76,7 @@ class NotAllowed(StoreError, PermissionError):
         super().__init__(message)
 
 
-UnavailableReason = Literal["busy", "read_only", "damaged", "unreachable", "newer", "setup"]
+UnavailableReason = Literal["busy", "read_only", "damaged", "unreachable", "newer", "setup", "missing", "replaced"]
 
 
 class StoreUnavailable(StoreError):
@@ -85,7 +85,9 @@ class StoreUnavailable(StoreError):
     ``reason`` lets a page choose what to show: ``busy`` (locked by another program),
     ``read_only`` (the file or folder can't be written), ``damaged`` (not a database),
     ``unreachable`` (the database server does not answer), ``newer`` (set up by a newer
-    version of the course), ``setup`` (the data folder or DATABASE_URL is wrong).
+    version of the course), ``setup`` (the data folder or DATABASE_URL is wrong), ``missing``
+    (the SQLite file the course made is gone or emptied), ``replaced`` (the file was deleted or
+    swapped under the running server).
     ``detail`` is the technical cause for the server log; it never holds a password.
     """
 

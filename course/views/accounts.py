@@ -42,6 +42,7 @@ from streamlit.delta_generator import DeltaGenerator
 from course.progress import Progress, QuizAttempt, SessionProgress
 from course.typed import visible
 from course.store import Account, Store, StoreError, StoreUnavailable, open_store, rules
+from course.store.database import unavailable
 from course.views.places import ACCOUNT, link
 
 SESSION_COOKIE = "hinge_session"
@@ -50,17 +51,37 @@ DEVICE_TOKEN, DEVICE_COOKIE_TO_WRITE = "device_token", "device_cookie_to_write" 
 NOT_SAVED, NOT_SAVED_REASON = "not_saved", "not_saved_reason"  # session state: progress the store refused, and why
 GUEST_KEY = "guest_key"  # session state: who a learner who has not signed in is, for this session
 RETRY_OPEN_S = 30.0  # a store that failed to open is tried again after this long, not on every click
+# The first pages of a server wait this long for the store's first opening (a fresh start,
+# migrations included, takes well under a second; a database locked by another program holds it
+# for SQLITE_BUSY_TIMEOUT). Every later try runs in the background, so no page waits for it: a
+# locked database used to stall every learner's page for about 5.5 s every 30 s.
+FIRST_OPEN_WAIT_S = 15.0
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class _StoreHandle:
-    """The server's store, or why it couldn't be opened (and when that was last tried)."""
+    """The server's store, or why it couldn't be opened, when that was last tried, and the
+    thread trying now (if any)."""
 
     store: Store | None = None
     problem: StoreUnavailable | None = None
     tried_at: float = -1e9
+    opening: threading.Thread | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def open(self) -> None:
+        """Try to open the store (in the `opening` thread): keep it, or keep why not."""
+        try:
+            store, problem = open_store(), None
+        except StoreUnavailable as error:
+            log.warning("the course store can't be opened: %s (%s)", error, error.detail)
+            store, problem = None, error
+        except Exception as error:  # a bug of ours: logged, and said as "not set up" on the pages
+            log.exception("opening the course store failed")
+            store, problem = None, unavailable("setup", repr(error))
+        with self.lock:
+            self.store, self.problem, self.opening = store, problem, None
 
 
 @st.cache_resource(show_spinner=False)
@@ -69,25 +90,31 @@ def _store_handle() -> _StoreHandle:
 
 
 def course_store() -> Store | None:
-    """The store shared by every session, or None while it can't be opened (see store_problem)."""
+    """The store shared by every session, or None while it can't be opened (see store_problem).
+    Opening is tried in a thread of its own; only the very first try is waited for."""
     handle = _store_handle()
     with handle.lock:
-        if handle.store is None and time.monotonic() - handle.tried_at > RETRY_OPEN_S:
+        if (handle.store is None and handle.opening is None
+                and time.monotonic() - handle.tried_at > RETRY_OPEN_S):
             handle.tried_at = time.monotonic()
-            try:
-                handle.store, handle.problem = open_store(), None
-            except StoreUnavailable as problem:
-                log.warning("the course store can't be opened: %s (%s)", problem, problem.detail)
-                handle.problem = problem
-        return handle.store
+            handle.opening = threading.Thread(target=handle.open, name="course-store-opening", daemon=True)
+            handle.opening.start()
+        opening, never_opened = handle.opening, handle.problem is None
+    if opening is not None and never_opened:
+        opening.join(timeout=FIRST_OPEN_WAIT_S)
+    return handle.store
 
 
 def store_problem() -> str | None:
     """Why progress can't be saved right now, for the learner; None when it can."""
     store = course_store()
     if store is None:
-        problem = _store_handle().problem
-        return str(problem) if problem else "Saving is switched off on this server."
+        handle = _store_handle()
+        if handle.problem:
+            return str(handle.problem)
+        if handle.opening is not None:
+            return "The course's database is still starting, so your progress isn't saved yet. Try again in a minute."
+        return "Saving is switched off on this server."
     if store.read_only:
         return ("The course's database can be read but not written right now, so nothing new is saved. "
                 "Lessons, quizzes and the self-check still work.")
