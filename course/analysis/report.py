@@ -37,6 +37,13 @@ NOT_PRAISED_BESIDE: dict[str, set[str]] = {
     "squat_pattern": {"hips_rise_first"},  # "the movement came from your hips" beside hips that shot up
 }
 
+# Where the camera stood, in the learner's words, by view (course.analysis.view's vocabulary).
+CAMERA_PLACES: dict[str, str] = {
+    "side": "side-on to you", "front": "in front of you", "front-oblique": "in front of you, off to one side",
+    "rear-oblique": "behind you", "rear": "behind you", "oblique": "at an angle",
+}
+CAMERA_UNKNOWN = "where it could not see your side"
+
 
 @dataclass(frozen=True)
 class Angle:
@@ -259,8 +266,7 @@ def _verdict(
         return verdict, (message + " The camera was at an angle to your side, so only your knees and tempo "
                          "were judged; film side-on for the full check.")
     if view != "side":
-        camera = {"front": "in front of you", "front-oblique": "in front of you, off to one side",
-                  "rear-oblique": "behind you", "oblique": "at an angle"}.get(view, "where it could not see your side")
+        camera = CAMERA_PLACES.get(view, CAMERA_UNKNOWN)
         counted = f"We counted {reps_words}, but " if count else ""
         return (
             f"Could not judge fully: camera {camera}",
