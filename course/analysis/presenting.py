@@ -22,7 +22,7 @@ from typing import Literal
 
 from course.analysis.faults import FAULT_IDS
 from course.analysis.replay import BeyondModel
-from course.analysis.report import CAMERA_PLACES, CAMERA_UNKNOWN, Angle, CueReport, RepReport, Report, not_judged_lines
+from course.analysis.report import CAMERA_PLACES, CAMERA_UNKNOWN, Angle, CueReport, RepReport, Report
 from course.content import Course, Cue
 from course.thresholds import BANNER_HOLD, BANNER_LEAD
 
@@ -237,6 +237,24 @@ def video_plan(report: Report) -> VideoPlan:
         start, end = _within(finding.end_s - BANNER_LEAD.value, finding.end_s + BANNER_HOLD.value, rep)
         banners.append(Flash(start, end, cue.title, rep.number, cue.fault, cue.try_this))
     return VideoPlan(labels, tuple(sorted(banners, key=lambda flash: flash.start_s)), angles_shown(report))
+
+
+def not_judged_lines(report: Report, cues: Mapping[str, Cue]) -> list[str]:
+    """What could not be judged, one line per reason, naming the checks it covers."""
+    reasons: dict[str, list[str]] = {}
+    for item in report.not_judged:
+        names = reasons.setdefault(item.why, [])
+        name = cues[item.what].name if item.what in cues else None
+        if name and name not in names:
+            names.append(name)
+    lines = []
+    for why, names in reasons.items():
+        if names:  # "Back rounding, hips travelling back: needs a camera side-on to you..."
+            listed = ", ".join([names[0]] + [name[0].lower() + name[1:] for name in names[1:]])
+            lines.append(f"{listed}: {why}")
+        else:
+            lines.append(why)
+    return lines
 
 
 def beyond_model_note(beyond: Sequence[BeyondModel]) -> str:

@@ -403,24 +403,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def not_judged_lines(report: Report, cues: Mapping[str, Cue]) -> list[str]:
-    """What could not be judged, one line per reason, naming the checks it covers."""
-    reasons: dict[str, list[str]] = {}
-    for item in report.not_judged:
-        names = reasons.setdefault(item.why, [])
-        name = cues[item.what].name if item.what in cues else None
-        if name and name not in names:
-            names.append(name)
-    lines = []
-    for why, names in reasons.items():
-        if names:  # "Back rounding, hips travelling back: needs a camera side-on to you..."
-            listed = ", ".join([names[0]] + [name[0].lower() + name[1:] for name in names[1:]])
-            lines.append(f"{listed}: {why}")
-        else:
-            lines.append(why)
-    return lines
-
-
 def report_from_json(data: Mapping[str, Any]) -> Report:
     """The Report that ``Report.to_json()`` wrote (a stored self-check, redrawn for a trainer).
 

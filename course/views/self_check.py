@@ -373,8 +373,8 @@ def show_report(
         with report_part("the annotated clip", SORRY_VIDEO):
             st.subheader("Your clip, annotated")
             st.video(video, subtitles={"What to work on": subtitles} if subtitles else None)
-            st.caption("Your skeleton, your angles and each rep, with a banner where a fault shows. "
-                       "Turn on the subtitles for the cues.")
+            drawn = "Your skeleton, your angles and each rep" if shown.show_angles else "Your skeleton and each rep"
+            st.caption(f"{drawn}, with a banner where the thing to work on shows. Turn on the subtitles for the cues.")
 
     if shown.reps:
         with report_part("the reps", SORRY_REPS):
@@ -403,11 +403,11 @@ def _cue(cue: CueLine, course: Course, key: str) -> None:
         st.markdown(f"**{cue.heading}** · {cue.reps_words}")
         st.markdown(cue.seen)
         st.markdown(f"**Try this:** {cue.try_this}")
-        lesson = next((item for item in course.lessons if cue.lesson and item.id == cue.lesson.lesson_id), None)
-        if lesson is None:
+        if cue.lesson is None:
             st.caption(LESSON_MOVED)
         else:
-            st.page_link(link(lesson_place(lesson)), label=cue.lesson.label, icon=":material/school:")
+            st.page_link(link(lesson_place(course.lesson(cue.lesson.lesson_id))), label=cue.lesson.label,
+                         icon=":material/school:")
         if cue.figure in FIGURES:
             with st.expander("See it in 3D beside a good hinge"), report_part(f"the figure of {cue.fault}", SORRY_FIGURE):
                 st.plotly_chart(course_figure(cue.figure), width="stretch", config=PLOTLY_CONFIG, key=f"{key}cue:{cue.fault}")
