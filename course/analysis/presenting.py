@@ -141,8 +141,8 @@ class VideoPlan:
 class Presentation:
     """Everything a report says, in the order the page shows it. tone: refused (the clip could
     not be judged at all), well_done (judged in full, nothing found) or to_read (the rest);
-    headline: the verdict and the learner's one line together; camera: where the camera stood;
-    set_words: what was filmed and how many reps."""
+    verdict, message: the report's few words and the learner's one line; camera: where the
+    camera stood; set_words: what was filmed and how many reps."""
 
     tone: Tone
     verdict: str
@@ -156,10 +156,6 @@ class Presentation:
     show_angles: bool
     not_judged: tuple[str, ...]
     video: VideoPlan
-
-    @property
-    def headline(self) -> str:
-        return f"{self.verdict}. {self.message}"
 
 
 def present(report: Report, course: Course) -> Presentation:
