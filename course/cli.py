@@ -94,40 +94,34 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def describe(report, course) -> str:
-    """The report as a trainer reads it in a terminal."""
-    from course.analysis.report import not_judged_lines
+    """The report as a trainer reads it in a terminal: the same words as the self-check page
+    (course.analysis.presenting), in the page's order, as plain text."""
+    from course.analysis.presenting import LESSON_MOVED, NOT_JUDGED, REP_BY_REP, WENT_WELL, WORK_ON, present
 
-    lines = [report.verdict, _wrap(report.message), ""]
-    if report.outcome == "refused":
+    shown = present(report, course)
+    lines = [shown.verdict, _wrap(shown.message), ""]
+    if shown.tone == "refused":
         return "\n".join(lines).rstrip()
-    lines += [_wrap(note) for note in report.notes]
-    if report.mismatch:
-        lines.append(_wrap(report.mismatch))
-    lines.append(f"View: {report.view}. {report.set_words}.")
-    for rep in report.reps:
-        faults = ", ".join(fault.replace("_", " ") for fault in rep.faults) or "no faults"
-        lines.append(
-            f"  Rep {rep.number}  {rep.start_s:.1f}-{rep.end_s:.1f} s  hip {_deg(rep.hip)}  knee {_deg(rep.knee)}  "
-            f"trunk {_deg(rep.trunk)}  down in {rep.descent_s if rep.descent_s is not None else '?'} s  {faults}"
-        )
-    if report.cues:
-        lines += ["", "To work on:"]
-        for cue in report.cues:
-            lesson = course.lesson(cue.lesson_id)
-            reps = ", ".join(str(number) for number in cue.reps)
-            lines.append(f"  * {cue.title} (rep {reps})")
+    lines += [_wrap(note) for note in shown.notes]
+    lines.append(f"Camera: {shown.camera}. {shown.set_words}.")
+    if shown.cues:
+        lines += ["", f"{WORK_ON}:"]
+        for cue in shown.cues:
+            lines.append(f"  {cue.heading} ({cue.reps_words})")
             lines.append(_wrap(cue.seen, "      "))
-            lines.append(_wrap("Try: " + cue.try_this, "      "))
-            lines.append(f"      Lesson {lesson.order}, {lesson.title}: {cue.section}")
-    if report.went_well:
-        lines += ["", "Went well:"] + [f"  + {item}" for item in report.went_well]
-    if report.not_judged:
-        lines += ["", "Not judged:"] + [_wrap(f"- {line}", "  ") for line in not_judged_lines(report, course.cues)]
+            lines.append(_wrap("Try this: " + cue.try_this, "      "))
+            lines.append(_wrap(f"{cue.lesson.label} ({cue.lesson.title})" if cue.lesson else LESSON_MOVED, "      "))
+    if shown.went_well:
+        lines += ["", f"{WENT_WELL}:"] + [_wrap(f"+ {item}", "  ") for item in shown.went_well]
+    if shown.reps:
+        lines += ["", f"{REP_BY_REP}:"]
+        for rep in shown.reps:
+            lines.append(_wrap(f"{rep.heading} · {rep.times} · {rep.words}", "  "))
+            if rep.angles:
+                lines.append(_wrap(rep.angles, "      "))
+    if shown.not_judged:
+        lines += ["", f"{NOT_JUDGED}:"] + [_wrap(f"- {line}", "  ") for line in shown.not_judged]
     return "\n".join(lines)
-
-
-def _deg(angle) -> str:
-    return "?" if angle.degrees is None else f"{angle.degrees:.0f}°±{angle.plus_minus:.0f}"
 
 
 def _wrap(text: str, indent: str = "") -> str:

@@ -406,6 +406,19 @@ REP_CLIP_MARGIN = Limit(
     "Shown before and after a rep in its own clip, so that it opens on the stand before the "
     "first move and closes on the lockout, not mid-movement.",
 )
+BANNER_LEAD = Limit(
+    0.5, "s",
+    "A fault's banner on the annotated clip goes up this long before the moment its rule measured "
+    "it (the bottom for most faults, the lockout for leaning back, the end of the way down for a "
+    "rushed descent), so it is up as the fault shows. Not from the start of the way down: there the "
+    "lifter still stands tall, and a squat's banner over someone standing tall reads as a mistake.",
+)
+BANNER_HOLD = Limit(
+    1.0, "s",
+    "A fault's banner stays this long after the moment its rule measured it, so that it shows "
+    "1.5 s in all: two short lines take that long to read. It is kept inside its own rep's time "
+    "(moved earlier at a rep's end), so one rep's banner never lies over the next rep.",
+)
 FEET_AWAY = Limit(
     0.5, "leg lengths (mid-hip to mid-ankle)",
     "Feet further than this from where they stand for the set are walking in or away: about "

@@ -226,3 +226,21 @@ def test_a_pull_that_stops_at_the_knees_is_named_as_a_partial_rep_and_not_judged
     assert track.reps == () and judgement.findings == ()
     (partial,) = [item for item in judgement.not_judged if item.what == "partial_rep"]
     assert "never reached standing tall" in partial.why and "not counted or judged as a rep" in partial.why
+
+
+# --- where a finding shows ---------------------------------------------------------------------
+
+
+def test_a_rep_that_starts_at_the_bottom_shows_its_fault_at_that_bottom_not_at_its_lockout():
+    # locked knees filmed from the bottom: each rep is bottom -> standing tall -> bottom
+    motion = MOTIONS["locked_knee_hinge"](reps=3)
+    seq = landmark_sequence(motion, Camera.side_view("left"), noise_px=NOISE_PX, rng=np.random.default_rng(2))
+    track = measure_motion(from_first_bottom(motion, seq))
+    assert {rep.kind for rep in track.reps} == {"bottom-start"}
+    judged_at_the_bottom = [f for f in find_faults(track, view="side").findings
+                            if f.fault in ("squat_pattern", "locked_knees", "hips_not_back", "neck_cranked")]
+    assert judged_at_the_bottom
+    for finding in judged_at_the_bottom:
+        rep = track.reps[finding.rep - 1]
+        assert finding.end_s == pytest.approx(track.t_s[rep.bottom_i]), finding
+        assert finding.start_s <= finding.end_s < track.t_s[rep.top_i], "never at the lockout, where the lifter stands tall"

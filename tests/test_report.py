@@ -87,7 +87,7 @@ def test_hips_rising_first_gets_its_cue_and_no_praise_for_a_hip_led_movement(cue
 
 
 def test_a_pull_that_never_stands_up_is_named_in_what_was_not_judged_and_not_counted(cues):
-    from course.analysis.report import not_judged_lines
+    from course.analysis.presenting import not_judged_lines
     from course.landmarks import LandmarkSequence
 
     motion = MOTIONS["partial_pull"](reps=2)

@@ -170,7 +170,7 @@ def broken(*args, **kwargs):
     ((page, "body_figure"), page.SORRY_REPLAY, "Your angles over time"),
     ((page, "_reps"), page.SORRY_REPS, "Your angles over time"),
     ((streamlit, "video"), page.SORRY_VIDEO, "Rep by rep"),
-    ((page, "not_judged_lines"), page.SORRY_NOT_JUDGED, "Your movement in 3D"),
+    ((page, "_not_judged"), page.SORRY_NOT_JUDGED, "Your movement in 3D"),
 ], ids=["chart", "replay", "reps", "video", "not judged"])
 def test_a_part_that_fails_becomes_a_sentence_and_the_rest_of_the_page_is_drawn(
         monkeypatch, caplog, hinge_track, clip_bytes, target, sorry, still_there):

@@ -20,14 +20,16 @@ a phone whatever the clip's shape)
                joint behind the person (the person faces track.facing), where the picture is
                usually empty; elsewhere around the joint when that place is taken (see
                Painter). An angle not measured at that frame (NaN) is not labelled, and none
-               is when the report's view is not "side": angles measured in the picture are the
-               body's only when it is filmed side-on.
+               is where the report's angles may not be shown at all (a camera that did not
+               see the body's side: course.analysis.presenting.angles_shown, the rule the page
+               and the command line follow too).
     rep        "Rep 2 of 3" in the top-left corner from each rep's start to its end.
-    faults     a red banner under it with the fault's title in the learner's words (the
-               report's cue title, `content/cues.yaml`; a fault with no cue in the report
-               falls back to its id in words), from the finding's start_s to its end_s plus
-               BANNER_HOLD_S, at least BANNER_MIN_S in all so it can be read. At most
-               MAX_BANNERS at once, most important first (the report's order).
+    faults     a red banner under it with the title of the rep's thing to work on (the
+               report's cue for that rep, in the words of `content/cues.yaml`), around the
+               moment its rule measured it and within the rep's time: the report's
+               VideoPlan (course.analysis.presenting.video_plan) says what and when. A fault
+               found on a rep but not its thing to work on gets no banner. At most
+               MAX_BANNERS at once.
     A frame where the tracker found nobody is written as it was: nothing is drawn on it.
 
 The video file
@@ -39,7 +41,7 @@ The video file
     average) only sets the last frame's duration. PRESET and CRF below say why they were picked.
 
 The subtitles (WebVTT)
-    One cue per rep ("Rep 1 of 3", from the rep's start for REP_CUE_S) and one per finding
+    One cue per rep ("Rep 1 of 3", from the rep's start for REP_CUE_S) and one per banner
     ("Rep 1: Your back rounded —" then the first words of the cue's "try this", shortened to
     SUBTITLE_LINE_CHARS so the cue fits two lines), timed like the banners. Times are
     HH:MM:SS.mmm; cues are in order of their start.
@@ -74,6 +76,7 @@ import numpy as np
 
 from course.analysis.ahead import read_ahead
 from course.analysis.motion import VISIBLE, MotionTrack
+from course.analysis.presenting import Flash, VideoPlan, video_plan
 from course.analysis.report import Report
 from course.analysis.video import VideoFrame, VideoInfo, read_frames
 from course.landmarks import CONNECTIONS, Landmark, LandmarkSequence
@@ -117,8 +120,6 @@ SUBTITLES_NAME = "annotated.vtt"
 
 # --- what is drawn ----------------------------------------------------------------------------
 
-BANNER_HOLD_S = 0.5  # seconds a fault banner stays after its finding ends, so it can be read
-BANNER_MIN_S = 1.5  # seconds a banner shows at least (a finding at one moment has start = end)
 MAX_BANNERS = 2  # banners at once; more would cover the person
 REP_CUE_S = 1.5  # seconds the "Rep 1 of 3" subtitle shows from the rep's start
 SUBTITLE_MIN_S = 2.0  # seconds a fault subtitle shows at least: two short lines take that to read
@@ -183,20 +184,6 @@ class AnnotatedVideo:
     duration_s: float
 
 
-@dataclass(frozen=True, slots=True)
-class Flash:
-    """Something shown for a while: on the picture (banner) or as a subtitle. start_s, end_s:
-    seconds; text: the words; rep: the rep number; fault: the fault id, None for a rep cue;
-    detail: what to try (the subtitle's second line), may be empty."""
-
-    start_s: float
-    end_s: float
-    text: str
-    rep: int
-    fault: str | None = None
-    detail: str = ""
-
-
 def annotate_clip(
     path: str | os.PathLike[str],
     info: VideoInfo,
@@ -213,7 +200,8 @@ def annotate_clip(
 
     path, info: the clip and its `probe` result. seq: its landmarks (course.analysis.pose's
     TrackedSequence, or any LandmarkSequence with the clip's frame times); track:
-    `measure_motion(seq)`; report: `build_report(...)` for it (its faults and cues are shown).
+    `measure_motion(seq)`; report: `build_report(...)` for it (what its VideoPlan says is
+    shown: course.analysis.presenting.video_plan).
     out_dir: an existing folder the caller owns; VIDEO_NAME and SUBTITLES_NAME are written into
     it (replacing earlier ones) and nothing else is left there.
     max_side: pixels, the video's long side at most (never enlarged; 256 or more).
@@ -234,12 +222,12 @@ def annotate_clip(
     video_path = out_dir / VIDEO_NAME
     subtitles_path = out_dir / SUBTITLES_NAME
     fps = _average_fps(info, seq.t_s)
-    banners = tuple((flash.start_s, flash.end_s, hershey_text(flash.text))
-                    for flash in banner_flashes(report))
-    reps = tuple((rep.start_s, rep.end_s, report.rep_label(rep.number)) for rep in track.reps)
-    # Angles in the picture are the body's only when it is filmed side-on (course.analysis.motion)
+    plan = video_plan(report)
+    banners = tuple((flash.start_s, flash.end_s, hershey_text(flash.text)) for flash in plan.banners)
+    reps = tuple((flash.start_s, flash.end_s, flash.text) for flash in plan.rep_labels)
+    # Angles measured in the picture are the body's only when its side was seen
     angles = ({"hip": track.hip_deg, "knee": track.knee_deg, "trunk": track.trunk_deg}
-              if report.view == "side" else {})
+              if plan.show_angles else {})
     found = seq.visibility.max(axis=1) > 0
     total = len(seq)
     predecoded = frames  # ("frames" is reused below for the drawn frames)
@@ -280,7 +268,7 @@ def annotate_clip(
             count, last_t, width, height = encode_mp4(frames, partial_video, fps=fps,
                                                       threaded=ENCODE_IN_THREAD)
         duration = last_t + 1.0 / fps  # the muxer gives the last frame the nominal duration
-        partial_subtitles.write_text(webvtt(subtitle_flashes(track, report, duration)),
+        partial_subtitles.write_text(webvtt(subtitle_flashes(plan, duration)),
                                      encoding="utf-8")
         partial_video.replace(video_path)
         partial_subtitles.replace(subtitles_path)
@@ -298,35 +286,13 @@ def annotate_clip(
 # What is shown when
 
 
-def _title(report: Report, fault: str) -> str:
-    for cue in report.cues:
-        if cue.fault == fault:
-            return cue.title
-    return fault.replace("_", " ").capitalize()
-
-
-def _try_this(report: Report, fault: str) -> str:
-    return next((cue.try_this for cue in report.cues if cue.fault == fault), "")
-
-
-def banner_flashes(report: Report) -> tuple[Flash, ...]:
-    """The fault banners: one per finding in the report, in its order (rep, then importance),
-    from start_s to max(end_s, start_s + BANNER_MIN_S - BANNER_HOLD_S) + BANNER_HOLD_S."""
-    out = []
-    for fault in report.faults:
-        end = max(fault.end_s, fault.start_s + BANNER_MIN_S - BANNER_HOLD_S) + BANNER_HOLD_S
-        out.append(Flash(fault.start_s, end, _title(report, fault.id), fault.rep, fault.id,
-                         _try_this(report, fault.id)))
-    return tuple(out)
-
-
-def subtitle_flashes(track: MotionTrack, report: Report, duration_s: float) -> tuple[Flash, ...]:
-    """The subtitle cues, ordered by start: one per rep ("Rep 1 of 3" for REP_CUE_S, not past
-    the rep's end) and one per finding (the banner's time, at least SUBTITLE_MIN_S), all
-    within 0..duration_s."""
-    cues = [Flash(rep.start_s, min(rep.start_s + REP_CUE_S, rep.end_s),
-                  report.rep_label(rep.number), rep.number) for rep in track.reps]
-    for banner in banner_flashes(report):
+def subtitle_flashes(plan: VideoPlan, duration_s: float) -> tuple[Flash, ...]:
+    """The subtitle cues, ordered by start: one per rep label ("Rep 1 of 3" for REP_CUE_S, not
+    past the rep's end) and one per banner ("Rep 1: " and the banner's words, the banner's
+    time, at least SUBTITLE_MIN_S), all within 0..duration_s."""
+    cues = [Flash(label.start_s, min(label.start_s + REP_CUE_S, label.end_s), label.text, label.rep)
+            for label in plan.rep_labels]
+    for banner in plan.banners:
         end = max(banner.end_s, banner.start_s + SUBTITLE_MIN_S)
         cues.append(Flash(banner.start_s, end, f"Rep {banner.rep}: {banner.text}", banner.rep,
                           banner.fault, banner.detail))

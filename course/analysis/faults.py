@@ -523,14 +523,18 @@ def _finding(
     seen: float,
 ) -> Finding:
     """A finding whose confidence grows with its margin over the threshold (in units of the
-    camera's angle error: one error of margin gives 0.75) and with how well the joints were seen."""
+    camera's angle error: one error of margin gives 0.75) and with how well the joints were seen.
+    first, last: frame indexes, from where the fault begins to show to the moment the rule
+    measured it (end_s, where the annotated clip shows its banner). A rep that starts at the
+    bottom is judged at that first bottom, before its lockout (first): its finding is then that
+    moment alone, never the lockout, where the lifter stands tall."""
     error = limits.ANGLE_ERROR.value
     sureness = float(np.clip(0.5 + 0.25 * margin_deg / error, 0.5, 1.0))
     return Finding(
         fault=fault,
         rep=rep.number,
-        start_s=float(track.t_s[first]),
-        end_s=float(track.t_s[max(first, last)]),
+        start_s=float(track.t_s[min(first, last)]),
+        end_s=float(track.t_s[last]),
         value=round(float(value), 3),
         threshold=limit.value,
         unit=limit.unit,

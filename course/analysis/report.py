@@ -37,6 +37,13 @@ NOT_PRAISED_BESIDE: dict[str, set[str]] = {
     "squat_pattern": {"hips_rise_first"},  # "the movement came from your hips" beside hips that shot up
 }
 
+# Where the camera stood, in the learner's words, by view (course.analysis.view's vocabulary).
+CAMERA_PLACES: dict[str, str] = {
+    "side": "side-on to you", "front": "in front of you", "front-oblique": "in front of you, off to one side",
+    "rear-oblique": "behind you", "rear": "behind you", "oblique": "at an angle",
+}
+CAMERA_UNKNOWN = "where it could not see your side"
+
 
 @dataclass(frozen=True)
 class Angle:
@@ -259,8 +266,7 @@ def _verdict(
         return verdict, (message + " The camera was at an angle to your side, so only your knees and tempo "
                          "were judged; film side-on for the full check.")
     if view != "side":
-        camera = {"front": "in front of you", "front-oblique": "in front of you, off to one side",
-                  "rear-oblique": "behind you", "oblique": "at an angle"}.get(view, "where it could not see your side")
+        camera = CAMERA_PLACES.get(view, CAMERA_UNKNOWN)
         counted = f"We counted {reps_words}, but " if count else ""
         return (
             f"Could not judge fully: camera {camera}",
@@ -395,24 +401,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
-
-
-def not_judged_lines(report: Report, cues: Mapping[str, Cue]) -> list[str]:
-    """What could not be judged, one line per reason, naming the checks it covers."""
-    reasons: dict[str, list[str]] = {}
-    for item in report.not_judged:
-        names = reasons.setdefault(item.why, [])
-        name = cues[item.what].name if item.what in cues else None
-        if name and name not in names:
-            names.append(name)
-    lines = []
-    for why, names in reasons.items():
-        if names:  # "Back rounding, hips travelling back: needs a camera side-on to you..."
-            listed = ", ".join([names[0]] + [name[0].lower() + name[1:] for name in names[1:]])
-            lines.append(f"{listed}: {why}")
-        else:
-            lines.append(why)
-    return lines
 
 
 def report_from_json(data: Mapping[str, Any]) -> Report:

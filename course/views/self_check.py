@@ -18,7 +18,7 @@ from __future__ import annotations
 import atexit
 import logging
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,11 +32,14 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from course.analysis.check import Analysis, analyse_clip
 from course.analysis.clip_folders import clip_folder, remove_own_clip_folders, sweep_stale_clip_folders, write_clip
 from course.analysis.exercises import EXERCISES, NOT_SURE
-from course.analysis.faults import FAULT_IDS
+from course.analysis.presenting import (
+    LESSON_MOVED, NOT_JUDGED, REP_BY_REP, WENT_WELL, WORK_ON, CueLine, Presentation, angles_shown, beyond_model_note,
+    present,
+)
 from course.analysis.queue import AnalysisQueue, AnalysisStopped, QueueFull
 from course.analysis.replay import BeyondModel, reference_hinge, replay_motion
-from course.analysis.report import CueReport, Report, not_judged_lines
-from course.content import Course, Lesson
+from course.analysis.report import Report
+from course.content import Course
 from course.figures import FIGURES
 from course.figures.body import body_figure
 from course.figures.angles import Span, ThresholdLine, angle_chart
@@ -331,17 +334,6 @@ def _replay_figure(analysis: Analysis) -> tuple[go.Figure | None, tuple[BeyondMo
         return None, ()
 
 
-def beyond_model_note(beyond: Sequence[BeyondModel]) -> str:
-    """What the learner reads under a replay that held some angles at the body model's limits
-    ('' when none is off by a whole degree)."""
-    held = [b for b in beyond if round(b.asked_deg) != round(b.limit_deg)]
-    if not held:
-        return ""
-    angles = "; ".join(f"{b.label} {b.asked_deg:.0f}°, where the model stops at {b.limit_deg:.0f}°" for b in held)
-    return (f"At some moments your position asked more of the body model than it can bend ({angles}), "
-            "so the replay holds those moments at the model's limit. Your measured angles above are unchanged.")
-
-
 def rep_clip_window(start_s: float, end_s: float) -> tuple[int, int] | None:
     """Whole seconds (start, end) to play a rep on its own, with REP_CLIP_MARGIN either side;
     None for a rep shorter than REP_CLIP_MIN, which is not offered as a clip. st.video plays
@@ -349,18 +341,6 @@ def rep_clip_window(start_s: float, end_s: float) -> tuple[int, int] | None:
     if not (math.isfinite(start_s) and math.isfinite(end_s)) or end_s - start_s < REP_CLIP_MIN.value:
         return None
     return math.floor(max(0.0, start_s - REP_CLIP_MARGIN.value)), math.ceil(end_s + REP_CLIP_MARGIN.value)
-
-
-def where_to_learn(cue: CueReport, course: Course) -> tuple[Lesson | None, str, str | None]:
-    """The lesson, section and figure that teach the fix for a cue's fault, as the course has them
-    now: a report saved before a lesson, section or figure was renamed (a trainer's dashboard shows
-    old hand-ins) still links to where the fix is taught today. Only the saved names when the
-    fault has no cue any more; None for a lesson or figure that no longer exists."""
-    current = course.cues.get(cue.fault)
-    lesson_id, section, figure = ((current.lesson_id, current.section, current.figure) if current is not None
-                                  else (cue.lesson_id, cue.section, cue.figure))
-    lesson = next((item for item in course.lessons if item.id == lesson_id), None)
-    return lesson, section, figure if figure in FIGURES else None
 
 
 def show_report(
@@ -373,65 +353,51 @@ def show_report(
     key: str = "",
     for_trainer: bool = False,
 ) -> None:
-    """The report as the learner reads it; for_trainer: a stored report on the dashboard (key
-    keeps its charts apart from other reports on the same page)."""
-
-    if report.outcome == "refused":
-        st.warning(f"**{report.verdict}.** {report.message}", icon=":material/videocam_off:")
+    """The report as the learner reads it, laid out from its Presentation
+    (course.analysis.presenting decides every word); for_trainer: a stored report on the
+    dashboard (key keeps its charts apart from other reports on the same page)."""
+    shown = present(report, course)
+    if shown.tone == "refused":
+        st.warning(f"**{shown.verdict}.** {shown.message}", icon=":material/videocam_off:")
         filming = course.lesson("film-your-hinge")
         st.page_link(link(lesson_place(filming)), label=f"How to film: Lesson {filming.order}", icon=":material/school:")
         return
 
-    box = st.success if report.outcome == "judged" and not report.faults else st.info
-    box(f"**{report.verdict}.** {report.message}", icon=":material/fact_check:")
-    for note in report.notes:
+    box = st.success if shown.tone == "well_done" else st.info
+    box(f"**{shown.verdict}.** {shown.message}", icon=":material/fact_check:")
+    for note in shown.notes:
         st.caption(note)
 
-    if report.cues:
-        st.subheader("What to work on")
-        for number, cue in enumerate(report.cues, start=1):
-            lesson, section, figure = where_to_learn(cue, course)
-            reps = ", ".join(str(rep) for rep in cue.reps)
-            with st.container(border=True):
-                st.markdown(f"**{number}. {cue.title}** · rep {reps}")
-                st.markdown(cue.seen)
-                st.markdown(f"**Try this:** {cue.try_this}")
-                if lesson is None:
-                    st.caption("This check was saved by an older version of the course, whose lesson on it has "
-                               "since moved: find it in the lessons' list.")
-                else:
-                    st.page_link(link(lesson_place(lesson)), label=f"Learn the fix: Lesson {lesson.order}, {section}",
-                                 icon=":material/school:")
-                if figure is not None:
-                    with st.expander("See it in 3D beside a good hinge"), report_part(f"the figure of {cue.fault}", SORRY_FIGURE):
-                        st.plotly_chart(course_figure(figure), width="stretch", config=PLOTLY_CONFIG, key=f"{key}cue:{cue.fault}")
+    if shown.cues:
+        st.subheader(WORK_ON)
+        for cue in shown.cues:
+            _cue(cue, course, key)
 
-    if report.went_well:
-        st.subheader("What went well")
-        st.markdown("\n".join(f"- :green[:material/check_circle:] {item}" for item in report.went_well))
+    if shown.went_well:
+        st.subheader(WENT_WELL)
+        st.markdown("\n".join(f"- :green[:material/check_circle:] {item}" for item in shown.went_well))
 
     if video is not None:
         with report_part("the annotated clip", SORRY_VIDEO):
             st.subheader("Your clip, annotated")
             st.video(video, subtitles={"What to work on": subtitles} if subtitles else None)
-            st.caption("Your skeleton, your angles and each rep, with a banner where a fault shows. "
-                       "Turn on the subtitles for the cues.")
+            drawn = "Your skeleton, your angles and each rep" if shown.show_angles else "Your skeleton and each rep"
+            st.caption(f"{drawn}, with a banner where the thing to work on shows. Turn on the subtitles for the cues.")
 
-    if report.reps:
+    if shown.reps:
         with report_part("the reps", SORRY_REPS):
-            _reps(report, video)
+            _reps(shown, video)
 
-    if report.series is not None and _angles_measured(report):
+    if report.series is not None and shown.show_angles:
         with report_part("the angle chart", SORRY_CHART):
             _angle_chart(report, key)
 
     if replay is not None:
         with report_part("the 3D replay", SORRY_REPLAY):
             replay()
-    if report.not_judged:
+    if shown.not_judged:
         with report_part("what was not judged", SORRY_NOT_JUDGED):
-            st.subheader("What we could not judge")
-            st.markdown("\n".join(f"- {line}" for line in not_judged_lines(report, course.cues)))
+            _not_judged(shown)
     if for_trainer:
         return
     total = sum(report.timings.values())
@@ -439,25 +405,39 @@ def show_report(
                "copy lives only in this page and goes when you close it.")
 
 
-def _reps(report: Report, video: bytes | None) -> None:
-    """Rep by rep: when, what was found, the angles at the bottom; each rep long enough to
-    watch is offered as a clip of its own."""
-    st.subheader("Rep by rep")
-    st.caption(report.set_words)
-    titles = {cue.fault: cue.title for cue in report.cues}
-    angles_measured = _angles_measured(report)
-    for rep in report.reps:
-        faults = ", ".join(titles.get(fault, fault.replace("_", " ")) for fault in rep.faults) or (
-            "nothing to fix" if _judged_on(report, rep.number) else "form not judged from this camera angle")
-        measured = (
-            f"  \nAt the bottom: hips {_angle(rep.hip)}, knees {_angle(rep.knee)}, trunk {_angle(rep.trunk)}"
-            + ("" if rep.descent_s is None else f" · down in {rep.descent_s:.1f} s")
-        ) if angles_measured else ""
-        st.markdown(f"**Rep {rep.number}** · {rep.start_s:.1f} to {rep.end_s:.1f} s · {faults}{measured}")
+def _cue(cue: CueLine, course: Course, key: str) -> None:
+    """One thing to work on, with the lesson that teaches its fix and its figure in 3D."""
+    with st.container(border=True):
+        st.markdown(f"**{cue.heading}** · {cue.reps_words}")
+        st.markdown(cue.seen)
+        st.markdown(f"**Try this:** {cue.try_this}")
+        if cue.lesson is None:
+            st.caption(LESSON_MOVED)
+        else:
+            st.page_link(link(lesson_place(course.lesson(cue.lesson.lesson_id))), label=cue.lesson.label,
+                         icon=":material/school:")
+        if cue.figure in FIGURES:
+            with st.expander("See it in 3D beside a good hinge"), report_part(f"the figure of {cue.fault}", SORRY_FIGURE):
+                st.plotly_chart(course_figure(cue.figure), width="stretch", config=PLOTLY_CONFIG, key=f"{key}cue:{cue.fault}")
+
+
+def _reps(shown: Presentation, video: bytes | None) -> None:
+    """Rep by rep: when, what was found, the angles at the bottom (where they may be shown);
+    each rep long enough to watch is offered as a clip of its own."""
+    st.subheader(REP_BY_REP)
+    st.caption(shown.set_words)
+    for rep in shown.reps:
+        angles = f"  \n{rep.angles}" if rep.angles else ""
+        st.markdown(f"**{rep.heading}** · {rep.times} · {rep.words}{angles}")
         window = rep_clip_window(rep.start_s, rep.end_s) if video is not None else None
         if window is not None:
             with st.expander(f"Watch rep {rep.number} on its own"), report_part(f"rep {rep.number}'s clip", SORRY_REP_CLIP):
                 st.video(video, start_time=window[0], end_time=window[1], loop=True)
+
+
+def _not_judged(shown: Presentation) -> None:
+    st.subheader(NOT_JUDGED)
+    st.markdown("\n".join(f"- {line}" for line in shown.not_judged))
 
 
 def _angle_chart(report: Report, key: str) -> None:
@@ -478,25 +458,12 @@ def _angle_chart(report: Report, key: str) -> None:
 
 
 def _angles_measured(report: Report) -> bool:
-    """Whether the camera saw the side of the body well enough for the angles to mean anything:
-    the analysis judged at least one rule on them (course.analysis.faults decides from how far
-    the camera stood from side-on). From in front, a hinge's angles fold into the picture's
-    depth: the numbers would mislead, so the page shows the reps' times but not their angles,
-    the chart or the replay."""
-    return any(_judged_on(report, rep.number) for rep in report.reps)
+    """Whether the angles may be shown (and the clip replayed in 3D): the one rule every place
+    that shows a report follows, course.analysis.presenting.angles_shown."""
+    return angles_shown(report)
 
 
 def _has_leg_angles(track) -> bool:
     """Whether some frame has both a hip and a knee angle: the replay poses the body from them
     (feet out of the picture leave no knee angle at all)."""
     return bool(np.isfinite(track.hip_deg).any() and np.isfinite(track.knee_deg).any())
-
-
-def _judged_on(report: Report, rep: int) -> bool:
-    """Whether at least one fault was checked on this rep (not all of them are in not_judged)."""
-    skipped = {item.what for item in report.not_judged if item.rep in (None, rep)}
-    return any(fault not in skipped for fault in FAULT_IDS)
-
-
-def _angle(angle) -> str:
-    return "not seen" if angle.degrees is None else f"{angle.degrees:.0f}° (±{angle.plus_minus:.0f})"
