@@ -1,12 +1,17 @@
 """How the self-check does on labelled clips: reps, view and faults against what a coach saw.
 
     uv run python benchmarks/accuracy.py DIR
+    uv run python benchmarks/accuracy.py --as-labelled DIR
     uv run python benchmarks/accuracy.py --stress DIR
 
 DIR holds clips and a labels.yaml in the format of shared/clips/labels.yaml. Prints one
 block per clip, then the totals: rep counts right, views right, outcomes right, and fault
 true/false positives and negatives (a fault in `faults` must be found; one in `not_faults`
 must not be; others are not scored).
+
+--as-labelled: each clip is checked as the learner who filmed it would have said on the page
+("What did you film?"), from its label's `exercise` (see `chosen_exercise`); without it every
+clip is checked as "Not sure", the default.
 
 --stress: the stress cases of tests/stress.py, derived from DIR's clips (a rolled phone, a
 bystander, a second lifter, a plate over the knees, cuts, the person removed), one line each,
@@ -25,9 +30,25 @@ import yaml
 os.environ.setdefault("GLOG_minloglevel", "2")
 
 
+def chosen_exercise(label: str) -> str:
+    """The choice on the page that a label's free-text exercise names ("barbell Romanian deadlift
+    from standing" -> romanian_deadlift); "not_sure" for anything the page does not offer (a
+    goblet squat, no exercise at all)."""
+    text = label.lower()
+    for words, exercise in ((("single-leg", "single leg"), "single_leg_rdl"), (("romanian", "rdl"), "romanian_deadlift"),
+                            (("swing",), "kettlebell_swing"), (("good morning",), "good_morning"),
+                            (("dowel", "hinge drill"), "hinge_drill"), (("kettlebell deadlift",), "kettlebell_deadlift"),
+                            (("deadlift",), "floor_deadlift")):
+        if any(word in text for word in words):
+            return exercise
+    return "not_sure"
+
+
 def main(argv: list[str]) -> int:
     stress = argv[:1] == ["--stress"]
     argv = argv[1:] if stress else argv
+    as_labelled = argv[:1] == ["--as-labelled"]
+    argv = argv[1:] if as_labelled else argv
     if len(argv) != 1:
         print(__doc__)
         return 2
@@ -40,7 +61,8 @@ def main(argv: list[str]) -> int:
 
     totals: Counter[str] = Counter()
     for label in labels:
-        report = check_clip(folder / label["file"]).to_json()
+        exercise = chosen_exercise(label.get("exercise", "")) if as_labelled else "not_sure"
+        report = check_clip(folder / label["file"], exercise=exercise).to_json()
         expected_outcome = {"judged": "judged", "partial": "partial", "refused": "refused"}[label["expect"]]
         found = {fault["id"] for fault in report["faults"]}
         reps = len(report["reps"])
@@ -54,7 +76,7 @@ def main(argv: list[str]) -> int:
             outcome_right=report["outcome"] == expected_outcome,
             tp=len(tp), fn=len(fn), fp=len(fp),
         )
-        print(f"{label['file']}")
+        print(f"{label['file']}" + (f" (checked as {exercise})" if as_labelled else ""))
         print(f"  outcome {report['outcome']:8s} (label {expected_outcome}); verdict: {report['verdict']}")
         print(f"  reps    {reps} (label {label['reps']}); view {report['view']} (label {label['view']})")
         print(f"  faults found {sorted(found) or '-'}; missed {fn or '-'}; wrongly reported {fp or '-'}")
