@@ -21,10 +21,14 @@ REMEMBERED = 20  # analyses whose durations make the estimate
 class AnalysisQueue:
     """A first-come, first-served line in front of `slots` analysis places."""
 
-    def __init__(self, slots: int = 1) -> None:
+    def __init__(self, slots: int = 1, *, clock: Callable[[], float] = time.monotonic) -> None:
+        """slots: analyses that run at once (at least 1, else ValueError). clock: seconds from
+        any fixed start, never going back (tests pass a fake one); it times the analyses the
+        estimate is made from."""
         if slots < 1:
             raise ValueError(f"an analysis queue needs at least 1 slot, got {slots}")
         self.slots = slots
+        self._clock = clock
         self._changed = threading.Condition()
         self._line: deque[object] = deque()
         self._running = 0
@@ -63,13 +67,13 @@ class AnalysisQueue:
                     self._line.remove(ticket)
                 self._changed.notify_all()
             raise
-        started = time.monotonic()
+        started = self._clock()
         try:
             yield
         finally:
             with self._changed:
                 self._running -= 1
-                self._durations.append(time.monotonic() - started)
+                self._durations.append(self._clock() - started)
                 self._changed.notify_all()
 
     def _estimate(self, ahead: int) -> float:
