@@ -4,12 +4,10 @@ can't be used, through AppTest on a real store in a fresh folder per test."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 import string
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -23,25 +21,24 @@ from course.store import Store, StoreError, rules
 from course.store.database import unavailable
 from course.thresholds import Limit
 from course.views.accounts import plain
-from tests.page_harness import (  # noqa: F401  (fixtures are found by name)
+from tests.motion_factory import report_for
+from tests.page_harness import (
     HOME,
     PASSWORD,
     RIGHT_ANSWERS,
     TIMEOUT_S,
     answer_quiz,
     app,
-    data_dir,
     labelled,
     member,
     open_page,
     page_links,
     shown,
-    small_course,
-    store,
     submit,
     trainer,
+    upload,
 )
-from tests.test_report import report_for
+from tests.real_clips import CLIPS, needs_clips
 
 
 def sign_up(at, username: str, *, name: str = "Amy Lee", password: str = PASSWORD, role: str = "member",
@@ -802,8 +799,6 @@ def test_a_database_that_stops_answering_mid_visit_leaves_the_pages_working(smal
 
 # --- keeping a self-check ------------------------------------------------------------------------
 
-CLIPS = Path(os.environ["HINGE_CLIPS_DIR"]) if os.environ.get("HINGE_CLIPS_DIR") else None
-needs_clips = pytest.mark.skipif(CLIPS is None, reason="HINGE_CLIPS_DIR is not set (.ci/run sets it to ../shared/clips)")
 
 
 @pytest.fixture
@@ -812,22 +807,6 @@ def locked_knees(monkeypatch):
     report = report_for("locked_knee_hinge", load_course().cues)
     monkeypatch.setattr(self_check_page, "analyse_clip", lambda path, **options: Analysis(report))
     return report
-
-
-@pytest.fixture
-def film_homework(store):
-    """Amy in Coach Tess's group, whose homework asks for a self-check."""
-    tess = trainer(store, "tess")
-    group = store.create_group(tess, "Tuesday 7 pm")
-    work = store.create_assignment(tess, group.id, title="Film your hinge", due=date.today() + timedelta(days=7),
-                                   lesson_ids=["film-your-hinge"], self_check=True)
-    amy = member(store, "amy")
-    store.join_group(amy, group.join_code)
-    return amy, work
-
-
-def upload(at, name: str = "clip.mp4", data: bytes = b"a clip"):
-    return at.file_uploader(key="clip").upload(name, data, "video/mp4").run()
 
 
 def test_a_member_hands_in_a_self_check_for_their_homework(store, locked_knees, film_homework):
@@ -889,7 +868,7 @@ def test_a_visitor_is_asked_to_sign_in_to_keep_the_result(data_dir, locked_knees
 
 
 @needs_clips
-def test_a_real_clip_is_handed_in_with_its_verdict(store, film_homework):
+def test_a_real_clip_is_handed_in_with_its_verdict(store, film_homework, reused_analyses):
     amy, _ = film_homework
     at = app("self-check", account=amy)
     upload(at, "dl.mp4", (CLIPS / "deadlift-side-2reps.mp4").read_bytes())

@@ -1,6 +1,6 @@
 """The annotated video and its subtitles: what a browser gets, and what the learner sees on it.
 
-Every clip is a plain grey picture written by PyAV into a temporary folder (tests.test_video's
+Every clip is a plain grey picture written by PyAV into a temporary folder (tests.clip_factory's
 write_clip), its frame times equal to a body-model motion's, so the landmarks the body model
 "films" (course.synthetic_landmarks.landmark_sequence) belong to the clip's frames. The real clips are
 used only where HINGE_CLIPS_DIR points at them.
@@ -8,7 +8,6 @@ used only where HINGE_CLIPS_DIR points at them.
 
 from __future__ import annotations
 
-import os
 import re
 import dataclasses
 from dataclasses import dataclass
@@ -41,12 +40,10 @@ from course.landmarks import Camera, Landmark, LandmarkSequence
 from course.synthetic_landmarks import Dropout, landmark_sequence
 from course.motions import locked_knee_hinge
 from course.settings import ClipLimits
-from tests.test_video import write_clip
+from tests.clip_factory import write_clip
+from tests.real_clips import CLIPS, needs_clips
 
 L = Landmark
-CLIPS_DIR = os.environ.get("HINGE_CLIPS_DIR")
-needs_clips = pytest.mark.skipif(
-    not CLIPS_DIR, reason="the real clips are not here: set HINGE_CLIPS_DIR (.ci/run does)")
 
 WIDTH, HEIGHT = 320, 240  # pixels of the synthetic clips (landscape; portrait swaps them)
 GREY = 100  # 0..255: the synthetic picture, far from white lines and the red banner
@@ -423,7 +420,7 @@ def test_subtitle_text_cannot_break_the_file():
 def test_real_clip_gives_a_playable_h264_of_the_same_length(tmp_path):
     from course.analysis.pose import track_pose
 
-    clip = Path(CLIPS_DIR) / "kb-deadlift-side.mp4"
+    clip = CLIPS / "kb-deadlift-side.mp4"
     info = probe(clip)
     seq = track_pose(read_frames(clip, info), info.width, info.height)
     track = measure_motion(seq)
@@ -474,7 +471,7 @@ def test_an_encoder_failure_keeps_the_finished_report_and_says_the_video_is_miss
         raise av.error.FFmpegError(-22, "libx264 refused the frame")
 
     monkeypatch.setattr(check, "annotate_clip", encoder_fails)
-    analysis = check.analyse_clip(Path(CLIPS_DIR) / "kb-deadlift-side.mp4", annotate_in=tmp_path)
+    analysis = check.analyse_clip(CLIPS / "kb-deadlift-side.mp4", annotate_in=tmp_path)
     assert analysis.report.outcome == "judged" and analysis.report.reps
     assert analysis.video is None and analysis.subtitles is None
     assert check.NO_ANNOTATED_VIDEO in analysis.report.notes

@@ -28,17 +28,16 @@ import course.views.self_check as page
 from course.analysis.queue import FIRST_GUESS_S, AnalysisQueue
 from course.cli import REFUSED_EXIT, main
 from course.thresholds import ANGLE_ERROR
-from tests.test_self_check_page import CLIPS, TIMEOUT_S, app, needs_clips, shown
-from tests.test_video import pattern, write_audio, write_clip
+from tests.clip_factory import DARK_SCALE, Frames, pattern, real_frames, write_audio, write_clip, write_frames
+from tests.real_clips import CLIPS, needs_clips
+from tests.self_check_harness import TIMEOUT_S, app, shown
 
 # Words that must never reach a learner: a traceback, an exception's name, or a library's.
 NOT_FOR_LEARNERS = ("traceback", "exception", "error", "errno", "ffmpeg", "pyav", "libav",
                     "mediapipe", "opencv", "cv2", "numpy", "tensorflow", "moov", "invalid data")
 REFUSED = "Could not judge this clip"  # the verdict of every refused report (course.analysis.report)
-DARK_SCALE = 0.05  # times each pixel's value: the kettlebell clip's mean luma falls from 123 to 6 (of 255)
 FEET_CUT = 0.15  # share of the picture's height cropped off the bottom: the feet and ankles go
 TIME_TOL_S = 0.1  # seconds: three frames of a 30 frames/s clip
-SHORT_CLIP_S = 4.0  # seconds: derived clips are cut to this so the tests stay fast
 
 
 # --------------------------------------------------------------------------------------------
@@ -67,8 +66,9 @@ def temp_root(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
-def analysed(monkeypatch) -> list[Path]:
-    """The paths the page hands to the analysis, in order."""
+def analysed(reused_analyses, monkeypatch) -> list[Path]:
+    """The paths the page hands to the analysis, in order. The page and the command line share
+    one analysis of each clip (reused_analyses): they are checked on how they show it."""
     seen: list[Path] = []
     real = page.analyse_clip
 
@@ -160,32 +160,6 @@ def empty_room(path: Path, seconds: float = 2.0) -> Path:
     images = [np.clip(room + rng.integers(-6, 7, room.shape), 0, 255).astype(np.uint8)
               for _ in range(round(seconds * 10))]
     return write_clip(path, images=images, rate=10)
-
-
-Frames = list[tuple[float, np.ndarray]]  # (seconds from the first frame, RGB picture)
-
-
-def real_frames(name: str, *, keep_top: float = 1.0, columns: slice = slice(None),
-                seconds: float = SHORT_CLIP_S) -> Frames:
-    """A real clip's first `seconds` as RGB pictures with their own times, cropped to the top
-    `keep_top` share of the height and to `columns`, and to even sizes for H.264."""
-    frames: Frames = []
-    with av.open(str(CLIPS / name)) as container:
-        for frame in container.decode(video=0):
-            if frames and frame.time - frames[0][0] > seconds:
-                break
-            image = frame.to_ndarray(format="rgb24")[:, columns]
-            height = round(image.shape[0] * keep_top) // 2 * 2
-            frames.append((float(frame.time), np.ascontiguousarray(image[:height, : image.shape[1] // 2 * 2])))
-    start = frames[0][0]
-    return [(t - start, image) for t, image in frames]
-
-
-def write_frames(path: Path, frames: Frames, rotation: int | None = None) -> Path:
-    """An H.264 MP4 in which every frame keeps its own time (milliseconds). rotation: a
-    display matrix, counter-clockwise degrees, as a phone writes for a portrait clip."""
-    return write_clip(path, images=[image for _, image in frames], rate=30, rotation=rotation,
-                      times_ms=[round(t * 1000) for t, _ in frames])
 
 
 @pytest.fixture(scope="module")

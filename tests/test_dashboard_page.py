@@ -15,22 +15,20 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from course.content import load_course
 from course.progress import QuizAttempt
-from course.store import Account, Assignment, Group, Store, Submission
+from course.store import Account, Assignment, Group, Submission
 from course.views.accounts import plain
 from course.views.dashboard import dashboard_csv
-from tests.page_harness import (  # noqa: F401  (fixtures are found by name)
+from tests.motion_factory import report_for
+from tests.page_harness import (
     app,
-    data_dir,
     labelled,
     member,
     open_page,
     page_links,
     shown,
-    store,
     submit,
     trainer,
 )
-from tests.test_report import report_for
 
 COURSE = load_course()
 LESSON_1_QUESTIONS = len(COURSE.lesson("your-hip-joint").quiz)

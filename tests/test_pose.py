@@ -7,10 +7,8 @@ where HINGE_CLIPS_DIR points at them, each decoded and tracked once per test run
 
 from __future__ import annotations
 
-import os
 from dataclasses import fields
 from functools import cache
-from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -32,11 +30,9 @@ from course.analysis.video import VideoFrame, probe, read_frames
 from course.landmarks import Camera, Landmark, LandmarkSequence
 from course.synthetic_landmarks import landmark_sequence
 from course.motions import good_hinge
+from tests.real_clips import CLIPS, needs_clips
 
 L = Landmark
-CLIPS_DIR = os.environ.get("HINGE_CLIPS_DIR")
-needs_clips = pytest.mark.skipif(
-    not CLIPS_DIR, reason="the real clips are not here: set HINGE_CLIPS_DIR (.ci/run does)")
 
 SEEN = 0.9  # visibility 0..1: "clearly seen", as FACTS.md measured on the astronaut photo
 POSITION_TOL = 1e-9  # normalised image units: interpolation is exact arithmetic
@@ -294,7 +290,7 @@ def test_a_black_clip_is_too_dark_rather_than_empty():
 
 @cache
 def real(name: str) -> tuple:
-    path = Path(CLIPS_DIR) / name
+    path = CLIPS / name
     info = probe(path)
     # The front-oblique clip (505 frames) is only checked for shape, orientation and people:
     # every 2nd frame halves its cost.

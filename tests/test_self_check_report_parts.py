@@ -29,11 +29,11 @@ from course.landmarks import Camera
 from course.synthetic_landmarks import landmark_sequence
 from course.motions import MOTIONS
 from course.thresholds import REP_CLIP_MARGIN, REP_CLIP_MIN
+from tests.clip_factory import write_clip
 from tests.page_harness import app as course_app
-from tests.page_harness import data_dir, store, submit  # noqa: F401  (fixtures are found by name)
-from tests.test_account_pages import film_homework, upload  # noqa: F401
-from tests.test_self_check_page import CLIPS, app, needs_clips, shown
-from tests.test_video import write_clip
+from tests.page_harness import submit, upload
+from tests.real_clips import CLIPS, needs_clips
+from tests.self_check_harness import app, shown
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +199,7 @@ def test_a_rep_clip_the_player_refuses_becomes_a_sentence_in_its_place(monkeypat
     assert "Invalid start_time" not in shown(at)
 
 
-def test_a_failing_part_still_lets_a_member_hand_the_result_in(monkeypatch, store, film_homework, hinge_track, clip_bytes):  # noqa: F811
+def test_a_failing_part_still_lets_a_member_hand_the_result_in(monkeypatch, store, film_homework, hinge_track, clip_bytes):
     amy, work = film_homework
     monkeypatch.setattr(page, "analyse_clip", lambda path, **options: analysis_of(hinge_track, clip_bytes))
     monkeypatch.setattr(page, "angle_chart", broken)
@@ -218,7 +218,7 @@ def test_a_failing_part_still_lets_a_member_hand_the_result_in(monkeypatch, stor
 
 @needs_clips
 @pytest.mark.parametrize("name", sorted(p.name for p in CLIPS.glob("*.mp4")) if CLIPS else [])
-def test_a_real_clip_reaches_the_end_of_the_page_without_an_exception(name, caplog):
+def test_a_real_clip_reaches_the_end_of_the_page_without_an_exception(name, caplog, reused_analyses):
     at = app()
     with caplog.at_level(logging.ERROR, logger=page.__name__):
         at.file_uploader[0].upload(name, (CLIPS / name).read_bytes(), "video/mp4").run()

@@ -14,7 +14,7 @@ import pytest
 from course.analysis.problems import BrokenClip, ClipProblem, FrameTooLarge, TooMuchVideo
 from course.analysis.video import probe, read_frames
 from course.settings import ClipLimits
-from tests.test_video import pattern, write_clip
+from tests.clip_factory import pattern, write_clip
 
 # seconds: the issue asks for under 1 s (these clips took 69 s to 10 minutes before). Measured
 # here 0.01-0.2 s; the bound is 3 s so that a CI machine busy with the browser tests does not
