@@ -21,10 +21,14 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.real_clips import NOT_SURE, AnalysisCache
+from tests.real_clips import NO_CLIPS, NOT_SURE, AnalysisCache
+
+if TYPE_CHECKING:
+    from course.analysis.check import Analysis
 
 # Pages open the course's store on first use; in tests it must never be the user's own
 # (platformdirs' data folder). Set before any test imports the app, and inherited by the
@@ -44,12 +48,12 @@ def analysis_cache(tmp_path_factory) -> AnalysisCache:
 
 
 @pytest.fixture(scope="session")
-def real_clip_analysis(analysis_cache) -> Callable[..., object]:
+def real_clip_analysis(analysis_cache) -> Callable[..., Analysis]:
     """real_clip_analysis(name, exercise="not_sure", annotated=True): the Analysis of the real
     clip HINGE_CLIPS_DIR/name, made once for the whole run; the test skips where
     HINGE_CLIPS_DIR is unset."""
 
-    def analysis(name: str, *, exercise: str = NOT_SURE, annotated: bool = True):
+    def analysis(name: str, *, exercise: str = NOT_SURE, annotated: bool = True) -> Analysis:
         return analysis_cache.real_clip(name, exercise=exercise, annotated=annotated)
 
     return analysis
@@ -67,3 +71,24 @@ def reused_analyses(analysis_cache, monkeypatch) -> AnalysisCache:
     monkeypatch.setattr(check, "analyse_clip", analysis_cache.analyse)
     return analysis_cache
 
+
+def analyses_a_real_clip(item: pytest.Item) -> bool:
+    """Whether a test runs the real pose model on a real clip: it takes real_clip_analysis,
+    or it needs the real clips and lets the page or `hinge-check` analyse them (reused_analyses)."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    needs_clips = any(mark.kwargs.get("reason") == NO_CLIPS for mark in item.iter_markers("skipif"))
+    return "real_clip_analysis" in fixtures or ("reused_analyses" in fixtures and needs_clips)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Refuse to run a test that drives Chromium without the `browser` marker, or one that
+    analyses a real clip without the `slow` marker, so that `make test-quick`
+    (-m "not slow and not browser") stays quick."""
+    unmarked = []
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None:
+            unmarked.append(f"{item.nodeid} drives Chromium: give its module pytestmark = pytest.mark.browser")
+        if analyses_a_real_clip(item) and item.get_closest_marker("slow") is None:
+            unmarked.append(f"{item.nodeid} analyses a real clip: mark it @pytest.mark.slow")
+    if unmarked:
+        raise pytest.UsageError("tests without the marker they need:\n" + "\n".join(unmarked))

@@ -63,6 +63,7 @@ def sign_in(at, username: str, password: str = PASSWORD):
 # --- accounts ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_signing_up_keeps_the_lesson_read_before_and_opens_homework(small_course, store):
     at = app("a-1")
     at.button(key="read:a-1").click().run()
@@ -418,6 +419,7 @@ def test_saved_progress_shows_on_the_home_page_of_a_new_visit(small_course, stor
 # --- a trainer's groups --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_trainer_makes_a_group_and_gets_its_join_code_and_link(small_course, store):
     tess = trainer(store, "tess")
     at = app("groups", account=tess)
@@ -644,6 +646,7 @@ def test_a_join_link_opened_before_signing_in_asks_right_after_signing_up(small_
     assert [g.id for g in store.groups(amy)] == [group.id]
 
 
+@pytest.mark.slow
 def test_reading_the_lesson_and_passing_its_quiz_ticks_the_homework(small_course, store, week1):
     _, group, _ = week1
     amy = member(store, "amy")
@@ -809,6 +812,7 @@ def locked_knees(monkeypatch):
     return report
 
 
+@pytest.mark.slow
 def test_a_member_hands_in_a_self_check_for_their_homework(store, locked_knees, film_homework):
     amy, work = film_homework
     at = upload(app("self-check", account=amy))
@@ -828,6 +832,7 @@ def test_a_member_hands_in_a_self_check_for_their_homework(store, locked_knees, 
     assert ":green[:material/check_circle:] Self-check handed in: *One thing to fix\\: your knees locked straight*" in shown(at)
 
 
+@pytest.mark.slow
 def test_handing_in_twice_keeps_one_self_check(store, locked_knees, film_homework):
     amy, _ = film_homework
     at = upload(app("self-check", account=amy))
@@ -837,6 +842,7 @@ def test_handing_in_twice_keeps_one_self_check(store, locked_knees, film_homewor
     assert len(store.self_checks(amy)) == 1
 
 
+@pytest.mark.slow
 def test_choosing_just_save_saves_the_result_without_handing_it_in(store, locked_knees, film_homework):
     amy, _ = film_homework
     at = upload(app("self-check", account=amy))
@@ -868,6 +874,7 @@ def test_a_visitor_is_asked_to_sign_in_to_keep_the_result(data_dir, locked_knees
 
 
 @needs_clips
+@pytest.mark.slow
 def test_a_real_clip_is_handed_in_with_its_verdict(store, film_homework, reused_analyses):
     amy, _ = film_homework
     at = app("self-check", account=amy)

@@ -417,6 +417,7 @@ def test_subtitle_text_cannot_break_the_file():
 
 
 @needs_clips
+@pytest.mark.slow
 def test_real_clip_gives_a_playable_h264_of_the_same_length(tmp_path):
     from course.analysis.pose import track_pose
 
@@ -462,6 +463,7 @@ def test_an_analysis_keeps_small_frames_only_when_they_fit_the_memory_budget(ste
 
 
 @needs_clips
+@pytest.mark.slow
 def test_an_encoder_failure_keeps_the_finished_report_and_says_the_video_is_missing(tmp_path, monkeypatch):
     import av
 

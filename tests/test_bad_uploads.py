@@ -242,6 +242,7 @@ def test_a_sound_only_file_is_said_to_have_no_picture(surfaces, tmp_path):
     refused_everywhere(surfaces, clip, "This file has no picture in it, only sound", "no_video_track")
 
 
+@pytest.mark.slow
 def test_a_clip_with_nobody_in_it_asks_for_the_whole_body_in_the_picture(surfaces, tmp_path):
     clip = empty_room(tmp_path / "empty-room.mp4")
     refused_everywhere(surfaces, clip, "We couldn't find you in this clip", "no_person_found")
@@ -251,6 +252,7 @@ def test_a_clip_with_nobody_in_it_asks_for_the_whole_body_in_the_picture(surface
 # Limits set in the environment: the page and the command line both read them
 
 
+@pytest.mark.slow
 def test_a_clip_over_the_size_limit_set_in_the_environment_is_too_big(surfaces, tmp_path, monkeypatch):
     monkeypatch.setenv("HINGE_MAX_CLIP_MB", "1")  # the default is 200
     noise = [np.random.default_rng(i).integers(0, 256, (240, 320, 3), np.uint8) for i in range(30)]
@@ -274,12 +276,14 @@ def test_a_clip_over_the_length_limit_set_in_the_environment_is_too_long(surface
 
 
 @needs_clips
+@pytest.mark.slow
 def test_two_people_are_refused_because_we_cannot_tell_whose_hinge(surfaces):
     refused_everywhere(surfaces, CLIPS / "two-people.mp4", "We can see more than one person in this clip",
                        "more_people_than_one", text_too=False)
 
 
 @needs_clips
+@pytest.mark.slow
 def test_a_very_dark_clip_asks_for_more_light(surfaces, dark_clip):
     warning = refused_everywhere(surfaces, dark_clip, "The clip is too dark for us to see your joints",
                                  "too_dark", text_too=False)
@@ -287,6 +291,7 @@ def test_a_very_dark_clip_asks_for_more_light(surfaces, dark_clip):
 
 
 @needs_clips
+@pytest.mark.slow
 def test_a_clip_filmed_from_the_front_counts_reps_but_asks_for_a_side_view(surfaces):
     clip = CLIPS / "kb-deadlift-front-oblique.mp4"
     at = surfaces.page(clip.read_bytes(), clip.name)
@@ -301,6 +306,7 @@ def test_a_clip_filmed_from_the_front_counts_reps_but_asks_for_a_side_view(surfa
 
 
 @needs_clips
+@pytest.mark.slow
 def test_feet_out_of_frame_are_named_and_never_called_a_solid_hinge(surfaces, feet_out_clip):
     feet = "Your feet were out of the picture for much of the clip"
     at = surfaces.page(feet_out_clip.read_bytes(), "feet-out.mp4")
@@ -317,6 +323,7 @@ def test_feet_out_of_frame_are_named_and_never_called_a_solid_hinge(surfaces, fe
 
 
 @needs_clips
+@pytest.mark.slow
 def test_a_portrait_phone_clip_with_rotation_metadata_is_judged_like_the_upright_clip(surfaces, portrait_clips):
     upright, rotated = portrait_clips
     with av.open(str(rotated)) as container:  # what the phone stored: landscape pixels...
@@ -341,6 +348,7 @@ def test_a_portrait_phone_clip_with_rotation_metadata_is_judged_like_the_upright
 
 
 @needs_clips
+@pytest.mark.slow
 def test_a_variable_frame_rate_clip_is_judged_on_its_frames_own_times(surfaces, variable_rate_clip):
     clip, times = variable_rate_clip
     assert set(np.round(np.diff(times), 3)) == {0.033, 0.067}  # really uneven
@@ -359,6 +367,7 @@ def test_a_variable_frame_rate_clip_is_judged_on_its_frames_own_times(surfaces, 
 
 
 @needs_clips
+@pytest.mark.slow
 def test_a_good_clip_right_after_bad_ones_is_judged_in_the_same_session(surfaces, tmp_path):
     at = app()
     for name, data in (("notes.mp4", b"squats on Monday"), ("clip.mp4", b""),
@@ -382,6 +391,7 @@ def test_waiting_message_gives_the_place_in_line_and_a_rounded_wait():
     assert "About 5 s to wait" in page.waiting_message(1, 0.4)  # never "0 s"
 
 
+@pytest.mark.slow
 def test_an_upload_waits_while_the_only_slot_is_busy_then_shows_its_report(surfaces, tmp_path, monkeypatch):
     line = AnalysisQueue(slots=1)
     holding, release = threading.Event(), threading.Event()

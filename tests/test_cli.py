@@ -70,6 +70,7 @@ def test_a_mistyped_path_is_a_command_line_error_not_a_refused_clip(tmp_path, ca
 
 
 @needs_clips
+@pytest.mark.slow
 def test_a_real_side_view_deadlift_is_judged_and_exits_0(capsys, reused_analyses):
     assert main([str(CLIPS / "kb-deadlift-side.mp4"), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -79,12 +80,14 @@ def test_a_real_side_view_deadlift_is_judged_and_exits_0(capsys, reused_analyses
 
 
 @needs_clips
+@pytest.mark.slow
 def test_two_people_are_refused_with_exit_3(capsys, reused_analyses):
     assert main([str(CLIPS / "two-people.mp4")]) == REFUSED_EXIT
     assert "more than one person" in capsys.readouterr().out
 
 
 @needs_clips
+@pytest.mark.slow
 def test_annotated_video_and_subtitles_are_written_where_asked(tmp_path, capsys, reused_analyses):
     import av
 
@@ -186,6 +189,7 @@ def test_a_command_line_error_of_ours_still_reaches_stderr(tmp_path):
 
 @needs_clips
 @pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+@pytest.mark.slow
 def test_a_real_clip_prints_nothing_on_stderr(as_json):
     done = run_cli(str(CLIPS / "kb-deadlift-side.mp4"), *(["--json"] if as_json else []))
     assert done.returncode == 0
@@ -194,6 +198,7 @@ def test_a_real_clip_prints_nothing_on_stderr(as_json):
 
 
 @needs_clips
+@pytest.mark.slow
 def test_a_refused_real_clip_prints_its_message_on_stdout_and_nothing_on_stderr(tmp_path):
     frames = real_frames("kb-deadlift-side.mp4")
     dark = write_frames(tmp_path / "dark.mp4", [(t, (image * DARK_SCALE).astype(np.uint8)) for t, image in frames])
@@ -204,6 +209,7 @@ def test_a_refused_real_clip_prints_its_message_on_stdout_and_nothing_on_stderr(
 
 
 @needs_clips
+@pytest.mark.slow
 def test_debug_shows_the_native_lines_for_us():
     done = run_cli(str(CLIPS / "kb-deadlift-side.mp4"), "--debug")
     assert done.returncode == 0

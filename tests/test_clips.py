@@ -12,7 +12,7 @@ import yaml
 
 from tests.real_clips import CLIPS, needs_clips
 
-pytestmark = needs_clips
+pytestmark = [needs_clips, pytest.mark.slow]
 
 
 def labels() -> list[dict]:

@@ -248,6 +248,7 @@ def test_a_reset_code_made_on_the_dashboard_lets_the_member_set_a_new_password(t
     assert store.sign_in("amy", "squats on a sunday morning") == tuesday.amy
 
 
+@pytest.mark.slow
 def test_feedback_sent_from_the_dashboard_reaches_the_members_homework(tuesday, store):
     at = app("dashboard", account=tuesday.tess)
     labelled(at.text_area, "Feedback for your member").input("Good depth. Now keep the knees soft.")
@@ -343,6 +344,7 @@ def test_overdue_only_keeps_late_homework_and_who_has_not_finished_it(tuesday, s
     assert late.id in {a.id for a in store.dashboard(tuesday.tess, tuesday.group.id).assignments}
 
 
+@pytest.mark.slow
 def test_removing_a_member_asks_first_and_then_they_are_gone_from_the_dashboard(tuesday, store):
     at = app("dashboard", account=tuesday.tess)
     at.button(key=f"remove-{tuesday.amy.id}").click().run()

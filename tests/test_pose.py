@@ -302,6 +302,7 @@ def real(name: str) -> tuple:
 
 @needs_clips
 @pytest.mark.parametrize("name", SIDE_CLIPS)
+@pytest.mark.slow
 def test_single_person_side_clips_have_landmarks_on_most_frames(name):
     info, seq = real(name)
     assert len(seq) >= info.frame_count - 1
@@ -311,6 +312,7 @@ def test_single_person_side_clips_have_landmarks_on_most_frames(name):
 
 @needs_clips
 @pytest.mark.parametrize("name", ONE_PERSON_CLIPS)
+@pytest.mark.slow
 def test_single_person_clips_count_one_person(name):
     _, seq = real(name)
     people = count_people(seq.samples, seq)
@@ -319,6 +321,7 @@ def test_single_person_clips_count_one_person(name):
 
 
 @needs_clips
+@pytest.mark.slow
 def test_two_people_clip_counts_two_and_is_refused():
     _, seq = real("two-people.mp4")
     people = count_people(seq.samples, seq)
@@ -328,6 +331,7 @@ def test_two_people_clip_counts_two_and_is_refused():
 
 
 @needs_clips
+@pytest.mark.slow
 def test_portrait_clip_is_decoded_portrait_and_upright():
     info, seq = real("kb-deadlift-front-oblique.mp4")
     assert (info.width, info.height) == (404, 720)

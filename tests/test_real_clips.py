@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from tests.clip_factory import write_clip
 from tests.real_clips import needs_clips
 
 
+@pytest.mark.slow
 def test_the_same_bytes_under_another_name_are_analysed_once_and_another_exercise_again(analysis_cache, tmp_path):
     clip = write_clip(tmp_path / "clip.mp4")
     copy = shutil.copy(clip, tmp_path / "same-clip.mov")
@@ -21,6 +24,7 @@ def test_the_same_bytes_under_another_name_are_analysed_once_and_another_exercis
 
 
 @needs_clips
+@pytest.mark.slow
 def test_a_clip_asked_for_without_its_video_comes_without_it_as_analyse_clip_gives_it(real_clip_analysis):
     drawn = real_clip_analysis("kb-deadlift-side.mp4")
     plain = real_clip_analysis("kb-deadlift-side.mp4", annotated=False)

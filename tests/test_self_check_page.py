@@ -94,6 +94,7 @@ def test_the_exercise_chosen_on_the_page_reaches_the_analysis_and_not_sure_is_th
 
 
 @needs_clips
+@pytest.mark.slow
 def test_a_real_rounded_back_gets_a_verdict_a_cue_and_its_lesson(reused_analyses, monkeypatch):
     calls = []
     real = page.analyse_clip
@@ -114,6 +115,7 @@ def test_a_real_rounded_back_gets_a_verdict_a_cue_and_its_lesson(reused_analyses
 
 
 @needs_clips
+@pytest.mark.slow
 def test_a_camera_in_front_shows_the_reps_but_no_angles_that_would_mislead(reused_analyses):
     at = app()
     at.file_uploader[0].upload("front.mp4", (CLIPS / "kb-deadlift-front-oblique.mp4").read_bytes(), "video/mp4").run()
@@ -128,6 +130,7 @@ def test_a_camera_in_front_shows_the_reps_but_no_angles_that_would_mislead(reuse
 
 
 @needs_clips
+@pytest.mark.slow
 def test_the_replay_of_a_sound_deadlift_shows_no_rounded_back_or_bent_neck(reused_analyses):
     at = app()
     at.file_uploader[0].upload("dl.mp4", (CLIPS / "deadlift-side-2reps.mp4").read_bytes(), "video/mp4").run()
@@ -137,6 +140,7 @@ def test_the_replay_of_a_sound_deadlift_shows_no_rounded_back_or_bent_neck(reuse
 
 
 @needs_clips
+@pytest.mark.slow
 def test_a_camera_at_an_angle_still_shows_the_angles_it_judged_the_knees_from(reused_analyses):
     at = app()
     at.file_uploader[0].upload("goblet.mp4", (CLIPS / "goblet-squat-side.mp4").read_bytes(), "video/mp4").run()

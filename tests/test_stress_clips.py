@@ -36,6 +36,7 @@ CASES = [case for case in STRESS_CASES if case.name not in NOT_YET and f"{case.n
 
 
 @needs_clips
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=slug)
 def test_a_stress_case_gets_its_known_answer(case, tmp_path):
     frames, person = source(case.source, case.seconds)

@@ -16,7 +16,7 @@ import pytest
 from tests.clip_factory import real_frames, write_frames
 from tests.real_clips import needs_clips
 
-pytestmark = needs_clips
+pytestmark = [needs_clips, pytest.mark.slow]
 ZOOM = 1.12  # enlarge while turning, so that the corners the turn uncovers are mostly outside the picture
 
 

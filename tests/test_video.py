@@ -172,6 +172,7 @@ def test_streamable_mp4_cut_in_half_is_broken_before_decoding(tmp_path):
 
 
 @pytest.mark.parametrize("fmt,codec", [("webm", "libvpx-vp9"), ("avi", "mpeg4")])
+@pytest.mark.slow
 def test_clip_cut_in_half_is_broken_after_its_frames(tmp_path, fmt, codec):
     images = [np.random.default_rng(i).integers(0, 255, (HEIGHT, WIDTH, 3), np.uint8)
               for i in range(40)]  # noise: every frame is big, so half the bytes is half the clip
@@ -337,6 +338,7 @@ def test_real_one_frame_clip_is_too_short():
 
 
 @needs_clips
+@pytest.mark.slow
 def test_real_variable_rate_clip_keeps_its_uneven_timing():
     path = CLIPS / "goblet-squat-side.mp4"
     _, frames = decode_all(path)

@@ -545,6 +545,7 @@ OPEN_AND_SIGN_UP = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_servers_starting_together_on_a_new_database_all_start(database_url, tmp_path):
     ready = tmp_path / "ready"
     ready.mkdir()
