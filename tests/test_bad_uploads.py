@@ -131,8 +131,8 @@ def refused_everywhere(surfaces: Surfaces, clip: Path, says: str, problem: str, 
     """Check that the page and the command line refuse `clip` with a message containing
     `says` and the JSON problem code `problem`; return the page's warning.
 
-    text_too: also run the plain-text command line (one more analysis; for a refused clip
-    its text is the JSON's verdict and message)."""
+    text_too: also run the plain-text command line (for a refused clip its text is the JSON's
+    verdict and message). All three show the same analysis of the clip (reused_analyses)."""
     at = surfaces.page(clip.read_bytes(), clip.name)
     warning = at.warning[0].value
     assert warning.startswith(f"**{REFUSED}.**") and says in warning
