@@ -1,4 +1,4 @@
-# The two commands a newcomer needs: `make start` and `make test`.
+# The two commands a newcomer needs: `make start` and `make test` (`make test-quick` while you work).
 # Both work on a machine that has only Python 3.11, pip and make.
 
 PORT ?= 8501
@@ -7,7 +7,7 @@ HOST ?= localhost
 UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 UV_VERSION := 0.13.9
 
-.PHONY: start test screenshots sync browser postgres check-content clean
+.PHONY: start test test-quick screenshots sync browser postgres check-content clean
 
 start: sync
 	@echo "The course is starting at http://$(HOST):$(PORT) (Ctrl+C stops it)"
@@ -17,6 +17,11 @@ start: sync
 
 test: sync browser postgres
 	$(UV) run --frozen pytest
+
+# The inner loop: every test but the slow ones (the real pose model on clips, anything over
+# 2 s) and the browser ones. `make test` runs them all.
+test-quick: sync postgres
+	$(UV) run --frozen pytest -m "not slow and not browser"
 
 # Refresh the README's screenshots with the same browser code the tests use
 # (the self-check's and the dashboard's need a real clip: HINGE_CLIPS_DIR, default ../shared/clips).

@@ -1,9 +1,13 @@
-"""The real app in a real headless Chromium: start it on a free port, open pages, take screenshots."""
+"""The real app in a real headless Chromium: start it on a free port, open pages, take screenshots.
+
+The `browser` fixture is registered for every test by tests/conftest.py; the rest are helpers the
+browser tests import."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -18,6 +22,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+WAIT_MS = 30_000  # a page's rerun, on a busy two-core machine
 
 # Headless Chromium on a closed network: without the background-networking flags it keeps
 # trying to reach Google's hosts (see shared/design/FACTS.md). There is no GPU: WebGL (Plotly's
@@ -43,7 +48,7 @@ def chromium_path() -> str | None:
 
 @pytest.fixture(scope="module")
 def browser():
-    """Headless Chromium for a test module (a fixture: import it into the module that uses it)."""
+    """Headless Chromium for a test module (registered for every test by tests/conftest.py)."""
     executable = chromium_path()
     if executable is None:
         message = "Chromium is not installed: run `make test`, or install Debian's chromium (see README)"
@@ -108,3 +113,64 @@ def app_process(env: dict[str, str] | None = None,
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+# --- what the browser tests do and look at ------------------------------------------------------
+
+@contextlib.contextmanager
+def kept_on_failure(folder: Path, **pages):
+    """Screenshot every page (whole length) into ``folder`` when the block fails, to see why."""
+    try:
+        yield
+    except BaseException:
+        for name, page in pages.items():
+            with contextlib.suppress(Exception):
+                page.screenshot(path=folder / f"failed-{name}.png", full_page=True)
+        raise
+
+
+def wait_for_app(page) -> None:
+    """Until Streamlit has finished the current run (no "Running..." status widget)."""
+    page.get_by_test_id("stStatusWidget").wait_for(state="detached", timeout=WAIT_MS)
+
+
+def form_with(page, button: str):
+    return page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name=button))
+
+
+def sign_up(page, person: dict, *, trainer: bool) -> None:
+    page.get_by_role("tab", name="Create an account").click()
+    form = page.locator(".st-key-sign-up")
+    form.get_by_label("Your name", exact=True).fill(person["name"])
+    form.get_by_label("Username", exact=True).fill(person["username"])
+    form.get_by_label("Password", exact=True).fill(person["password"])
+    if trainer:
+        form.get_by_text("I'm a trainer and set homework").click()
+    form.get_by_role("button", name="Create my account").click()
+    page.get_by_role("heading", name="Your recovery codes").wait_for(timeout=WAIT_MS)
+    page.get_by_role("button", name=re.compile("I've kept them: carry on")).click()
+
+
+def selectbox_text(selectbox) -> str:
+    """What a selectbox shows: its label and the chosen option (kept in its input's value)."""
+    return selectbox.evaluate("el => [el.innerText, ...[...el.querySelectorAll('input')].map(i => i.value)].join(' ')")
+
+
+def horizontal_overflow(page) -> int:
+    """Pixels by which the widest scrolling box is wider than its window (0 when nothing scrolls sideways)."""
+    return page.evaluate(
+        """() => Math.max(0, ...[document.documentElement, document.body,
+              ...document.querySelectorAll('[data-testid="stMain"], [data-testid="stAppViewContainer"]')]
+              .map(el => el.scrollWidth - el.clientWidth))"""
+    )
+
+
+def drawn_pixels(png: bytes, rgb: tuple[int, int, int], tolerance: int = 40) -> int:
+    """How many pixels of a screenshot are within ``tolerance`` of a colour."""
+    from io import BytesIO
+
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(BytesIO(png)).convert("RGB"), dtype=int)
+    return int((np.abs(pixels - np.array(rgb)).max(axis=2) <= tolerance).sum())

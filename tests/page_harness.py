@@ -1,8 +1,10 @@
 """Driving the account, homework, groups and dashboard pages with AppTest, against a real SQLite
-store in a fresh folder per test. Test modules import the fixtures they use by name."""
+store in a fresh folder per test. Its fixtures (data_dir, store, small_course, film_homework)
+are registered for every test by tests/conftest.py; its helpers are imported."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -90,6 +92,23 @@ def member(store: Store, username: str, display_name: str | None = None) -> Acco
 def trainer(store: Store, username: str, display_name: str | None = None) -> Account:
     return store.sign_up(username, PASSWORD, display_name=display_name or f"Coach {username.capitalize()}",
                          role="trainer")
+
+
+@pytest.fixture
+def film_homework(store):
+    """Amy in Coach Tess's group, whose homework asks for a self-check."""
+    tess = trainer(store, "tess")
+    group = store.create_group(tess, "Tuesday 7 pm")
+    work = store.create_assignment(tess, group.id, title="Film your hinge", due=date.today() + timedelta(days=7),
+                                   lesson_ids=["film-your-hinge"], self_check=True)
+    amy = member(store, "amy")
+    store.join_group(amy, group.join_code)
+    return amy, work
+
+
+def upload(at: AppTest, name: str = "clip.mp4", data: bytes = b"a clip") -> AppTest:
+    """Upload ``data`` as ``name`` to the self-check page's file box and run the page."""
+    return at.file_uploader(key="clip").upload(name, data, "video/mp4").run()
 
 
 def app(page: str | None = None, *, account: Account | None = None, query: dict[str, str] | None = None,

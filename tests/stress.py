@@ -22,7 +22,7 @@ import numpy as np
 
 from course.analysis.pose import pose_model
 from course.landmarks import Landmark as L
-from tests.test_video import write_clip
+from tests.clip_factory import write_clip
 
 Frames = list[tuple[float, np.ndarray]]  # (seconds from the first frame, RGB picture)
 SECONDS = 4.0  # derived clips are cut to this, so the tests stay quick

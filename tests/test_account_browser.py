@@ -15,9 +15,8 @@ import pytest
 import sqlalchemy as sa
 
 from course.store import WrongCredentials, open_store
-from tests.browser import DESKTOP, browser, running_app  # noqa: F401  (browser: a fixture)
+from tests.browser import DESKTOP, WAIT_MS, form_with, kept_on_failure, running_app, sign_up, wait_for_app
 from tests.page_harness import CHEAP_HASHER
-from tests.test_homework_browser import WAIT_MS, form_with, kept_on_failure, sign_up, wait_for_app
 
 pytestmark = pytest.mark.browser
 

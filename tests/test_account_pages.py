@@ -4,13 +4,11 @@ can't be used, through AppTest on a real store in a fresh folder per test."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 import string
 import threading
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -24,25 +22,24 @@ from course.store import Store, StoreError, rules
 from course.store.database import unavailable
 from course.thresholds import Limit
 from course.views.accounts import plain
-from tests.page_harness import (  # noqa: F401  (fixtures are found by name)
+from tests.motion_factory import report_for
+from tests.page_harness import (
     HOME,
     PASSWORD,
     RIGHT_ANSWERS,
     TIMEOUT_S,
     answer_quiz,
     app,
-    data_dir,
     labelled,
     member,
     open_page,
     page_links,
     shown,
-    small_course,
-    store,
     submit,
     trainer,
+    upload,
 )
-from tests.test_report import report_for
+from tests.real_clips import CLIPS, needs_clips
 
 
 def sign_up(at, username: str, *, name: str = "Amy Lee", password: str = PASSWORD, role: str = "member",
@@ -67,6 +64,7 @@ def sign_in(at, username: str, password: str = PASSWORD):
 # --- accounts ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_signing_up_keeps_the_lesson_read_before_and_opens_homework(small_course, store):
     at = app("a-1")
     at.button(key="read:a-1").click().run()
@@ -422,6 +420,7 @@ def test_saved_progress_shows_on_the_home_page_of_a_new_visit(small_course, stor
 # --- a trainer's groups --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_trainer_makes_a_group_and_gets_its_join_code_and_link(small_course, store):
     tess = trainer(store, "tess")
     at = app("groups", account=tess)
@@ -648,6 +647,7 @@ def test_a_join_link_opened_before_signing_in_asks_right_after_signing_up(small_
     assert [g.id for g in store.groups(amy)] == [group.id]
 
 
+@pytest.mark.slow
 def test_reading_the_lesson_and_passing_its_quiz_ticks_the_homework(small_course, store, week1):
     _, group, _ = week1
     amy = member(store, "amy")
@@ -836,8 +836,6 @@ def test_a_database_that_stops_answering_mid_visit_leaves_the_pages_working(smal
 
 # --- keeping a self-check ------------------------------------------------------------------------
 
-CLIPS = Path(os.environ["HINGE_CLIPS_DIR"]) if os.environ.get("HINGE_CLIPS_DIR") else None
-needs_clips = pytest.mark.skipif(CLIPS is None, reason="HINGE_CLIPS_DIR is not set (.ci/run sets it to ../shared/clips)")
 
 
 @pytest.fixture
@@ -848,22 +846,7 @@ def locked_knees(monkeypatch):
     return report
 
 
-@pytest.fixture
-def film_homework(store):
-    """Amy in Coach Tess's group, whose homework asks for a self-check."""
-    tess = trainer(store, "tess")
-    group = store.create_group(tess, "Tuesday 7 pm")
-    work = store.create_assignment(tess, group.id, title="Film your hinge", due=date.today() + timedelta(days=7),
-                                   lesson_ids=["film-your-hinge"], self_check=True)
-    amy = member(store, "amy")
-    store.join_group(amy, group.join_code)
-    return amy, work
-
-
-def upload(at, name: str = "clip.mp4", data: bytes = b"a clip"):
-    return at.file_uploader(key="clip").upload(name, data, "video/mp4").run()
-
-
+@pytest.mark.slow
 def test_a_member_hands_in_a_self_check_for_their_homework(store, locked_knees, film_homework):
     amy, work = film_homework
     at = upload(app("self-check", account=amy))
@@ -883,6 +866,7 @@ def test_a_member_hands_in_a_self_check_for_their_homework(store, locked_knees, 
     assert ":green[:material/check_circle:] Self-check handed in: *One thing to fix\\: your knees locked straight*" in shown(at)
 
 
+@pytest.mark.slow
 def test_handing_in_twice_keeps_one_self_check(store, locked_knees, film_homework):
     amy, _ = film_homework
     at = upload(app("self-check", account=amy))
@@ -892,6 +876,7 @@ def test_handing_in_twice_keeps_one_self_check(store, locked_knees, film_homewor
     assert len(store.self_checks(amy)) == 1
 
 
+@pytest.mark.slow
 def test_choosing_just_save_saves_the_result_without_handing_it_in(store, locked_knees, film_homework):
     amy, _ = film_homework
     at = upload(app("self-check", account=amy))
@@ -923,7 +908,8 @@ def test_a_visitor_is_asked_to_sign_in_to_keep_the_result(data_dir, locked_knees
 
 
 @needs_clips
-def test_a_real_clip_is_handed_in_with_its_verdict(store, film_homework):
+@pytest.mark.slow
+def test_a_real_clip_is_handed_in_with_its_verdict(store, film_homework, reused_analyses):
     amy, _ = film_homework
     at = app("self-check", account=amy)
     upload(at, "dl.mp4", (CLIPS / "deadlift-side-2reps.mp4").read_bytes())

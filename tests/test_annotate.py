@@ -1,6 +1,6 @@
 """The annotated video and its subtitles: what a browser gets, and what the learner sees on it.
 
-Every clip is a plain grey picture written by PyAV into a temporary folder (tests.test_video's
+Every clip is a plain grey picture written by PyAV into a temporary folder (tests.clip_factory's
 write_clip), its frame times equal to a body-model motion's, so the landmarks the body model
 "films" (course.synthetic_landmarks.landmark_sequence) belong to the clip's frames. The real clips are
 used only where HINGE_CLIPS_DIR points at them.
@@ -8,7 +8,6 @@ used only where HINGE_CLIPS_DIR points at them.
 
 from __future__ import annotations
 
-import os
 import re
 import dataclasses
 from dataclasses import dataclass
@@ -41,21 +40,16 @@ from course.synthetic_landmarks import Dropout, landmark_sequence
 from course.motions import locked_knee_hinge
 from course.settings import ClipLimits
 from course.thresholds import BANNER_HOLD, BANNER_LEAD
-from tests.test_video import write_clip
+from tests.annotated_video import COLOUR_TOL, GREY, HEIGHT, WIDTH, decoded, parse_vtt
+from tests.clip_factory import write_clip
+from tests.real_clips import CLIPS, needs_clips
 
 L = Landmark
-CLIPS_DIR = os.environ.get("HINGE_CLIPS_DIR")
-needs_clips = pytest.mark.skipif(
-    not CLIPS_DIR, reason="the real clips are not here: set HINGE_CLIPS_DIR (.ci/run does)")
 
-WIDTH, HEIGHT = 320, 240  # pixels of the synthetic clips (landscape; portrait swaps them)
-GREY = 100  # 0..255: the synthetic picture, far from white lines and the red banner
-COLOUR_TOL = 40  # 0..255 per channel: lossy H.264 shifts flat colours by less than this
 SKELETON_DIFF = 60  # 0..255: a drawn line changes the grey picture by at least this
 TIME_TOL_S = 0.002  # seconds: timestamps pass through 1 ms and 1/90000 s clocks
 BANNER_SHARE = 0.05  # share of the picture the banner covers at least (0..1)
 DROPPED_S = (3.25, 3.45)  # seconds: the body-model person is lost here, at the rep's bottom
-VTT_TIME = re.compile(r"^(\d{2}):(\d{2}):(\d{2})\.(\d{3}) --> (\d{2}):(\d{2}):(\d{2})\.(\d{3})$")
 
 
 @dataclass(frozen=True)
@@ -120,16 +114,6 @@ def portrait(tmp_path_factory) -> Case:
     return make_case(tmp_path_factory.mktemp("portrait"), portrait=True)
 
 
-def decoded(path: Path) -> tuple[tuple[str, str, float], list[float], list[np.ndarray]]:
-    """((codec, pixel format, stream duration s), frame times s, RGB pictures)."""
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        frames = list(container.decode(stream))
-        return (stream.codec_context.name, stream.codec_context.format.name,
-                float(stream.duration * stream.time_base)), \
-            [frame.time for frame in frames], [frame.to_ndarray(format="rgb24") for frame in frames]
-
-
 def input_times(case: Case) -> list[float]:
     return [frame.t_s for frame in read_frames(case.clip, case.info)]
 
@@ -149,24 +133,6 @@ def banner_pixels(image: np.ndarray) -> float:
     """The share of the picture in the banner's colour."""
     close = np.abs(image.astype(int) - np.array(BANNER_COLOUR)).max(axis=2) < COLOUR_TOL
     return float(close.mean())
-
-
-def parse_vtt(text: str) -> list[tuple[float, float, list[str]]]:
-    """(start s, end s, text lines) per cue; asserts the file's shape as it goes."""
-    blocks = text.strip("\n").split("\n\n")
-    assert blocks[0] == "WEBVTT"
-    cues = []
-    for block in blocks[1:]:
-        lines = block.split("\n")
-        timing = next(i for i, line in enumerate(lines) if "-->" in line)
-        assert timing <= 1, f"at most an id line before the times: {block!r}"
-        match = VTT_TIME.match(lines[timing])
-        assert match, f"times must be HH:MM:SS.mmm --> HH:MM:SS.mmm: {lines[timing]!r}"
-        parts = [int(g) for g in match.groups()]
-        start = parts[0] * 3600 + parts[1] * 60 + parts[2] + parts[3] / 1000
-        end = parts[4] * 3600 + parts[5] * 60 + parts[6] + parts[7] / 1000
-        cues.append((start, end, lines[timing + 1:]))
-    return cues
 
 
 # --------------------------------------------------------------------------------------------
@@ -425,10 +391,11 @@ def test_subtitle_text_cannot_break_the_file():
 
 
 @needs_clips
+@pytest.mark.slow
 def test_real_clip_gives_a_playable_h264_of_the_same_length(tmp_path):
     from course.analysis.pose import track_pose
 
-    clip = Path(CLIPS_DIR) / "kb-deadlift-side.mp4"
+    clip = CLIPS / "kb-deadlift-side.mp4"
     info = probe(clip)
     seq = track_pose(read_frames(clip, info), info.width, info.height)
     track = measure_motion(seq)
@@ -470,6 +437,7 @@ def test_an_analysis_keeps_small_frames_only_when_they_fit_the_memory_budget(ste
 
 
 @needs_clips
+@pytest.mark.slow
 def test_an_encoder_failure_keeps_the_finished_report_and_says_the_video_is_missing(tmp_path, monkeypatch):
     import av
 
@@ -479,7 +447,7 @@ def test_an_encoder_failure_keeps_the_finished_report_and_says_the_video_is_miss
         raise av.error.FFmpegError(-22, "libx264 refused the frame")
 
     monkeypatch.setattr(check, "annotate_clip", encoder_fails)
-    analysis = check.analyse_clip(Path(CLIPS_DIR) / "kb-deadlift-side.mp4", annotate_in=tmp_path)
+    analysis = check.analyse_clip(CLIPS / "kb-deadlift-side.mp4", annotate_in=tmp_path)
     assert analysis.report.outcome == "judged" and analysis.report.reps
     assert analysis.video is None and analysis.subtitles is None
     assert check.NO_ANNOTATED_VIDEO in analysis.report.notes

@@ -30,17 +30,16 @@ from course.analysis.clip_folders import clips_parent
 from course.analysis.queue import FIRST_GUESS_S, AnalysisQueue
 from course.cli import REFUSED_EXIT, main
 from course.thresholds import ANGLE_ERROR
-from tests.test_self_check_page import CLIPS, TIMEOUT_S, app, needs_clips, shown
-from tests.test_video import pattern, write_audio, write_clip
+from tests.clip_factory import DARK_SCALE, Frames, pattern, real_frames, write_audio, write_clip, write_frames
+from tests.real_clips import CLIPS, needs_clips
+from tests.self_check_harness import TIMEOUT_S, app, shown
 
 # Words that must never reach a learner: a traceback, an exception's name, or a library's.
 NOT_FOR_LEARNERS = ("traceback", "exception", "error", "errno", "ffmpeg", "pyav", "libav",
                     "mediapipe", "opencv", "cv2", "numpy", "tensorflow", "moov", "invalid data")
 REFUSED = "Could not judge this clip"  # the verdict of every refused report (course.analysis.report)
-DARK_SCALE = 0.05  # times each pixel's value: the kettlebell clip's mean luma falls from 123 to 6 (of 255)
 FEET_CUT = 0.15  # share of the picture's height cropped off the bottom: the feet and ankles go
 TIME_TOL_S = 0.1  # seconds: three frames of a 30 frames/s clip
-SHORT_CLIP_S = 4.0  # seconds: derived clips are cut to this so the tests stay fast
 
 
 # --------------------------------------------------------------------------------------------
@@ -69,8 +68,9 @@ def temp_root(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
-def analysed(monkeypatch) -> list[Path]:
-    """The paths the page hands to the analysis, in order."""
+def analysed(reused_analyses, monkeypatch) -> list[Path]:
+    """The paths the page hands to the analysis, in order. The page and the command line share
+    one analysis of each clip (reused_analyses): they are checked on how they show it."""
     seen: list[Path] = []
     real = page.analyse_clip
 
@@ -138,8 +138,8 @@ def refused_everywhere(surfaces: Surfaces, clip: Path, says: str, problem: str, 
     """Check that the page and the command line refuse `clip` with a message containing
     `says` and the JSON problem code `problem`; return the page's warning.
 
-    text_too: also run the plain-text command line (one more analysis; for a refused clip
-    its text is the JSON's verdict and message)."""
+    text_too: also run the plain-text command line (for a refused clip its text is the JSON's
+    verdict and message). All three show the same analysis of the clip (reused_analyses)."""
     at = surfaces.page(clip.read_bytes(), clip.name)
     warning = at.warning[0].value
     assert warning.startswith(f"**{REFUSED}.**") and says in warning
@@ -167,32 +167,6 @@ def empty_room(path: Path, seconds: float = 2.0) -> Path:
     images = [np.clip(room + rng.integers(-6, 7, room.shape), 0, 255).astype(np.uint8)
               for _ in range(round(seconds * 10))]
     return write_clip(path, images=images, rate=10)
-
-
-Frames = list[tuple[float, np.ndarray]]  # (seconds from the first frame, RGB picture)
-
-
-def real_frames(name: str, *, keep_top: float = 1.0, columns: slice = slice(None),
-                seconds: float = SHORT_CLIP_S) -> Frames:
-    """A real clip's first `seconds` as RGB pictures with their own times, cropped to the top
-    `keep_top` share of the height and to `columns`, and to even sizes for H.264."""
-    frames: Frames = []
-    with av.open(str(CLIPS / name)) as container:
-        for frame in container.decode(video=0):
-            if frames and frame.time - frames[0][0] > seconds:
-                break
-            image = frame.to_ndarray(format="rgb24")[:, columns]
-            height = round(image.shape[0] * keep_top) // 2 * 2
-            frames.append((float(frame.time), np.ascontiguousarray(image[:height, : image.shape[1] // 2 * 2])))
-    start = frames[0][0]
-    return [(t - start, image) for t, image in frames]
-
-
-def write_frames(path: Path, frames: Frames, rotation: int | None = None) -> Path:
-    """An H.264 MP4 in which every frame keeps its own time (milliseconds). rotation: a
-    display matrix, counter-clockwise degrees, as a phone writes for a portrait clip."""
-    return write_clip(path, images=[image for _, image in frames], rate=30, rotation=rotation,
-                      times_ms=[round(t * 1000) for t, _ in frames])
 
 
 @pytest.fixture(scope="module")
@@ -275,6 +249,7 @@ def test_a_sound_only_file_is_said_to_have_no_picture(surfaces, tmp_path):
     refused_everywhere(surfaces, clip, "This file has no picture in it, only sound", "no_video_track")
 
 
+@pytest.mark.slow
 def test_a_clip_with_nobody_in_it_asks_for_the_whole_body_in_the_picture(surfaces, tmp_path):
     clip = empty_room(tmp_path / "empty-room.mp4")
     refused_everywhere(surfaces, clip, "We couldn't find you in this clip", "no_person_found")
@@ -284,6 +259,7 @@ def test_a_clip_with_nobody_in_it_asks_for_the_whole_body_in_the_picture(surface
 # Limits set in the environment: the page and the command line both read them
 
 
+@pytest.mark.slow
 def test_a_clip_over_the_size_limit_set_in_the_environment_is_too_big(surfaces, tmp_path, monkeypatch):
     monkeypatch.setenv("HINGE_MAX_CLIP_MB", "1")  # the default is 200
     noise = [np.random.default_rng(i).integers(0, 256, (240, 320, 3), np.uint8) for i in range(30)]
@@ -308,12 +284,14 @@ def test_a_clip_over_the_length_limit_set_in_the_environment_is_too_long(surface
 
 
 @needs_clips
+@pytest.mark.slow
 def test_two_people_are_refused_because_we_cannot_tell_whose_hinge(surfaces):
     refused_everywhere(surfaces, CLIPS / "two-people.mp4", "We can see more than one person in this clip",
                        "more_people_than_one", text_too=False)
 
 
 @needs_clips
+@pytest.mark.slow
 def test_a_very_dark_clip_asks_for_more_light(surfaces, dark_clip):
     warning = refused_everywhere(surfaces, dark_clip, "The clip is too dark for us to see your joints",
                                  "too_dark", text_too=False)
@@ -321,6 +299,7 @@ def test_a_very_dark_clip_asks_for_more_light(surfaces, dark_clip):
 
 
 @needs_clips
+@pytest.mark.slow
 def test_a_clip_filmed_from_the_front_counts_reps_but_asks_for_a_side_view(surfaces):
     clip = CLIPS / "kb-deadlift-front-oblique.mp4"
     at = surfaces.page(clip.read_bytes(), clip.name)
@@ -335,6 +314,7 @@ def test_a_clip_filmed_from_the_front_counts_reps_but_asks_for_a_side_view(surfa
 
 
 @needs_clips
+@pytest.mark.slow
 def test_feet_out_of_frame_are_named_and_never_called_a_solid_hinge(surfaces, feet_out_clip):
     feet = "Your feet were out of the picture for much of the clip"
     at = surfaces.page(feet_out_clip.read_bytes(), "feet-out.mp4")
@@ -351,6 +331,7 @@ def test_feet_out_of_frame_are_named_and_never_called_a_solid_hinge(surfaces, fe
 
 
 @needs_clips
+@pytest.mark.slow
 def test_a_portrait_phone_clip_with_rotation_metadata_is_judged_like_the_upright_clip(surfaces, portrait_clips):
     upright, rotated = portrait_clips
     with av.open(str(rotated)) as container:  # what the phone stored: landscape pixels...
@@ -375,6 +356,7 @@ def test_a_portrait_phone_clip_with_rotation_metadata_is_judged_like_the_upright
 
 
 @needs_clips
+@pytest.mark.slow
 def test_a_variable_frame_rate_clip_is_judged_on_its_frames_own_times(surfaces, variable_rate_clip):
     clip, times = variable_rate_clip
     assert set(np.round(np.diff(times), 3)) == {0.033, 0.067}  # really uneven
@@ -393,6 +375,7 @@ def test_a_variable_frame_rate_clip_is_judged_on_its_frames_own_times(surfaces, 
 
 
 @needs_clips
+@pytest.mark.slow
 def test_a_good_clip_right_after_bad_ones_is_judged_in_the_same_session(surfaces, tmp_path):
     at = app()
     for name, data in (("notes.mp4", b"squats on Monday"), ("clip.mp4", b""),
@@ -416,6 +399,7 @@ def test_waiting_message_gives_the_place_in_line_and_a_rounded_wait():
     assert "About 5 s to wait" in page.waiting_message(1, 0.4)  # never "0 s"
 
 
+@pytest.mark.slow
 def test_an_upload_waits_while_the_only_slot_is_busy_then_shows_its_report(surfaces, tmp_path, monkeypatch):
     line = AnalysisQueue(slots=1)
     holding, release = threading.Event(), threading.Event()

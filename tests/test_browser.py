@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 
 from course.content import load_course
-from tests.browser import DESKTOP, PHONE, browser, running_app  # noqa: F401  (browser: a fixture)
+from tests.browser import DESKTOP, PHONE, WAIT_MS, drawn_pixels, horizontal_overflow, running_app
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = os.environ.get("HINGE_SCREENSHOTS")
-WAIT_MS = 30_000
 
 
 @pytest.fixture(scope="module")
@@ -46,15 +45,6 @@ def answer_first_question(page):
     verdict = page.get_by_test_id("stAlertContentSuccess").filter(has_text="Right.").first
     verdict.wait_for(timeout=WAIT_MS)
     return question, verdict
-
-
-def horizontal_overflow(page) -> int:
-    """Pixels by which the widest scrolling box is wider than its window (0 when nothing scrolls sideways)."""
-    return page.evaluate(
-        """() => Math.max(0, ...[document.documentElement, document.body,
-              ...document.querySelectorAll('[data-testid="stMain"], [data-testid="stAppViewContainer"]')]
-              .map(el => el.scrollWidth - el.clientWidth))"""
-    )
 
 
 def test_learner_answers_a_quiz_question_and_sees_why_on_desktop(browser, app_url, shots):
@@ -95,17 +85,6 @@ def test_course_fits_a_phone_screen(browser, app_url, shots):
     heights = page.get_by_test_id("stRadioOption").evaluate_all("els => els.map(e => e.getBoundingClientRect().height)")
     assert heights and min(heights) >= 44, heights
     page.close()
-
-
-def drawn_pixels(png: bytes, rgb: tuple[int, int, int], tolerance: int = 40) -> int:
-    """How many pixels of a screenshot are within ``tolerance`` of a colour."""
-    from io import BytesIO
-
-    import numpy as np
-    from PIL import Image
-
-    pixels = np.asarray(Image.open(BytesIO(png)).convert("RGB"), dtype=int)
-    return int((np.abs(pixels - np.array(rgb)).max(axis=2) <= tolerance).sum())
 
 
 def test_3d_body_figure_is_drawn_in_a_lesson_on_a_phone(browser, app_url, shots):

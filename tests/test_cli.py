@@ -6,16 +6,15 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from course.cli import BUG_EXIT, CONFIG_EXIT, REFUSED_EXIT, main
-from course.native_output import is_native_noise, native_noise_filtered
+from course.native_output import is_native_noise
+from tests.clip_factory import DARK_SCALE, real_frames, write_frames
+from tests.real_clips import CLIPS, needs_clips
 
-CLIPS = Path(os.environ["HINGE_CLIPS_DIR"]) if os.environ.get("HINGE_CLIPS_DIR") else None
-needs_clips = pytest.mark.skipif(CLIPS is None, reason="HINGE_CLIPS_DIR is not set (.ci/run sets it to ../shared/clips)")
 
 
 def test_a_text_file_is_refused_with_a_plain_message_and_exit_3(tmp_path, capsys):
@@ -71,7 +70,8 @@ def test_a_mistyped_path_is_a_command_line_error_not_a_refused_clip(tmp_path, ca
 
 
 @needs_clips
-def test_a_real_side_view_deadlift_is_judged_and_exits_0(capsys):
+@pytest.mark.slow
+def test_a_real_side_view_deadlift_is_judged_and_exits_0(capsys, reused_analyses):
     assert main([str(CLIPS / "kb-deadlift-side.mp4"), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["outcome"] == "judged" and report["view"] == "side"
@@ -80,13 +80,15 @@ def test_a_real_side_view_deadlift_is_judged_and_exits_0(capsys):
 
 
 @needs_clips
-def test_two_people_are_refused_with_exit_3(capsys):
+@pytest.mark.slow
+def test_two_people_are_refused_with_exit_3(capsys, reused_analyses):
     assert main([str(CLIPS / "two-people.mp4")]) == REFUSED_EXIT
     assert "more than one person" in capsys.readouterr().out
 
 
 @needs_clips
-def test_annotated_video_and_subtitles_are_written_where_asked(tmp_path, capsys):
+@pytest.mark.slow
+def test_annotated_video_and_subtitles_are_written_where_asked(tmp_path, capsys, reused_analyses):
     import av
 
     out = tmp_path / "annotated.mp4"
@@ -187,6 +189,7 @@ def test_a_command_line_error_of_ours_still_reaches_stderr(tmp_path):
 
 @needs_clips
 @pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+@pytest.mark.slow
 def test_a_real_clip_prints_nothing_on_stderr(as_json):
     done = run_cli(str(CLIPS / "kb-deadlift-side.mp4"), *(["--json"] if as_json else []))
     assert done.returncode == 0
@@ -195,9 +198,8 @@ def test_a_real_clip_prints_nothing_on_stderr(as_json):
 
 
 @needs_clips
+@pytest.mark.slow
 def test_a_refused_real_clip_prints_its_message_on_stdout_and_nothing_on_stderr(tmp_path):
-    from tests.test_bad_uploads import DARK_SCALE, real_frames, write_frames
-
     frames = real_frames("kb-deadlift-side.mp4")
     dark = write_frames(tmp_path / "dark.mp4", [(t, (image * DARK_SCALE).astype(np.uint8)) for t, image in frames])
     done = run_cli(str(dark), "--json")
@@ -207,6 +209,7 @@ def test_a_refused_real_clip_prints_its_message_on_stdout_and_nothing_on_stderr(
 
 
 @needs_clips
+@pytest.mark.slow
 def test_debug_shows_the_native_lines_for_us():
     done = run_cli(str(CLIPS / "kb-deadlift-side.mp4"), "--debug")
     assert done.returncode == 0

@@ -7,15 +7,12 @@ not, and whether it should be judged, partly judged or refused.
 
 from __future__ import annotations
 
-import os
-from functools import cache
-from pathlib import Path
-
 import pytest
 import yaml
 
-CLIPS = Path(os.environ["HINGE_CLIPS_DIR"]) if os.environ.get("HINGE_CLIPS_DIR") else None
-pytestmark = pytest.mark.skipif(CLIPS is None, reason="HINGE_CLIPS_DIR is not set (.ci/run sets it to ../shared/clips)")
+from tests.real_clips import CLIPS, needs_clips
+
+pytestmark = [needs_clips, pytest.mark.slow]
 
 
 def labels() -> list[dict]:
@@ -24,11 +21,10 @@ def labels() -> list[dict]:
     return yaml.safe_load((CLIPS / "labels.yaml").read_text())["clips"]
 
 
-@cache
-def report_of(file: str) -> dict:
-    from course.analysis.check import check_clip
-
-    return check_clip(CLIPS / file).to_json()
+@pytest.fixture
+def report_of(real_clip_analysis):
+    """report_of(file): the JSON report of the labelled clip, analysed once for the whole run."""
+    return lambda file: real_clip_analysis(file, annotated=False).report.to_json()
 
 
 def ids(items: list[dict]) -> list[str]:
@@ -36,7 +32,7 @@ def ids(items: list[dict]) -> list[str]:
 
 
 @pytest.mark.parametrize("label", labels(), ids=ids(labels()))
-def test_clip_is_judged_partly_judged_or_refused_as_labelled(label):
+def test_clip_is_judged_partly_judged_or_refused_as_labelled(label, report_of):
     report = report_of(label["file"])
     if label["expect"] == "refused":
         assert report["outcome"] == "refused", report["message"]
@@ -48,12 +44,12 @@ def test_clip_is_judged_partly_judged_or_refused_as_labelled(label):
 
 
 @pytest.mark.parametrize("label", [c for c in labels() if c["expect"] != "refused"], ids=ids([c for c in labels() if c["expect"] != "refused"]))
-def test_reps_are_counted_as_a_coach_counts_them(label):
+def test_reps_are_counted_as_a_coach_counts_them(label, report_of):
     assert len(report_of(label["file"])["reps"]) == label["reps"]
 
 
 @pytest.mark.parametrize("label", labels(), ids=ids(labels()))
-def test_labelled_faults_are_found_and_cleared_ones_are_not(label):
+def test_labelled_faults_are_found_and_cleared_ones_are_not(label, report_of):
     found = {fault["id"] for fault in report_of(label["file"])["faults"]}
     assert set(label.get("faults", [])) <= found
     assert not set(label.get("not_faults", [])) & found
@@ -61,7 +57,7 @@ def test_labelled_faults_are_found_and_cleared_ones_are_not(label):
 
 @pytest.mark.parametrize("label", [c for c in labels() if c["view"] == "side" and c["expect"] == "judged"],
                          ids=ids([c for c in labels() if c["view"] == "side" and c["expect"] == "judged"]))
-def test_every_cue_links_to_a_real_lesson_section(label):
+def test_every_cue_links_to_a_real_lesson_section(label, report_of):
     from course.content import load_course
 
     course = load_course()
@@ -74,6 +70,6 @@ ROUNDED = [c for c in labels() if "rounded_back" in c.get("faults", []) and c["v
 
 
 @pytest.mark.parametrize("label", ROUNDED, ids=ids(ROUNDED))
-def test_a_rounded_back_filmed_side_on_is_seen_on_the_outline_of_the_back_itself(label):
+def test_a_rounded_back_filmed_side_on_is_seen_on_the_outline_of_the_back_itself(label, report_of):
     measures = {fault["measure"] for fault in report_of(label["file"])["faults"] if fault["id"] == "rounded_back"}
     assert measures == {"back outline"}

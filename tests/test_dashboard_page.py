@@ -15,22 +15,20 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from course.content import load_course
 from course.progress import QuizAttempt
-from course.store import Account, Assignment, Group, Store, Submission
+from course.store import Account, Assignment, Group, Submission
 from course.views.accounts import plain
 from course.views.dashboard import dashboard_csv
-from tests.page_harness import (  # noqa: F401  (fixtures are found by name)
+from tests.motion_factory import report_for
+from tests.page_harness import (
     app,
-    data_dir,
     labelled,
     member,
     open_page,
     page_links,
     shown,
-    store,
     submit,
     trainer,
 )
-from tests.test_report import report_for
 
 COURSE = load_course()
 LESSON_1_QUESTIONS = len(COURSE.lesson("your-hip-joint").quiz)
@@ -250,6 +248,7 @@ def test_a_reset_code_made_on_the_dashboard_lets_the_member_set_a_new_password(t
     assert store.sign_in("amy", "squats on a sunday morning") == tuesday.amy
 
 
+@pytest.mark.slow
 def test_feedback_sent_from_the_dashboard_reaches_the_members_homework(tuesday, store):
     at = app("dashboard", account=tuesday.tess)
     labelled(at.text_area, "Feedback for your member").input("Good depth. Now keep the knees soft.")
@@ -345,6 +344,7 @@ def test_overdue_only_keeps_late_homework_and_who_has_not_finished_it(tuesday, s
     assert late.id in {a.id for a in store.dashboard(tuesday.tess, tuesday.group.id).assignments}
 
 
+@pytest.mark.slow
 def test_removing_a_member_asks_first_and_then_they_are_gone_from_the_dashboard(tuesday, store):
     at = app("dashboard", account=tuesday.tess)
     at.button(key=f"remove-{tuesday.amy.id}").click().run()

@@ -14,7 +14,7 @@ from course.content import load_course
 from course.landmarks import Camera
 from course.motions import MOTIONS
 from course.synthetic_landmarks import landmark_sequence
-from tests.test_faults import NOISE_PX, from_first_bottom
+from tests.motion_factory import NOISE_PX, from_first_bottom
 
 CONTROLLED_LOWERING = ("hinge_drill", "romanian_deadlift", "good_morning", "single_leg_rdl", NOT_SURE)
 

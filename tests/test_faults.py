@@ -10,11 +10,11 @@ import pytest
 from course import thresholds as limits
 from course.analysis.faults import FAULT_IDS, RULES, find_faults
 from course.analysis.motion import measure_motion
-from course.landmarks import Camera, LandmarkSequence
+from course.landmarks import Camera
 from course.synthetic_landmarks import Dropout, landmark_sequence
 from course.motions import MOTIONS
+from tests.motion_factory import NOISE_PX, from_first_bottom
 
-NOISE_PX = 2.0  # a steady phone on a tripod: landmarks jitter by a pixel or two at 720p
 
 # Each reference motion and the one fault it must raise on every rep.
 EXPECTED = {
@@ -142,13 +142,6 @@ def test_a_lowering_is_timed_as_long_as_it_takes_and_only_a_drop_is_rushed(desce
 
 
 # --- hips rising first -------------------------------------------------------------------------
-
-
-def from_first_bottom(motion, seq: LandmarkSequence) -> LandmarkSequence:
-    """The clip from the motion's first bottom to its last: it starts and ends at the bottom."""
-    keep = np.arange(motion.reps[0].bottom, motion.reps[-1].bottom + 1)
-    return LandmarkSequence(t_s=seq.t_s[keep] - seq.t_s[keep[0]], image=seq.image[keep], world=seq.world[keep],
-                            visibility=seq.visibility[keep], width_px=seq.width_px, height_px=seq.height_px)
 
 
 def true_trunk_tip(motion, rep) -> float:

@@ -70,6 +70,7 @@ def test_plumb_line_drops_from_the_centre_of_mass_to_the_floor_over_the_feet(hin
         assert base.heel_x_m - MM <= com.x[0] <= base.toe_x_m + MM
 
 
+@pytest.mark.slow
 def test_neutral_spine_is_never_labelled_but_a_rounded_back_is():
     fig = body_figure([good_hinge(), rounded_back_hinge()], spacing_m=1.4)
     good_texts = [a.text for f in fig.frames for a in f.layout.scene.annotations if a.x < 0.7]
@@ -78,6 +79,7 @@ def test_neutral_spine_is_never_labelled_but_a_rounded_back_is():
     assert any(t.startswith("back rounded") for t in bad_texts)
 
 
+@pytest.mark.slow
 def test_side_by_side_bodies_stand_apart_and_share_one_clock():
     hinge, deep_squat = good_hinge(), squat(pause_bottom_s=1.0)
     fig = body_figure([hinge, deep_squat], spacing_m=1.5)
@@ -95,6 +97,7 @@ def test_figure_opens_at_the_bottom_of_the_hinge_not_standing(hinge, hinge_figur
     assert labels(hinge_figure.frames[active]) == [a.text for a in hinge_figure.layout.scene.annotations]
 
 
+@pytest.mark.slow
 def test_fault_figure_opens_where_the_fault_shows():
     from course.motions import lean_back_hinge, neck_cranked_hinge
 
@@ -107,6 +110,7 @@ def test_fault_figure_opens_where_the_fault_shows():
     assert any(text.startswith("neck bent back") for text in opening), opening
 
 
+@pytest.mark.slow
 def test_weight_on_the_toes_is_labelled_on_the_fault_and_never_on_the_good_hinge():
     from course.motions import hips_not_back_hinge, weight_forward_hinge
 

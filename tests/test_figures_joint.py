@@ -459,6 +459,7 @@ def test_every_figure_stays_small_enough_for_a_phone():
         assert size < JSON_TARGET_BYTES
 
 
+@pytest.mark.slow
 def test_the_courses_own_joint_ranges_draw_every_figure():
     real = _load_joint_ranges(CONTENT_DIR / "joint_ranges.yaml")
     for motion in HIP_MOTIONS:

@@ -22,6 +22,7 @@ def variants(course):
 
 
 @pytest.mark.parametrize("name", sorted(FIGURES))
+@pytest.mark.slow
 def test_every_figure_builds_under_one_megabyte(course, name):
     for choice in FIGURES[name].choices(course) or [None]:
         size = len(build_figure(course, name, choice).to_json())
@@ -35,6 +36,7 @@ def test_every_figure_is_shown_by_some_lesson_or_quiz(course):
 
 
 @pytest.mark.parametrize("name", [name for name in sorted(FIGURES) if name.startswith("quiz-")])
+@pytest.mark.slow
 def test_a_quiz_figure_names_its_bodies_only_a_and_b(course, name):
     labels = [trace.text[0] for trace in build_figure(course, name).data
               if getattr(trace, "mode", None) == "text" and trace.text and "<b>" in trace.text[0]]

@@ -19,15 +19,26 @@ import pytest
 import yaml
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser import DESKTOP, PHONE, ROOT, browser, running_app  # noqa: F401  (browser: a fixture)
-from tests.test_browser import drawn_pixels, horizontal_overflow
+from tests.browser import (
+    DESKTOP,
+    PHONE,
+    ROOT,
+    WAIT_MS,
+    drawn_pixels,
+    form_with,
+    horizontal_overflow,
+    kept_on_failure,
+    running_app,
+    selectbox_text,
+    sign_up,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = os.environ.get("HINGE_SCREENSHOTS")
 CLIPS = Path(os.environ["HINGE_CLIPS_DIR"]) if os.environ.get("HINGE_CLIPS_DIR") else None
 CLIP = "kb-deadlift-side.mp4"  # 2.9 s, one rep, judged: the quickest real clip to analyse
-WAIT_MS = 30_000  # a page's rerun, on a busy two-core machine
 ANALYSIS_MS = 120_000  # pose tracking of the clip, with the app's other work going on
 HIP_CURVE_RGB = (15, 118, 110)  # the angle chart's hip line (course.figures.angles)
 
@@ -66,40 +77,6 @@ def shots(tmp_path) -> Path:
     folder = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path / "shots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-@contextlib.contextmanager
-def kept_on_failure(folder: Path, **pages):
-    """Screenshot every page (whole length) into ``folder`` when the block fails, to see why."""
-    try:
-        yield
-    except BaseException:
-        for name, page in pages.items():
-            with contextlib.suppress(Exception):
-                page.screenshot(path=folder / f"failed-{name}.png", full_page=True)
-        raise
-
-
-def wait_for_app(page) -> None:
-    """Until Streamlit has finished the current run (no "Running..." status widget)."""
-    page.get_by_test_id("stStatusWidget").wait_for(state="detached", timeout=WAIT_MS)
-
-
-def form_with(page, button: str):
-    return page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name=button))
-
-
-def sign_up(page, person: dict, *, trainer: bool) -> None:
-    page.get_by_role("tab", name="Create an account").click()
-    form = page.locator(".st-key-sign-up")
-    form.get_by_label("Your name", exact=True).fill(person["name"])
-    form.get_by_label("Username", exact=True).fill(person["username"])
-    form.get_by_label("Password", exact=True).fill(person["password"])
-    if trainer:
-        form.get_by_text("I'm a trainer and set homework").click()
-    form.get_by_role("button", name="Create my account").click()
-    page.get_by_role("heading", name="Your recovery codes").wait_for(timeout=WAIT_MS)
-    page.get_by_role("button", name=re.compile("I've kept them: carry on")).click()
 
 
 def pick(page, multiselect_label: str, option: str) -> None:
@@ -171,11 +148,6 @@ def answer_quiz(page, quiz: list[dict]) -> None:
             card.get_by_role("radiogroup").get_by_text(choice, exact=True).click()
         card.get_by_role("button", name="Check answer").click()
         card.get_by_test_id("stAlertContentSuccess").filter(has_text="Right.").wait_for(timeout=WAIT_MS)
-
-
-def shown(selectbox) -> str:
-    """What a selectbox shows: its label and the chosen option (kept in its input's value)."""
-    return selectbox.evaluate("el => [el.innerText, ...[...el.querySelectorAll('input')].map(i => i.value)].join(' ')")
 
 
 def pwned(page) -> bool:
@@ -302,7 +274,7 @@ def test_trainer_sets_homework_member_hands_in_a_self_check_and_reads_the_feedba
         verdict = verdict_box.locator("strong").first.inner_text().rstrip(".")
         assert verdict
         keep = form_with(member, "Hand in")
-        assert HOMEWORK in shown(keep.get_by_test_id("stSelectbox")), shown(keep.get_by_test_id("stSelectbox"))
+        assert HOMEWORK in selectbox_text(keep.get_by_test_id("stSelectbox")), selectbox_text(keep.get_by_test_id("stSelectbox"))
         keep.get_by_role("button", name="Hand in").click()
         member.get_by_text("Handed in: your trainer can read it now").wait_for(timeout=WAIT_MS)
 
@@ -339,7 +311,7 @@ def test_trainer_sets_homework_member_hands_in_a_self_check_and_reads_the_feedba
             "a name full of HTML is listed as typed"
         trainer.get_by_role("option", name=f"{MEMBER['name']} ({MEMBER['username']})", exact=True).click()
         trainer.get_by_text(f"{MEMBER['name']} has read 1 of").wait_for(timeout=WAIT_MS)  # as typed, not as HTML
-        assert f"{MEMBER['name']} ({MEMBER['username']})" in shown(trainer.get_by_test_id("stSelectbox").filter(has_text="Member"))
+        assert f"{MEMBER['name']} ({MEMBER['username']})" in selectbox_text(trainer.get_by_test_id("stSelectbox").filter(has_text="Member"))
         assert not pwned(trainer), "the member's name ran as a script on the trainer's page"
         trainer.get_by_text(f"Self-check for {HOMEWORK}").wait_for(timeout=WAIT_MS)
         assert trainer.get_by_test_id("stAlertContentSuccess").or_(

@@ -45,10 +45,10 @@ from course.thresholds import LEAN_BACK, RUSHED_DESCENT
 from tests.page_harness import CHEAP_HASHER, forget_store, member, trainer
 from tests.page_harness import app as course_app
 from tests.page_harness import shown as course_shown
-from tests.test_annotate import COLOUR_TOL, GREY, HEIGHT, WIDTH, decoded, parse_vtt
-from tests.test_self_check_page import app as self_check_app
-from tests.test_self_check_page import shown as self_check_shown
-from tests.test_video import write_clip
+from tests.annotated_video import COLOUR_TOL, GREY, HEIGHT, WIDTH, decoded, parse_vtt
+from tests.self_check_harness import app as self_check_app
+from tests.self_check_harness import shown as self_check_shown
+from tests.clip_factory import write_clip
 
 COURSE = load_course()
 CUES = COURSE.cues

@@ -195,6 +195,7 @@ REAL_LESSON_IDS = ["your-hip-joint", "what-is-a-hinge", "first-hinge", "why-it-m
 
 
 @pytest.mark.parametrize("lesson_id", REAL_LESSON_IDS)
+@pytest.mark.slow
 def test_every_real_lesson_renders_with_its_whole_quiz(lesson_id):
     lesson = load_course().lesson(lesson_id)
     at = lesson_app(lesson_id).run()

@@ -69,11 +69,13 @@ def sign_ins_at_once(tmp_path, at_once: int) -> CountingHasher:
     return hasher
 
 
+@pytest.mark.slow
 def test_sixteen_sign_ins_at_once_run_no_more_hashes_at_a_time_than_the_bound(tmp_path):
     hasher = sign_ins_at_once(tmp_path, at_once=2)
     assert hasher.most_at_once == 2
 
 
+@pytest.mark.slow
 def test_without_a_tight_bound_the_same_sign_ins_do_overlap_so_the_counter_sees_it(tmp_path):
     hasher = sign_ins_at_once(tmp_path, at_once=SIGN_INS_AT_ONCE)
     assert hasher.most_at_once > 2

@@ -7,10 +7,8 @@ where HINGE_CLIPS_DIR points at them, each decoded and tracked once per test run
 
 from __future__ import annotations
 
-import os
 from dataclasses import fields
 from functools import cache
-from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -32,11 +30,9 @@ from course.analysis.video import VideoFrame, probe, read_frames
 from course.landmarks import Camera, Landmark, LandmarkSequence
 from course.synthetic_landmarks import landmark_sequence
 from course.motions import good_hinge
+from tests.real_clips import CLIPS, needs_clips
 
 L = Landmark
-CLIPS_DIR = os.environ.get("HINGE_CLIPS_DIR")
-needs_clips = pytest.mark.skipif(
-    not CLIPS_DIR, reason="the real clips are not here: set HINGE_CLIPS_DIR (.ci/run does)")
 
 SEEN = 0.9  # visibility 0..1: "clearly seen", as FACTS.md measured on the astronaut photo
 POSITION_TOL = 1e-9  # normalised image units: interpolation is exact arithmetic
@@ -294,7 +290,7 @@ def test_a_black_clip_is_too_dark_rather_than_empty():
 
 @cache
 def real(name: str) -> tuple:
-    path = Path(CLIPS_DIR) / name
+    path = CLIPS / name
     info = probe(path)
     # The front-oblique clip (505 frames) is only checked for shape, orientation and people:
     # every 2nd frame halves its cost.
@@ -306,6 +302,7 @@ def real(name: str) -> tuple:
 
 @needs_clips
 @pytest.mark.parametrize("name", SIDE_CLIPS)
+@pytest.mark.slow
 def test_single_person_side_clips_have_landmarks_on_most_frames(name):
     info, seq = real(name)
     assert len(seq) >= info.frame_count - 1
@@ -315,6 +312,7 @@ def test_single_person_side_clips_have_landmarks_on_most_frames(name):
 
 @needs_clips
 @pytest.mark.parametrize("name", ONE_PERSON_CLIPS)
+@pytest.mark.slow
 def test_single_person_clips_count_one_person(name):
     _, seq = real(name)
     people = count_people(seq.samples, seq)
@@ -323,6 +321,7 @@ def test_single_person_clips_count_one_person(name):
 
 
 @needs_clips
+@pytest.mark.slow
 def test_two_people_clip_counts_two_and_is_refused():
     _, seq = real("two-people.mp4")
     people = count_people(seq.samples, seq)
@@ -332,6 +331,7 @@ def test_two_people_clip_counts_two_and_is_refused():
 
 
 @needs_clips
+@pytest.mark.slow
 def test_portrait_clip_is_decoded_portrait_and_upright():
     info, seq = real("kb-deadlift-front-oblique.mp4")
     assert (info.width, info.height) == (404, 720)

@@ -1,78 +1,106 @@
-"""The analysis queue: one at a time by default, first come first served, and waiting learners know where they stand."""
+"""The analysis queue: one at a time by default, first come first served, and waiting learners know where they stand.
+
+Threads are put in order by what the queue tells them, never by sleeping: a thread that must
+wait hears its place through on_wait, and only then does the next one arrive.
+"""
 
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
 from course.analysis.queue import FIRST_GUESS_S, AnalysisQueue
 
+WAIT_S = 5  # seconds: how long a test waits for a thread before calling the queue stuck
+
+
+class FakeClock:
+    """Seconds that move only when the test moves them."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
 
 def test_one_slot_runs_analyses_one_after_another_in_arrival_order():
     queue = AnalysisQueue(slots=1)
     order: list[str] = []
-    running = threading.Semaphore(0)
+    places: dict[str, int] = {}
+    running = threading.Event()
     release = threading.Event()
+    in_line = {name: threading.Event() for name in ("second", "third")}
 
     def first():
         with queue.turn():
             order.append("first starts")
-            running.release()
-            release.wait(5)
+            running.set()
+            release.wait(WAIT_S)
             order.append("first ends")
 
     def later(name: str):
-        with queue.turn(poll_s=0.01):
+        def told(ahead: int, estimate_s: float) -> None:
+            places.setdefault(name, ahead)
+            in_line[name].set()
+
+        with queue.turn(on_wait=told, poll_s=0.01):
             order.append(name)
 
     threads = [threading.Thread(target=first)]
     threads[0].start()
-    running.acquire(timeout=5)
+    assert running.wait(WAIT_S)
     for name in ("second", "third"):
         thread = threading.Thread(target=later, args=(name,))
         thread.start()
         threads.append(thread)
-        time.sleep(0.05)  # arrive in this order
+        assert in_line[name].wait(WAIT_S), f"{name} was let in while the only slot was taken"
     assert order == ["first starts"], "nobody starts while the slot is taken"
+    assert places == {"second": 1, "third": 2}
     release.set()
     for thread in threads:
-        thread.join(5)
+        thread.join(WAIT_S)
+    assert not [thread for thread in threads if thread.is_alive()]
     assert order == ["first starts", "first ends", "second", "third"]
 
 
 def test_a_waiting_learner_hears_their_place_and_an_estimate():
     queue = AnalysisQueue(slots=1)
     heard: list[tuple[int, float]] = []
+    told = threading.Event()
     holding = threading.Event()
     release = threading.Event()
 
     def hold():
         with queue.turn():
             holding.set()
-            release.wait(5)
+            release.wait(WAIT_S)
+
+    def on_wait(ahead: int, estimate_s: float) -> None:
+        heard.append((ahead, estimate_s))
+        told.set()
+
+    def wait_in_line():
+        with queue.turn(on_wait=on_wait, poll_s=0.01):
+            pass
 
     holder = threading.Thread(target=hold)
     holder.start()
-    holding.wait(5)
-
-    def wait_in_line():
-        with queue.turn(on_wait=lambda ahead, eta: heard.append((ahead, eta)), poll_s=0.01):
-            pass
-
+    assert holding.wait(WAIT_S)
     waiter = threading.Thread(target=wait_in_line)
     waiter.start()
-    time.sleep(0.1)
+    assert told.wait(WAIT_S), "the waiting learner was never told their place"
     release.set()
-    holder.join(5)
-    waiter.join(5)
-    assert heard and heard[0] == (1, FIRST_GUESS_S)
+    holder.join(WAIT_S)
+    waiter.join(WAIT_S)
+    assert not holder.is_alive() and not waiter.is_alive()
+    assert heard[0] == (1, FIRST_GUESS_S)
 
 
 def test_two_slots_let_two_analyses_run_together():
     queue = AnalysisQueue(slots=2)
-    both_in = threading.Barrier(2, timeout=5)
+    both_in = threading.Barrier(2, timeout=WAIT_S)
 
     def run():
         with queue.turn():
@@ -82,15 +110,18 @@ def test_two_slots_let_two_analyses_run_together():
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(5)
+        thread.join(WAIT_S)
     assert not both_in.broken
 
 
-def test_the_estimate_follows_how_long_analyses_really_take():
-    queue = AnalysisQueue(slots=1)
-    with queue.turn():
-        time.sleep(0.05)
-    assert 0.04 < queue.typical_seconds() < 1.0
+def test_the_estimate_is_the_median_of_how_long_analyses_really_took():
+    clock = FakeClock()
+    queue = AnalysisQueue(slots=1, clock=clock)
+    assert queue.typical_seconds() == FIRST_GUESS_S, "before any analysis: the first guess"
+    for seconds in (4.0, 6.0, 40.0):
+        with queue.turn():
+            clock.now += seconds
+    assert queue.typical_seconds() == 6.0, "one slow analysis does not set the estimate"
 
 
 def test_a_queue_needs_a_slot():

@@ -14,6 +14,7 @@ from course.content import load_course
 from course.landmarks import Camera
 from course.synthetic_landmarks import landmark_sequence
 from course.motions import MOTIONS
+from tests.motion_factory import report_for
 
 CONTRACT_KEYS = {"schema", "outcome", "verdict", "message", "view", "people", "reps", "faults", "cues",
                  "went_well", "not_judged", "series", "timings", "clip", "problem", "notes",
@@ -23,13 +24,6 @@ CONTRACT_KEYS = {"schema", "outcome", "verdict", "message", "view", "people", "r
 @pytest.fixture(scope="module")
 def cues():
     return load_course().cues
-
-
-def report_for(name: str, cues, view: str = "side", reps: int = 3, **motion_options):
-    motion = MOTIONS[name](reps=reps, **motion_options)
-    seq = landmark_sequence(motion, Camera.side_view("right"), noise_px=2.0, rng=np.random.default_rng(5))
-    track = measure_motion(seq)
-    return build_report(track, find_faults(track, view), cues, view=view, people=1, timings={"pose": 1.23456})
 
 
 def test_every_fault_has_a_cue_in_the_content(cues):

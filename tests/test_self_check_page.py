@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import course.views.self_check as page
-from tests.test_video import write_clip
-
-CLIPS = Path(os.environ["HINGE_CLIPS_DIR"]) if os.environ.get("HINGE_CLIPS_DIR") else None
-needs_clips = pytest.mark.skipif(CLIPS is None, reason="HINGE_CLIPS_DIR is not set (.ci/run sets it to ../shared/clips)")
-SCRIPT = "from course.views.self_check import render_self_check\nrender_self_check()"
-TIMEOUT_S = 120
-
-
-def app() -> AppTest:
-    return AppTest.from_string(SCRIPT, default_timeout=TIMEOUT_S).run()
-
-
-def shown(at: AppTest) -> str:
-    parts = [e.value for kind in ("markdown", "warning", "info", "success", "error", "caption", "subheader", "title")
-             for e in getattr(at, kind)]
-    return "\n".join(str(part) for part in parts)
+from tests.clip_factory import write_clip
+from tests.real_clips import CLIPS, needs_clips
+from tests.self_check_harness import app, shown
 
 
 def test_page_invites_an_upload_with_the_filming_checklist_beside_it():
@@ -113,7 +98,8 @@ def test_the_exercise_chosen_on_the_page_reaches_the_analysis_and_not_sure_is_th
 
 
 @needs_clips
-def test_a_real_rounded_back_gets_a_verdict_a_cue_and_its_lesson(monkeypatch):
+@pytest.mark.slow
+def test_a_real_rounded_back_gets_a_verdict_a_cue_and_its_lesson(reused_analyses, monkeypatch):
     calls = []
     real = page.analyse_clip
     monkeypatch.setattr(page, "analyse_clip", lambda path, **kw: calls.append(path) or real(path, **kw))
@@ -133,7 +119,8 @@ def test_a_real_rounded_back_gets_a_verdict_a_cue_and_its_lesson(monkeypatch):
 
 
 @needs_clips
-def test_a_camera_in_front_shows_the_reps_but_no_angles_that_would_mislead():
+@pytest.mark.slow
+def test_a_camera_in_front_shows_the_reps_but_no_angles_that_would_mislead(reused_analyses):
     at = app()
     at.file_uploader[0].upload("front.mp4", (CLIPS / "kb-deadlift-front-oblique.mp4").read_bytes(), "video/mp4").run()
     assert not at.exception
@@ -147,7 +134,8 @@ def test_a_camera_in_front_shows_the_reps_but_no_angles_that_would_mislead():
 
 
 @needs_clips
-def test_the_replay_of_a_sound_deadlift_shows_no_rounded_back_or_bent_neck():
+@pytest.mark.slow
+def test_the_replay_of_a_sound_deadlift_shows_no_rounded_back_or_bent_neck(reused_analyses):
     at = app()
     at.file_uploader[0].upload("dl.mp4", (CLIPS / "deadlift-side-2reps.mp4").read_bytes(), "video/mp4").run()
     assert at.success[0].value.startswith("**Solid hinge.**")
@@ -156,7 +144,8 @@ def test_the_replay_of_a_sound_deadlift_shows_no_rounded_back_or_bent_neck():
 
 
 @needs_clips
-def test_a_camera_at_an_angle_still_shows_the_angles_it_judged_the_knees_from():
+@pytest.mark.slow
+def test_a_camera_at_an_angle_still_shows_the_angles_it_judged_the_knees_from(reused_analyses):
     at = app()
     at.file_uploader[0].upload("goblet.mp4", (CLIPS / "goblet-squat-side.mp4").read_bytes(), "video/mp4").run()
     assert at.info[0].value.startswith("**Looks like a squat.**")

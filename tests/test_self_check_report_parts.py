@@ -29,11 +29,11 @@ from course.landmarks import Camera
 from course.synthetic_landmarks import landmark_sequence
 from course.motions import MOTIONS
 from course.thresholds import REP_CLIP_MARGIN, REP_CLIP_MIN
+from tests.clip_factory import write_clip
 from tests.page_harness import app as course_app
-from tests.page_harness import data_dir, store, submit  # noqa: F401  (fixtures are found by name)
-from tests.test_account_pages import film_homework, upload  # noqa: F401
-from tests.test_self_check_page import CLIPS, app, needs_clips, shown
-from tests.test_video import write_clip
+from tests.page_harness import submit, upload
+from tests.real_clips import CLIPS, needs_clips
+from tests.self_check_harness import app, shown
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +91,7 @@ def replayed(monkeypatch, track, video: bytes):
     return at
 
 
+@pytest.mark.slow
 def test_a_pose_past_the_body_models_range_is_replayed_at_its_limit_and_the_caption_says_so(monkeypatch, hinge_track, clip_bytes):
     # Knees bent 140 degrees with the hips nearly open: the trunk leans back so far that arms
     # hanging plumb would need the shoulder well past its 60 degrees of extension.
@@ -101,6 +102,7 @@ def test_a_pose_past_the_body_models_range_is_replayed_at_its_limit_and_the_capt
     assert "replay holds those moments at the model's limit" in shown(at)
 
 
+@pytest.mark.slow
 def test_a_pose_that_fits_the_model_once_balanced_is_replayed_with_no_caption(monkeypatch, hinge_track, clip_bytes):
     # Knees 81, hips 10: what raised "shoulder flexion -71.0° is outside -60.0° to 180.0°".
     at = replayed(monkeypatch, held_at(hinge_track, hip_deg=10.0, knee_deg=81.0), clip_bytes)
@@ -128,6 +130,7 @@ def test_a_clip_that_cannot_be_replayed_says_so_in_the_replays_place(monkeypatch
 
 # --- a rep too short to play -----------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_rep_too_short_to_play_is_not_offered_as_a_clip(monkeypatch, hinge_track, clip_bytes):
     analysis = analysis_of(hinge_track, clip_bytes)
     first, second = analysis.report.reps
@@ -172,6 +175,7 @@ def broken(*args, **kwargs):
     ((streamlit, "video"), page.SORRY_VIDEO, "Rep by rep"),
     ((page, "_not_judged"), page.SORRY_NOT_JUDGED, "Your movement in 3D"),
 ], ids=["chart", "replay", "reps", "video", "not judged"])
+@pytest.mark.slow
 def test_a_part_that_fails_becomes_a_sentence_and_the_rest_of_the_page_is_drawn(
         monkeypatch, caplog, hinge_track, clip_bytes, target, sorry, still_there):
     monkeypatch.setattr(*target, broken)
@@ -183,6 +187,7 @@ def test_a_part_that_fails_becomes_a_sentence_and_the_rest_of_the_page_is_drawn(
     assert any("could not be drawn" in r.getMessage() and r.exc_info for r in caplog.records), "logged for us"
 
 
+@pytest.mark.slow
 def test_a_rep_clip_the_player_refuses_becomes_a_sentence_in_its_place(monkeypatch, hinge_track, clip_bytes):
     real_video = streamlit.video
 
@@ -199,7 +204,7 @@ def test_a_rep_clip_the_player_refuses_becomes_a_sentence_in_its_place(monkeypat
     assert "Invalid start_time" not in shown(at)
 
 
-def test_a_failing_part_still_lets_a_member_hand_the_result_in(monkeypatch, store, film_homework, hinge_track, clip_bytes):  # noqa: F811
+def test_a_failing_part_still_lets_a_member_hand_the_result_in(monkeypatch, store, film_homework, hinge_track, clip_bytes):
     amy, work = film_homework
     monkeypatch.setattr(page, "analyse_clip", lambda path, **options: analysis_of(hinge_track, clip_bytes))
     monkeypatch.setattr(page, "angle_chart", broken)
@@ -218,7 +223,8 @@ def test_a_failing_part_still_lets_a_member_hand_the_result_in(monkeypatch, stor
 
 @needs_clips
 @pytest.mark.parametrize("name", sorted(p.name for p in CLIPS.glob("*.mp4")) if CLIPS else [])
-def test_a_real_clip_reaches_the_end_of_the_page_without_an_exception(name, caplog):
+@pytest.mark.slow
+def test_a_real_clip_reaches_the_end_of_the_page_without_an_exception(name, caplog, reused_analyses):
     at = app()
     with caplog.at_level(logging.ERROR, logger=page.__name__):
         at.file_uploader[0].upload(name, (CLIPS / name).read_bytes(), "video/mp4").run()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from course.analysis.clip_folders import PARENT_NAME
-from tests.browser import app_process, browser  # noqa: F401  (browser: a fixture)
+from tests.browser import app_process
 
 pytestmark = pytest.mark.browser
 CLIPS = Path(os.environ["HINGE_CLIPS_DIR"]) if os.environ.get("HINGE_CLIPS_DIR") else None

@@ -63,6 +63,7 @@ def test_fast_clips_are_thinned_to_the_pose_rate(fps, step):
     assert Settings().pose_step(fps) == step
 
 
+@pytest.mark.slow
 def test_every_hinge_variable_the_code_or_the_tests_read_is_known_to_the_start_up_check():
     import ast
     from pathlib import Path

@@ -4,18 +4,15 @@ from how it was made; the real clips are never committed (HINGE_CLIPS_DIR)."""
 
 from __future__ import annotations
 
-import os
 import re
 from functools import cache
-from pathlib import Path
 
 import pytest
 
 from course.analysis.check import check_clip
+from tests.real_clips import CLIPS, needs_clips
 from tests.stress import STRESS_CASES, Frames, Person, StressCase, find_person, read_frames, write_frames
 
-CLIPS = Path(os.environ["HINGE_CLIPS_DIR"]) if os.environ.get("HINGE_CLIPS_DIR") else None
-needs_clips = pytest.mark.skipif(CLIPS is None, reason="the real clips are not here: set HINGE_CLIPS_DIR (.ci/run does)")
 # Cases whose honest answer the self-check does not give yet (benchmarks/accuracy.py --stress
 # shows them): where a plate lies inside the body's outline (over the knees, or over the hips of
 # someone standing tall), the segmentation model draws it into the person's silhouette, so the
@@ -39,6 +36,7 @@ CASES = [case for case in STRESS_CASES if case.name not in NOT_YET and f"{case.n
 
 
 @needs_clips
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=slug)
 def test_a_stress_case_gets_its_known_answer(case, tmp_path):
     frames, person = source(case.source, case.seconds)

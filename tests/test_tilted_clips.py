@@ -11,13 +11,12 @@ from __future__ import annotations
 from functools import cache
 
 import cv2
-import numpy as np
 import pytest
 
-from tests.test_bad_uploads import real_frames, write_frames
-from tests.test_self_check_page import CLIPS, needs_clips
+from tests.clip_factory import real_frames, write_frames
+from tests.real_clips import needs_clips
 
-pytestmark = needs_clips
+pytestmark = [needs_clips, pytest.mark.slow]
 ZOOM = 1.12  # enlarge while turning, so that the corners the turn uncovers are mostly outside the picture
 
 

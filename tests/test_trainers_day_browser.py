@@ -28,9 +28,8 @@ from course.synthetic_landmarks import landmark_sequence
 from course.motions import MOTIONS
 from course.store import open_store
 from course.views.accounts import SESSION_COOKIE
-from tests.browser import DESKTOP, PHONE, browser, running_app  # noqa: F401  (browser: a fixture)
+from tests.browser import DESKTOP, PHONE, WAIT_MS, kept_on_failure, running_app, selectbox_text, wait_for_app
 from tests.page_harness import member, trainer
-from tests.test_homework_browser import WAIT_MS, kept_on_failure, shown, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -86,7 +85,7 @@ def open_page(page, url: str, heading: str) -> None:
 
 def choose_member(page, name: str) -> None:
     picker = page.get_by_test_id("stSelectbox").filter(has_text="Member")
-    if f"{name} (" not in shown(picker):  # the first member is chosen to begin with
+    if f"{name} (" not in selectbox_text(picker):  # the first member is chosen to begin with
         picker.click()
         page.get_by_role("option", name=re.compile(rf"^{name} \(")).click()
     page.get_by_text(f"{name} has read").wait_for(timeout=WAIT_MS)

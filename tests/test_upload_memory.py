@@ -16,8 +16,8 @@ import time
 
 import pytest
 
-from tests.browser import app_process, browser  # noqa: F401  (browser: a fixture)
-from tests.test_video import write_clip
+from tests.browser import app_process
+from tests.clip_factory import write_clip
 
 pytestmark = pytest.mark.browser
 LEARNERS = 6

@@ -7,11 +7,8 @@ where HINGE_CLIPS_DIR points at them.
 
 from __future__ import annotations
 
-import os
-from fractions import Fraction
 from pathlib import Path
 
-import av
 import cv2
 import numpy as np
 import pytest
@@ -29,72 +26,11 @@ from course.analysis.problems import (
 )
 from course.analysis.video import VideoInfo, output_size, probe, read_frames, sniff_container
 from course.settings import ClipLimits
+from tests.clip_factory import HEIGHT, RATE, WIDTH, pattern, write_audio, write_clip
+from tests.real_clips import CLIPS, needs_clips
 
-CLIPS_DIR = os.environ.get("HINGE_CLIPS_DIR")
-needs_clips = pytest.mark.skipif(
-    not CLIPS_DIR, reason="the real clips are not here: set HINGE_CLIPS_DIR (.ci/run does)")
 
-WIDTH, HEIGHT = 160, 120  # pixels: small, and divisible by 16 for every encoder
-RATE = 10  # frames per second: 20 frames make a 2 s clip
 PIXEL_TOL = 40  # 0..255: lossy encoding blurs edges and shifts colours by less than this
-
-
-def pattern(width: int = WIDTH, height: int = HEIGHT, shade: int = 0) -> np.ndarray:
-    """An asymmetric RGB picture: white block at the top left, red block at the bottom right,
-    grey `shade` elsewhere."""
-    image = np.full((height, width, 3), shade, np.uint8)
-    image[: height // 4, : width // 3] = 255
-    image[-height // 4:, -width // 3:] = (255, 0, 0)
-    return image
-
-
-def write_clip(path: Path, *, fmt: str | None = None, codec: str = "libx264",
-               frames: int = 2 * RATE, rate: int = RATE,
-               images: list[np.ndarray] | None = None, rotation: int | None = None,
-               hflip: bool = False, vflip: bool = False, times_ms: list[int] | None = None,
-               options: dict[str, str] | None = None) -> Path:
-    """Write a small clip with PyAV and return its path.
-
-    images: the stored pictures (default: `pattern` with a changing shade). rotation, hflip,
-    vflip: a display matrix as stream.set_display_rotation writes it. times_ms: each frame's
-    presentation time (variable frame rate), in milliseconds.
-    """
-    if images is None:
-        images = [pattern(shade=(i * 7) % 200) for i in range(frames)]
-    height, width = images[0].shape[:2]
-    with av.open(str(path), "w", format=fmt, container_options=options or {}) as container:
-        stream = container.add_stream(codec, rate=rate)
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        if times_ms is not None:
-            stream.time_base = stream.codec_context.time_base = Fraction(1, 1000)
-        if rotation is not None:
-            stream.set_display_rotation(rotation, hflip=hflip, vflip=vflip)
-        for i, image in enumerate(images):
-            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
-            if times_ms is not None:
-                frame.pts, frame.time_base = times_ms[i], Fraction(1, 1000)
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return path
-
-
-def write_audio(path: Path, fmt: str, codec: str) -> Path:
-    """Two seconds of silence with no picture."""
-    planar = not codec.startswith("pcm")
-    with av.open(str(path), "w", format=fmt) as container:
-        stream = container.add_stream(codec, rate=44100)
-        for i in range(86):
-            samples = np.zeros((1, 1024), np.float32 if planar else np.int16)
-            frame = av.AudioFrame.from_ndarray(samples, format="fltp" if planar else "s16",
-                                               layout="mono")
-            frame.sample_rate, frame.pts = 44100, i * 1024
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return path
 
 
 def decode_all(path: Path, limits: ClipLimits | None = None, **kwargs) -> tuple[VideoInfo, list]:
@@ -236,6 +172,7 @@ def test_streamable_mp4_cut_in_half_is_broken_before_decoding(tmp_path):
 
 
 @pytest.mark.parametrize("fmt,codec", [("webm", "libvpx-vp9"), ("avi", "mpeg4")])
+@pytest.mark.slow
 def test_clip_cut_in_half_is_broken_after_its_frames(tmp_path, fmt, codec):
     images = [np.random.default_rng(i).integers(0, 255, (HEIGHT, WIDTH, 3), np.uint8)
               for i in range(40)]  # noise: every frame is big, so half the bytes is half the clip
@@ -397,12 +334,13 @@ def test_stopping_early_closes_the_clip_cleanly(tmp_path):
 @needs_clips
 def test_real_one_frame_clip_is_too_short():
     with pytest.raises(ClipTooShort):
-        probe(Path(CLIPS_DIR) / "one-frame.mp4")
+        probe(CLIPS / "one-frame.mp4")
 
 
 @needs_clips
+@pytest.mark.slow
 def test_real_variable_rate_clip_keeps_its_uneven_timing():
-    path = Path(CLIPS_DIR) / "goblet-squat-side.mp4"
+    path = CLIPS / "goblet-squat-side.mp4"
     _, frames = decode_all(path)
     gaps = np.diff([frame.t_s for frame in frames])
     assert gaps.min() > 0

@@ -14,7 +14,7 @@ import pytest
 from course.analysis.problems import BrokenClip, ClipProblem, FrameTooLarge, TooMuchVideo
 from course.analysis.video import probe, read_frames
 from course.settings import ClipLimits
-from tests.test_video import pattern, write_clip
+from tests.clip_factory import pattern, write_clip
 
 # seconds: the issue asks for under 1 s (these clips took 69 s to 10 minutes before). Measured
 # here 0.01-0.2 s; the bound is 3 s so that a CI machine busy with the browser tests does not
@@ -108,6 +108,7 @@ def test_a_header_claiming_20_megapixel_frames_is_refused_before_decoding(tmp_pa
     assert "5,000 x 4,000" in str(problem) and for_a_gym_member(problem)
 
 
+@pytest.mark.slow
 def test_frames_bigger_than_4k_are_refused_and_4k_sized_limits_pass_them(tmp_path):
     # Really encoded 3200 x 3200 (10.2 Mpx) frames: over the 8.9 Mpx limit, under a raised one.
     images = [pattern(3200, 3200, shade=i * 60) for i in range(3)]

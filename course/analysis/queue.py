@@ -38,13 +38,18 @@ class AnalysisStopped(Exception):
 class AnalysisQueue:
     """A first-come, first-served line of at most `max_waiting` in front of `slots` analysis places."""
 
-    def __init__(self, slots: int = 1, max_waiting: int | None = None) -> None:
+    def __init__(self, slots: int = 1, max_waiting: int | None = None, *,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        """slots: analyses that run at once (at least 1, else ValueError). max_waiting: how many
+        may wait (None: no bound). clock: seconds from any fixed start, never going back (tests
+        pass a fake one); it times the analyses the estimate is made from."""
         if slots < 1:
             raise ValueError(f"an analysis queue needs at least 1 slot, got {slots}")
         if max_waiting is not None and max_waiting < 0:
             raise ValueError(f"an analysis queue can't let fewer than 0 wait, got {max_waiting}")
         self.slots = slots
         self.max_waiting = max_waiting
+        self._clock = clock
         self._changed = threading.Condition()
         self._line: deque[object] = deque()
         self._running = 0
@@ -123,13 +128,13 @@ class AnalysisQueue:
                     self._line.remove(ticket)
                 self._changed.notify_all()
             raise
-        started = time.monotonic()
+        started = self._clock()
         try:
             yield
         finally:
             with self._changed:
                 self._running -= 1
-                self._durations.append(time.monotonic() - started)
+                self._durations.append(self._clock() - started)
                 self._changed.notify_all()
 
     def _typical(self) -> float:

@@ -4,7 +4,7 @@ Revision ID: 0001
 Revises:
 Create Date: 2025-01-01
 
-Written by hand from course/store/schema.py; tests/test_store_database.py checks that the
+Written by hand from course/store/schema.py; tests/store/test_store_database.py checks that the
 result matches it.
 """
 

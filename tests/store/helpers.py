@@ -1,16 +1,15 @@
-"""What the store's tests share: a store on each backend, a clock the test moves, people and
-groups built in code. Test modules import the fixtures they use by name."""
+"""What the store's tests share: a clock the test moves, and people and groups built in code.
+Their fixtures (a store on each backend) are in tests/store/conftest.py."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from argon2 import PasswordHasher
 
 from course.progress import QuizAttempt
-from course.store import Account, Group, Store, open_store
+from course.store import Account, Group, Store
 
 # Argon2id at its cheapest: the store's own default costs ~0.1 s a hash, which would dominate
 # the suite. Only test_old_hashes_are_upgraded_when_signing_in uses the real default.
@@ -32,27 +31,6 @@ class Clock:
     def advance(self, **delta: float) -> datetime:
         self.now += timedelta(**delta)
         return self.now
-
-
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path) -> str:
-    """A URL to an empty database: a SQLite file in tmp_path, or a fresh PostgreSQL database
-    (skips, saying why, where no PostgreSQL server can be started)."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'course.sqlite3'}"
-    return request.getfixturevalue("postgres_database")
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(database_url: str, clock: Clock):
-    opened = open_store(database_url, clock=clock, hasher=FAST_HASHER)
-    yield opened
-    opened.close()
 
 
 def member(store: Store, name: str) -> Account:

@@ -9,14 +9,7 @@ import pytest
 
 from course.store import Account, NotAllowed
 from course.store.errors import NOT_ALLOWED
-from tests.test_store_helpers import (  # noqa: F401  (fixtures are found by name)
-    attempt,
-    build_gym,
-    clock,
-    database_url,
-    report,
-    store,
-)
+from tests.store.helpers import attempt, build_gym, report
 
 MADE_UP_IDS = [0, -1, 10**9, True, "1", None, 1.0, 2**31, 2**63 - 1, 2**63, 2**64, -(2**63) - 1, 10**30]
 

@@ -12,16 +12,7 @@ import sqlalchemy as sa
 from course.store import InvalidInput, NotAllowed, SignInThrottled, WrongCredentials, rules
 from course.store.account_data import username_hash
 from course.store.schema import metadata
-from tests.test_store_helpers import (  # noqa: F401  (fixtures are found by name)
-    PASSWORD,
-    attempt,
-    clock,
-    database_url,
-    member,
-    report,
-    store,
-    trainer,
-)
+from tests.store.helpers import PASSWORD, attempt, member, report, trainer
 
 NEW_PASSWORD = "squats on a sunday morning"
 AMY = {"username": "amy.keeling", "display_name": "Amy Keeling"}  # a name no one else's data contains

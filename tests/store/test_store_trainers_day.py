@@ -10,14 +10,7 @@ import pytest
 
 from course.store import InvalidInput, NotAllowed, rules
 from course.store.records import Part
-from tests.test_store_helpers import (  # noqa: F401  (fixtures are found by name)
-    attempt,
-    build_gym,
-    clock,
-    database_url,
-    report,
-    store,
-)
+from tests.store.helpers import attempt, build_gym, report
 
 DUE = date(2025, 3, 11)
 

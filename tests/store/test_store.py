@@ -28,17 +28,14 @@ from course.store import (
 from course.store import store as store_module
 from course.store import throttle
 from tests.content_factory import write_course
-from tests.test_store_helpers import (  # noqa: F401  (fixtures are found by name)
+from tests.store.helpers import (
     FAST_HASHER,
     PASSWORD,
     START,
     attempt,
     build_gym,
-    clock,
-    database_url,
     member,
     report,
-    store,
     trainer,
 )
 

@@ -34,21 +34,17 @@ from course.store import database as database_module
 from course.store.database import alembic_config, default_data_dir, head_revision, resolve_url
 from course.store.schema import metadata
 from course.thresholds import Limit
-from tests.test_store_helpers import (  # noqa: F401  (fixtures are found by name)
+from tests.store.helpers import (
     FAST_HASHER,
     PASSWORD,
     START,
     attempt,
     build_gym,
-    clock,
-    database_url,
     member,
     report,
-    store,
-    trainer,
 )
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -549,6 +545,7 @@ OPEN_AND_SIGN_UP = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_servers_starting_together_on_a_new_database_all_start(database_url, tmp_path):
     ready = tmp_path / "ready"
     ready.mkdir()

@@ -1,0 +1,20 @@
+"""The self-check page on its own under AppTest (no menu, nobody signed in), and the text it shows."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+SCRIPT = "from course.views.self_check import render_self_check\nrender_self_check()"
+TIMEOUT_S = 120  # seconds: a real clip's analysis on a busy two-core machine
+
+
+def app() -> AppTest:
+    """The self-check page, run once."""
+    return AppTest.from_string(SCRIPT, default_timeout=TIMEOUT_S).run()
+
+
+def shown(at: AppTest) -> str:
+    """The page's text: its Markdown, boxes, captions and headings, one element a line."""
+    parts = [e.value for kind in ("markdown", "warning", "info", "success", "error", "caption", "subheader", "title")
+             for e in getattr(at, kind)]
+    return "\n".join(str(part) for part in parts)
