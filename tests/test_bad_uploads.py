@@ -350,7 +350,8 @@ def test_a_portrait_phone_clip_with_rotation_metadata_is_judged_like_the_upright
         assert report[key] == reference[key]
     assert [rep["faults"] for rep in report["reps"]] == [rep["faults"] for rep in reference["reps"]] == [["rounded_back"]]
     rep, expected = report["reps"][0], reference["reps"][0]
-    assert rep["bottom_s"] == pytest.approx(expected["bottom_s"], abs=TIME_TOL_S)
+    # one pose sample either way (inclusive: 1.6 - 1.5 is 0.10000000000000009 in floating point)
+    assert rep["bottom_s"] == pytest.approx(expected["bottom_s"], abs=TIME_TOL_S + 1e-6)
     for angle in ("hip", "knee", "trunk"):
         assert rep[angle]["degrees"] == pytest.approx(expected[angle]["degrees"], abs=ANGLE_ERROR.value)
 
