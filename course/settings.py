@@ -20,6 +20,8 @@ from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any
 
+from course.thresholds import Limit
+
 MEGABYTE = 1_000_000  # bytes: the "MB" of every clip size the course shows and checks
 MEBIBYTE = 1024 * 1024  # bytes: the "MB" of Streamlit's server.maxUploadSize (its server counts in these)
 
@@ -37,8 +39,14 @@ class SettingsError(ValueError):
 
 
 def _setting(default: Any, *, env: str, unit: str, low: float, high: float, why: str) -> Any:
-    return field(default=default, metadata={"env": env, "unit": unit, "low": low,
-                                            "high": high, "why": why})
+    """A settings field whose default, unit, reason, variable and range are one Limit (the shape of
+    every tunable number of the course, course.thresholds.Limit), kept in the field's metadata."""
+    return field(default=default, metadata={"limit": Limit(default, unit, why, env=env, low=low, high=high)})
+
+
+def limit_of(item: Any) -> Limit | None:
+    """The Limit a settings field was declared with (None for a field that is not a setting)."""
+    return item.metadata.get("limit")
 
 
 @dataclass(frozen=True)
@@ -91,11 +99,11 @@ class ClipLimits:
             "how long one clip can hold the analysis slot; 4K at 60 frames/s fits 45 s.")
     accepted_formats: tuple[str, ...] = field(
         default=("mp4", "mov", "webm", "avi"),
-        metadata={"env": "HINGE_ACCEPTED_FORMATS", "unit": "comma-separated names",
-                  "choices": KNOWN_FORMATS,
-                  "why": "What phones (MP4, MOV), browsers' recorders (WebM) and older cameras "
-                         "(AVI) write. MKV decodes the same way as WebM but is not on the "
-                         "upload list; add it here to take it."})
+        metadata={"choices": KNOWN_FORMATS, "limit": Limit(
+            ("mp4", "mov", "webm", "avi"), "comma-separated names",
+            "What phones (MP4, MOV), browsers' recorders (WebM) and older cameras (AVI) write. MKV "
+            "decodes the same way as WebM but is not on the upload list; add it here to take it.",
+            env="HINGE_ACCEPTED_FORMATS")})
 
     def file_endings(self) -> tuple[str, ...]:
         """The file endings of the accepted formats (for the upload widget's `type`). The
@@ -238,22 +246,23 @@ class Settings:
 
 def _check_ranges(settings: Any) -> None:
     for item in fields(settings):
-        if "low" not in item.metadata:
+        limit = limit_of(item)
+        if limit is None or limit.low is None or limit.high is None:
             continue
         value = getattr(settings, item.name)
-        low, high = item.metadata["low"], item.metadata["high"]
         if item.type in ("int", int) and (isinstance(value, bool) or value != int(value)):
-            raise SettingsError(f"{item.name} ({item.metadata['env']}) must be a whole number "
-                                f"of {item.metadata['unit']}, got {value!r}")
-        if not (math.isfinite(value) and low <= value <= high):
-            raise SettingsError(f"{item.name} ({item.metadata['env']}) must be between {low:g} "
-                                f"and {high:g} {item.metadata['unit']}, got {value!r}")
+            raise SettingsError(f"{item.name} ({limit.env}) must be a whole number "
+                                f"of {limit.unit}, got {value!r}")
+        if not (math.isfinite(value) and limit.low <= value <= limit.high):
+            raise SettingsError(f"{item.name} ({limit.env}) must be between {limit.low:g} "
+                                f"and {limit.high:g} {limit.unit}, got {value!r}")
 
 
 def _read_env(cls: type, environ: Mapping[str, str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for item in fields(cls):
-        env = item.metadata.get("env")
+        limit = limit_of(item)
+        env = limit.env if limit is not None else None
         if env is None or env not in environ:
             continue
         text = environ[env].strip()
@@ -263,12 +272,10 @@ def _read_env(cls: type, environ: Mapping[str, str]) -> dict[str, Any]:
         try:
             number = float(text)
         except ValueError:
-            raise SettingsError(f"{env} must be a number of {item.metadata['unit']}, "
-                                f"got {text!r}") from None
+            raise SettingsError(f"{env} must be a number of {limit.unit}, got {text!r}") from None
         if item.type in ("int", int):
             if not math.isfinite(number) or number != int(number):
-                raise SettingsError(f"{env} must be a whole number of "
-                                    f"{item.metadata['unit']}, got {text!r}")
+                raise SettingsError(f"{env} must be a whole number of {limit.unit}, got {text!r}")
             number = int(number)
         values[item.name] = number
     return values
@@ -303,7 +310,7 @@ def check_environment(environ: Mapping[str, str] | None = None) -> Settings:
 
 # Every environment variable: (where it lands, its unit, why it is what it is).
 ENVIRONMENT: Mapping[str, tuple[str, str, str]] = MappingProxyType({
-    item.metadata["env"]: (f"{cls.__name__}.{item.name}", item.metadata["unit"],
-                           item.metadata["why"])
-    for cls in (ClipLimits, Settings) for item in fields(cls) if "env" in item.metadata
+    limit.env: (f"{cls.__name__}.{item.name}", limit.unit, limit.why)
+    for cls in (ClipLimits, Settings) for item in fields(cls)
+    if (limit := limit_of(item)) is not None and limit.env is not None
 })

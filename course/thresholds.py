@@ -18,14 +18,25 @@ trunk inclination 0 upright (+ forward), neck angle 0 in line with the trunk (- 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class Limit:
-    value: float
+class Limit(Generic[T]):
+    """One tunable number of the course, in the one shape every such number has (the fault rules'
+    here, the store's in course.store.rules, the settings' in course.settings): its value, its
+    unit, why it is what it is and, where one exists, its source. A setting that a deployment may
+    change also names its environment variable and the range it must stay in (checked at start)."""
+
+    value: T
     unit: str
     why: str
     source: str = ""
+    env: str | None = None
+    low: float | None = None
+    high: float | None = None
 
 
 ANGLE_ERROR = Limit(
@@ -245,6 +256,13 @@ RUSHED_DESCENT = Limit(
     "into the bottom rather than lowering under control.",
     "Wilk M. et al. (2021), Sports Medicine: a review of movement tempo in resistance training",
 )
+DESCENT_TIMED_EDGE = Limit(
+    0.10, "fraction of the rep's depth",
+    "The lowering is timed from 10 % to 90 % of the rep's depth (its hip flexion), leaving out "
+    "the first and last tenth, where a pause at the top or a settle at the bottom would count as "
+    "lowering; DESCENT_MIDDLE_SHARE turns that stretch back into the whole lowering's time.",
+)
+
 DESCENT_MIDDLE_SHARE = Limit(
     0.52, "fraction of the lowering's time",
     "A smooth lowering covers its middle 10 % to 90 % of depth in about half its time: a "
@@ -437,4 +455,46 @@ KETTLEBELL_DEADLIFT_DROP = Limit(
     "not a lowering.",
     "Tsatsouline P. (2006) Enter the Kettlebell!, the deadlift as the swing's teaching step; "
     "free fall from geometry",
+)
+
+
+# --- how a finding is measured and how sure it is ----------------------------------------------
+
+MOMENT_WINDOW = Limit(
+    0.15, "s",
+    "A series' value 'at' a moment (the bottom, the lockout) is its median within this much "
+    "time either side: one frame can be noise, and 0.3 s is still shorter than any phase of a "
+    "rep (a brisk kettlebell lowering takes 0.7 s).",
+)
+
+OUTLINE_MIN_READINGS = Limit(
+    3, "readings",
+    "Readings of the back's outline a median needs within MOMENT_WINDOW: fewer could be one "
+    "frame's noise (a hand or a strap crossing the back for a frame).",
+)
+
+CONFIDENCE_AT_THRESHOLD = Limit(
+    0.5, "confidence (0..1)",
+    "A finding exactly at its threshold is as likely a measurement error as a fault: even odds.",
+)
+
+CONFIDENCE_PER_ANGLE_ERROR = Limit(
+    0.25, "confidence per ANGLE_ERROR of margin",
+    "Each ANGLE_ERROR the measured value is past its threshold adds this much, so one error of "
+    "margin reads 0.75 and two or more are sure (1.0); then scaled by how well the joints were seen.",
+)
+
+HIP_TRAVEL_PER_ANGLE_ERROR = Limit(
+    0.05, "leg lengths",
+    "A shortfall of hip travel this big (about 5 cm) counts, for a finding's confidence, as one "
+    "ANGLE_ERROR of margin. It is the same order as what the camera's error does to the travel: "
+    "a vertical off by 5 degrees moves a hip a leg length above the ankle by sin 5 = 0.09 leg "
+    "lengths, and the rule already allows for the vertical's own error.",
+)
+
+TEMPO_PER_ANGLE_ERROR = Limit(
+    0.1, "s",
+    "A lowering this much quicker than its limit counts, for a finding's confidence, as one "
+    "ANGLE_ERROR of margin: 0.1 s is three frames at 30 frames/s, about what the timing of the "
+    "10 % and 90 % points can be off by.",
 )

@@ -84,7 +84,7 @@ def test_without_a_tight_bound_the_same_sign_ins_do_overlap_so_the_counter_sees_
 def test_the_bound_is_a_setting_whose_memory_is_stated():
     settings = Settings()
     assert settings.password_hashes_at_once == 2
-    assert "64 MiB" in Settings.__dataclass_fields__["password_hashes_at_once"].metadata["why"]
+    assert "64 MiB" in Settings.__dataclass_fields__["password_hashes_at_once"].metadata["limit"].why
     assert Settings.from_env({"HINGE_PASSWORD_HASHES_AT_ONCE": "4"}).password_hashes_at_once == 4
 
 

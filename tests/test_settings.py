@@ -5,7 +5,8 @@ from dataclasses import fields
 
 import pytest
 
-from course.settings import ENVIRONMENT, MEGABYTE, ClipLimits, Settings, SettingsError
+from course.settings import ENVIRONMENT, MEGABYTE, ClipLimits, Settings, SettingsError, limit_of
+from course.thresholds import Limit
 
 
 def test_defaults_match_the_upload_limit_and_a_set_of_hinges():
@@ -47,14 +48,16 @@ def test_settings_are_frozen():
         settings.pose_every_nth = 3  # type: ignore[misc]
 
 
-def test_every_setting_has_an_environment_variable_a_unit_and_a_reason():
+def test_every_setting_is_a_limit_with_an_environment_variable_a_unit_a_reason_and_its_default():
     for cls in (ClipLimits, Settings):
         for item in fields(cls):
             if item.name == "limits":
                 continue
-            env = item.metadata["env"]
-            assert env.startswith("HINGE_") and env in ENVIRONMENT
-            assert item.metadata["unit"] and len(item.metadata["why"]) > 40
+            limit = limit_of(item)
+            assert isinstance(limit, Limit), f"{item.name} is declared with _setting (one shape for every number)"
+            assert limit.env.startswith("HINGE_") and limit.env in ENVIRONMENT
+            assert limit.unit and len(limit.why) > 40
+            assert limit.value == item.default, "the field's default is the Limit's value"
 
 
 @pytest.mark.parametrize("fps,step", [(None, 1), (24, 1), (30, 1), (31, 1), (60, 2),

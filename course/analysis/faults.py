@@ -65,8 +65,6 @@ POINTS_NEEDED: dict[str, tuple[str, ...]] = {
 """The body points (course.analysis.motion.POINTS) each rule's angles are drawn through."""
 BODY_PART_NAMES = {"ear": "head", "shoulder": "shoulders", "hip": "hips", "knee": "knees", "ankle": "ankles"}
 KNEE_HELD = limits.HIPS_FIRST_KNEE_MIN.value / 5  # deg: knees within this of their deepest bend have not begun to straighten
-WINDOW_S = 0.15  # a value "at" a moment is the median over this many seconds either side: one frame can be noise
-OUTLINE_MIN_READINGS = 3  # readings of the back's outline a median needs: fewer could be one frame's noise
 
 
 @dataclass(frozen=True)
@@ -365,13 +363,13 @@ def _hips_not_back(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float,
     # by up to sin(e) leg lengths across the picture
     if travel + np.sin(np.radians(vertical_error)) >= limit.value:
         return None
-    # margin in leg lengths, turned into "angle error" units: 0.05 leg lengths is about 5 cm
     shortfall = limit.value - travel - np.sin(np.radians(vertical_error))
-    return _finding("hips_not_back", track, rep, phases.descent_start, phases.bottom, travel, limit, shortfall * 100, seen)
+    margin = shortfall / limits.HIP_TRAVEL_PER_ANGLE_ERROR.value * limits.ANGLE_ERROR.value
+    return _finding("hips_not_back", track, rep, phases.descent_start, phases.bottom, travel, limit, margin, seen)
 
 
 def outline_in_rep(track: MotionTrack, rep: Rep) -> tuple[float, int]:
-    """The most the back's outline (course.analysis.back) bent in a rep, held for WINDOW_S
+    """The most the back's outline (course.analysis.back) bent in a rep, held for MOMENT_WINDOW
     either side, and the frame where it did: (degrees, frame index), or (NaN, -1) where it was
     never read with the trunk inclined OUTLINE_TRUNK_MIN or more. A back rounds under load,
     which is where the trunk leans; it may round on the way down and straighten at the bottom."""
@@ -380,9 +378,10 @@ def outline_in_rep(track: MotionTrack, rep: Rep) -> tuple[float, int]:
     for i in range(rep.start_i, rep.end_i + 1):
         if not track.trunk_deg[i] >= limits.OUTLINE_TRUNK_MIN.value:  # NaN fails too
             continue
-        around = bend[np.searchsorted(t, t[i] - WINDOW_S):np.searchsorted(t, t[i] + WINDOW_S, side="right")]
+        window = limits.MOMENT_WINDOW.value
+        around = bend[np.searchsorted(t, t[i] - window):np.searchsorted(t, t[i] + window, side="right")]
         around = around[np.isfinite(around)]
-        if around.size < OUTLINE_MIN_READINGS:
+        if around.size < limits.OUTLINE_MIN_READINGS.value:
             continue
         held = float(np.median(around))
         if not held <= most:  # also takes the first reading over NaN
@@ -457,8 +456,8 @@ def _rushed_descent(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float
         return NotJudged("rushed_descent", f"The way down of rep {rep.number} was not seen clearly.", rep.number)
     if seconds >= limit.value:
         return None
-    # 0.1 s of margin counts like one angle error
-    return _finding("rushed_descent", track, rep, phases.descent_start, phases.descent_end, seconds, limit, (limit.value - seconds) * 50, seen)
+    margin = (limit.value - seconds) / limits.TEMPO_PER_ANGLE_ERROR.value * limits.ANGLE_ERROR.value
+    return _finding("rushed_descent", track, rep, phases.descent_start, phases.descent_end, seconds, limit, margin, seen)
 
 
 RULES: dict[str, Callable[..., Finding | NotJudged | None]] = {
@@ -486,8 +485,9 @@ def descent_seconds(track: MotionTrack, phases: RepPhases) -> float:
     top, bottom = hip[0], hip.max()
     if bottom - top < limits.MIN_HINGE_DEPTH.value / 2:
         return float("nan")
-    low = top + 0.1 * (bottom - top)
-    high = top + 0.9 * (bottom - top)
+    edge = limits.DESCENT_TIMED_EDGE.value
+    low = top + edge * (bottom - top)
+    high = top + (1 - edge) * (bottom - top)
     start = t[int(np.argmax(hip >= low))]
     end = t[int(np.argmax(hip >= high))]
     return float(end - start) / limits.DESCENT_MIDDLE_SHARE.value
@@ -503,9 +503,10 @@ def _frames_per_s(track: MotionTrack) -> float:
 
 
 def value_at(series: np.ndarray, track: MotionTrack, index: int) -> float:
-    """The series around a frame: the median within WINDOW_S either side, NaN when none was seen."""
+    """The series around a frame: the median within MOMENT_WINDOW either side, NaN when none was seen."""
     t = track.t_s
-    around = (t >= t[index] - WINDOW_S) & (t <= t[index] + WINDOW_S)
+    window = limits.MOMENT_WINDOW.value
+    around = (t >= t[index] - window) & (t <= t[index] + window)
     values = series[around]
     values = values[np.isfinite(values)]
     return float(np.median(values)) if values.size else float("nan")
@@ -529,7 +530,9 @@ def _finding(
     bottom is judged at that first bottom, before its lockout (first): its finding is then that
     moment alone, never the lockout, where the lifter stands tall."""
     error = limits.ANGLE_ERROR.value
-    sureness = float(np.clip(0.5 + 0.25 * margin_deg / error, 0.5, 1.0))
+    at_threshold = limits.CONFIDENCE_AT_THRESHOLD.value
+    sureness = float(np.clip(at_threshold + limits.CONFIDENCE_PER_ANGLE_ERROR.value * margin_deg / error,
+                             at_threshold, 1.0))
     return Finding(
         fault=fault,
         rep=rep.number,
