@@ -11,7 +11,7 @@ to our few test clips. Two facts set most margins:
 - What a coach calls a fault is a difference a coach can see from across the gym: tens of
   degrees, not a few.
 
-Angles follow ``course.analysis.motion``: hip flexion 0 standing tall, knee flexion 0 straight,
+Angles follow ``course.analysis.kinematics``: hip flexion 0 standing tall, knee flexion 0 straight,
 trunk inclination 0 upright (+ forward), neck angle 0 in line with the trunk (- looking up).
 """
 
@@ -281,7 +281,7 @@ NEAR_SIDE_ON = Limit(
     "along the line of sight are still judged: a knee that is straight looks straight from any "
     "angle, the knee and hip bend foreshorten together so their ratio holds, and time is time. "
     "Hip travel, trunk lean, the back line and the neck need a side view (within 22.5 degrees, "
-    "see course.analysis.view) and are not judged past it.",
+    "see course.analysis.camera_view) and are not judged past it.",
 )
 
 # --- what the camera must see ----------------------------------------------------------------

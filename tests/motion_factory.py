@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from course.analysis.faults import find_faults
-from course.analysis.motion import measure_motion
+from course.analysis.kinematics import measure_motion
 from course.analysis.report import Report, build_report
 from course.landmarks import Camera, LandmarkSequence
 from course.motions import MOTIONS

@@ -12,7 +12,7 @@ import pytest
 from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
-import course.views.accounts as accounts
+import course.views.session as session
 from course.content import load_course
 from course.store import Account, Store, open_store, rules
 from course.content import CONTENT_DIR_SETTING
@@ -47,10 +47,10 @@ navigation.run()
 def forget_store() -> None:
     """Close the server-wide store (an st.cache_resource) and drop it, so the next page opens
     the store named by the current settings."""
-    handle = accounts._store_handle()
+    handle = session._store_handle()
     if handle.store is not None:
         handle.store.close()
-    accounts._store_handle.clear()
+    session._store_handle.clear()
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def data_dir(tmp_path, monkeypatch) -> Path:
     folder = tmp_path / "data"
     monkeypatch.setenv(rules.DATA_DIR_SETTING, str(folder))
     monkeypatch.delenv(rules.DATABASE_URL_SETTING, raising=False)
-    monkeypatch.setattr(accounts, "open_store", partial(open_store, hasher=CHEAP_HASHER))
+    monkeypatch.setattr(session, "open_store", partial(open_store, hasher=CHEAP_HASHER))
     forget_store()
     yield folder
     forget_store()
@@ -119,7 +119,7 @@ def app(page: str | None = None, *, account: Account | None = None, query: dict[
     at = AppTest.from_string(NAVIGATE, default_timeout=TIMEOUT_S)
     if account is not None:
         at.session_state["account"] = account
-        at.session_state["session_token"] = session_token or accounts.course_store().start_session(account)
+        at.session_state["session_token"] = session_token or session.course_store().start_session(account)
     at.query_params.update(query or {})
     if page is not None:
         at.session_state["test_open_page"] = page

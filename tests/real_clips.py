@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from course.analysis.check import Analysis, Progress
+    from course.analysis.check import Analysis, OnStage
     from course.content import Cue
     from course.settings import Settings
 
@@ -65,7 +65,7 @@ class AnalysisCache:
         *,
         settings: Settings | None = None,
         cues: Mapping[str, Cue] | None = None,
-        progress: Progress | None = None,
+        progress: OnStage | None = None,
         annotate_in: Path | None = None,
         exercise: str = NOT_SURE,
     ) -> Analysis:

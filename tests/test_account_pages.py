@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import course.views.accounts as accounts
+import course.views.session as session
 import course.views.homework as homework_page
 import course.views.self_check as self_check_page
 from course.analysis.check import Analysis
@@ -21,7 +21,7 @@ from course.content import load_course
 from course.store import Store, StoreError, rules
 from course.store.database import unavailable
 from course.thresholds import Limit
-from course.views.accounts import plain
+from course.views.session import plain
 from tests.motion_factory import report_for
 from tests.page_harness import (
     HOME,
@@ -249,7 +249,7 @@ def test_new_recovery_codes_from_the_account_page_replace_the_old(small_course, 
 def test_a_reloaded_page_signs_in_again_from_the_session_cookie(small_course, store, monkeypatch):
     amy = member(store, "amy")
     token = store.start_session(amy)
-    monkeypatch.setattr(accounts, "_cookie_token", lambda: token)  # AppTest can't send cookies
+    monkeypatch.setattr(session, "_cookie_token", lambda: token)  # AppTest can't send cookies
     at = app("account")
     assert at.success[0].value == "Signed in as **Amy** (amy, member)."
     store.end_session(token)
@@ -786,7 +786,7 @@ def test_a_locked_database_still_marks_a_lesson_read_and_says_it_isnt_saved(smal
 
 def test_a_database_locked_at_start_is_tried_again_in_the_background_while_pages_go_on(
         small_course, data_dir, short_busy_timeout, monkeypatch):
-    open_store_now = accounts.open_store
+    open_store_now = session.open_store
     open_store_now().close()  # the course ran here before
     other = sqlite3.connect(data_dir / rules.SQLITE_FILE_NAME, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another program writing, and taking its time
@@ -799,8 +799,8 @@ def test_a_database_locked_at_start_is_tried_again_in_the_background_while_pages
         assert release.wait(timeout=60)
         return open_store_now()
 
-    monkeypatch.setattr(accounts, "open_store", slow_open)
-    monkeypatch.setattr(accounts, "RETRY_OPEN_S", 0.0)
+    monkeypatch.setattr(session, "open_store", slow_open)
+    monkeypatch.setattr(session, "RETRY_OPEN_S", 0.0)
     at.run()  # would hang until the release if the page waited for the retry
     assert retrying.is_set(), "the retry started"
     assert not at.exception
@@ -808,7 +808,7 @@ def test_a_database_locked_at_start_is_tried_again_in_the_background_while_pages
     other.rollback()
     other.close()
     release.set()
-    opening = accounts._store_handle().opening
+    opening = session._store_handle().opening
     if opening is not None:
         opening.join(timeout=30)
     at.run()
@@ -961,7 +961,7 @@ def test_plain_leaves_ordinary_text_alone():
     "www.example.com and amy@example.com", "back\\slash", "~~struck~~", "![img](x.png)",
 ])
 def test_plain_text_reads_back_as_typed_with_no_markdown_left_active(typed):
-    assert as_shown(plain(typed)).replace(accounts.WORD_JOINER, "") == typed, "the joiners show as nothing"
+    assert as_shown(plain(typed)).replace(session.WORD_JOINER, "") == typed, "the joiners show as nothing"
 
 
 @pytest.mark.parametrize("typed", [
@@ -970,7 +970,7 @@ def test_plain_text_reads_back_as_typed_with_no_markdown_left_active(typed):
 ])
 def test_plain_leaves_no_address_markdown_would_turn_into_a_link(typed):
     shown_as = plain(typed)
-    assert as_shown(shown_as).replace(accounts.WORD_JOINER, "") == typed
+    assert as_shown(shown_as).replace(session.WORD_JOINER, "") == typed
     assert not re.search(r"(?i)https?\\?:|www\\?\.|@[^\u2060]", shown_as), shown_as
 
 

@@ -30,7 +30,7 @@ from course.analysis.annotate import (
     vtt_time,
 )
 from course.analysis.faults import find_faults
-from course.analysis.motion import MotionTrack, measure_motion
+from course.analysis.kinematics import MotionTrack, measure_motion
 from course.analysis.problems import ClipTooLong
 from course.analysis.report import Report, build_report
 from course.analysis.video import VideoInfo, probe, read_frames

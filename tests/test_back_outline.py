@@ -12,7 +12,7 @@ import pytest
 from course import thresholds as limits
 from course.analysis.back import outline_bend, outline_profile
 from course.analysis.faults import find_faults
-from course.analysis.motion import measure_motion
+from course.analysis.kinematics import measure_motion
 from course.body import Body, Pose
 from course.landmarks import Camera, body_landmarks
 from course.synthetic_landmarks import landmark_sequence

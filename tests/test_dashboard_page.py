@@ -16,7 +16,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from course.content import load_course
 from course.progress import QuizAttempt
 from course.store import Account, Assignment, Group, Submission
-from course.views.accounts import plain
+from course.views.session import plain
 from course.views.dashboard import dashboard_csv
 from tests.motion_factory import report_for
 from tests.page_harness import (

@@ -8,7 +8,7 @@ import pytest
 from course import thresholds as limits
 from course.analysis.exercises import EXERCISES, NOT_SURE
 from course.analysis.faults import descent_seconds, find_faults, rep_phases
-from course.analysis.motion import measure_motion
+from course.analysis.kinematics import measure_motion
 from course.analysis.report import build_report, report_from_json
 from course.content import load_course
 from course.landmarks import Camera

@@ -9,7 +9,7 @@ import pytest
 
 from course import thresholds as limits
 from course.analysis.faults import FAULT_IDS, RULES, find_faults
-from course.analysis.motion import measure_motion
+from course.analysis.kinematics import measure_motion
 from course.landmarks import Camera
 from course.synthetic_landmarks import Dropout, landmark_sequence
 from course.motions import MOTIONS
@@ -111,7 +111,7 @@ def test_every_fault_has_a_rule_in_priority_order():
 
 
 def test_a_camera_35_degrees_off_side_on_still_judges_a_squat_but_not_the_back():
-    from course.analysis.view import classify_view
+    from course.analysis.camera_view import classify_view
 
     motion = MOTIONS["squat"](reps=2)
     seq = landmark_sequence(motion, Camera(azimuth_deg=55), noise_px=NOISE_PX, rng=np.random.default_rng(4))

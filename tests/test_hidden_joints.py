@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from course.analysis.faults import find_faults, hidden_points
-from course.analysis.motion import measure_motion, on_silhouette
+from course.analysis.kinematics import measure_motion, on_silhouette
 from course.analysis.pose import TORSO, TrackedSequence, person_frames, silhouette_at
 from course.landmarks import Camera, Landmark as L
 from course.synthetic_landmarks import Occlusion, landmark_sequence

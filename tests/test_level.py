@@ -12,7 +12,7 @@ from course.analysis.faults import VERTICAL_RULES, find_faults
 from course.analysis.level import (
     Estimate, body_vertical, estimate_level, level_sequence, scene_vertical, vertical_from_segments,
 )
-from course.analysis.motion import measure_motion
+from course.analysis.kinematics import measure_motion
 from course.analysis.video import VideoFrame
 from course.landmarks import Camera
 from course.synthetic_landmarks import landmark_sequence

@@ -26,12 +26,12 @@ import numpy as np
 import pytest
 
 import course.analysis.check as check
-import course.views.accounts as accounts
+import course.views.session as session
 import course.views.self_check as page
 from course.analysis.annotate import ANGLE_COLOURS, annotate_clip
 from course.analysis.check import Analysis
 from course.analysis.faults import Finding, NotJudged, find_faults
-from course.analysis.motion import measure_motion
+from course.analysis.kinematics import measure_motion
 from course.analysis.presenting import Presentation, present
 from course.analysis.report import Report, build_report
 from course.analysis.video import probe
@@ -108,7 +108,7 @@ def on_the_dashboard(folder: Path, mp: pytest.MonkeyPatch, report: Report) -> st
     """The dashboard of a trainer whose one member handed `report` in, in a store of its own."""
     mp.setenv(rules.DATA_DIR_SETTING, str(folder))
     mp.delenv(rules.DATABASE_URL_SETTING, raising=False)
-    mp.setattr(accounts, "open_store", partial(open_store, hasher=CHEAP_HASHER))
+    mp.setattr(session, "open_store", partial(open_store, hasher=CHEAP_HASHER))
     forget_store()
     with closing(open_store(data_dir=folder, hasher=CHEAP_HASHER)) as store:
         coach, amy = trainer(store, "tess"), member(store, "amy")

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from course.content import load_course
 from course.content import CONTENT_DIR_SETTING
 from course.progress import SessionProgress, choice_order, score_quiz
-from course.views.accounts import GUEST_KEY
+from course.views.session import GUEST_KEY
 from tests.content_factory import write_course
 
 APP = str(Path(__file__).resolve().parent.parent / "course" / "app.py")

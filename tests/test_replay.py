@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from course.analysis.motion import measure_motion
+from course.analysis.kinematics import measure_motion
 from course.analysis.report import FaultReport
 from course.body import JOINT_LIMITS, Body, JointLimitError, Pose
 from course.analysis.replay import FOLD_AT_HIP_MAX, HIP_RANGE_MAX, REPLAY_FPS, reference_hinge, replay_motion

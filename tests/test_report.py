@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from course.analysis.faults import find_faults
-from course.analysis.motion import measure_motion
+from course.analysis.kinematics import measure_motion
 from course.analysis.report import MAX_WENT_WELL, build_report, refused
 from course.content import load_course
 from course.landmarks import Camera

@@ -20,7 +20,7 @@ import streamlit.errors
 import course.views.self_check as page
 from course.analysis.check import Analysis
 from course.analysis.faults import find_faults
-from course.analysis.motion import measure_motion
+from course.analysis.kinematics import measure_motion
 from course.analysis.replay import BeyondModel, replay_motion
 from course.analysis.report import build_report
 from course.body import JOINT_LIMITS

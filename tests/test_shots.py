@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course.analysis.motion import measure_motion
+from course.analysis.kinematics import measure_motion
 from course.analysis.pose import TrackedSequence, person_frames
 from course.analysis.problems import CutIntoPieces
 from course.analysis.shots import pick_shot, split_shots

@@ -20,14 +20,14 @@ import numpy as np
 import pytest
 
 from course.analysis.faults import find_faults
-from course.analysis.motion import measure_motion
+from course.analysis.kinematics import measure_motion
 from course.analysis.report import build_report
 from course.content import load_course
 from course.landmarks import Camera
 from course.synthetic_landmarks import landmark_sequence
 from course.motions import MOTIONS
 from course.store import open_store
-from course.views.accounts import SESSION_COOKIE
+from course.views.session import SESSION_COOKIE
 from tests.browser import DESKTOP, PHONE, WAIT_MS, kept_on_failure, running_app, selectbox_text, wait_for_app
 from tests.page_harness import member, trainer
 

@@ -75,7 +75,7 @@ import cv2
 import numpy as np
 
 from course.analysis.ahead import read_ahead
-from course.analysis.motion import VISIBLE, MotionTrack
+from course.analysis.kinematics import VISIBLE, MotionTrack
 from course.analysis.presenting import Flash, VideoPlan, video_plan
 from course.analysis.report import Report
 from course.analysis.video import VideoFrame, VideoInfo, read_frames
@@ -167,7 +167,7 @@ JOINTS: tuple[Landmark, ...] = tuple(sorted(_BODY | {L.LEFT_EAR, L.RIGHT_EAR}))
 _BONE_INDEX = np.array(BONES, dtype=int).reshape(-1, 2)
 _JOINT_INDEX = np.array(JOINTS, dtype=int)
 
-Progress = Callable[[int, "int | None"], None]
+OnFrames = Callable[[int, "int | None"], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +193,7 @@ def annotate_clip(
     out_dir: Path,
     *,
     max_side: int = 720,
-    progress: Progress | None = None,
+    progress: OnFrames | None = None,
     frames: Sequence[VideoFrame] | None = None,
 ) -> AnnotatedVideo:
     """Write the clip with its skeleton, angles, reps and faults drawn on it, and its subtitles.

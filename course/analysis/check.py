@@ -23,25 +23,25 @@ from course.analysis.annotate import annotate_clip
 from course.analysis.exercises import NOT_SURE
 from course.analysis.faults import NotJudged, find_faults
 from course.analysis.level import estimate_level, level_sequence
-from course.analysis.motion import MotionTrack, measure_motion
+from course.analysis.kinematics import MotionTrack, measure_motion
 from course.analysis.pose import count_people, require_one_person, track_pose
 from course.analysis.problems import ClipProblem, MorePeopleThanOne
 from course.analysis.report import Report, build_report, refused
 from course.analysis.shots import pick_shot, settled
 from course.analysis.video import VideoFrame, VideoInfo, output_size, probe, read_frames
-from course.analysis.view import FEET_OUT_OF_FRAME, HEAD_OUT_OF_FRAME, PERSON_TOO_SMALL, classify_view, framing_problems
+from course.analysis.camera_view import FEET_OUT_OF_FRAME, HEAD_OUT_OF_FRAME, PERSON_TOO_SMALL, classify_view, framing_problems
 from course.content import Cue, content_dir, load_course
 from course.landmarks import LandmarkSequence
 from course.settings import Settings
 from course.thresholds import LEVEL_ASSUMED
 
-Progress = Callable[[str, float], None]
+OnStage = Callable[[str, float], None]
+"""on_stage(what is happening, fraction done 0..1), for a progress bar: the check's stages."""
 # Frames for the annotated video, shrunk to its size, are kept from the pose pass instead of
 # decoding the clip a second time, when they fit in this much memory: a 45 s clip at 30 fps
 # and 480 x 270 pixels. On a short clip decoding again was most of the annotation's cost;
 # longer clips are decoded again, so memory stays bounded whatever is uploaded.
 KEEP_FOR_VIDEO_MB = 512
-"""progress(what is happening, fraction done 0..1), for a progress bar."""
 
 OTHERS_LEFT_OUT = "Other people were in the picture further back; we followed you and left them out."
 FRAMING_WHY = {
@@ -73,7 +73,7 @@ def check_clip(
     *,
     settings: Settings | None = None,
     cues: Mapping[str, Cue] | None = None,
-    progress: Progress | None = None,
+    progress: OnStage | None = None,
     exercise: str = NOT_SURE,
 ) -> Report:
     """Analyse a clip and return its report (refused with a learner's message when it can't be judged)."""
@@ -85,7 +85,7 @@ def analyse_clip(
     *,
     settings: Settings | None = None,
     cues: Mapping[str, Cue] | None = None,
-    progress: Progress | None = None,
+    progress: OnStage | None = None,
     annotate_in: Path | None = None,
     exercise: str = NOT_SURE,
 ) -> Analysis:
@@ -145,7 +145,7 @@ def analyse_clip(
 
 def _judge(
     path: str | Path, info: VideoInfo, seq: LandmarkSequence, cues: Mapping[str, Cue], settings: Settings,
-    annotate_in: Path | None, timings: dict[str, float], say: Progress, small: list[VideoFrame] | None = None,
+    annotate_in: Path | None, timings: dict[str, float], say: OnStage, small: list[VideoFrame] | None = None,
     exercise: str = NOT_SURE,
 ) -> tuple[Report, MotionTrack, bytes | None, str | None]:
     """Angles, view, rules, report and (when asked for) the annotated video of a tracked clip."""

@@ -118,7 +118,7 @@ def judged_as(chosen: Exercise, rep_kinds: list[str], bottom_knees_deg: list[flo
     """The exercise whose norms the reps are judged by, and the sentence that says so when the
     movement does not match the choice ('' when it fits, or when the learner was not sure).
 
-    Swings are recognised by their rhythm (course.analysis.motion): a set of swings chosen as
+    Swings are recognised by their rhythm (course.analysis.kinematics): a set of swings chosen as
     something else is judged as swings, and slow reps chosen as swings as the hinge they are
     (tempo as when not sure). A deadlift from the floor whose knees hardly bent never took the
     weight near the floor, and is judged as the Romanian deadlift it looks like."""

@@ -4,7 +4,7 @@ Each rule looks at one rep at a time and either finds its fault (a :class:`Findi
 measured value, the threshold it crossed and a confidence), finds nothing, or says it cannot
 judge that rep and why (a :class:`NotJudged`). Every number comes from ``course.thresholds``.
 
-Angles follow ``course.analysis.motion``: hip and knee flexion 0 straight, trunk inclination
+Angles follow ``course.analysis.kinematics``: hip and knee flexion 0 straight, trunk inclination
 0 upright (+ forward), neck 0 in line with the trunk (- looking up), back line 180 with ear,
 shoulder and hip in line. A rep's phases: for a rep that starts standing (top -> bottom ->
 top) the descent runs from its start to its bottom and the lockout is its end; for a rep
@@ -22,7 +22,7 @@ import numpy as np
 
 from course import thresholds as limits
 from course.analysis.exercises import NOT_SURE, Exercise, exercise_named, judged_as, lowering_limit
-from course.analysis.motion import KEY_POINTS, MotionTrack, PartialRep, Rep
+from course.analysis.kinematics import KEY_POINTS, MotionTrack, PartialRep, Rep
 
 FAULT_IDS = (
     "rounded_back",
@@ -62,7 +62,7 @@ POINTS_NEEDED: dict[str, tuple[str, ...]] = {
     "neck_cranked": ("ear", "shoulder", "hip"),
     "rushed_descent": ("shoulder", "hip", "knee"),
 }
-"""The body points (course.analysis.motion.POINTS) each rule's angles are drawn through."""
+"""The body points (course.analysis.kinematics.POINTS) each rule's angles are drawn through."""
 BODY_PART_NAMES = {"ear": "head", "shoulder": "shoulders", "hip": "hips", "knee": "knees", "ankle": "ankles"}
 KNEE_HELD = limits.HIPS_FIRST_KNEE_MIN.value / 5  # deg: knees within this of their deepest bend have not begun to straighten
 
@@ -129,7 +129,7 @@ def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = fl
                 vertical_error_deg: float = 0.0, exercise: str = NOT_SURE) -> Judgement:
     """Run the rules on every rep of a measured clip.
 
-    view: the camera's view (course.analysis.view); off_side_deg: how far the camera stood
+    view: the camera's view (course.analysis.camera_view); off_side_deg: how far the camera stood
     from side-on. A side view gets every rule; a camera up to NEAR_SIDE_ON off side-on gets the
     ANGLE_PROOF rules and names the others as not judged; anything else gets none.
     vertical_error_deg: how well the true vertical is known (course.analysis.level; the track

@@ -50,7 +50,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from course.analysis.motion import MotionTrack
+from course.analysis.kinematics import MotionTrack
 from course.analysis.pose import person_box
 from course.analysis.video import VideoFrame
 from course.landmarks import LandmarkSequence
@@ -139,7 +139,7 @@ def body_vertical(track: MotionTrack) -> Estimate | None:
     """The picture's true vertical from the ankle-to-hip line in the frames where the lifter
     stands tall (hip and knee flexion under STANDING_MAX_DEG: those are angles between
     segments, which a tilted camera does not change). None with fewer than STANDING_MIN_FRAMES."""
-    thigh = track.shin_deg - track.knee_deg  # lean of knee -> hip (course.analysis.motion)
+    thigh = track.shin_deg - track.knee_deg  # lean of knee -> hip (course.analysis.kinematics)
     leg = 0.5 * (track.shin_deg + thigh)  # ankle -> hip, the shin and thigh being about as long
     with np.errstate(invalid="ignore"):
         standing = (np.abs(track.hip_deg) < STANDING_MAX_DEG) & (np.abs(track.knee_deg) < STANDING_MAX_DEG)

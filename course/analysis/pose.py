@@ -97,7 +97,7 @@ LOW_KEY_VISIBILITY = 0.5
 # 0..255) are left out of a frame's brightness.
 BAR_LUMA = 24.0
 
-Progress = Callable[[int, "int | None"], None]
+OnFrames = Callable[[int, "int | None"], None]
 PROGRESS_INTERVAL_S = 0.2  # seconds between progress calls (the last frame always reports)
 
 
@@ -279,7 +279,7 @@ def track_pose(
     height_px: int,
     *,
     every_nth: int = 1,
-    progress: Progress | None = None,
+    progress: OnFrames | None = None,
     expected_frames: int | None = None,
     keep_samples: int = 8,
 ) -> TrackedSequence:

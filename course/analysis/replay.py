@@ -1,7 +1,7 @@
 """The learner's own movement replayed on the course's body model, to stand beside the reference hinge.
 
 The replay is driven by the angles the self-check measured in the side view (hip, knee, neck;
-course.analysis.motion), not by MediaPipe's 3D world landmarks: their depth leans the body
+course.analysis.kinematics), not by MediaPipe's 3D world landmarks: their depth leans the body
 forward (shared/design/FACTS.md), while the side-view angles are what the report judged, so
 the learner sees the very numbers the verdict came from. The body model then balances each
 pose over the feet, as in the lessons.
@@ -37,7 +37,7 @@ from typing import Protocol
 
 import numpy as np
 
-from course.analysis.motion import MotionTrack
+from course.analysis.kinematics import MotionTrack
 from course.body import JOINT_LIMITS, Body, JointLimitError, Pose, PosedBody
 from course.motions import ASCENT_S, DESCENT_S, PAUSE_BOTTOM_S, Motion, RepSpan, good_hinge
 

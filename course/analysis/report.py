@@ -19,7 +19,7 @@ from course.analysis.exercises import EXERCISES, NOT_SURE, squat_mismatch
 from course.analysis.faults import (
     FAULT_IDS, MAIN_RULES, Finding, Judgement, NotJudged, descent_seconds, rep_phases, value_at,
 )
-from course.analysis.motion import MotionTrack, Rep
+from course.analysis.kinematics import MotionTrack, Rep
 from course.content import Cue
 from course.thresholds import ANGLE_ERROR, LEG_LENGTH, MAIN_RULES_SHARE
 
@@ -37,7 +37,7 @@ NOT_PRAISED_BESIDE: dict[str, set[str]] = {
     "squat_pattern": {"hips_rise_first"},  # "the movement came from your hips" beside hips that shot up
 }
 
-# Where the camera stood, in the learner's words, by view (course.analysis.view's vocabulary).
+# Where the camera stood, in the learner's words, by view (course.analysis.camera_view's vocabulary).
 CAMERA_PLACES: dict[str, str] = {
     "side": "side-on to you", "front": "in front of you", "front-oblique": "in front of you, off to one side",
     "rear-oblique": "behind you", "rear": "behind you", "oblique": "at an angle",

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course.analysis.motion import VISIBLE, on_silhouette
+from course.analysis.kinematics import VISIBLE, on_silhouette
 from course.analysis.pose import TORSO, person_frames
 from course.analysis.problems import CutIntoPieces
 from course.landmarks import Landmark as L

@@ -8,7 +8,7 @@ import logging
 import streamlit as st
 
 from course.store import Account, StoreError, rules
-from course.views.accounts import (
+from course.views.session import (
     SESSION_ENDED,
     check_password,
     course_store,

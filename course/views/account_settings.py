@@ -9,7 +9,7 @@ import re
 import streamlit as st
 
 from course.store import Account, Store, StoreError
-from course.views.accounts import client_address, device_token, sign_out
+from course.views.session import client_address, device_token, sign_out
 from course.views.password_field import new_password_input
 from course.views.recovery import recovery_codes_section
 

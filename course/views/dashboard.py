@@ -17,7 +17,7 @@ from course.progress import questions_to_pass
 from course.store import Account, GroupDashboard, MemberDetail, Store, StoreError
 from course.store.records import Assignment, DashboardRow, Part
 from course.typed import spreadsheet_cell, visible
-from course.views.accounts import plain, trainer_and_store
+from course.views.session import plain, trainer_and_store
 from course.views.asking import asked_first
 from course.views.homework import feedback_thread
 from course.views.places import GROUPS, link

@@ -8,7 +8,7 @@ import streamlit as st
 
 from course.progress import QUIZ_PASS_FRACTION
 from course.store import Account, Assignment, Group, Store, StoreError
-from course.views.accounts import plain, trainer_and_store
+from course.views.session import plain, trainer_and_store
 from course.views.asking import asked_first
 from course.views.places import DASHBOARD, link
 from course.views.state import course_content

@@ -6,7 +6,7 @@ import streamlit as st
 
 from course.progress import LessonStatus, lesson_statuses, next_lesson
 from course.store import StoreError
-from course.views.accounts import course_store, learner_progress, signed_in
+from course.views.session import course_store, learner_progress, signed_in
 from course.views.homework import due_soon, due_soon_text
 from course.views.places import ACCOUNT, DASHBOARD, GLOSSARY, HOMEWORK, lesson_place, link
 from course.views.state import course_content

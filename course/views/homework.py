@@ -12,7 +12,7 @@ from course.content import Course
 from course.settings import Settings
 from course.store import Account, AssignmentStatus, Group, Store, StoreError, rules
 from course.store.records import Feedback
-from course.views.accounts import plain, signed_in, store_or_warning
+from course.views.session import plain, signed_in, store_or_warning
 from course.views.asking import asked_first
 from course.views.places import ACCOUNT, SELF_CHECK, lesson_place, link
 from course.views.state import course_content

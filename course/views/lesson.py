@@ -8,7 +8,7 @@ from course.content import Lesson, LessonFigure
 from course.figures import FIGURES
 from course.views.places import HOME, lesson_place, link
 from course.views.quiz import render_quiz
-from course.views.accounts import learner_key, learner_progress
+from course.views.session import learner_key, learner_progress
 from course.views.state import PLOTLY_CONFIG, course_content, course_figure
 
 

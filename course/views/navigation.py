@@ -11,7 +11,7 @@ import streamlit as st
 from course.content import ContentError, Lesson
 from course.settings import SettingsError, check_environment
 from course.views.account import render_account, session_ended_notice
-from course.views.accounts import check_session, signed_in, write_session_cookie
+from course.views.session import check_session, signed_in, write_session_cookie
 from course.views.dashboard import render_dashboard
 from course.views.glossary import render_glossary
 from course.views.groups import render_groups

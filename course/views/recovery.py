@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from course.store import Account, Member, Store, StoreError, rules
-from course.views.accounts import client_address, device_token, plain, sign_in_as
+from course.views.session import client_address, device_token, plain, sign_in_as
 from course.views.password_field import new_password_input
 
 CODES_TO_SHOW = "recovery_codes_to_show"  # session state: codes just made, shown until put away

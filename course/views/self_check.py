@@ -47,7 +47,7 @@ from course.settings import Settings
 from course.thresholds import LEAN_BACK, LOCKED_KNEE_MAX, REP_CLIP_MARGIN, REP_CLIP_MIN
 from course.store import StoreError
 from course.typed import visible
-from course.views.accounts import course_store, signed_in, store_problem
+from course.views.session import course_store, signed_in, store_problem
 from course.views.places import ACCOUNT, lesson_place, link
 from course.views.state import PLOTLY_CONFIG, course_content, course_figure
 

@@ -1,6 +1,6 @@
 """What every page shares: the course content and its figures, loaded once per server.
 
-The learner's progress and account: course.views.accounts."""
+The learner's progress and account: course.views.session."""
 
 from __future__ import annotations
 

@@ -42,7 +42,7 @@ from typing import Literal
 
 import numpy as np
 
-from course.analysis.motion import VISIBLE, Setting, on_silhouette
+from course.analysis.kinematics import VISIBLE, Setting, on_silhouette
 from course.body import Body, Pose
 from course.landmarks import Camera, Landmark, LandmarkSequence, body_landmarks
 

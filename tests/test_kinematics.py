@@ -1,11 +1,11 @@
-"""Behaviour of course.analysis.motion on synthetic landmark sequences from the body model."""
+"""Behaviour of course.analysis.kinematics on synthetic landmark sequences from the body model."""
 
 from functools import cache
 
 import numpy as np
 import pytest
 
-from course.analysis.motion import (
+from course.analysis.kinematics import (
     ANGLES,
     MAX_GAP,
     MotionTrack,

@@ -1,4 +1,4 @@
-"""Behaviour of course.analysis.view: the camera's view and the framing, from landmarks."""
+"""Behaviour of course.analysis.camera_view: the camera's view and the framing, from landmarks."""
 
 import dataclasses
 import math
@@ -7,7 +7,7 @@ from functools import cache
 import numpy as np
 import pytest
 
-from course.analysis.view import (
+from course.analysis.camera_view import (
     FEET_OUT_OF_FRAME,
     HEAD_OUT_OF_FRAME,
     PERSON_TOO_SMALL,
