@@ -42,9 +42,10 @@ from typing import Literal
 
 import numpy as np
 
-from course.analysis.kinematics import VISIBLE, Setting, on_silhouette
+from course.analysis.kinematics import VISIBLE, on_silhouette
 from course.body import Body, Pose
 from course.landmarks import Camera, Landmark, LandmarkSequence, body_landmarks
+from course.thresholds import Limit
 
 L = Landmark
 TORSO_POINTS = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP)
@@ -55,11 +56,11 @@ NAMED_VIEWS: tuple[tuple[float, str], ...] = (
     (180.0, "rear"))
 VIEW_CUTOFFS_DEG = (22.5, 67.5, 112.5, 157.5)  # halfway between the named views' azimuths
 
-STANDING_TORSO = Setting(
+STANDING_TORSO = Limit(
     0.9, "fraction of the clip's longest torso",
     "Frames whose torso looks at least this long count as standing: the trunk is upright, so "
     "a front view does not shorten it.")
-CLEAR_SIDE = Setting(
+CLEAR_SIDE = Limit(
     0.75, "share of frames",
     "Front and rear are told apart only when at least this share of the standing frames put "
     "the left shoulder on the same side of the right one.")
@@ -68,10 +69,10 @@ CONFIDENT_FRAMES = 5  # standing frames for full confidence: with fewer, one odd
 FEET_OUT_OF_FRAME = "feet out of frame"
 HEAD_OUT_OF_FRAME = "head out of frame"
 PERSON_TOO_SMALL = "person too small"
-OUT_OF_FRAME_SHARE = Setting(
+OUT_OF_FRAME_SHARE = Limit(
     0.5, "share of frames",
     "A body part is out of frame when it is not seen on more than half the frames with a person.")
-MIN_PERSON_HEIGHT = Setting(
+MIN_PERSON_HEIGHT = Limit(
     1 / 3, "fraction of the picture's height",
     "Below a third of the picture's height (240 px of 720) a thigh spans about 65 px, so a 3 px "
     "landmark wobble already moves a joint angle by about 3 deg.")

@@ -145,125 +145,123 @@ import numpy as np
 from course.analysis.problems import NoPersonFound
 from course.body import Body, Joint, Pose
 from course.landmarks import Landmark, LandmarkSequence
-from course.thresholds import LOCKOUT_HIP_MAX, MIN_HINGE_DEPTH, ON_SILHOUETTE
+from course.thresholds import LOCKOUT_HIP_MAX, MIN_HINGE_DEPTH, ON_SILHOUETTE, Limit
 
 L = Landmark
 
 
-@dataclass(frozen=True)
-class Setting:
-    """An analysis setting (not a form threshold): its value, unit and reason."""
-
-    value: float
-    unit: str
-    why: str
-
-
 # --- landmarks -----------------------------------------------------------------------------------
 
-VISIBLE = Setting(
+VISIBLE = Limit(
     0.5, "0..1",
     "A landmark below this visibility is treated as not seen: MediaPipe's own drawing code skips "
     "such points (_VISIBILITY_THRESHOLD in mediapipe/python/solutions/drawing_utils.py).")
-SAME_POINT = Setting(
+SAME_POINT = Limit(
     0.10, "leg lengths",
     "In a side view a left point and its right partner project within a few percent of a leg "
     "length of each other (the body model filmed from 3 m: at most 6 %, the ankles). Further "
     "apart, one of them is misplaced or the view is not side-on: the near one is used alone.")
-SWAP_CLEAR = Setting(
+SWAP_CLEAR = Limit(
     0.5, "ratio",
     "A frame's left and right labels are exchanged only when that at least halves the distance "
     "of its points to where they were in the previous frame: a clear jump, not jitter.")
-SWAP_MIN_GAIN = Setting(
+SWAP_MIN_GAIN = Limit(
     0.02, "leg lengths",
     "... and shortens it by at least this much per left/right pair; below it the two sides "
     "overlap too closely to tell apart, and MediaPipe's labels are kept.")
-FACING_MIN_NOSE = Setting(
+FACING_MIN_NOSE = Limit(
     0.02, "leg lengths",
     "The nose must be at least this far ahead of the ears to vote on the facing direction: about "
     "2 cm on an adult, above landmark jitter; the nose sits about 10 cm in front of the ears.")
-FACING_MIN_FOOT = Setting(
+FACING_MIN_FOOT = Limit(
     0.05, "leg lengths",
     "The toes must be at least this far ahead of the heels to vote: about 4 cm, against a foot "
     "about 26 cm long seen side-on.")
 
 # --- clean-up ------------------------------------------------------------------------------------
 
-HAMPEL_HALF_WINDOW = Setting(
+HAMPEL_HALF_WINDOW = Limit(
     0.2, "s",
     "Half-width of the Hampel filter's window: long enough for a robust median (about 12 frames "
     "at 30 frames/s), short against a rep's 2 to 4 seconds.")
-HAMPEL_SIGMAS = Setting(
+HAMPEL_SIGMAS = Limit(
     3.0, "robust standard deviations",
     "Hampel's usual cut-off (Pearson R.K. 2002, IEEE Trans Control Syst Technol 10(6)).")
-HAMPEL_FLOOR = Setting(
+HAMPEL_FLOOR = Limit(
     2.0, "deg",
     "The robust spread is floored at this, so that during a still hold, when the spread is only "
     "landmark jitter, ordinary jitter is not taken for glitches.")
-HAMPEL_FLOOR_TRAVEL = Setting(
+HAMPEL_FLOOR_TRAVEL = Limit(
     0.02, "leg lengths", "The same floor for hip travel, which is not an angle.")
-MAX_GAP = Setting(
+MAX_GAP = Limit(
     0.3, "s",
     "Longest time without a measurement that is bridged by a straight line: a hinge barely "
     "changes in 0.3 s away from its turning points; over longer gaps it could turn unseen.")
-SMOOTH_HALF_WINDOW = Setting(
+SMOOTH_HALF_WINDOW = Limit(
     0.1, "s",
     "Half-width of the local quadratic fit: it passes movement up to about 5 Hz (-3 dB); a rep "
     "lasts 2 to 4 s, so its shape is kept while landmark jitter is halved.")
-SMOOTH_MIN_POINTS = 5  # a quadratic fitted to fewer points would follow the noise
+SMOOTH_MIN_POINTS = Limit(
+    5, "frames",
+    "The fewest points the local quadratic is fitted to: a quadratic (3 parameters) through fewer "
+    "would follow the noise instead of averaging it.")
 
 # --- repetitions ---------------------------------------------------------------------------------
 
-REP_TOP_PERCENTILE = Setting(
+REP_TOP_PERCENTILE = Limit(
     5.0, "percentile",
     "The clip's top level: a low percentile of hip flexion rather than the minimum, so that a "
     "few bad frames cannot set it.")
-REP_BOTTOM_PERCENTILE = Setting(
+REP_BOTTOM_PERCENTILE = Limit(
     95.0, "percentile",
     "The clip's bottom level, likewise. With one rep in a 10 s clip its bottom still fills more "
     "than 5 % of the frames.")
-ENTER_BOTTOM = Setting(
+ENTER_BOTTOM = Limit(
     0.65, "fraction of the top-to-bottom range",
     "The signal is 'at the bottom' above this share of its range ...")
-ENTER_TOP = Setting(
+ENTER_TOP = Limit(
     0.35, "fraction of the top-to-bottom range",
     "... and 'at the top' below this one. The 30 % band between them is many times the smoothed "
     "signal's jitter, so jitter, pauses and small bounces cannot count as reps.")
-REST_BAND = Setting(
+REST_BAND = Limit(
     0.05, "fraction of the top-to-bottom range",
     "How still a pause is: the signal moves by less than this (about 4 deg in a hinge), a few "
     "times the smoothed signal's jitter.")
-STILL = Setting(
+STILL = Limit(
     0.3, "s",
     "A pause at a turning point: the signal stays within REST_BAND for this long. A rep starts "
     "at the end of the pause before it and ends where the next one begins; without a pause, at "
     "the turning point itself. Shorter than the 0.5 s a lifter holds a lockout, longer than a "
     "hitch in the middle of a pull.")
-MIN_RANGE = Setting(
+MIN_RANGE = Limit(
     20.0, "deg",
     "A clip whose hip flexion moves less than this between its top and bottom levels has no "
     "reps: four times the ~5 deg a phone camera's angle wobbles (course.thresholds.ANGLE_ERROR).")
-MIN_BOTTOM = Setting(
+MIN_BOTTOM = Limit(
     40.0, "deg",
     "A rep must bend the hips at least this far: walking flexes the hip to about 30 deg at heel "
     "strike (Winter's gait data), while a hinge to just below the knee reaches about 45 deg.")
-SWING_ARMS_RAISED = Setting(
+SWING_ARMS_RAISED = Limit(
     45.0, "deg",
     "The arms count as raised when the shoulder-to-wrist line points at least this far forward "
     "of hanging straight down. Holding a bar or a kettlebell at lockout the arms hang within "
     "about 10 deg of plumb; a swing floats the bell to about chest height, 80 to 90 deg; half "
     "way between, the wrists are about a quarter of the trunk's length above the hips.")
-HANDS_AT_KNEES = Setting(
+HANDS_AT_KNEES = Limit(
     0.3, "thigh lengths",
     "Only for the words naming where a partial rep stopped: wrists within this of the knees' "
     "height are 'at your knees', lower 'below your knees', higher 'at your thighs'. About 13 cm "
     "on an adult thigh: a bar or a kettlebell's handle hangs a hand's height below the wrists, "
     "so a load at the knees puts them that far above.")
-# The trunk's lean stands in for missing hip flexion only when the two correlate this well over
-# at least this many frames: in a hinge and a squat they rise and fall together (r from 0.95 to
-# 1.0 on the body model's motions), so a weaker link means the fit would invent depth.
-DEPTH_FROM_TRUNK_MIN_R = 0.9
-DEPTH_FROM_TRUNK_MIN_FRAMES = 10
+DEPTH_FROM_TRUNK_MIN_R = Limit(
+    0.9, "correlation (Pearson r)",
+    "The trunk's lean stands in for missing hip flexion only when the two correlate this well: in "
+    "a hinge and a squat they rise and fall together (r from 0.95 to 1.0 on the body model's "
+    "motions), so a weaker link means the fit would invent depth.")
+DEPTH_FROM_TRUNK_MIN_FRAMES = Limit(
+    10, "frames",
+    "... over at least this many frames where both were measured: a third of a second at 30 "
+    "frames/s, too few for one glitch to make the correlation.")
 
 # --- records -------------------------------------------------------------------------------------
 
@@ -684,7 +682,7 @@ def smooth(t_s: np.ndarray, values: np.ndarray, *,
     t_s, x = np.asarray(t_s, dtype=float), np.array(values, dtype=float)
     out = x.copy()
     for start, stop in _runs(np.isfinite(x)):
-        if stop - start >= SMOOTH_MIN_POINTS:
+        if stop - start >= SMOOTH_MIN_POINTS.value:
             out[start:stop] = _local_quadratic(t_s[start:stop], x[start:stop], half_window_s)
     return out
 
@@ -699,10 +697,10 @@ def _local_quadratic(t: np.ndarray, x: np.ndarray, half: float) -> np.ndarray:
     n = len(t)
     lo = np.searchsorted(t, t - half, side="left")
     hi = np.searchsorted(t, t + half, side="right")
-    short = hi - lo < SMOOTH_MIN_POINTS  # widen by index to the minimum, kept inside the run
+    short = hi - lo < SMOOTH_MIN_POINTS.value  # widen by index to the minimum, kept inside the run
     centre = np.arange(n)
-    lo = np.where(short, np.clip(centre - SMOOTH_MIN_POINTS // 2, 0, n - SMOOTH_MIN_POINTS), lo)
-    hi = np.where(short, lo + SMOOTH_MIN_POINTS, hi)
+    lo = np.where(short, np.clip(centre - SMOOTH_MIN_POINTS.value // 2, 0, n - SMOOTH_MIN_POINTS.value), lo)
+    hi = np.where(short, lo + SMOOTH_MIN_POINTS.value, hi)
     width = int((hi - lo).max())
     index = lo[:, None] + np.arange(width)[None, :]
     inside = index < hi[:, None]
@@ -959,9 +957,9 @@ def _depth_signal(hip_deg: np.ndarray, trunk_deg: np.ndarray) -> np.ndarray:
     depth = hip_deg.copy()
     missing = ~np.isfinite(hip_deg) & np.isfinite(trunk_deg)
     both = np.isfinite(hip_deg) & np.isfinite(trunk_deg)
-    if missing.any() and both.sum() >= DEPTH_FROM_TRUNK_MIN_FRAMES:
+    if missing.any() and both.sum() >= DEPTH_FROM_TRUNK_MIN_FRAMES.value:
         x, y = trunk_deg[both], hip_deg[both]
-        if np.std(x) > 0 and np.std(y) > 0 and np.corrcoef(x, y)[0, 1] >= DEPTH_FROM_TRUNK_MIN_R:
+        if np.std(x) > 0 and np.std(y) > 0 and np.corrcoef(x, y)[0, 1] >= DEPTH_FROM_TRUNK_MIN_R.value:
             slope, intercept = np.polyfit(x, y, 1)
             depth[missing] = intercept + slope * trunk_deg[missing]
     return depth
@@ -999,5 +997,5 @@ def _quiet() -> Iterator[None]:
 
 
 __all__ = ["ANGLES", "KEY_POINTS", "POINTS", "SERIES", "MotionTrack", "PartialRep", "Rep", "RepFrames",
-           "Setting", "fill_gaps", "measure_motion", "reject_outliers", "segment_reps", "smooth",
+           "fill_gaps", "measure_motion", "reject_outliers", "segment_reps", "smooth",
            "split_partial"]
