@@ -5,15 +5,12 @@ from functools import cache
 import numpy as np
 import pytest
 
+from course.analysis.filters import MAX_GAP, fill_gaps, reject_outliers, smooth
 from course.analysis.kinematics import (
     ANGLES,
-    MAX_GAP,
     MotionTrack,
-    fill_gaps,
     measure_motion,
-    reject_outliers,
     segment_reps,
-    smooth,
 )
 from course.analysis.problems import NoPersonFound
 from course.thresholds import LOCKOUT_HIP_MAX

@@ -61,7 +61,8 @@ Left/right swaps and the far side
     the near point is hidden the far one stands in. A point seen on neither side (visibility
     under VISIBLE, or missing) leaves the angles that need it NaN: "not seen", never a guess.
 
-Clean-up (every series, using each frame's timestamp: variable frame rates are fine)
+Clean-up (every series, using each frame's timestamp: variable frame rates are fine; the
+    filters and their numbers are in course.analysis.filters)
     1. Outliers: a Hampel filter. A value further than HAMPEL_SIGMAS robust standard deviations
        (1.4826 x the median absolute deviation, floored at HAMPEL_FLOOR) from the median of the
        values within HAMPEL_HALF_WINDOW seconds becomes NaN. A median follows ramps and turning
@@ -132,9 +133,7 @@ Uncertainty (`MotionTrack.uncertainty_deg`, `Rep.uncertainty_deg`)
 from __future__ import annotations
 
 import math
-import warnings
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from types import MappingProxyType
@@ -145,6 +144,7 @@ import numpy as np
 from course.analysis.problems import NoPersonFound
 from course.body import Body, Joint, Pose
 from course.landmarks import Landmark, LandmarkSequence
+from course.analysis.filters import HAMPEL_FLOOR, HAMPEL_FLOOR_TRAVEL, MAX_GAP, fill_gaps, quiet_numpy, reject_outliers, smooth
 from course.thresholds import LOCKOUT_HIP_MAX, MIN_HINGE_DEPTH, ON_SILHOUETTE, Limit
 
 L = Landmark
@@ -177,34 +177,6 @@ FACING_MIN_FOOT = Limit(
     0.05, "leg lengths",
     "The toes must be at least this far ahead of the heels to vote: about 4 cm, against a foot "
     "about 26 cm long seen side-on.")
-
-# --- clean-up ------------------------------------------------------------------------------------
-
-HAMPEL_HALF_WINDOW = Limit(
-    0.2, "s",
-    "Half-width of the Hampel filter's window: long enough for a robust median (about 12 frames "
-    "at 30 frames/s), short against a rep's 2 to 4 seconds.")
-HAMPEL_SIGMAS = Limit(
-    3.0, "robust standard deviations",
-    "Hampel's usual cut-off (Pearson R.K. 2002, IEEE Trans Control Syst Technol 10(6)).")
-HAMPEL_FLOOR = Limit(
-    2.0, "deg",
-    "The robust spread is floored at this, so that during a still hold, when the spread is only "
-    "landmark jitter, ordinary jitter is not taken for glitches.")
-HAMPEL_FLOOR_TRAVEL = Limit(
-    0.02, "leg lengths", "The same floor for hip travel, which is not an angle.")
-MAX_GAP = Limit(
-    0.3, "s",
-    "Longest time without a measurement that is bridged by a straight line: a hinge barely "
-    "changes in 0.3 s away from its turning points; over longer gaps it could turn unseen.")
-SMOOTH_HALF_WINDOW = Limit(
-    0.1, "s",
-    "Half-width of the local quadratic fit: it passes movement up to about 5 Hz (-3 dB); a rep "
-    "lasts 2 to 4 s, so its shape is kept while landmark jitter is halved.")
-SMOOTH_MIN_POINTS = Limit(
-    5, "frames",
-    "The fewest points the local quadratic is fitted to: a quadratic (3 parameters) through fewer "
-    "would follow the noise instead of averaging it.")
 
 # --- repetitions ---------------------------------------------------------------------------------
 
@@ -508,7 +480,7 @@ def _leg_length_px(px: np.ndarray, seen: np.ndarray) -> float:
 def _mean_of_seen(px: np.ndarray, seen: np.ndarray, a: Landmark, b: Landmark) -> np.ndarray:
     """(n, 2) the mean of the seen ones of two landmarks, NaN where neither was seen."""
     pair = np.where(seen[:, [a, b], None], px[:, [a, b]], np.nan)
-    with _quiet():
+    with quiet_numpy():
         return np.nanmean(pair, axis=1)
 
 
@@ -522,7 +494,7 @@ def _facing(px: np.ndarray, seen: np.ndarray, leg: float) -> tuple[Literal["left
     for heel, toe in ((L.LEFT_HEEL, L.LEFT_FOOT_INDEX), (L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX)):
         ok = seen[:, heel] & seen[:, toe]
         foot_dx.append(np.where(ok, px[:, toe, 0] - px[:, heel, 0], np.nan))
-    with _quiet():
+    with quiet_numpy():
         foot = np.nanmean(np.stack(foot_dx), axis=0) / leg
     votes = np.concatenate([np.sign(nose_dx[np.abs(nose_dx) >= FACING_MIN_NOSE.value]),
                             np.sign(foot[np.abs(foot) >= FACING_MIN_FOOT.value])])
@@ -627,90 +599,6 @@ def _angles(points: Mapping[str, np.ndarray], forward: float, leg: float) -> dic
 def _wrap(deg: np.ndarray) -> np.ndarray:
     """The same angles in (-180, 180]."""
     return 180.0 - np.mod(180.0 - deg, 360.0)
-
-
-# --- clean-up ------------------------------------------------------------------------------------
-
-
-def reject_outliers(t_s: np.ndarray, values: np.ndarray, *,
-                    half_window_s: float = HAMPEL_HALF_WINDOW.value,
-                    sigmas: float = HAMPEL_SIGMAS.value,
-                    floor: float = HAMPEL_FLOOR.value) -> np.ndarray:
-    """Hampel filter: a copy of `values` with outliers set to NaN.
-
-    t_s: (n,) increasing seconds; values: (n,) with NaN for missing. A value is an outlier when
-    it is more than `sigmas` x max(1.4826 x MAD, `floor`) from the median of the finite values
-    within `half_window_s` seconds (at least 3 of them; otherwise it is kept).
-    """
-    t_s, x = np.asarray(t_s, dtype=float), np.array(values, dtype=float)
-    if not np.isfinite(x).any():
-        return x
-    lo = np.searchsorted(t_s, t_s - half_window_s, side="left")
-    hi = np.searchsorted(t_s, t_s + half_window_s, side="right")
-    index = lo[:, None] + np.arange(int((hi - lo).max()))[None, :]
-    window = np.where(index < hi[:, None], x[np.minimum(index, len(x) - 1)], np.nan)
-    with _quiet():
-        median = np.nanmedian(window, axis=1)
-        spread = 1.4826 * np.nanmedian(np.abs(window - median[:, None]), axis=1)
-    enough = np.isfinite(window).sum(axis=1) >= 3
-    outlier = enough & (np.abs(x - median) > sigmas * np.maximum(spread, floor))
-    return np.where(outlier, np.nan, x)
-
-
-def fill_gaps(t_s: np.ndarray, values: np.ndarray, *,
-              max_gap_s: float = MAX_GAP.value) -> np.ndarray:
-    """A copy of `values` with NaN runs filled by straight lines where the time between the
-    finite values either side is at most `max_gap_s` seconds. Leading, trailing and longer gaps
-    stay NaN."""
-    t_s, x = np.asarray(t_s, dtype=float), np.array(values, dtype=float)
-    good = np.flatnonzero(np.isfinite(x))
-    if good.size < 2:
-        return x
-    for before, after in zip(good[:-1], good[1:]):
-        if after - before > 1 and t_s[after] - t_s[before] <= max_gap_s + 1e-9:
-            inside = slice(before + 1, after)
-            x[inside] = np.interp(t_s[inside], t_s[[before, after]], x[[before, after]])
-    return x
-
-
-def smooth(t_s: np.ndarray, values: np.ndarray, *,
-           half_window_s: float = SMOOTH_HALF_WINDOW.value) -> np.ndarray:
-    """Zero-phase smoothing for uneven timestamps: at every frame, the value at that time of a
-    quadratic least-squares fit to the frames within `half_window_s` seconds (widened to at
-    least SMOOTH_MIN_POINTS frames), within the unbroken run of finite values it belongs to.
-    Runs shorter than SMOOTH_MIN_POINTS frames are left as they are; NaN stays NaN."""
-    t_s, x = np.asarray(t_s, dtype=float), np.array(values, dtype=float)
-    out = x.copy()
-    for start, stop in _runs(np.isfinite(x)):
-        if stop - start >= SMOOTH_MIN_POINTS.value:
-            out[start:stop] = _local_quadratic(t_s[start:stop], x[start:stop], half_window_s)
-    return out
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """[start, stop) of every run of True."""
-    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
-
-
-def _local_quadratic(t: np.ndarray, x: np.ndarray, half: float) -> np.ndarray:
-    n = len(t)
-    lo = np.searchsorted(t, t - half, side="left")
-    hi = np.searchsorted(t, t + half, side="right")
-    short = hi - lo < SMOOTH_MIN_POINTS.value  # widen by index to the minimum, kept inside the run
-    centre = np.arange(n)
-    lo = np.where(short, np.clip(centre - SMOOTH_MIN_POINTS.value // 2, 0, n - SMOOTH_MIN_POINTS.value), lo)
-    hi = np.where(short, lo + SMOOTH_MIN_POINTS.value, hi)
-    width = int((hi - lo).max())
-    index = lo[:, None] + np.arange(width)[None, :]
-    inside = index < hi[:, None]
-    index = np.minimum(index, n - 1)
-    u = np.where(inside, (t[index] - t[:, None]) / half, 0.0)  # scaled for conditioning
-    w = inside.astype(float)
-    design = np.stack([w, w * u, w * u * u], axis=-1)  # (n, width, 3), rows outside are 0
-    normal = np.einsum("nwi,nwj->nij", design, design)
-    rhs = np.einsum("nwi,nw->ni", design, np.where(inside, x[index], 0.0))
-    return np.linalg.solve(normal, rhs[..., None])[:, 0, 0]
 
 
 # --- repetitions ---------------------------------------------------------------------------------
@@ -988,14 +876,6 @@ def _peak(series: np.ndarray, frames: slice, bottom: int) -> float:
     return float(np.nanmax(values))
 
 
-@contextmanager
-def _quiet() -> Iterator[None]:
-    """Silence numpy's warnings about all-NaN rows, which are expected where nothing was seen."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", category=RuntimeWarning)
-        yield
-
-
 __all__ = ["ANGLES", "KEY_POINTS", "POINTS", "SERIES", "MotionTrack", "PartialRep", "Rep", "RepFrames",
-           "fill_gaps", "measure_motion", "reject_outliers", "segment_reps", "smooth",
+           "measure_motion", "segment_reps",
            "split_partial"]
