@@ -17,18 +17,11 @@ import av
 import numpy as np
 import pytest
 
-from course.analysis import annotate
-from course.analysis.annotate import (
-    ANGLE_COLOURS,
-    BANNER_COLOUR,
-    SUBTITLE_LINE_CHARS,
-    AnnotatedVideo,
-    Painter,
-    annotate_clip,
-    hershey_text,
-    shorten,
-    vtt_time,
-)
+from course.analysis import encode, overlay, subtitles
+from course.analysis.annotate import AnnotatedVideo, annotate_clip
+from course.analysis.overlay import ANGLE_COLOURS, BANNER_COLOUR, Painter, hershey_text
+from course.analysis.presenting import Flash
+from course.analysis.subtitles import SUBTITLE_LINE_CHARS, shorten, vtt_time
 from course.analysis.faults import find_faults
 from course.analysis.kinematics import MotionTrack, measure_motion
 from course.analysis.problems import ClipTooLong
@@ -183,11 +176,11 @@ def test_portrait_phone_clip_comes_out_portrait(portrait):
 def test_odd_sized_frames_lose_their_last_row_and_column(tmp_path):
     images = [np.full((121, 161, 3), GREY, np.uint8)] * 4
     path = tmp_path / "odd.mp4"
-    count, _, width, height = annotate.encode_mp4(
+    count, _, width, height = encode.encode_mp4(
         ((image[:120, :160].copy(), i / 30) for i, image in enumerate(images)), path, fps=30)
     assert (count, width, height) == (4, 160, 120)
     with pytest.raises(ValueError, match="even"):
-        annotate.encode_mp4([(images[0], 0.0)], tmp_path / "bad.mp4", fps=30)
+        encode.encode_mp4([(images[0], 0.0)], tmp_path / "bad.mp4", fps=30)
 
 
 def test_progress_reaches_every_frame(steady):
@@ -223,8 +216,8 @@ def test_encoder_thread_failure_reaches_the_caller(tmp_path):
     good = np.full((120, 160, 3), GREY, np.uint8)
     bad = good.astype(np.float64)  # OpenCV's colour conversion refuses 64-bit floats
     frames = [(good, 0.0), (bad, 1 / 30)] + [(good, i / 30) for i in range(2, 40)]
-    with pytest.raises(annotate.cv2.error):
-        annotate.encode_mp4(frames, tmp_path / "x.mp4", fps=30, threaded=True)
+    with pytest.raises(encode.cv2.error):
+        encode.encode_mp4(frames, tmp_path / "x.mp4", fps=30, threaded=True)
 
 
 def test_max_side_below_the_floor_is_refused(tmp_path, steady):
@@ -301,8 +294,8 @@ def test_every_cue_title_fits_the_banner_in_two_lines(size):
     painter = Painter(*size, side="left", facing="left")
     for cue in load_course().cues.values():
         scale, lines, _, _ = painter._banner_layout(hershey_text(cue.title))
-        widths = [annotate.cv2.getTextSize(line, annotate.FONT, scale,
-                                           annotate._thickness(scale))[0][0] for line in lines]
+        widths = [overlay.cv2.getTextSize(line, overlay.FONT, scale,
+                                           overlay._thickness(scale))[0][0] for line in lines]
         assert len(lines) <= 2 and max(widths) <= size[0] - 2 * painter.margin, cue.title
 
 
@@ -381,8 +374,8 @@ def test_advice_is_shortened_to_one_subtitle_line(text, short):
 
 
 def test_subtitle_text_cannot_break_the_file():
-    flash = annotate.Flash(1.0, 2.0, "Rep 1: <b>knees</b> & --> hips", 1, "locked_knees")
-    text = annotate.webvtt([flash])
+    flash = Flash(1.0, 2.0, "Rep 1: <b>knees</b> & --> hips", 1, "locked_knees")
+    text = subtitles.webvtt([flash])
     assert "<b>" not in text and "&amp;" in text and text.count("-->") == 1
 
 

@@ -28,7 +28,8 @@ import pytest
 import course.analysis.check as check
 import course.views.session as session
 import course.views.self_check as page
-from course.analysis.annotate import ANGLE_COLOURS, annotate_clip
+from course.analysis.annotate import annotate_clip
+from course.analysis.overlay import ANGLE_COLOURS
 from course.analysis.check import Analysis
 from course.analysis.faults import Finding, NotJudged, find_faults
 from course.analysis.kinematics import measure_motion
