@@ -50,7 +50,6 @@ Nothing here imports Streamlit.
 from __future__ import annotations
 
 import difflib
-import functools
 import math
 import textwrap
 from collections.abc import Sequence
@@ -62,6 +61,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from course.content import JointRanges
+from course.figures.anatomy import KNEE_MARKER_M, ACETABULUM_ARC_DEG, FEMORAL_HEAD_RADIUS_M, GLENOID_ARC_DEG, HUMERAL_HEAD_RADIUS_M, acetabulum, acetabulum_pole, femoral_head, femur, glenoid, glenoid_pole, hip_labrum, humerus, knee_marker, knee_marker_base, pelvis, scapula, shoulder_labrum
+from course.figures.mesh import ROUND_DECIMALS, Triangles, cut_eye, cut_plane, rotation_matrix, sphere
 
 __all__ = ["HIP_MOTIONS", "hip_joint_figure", "shoulder_comparison_figure"]
 
@@ -103,35 +104,6 @@ _MOTIONS: dict[str, _Motion] = {
 }
 
 HIP_MOTIONS: tuple[str, ...] = tuple(_MOTIONS)  # the motions hip_joint_figure can show, in course order
-
-# --------------------------------------------------------------------------------------------
-# Dimensions (metres and degrees; sources in the module docstring)
-
-FEMORAL_HEAD_RADIUS_M = 0.024
-FEMUR_NECK_SHAFT_DEG = 127.0
-FEMUR_ANTEVERSION_DEG = 12.0
-FEMUR_NECK_M = 0.05  # joint centre to where the neck axis meets the shaft axis
-FEMUR_LENGTH_M = 0.42  # joint centre to knee centre
-FEMUR_SHOWN_BELOW_M = 0.13  # the drawn shaft ends this far below the joint centre
-
-ACETABULUM_ARC_DEG = 170.0  # bony cup, rim to rim through its deepest point
-HIP_LABRUM_ARC_DEG = 200.0  # with the labrum
-ACETABULUM_INCLINATION_DEG = 45.0  # opening faces this far below horizontal
-ACETABULUM_ANTEVERSION_DEG = 20.0  # and this far forward of straight out to the side
-
-HUMERAL_HEAD_RADIUS_M = 0.023
-HUMERUS_NECK_SHAFT_DEG = 135.0
-HUMERUS_NECK_M = 0.02
-HUMERUS_LENGTH_M = 0.30
-GLENOID_ARC_DEG = 70.0
-SHOULDER_LABRUM_ARC_DEG = 90.0
-GLENOID_UPWARD_TILT_DEG = 5.0
-
-# Drawing resolution: modest, so each figure's JSON stays well under 1 MB.
-ROUND_DECIMALS = 4  # metres: 0.1 mm
-SPHERE_RINGS, SPHERE_SEGMENTS = 14, 24
-TUBE_SEGMENTS = 14
-SHELL_STEPS = 9
 
 # --------------------------------------------------------------------------------------------
 # Look: high contrast on a phone (ivory bone and blue cartilage on a dark stage)
@@ -189,10 +161,10 @@ def hip_joint_figure(ranges: JointRanges, motion: str = "flexion") -> go.Figure:
     label = motion.replace("_", " ").capitalize()
 
     static: list[go.BaseTraceType] = [
-        _mesh(_femoral_head(), "Femoral head (ball)", _BONE),
-        _mesh(_acetabulum(), "Acetabulum (socket)", _CARTILAGE),
-        _mesh(_hip_labrum(), "Labrum (cartilage rim)", _LABRUM),
-        _mesh(_pelvis(), "Pelvis (hip bone)", _PELVIS),
+        _mesh(femoral_head(), "Femoral head (ball)", _BONE),
+        _mesh(acetabulum(), "Acetabulum (socket)", _CARTILAGE),
+        _mesh(hip_labrum(), "Labrum (cartilage rim)", _LABRUM),
+        _mesh(pelvis(), "Pelvis (hip bone)", _PELVIS),
     ]
     for name in ("side_to_side", "front_to_back"):
         static.append(_axis_line(name, highlighted=name == spec.axis, rotation=np.eye(3)))
@@ -267,23 +239,23 @@ def shoulder_comparison_figure(
         horizontal_spacing=0.02,
     )
 
-    hip_cut = _cut_plane(_acetabulum_pole()) if cutaway else None
-    shoulder_cut = _cut_plane(_glenoid_pole()) if cutaway else None
+    hip_cut = cut_plane(acetabulum_pole()) if cutaway else None
+    shoulder_cut = cut_plane(glenoid_pole()) if cutaway else None
     shoulder_traces = [
-        _mesh(_humerus(), "Humerus (upper arm bone)", _BONE),
-        _mesh(_sphere(np.zeros(3), HUMERAL_HEAD_RADIUS_M), "Humeral head (ball)", _BONE),
-        _mesh(_glenoid(shoulder_cut), "Glenoid (socket)", _CARTILAGE),
-        _mesh(_shoulder_labrum(shoulder_cut), "Labrum (cartilage rim)", _LABRUM),
-        _mesh(_scapula(shoulder_cut), "Shoulder blade", _PELVIS),
-        _coverage_arc(_glenoid_pole(), shoulder_cut, HUMERAL_HEAD_RADIUS_M, GLENOID_ARC_DEG, "Glenoid arc"),
+        _mesh(humerus(), "Humerus (upper arm bone)", _BONE),
+        _mesh(sphere(np.zeros(3), HUMERAL_HEAD_RADIUS_M), "Humeral head (ball)", _BONE),
+        _mesh(glenoid(shoulder_cut), "Glenoid (socket)", _CARTILAGE),
+        _mesh(shoulder_labrum(shoulder_cut), "Labrum (cartilage rim)", _LABRUM),
+        _mesh(scapula(shoulder_cut), "Shoulder blade", _PELVIS),
+        _coverage_arc(glenoid_pole(), shoulder_cut, HUMERAL_HEAD_RADIUS_M, GLENOID_ARC_DEG, "Glenoid arc"),
     ]
     hip_traces = [
-        _mesh(_femur(), "Femur (thigh bone)", _BONE),
-        _mesh(_femoral_head(), "Femoral head (ball)", _BONE),
-        _mesh(_acetabulum(hip_cut), "Acetabulum (socket)", _CARTILAGE),
-        _mesh(_hip_labrum(hip_cut), "Labrum (cartilage rim)", _LABRUM),
-        _mesh(_pelvis(hip_cut), "Pelvis (hip bone)", _PELVIS),
-        _coverage_arc(_acetabulum_pole(), hip_cut, FEMORAL_HEAD_RADIUS_M, ACETABULUM_ARC_DEG, "Acetabulum arc"),
+        _mesh(femur(), "Femur (thigh bone)", _BONE),
+        _mesh(femoral_head(), "Femoral head (ball)", _BONE),
+        _mesh(acetabulum(hip_cut), "Acetabulum (socket)", _CARTILAGE),
+        _mesh(hip_labrum(hip_cut), "Labrum (cartilage rim)", _LABRUM),
+        _mesh(pelvis(hip_cut), "Pelvis (hip bone)", _PELVIS),
+        _coverage_arc(acetabulum_pole(), hip_cut, FEMORAL_HEAD_RADIUS_M, ACETABULUM_ARC_DEG, "Acetabulum arc"),
     ]
     for index, traces in enumerate((shoulder_traces, hip_traces)):
         row, col = (index + 1, 1) if stacked else (1, index + 1)
@@ -291,8 +263,8 @@ def shoulder_comparison_figure(
             fig.add_trace(trace, row=row, col=col)
 
     bounds = np.array([[-0.06, 0.06], [-0.07, 0.07], [-0.09, 0.05]])  # metres; the same scale in both scenes
-    shoulder_scene = _scene(bounds, "front", _comparison_annotations("shoulder"), eye=_cut_eye(shoulder_cut))
-    hip_scene = _scene(bounds, "front", _comparison_annotations("hip"), eye=_cut_eye(hip_cut))
+    shoulder_scene = _scene(bounds, "front", _comparison_annotations("shoulder"), eye=cut_eye(shoulder_cut))
+    hip_scene = _scene(bounds, "front", _comparison_annotations("hip"), eye=cut_eye(hip_cut))
     fig.layout.scene.update(shoulder_scene)
     fig.layout.scene2.update(hip_scene)
     for annotation in fig.layout.annotations:  # the subplot titles
@@ -434,7 +406,7 @@ def _view_bounds(ranges: JointRanges, spec: _Motion) -> np.ndarray:
     Flexion and extension (and each other pair) share one box and one camera, so switching between
     them does not move the joint on the screen, and nothing moves out of view while animating.
     """
-    drawn = [_pelvis().points, _acetabulum().points, _hip_labrum().points, _start_points(spec)]
+    drawn = [pelvis().points, acetabulum().points, hip_labrum().points, _start_points(spec)]
     drawn += [_axis_points(name, np.eye(3)) for name in _AXES]
     for other_name, other in _MOTIONS.items():
         if other.axis != spec.axis:
@@ -453,21 +425,21 @@ def _view_bounds(ranges: JointRanges, spec: _Motion) -> np.ndarray:
 
 def _moving_points(spec: _Motion, angle_deg: float) -> list[np.ndarray]:
     """Coordinates (metres) of each trace that turns with the thigh, in the order of :func:`_moving_traces`."""
-    rotation = _rotation_matrix(np.array(spec.turn), angle_deg)
-    parts = [_femur().points @ rotation.T]
+    rotation = rotation_matrix(np.array(spec.turn), angle_deg)
+    parts = [femur().points @ rotation.T]
     if spec.axis == "thigh_long_axis":
-        parts.append(_knee_marker().points @ rotation.T)
+        parts.append(knee_marker().points @ rotation.T)
     return parts + [_axis_points("thigh_long_axis", rotation), _axis_tip("thigh_long_axis", rotation),
                     _arc_points(spec, angle_deg)]
 
 
 def _moving_traces(spec: _Motion, angle_deg: float) -> list[go.BaseTraceType]:
     """The traces that turn with the thigh, at ``angle_deg`` into the motion."""
-    rotation = _rotation_matrix(np.array(spec.turn), angle_deg)
+    rotation = rotation_matrix(np.array(spec.turn), angle_deg)
     shows_knee = spec.axis == "thigh_long_axis"  # twisting is only visible with a marker on the knee
-    traces = [_mesh(_femur().transformed(rotation), "Femur (thigh bone)", _BONE)]
+    traces = [_mesh(femur().transformed(rotation), "Femur (thigh bone)", _BONE)]
     if shows_knee:
-        traces.append(_mesh(_knee_marker().transformed(rotation), "Front of the knee", _ACCENT))
+        traces.append(_mesh(knee_marker().transformed(rotation), "Front of the knee", _ACCENT))
     traces += [
         _axis_line("thigh_long_axis", highlighted=shows_knee, rotation=rotation),
         _axis_label("thigh_long_axis", highlighted=shows_knee, rotation=rotation,
@@ -527,7 +499,7 @@ def _joint_annotations(spec: _Motion) -> list[dict]:
 
 def _point_on_cup() -> np.ndarray:
     """A point on the acetabulum's rim region that stays visible from every camera."""
-    pole = _acetabulum_pole()
+    pole = acetabulum_pole()
     up_front = np.array([0.4, 0.0, 1.0])
     side = up_front - up_front.dot(pole) * pole
     side /= np.linalg.norm(side)
@@ -539,11 +511,11 @@ def _point_on_cup() -> np.ndarray:
 def _comparison_annotations(joint: Literal["hip", "shoulder"]) -> list[dict]:
     if joint == "hip":
         head, socket, arc = "Femoral head", "Acetabulum", ACETABULUM_ARC_DEG
-        pole, radius = _acetabulum_pole(), FEMORAL_HEAD_RADIUS_M
+        pole, radius = acetabulum_pole(), FEMORAL_HEAD_RADIUS_M
     else:
         head, socket, arc = "Humeral head", "Glenoid", GLENOID_ARC_DEG
-        pole, radius = _glenoid_pole(), HUMERAL_HEAD_RADIUS_M
-    cut = _cut_plane(pole)
+        pole, radius = glenoid_pole(), HUMERAL_HEAD_RADIUS_M
+    cut = cut_plane(pole)
     rim = pole * math.cos(math.radians(arc / 2)) + cut[1] * math.sin(math.radians(arc / 2))
     return [
         _label_box(head, *(-pole * radius * 0.5), 0, 0, arrow=False, size=14),
@@ -565,7 +537,7 @@ def _coords(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return x, y, z
 
 
-def _mesh(mesh: _Triangles, name: str, color: str) -> go.Mesh3d:
+def _mesh(mesh: Triangles, name: str, color: str) -> go.Mesh3d:
     x, y, z = _coords(mesh.points)
     i, j, k = mesh.triangles.astype(np.int16 if len(mesh.points) < 2**15 else np.int32).T
     return go.Mesh3d(
@@ -620,7 +592,7 @@ def _axis_label(name: AxisName, highlighted: bool, rotation: np.ndarray,
 def _start_points(spec: _Motion) -> np.ndarray:
     """Where the thigh (or, for rotations, the front of the knee) was at 0 deg, metres."""
     if spec.axis == "thigh_long_axis":
-        base = _knee_marker_base()
+        base = knee_marker_base()
         return np.array([base, base + np.array([KNEE_MARKER_M, 0.0, 0.0])])
     return np.array([[0.0, 0.0, 0.0], [0.0, 0.0, -ARC_RADIUS_M - 0.02]])
 
@@ -630,12 +602,11 @@ def _start_line(spec: _Motion) -> go.Scatter3d:
 
 
 ARC_RADIUS_M = 0.105  # the angle arc, drawn just inside the end of the drawn femur
-KNEE_MARKER_M = 0.05  # length of the arrow showing which way the front of the knee faces
 
 
 def _arc_centre(spec: _Motion) -> np.ndarray:
     if spec.axis == "thigh_long_axis":
-        return np.array([0.0, 0.0, _knee_marker_base()[2]])  # round the long axis, level with the knee marker
+        return np.array([0.0, 0.0, knee_marker_base()[2]])  # round the long axis, level with the knee marker
     # on the camera's side of the thigh so the femur never hides it (shifting along the turning
     # axis keeps the arc a true picture of the angle)
     return 0.045 * np.array(_AXES[spec.axis].direction)
@@ -645,12 +616,12 @@ def _arc_points(spec: _Motion, angle_deg: float) -> np.ndarray:
     """An arc from the start position to ``angle_deg`` into the motion, metres (at least 2 points)."""
     centre = _arc_centre(spec)
     if spec.axis == "thigh_long_axis":
-        start = _knee_marker_base() + np.array([KNEE_MARKER_M, 0.0, 0.0]) - centre
+        start = knee_marker_base() + np.array([KNEE_MARKER_M, 0.0, 0.0]) - centre
     else:
         start = np.array([0.0, 0.0, -ARC_RADIUS_M])
     count = max(2, int(abs(angle_deg) / 4) + 2)
     turn = np.array(spec.turn)
-    return np.array([centre + _rotation_matrix(turn, a) @ start for a in np.linspace(0.0, angle_deg, count)])
+    return np.array([centre + rotation_matrix(turn, a) @ start for a in np.linspace(0.0, angle_deg, count)])
 
 
 def _limit_points(spec: _Motion, limit_deg: float) -> tuple[np.ndarray, np.ndarray]:
@@ -658,7 +629,7 @@ def _limit_points(spec: _Motion, limit_deg: float) -> tuple[np.ndarray, np.ndarr
     centre = _arc_centre(spec)
     end = _arc_points(spec, limit_deg)[-1] - centre
     twist = spec.axis == "thigh_long_axis"  # the number must clear the knee marker's arrowhead
-    ahead = _rotation_matrix(np.array(spec.turn), 28.0 if twist else 14.0)
+    ahead = rotation_matrix(np.array(spec.turn), 28.0 if twist else 14.0)
     spot = centre + ahead @ end * (1.3 if twist else 1.12)  # a little past the arc, clear of the thigh
     return np.array([centre + end * 0.9, centre + end * 1.1]), spot[None]
 
@@ -677,353 +648,9 @@ def _limit_marker(spec: _Motion, limit_deg: float) -> list[go.Scatter3d]:
 def _coverage_arc(pole: np.ndarray, cut: tuple[np.ndarray, np.ndarray] | None, radius: float,
                   arc_deg: float, name: str) -> go.Scatter3d:
     """The arc of the ball's surface the bony socket covers, drawn on the cut face just inside the cup."""
-    normal, in_plane = cut or _cut_plane(pole)
+    normal, in_plane = cut or cut_plane(pole)
     half = math.radians(arc_deg / 2)
     angles = np.linspace(-half, half, 25)
     points = np.array([(pole * math.cos(a) + in_plane * math.sin(a)) * (radius + 0.0015) for a in angles])
     points = points + normal * 0.0005  # on the camera's side of the cut face
     return _line(points, name, _ACCENT, 7)
-
-
-# --------------------------------------------------------------------------------------------
-# Geometry: triangle meshes
-
-
-@dataclass(frozen=True)
-class _Triangles:
-    points: np.ndarray  # (n, 3) metres
-    triangles: np.ndarray  # (m, 3) vertex indexes
-
-    def transformed(self, rotation: np.ndarray, shift: np.ndarray | None = None) -> _Triangles:
-        moved = self.points @ rotation.T
-        return _Triangles(moved + (0 if shift is None else shift), self.triangles)
-
-    @staticmethod
-    def merge(*parts: _Triangles) -> _Triangles:
-        points, triangles, offset = [], [], 0
-        for part in parts:
-            points.append(part.points)
-            triangles.append(part.triangles + offset)
-            offset += len(part.points)
-        return _Triangles(np.vstack(points), np.vstack(triangles).astype(int))
-
-
-def _grid(points: np.ndarray, wrap: bool) -> _Triangles:
-    """Triangles over a (rows, cols, 3) grid of points; ``wrap`` joins the last column to the first."""
-    rows, cols, _ = points.shape
-    index = np.arange(rows * cols).reshape(rows, cols)
-    right = np.roll(index, -1, axis=1) if wrap else index[:, 1:]
-    left = index if wrap else index[:, :-1]
-    a, b = left[:-1], right[:-1]
-    c, d = left[1:], right[1:]
-    triangles = np.concatenate([np.stack([a, c, d], -1).reshape(-1, 3), np.stack([a, d, b], -1).reshape(-1, 3)])
-    return _Triangles(points.reshape(-1, 3), triangles)
-
-
-def _basis(axis: np.ndarray, hint: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Unit vectors (u, v, w) with w along ``axis`` and u as close to ``hint`` as possible."""
-    w = axis / np.linalg.norm(axis)
-    hint = np.array([0.0, 0.0, 1.0]) if hint is None else hint
-    if abs(np.dot(hint / np.linalg.norm(hint), w)) > 0.99:
-        hint = np.array([1.0, 0.0, 0.0]) if abs(w[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
-    u = hint - np.dot(hint, w) * w
-    u /= np.linalg.norm(u)
-    return u, np.cross(w, u), w
-
-
-def _rotation_matrix(axis: np.ndarray, angle_deg: float) -> np.ndarray:
-    """Right-hand-rule rotation by ``angle_deg`` about the unit vector ``axis`` (Rodrigues)."""
-    x, y, z = np.asarray(axis, float) / np.linalg.norm(axis)
-    k = np.array([[0, -z, y], [z, 0, -x], [-y, x, 0]])
-    a = math.radians(angle_deg)
-    return np.eye(3) + math.sin(a) * k + (1 - math.cos(a)) * (k @ k)
-
-
-def _revolve(rho: np.ndarray, height: np.ndarray, origin: np.ndarray, axis: np.ndarray,
-             segments: int) -> _Triangles:
-    """A closed surface of revolution from a profile (radius, height along ``axis``); radius 0 closes an end."""
-    u, v, w = _basis(axis)
-    phi = np.linspace(0.0, 2 * math.pi, segments, endpoint=False)
-    ring = np.cos(phi)[:, None] * u + np.sin(phi)[:, None] * v
-    grid = origin + rho[:, None, None] * ring[None] + height[:, None, None] * w
-    return _grid(grid, wrap=True)
-
-
-def _sphere(centre: np.ndarray, radius: float) -> _Triangles:
-    theta = np.linspace(0.0, math.pi, SPHERE_RINGS + 1)
-    return _revolve(radius * np.sin(theta), -radius * np.cos(theta), centre, np.array([0.0, 0.0, 1.0]),
-                    SPHERE_SEGMENTS)
-
-
-def _ellipsoid(centre: np.ndarray, radii: tuple[float, float, float]) -> _Triangles:
-    theta = np.linspace(0.0, math.pi, 9)
-    unit = _revolve(np.sin(theta), -np.cos(theta), np.zeros(3), np.array([0.0, 0.0, 1.0]), 14)
-    return _Triangles(unit.points * np.array(radii) + centre, unit.triangles)
-
-
-def _tube(start: np.ndarray, end: np.ndarray, r_start: float, r_end: float) -> _Triangles:
-    """A truncated cone with flat caps (the caps keep their own edge so they read as cut ends)."""
-    axis = end - start
-    length = np.linalg.norm(axis)
-    rho = np.array([0.0, r_start, r_start, r_end, r_end, 0.0])
-    height = np.array([0.0, 0.0, 0.0, length, length, length])
-    return _revolve(rho, height, start, axis, TUBE_SEGMENTS)
-
-
-def _cone(base: np.ndarray, tip: np.ndarray, radius: float) -> _Triangles:
-    length = np.linalg.norm(tip - base)
-    return _revolve(np.array([0.0, radius, radius, 0.0]), np.array([0.0, 0.0, 0.0, length]), base, tip - base,
-                    TUBE_SEGMENTS)
-
-
-def _path_tube(points: np.ndarray, radius: float, closed: bool = False) -> _Triangles:
-    """A round tube along a polyline of points (metres)."""
-    tangents = np.gradient(points, axis=0)
-    if closed:
-        tangents = np.roll(points, -1, axis=0) - np.roll(points, 1, axis=0)
-    tangents /= np.linalg.norm(tangents, axis=1, keepdims=True)
-    phi = np.linspace(0.0, 2 * math.pi, 10, endpoint=False)
-    rings = []
-    normal = _basis(tangents[0])[0]
-    for tangent in tangents:
-        normal = normal - np.dot(normal, tangent) * tangent  # carry the frame along the path
-        normal /= np.linalg.norm(normal)
-        binormal = np.cross(tangent, normal)
-        rings.append(np.cos(phi)[:, None] * normal + np.sin(phi)[:, None] * binormal)
-    grid = points[:, None, :] + radius * np.array(rings)
-    if closed:
-        grid = np.concatenate([grid, grid[:1]])
-    tube = _grid(grid, wrap=True)
-    if closed:
-        return tube
-    caps = [_Triangles(np.vstack([end, grid[row]]), np.array([[0, 1 + s, 1 + (s + 1) % len(phi)]
-                                                                for s in range(len(phi))]))
-            for end, row in ((points[0], 0), (points[-1], -1))]
-    return _Triangles.merge(tube, *caps)
-
-
-def _shell(pole: np.ndarray, theta_deg: tuple[float, float], r_inner: np.ndarray | float,
-           r_outer: np.ndarray | float, cut: tuple[np.ndarray, np.ndarray] | None = None,
-           steps: int = SHELL_STEPS, segments: int = SPHERE_SEGMENTS) -> _Triangles:
-    """A thick spherical cap round the origin: polar angles ``theta_deg`` from ``pole``, radii in metres.
-
-    ``r_inner``/``r_outer`` may vary along the polar angle (arrays of ``steps + 1``). With ``cut``
-    = (normal, in_plane) only the half on the far side of the plane through the pole is kept,
-    and the cut faces are closed so the cross-section reads as solid.
-    """
-    theta = np.radians(np.linspace(theta_deg[0], theta_deg[1], steps + 1))
-    r_in = np.broadcast_to(np.asarray(r_inner, float), theta.shape)
-    r_out = np.broadcast_to(np.asarray(r_outer, float), theta.shape)
-    if cut is None:
-        u, v, w = _basis(pole)
-        phi = np.linspace(0.0, 2 * math.pi, segments, endpoint=False)
-    else:
-        normal, in_plane = cut
-        w, u, v = pole, in_plane, -normal  # phi in [0, pi] keeps the side away from ``normal``
-        phi = np.linspace(0.0, math.pi, segments // 2 + 1)
-    wrap = cut is None
-    direction = (np.sin(theta)[:, None, None] * (np.cos(phi)[None, :, None] * u + np.sin(phi)[None, :, None] * v)
-                 + np.cos(theta)[:, None, None] * w)
-    inner = direction * r_in[:, None, None]
-    outer = direction * r_out[:, None, None]
-    parts = [_grid(inner, wrap), _grid(outer[::-1], wrap)]  # outer reversed: faces point outward
-    parts.append(_grid(np.stack([inner[-1], outer[-1]]), wrap))  # the rim
-    if theta_deg[0] > 0:
-        parts.append(_grid(np.stack([outer[0], inner[0]]), wrap))
-    if cut is not None:
-        for column in (0, -1):
-            parts.append(_grid(np.stack([inner[:, column], outer[:, column]], axis=1), wrap=False))
-    return _Triangles.merge(*parts)
-
-
-def _cut_plane(pole: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(normal, in_plane): the plane through the socket's pole that faces the front as squarely as it can.
-
-    The normal points towards the camera; the half of each socket behind the plane is kept.
-    """
-    forward = np.array([1.0, 0.0, 0.0])
-    normal = forward - np.dot(forward, pole) * pole
-    normal /= np.linalg.norm(normal)
-    return normal, np.cross(normal, pole) / np.linalg.norm(np.cross(normal, pole))
-
-
-def _cut_eye(cut: tuple[np.ndarray, np.ndarray] | None) -> dict:
-    normal = cut[0] if cut is not None else np.array([1.0, 0.0, 0.0])
-    eye = normal * 1.35 + np.array([0.0, 0.0, 0.15])
-    return dict(x=float(eye[0]), y=float(eye[1]), z=float(eye[2]))
-
-
-# --------------------------------------------------------------------------------------------
-# Geometry: the hip
-
-
-def _acetabulum_pole() -> np.ndarray:
-    """Unit vector from the joint centre to the deepest point of the cup (the opening faces the other way)."""
-    down = math.radians(ACETABULUM_INCLINATION_DEG)
-    forward = math.radians(ACETABULUM_ANTEVERSION_DEG)
-    opening = np.array([math.sin(forward) * math.cos(down), -math.cos(forward) * math.cos(down), -math.sin(down)])
-    return -opening
-
-
-def _femoral_head() -> _Triangles:
-    return _sphere(np.zeros(3), FEMORAL_HEAD_RADIUS_M)
-
-
-def _acetabulum(cut: tuple[np.ndarray, np.ndarray] | None = None) -> _Triangles:
-    """The cartilage-lined cup: 3.5 mm thick, wrapping ``ACETABULUM_ARC_DEG`` round the ball."""
-    r = FEMORAL_HEAD_RADIUS_M
-    return _shell(_acetabulum_pole(), (0.0, ACETABULUM_ARC_DEG / 2), r + 0.0008, r + 0.0045, cut)
-
-
-def _hip_labrum(cut: tuple[np.ndarray, np.ndarray] | None = None) -> _Triangles:
-    """A ring of cartilage on the rim, thinning to an edge past the ball's equator."""
-    r = FEMORAL_HEAD_RADIUS_M
-    steps = 4
-    outer = np.linspace(r + 0.0075, r + 0.0022, steps + 1)
-    return _shell(_acetabulum_pole(), (ACETABULUM_ARC_DEG / 2, HIP_LABRUM_ARC_DEG / 2), r + 0.0008, outer, cut,
-                  steps=steps)
-
-
-def _pelvis(cut: tuple[np.ndarray, np.ndarray] | None = None) -> _Triangles:
-    """A hint of the right hip bone: bone behind the cup, the iliac wing above, the ring of the pubis and ischium."""
-    r = FEMORAL_HEAD_RADIUS_M
-    backing = _shell(_acetabulum_pole(), (0.0, ACETABULUM_ARC_DEG / 2), r + 0.0045, r + 0.0125, cut)
-    if cut is not None:
-        return backing  # the cut-away shows the socket only
-    # iliac wing: a thick curved sheet from just above the cup to the crest
-    # from the front (anterior superior iliac spine) to the back (posterior superior iliac spine)
-    base = np.array([[0.024, 0.000, 0.018], [0.012, 0.006, 0.026], [-0.002, 0.012, 0.030],
-                     [-0.016, 0.018, 0.029], [-0.028, 0.024, 0.022], [-0.036, 0.030, 0.010]])
-    crest = np.array([[0.046, -0.030, 0.068], [0.030, -0.042, 0.094], [0.004, -0.040, 0.108],
-                      [-0.026, -0.024, 0.106], [-0.052, 0.004, 0.092], [-0.066, 0.034, 0.066]])
-    heights = np.linspace(0.0, 1.0, 6)
-    bulge = np.array([0.0, -0.006, 0.0]) * np.sin(np.pi * heights)[:, None, None]  # outer surface rounds outwards
-    sheet = np.stack([base + (crest - base) * t for t in heights]) + bulge  # (6, 6, 3)
-    thickness = np.array([0.0, 0.007, 0.0])
-    outside, inside = sheet, sheet + thickness
-    wing = _Triangles.merge(
-        _grid(outside, wrap=False), _grid(inside[:, ::-1], wrap=False),
-        *(_grid(np.stack([a, b]), wrap=False) for a, b in (
-            (outside[-1], inside[-1]), (inside[0], outside[0]),
-            (outside[:, 0], inside[:, 0]), (inside[:, -1], outside[:, -1]))),
-    )
-    # the ring round the obturator foramen: superior pubic ramus, down to the ischium and back up
-    ring = np.array([[0.022, 0.010, -0.012], [0.040, 0.040, -0.020], [0.046, 0.062, -0.032],
-                     [0.034, 0.060, -0.058], [0.004, 0.044, -0.072], [-0.022, 0.030, -0.066],
-                     [-0.030, 0.018, -0.040], [-0.022, 0.012, -0.018]])
-    obturator = _path_tube(_smooth_loop(ring, 5), 0.0075, closed=True)
-    return _Triangles.merge(backing, wing, obturator)
-
-
-def _smooth_loop(points: np.ndarray, per_segment: int) -> np.ndarray:
-    """A closed Catmull-Rom curve through ``points``."""
-    out = []
-    n = len(points)
-    for i in range(n):
-        p0, p1, p2, p3 = points[i - 1], points[i], points[(i + 1) % n], points[(i + 2) % n]
-        for t in np.linspace(0.0, 1.0, per_segment, endpoint=False):
-            out.append(0.5 * (2 * p1 + (-p0 + p2) * t + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t * t
-                              + (-p0 + 3 * p1 - 3 * p2 + p3) * t ** 3))
-    return np.array(out)
-
-
-@dataclass(frozen=True)
-class _LongBoneLandmarks:
-    neck_base: np.ndarray  # where the neck axis meets the shaft axis
-    knee: np.ndarray  # far end of the bone (knee or elbow centre)
-    shaft_end: np.ndarray  # where the drawn shaft stops
-
-
-def _long_bone_landmarks(neck_m: float, neck_shaft_deg: float, length_m: float, version_deg: float,
-                         shown_below_m: float) -> _LongBoneLandmarks:
-    """Neck base and shaft of a right femur or humerus hanging straight down from the joint centre.
-
-    The bone's long axis (joint centre to knee) is vertical; the neck leaves the head outwards and
-    downwards at the neck-shaft angle, turned back by ``version_deg`` so it points forwards at the
-    head (anteversion).
-    """
-    knee = np.array([0.0, 0.0, -length_m])
-    # triangle joint centre C, neck base J, knee K: |CJ| = neck, |CK| = length, angle at J = neck-shaft
-    angle_k = math.asin(neck_m * math.sin(math.radians(neck_shaft_deg)) / length_m)
-    angle_c = math.pi - math.radians(neck_shaft_deg) - angle_k  # between CJ and straight down
-    version = math.radians(version_deg)
-    neck_dir = np.array([-math.sin(version) * math.sin(angle_c), -math.cos(version) * math.sin(angle_c),
-                         -math.cos(angle_c)])
-    neck_base = neck_dir * neck_m
-    along = (knee - neck_base) / np.linalg.norm(knee - neck_base)
-    shaft_end = neck_base + along * ((neck_base[2] + shown_below_m) / -along[2])
-    return _LongBoneLandmarks(neck_base, knee, shaft_end)
-
-
-def _femur_landmarks() -> _LongBoneLandmarks:
-    return _long_bone_landmarks(FEMUR_NECK_M, FEMUR_NECK_SHAFT_DEG, FEMUR_LENGTH_M, FEMUR_ANTEVERSION_DEG,
-                                FEMUR_SHOWN_BELOW_M)
-
-
-@functools.cache
-def _femur() -> _Triangles:
-    """Right femur without its head, in the anatomical position: neck, greater trochanter, top of the shaft."""
-    marks = _femur_landmarks()
-    j = marks.neck_base
-    along = (marks.knee - j) / np.linalg.norm(marks.knee - j)
-    neck = _tube(np.zeros(3), j, 0.0135, 0.0165)
-    shaft = _tube(j - along * 0.022, marks.shaft_end, 0.0165, 0.0135)
-    trochanter = _ellipsoid(j + np.array([-0.004, -0.007, 0.013]), (0.014, 0.011, 0.019))
-    lesser = _ellipsoid(j + along * 0.030 + np.array([-0.008, 0.011, 0.0]), (0.007, 0.007, 0.009))
-    return _Triangles.merge(neck, shaft, trochanter, lesser)
-
-
-def _knee_marker_base() -> np.ndarray:
-    return _femur_landmarks().shaft_end + np.array([0.012, 0.0, 0.0])
-
-
-def _knee_marker() -> _Triangles:
-    """An arrow out of the front of the shaft's end: the way the kneecap faces."""
-    base = _knee_marker_base()
-    head = 0.018
-    along = np.array([1.0, 0.0, 0.0])
-    return _Triangles.merge(_tube(base - along * 0.01, base + along * (KNEE_MARKER_M - head), 0.0045, 0.0045),
-                            _cone(base + along * (KNEE_MARKER_M - head), base + along * KNEE_MARKER_M, 0.011))
-
-
-# --------------------------------------------------------------------------------------------
-# Geometry: the shoulder
-
-
-def _glenoid_pole() -> np.ndarray:
-    tilt = math.radians(GLENOID_UPWARD_TILT_DEG)
-    opening = np.array([0.0, -math.cos(tilt), math.sin(tilt)])
-    return -opening
-
-
-def _glenoid(cut: tuple[np.ndarray, np.ndarray] | None = None) -> _Triangles:
-    r = HUMERAL_HEAD_RADIUS_M
-    return _shell(_glenoid_pole(), (0.0, GLENOID_ARC_DEG / 2), r + 0.0008, r + 0.0045, cut, steps=6)
-
-
-def _shoulder_labrum(cut: tuple[np.ndarray, np.ndarray] | None = None) -> _Triangles:
-    r = HUMERAL_HEAD_RADIUS_M
-    outer = np.linspace(r + 0.0075, r + 0.0022, 4)
-    return _shell(_glenoid_pole(), (GLENOID_ARC_DEG / 2, SHOULDER_LABRUM_ARC_DEG / 2), r + 0.0008, outer, cut,
-                  steps=3)
-
-
-def _scapula(cut: tuple[np.ndarray, np.ndarray] | None = None) -> _Triangles:
-    """A hint of the shoulder blade: bone behind the glenoid and its neck running towards the spine."""
-    r = HUMERAL_HEAD_RADIUS_M
-    pole = _glenoid_pole()
-    backing = _shell(pole, (0.0, GLENOID_ARC_DEG / 2), r + 0.0045, r + 0.0105, cut, steps=6)
-    if cut is not None:
-        return backing
-    neck = _tube(pole * (r + 0.008), pole * (r + 0.03), 0.014, 0.011)
-    return _Triangles.merge(backing, neck)
-
-
-def _humerus() -> _Triangles:
-    marks = _long_bone_landmarks(HUMERUS_NECK_M, HUMERUS_NECK_SHAFT_DEG, HUMERUS_LENGTH_M, 0.0, 0.085)
-    j = marks.neck_base
-    along = (marks.knee - j) / np.linalg.norm(marks.knee - j)
-    neck = _tube(np.zeros(3), j, 0.015, 0.016)
-    shaft = _tube(j - along * 0.012, marks.shaft_end, 0.016, 0.0115)
-    tuberosity = _ellipsoid(j + np.array([0.0, -0.008, 0.008]), (0.012, 0.010, 0.014))
-    return _Triangles.merge(neck, shaft, tuberosity)
