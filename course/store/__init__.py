@@ -38,7 +38,9 @@ from course.store.records import (
     Submission,
     SubmittedSelfCheck,
 )
-from course.store.store import Store, StoredProgress, open_store, utc_now
+from course.store.core import utc_now
+from course.store.learning import StoredProgress
+from course.store.store import Store, open_store
 
 __all__ = [
     "Account", "Assignment", "AssignmentStatus", "DashboardRow", "Feedback", "Group", "GroupDashboard",

@@ -227,10 +227,12 @@ def _keep_result(report: Report, digest: str) -> None:
                 st.caption(":green[:material/check:] Saved to your record.")
             return
     try:
-        if key not in saved:
-            saved[key] = store.save_self_check(account, report.to_json()).id
+        with store.atomic():  # saved and handed in together, or neither (a refused hand-in keeps nothing)
+            check_id = saved[key] if key in saved else store.save_self_check(account, report.to_json()).id
+            if target is not None:
+                store.submit_self_check(account, target, check_id)
+        saved[key] = check_id
         if target is not None:
-            store.submit_self_check(account, target, saved[key])
             st.success("Handed in: your trainer can read it now, and their feedback shows on your Homework page.",
                        icon=":material/task_alt:")
         else:

@@ -25,7 +25,7 @@ from course.store import (
     open_store,
     rules,
 )
-from course.store import store as store_module
+from course.store import learning as learning_module
 from course.store import throttle
 from tests.content_factory import write_course
 from tests.store.helpers import (
@@ -557,8 +557,8 @@ def test_a_database_failure_halfway_through_a_write_leaves_nothing_written(store
         inserted.append(values)
         real_insert(connection, account_id, values)
 
-    real_insert = store_module._insert_attempt
-    monkeypatch.setattr(store_module, "_insert_attempt", insert_then_fail)
+    real_insert = learning_module._insert_attempt
+    monkeypatch.setattr(learning_module, "_insert_attempt", insert_then_fail)
     with pytest.raises(StoreError):
         store.keep_progress(amy, session_progress(), ["hinge-basics", "soft-knees"])
     assert len(inserted) == 1  # one attempt was written inside the transaction, then it failed
@@ -796,6 +796,32 @@ def test_a_self_check_can_only_be_handed_in_where_one_is_asked_for(store):
     with pytest.raises(InvalidInput) as not_asked:
         store.submit_self_check(gym.amy, reading.id, check.id)
     assert "doesn't ask for a self-check" in str(not_asked.value)
+
+
+def test_atomic_keeps_a_self_check_and_its_hand_in_together(store):
+    gym = build_gym(store)
+    work = homework(store, gym, self_check=True)
+    with store.atomic():
+        check = store.save_self_check(gym.amy, report())
+        with store.atomic():  # a block inside another joins it
+            store.submit_self_check(gym.amy, work.id, check.id)
+    [status] = store.assignments(gym.amy)
+    assert status.submission.self_check_id == check.id
+    assert [c.id for c in store.self_checks(gym.amy)] == [check.id]
+
+
+def test_a_refused_hand_in_inside_atomic_keeps_no_self_check_either(store):
+    gym = build_gym(store)
+    reading = homework(store, gym, self_check=False)
+    with pytest.raises(InvalidInput), store.atomic():
+        check = store.save_self_check(gym.amy, report())
+        store.submit_self_check(gym.amy, reading.id, check.id)  # this homework asks for none
+    assert store.self_checks(gym.amy) == []
+    with pytest.raises(RuntimeError), store.atomic():
+        store.save_self_check(gym.amy, report())
+        raise RuntimeError("the page broke after saving")
+    assert store.self_checks(gym.amy) == [], "any error in the block undoes its writes"
+    assert store.save_self_check(gym.amy, report()).id, "and the store works as before afterwards"
 
 
 def test_a_trainer_sees_how_many_members_are_done(store):
