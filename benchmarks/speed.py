@@ -5,9 +5,10 @@
 Baseline: decode every frame with PyAV and run MediaPipe Pose on every frame, nothing else.
 Full: everything the self-check page shows (course.analysis.check.analyse_clip): probe,
 decode with rotation and timestamps, pose, people count, view, angles, reps, fault rules,
-report, and the annotated H.264 video with its subtitles. Prints both times, frames per second and their ratio (goal: at most 1.3), and
-whether the full analysis is faster than the clip lasts. Runs alternate (baseline, full,
-baseline, ...) and the medians are compared, so a busy machine hurts both alike.
+report, and the annotated H.264 video with its subtitles. Prints both times, frames per
+second and their ratio (goal: at most 1.3), and whether the full analysis is faster than
+the clip lasts. Runs alternate (baseline, full, baseline, ...) and the medians are
+compared, so a busy machine hurts both alike.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -46,7 +46,7 @@ from course.store.schema import (
 )
 
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)  # sign-up is not measured
-START = datetime(2025, 3, 4, 18, 30, tzinfo=timezone.utc)
+START = datetime(2025, 3, 4, 18, 30, tzinfo=UTC)
 LESSONS = [f"lesson-{n}" for n in range(8)]
 DASHBOARD_BUDGET_S = 1.0  # "well under 1 s" for 200 members x 50 attempts
 ANSWERS = {"q1": frozenset({1}), "q2": frozenset({0, 2}), "q3": frozenset({2}), "q4": frozenset({0})}

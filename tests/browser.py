@@ -81,7 +81,7 @@ def app_process(env: dict[str, str] | None = None,
                 startup_timeout_s: float = 60) -> Iterator[tuple[str, subprocess.Popen]]:
     """As running_app, yielding the server's process too (to signal it); stopped at the end if still running."""
     port = free_port()
-    log = open(os.environ.get("HINGE_APP_LOG", os.devnull), "ab")
+    log = open(os.environ.get("HINGE_APP_LOG", os.devnull), "ab")  # noqa: SIM115 -- closed in the finally below
     process = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", str(ROOT / "course" / "app.py"),

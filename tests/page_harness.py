@@ -13,9 +13,8 @@ from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
 import course.views.session as session
-from course.content import load_course
+from course.content import CONTENT_DIR_SETTING, load_course
 from course.store import Account, Store, open_store, rules
-from course.content import CONTENT_DIR_SETTING
 from tests.content_factory import write_course
 
 # Argon2id at its cheapest: the default costs ~0.1 s a hash, and a sign-in test hashes often.

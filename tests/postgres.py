@@ -93,7 +93,9 @@ def _server_user(cleanup: contextlib.ExitStack) -> tuple[list[str], str | None]:
     except KeyError:
         useradd, userdel = shutil.which("useradd"), shutil.which("userdel")
         if useradd is None or userdel is None:
-            raise PostgresUnavailable(f"running as root, with no {SERVER_USER!r} user and no useradd to make one")
+            raise PostgresUnavailable(
+                f"running as root, with no {SERVER_USER!r} user and no useradd to make one"
+            ) from None
         user = THROWAWAY_USER
         subprocess.run(
             [useradd, "--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", user],

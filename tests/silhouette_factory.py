@@ -9,9 +9,9 @@ import numpy as np
 
 from course.analysis.back import outline_bend
 from course.landmarks import Camera, LandmarkSequence
-from course.synthetic_landmarks import landmark_sequence
 from course.motions import Motion
 from course.silhouettes import body_silhouette
+from course.synthetic_landmarks import landmark_sequence
 
 
 def bends_on_silhouettes(motion: Motion, camera: Camera, seq: LandmarkSequence) -> np.ndarray:

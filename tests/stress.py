@@ -135,8 +135,8 @@ def with_bystander(frames: Frames, person: Person, *, scale: float = 0.45, lag_s
             int(np.clip(np.searchsorted(times, t + lag_s), 0, len(frames) - 1))
         cut = _cut_person(frames[source][1], person.silhouettes[source], scale, mirror=True)
         if cut is not None:
-            cutout, mask, (x0, y0, x1, y1) = cut
-            height, width = image.shape[:2]
+            cutout, mask, (_x0, y0, _x1, y1) = cut
+            _height, width = image.shape[:2]
             lifter_x = np.nanmedian(person.landmarks_px[k][:, 0]) if np.isfinite(person.landmarks_px[k]).any() else width / 2
             x = int(width * 0.04) if lifter_x > width / 2 else int(width * 0.96) - mask.shape[1]
             feet_y = round(y1 - 0.35 * (y1 - y0))  # the floor further back sits higher in the picture
@@ -153,13 +153,13 @@ def with_second_lifter(frames: Frames, person: Person, *, lag_s: float = 0.8) ->
     boxes = [np.nonzero(s) for s in person.silhouettes]
     widths = [x.max() - x.min() + 1 for _, x in boxes if len(x)]
     extra = int(np.median(widths) * 1.3) // 2 * 2 if widths else 0
-    for k, (t, image) in enumerate(frames):
-        height, width = image.shape[:2]
+    for t, image in frames:
+        _height, width = image.shape[:2]
         picture = np.concatenate([image, np.repeat(image[:, -1:], extra, axis=1)], axis=1)
         source = int(np.clip(np.searchsorted(times, (t + lag_s) % times[-1]), 0, len(frames) - 1))
         cut = _cut_person(frames[source][1], person.silhouettes[source], 1.0, mirror=True)
         if cut is not None:
-            cutout, mask, (x0, y0, _, _) = cut
+            cutout, mask, (_x0, y0, _, _) = cut
             _paste(picture, cutout, mask, width + extra - mask.shape[1], y0)
         out.append((t, picture))
     return out

@@ -478,9 +478,9 @@ def button(at: AppTest, label: str):
 
 
 def test_a_trainer_changes_homework_and_the_change_is_what_members_see(small_course, store, week1):
-    tess, group, work = week1
+    tess, _group, work = week1
     at = app("groups", account=tess)
-    title = [box for box in at.text_input if box.label == "Title"][0]  # the homework's own form comes first
+    title = next(box for box in at.text_input if box.label == "Title")  # the homework's own form comes first
     assert title.value == "Week 1"
     title.input("Week 1: hinge and dowel")
     submit(at, f"edit-{work.id}", "Save the changes")
@@ -491,7 +491,7 @@ def test_a_trainer_changes_homework_and_the_change_is_what_members_see(small_cou
 
 
 def test_deleting_homework_asks_first_and_keep_it_deletes_nothing(small_course, store, week1):
-    tess, group, work = week1
+    tess, _group, _work = week1
     at = app("groups", account=tess)
     button(at, "Delete this homework").click().run()
     assert any("Every hand-in for it goes with it" in box.value for box in at.warning)
@@ -505,7 +505,7 @@ def test_deleting_homework_asks_first_and_keep_it_deletes_nothing(small_course, 
 
 
 def test_closing_a_group_asks_first_then_stops_its_join_code(small_course, store, week1):
-    tess, group, work = week1
+    tess, group, _work = week1
     at = app("groups", account=tess)
     assert group.join_code in shown(at)
     button(at, "Close this group").click().run()
@@ -543,7 +543,7 @@ def week1(store):
 
 
 def test_a_member_joins_with_the_code_and_sees_the_homework_checklist(small_course, store, week1):
-    tess, group, work = week1
+    _tess, group, work = week1
     amy = member(store, "amy")
     at = app("homework", account=amy)
     assert "Nothing is due" in shown(at)
@@ -620,7 +620,7 @@ def test_a_join_link_to_a_group_already_joined_says_so(small_course, store, week
 
 
 def test_a_member_who_leaves_a_group_is_gone_from_its_trainers_view(small_course, store, week1):
-    tess, group, work = week1
+    tess, group, _work = week1
     amy = member(store, "amy")
     store.join_group(amy, group.join_code)
     at = app("homework", account=amy)
@@ -1040,7 +1040,7 @@ def test_the_home_page_invites_a_visitor_to_sign_in(small_course, data_dir):
 
 
 def test_the_home_page_tells_a_member_what_homework_is_due(small_course, store, week1):
-    tess, group, work = week1
+    _tess, group, work = week1
     amy = member(store, "amy")
     at = app(account=amy)
     assert not [link for link in page_links(at) if "Homework" in link], "no homework before joining"
@@ -1050,7 +1050,7 @@ def test_the_home_page_tells_a_member_what_homework_is_due(small_course, store, 
 
 
 def test_the_home_page_points_a_trainer_to_the_dashboard(small_course, store, week1):
-    tess, group, work = week1
+    tess, _group, _work = week1
     assert "Your members, on the dashboard" in page_links(app(account=tess))
 
 

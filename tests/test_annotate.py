@@ -8,7 +8,6 @@ used only where HINGE_CLIPS_DIR points at them.
 
 from __future__ import annotations
 
-import re
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,9 +28,9 @@ from course.analysis.report import Report, build_report
 from course.analysis.video import VideoInfo, probe, read_frames
 from course.content import load_course
 from course.landmarks import Camera, Landmark, LandmarkSequence
-from course.synthetic_landmarks import Dropout, landmark_sequence
 from course.motions import locked_knee_hinge
 from course.settings import ClipLimits
+from course.synthetic_landmarks import Dropout, landmark_sequence
 from course.thresholds import BANNER_HOLD, BANNER_LEAD
 from tests.annotated_video import COLOUR_TOL, GREY, HEIGHT, WIDTH, decoded, parse_vtt
 from tests.clip_factory import write_clip
@@ -415,7 +414,7 @@ def test_frames_kept_from_the_pose_pass_make_the_same_video_as_decoding_again(tm
     _, times, images = decoded(again.video_path)
     _, times_before, images_before = decoded(steady.result.video_path)
     assert times == times_before
-    assert max(np.abs(a.astype(int) - b.astype(int)).mean() for a, b in zip(images, images_before)) < 2
+    assert max(np.abs(a.astype(int) - b.astype(int)).mean() for a, b in zip(images, images_before, strict=True)) < 2
 
 
 def test_an_analysis_keeps_small_frames_only_when_they_fit_the_memory_budget(steady, monkeypatch):
@@ -432,7 +431,6 @@ def test_an_analysis_keeps_small_frames_only_when_they_fit_the_memory_budget(ste
 @needs_clips
 @pytest.mark.slow
 def test_an_encoder_failure_keeps_the_finished_report_and_says_the_video_is_missing(tmp_path, monkeypatch):
-    import av
 
     import course.analysis.check as check
 

@@ -3,6 +3,7 @@ thoracic joints bent by known angles, and the rounded-back rule that uses it."""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import cv2
@@ -15,9 +16,9 @@ from course.analysis.faults import find_faults
 from course.analysis.kinematics import measure_motion
 from course.body import Body, Pose
 from course.landmarks import Camera, body_landmarks
-from course.synthetic_landmarks import landmark_sequence
 from course.motions import MOTIONS
 from course.silhouettes import body_silhouette
+from course.synthetic_landmarks import landmark_sequence
 from tests.silhouette_factory import sequence_with_silhouettes
 
 BODY = Body()
@@ -48,7 +49,7 @@ def test_the_threshold_is_the_bend_the_named_spine_flexion_makes_on_the_body_mod
 @pytest.mark.parametrize("bottom", list(BOTTOMS))
 def test_the_outline_bends_more_as_the_spine_flexes_and_inwards_when_it_arches(bottom):
     bends = [bend_of(*BOTTOMS[bottom], flexion / 2, flexion / 2) for flexion in (0, 10, 20, 30, 40)]
-    assert all(b > a for a, b in zip(bends, bends[1:]))
+    assert all(b > a for a, b in itertools.pairwise(bends))
     assert bend_of(*BOTTOMS[bottom], -15.0, 0.0) < -3.0
 
 
@@ -84,7 +85,7 @@ def _posed_bottom():
 
 def test_something_standing_out_of_the_back_gives_no_reading_rather_than_a_rounded_one():
     mask, landmarks = _posed_bottom()
-    along, out = outline_profile(mask, landmarks)
+    _along, out = outline_profile(mask, landmarks)
     assert np.isfinite(out).all()
     height, width = mask.shape
     shoulder = landmarks[[11, 12], :2].mean(axis=0) * [width, height]

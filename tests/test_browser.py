@@ -54,7 +54,8 @@ def test_learner_answers_a_quiz_question_and_sees_why_on_desktop(browser, app_ur
     page.screenshot(path=shots / "home-desktop.png")
     open_first_lesson(page, app_url)
     cut_short = page.get_by_test_id("stSidebarNavLink").evaluate_all(
-        "links => links.map(a => a.querySelector('span')).filter(s => s.scrollWidth > s.clientWidth).map(s => s.textContent)")
+        "links => links.map(a => a.querySelector('span'))"
+        ".filter(s => s.scrollWidth > s.clientWidth).map(s => s.textContent)")
     assert cut_short == [], f"the menu cuts these lesson titles short: {cut_short}"
     question, verdict = answer_first_question(page)
     assert question.explanation.split(".")[0] in verdict.inner_text()

@@ -16,9 +16,10 @@ from course.analysis.camera_view import (
     expected_shoulder_ratio,
     framing_problems,
 )
-from course.landmarks import Camera, Landmark as L
-from course.synthetic_landmarks import Swap, landmark_sequence
+from course.landmarks import Camera
+from course.landmarks import Landmark as L
 from course.motions import Motion, good_hinge
+from course.synthetic_landmarks import Swap, landmark_sequence
 
 NOISE_PX = 3.0  # pixels of landmark jitter
 RATIO_TOL = 0.01  # torso lengths: the |cos| law against the projected body model (perspective)
@@ -128,8 +129,8 @@ def test_shoulders_cut_off_the_top_of_the_picture_are_not_read_as_a_side_view():
     MediaPipe still places them, often close together (side-on looking). Only frames whose
     shoulders and hips are in the picture tell the view."""
     from course.landmarks import Camera
-    from course.synthetic_landmarks import landmark_sequence
     from course.motions import MOTIONS
+    from course.synthetic_landmarks import landmark_sequence
 
     seq = landmark_sequence(MOTIONS["good_hinge"](reps=2), Camera(azimuth_deg=45.0, distance_m=2.5, height_m=0.6))
     image = np.array(seq.image)

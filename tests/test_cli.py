@@ -16,7 +16,6 @@ from tests.clip_factory import DARK_SCALE, real_frames, write_frames
 from tests.real_clips import CLIPS, needs_clips
 
 
-
 def test_a_text_file_is_refused_with_a_plain_message_and_exit_3(tmp_path, capsys):
     clip = tmp_path / "notes.mp4"
     clip.write_text("squats on Monday, hinges on Thursday")

@@ -38,9 +38,9 @@ def test_every_real_quiz_has_four_questions_of_every_kind_with_explanations():
         kinds = {question.kind for question in lesson.quiz}
         assert len(lesson.quiz) >= 4, lesson.id
         assert kinds == {"single", "multiple", "spot_the_fault"}, lesson.id
-        for question in lesson.quiz:
-            assert len(question.explanation.split()) >= 8, f"{lesson.id}/{question.id}: explanation too thin"
-            assert all(choice.feedback for choice in question.choices)
+        for asked in lesson.quiz:
+            assert len(asked.explanation.split()) >= 8, f"{lesson.id}/{asked.id}: explanation too thin"
+            assert all(choice.feedback for choice in asked.choices)
 
 
 def test_correct_answers_are_not_always_in_the_same_place():

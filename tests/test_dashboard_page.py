@@ -7,7 +7,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -33,7 +33,7 @@ from tests.page_harness import (
 COURSE = load_course()
 LESSON_1_QUESTIONS = len(COURSE.lesson("your-hip-joint").quiz)
 LESSON_2_QUESTIONS = len(COURSE.lesson("what-is-a-hinge").quiz)
-EARLIER = datetime(2025, 3, 4, 18, 30, tzinfo=timezone.utc)
+EARLIER = datetime(2025, 3, 4, 18, 30, tzinfo=UTC)
 
 
 def attempt(lesson_id: str, correct: int, minutes: int = 0) -> QuizAttempt:
@@ -121,7 +121,7 @@ def test_the_csv_download_holds_every_lesson_and_homework_per_member(tuesday, do
     assert (amy["lesson 2 read"], amy["lesson 2 best quiz"], amy["lesson 2 quiz attempts"]) == ("yes", f"2/{LESSON_2_QUESTIONS}", "1")
     assert (amy["lesson 3 read"], amy["lesson 3 best quiz"], amy["lesson 3 quiz attempts"]) == ("no", "", "0")
     assert amy["latest self-check"] == "One thing to fix: your knees locked straight"
-    assert amy["latest self-check date"] == f"{datetime.now(timezone.utc):%Y-%m-%d}"
+    assert amy["latest self-check date"] == f"{datetime.now(UTC):%Y-%m-%d}"
     assert (amy["homework: Week 1"], ben["homework: Week 1"]) == ("done", "not done")
     assert (ben["lesson 1 read"], ben["latest self-check"]) == ("no", "")
     assert len(amy) == 2 + 3 * len(COURSE.lessons) + 2 + 1

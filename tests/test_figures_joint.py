@@ -72,7 +72,7 @@ def trace_named(fig: go.Figure, name: str, scene: str = "scene"):
 
 def in_frame(fig: go.Figure, frame: go.Frame, name: str) -> np.ndarray:
     """Coordinates of the trace called ``name`` as that frame draws it."""
-    for index, update in zip(frame.traces, frame.data):
+    for index, update in zip(frame.traces, frame.data, strict=True):
         if fig.data[index].name == name:
             return points(update)
     raise AssertionError(f"frame {frame.name!r} does not move {name!r}")
@@ -310,7 +310,7 @@ def test_unknown_motion_is_refused_naming_the_allowed_motions():
 
 
 def test_shoulder_ranges_are_refused_by_the_hip_figure():
-    with pytest.raises(ValueError, match="hip's ranges.*'shoulder'"):
+    with pytest.raises(ValueError, match=r"hip's ranges.*'shoulder'"):
         hip_joint_figure(ranges("shoulder"), "flexion")
 
 

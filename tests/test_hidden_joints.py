@@ -11,9 +11,10 @@ import pytest
 from course.analysis.faults import find_faults, hidden_points
 from course.analysis.kinematics import measure_motion, on_silhouette
 from course.analysis.pose import TORSO, TrackedSequence, person_frames, silhouette_at
-from course.landmarks import Camera, Landmark as L
-from course.synthetic_landmarks import Occlusion, landmark_sequence
+from course.landmarks import Camera
+from course.landmarks import Landmark as L
 from course.motions import MOTIONS
+from course.synthetic_landmarks import Occlusion, landmark_sequence
 
 NOISE_PX = 2.0
 LEGS = (L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE)
@@ -103,7 +104,7 @@ def test_a_head_hidden_behind_plates_is_not_judged_for_the_neck_but_the_fold_sti
     track = measure_motion(filmed("neck_cranked_hinge", occlusions=covers))
     judgement = find_faults(track, view="side")
     assert "neck_cranked" not in judgement.judged_reps
-    assert [item.why for item in judgement.not_judged if item.what == "neck_cranked"][0] == \
+    assert next(item.why for item in judgement.not_judged if item.what == "neck_cranked") == \
         "Something hid your head for most of rep 1."
     assert judgement.judged_reps["rounded_back"] == {1, 2, 3}
     assert judgement.findings == ()

@@ -169,7 +169,7 @@ READ_TABLE_JS = """async first => {
                 row[names[td.getAttribute('aria-colindex') ?? i]] = td.textContent.trim());
         });
     };
-    const table = (%s)(first);
+    const table = (FIND_TABLE_JS)(first);
     read(table);
     const grid = table.closest('[data-testid="stDataFrame"]');
     const scroller = grid?.querySelector('.dvn-scroller');
@@ -187,7 +187,7 @@ READ_TABLE_JS = """async first => {
     }
     if (scroller && scroller.scrollLeft > 0) await scrollTo(0);
     return Object.values(rows);
-}""" % FIND_TABLE_JS
+}""".replace("FIND_TABLE_JS", FIND_TABLE_JS)
 
 
 def table_rows(page, first_column: str) -> list[dict[str, str]]:
@@ -350,7 +350,8 @@ def test_trainer_sets_homework_member_hands_in_a_self_check_and_reads_the_feedba
         assert "Homework done" in in_view, f"on a phone, what a trainer checks first is off screen: {in_view}"
         phone.screenshot(path=shots / "dashboard-phone.png")
         covered = phone.evaluate("""() => {
-            const pickers = [...document.querySelectorAll('[data-testid="stSelectbox"]')].map(e => e.getBoundingClientRect());
+            const pickers = [...document.querySelectorAll('[data-testid="stSelectbox"]')]
+                .map(e => e.getBoundingClientRect());
             return [...document.querySelectorAll('[data-testid="stElementToolbar"]')].some(tools => {
                 const t = tools.getBoundingClientRect();
                 return pickers.some(p => t.top < p.bottom && t.bottom > p.top && t.left < p.right && t.right > p.left);

@@ -13,10 +13,8 @@ from course.analysis.kinematics import (
     segment_reps,
 )
 from course.analysis.problems import NoPersonFound
-from course.thresholds import LOCKOUT_HIP_MAX
 from course.body import Body
 from course.landmarks import Camera, Landmark, LandmarkSequence
-from course.synthetic_landmarks import Dropout, Swap, landmark_sequence
 from course.motions import MOTIONS as REFERENCE_MOTIONS
 from course.motions import (
     Motion,
@@ -30,6 +28,8 @@ from course.motions import (
     rounded_back_hinge,
     squat,
 )
+from course.synthetic_landmarks import Dropout, Swap, landmark_sequence
+from course.thresholds import LOCKOUT_HIP_MAX
 
 L = Landmark
 ANGLE_TOL_DEG = 3.0  # degrees: 95th percentile error of a smoothed angle with 3 px of noise

@@ -43,13 +43,13 @@ from course.motions import MOTIONS
 from course.store import open_store, rules
 from course.synthetic_landmarks import landmark_sequence
 from course.thresholds import LEAN_BACK, RUSHED_DESCENT
+from tests.annotated_video import COLOUR_TOL, GREY, HEIGHT, WIDTH, decoded, parse_vtt
+from tests.clip_factory import write_clip
 from tests.page_harness import CHEAP_HASHER, forget_store, member, trainer
 from tests.page_harness import app as course_app
 from tests.page_harness import shown as course_shown
-from tests.annotated_video import COLOUR_TOL, GREY, HEIGHT, WIDTH, decoded, parse_vtt
 from tests.self_check_harness import app as self_check_app
 from tests.self_check_harness import shown as self_check_shown
-from tests.clip_factory import write_clip
 
 COURSE = load_course()
 CUES = COURSE.cues
@@ -73,7 +73,7 @@ def from_front(track) -> Report:
 def second_rep_left_out(track) -> Report:
     judgement = find_faults(track, "side")
     judgement = dataclasses.replace(
-        judgement, not_judged=judgement.not_judged + (NotJudged("rep", LEFT_OUT, 2),),
+        judgement, not_judged=(*judgement.not_judged, NotJudged("rep", LEFT_OUT, 2)),
         judged_reps={fault: reps - {2} for fault, reps in judgement.judged_reps.items()})
     return build_report(track, judgement, CUES, view="side", people=1)
 

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from course.content import load_course
-from course.content import CONTENT_DIR_SETTING
+from course.content import CONTENT_DIR_SETTING, load_course
 from course.progress import SessionProgress, choice_order, score_quiz
 from course.views.session import GUEST_KEY
 from tests.content_factory import write_course

@@ -28,8 +28,8 @@ from course.analysis.pose import (
 from course.analysis.problems import MorePeopleThanOne, NoPersonFound, TooDark
 from course.analysis.video import VideoFrame, probe, read_frames
 from course.landmarks import Camera, Landmark, LandmarkSequence
-from course.synthetic_landmarks import landmark_sequence
 from course.motions import good_hinge
+from course.synthetic_landmarks import landmark_sequence
 from tests.real_clips import CLIPS, needs_clips
 
 L = Landmark

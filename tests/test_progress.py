@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -67,7 +67,7 @@ def test_next_lesson_is_the_first_not_read_and_passed(course):
 def test_status_keeps_the_best_attempt_and_counts_tries(course):
     progress = SessionProgress()
     lesson = course.lessons[0]
-    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
     progress.record_quiz_attempt(score_quiz(lesson, RIGHT | {"one": frozenset({0}), "four": frozenset({1})}, at=start))
     progress.record_quiz_attempt(score_quiz(lesson, RIGHT, at=start + timedelta(minutes=1)))
     progress.record_quiz_attempt(score_quiz(lesson, RIGHT | {"one": frozenset({0})}, at=start + timedelta(minutes=2)))

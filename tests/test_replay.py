@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 
 from course.analysis.kinematics import measure_motion
+from course.analysis.replay import FOLD_AT_HIP_MAX, HIP_RANGE_MAX, REPLAY_FPS, reference_hinge, replay_motion
 from course.analysis.report import FaultReport
 from course.body import JOINT_LIMITS, Body, JointLimitError, Pose
-from course.analysis.replay import FOLD_AT_HIP_MAX, HIP_RANGE_MAX, REPLAY_FPS, reference_hinge, replay_motion
 from course.landmarks import Camera
-from course.synthetic_landmarks import landmark_sequence
 from course.motions import MOTIONS
+from course.synthetic_landmarks import landmark_sequence
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,7 @@ def test_the_head_bends_back_only_in_a_rep_found_with_the_neck_cranked(track):
 def test_the_reference_hinge_reaches_each_bottom_with_the_learner(track):
     reference = reference_hinge(track)
     assert len(reference.reps) == len(track.reps)
-    for mine, theirs in zip(track.reps, reference.reps):
+    for mine, theirs in zip(track.reps, reference.reps, strict=True):
         assert theirs.bottom_s == pytest.approx(track.t_s[mine.bottom_i] - track.t_s[0], abs=0.35)
 
 
@@ -97,7 +97,7 @@ def test_a_fitting_clip_holds_no_angle_at_the_models_limits(track):
 def test_a_pose_whose_arms_fit_only_once_balanced_is_replayed_with_plumb_arms(track):
     # Knees 81 degrees, hips 10: before the shins tilt, plumb arms would need shoulder flexion
     # -71 degrees, which the body model refuses; balanced, the shins tilt forward and -36 is enough.
-    with pytest.raises(JointLimitError, match="shoulder flexion -71.0"):
+    with pytest.raises(JointLimitError, match=r"shoulder flexion -71\.0"):
         Body().balance(Pose(knee=81.0, hip=10.0), hang_arms=True)
     sitting_back = dataclasses.replace(track, hip_deg=np.full_like(track.hip_deg, 10.0),
                                        knee_deg=np.full_like(track.knee_deg, 81.0))

@@ -12,8 +12,8 @@ from course.analysis.kinematics import measure_motion
 from course.analysis.report import MAX_WENT_WELL, build_report, refused
 from course.content import load_course
 from course.landmarks import Camera
-from course.synthetic_landmarks import landmark_sequence
 from course.motions import MOTIONS
+from course.synthetic_landmarks import landmark_sequence
 from tests.motion_factory import report_for
 
 CONTRACT_KEYS = {"schema", "outcome", "verdict", "message", "view", "people", "reps", "faults", "cues",
@@ -161,7 +161,7 @@ def _judged_with(report_track, rules_on_reps):
 
     from course.analysis.faults import FAULT_IDS, NotJudged
 
-    track, judgement = report_track
+    _track, judgement = report_track
     judged = {fault: frozenset(rules_on_reps.get(fault, ())) for fault in FAULT_IDS}
     not_judged = tuple(
         NotJudged(fault, f"Your knee was hidden in rep {rep}.", rep)

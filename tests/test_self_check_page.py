@@ -87,7 +87,7 @@ def test_the_exercise_chosen_on_the_page_reaches_the_analysis_and_not_sure_is_th
     (choice,) = [box for box in at.selectbox if box.label == "What did you film?"]
     assert choice.value == "not_sure"
     at.file_uploader[0].upload("notes.mp4", b"not a video", "video/mp4").run()
-    choice = [box for box in at.selectbox if box.label == "What did you film?"][0]
+    choice = next(box for box in at.selectbox if box.label == "What did you film?")
     choice.select("kettlebell_deadlift").run()
     assert not at.exception
     assert chosen == ["not_sure"], "the clip is gone once checked: a new choice is not a silent new check"

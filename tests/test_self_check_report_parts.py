@@ -26,8 +26,8 @@ from course.analysis.report import build_report
 from course.body import JOINT_LIMITS
 from course.content import load_course
 from course.landmarks import Camera
-from course.synthetic_landmarks import landmark_sequence
 from course.motions import MOTIONS
+from course.synthetic_landmarks import landmark_sequence
 from course.thresholds import REP_CLIP_MARGIN, REP_CLIP_MIN
 from tests.clip_factory import write_clip
 from tests.page_harness import app as course_app
@@ -205,7 +205,7 @@ def test_a_rep_clip_the_player_refuses_becomes_a_sentence_in_its_place(monkeypat
 
 
 def test_a_failing_part_still_lets_a_member_hand_the_result_in(monkeypatch, store, film_homework, hinge_track, clip_bytes):
-    amy, work = film_homework
+    amy, _work = film_homework
     monkeypatch.setattr(page, "analyse_clip", lambda path, **options: analysis_of(hinge_track, clip_bytes))
     monkeypatch.setattr(page, "angle_chart", broken)
     monkeypatch.setattr(page, "body_figure", broken)

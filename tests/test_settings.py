@@ -99,7 +99,7 @@ def test_every_hinge_variable_the_code_or_the_tests_read_is_known_to_the_start_u
 def test_an_unknown_hinge_variable_is_refused_with_the_nearest_known_name():
     from course.settings import check_environment
 
-    with pytest.raises(SettingsError, match="HINGE_POSE_EVERYNTH is not a setting of the course: did you mean "
-                                            "HINGE_POSE_EVERY_NTH?"):
+    with pytest.raises(SettingsError, match=r"HINGE_POSE_EVERYNTH is not a setting of the course: did you mean "
+                                            r"HINGE_POSE_EVERY_NTH\?"):
         check_environment({"HINGE_POSE_EVERYNTH": "2"})
     assert check_environment({"HINGE_POSE_EVERY_NTH": "2", "HINGE_DATA_DIR": "/tmp", "PATH": "/bin"}).pose_every_nth == 2

@@ -11,8 +11,8 @@ from course.analysis.pose import TrackedSequence, person_frames
 from course.analysis.problems import CutIntoPieces
 from course.analysis.shots import pick_shot, split_shots
 from course.landmarks import Camera
-from course.synthetic_landmarks import landmark_sequence
 from course.motions import MOTIONS
+from course.synthetic_landmarks import landmark_sequence
 
 
 def tracked(*, change_at: tuple[int, ...] = (), shift_from: int | None = None, shift_px: float = 0.0) -> TrackedSequence:

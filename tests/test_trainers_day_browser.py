@@ -24,9 +24,9 @@ from course.analysis.kinematics import measure_motion
 from course.analysis.report import build_report
 from course.content import load_course
 from course.landmarks import Camera
-from course.synthetic_landmarks import landmark_sequence
 from course.motions import MOTIONS
 from course.store import open_store
+from course.synthetic_landmarks import landmark_sequence
 from course.views.session import SESSION_COOKIE
 from tests.browser import DESKTOP, PHONE, WAIT_MS, kept_on_failure, running_app, selectbox_text, wait_for_app
 from tests.page_harness import member, trainer
@@ -71,7 +71,7 @@ def gym(tmp_path):
         yield type("Gym", (), dict(url=url, code=group.join_code, sessions=sessions))
 
 
-def signed_in(browser, gym, username: str, viewport: dict):  # noqa: F811  (browser: the fixture's value)
+def signed_in(browser, gym, username: str, viewport: dict):
     context = browser.new_context(viewport=viewport)
     context.add_cookies([{"name": SESSION_COOKIE, "value": gym.sessions[username], "url": gym.url}])
     return context
@@ -91,7 +91,7 @@ def choose_member(page, name: str) -> None:
     page.get_by_text(f"{name} has read").wait_for(timeout=WAIT_MS)
 
 
-def test_a_trainers_day_answer_talk_change_remove_and_close(browser, gym, tmp_path):  # noqa: F811
+def test_a_trainers_day_answer_talk_change_remove_and_close(browser, gym, tmp_path):
     contexts = [signed_in(browser, gym, "tess", DESKTOP), signed_in(browser, gym, "amy", PHONE),
                 signed_in(browser, gym, "ben", PHONE), signed_in(browser, gym, "cal", PHONE)]
     tess, amy, ben, cal = (context.new_page() for context in contexts)

@@ -216,7 +216,7 @@ def test_the_limit_counts_megabytes_as_a_phone_shows_them():
 
 def test_a_clip_limit_above_what_streamlits_server_lets_through_stops_the_app(monkeypatch):
     ClipLimits().check_server_lets_through(200)  # .streamlit/config.toml: 200 MiB = 209.7 MB
-    with pytest.raises(SettingsError, match="raise server.maxUploadSize in .streamlit/config.toml to at least 239"):
+    with pytest.raises(SettingsError, match=r"raise server\.maxUploadSize in \.streamlit/config\.toml to at least 239"):
         ClipLimits(max_clip_mb=250).check_server_lets_through(200)
     assert 250 * MEGABYTE / MEBIBYTE < 239
     monkeypatch.setenv("HINGE_MAX_CLIP_MB", "500")

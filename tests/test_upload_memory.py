@@ -10,9 +10,9 @@ RESIDUE_MB of where it started, and a second round of uploads does not raise tha
 from __future__ import annotations
 
 import struct
-from pathlib import Path
 import threading
 import time
+from pathlib import Path
 
 import pytest
 

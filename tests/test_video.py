@@ -29,7 +29,6 @@ from course.settings import ClipLimits
 from tests.clip_factory import HEIGHT, RATE, WIDTH, pattern, write_audio, write_clip
 from tests.real_clips import CLIPS, needs_clips
 
-
 PIXEL_TOL = 40  # 0..255: lossy encoding blurs edges and shifts colours by less than this
 
 
@@ -193,7 +192,7 @@ def test_damaged_bytes_give_frames_or_a_clip_problem_never_a_library_error(tmp_p
     data[start:start + 64] = rng.integers(0, 256, 64, dtype=np.uint8).tobytes()
     path.write_bytes(bytes(data))
     try:
-        info, frames = decode_all(path)
+        _info, frames = decode_all(path)
     except ClipProblem:
         return
     assert all(frame.image.shape == (HEIGHT, WIDTH, 3) for frame in frames)
@@ -286,7 +285,7 @@ def test_big_frames_are_shrunk_to_the_long_side_keeping_their_shape(tmp_path):
 
 
 def test_small_frames_are_never_enlarged(tmp_path):
-    info, frames = decode_all(write_clip(tmp_path / "clip.mp4"), max_side=4096)
+    _info, frames = decode_all(write_clip(tmp_path / "clip.mp4"), max_side=4096)
     assert frames[0].image.shape == (HEIGHT, WIDTH, 3)
 
 

@@ -4,7 +4,7 @@ Their fixtures (a store on each backend) are in tests/store/conftest.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 
@@ -15,7 +15,7 @@ from course.store import Account, Group, Store
 # the suite. Only test_old_hashes_are_upgraded_when_signing_in uses the real default.
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 PASSWORD = "correct horse battery"
-START = datetime(2025, 3, 4, 18, 30, tzinfo=timezone.utc)  # a Tuesday evening class
+START = datetime(2025, 3, 4, 18, 30, tzinfo=UTC)  # a Tuesday evening class
 BACKENDS = ["sqlite", "postgresql"]
 
 

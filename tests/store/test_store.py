@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -24,6 +24,7 @@ from course.store import (
     WrongCredentials,
     open_store,
     rules,
+    throttle,
 )
 from course.store import learning as learning_module
 from course.store import throttle
@@ -39,7 +40,7 @@ from tests.store.helpers import (
     trainer,
 )
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def rows(store, table: str) -> list[dict]:
@@ -70,7 +71,7 @@ def test_usernames_are_unique_ignoring_case(store):
     ("username", {"username": "ab"}),
     ("username", {"username": "a" * 41}),
     ("username", {"username": "amy k"}),
-    ("username", {"username": "аmy"}),  # Cyrillic a: looks like amy
+    ("username", {"username": "аmy"}),  # noqa: RUF001 -- Cyrillic a on purpose: looks like amy
     ("username", {"username": "amy<script>"}),
     ("password", {"password": "seven77"}),
     ("password", {"password": "x" * 257}),

@@ -143,10 +143,12 @@ def test_an_in_memory_database_keeps_what_was_written_while_open():
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(tmp_path):
-    with open_store(f"sqlite:///{tmp_path / 'course.sqlite3'}", hasher=FAST_HASHER) as store:
-        with store._engine.connect() as connection:
-            pragma = {name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
-                      for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")}
+    with (
+        open_store(f"sqlite:///{tmp_path / 'course.sqlite3'}", hasher=FAST_HASHER) as store,
+        store._engine.connect() as connection,
+    ):
+        pragma = {name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+                  for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")}
     assert pragma == {"journal_mode": "wal", "foreign_keys": 1,
                       "busy_timeout": int(rules.SQLITE_BUSY_TIMEOUT.value * 1000), "synchronous": 1}  # 1: NORMAL
 
@@ -396,7 +398,7 @@ def test_the_migrations_are_one_numbered_line_from_0001_to_the_head():
     scripts = ScriptDirectory.from_config(alembic_config())
     chain = [(r.revision, r.down_revision) for r in scripts.walk_revisions()][::-1]  # oldest first
     numbers = [f"{n:04d}" for n in range(1, len(chain) + 1)]
-    assert chain == list(zip(numbers, [None, *numbers[:-1]]))
+    assert chain == list(zip(numbers, [None, *numbers[:-1]], strict=True))
     assert scripts.get_heads() == [numbers[-1]] == [head_revision()]
 
 
