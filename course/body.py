@@ -44,8 +44,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from enum import IntEnum
 from types import MappingProxyType
+from typing import TypeVar
 
 import numpy as np
+
+Metres = TypeVar("Metres", float, np.ndarray)  # one position, or an array of them
 
 # --------------------------------------------------------------------------------------------
 # Anthropometry
@@ -295,7 +298,7 @@ class BaseOfSupport:
         """x of the point `along_foot` of the way from heel (0) to toe tip (1), metres."""
         return self.heel_x_m + along_foot * (self.toe_x_m - self.heel_x_m)
 
-    def along_foot(self, x_m: float) -> float:
+    def along_foot(self, x_m: Metres) -> Metres:
         """Where x lies along the foot: 0 at the heel, 1 at the toe tip (outside 0..1 = off it)."""
         return (x_m - self.heel_x_m) / (self.toe_x_m - self.heel_x_m)
 

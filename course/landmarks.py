@@ -47,11 +47,11 @@ Where the body model's points stand in for MediaPipe's
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -237,7 +237,7 @@ class Camera:
                 raise ValueError(f"Camera {name} must be {span}, got {value}")
 
     @classmethod
-    def side_view(cls, facing: Literal["left", "right"] = "right", **settings: float) -> Camera:
+    def side_view(cls, facing: Literal["left", "right"] = "right", **settings: Any) -> Camera:
         """A side-on camera with the person facing the image's left or right; other settings as
         the constructor's. Raises ValueError for any other `facing`."""
         if facing not in ("left", "right"):

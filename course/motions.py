@@ -63,7 +63,7 @@ ANGLES: tuple[str, ...] = tuple(f.name for f in fields(Pose))
 # how many degrees forward of plumb they swing (0 unless the hands drift): see Body.balance.
 ALONG_FOOT = "along_foot"
 ARMS_FORWARD = "arms_forward_deg"
-CHANNELS: tuple[str, ...] = ANGLES + (ALONG_FOOT, ARMS_FORWARD)
+CHANNELS: tuple[str, ...] = (*ANGLES, ALONG_FOOT, ARMS_FORWARD)
 _RESTING = {**{name: 0.0 for name in ANGLES}, ALONG_FOOT: MID_FOOT, ARMS_FORWARD: 0.0}
 
 # Default tempo (seconds): a controlled teaching tempo, about 2 s down and 1.5 s up.
@@ -305,7 +305,7 @@ def _check_tempo(name: str, tempo: _Tempo, overshoot: bool) -> None:
          "pause_top_s must be above 0 seconds: the lifter undoes the lockout during that pause")
 
 
-def _timeline(pattern: _Pattern, tempo: _Tempo) -> tuple[list[_Move], list[tuple[float, ...]]]:
+def _timeline(pattern: _Pattern, tempo: _Tempo) -> tuple[list[_Move], list[tuple[float, float, float]]]:
     """The phases of the whole motion, and (start, bottom, end) times of each rep."""
     stand = _full(pattern.stand)
     top = _full(pattern.top, pattern.stand)
@@ -342,7 +342,7 @@ def _timeline(pattern: _Pattern, tempo: _Tempo) -> tuple[list[_Move], list[tuple
 
 
 def _build(pattern: _Pattern, tempo: _Tempo, body: Body | None,
-           timeline: Callable[[_Pattern, _Tempo], tuple[list[_Move], list[tuple[float, ...]]]] | None = None,
+           timeline: Callable[[_Pattern, _Tempo], tuple[list[_Move], list[tuple[float, float, float]]]] | None = None,
            ) -> Motion:
     """The balanced motion of a pattern at a tempo; `timeline` lays out its phases (default
     `_timeline`: setup, then reps of descent, pause, ascent, pause)."""
@@ -650,7 +650,7 @@ def kettlebell_swing(*, reps: int = 10, rep_s: float = SWING_REP_S, from_floor: 
         top={**SWING_FLOAT, "hip": float_hip_deg}, bottom=SWING_BACKSWING)
     half = rep_s / 2
 
-    def swings(pattern: _Pattern, tempo: _Tempo) -> tuple[list[_Move], list[tuple[float, ...]]]:
+    def swings(pattern: _Pattern, tempo: _Tempo) -> tuple[list[_Move], list[tuple[float, float, float]]]:
         stand, up = _full(pattern.stand), _full(pattern.top)
         down, reach = _full(pattern.bottom), _full(SWING_REACH)
         moves: list[_Move] = []

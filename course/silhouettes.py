@@ -17,7 +17,7 @@ from types import MappingProxyType
 import cv2
 import numpy as np
 
-from course.body import Body, Joint, PosedBody, Segment, SEGMENT_ENDS
+from course.body import SEGMENT_ENDS, Body, Joint, PosedBody, Segment
 from course.landmarks import Camera
 
 REFERENCE_STATURE_M = 1.75
@@ -53,10 +53,10 @@ def body_silhouette(posed: PosedBody, camera: Camera, body: Body | None = None) 
             return
         depth = float(ends[:, 2].mean())
         radius = max(1, round(camera.focal_px * 0.5 * thickness_m * scale / depth))
-        p, q = (tuple(int(round(v)) for v in end[:2]) for end in ends)
-        cv2.line(mask, p, q, 1, thickness=2 * radius, lineType=cv2.LINE_8)
-        cv2.circle(mask, p, radius, 1, thickness=-1)
-        cv2.circle(mask, q, radius, 1, thickness=-1)
+        p, q = (tuple(round(v) for v in end[:2]) for end in ends)
+        cv2.line(mask, p, q, (1,), thickness=2 * radius, lineType=cv2.LINE_8)
+        cv2.circle(mask, p, radius, (1,), thickness=-1)
+        cv2.circle(mask, q, radius, (1,), thickness=-1)
 
     for segment, thickness in THICKNESS_M.items():
         first, last = SEGMENT_ENDS[segment]
@@ -68,7 +68,7 @@ def body_silhouette(posed: PosedBody, camera: Camera, body: Body | None = None) 
     if np.isfinite(centre).all():
         capsule(Joint.NECK, Joint.LEFT_EAR, NECK_THICKNESS_M)
         radius = max(1, round(camera.focal_px * HEAD_RADIUS_M * scale / float(centre[2])))
-        cv2.circle(mask, (int(round(centre[0])), int(round(centre[1]))), radius, 1, thickness=-1)
+        cv2.circle(mask, (round(centre[0]), round(centre[1])), radius, (1,), thickness=-1)
     return mask.astype(np.float32)
 
 

@@ -139,9 +139,11 @@ def landmark_sequence(
             joints = [int(lm) for lm in cover.landmarks]
             heading = rng.uniform(0.0, 2.0 * math.pi)
             offset = cover.guess_error_px * np.array([math.cos(heading), math.sin(heading)]) / size
-            image[np.ix_(during, joints, [0, 1])] += offset
-            visibility[np.ix_(during, joints)] = cover.visibility
-            in_person[np.ix_(during, joints)] = 0.0
+            # numpy's stubs want every np.ix_ argument of one dtype; at run time it takes a bool
+            # mask beside integer lists, as its documentation says
+            image[np.ix_(during, joints, [0, 1])] += offset  # type: ignore[arg-type]
+            visibility[np.ix_(during, joints)] = cover.visibility  # type: ignore[arg-type]
+            in_person[np.ix_(during, joints)] = 0.0  # type: ignore[arg-type]
 
     swapped = np.zeros(n, dtype=bool)
     for span in swaps:
@@ -153,7 +155,7 @@ def landmark_sequence(
     lost = np.zeros((n, count), dtype=bool)
     for gap in dropouts:
         during = (t_s >= gap.start_s) & (t_s <= gap.end_s)
-        lost[np.ix_(during, [int(lm) for lm in gap.landmarks])] = True
+        lost[np.ix_(during, [int(lm) for lm in gap.landmarks])] = True  # type: ignore[arg-type]  # as above
     lost[rng.choice(n, size=round(drop_fraction * n), replace=False)] = True
     image[lost] = np.nan
     world[lost] = np.nan

@@ -69,6 +69,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Final, cast
 
 import numpy as np
 
@@ -152,13 +153,11 @@ def annotate_clip(
               if plan.show_angles else {})
     found = seq.visibility.max(axis=1) > 0
     total = len(seq)
-    predecoded = frames  # ("frames" is reused below for the drawn frames)
-
-    def drawn() -> Iterator[tuple[np.ndarray, float]]:
+    def drawn() -> Generator[tuple[np.ndarray, float], None, None]:
         reported = -math.inf
         painter: Painter | None = None
-        if predecoded is not None:
-            source: Iterable[VideoFrame] = predecoded
+        if frames is not None:
+            source: Iterable[VideoFrame] = frames
         else:
             decoded = read_frames(path, info, max_side=max_side)
             source = read_ahead(decoded, QUEUE_FRAMES, name="annotate-decoder") if DECODE_IN_THREAD else decoded
@@ -186,8 +185,8 @@ def annotate_clip(
     partial_video = out_dir / (VIDEO_NAME + ".part")
     partial_subtitles = out_dir / (SUBTITLES_NAME + ".part")
     try:
-        with closing(drawn()) as frames:  # closed here, so the decoder thread stops on errors
-            count, last_t, width, height = encode_mp4(frames, partial_video, fps=fps,
+        with closing(drawn()) as pictures:  # closed here, so the decoder thread stops on errors
+            count, last_t, width, height = encode_mp4(pictures, partial_video, fps=fps,
                                                       threaded=ENCODE_IN_THREAD)
         duration = last_t + 1.0 / fps  # the muxer gives the last frame the nominal duration
         partial_subtitles.write_text(webvtt(subtitle_flashes(plan, duration)),

@@ -51,7 +51,7 @@ L = Landmark
 TORSO_POINTS = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP)
 
 View = Literal["side", "oblique", "front-oblique", "front", "rear-oblique", "rear", "unknown"]
-NAMED_VIEWS: tuple[tuple[float, str], ...] = (
+NAMED_VIEWS: tuple[tuple[float, View], ...] = (
     (0.0, "front"), (45.0, "front-oblique"), (90.0, "side"), (135.0, "rear-oblique"),
     (180.0, "rear"))
 VIEW_CUTOFFS_DEG = (22.5, 67.5, 112.5, 157.5)  # halfway between the named views' azimuths
@@ -136,7 +136,7 @@ def classify_view(seq: LandmarkSequence) -> ViewEstimate:
     clear = max(left_on_right, 1.0 - left_on_right) >= CLEAR_SIDE.value
     front_half = left_on_right >= 0.5
     azimuth = angle if front_half else 180.0 - angle
-    view = _nearest(azimuth)
+    view: View = _nearest(azimuth)
     per_frame = off_front(apart)
     per_frame = np.where(apart > 0, per_frame, 180.0 - per_frame)
     agree = [_nearest(a) == view for a in per_frame]
@@ -159,7 +159,7 @@ def classify_view(seq: LandmarkSequence) -> ViewEstimate:
     return ViewEstimate(view, confidence, reason, azimuth if view != "unknown" else math.nan)
 
 
-def _nearest(azimuth_deg: float) -> str:
+def _nearest(azimuth_deg: float) -> View:
     return min(NAMED_VIEWS, key=lambda named: abs(named[0] - azimuth_deg))[1]
 
 

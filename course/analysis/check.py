@@ -46,7 +46,9 @@ KEEP_FOR_VIDEO_MB = 512
 OTHERS_LEFT_OUT = "Other people were in the picture further back; we followed you and left them out."
 FRAMING_WHY = {
     FEET_OUT_OF_FRAME: "Your feet were out of the picture for much of the clip, so knee and shin angles are less sure.",
-    HEAD_OUT_OF_FRAME: "Your head was out of the picture for much of the clip, so the neck and upper back could not be judged.",
+    HEAD_OUT_OF_FRAME: (
+        "Your head was out of the picture for much of the clip, so the neck and upper back could not be judged."
+    ),
     PERSON_TOO_SMALL: "You were small in the picture; stand closer (2 to 4 m) so the joints can be measured precisely.",
 }
 
@@ -114,7 +116,7 @@ def analyse_clip(
             if annotate_in is not None and _small_frames_fit(info, settings.annotated_max_side):
                 small = []
                 frames = _keeping_small(frames, output_size(info, settings.annotated_max_side), small)
-            seq = track_pose(
+            seq: LandmarkSequence = track_pose(
                 frames, width, height, every_nth=settings.pose_step(info.fps), progress=pose_progress,
                 expected_frames=info.frame_count, keep_samples=settings.people_samples,
             )
@@ -163,7 +165,7 @@ def _judge(
                                 vertical_error_deg=level.plus_minus, exercise=exercise)
         extra = tuple(NotJudged("framing", FRAMING_WHY.get(problem, problem)) for problem in framing)
         judgement = dataclasses.replace(judgement, not_judged=judgement.not_judged + extra)
-    notes = ()
+    notes: tuple[str, ...] = ()
     if level.source in ("scene", "body", "scene+body") and abs(level.up_deg) >= LEVEL_ASSUMED.value:
         notes = (f"Your phone was tilted about {abs(level.up_deg):.0f}°; we measured your angles from the true vertical.",)
     report = build_report(
@@ -186,7 +188,7 @@ def _judge(
                 # The judgement is done and sound; only the drawing failed (an encoder or disk
                 # problem on our side). Keep the report and say the video is missing.
                 log.exception("The annotated video could not be made; the report is kept without it")
-                report = dataclasses.replace(report, notes=report.notes + (NO_ANNOTATED_VIDEO,))
+                report = dataclasses.replace(report, notes=(*report.notes, NO_ANNOTATED_VIDEO))
     return report, track, video, subtitles
 
 

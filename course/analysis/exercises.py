@@ -15,7 +15,10 @@ from course.thresholds import Limit
 
 NOT_SURE = "not_sure"
 
-NSCA = "Haff G. & Triplett N. (eds., 2016) NSCA Essentials of Strength Training and Conditioning, 4th ed., ch. 15 (exercise technique)"
+NSCA = (
+    "Haff G. & Triplett N. (eds., 2016) NSCA Essentials of Strength Training and Conditioning, 4th ed., "
+    "ch. 15 (exercise technique)"
+)
 RIPPETOE = "Rippetoe M. (2011) Starting Strength, 3rd ed., ch. 4 (the deadlift)"
 PAVEL = "Tsatsouline P. (2006) Enter the Kettlebell! (StrongFirst): the deadlift and the Russian swing"
 
@@ -128,10 +131,12 @@ def judged_as(chosen: Exercise, rep_kinds: list[str], bottom_knees_deg: list[flo
     you_chose = f"You chose {chosen.in_a_sentence}"
     if chosen.id == "kettlebell_swing" and swings == 0:
         return (EXERCISES[NOT_SURE],
-                f"{you_chose}; these look like slow deadlifts (each rep stops at the top), so they were judged as deadlifts.")
+                f"{you_chose}; these look like slow deadlifts (each rep stops at the top), "
+                "so they were judged as deadlifts.")
     if chosen.id != "kettlebell_swing" and swings > len(rep_kinds) / 2:
         return (EXERCISES["kettlebell_swing"],
-                f"{you_chose}; these look like kettlebell swings (one flowing into the next), so they were judged as swings.")
+                f"{you_chose}; these look like kettlebell swings (one flowing into the next), "
+                "so they were judged as swings.")
     knees = [knee for knee in bottom_knees_deg if knee == knee]  # NaN: not seen
     if not knees or chosen.knees is None:
         return chosen, ""

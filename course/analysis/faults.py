@@ -427,7 +427,7 @@ def _rounded_back(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) 
 
 def _lean_back_at_top(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float,
                      vertical_error: float = 0.0) -> Finding | NotJudged | None:
-    half = max(1, int(round(0.4 * _frames_per_s(track))))
+    half = max(1, round(0.4 * _frames_per_s(track)))
     window = track.trunk_deg[max(0, phases.lockout - half) : phases.lockout + half + 1]
     if not np.isfinite(window).any():
         return NotJudged("lean_back_at_top", f"Your trunk was not seen at the top of rep {rep.number}.", rep.number)

@@ -132,6 +132,7 @@ Uncertainty (`MotionTrack.uncertainty_deg`, `Rep.uncertainty_deg`)
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -471,9 +472,9 @@ def _leg_length_px(px: np.ndarray, seen: np.ndarray) -> float:
     lengths = np.concatenate(lengths)
     if lengths.size:
         return float(np.percentile(lengths, 90))
-    shoulder = _mean_of_seen(px, seen, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
-    hip = _mean_of_seen(px, seen, L.LEFT_HIP, L.RIGHT_HIP)
-    torso = np.linalg.norm(shoulder - hip, axis=1)
+    mid_shoulder = _mean_of_seen(px, seen, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+    mid_hip = _mean_of_seen(px, seen, L.LEFT_HIP, L.RIGHT_HIP)
+    torso = np.linalg.norm(mid_shoulder - mid_hip, axis=1)
     return float(np.nanpercentile(torso, 90) * _leg_per_torso())
 
 
@@ -500,7 +501,7 @@ def _facing(px: np.ndarray, seen: np.ndarray, leg: float) -> tuple[Literal["left
                             np.sign(foot[np.abs(foot) >= FACING_MIN_FOOT.value])])
     if votes.size == 0:
         return "right", 0.0
-    facing = "right" if votes.sum() >= 0 else "left"
+    facing: Literal["left", "right"] = "right" if votes.sum() >= 0 else "left"
     agree = float(np.mean(votes == (1.0 if facing == "right" else -1.0)))
     return facing, agree
 
@@ -700,7 +701,7 @@ def segment_reps(t_s: np.ndarray, depth_deg: np.ndarray,
             spans.append(RepFrames("swing" if swings else "bottom-start", start, start,
                                    int(lockout[len(lockout) // 2]), end))
     else:  # down and back up: top -> bottom -> top
-        for before, turn, after in zip(visits, visits[1:], visits[2:]):
+        for before, turn, after in zip(visits, visits[1:], visits[2:], strict=False):
             if turn.zone != "bottom":
                 continue
             start, end = leave(before), arrive(after)
@@ -727,7 +728,8 @@ def _zone_visits(d: np.ndarray, frames: np.ndarray, top_level: float, span: floa
     enter_top = top_level + ENTER_TOP.value * span
     visits: list[_Visit] = []
     for k in frames:
-        zone = "bottom" if d[k] >= enter_bottom else "top" if d[k] <= enter_top else None
+        zone: Literal["top", "bottom"] | None = (
+            "bottom" if d[k] >= enter_bottom else "top" if d[k] <= enter_top else None)
         if zone is None and not visits:  # before the first crossing: the nearer level
             zone = "bottom" if d[k] >= top_level + 0.5 * span else "top"
         if zone is None:
@@ -778,7 +780,7 @@ def split_partial(t_s: np.ndarray, depth_deg: np.ndarray, spans: list[RepFrames]
             continue
         highest = int(up[np.argmin(d[up])])
         top, bottom = float(d[highest]), float(np.max(d[every]))
-        why = ("no_lockout" if top > LOCKOUT_HIP_MAX.value
+        why: Literal["no_lockout", "too_shallow"] | None = ("no_lockout" if top > LOCKOUT_HIP_MAX.value
                else "too_shallow" if bottom < MIN_HINGE_DEPTH.value else None)
         if why is None:
             full.append(span)

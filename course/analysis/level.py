@@ -55,7 +55,11 @@ from course.analysis.pose import person_box
 from course.analysis.video import VideoFrame
 from course.landmarks import LandmarkSequence
 from course.thresholds import (
-    BODY_VERTICAL_ERROR, LEVEL_ASSUMED, SCENE_LINE_MIN_LENGTH, SCENE_LINE_SPREAD, SCENE_MIN_LINES,
+    BODY_VERTICAL_ERROR,
+    LEVEL_ASSUMED,
+    SCENE_LINE_MIN_LENGTH,
+    SCENE_LINE_SPREAD,
+    SCENE_MIN_LINES,
 )
 
 NEAR_VERTICAL_DEG = 30.0  # segments further from the picture's vertical are not candidates for the world's
@@ -69,6 +73,8 @@ HOUGH_GAP_SHARE = 0.01  # of the picture's height: gaps bridged within one segme
 RANSAC_PAIRS = 200  # pairs of segments tried as vanishing points (fixed seed: the same clip, the same answer)
 
 
+LevelSource = Literal["scene", "body", "scene+body", "disagree", "assumed"]  # where the vertical came from
+
 @dataclass(frozen=True)
 class Level:
     """Which way is up at the lifter.
@@ -81,7 +87,7 @@ class Level:
 
     up_deg: float
     plus_minus: float
-    source: Literal["scene", "body", "scene+body", "disagree", "assumed"]
+    source: LevelSource
     reason: str
 
 
@@ -99,6 +105,7 @@ def estimate_level(samples: Sequence[VideoFrame], seq: LandmarkSequence, track: 
     at = _lifter_point(seq)
     scene = scene_vertical(samples, seq, at) if at is not None else None
     body = body_vertical(track)
+    source: LevelSource
     if scene is not None and body is not None:
         gap = abs(scene.up_deg - body.up_deg)
         if gap > 2.0 * math.hypot(scene.plus_minus, body.plus_minus):

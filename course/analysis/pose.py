@@ -419,7 +419,7 @@ def person_box(image_landmarks: np.ndarray, width_px: int, height_px: int,
     pad_x, pad_y = padding * (x1 - x0), padding * (y1 - y0)
     x0, x1 = np.clip([x0 - pad_x, x1 + pad_x], 0.0, 1.0) * width_px
     y0, y1 = np.clip([y0 - pad_y, y1 + pad_y], 0.0, 1.0) * height_px
-    return int(math.floor(x0)), int(math.floor(y0)), int(math.ceil(x1)), int(math.ceil(y1))
+    return math.floor(x0), math.floor(y0), math.ceil(x1), math.ceil(y1)
 
 
 def hide_box(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:

@@ -22,7 +22,7 @@ from typing import Literal
 
 from course.analysis.faults import FAULT_IDS
 from course.analysis.replay import BeyondModel
-from course.analysis.report import CAMERA_PLACES, CAMERA_UNKNOWN, Angle, CueReport, RepReport, Report
+from course.analysis.report import CAMERA_PLACES, CAMERA_UNKNOWN, Angle, CueReport, Report, RepReport
 from course.content import Course, Cue
 from course.thresholds import BANNER_HOLD, BANNER_LEAD
 
@@ -227,7 +227,9 @@ def video_plan(report: Report) -> VideoPlan:
     banners = []
     for rep in report.reps:
         cue = cue_of.get(rep.number)
-        finding = next((f for f in report.faults if cue is not None and f.id == cue.fault and f.rep == rep.number), None)
+        if cue is None:
+            continue
+        finding = next((f for f in report.faults if f.id == cue.fault and f.rep == rep.number), None)
         if finding is None:
             continue
         start, end = _within(finding.end_s - BANNER_LEAD.value, finding.end_s + BANNER_HOLD.value, rep)

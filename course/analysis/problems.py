@@ -20,7 +20,6 @@ from typing import ClassVar
 from course.settings import MEGABYTE, ClipLimits
 
 
-
 def _seconds(value: float) -> str:
     """A duration for a learner: "0.5 seconds", "45 seconds", "2 min 30 s"."""
     if value < 10:
@@ -43,7 +42,7 @@ def _over_and_limit(value: float | None, limit: float | None, words: Callable[[f
     value rounded up and the limit down, so the learner sees which is bigger."""
     value_text = words(value) if value is not None else None
     limit_text = words(limit) if limit else None
-    if value_text is not None and value_text == limit_text:
+    if value is not None and limit and value_text == limit_text:
         value_text = f"{math.ceil(round(value / unit * 10, 6)) / 10:,.1f} {unit_name}"
         limit_text = f"{math.floor(round(limit / unit * 10, 6)) / 10:,.1f} {unit_name}"
     return value_text, limit_text

@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -50,8 +50,11 @@ SHORTEST_REFERENCE_MOVE_S = 0.8  # the reference never lowers or rises faster th
 class FoundFault(Protocol):
     """What the replay needs of a fault the report found (course.analysis.report.FaultReport)."""
 
-    id: str
-    rep: int
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def rep(self) -> int: ...
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,14 @@ import numpy as np
 
 from course.analysis.exercises import EXERCISES, NOT_SURE, squat_mismatch
 from course.analysis.faults import (
-    FAULT_IDS, MAIN_RULES, Finding, Judgement, NotJudged, descent_seconds, rep_phases, value_at,
+    FAULT_IDS,
+    MAIN_RULES,
+    Finding,
+    Judgement,
+    NotJudged,
+    descent_seconds,
+    rep_phases,
+    value_at,
 )
 from course.analysis.kinematics import MotionTrack, Rep
 from course.content import Cue
@@ -49,8 +56,8 @@ CAMERA_UNKNOWN = "where it could not see your side"
 class Angle:
     """An angle with an honest uncertainty: the camera's typical error plus the noise seen in this clip."""
 
-    degrees: float
-    plus_minus: float
+    degrees: float | None  # None where the joint was not seen
+    plus_minus: float | None  # None where the clip's noise could not be measured
 
 
 @dataclass(frozen=True)
@@ -62,7 +69,7 @@ class RepReport:
     hip: Angle  # hip flexion at the bottom
     knee: Angle  # knee flexion at the bottom
     trunk: Angle  # trunk lean at the bottom
-    descent_s: float
+    descent_s: float | None  # None where the way down could not be timed
     faults: tuple[str, ...]  # fault ids found on this rep, most important first
 
 
@@ -187,9 +194,9 @@ def build_report(
         reps.append(
             RepReport(
                 number=rep.number,
-                start_s=_r(rep.start_s),
-                bottom_s=_r(float(track.t_s[phases.bottom])),
-                end_s=_r(rep.end_s),
+                start_s=_seconds(rep.start_s),
+                bottom_s=_seconds(float(track.t_s[phases.bottom])),
+                end_s=_seconds(rep.end_s),
                 hip=_angle(track, rep, "hip_deg", phases.bottom),
                 knee=_angle(track, rep, "knee_deg", phases.bottom),
                 trunk=_angle(track, rep, "trunk_deg", phases.bottom),
@@ -285,9 +292,9 @@ def _verdict(
         return ("Looks like a squat", f"In {reps_words} your knees did as much work as your hips: that is a squat, not a hinge. "
                 "Push your hips back first and keep your shins upright.")
     if not faults and unchecked:
-        checks = f"all {unchecked} checks" if unchecked == checks else f"{unchecked} of the {checks} checks"
+        not_made = f"all {unchecked} checks" if unchecked == checks else f"{unchecked} of the {checks} checks"
         return ("Nothing to fix in what we could see",
-                f"Nothing to fix in {reps_words}, but {checks} could not be made: see what we could not judge.")
+                f"Nothing to fix in {reps_words}, but {not_made} could not be made: see what we could not judge.")
     if not faults and fully_judged_reps is not None and fully_judged_reps <= MAIN_RULES_SHARE.value * count:
         return ("Nothing to fix in what we could see",
                 f"Nothing to fix in what we could see, but only {fully_judged_reps} of your {reps_words} could be "
@@ -373,12 +380,12 @@ def _angle(track: MotionTrack, rep: Rep, name: str, index: int) -> Angle:
 def _series(track: MotionTrack, per_second: float = 15.0) -> Series:
     t = track.t_s
     if len(t) > 1:
-        step = max(1, int(round((len(t) - 1) / max(t[-1] - t[0], 1e-6) / per_second)))
+        step = max(1, round((len(t) - 1) / max(t[-1] - t[0], 1e-6) / per_second))
     else:
         step = 1
     pick = slice(None, None, step)
     return Series(
-        t_s=tuple(_r(v) for v in t[pick]),
+        t_s=tuple(_seconds(v) for v in t[pick]),
         hip_deg=tuple(_r(v, 1) for v in track.hip_deg[pick]),
         knee_deg=tuple(_r(v, 1) for v in track.knee_deg[pick]),
         trunk_deg=tuple(_r(v, 1) for v in track.trunk_deg[pick]),
@@ -388,6 +395,11 @@ def _series(track: MotionTrack, per_second: float = 15.0) -> Series:
 def _r(value: float, digits: int = 2) -> float | None:
     value = float(value)
     return round(value, digits) if math.isfinite(value) else None
+
+
+def _seconds(t_s: float) -> float:
+    """A time on the clip's clock (always known: decoder timestamps), to the hundredth."""
+    return round(float(t_s), 2)
 
 
 def _plain(value: Any) -> Any:
@@ -413,6 +425,10 @@ def report_from_json(data: Mapping[str, Any]) -> Report:
     def angle(value: Mapping[str, Any]) -> Angle:
         return Angle(value.get("degrees"), value.get("plus_minus"))
 
+    def cue(value: Mapping[str, Any]) -> CueReport:
+        fields: dict[str, Any] = {name: value[name] for name in CueReport.__dataclass_fields__}
+        return CueReport(**{**fields, "reps": tuple(value["reps"])})
+
     series = data.get("series")
     return Report(
         outcome=data["outcome"],
@@ -428,8 +444,7 @@ def report_from_json(data: Mapping[str, Any]) -> Report:
         ),
         faults=tuple(FaultReport(**{name: f[name] for name in FaultReport.__dataclass_fields__}) for f in data.get("faults", ())),
         cues=tuple(
-            CueReport(**{name: tuple(c[name]) if name == "reps" else c[name] for name in CueReport.__dataclass_fields__})
-            for c in data.get("cues", ())
+            cue(c) for c in data.get("cues", ())
         ),
         went_well=tuple(data.get("went_well", ())),
         not_judged=tuple(NotJudged(n["what"], n["why"], n.get("rep")) for n in data.get("not_judged", ())),

@@ -17,8 +17,10 @@ feet reach that place, and at the end after they leave it, are not part of the s
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -64,7 +66,7 @@ def shot_starts(seq: LandmarkSequence) -> np.ndarray:
     hips = px[:, [L.LEFT_HIP, L.RIGHT_HIP]].mean(axis=1)
     torso = np.linalg.norm(shoulders - hips, axis=1)
     rows = np.flatnonzero(person_frames(seq) & np.isfinite(centre).all(axis=1) & (torso > 0))
-    for a, b in zip(rows, rows[1:]):
+    for a, b in itertools.pairwise(rows):
         if seq.t_s[b] - seq.t_s[a] <= NEIGHBOURS_S:
             jump = np.linalg.norm(centre[b] - centre[a]) / max(torso[a], torso[b])
             if jump > TAKEOVER_JUMP.value:
@@ -76,7 +78,7 @@ def split_shots(seq: LandmarkSequence) -> tuple[Shot, ...]:
     """The sequence's shots, in order."""
     starts = np.flatnonzero(shot_starts(seq))
     ends = [*(starts[1:] - 1), len(seq) - 1]
-    return tuple(Shot(int(a), int(b), float(seq.t_s[a]), float(seq.t_s[b])) for a, b in zip(starts, ends))
+    return tuple(Shot(int(a), int(b), float(seq.t_s[a]), float(seq.t_s[b])) for a, b in zip(starts, ends, strict=False))  # no rows: no starts, one end
 
 
 def pick_shot(seq: LandmarkSequence) -> tuple[LandmarkSequence, str | None]:
@@ -156,7 +158,7 @@ def _blank(seq: LandmarkSequence, rows: np.ndarray) -> LandmarkSequence:
     image[rows] = np.nan
     world[rows] = np.nan
     visibility[rows] = 0.0
-    changes = {"image": image, "world": world, "visibility": visibility}
+    changes: dict[str, Any] = {"image": image, "world": world, "visibility": visibility}
     if seq.in_person is not None:
         in_person = np.array(seq.in_person, dtype=float)
         in_person[rows] = 0.0

@@ -59,6 +59,7 @@ import av
 import av.error
 import cv2
 import numpy as np
+from av.sidedata.sidedata import SideData
 
 from course.analysis.problems import (
     BrokenClip,
@@ -253,16 +254,16 @@ def _orientation(frame: av.VideoFrame) -> tuple[int, bool]:
     `frame.rotation`, rounded to a quarter turn.
     """
     data = frame.side_data.get("DISPLAYMATRIX")
-    if data is not None and len(bytes(data)) >= 36:
+    if isinstance(data, SideData) and len(bytes(data)) >= 36:
         m = struct.unpack("=9i", bytes(data)[:36])
-        sign = tuple(int(round(v / 65536)) for v in (m[0], m[1], m[3], m[4]))
+        sign = tuple(round(v / 65536) for v in (m[0], m[1], m[3], m[4]))
         for degrees, (cos, sin) in zip((0, 90, 180, 270), ((1, 0), (0, 1), (-1, 0), (0, -1)),
                                    strict=True):
             if sign == (cos, -sin, sin, cos):
                 return degrees, False
             if sign == (-cos, -sin, -sin, cos):
                 return degrees, True
-    return int(round(frame.rotation / 90.0)) % 4 * 90, False
+    return round(frame.rotation / 90.0) % 4 * 90, False
 
 
 def _upright(image: np.ndarray, rotation_deg: int, mirrored: bool) -> np.ndarray:
@@ -399,9 +400,9 @@ def read_frames(path: str | os.PathLike[str], info: VideoInfo, *,
     it (so t_s always increases and later frames keep their own times).
     Raises (possibly after yielding frames) ClipTooLong when the frames run past
     info.limits.max_clip_seconds, FrameTooLarge for a frame over the per-frame pixel limit,
-    TooMuchVideo as soon as the frames pass max_frames or max_clip_pixels, BrokenClip when the file is damaged or ends well before its
-    header's length, ClipTooShort when fewer frames or seconds than info.limits' minimum
-    decode.
+    TooMuchVideo as soon as the frames pass max_frames or max_clip_pixels, BrokenClip when the
+    file is damaged or ends well before its header's length, ClipTooShort when fewer frames
+    or seconds than info.limits' minimum decode.
     """
     limits = info.limits
     width, height = output_size(info, max_side)
