@@ -37,3 +37,11 @@ def typed_code(text: object) -> str | None:
 
 def code_hash(code: str) -> str:
     return hashlib.sha256(f"code:{code}".encode()).hexdigest()
+
+
+def new_code_hash(code: str) -> str:
+    """The hash stored for a code new_code made. Raises ValueError for any other text."""
+    typed = typed_code(code)
+    if typed is None:  # never for new_code's codes: its alphabet and length are typed_code's
+        raise ValueError(f"not a code new_code makes: {code!r}")
+    return code_hash(typed)

@@ -107,7 +107,7 @@ class AccountsPart(StoreCore):
             self._verify(self._dummy(), password)  # the same work as for a real account
             raise WrongCredentials()
         matched = self._verify(row.password_hash, password)
-        if matched is None:
+        if matched is None or not isinstance(password, str):  # (never a str when not matched)
             raise WrongCredentials()
         with self._writing() as connection:
             _forgive(connection, key)
@@ -132,6 +132,7 @@ class AccountsPart(StoreCore):
                 sign_in_failures.c.at <= now - timedelta(hours=rules.FAILURE_MEMORY.value)))
             row = connection.execute(sa.select(accounts).where(accounts.c.username_key == key)).first()
             known = row is not None and _is_known_device(connection, row.id, device, now)
+            source: str | None
             if known:
                 source, free_from_source = _token_hash(f"device:{device}"), rules.SIGN_IN_FREE_TRIES_PER_USERNAME
             else:
@@ -289,7 +290,7 @@ class AccountsPart(StoreCore):
             expires = now + timedelta(hours=rules.RESET_CODE_LIFETIME.value)
             connection.execute(access_codes_table.insert(), {
                 "account_id": member.id, "kind": "reset", "created_at": now, "expires_at": expires,
-                "code_sha256": access_codes.code_hash(access_codes.typed_code(code))})
+                "code_sha256": access_codes.new_code_hash(code)})
         return ResetCode(code, member.id, member.display_name, expires)
 
     def new_recovery_codes(self, actor: Account) -> tuple[str, ...]:
@@ -304,7 +305,7 @@ class AccountsPart(StoreCore):
                 access_codes_table.c.account_id == actor.id, access_codes_table.c.kind == "recovery"))
             connection.execute(access_codes_table.insert(), [
                 {"account_id": actor.id, "kind": "recovery", "created_at": now, "expires_at": None,
-                 "code_sha256": access_codes.code_hash(access_codes.typed_code(code))} for code in codes])
+                 "code_sha256": access_codes.new_code_hash(code)} for code in codes])
         return codes
 
     def recovery_codes_left(self, actor: Account) -> int:

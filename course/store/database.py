@@ -369,7 +369,7 @@ def _writable(engine: sa.Engine) -> bool:
             raise
         # Outside any transaction (SQLite refuses to change journal mode inside one), so on the
         # driver's own connection, which we keep in autocommit.
-        mode = connection.connection.driver_connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = _driver(connection).execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if str(mode).lower() != "wal" and engine.url.database not in (None, "", ":memory:"):
         log.warning("SQLite kept journal mode %s instead of WAL", mode)
     return True
@@ -431,4 +431,12 @@ def _upgrade(connection: sa.Connection, current: str | None) -> None:
 
 def _driver_pragma(connection: sa.Connection, pragma: str) -> None:
     """A PRAGMA outside any transaction (the driver connection is in autocommit)."""
-    connection.connection.driver_connection.execute(f"PRAGMA {pragma}")
+    _driver(connection).execute(f"PRAGMA {pragma}")
+
+
+def _driver(connection: sa.Connection) -> Any:
+    """The database driver's own connection under SQLAlchemy's (sqlite3's, for SQLite)."""
+    driver = connection.connection.driver_connection
+    if driver is None:  # only once SQLAlchemy has invalidated the connection
+        raise unavailable("setup", "the database connection was closed while the store was being set up")
+    return driver

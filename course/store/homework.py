@@ -660,8 +660,7 @@ def _load_feedback(connection: sa.Connection, where: sa.ColumnElement[bool]) -> 
         .join(submissions, submissions.c.id == feedback.c.submission_id)
         .join(assignments, assignments.c.id == submissions.c.assignment_id)
         .join(trainer, trainer.c.id == feedback.c.trainer_id)
-        .where(where).order_by(feedback.c.at.desc(), feedback.c.id.desc()))
-    rows = rows.all()
+        .where(where).order_by(feedback.c.at.desc(), feedback.c.id.desc())).all()
     author = accounts.alias("author")
     thread: dict[int, list[Reply]] = defaultdict(list)
     if rows:

@@ -14,6 +14,7 @@ rule added later must not lock anyone out of the password they already have.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import threading
 import unicodedata
@@ -107,7 +108,7 @@ def _letters(text: str) -> str:
 
 def _is_sequence(text: str) -> bool:
     """Characters that count up or down by one: "abcdefgh", "98765432"."""
-    steps = {ord(b) - ord(a) for a, b in zip(text, text[1:])}
+    steps = {ord(b) - ord(a) for a, b in itertools.pairwise(text)}
     return steps in ({1}, {-1})
 
 

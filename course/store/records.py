@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -202,7 +202,7 @@ class AssignmentStatus:
     def due_soon(self, now: datetime, window: timedelta) -> bool:
         """Not done, not overdue, and the end of its due day (UTC, as ``overdue`` counts it) is
         within ``window`` of ``now``."""
-        end_of_due_day = datetime.combine(self.assignment.due + timedelta(days=1), time(), timezone.utc)
+        end_of_due_day = datetime.combine(self.assignment.due + timedelta(days=1), time(), UTC)
         return not self.done and not self.overdue and end_of_due_day - now <= window
 
     @property

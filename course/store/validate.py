@@ -14,7 +14,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from course import typed
@@ -44,7 +44,7 @@ def username_key(value: str) -> str:
 def role(value: object) -> Role:
     if value not in ROLES:
         raise InvalidInput("role", "An account is either a member's or a trainer's.")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def text(value: object, *, field: str, label: str, rule: rules.TextRule, strip: bool = True,
@@ -104,7 +104,7 @@ def fraction(value: object) -> float:
 def aware(value: object, *, field: str) -> datetime:
     if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
         raise InvalidInput(field, f"{field} must be a timezone-aware date and time.")
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def attempt(value: object) -> dict[str, Any]:
