@@ -69,7 +69,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with nullcontext() if args.debug else native_noise_filtered():
             from course.analysis.check import analyse_clip  # after the logging settings: it loads MediaPipe
-
             from course.analysis.clip_folders import clip_folder
 
             with clip_folder() as folder:

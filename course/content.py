@@ -361,9 +361,9 @@ def split_sections(body: str) -> tuple[Section, ...]:
     """Cut Markdown at its "## " headings; each section keeps its heading line."""
     starts = [match.start() for match in HEADING.finditer(body)]
     if not starts or starts[0] != 0:
-        starts = [0] + starts
+        starts = [0, *starts]
     sections = []
-    for begin, end in zip(starts, starts[1:] + [len(body)]):
+    for begin, end in zip(starts, [*starts[1:], len(body)], strict=True):
         text = body[begin:end].strip()
         if not text:
             continue
@@ -387,7 +387,7 @@ def _expand_placeholders(path: Path, body: str, joint_ranges: Mapping[str, Joint
 
 def ranges_table(ranges: JointRanges) -> str:
     """A Markdown table of a joint's typical ranges of motion."""
-    rows = [f"| Motion | Typical range | What moves |", "|---|---|---|"]
+    rows = ["| Motion | Typical range | What moves |", "|---|---|---|"]
     rows += [f"| {m.label} | {m.degrees:g}° | {m.description} |" for m in ranges.motions]
     return "\n".join(rows)
 

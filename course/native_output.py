@@ -33,7 +33,7 @@ import re
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,5 @@ def _pass_on(read_end: int, terminal: int) -> None:
             if is_native_noise(text):
                 log.debug("native library: %s", text.rstrip())
                 continue
-            try:
+            with suppress(OSError):  # the terminal went away: keep draining so that no writer blocks
                 out.write(line)
-            except OSError:  # the terminal went away: keep draining so that no writer blocks
-                pass

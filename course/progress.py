@@ -11,7 +11,7 @@ import hashlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Protocol
 
 from course.content import Course, Lesson, Question
@@ -120,7 +120,7 @@ def score_quiz(lesson: Lesson, answers: Mapping[str, frozenset[int]], at: dateti
         answers={qid: frozenset(picked) for qid, picked in answers.items()},
         correct=correct,
         total=len(lesson.quiz),
-        at=at or datetime.now(timezone.utc),
+        at=at or datetime.now(UTC),
     )
 
 

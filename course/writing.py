@@ -190,8 +190,9 @@ def _fault_wording_giveaway(lesson: Lesson, question: Question) -> Iterator[Writ
     if question.kind != "spot_the_fault":
         return
     fault = next(c for c in question.choices if c.correct)
-    if FAULT_WORDS.search(fault.text) and not any(FAULT_WORDS.search(c.text) for c in question.choices if not c.correct):
-        word = FAULT_WORDS.search(fault.text)[0]
+    fault_word = FAULT_WORDS.search(fault.text)
+    if fault_word and not any(FAULT_WORDS.search(c.text) for c in question.choices if not c.correct):
+        word = fault_word[0]
         yield WritingProblem(
             lesson.path, _where(question),
             f"only the fault is worded as a fault ('{word}'); describe some good-form choices in "

@@ -132,7 +132,6 @@ Uncertainty (`MotionTrack.uncertainty_deg`, `Rep.uncertainty_deg`)
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field

@@ -86,7 +86,7 @@ def body_figure(
 
     def traces_at(k: int) -> list[go.Scatter3d]:
         out = []
-        for motion, offset, index in zip(motions, offsets, frame_index):
+        for motion, offset, index in zip(motions, offsets, frame_index, strict=True):
             out += _body_traces(motion.frames[index[k]], offset).all()
         return out
 
@@ -100,7 +100,7 @@ def body_figure(
         # Angles are scene annotations, not 3D text: Plotly redraws 3D text at the wrong size
         # once an animation frame changes its words (plotly.js issue 5754).
         out = []
-        for motion, offset, index in zip(motions, offsets, frame_index):
+        for motion, offset, index in zip(motions, offsets, frame_index, strict=True):
             out += _angle_labels(motion.frames[index[k]], motion.body.base_of_support, offset)
         return out
 
@@ -253,7 +253,7 @@ def _static_traces(motions: Sequence[Motion], offsets: Sequence[np.ndarray], sho
             line={"color": "#d1d5db", "width": 3}, hoverinfo="skip", name="floor",
         )
     )
-    for motion, offset in zip(motions, offsets):
+    for motion, offset in zip(motions, offsets, strict=True):
         base = motion.body.base_of_support
         traces.append(
             go.Scatter3d(

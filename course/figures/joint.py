@@ -322,7 +322,7 @@ def _animation_angles(limit_deg: float) -> list[float]:
     angles = [float(a) for a in np.arange(0.0, limit_deg, step)]
     if limit_deg - angles[-1] < step / 3 and len(angles) > 1:
         angles.pop()  # avoid a sliver of a last step, e.g. ..., 119, 120.5
-    return angles + [float(limit_deg)]
+    return [*angles, float(limit_deg)]
 
 
 def _angle_label(angle_deg: float) -> str:
@@ -429,8 +429,7 @@ def _moving_points(spec: _Motion, angle_deg: float) -> list[np.ndarray]:
     parts = [femur().points @ rotation.T]
     if spec.axis == "thigh_long_axis":
         parts.append(knee_marker().points @ rotation.T)
-    return parts + [_axis_points("thigh_long_axis", rotation), _axis_tip("thigh_long_axis", rotation),
-                    _arc_points(spec, angle_deg)]
+    return [*parts, _axis_points("thigh_long_axis", rotation), _axis_tip("thigh_long_axis", rotation), _arc_points(spec, angle_deg)]
 
 
 def _moving_traces(spec: _Motion, angle_deg: float) -> list[go.BaseTraceType]:
@@ -456,11 +455,14 @@ def _frame_data(spec: _Motion, angle_deg: float, kinds: list[type]) -> list[go.B
     (plotly/plotly.js#5754), so moving labels keep their words and the slider shows the angle.
     """
     return [kind(x=x, y=y, z=z) for kind, (x, y, z) in
-            zip(kinds, (_coords(p) for p in _moving_points(spec, angle_deg)))]
+            zip(kinds, (_coords(p) for p in _moving_points(spec, angle_deg)), strict=True)]
 
 
-def _label_box(text: str, x: float, y: float, z: float, ax: int, ay: int, color: str = _TEXT_ON_STAGE,
+def _label_box(text: str, at: np.ndarray, offset: tuple[int, int], color: str = _TEXT_ON_STAGE,
                size: int = 13, arrow: bool = True) -> dict:
+    """A label at the point at (metres, (3,)), its box offset (right, down) pixels from it."""
+    x, y, z = at
+    ax, ay = offset
     return dict(
         x=round(x, ROUND_DECIMALS), y=round(y, ROUND_DECIMALS), z=round(z, ROUND_DECIMALS),
         text=text, showarrow=arrow, ax=ax, ay=ay, arrowcolor=color, arrowwidth=1.5, arrowhead=0,
@@ -483,15 +485,15 @@ def _joint_annotations(spec: _Motion) -> list[dict]:
     r = FEMORAL_HEAD_RADIUS_M
     head_point = np.array([0.45, -0.75, 0.2]) / np.linalg.norm([0.45, -0.75, 0.2]) * r
     labels = [
-        _label_box("Femoral head<br>(the ball)", *head_point, *offsets["head"]),
-        _label_box("Acetabulum<br>(the socket)", *_point_on_cup(), *offsets["cup"], color=_LABRUM),
+        _label_box("Femoral head<br>(the ball)", head_point, offsets["head"]),
+        _label_box("Acetabulum<br>(the socket)", _point_on_cup(), offsets["cup"], color=_LABRUM),
     ]
     for name in ("side_to_side", "front_to_back"):
         axis = _AXES[name]
         tip = np.array(axis.direction) * axis.reach_m[1]
         highlighted = name == spec.axis
         labels.append(_label_box(
-            f"<b>{axis.label}</b>" if highlighted else axis.label, *tip, *offsets[name],
+            f"<b>{axis.label}</b>" if highlighted else axis.label, tip, offsets[name],
             color=_ACCENT if highlighted else _DIM, size=14 if highlighted else 12,
         ))
     return labels
@@ -518,8 +520,8 @@ def _comparison_annotations(joint: Literal["hip", "shoulder"]) -> list[dict]:
     cut = cut_plane(pole)
     rim = pole * math.cos(math.radians(arc / 2)) + cut[1] * math.sin(math.radians(arc / 2))
     return [
-        _label_box(head, *(-pole * radius * 0.5), 0, 0, arrow=False, size=14),
-        _label_box(f"<b>{socket} wraps {arc:g}°</b>", *(rim * (radius + 0.008)), 20, -45, color=_ACCENT, size=14),
+        _label_box(head, -pole * radius * 0.5, (0, 0), arrow=False, size=14),
+        _label_box(f"<b>{socket} wraps {arc:g}°</b>", rim * (radius + 0.008), (20, -45), color=_ACCENT, size=14),
     ]
 
 

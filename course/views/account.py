@@ -7,7 +7,9 @@ import logging
 
 import streamlit as st
 
-from course.store import Account, StoreError, rules
+from course.store import Account, Store, StoreError, rules
+from course.store.records import Role
+from course.views.account_settings import render_account_settings
 from course.views.session import (
     SESSION_ENDED,
     check_password,
@@ -20,7 +22,6 @@ from course.views.session import (
     store_problem,
     unsaved_progress,
 )
-from course.views.account_settings import render_account_settings
 from course.views.homework import PENDING_JOIN
 from course.views.password_field import new_password_input
 from course.views.places import DASHBOARD, GROUPS, HOMEWORK, link
@@ -29,7 +30,7 @@ from course.views.state import course_content
 
 log = logging.getLogger(__name__)
 JUST_SIGNED_UP = "just_signed_up"  # session state: go on to homework or groups once the codes are kept
-ROLE_LABELS = {"member": "I'm learning the hinge", "trainer": "I'm a trainer and set homework"}
+ROLE_LABELS: dict[Role, str] = {"member": "I'm learning the hinge", "trainer": "I'm a trainer and set homework"}
 
 
 def render_account() -> None:
@@ -70,8 +71,9 @@ def render_account() -> None:
         "homework, and you can hand in a self-check for them to read. Without one, everything "
         "still works, but it is forgotten when you close the page."
     )
-    if problem:
-        st.warning(f"{problem} You can keep learning: your progress is kept while this page is open.",
+    store = course_store()
+    if problem or store is None:
+        st.warning(f"{problem or store_problem()} You can keep learning: your progress is kept while this page is open.",
                    icon=":material/cloud_off:")
         return
     joining = st.query_params.get("join")
@@ -84,10 +86,10 @@ def render_account() -> None:
     with sign_in_tab:
         _sign_in_form()
         with st.expander("Forgot your password?", icon=":material/help:"):
-            if forgotten_password_form(course_store()) is not None:
+            if forgotten_password_form(store) is not None:
                 _after_sign_in()
     with sign_up_tab:
-        _sign_up_form()
+        _sign_up_form(store)
 
 
 def _sign_in_form(form: str = "sign-in", *, stay: bool = False) -> None:
@@ -100,8 +102,12 @@ def _sign_in_form(form: str = "sign-in", *, stay: bool = False) -> None:
                                  key=f"{keys}_password")
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
+        store = course_store()
+        if store is None:  # it went away since the page was drawn
+            st.error(store_problem() or "", icon=":material/cloud_off:")
+            return
         try:
-            account = check_password(course_store(), username, password)
+            account = check_password(store, username, password)
         except StoreError as problem:
             st.error(str(problem), icon=":material/error:")
             return
@@ -140,7 +146,7 @@ def _signing_out() -> None:
         st.rerun()
 
 
-def _sign_up_form() -> None:
+def _sign_up_form(store: Store) -> None:
     course = course_content()
     earlier = unsaved_progress([lesson.id for lesson in course.lessons])
     # Not a form: the password's strength hint appears as soon as the field is left (a form
@@ -152,7 +158,7 @@ def _sign_up_form() -> None:
             help=f"{rules.USERNAME.min_chars} to {rules.USERNAME.max_chars} letters, digits, '.', '_' or '-'. "
                  "You sign in with it.")
         password = new_password_input("Password", "sign_up_password", username=username, display_name=display_name)
-        role = st.radio("You are", list(ROLE_LABELS), format_func=ROLE_LABELS.get, horizontal=False,
+        role = st.radio("You are", list(ROLE_LABELS), format_func=ROLE_LABELS.__getitem__, horizontal=False,
                         key="sign_up_role")
         keep = False
         if earlier is not None:
@@ -163,7 +169,6 @@ def _sign_up_form() -> None:
                 f"{tried} quiz{'zes' if tried != 1 else ''} tried)", value=True, key="sign_up_keep")
         submitted = st.button("Create my account", type="primary", key="create-account")
     if submitted:
-        store = course_store()
         try:
             account = store.sign_up(username, password, display_name=display_name, role=role)
         except StoreError as problem:
@@ -177,7 +182,7 @@ def _sign_up_form() -> None:
                 not_kept = problem
         if not _start_session(account):
             return
-        if not_kept is not None:  # the account is made all the same: don't leave its owner signed out
+        if not_kept is not None and earlier is not None:  # the account is made all the same: don't leave its owner signed out
             hold_not_saved(earlier, str(not_kept))
         try:
             st.session_state[CODES_TO_SHOW] = store.new_recovery_codes(account)
@@ -199,7 +204,7 @@ def _start_session(account: Account) -> bool:
 
 def _after_sign_in() -> None:
     account = signed_in()
-    if account.is_trainer:
+    if account is not None and account.is_trainer:
         st.session_state.pop(PENDING_JOIN, None)  # trainers join no groups; the homework page asks members
         st.switch_page(link(GROUPS))
     st.switch_page(link(HOMEWORK))

@@ -4,9 +4,10 @@ from their stored numbers, and a box for feedback the member then sees on their 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import streamlit as st
@@ -24,7 +25,7 @@ from course.views.places import GROUPS, link
 from course.views.recovery import reset_code_for
 from course.views.state import course_content
 
-_NEVER = datetime.min.replace(tzinfo=timezone.utc)
+_NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 def render_dashboard() -> None:
@@ -91,10 +92,8 @@ def render_dashboard() -> None:
     _member(detail, course, store, account)
     seen = [h.submission.id for h in detail.submissions]
     if seen:
-        try:
+        with contextlib.suppress(StoreError):  # a read-only store: the notice stays until it can be written
             store.mark_hand_ins_seen(account, seen)  # shown in full above: no longer new
-        except StoreError:
-            pass  # a read-only store: the notice stays until it can be written
 
 
 def _new_hand_ins(store: Store, trainer: Account) -> None:

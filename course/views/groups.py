@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 
 import streamlit as st
 
@@ -29,16 +30,18 @@ def render_groups() -> None:
         st.error(str(error), icon=":material/error:")
         return
 
-    with st.expander("Make a new group", icon=":material/group_add:", expanded=not groups):
-        with st.form("new-group", clear_on_submit=True):
-            title = st.text_input("Group name", placeholder="e.g. Tuesday 7 pm beginners")
-            if st.form_submit_button("Make the group", type="primary"):
-                try:
-                    group = store.create_group(account, title)
-                    st.toast(f"Made {plain(group.title)}: share its join code {group.join_code}.", icon=":material/groups:")
-                    st.rerun()
-                except StoreError as error:
-                    st.error(str(error), icon=":material/error:")
+    with (
+        st.expander("Make a new group", icon=":material/group_add:", expanded=not groups),
+        st.form("new-group", clear_on_submit=True),
+    ):
+        title = st.text_input("Group name", placeholder="e.g. Tuesday 7 pm beginners")
+        if st.form_submit_button("Make the group", type="primary"):
+            try:
+                group = store.create_group(account, title)
+                st.toast(f"Made {plain(group.title)}: share its join code {group.join_code}.", icon=":material/groups:")
+                st.rerun()
+            except StoreError as error:
+                st.error(str(error), icon=":material/error:")
 
     if not groups:
         st.markdown("Make a group, then give your members its join code or link.")
@@ -117,9 +120,9 @@ def _assignment_form(store: Store, trainer: Account, group: Group, editing: Assi
         title = st.text_input("Title", value=editing.title if editing else "", placeholder="e.g. Week 1: learn the hinge")
         due = st.date_input("Due", value=editing.due if editing else default_due,
                             min_value=min(date.today(), editing.due) if editing else date.today())
-        read = st.multiselect("Lessons to read", list(names), format_func=names.get,
+        read = st.multiselect("Lessons to read", list(names), format_func=names.__getitem__,
                               default=[i for i in editing.lesson_ids if i in names] if editing else None)
-        quizzes = st.multiselect("Quizzes to pass", list(names), format_func=names.get,
+        quizzes = st.multiselect("Quizzes to pass", list(names), format_func=names.__getitem__,
                                  default=[i for i in editing.quiz_lesson_ids if i in names] if editing else None)
         pass_mark = st.slider("Pass mark for the quizzes", 50, 100,
                               round((editing.pass_fraction if editing else QUIZ_PASS_FRACTION) * 100),
@@ -128,13 +131,11 @@ def _assignment_form(store: Store, trainer: Account, group: Group, editing: Assi
                                  value=editing.self_check if editing else True)
         note = st.text_area("Note for your members (optional)", value=editing.note if editing else "")
         if st.form_submit_button("Save the changes" if editing else "Set this homework", type="primary"):
-            fields = dict(title=title, due=due, lesson_ids=read, quiz_lesson_ids=quizzes,
-                          pass_fraction=pass_mark / 100, self_check=self_check, note=note)
+            save = (partial(store.edit_assignment, trainer, editing.id) if editing
+                    else partial(store.create_assignment, trainer, group.id))
             try:
-                if editing:
-                    store.edit_assignment(trainer, editing.id, **fields)
-                else:
-                    store.create_assignment(trainer, group.id, **fields)
+                save(title=title, due=due, lesson_ids=read, quiz_lesson_ids=quizzes,
+                     pass_fraction=pass_mark / 100, self_check=self_check, note=note)
             except StoreError as error:
                 st.error(str(error), icon=":material/error:")
                 return

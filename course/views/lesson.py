@@ -6,6 +6,7 @@ import streamlit as st
 
 from course.content import Lesson, LessonFigure
 from course.figures import FIGURES
+from course.views.session import learner_key, learner_progress
 from course.views.places import HOME, lesson_place, link
 from course.views.quiz import render_quiz
 from course.views.session import learner_key, learner_progress

@@ -15,8 +15,8 @@ from course.views.session import check_session, signed_in, write_session_cookie
 from course.views.dashboard import render_dashboard
 from course.views.glossary import render_glossary
 from course.views.groups import render_groups
-from course.views.homework import render_homework
 from course.views.home import render_home
+from course.views.homework import render_homework
 from course.views.lesson import render_lesson
 from course.views.places import ACCOUNT, DASHBOARD, GLOSSARY, GROUPS, HOME, HOMEWORK, SELF_CHECK, lesson_place, page
 from course.views.self_check import render_self_check

@@ -33,19 +33,27 @@ from course.analysis.check import Analysis, analyse_clip
 from course.analysis.clip_folders import clip_folder, remove_own_clip_folders, sweep_stale_clip_folders, write_clip
 from course.analysis.exercises import EXERCISES, NOT_SURE
 from course.analysis.presenting import (
-    LESSON_MOVED, NOT_JUDGED, REP_BY_REP, WENT_WELL, WORK_ON, CueLine, Presentation, angles_shown, beyond_model_note,
+    LESSON_MOVED,
+    NOT_JUDGED,
+    REP_BY_REP,
+    WENT_WELL,
+    WORK_ON,
+    CueLine,
+    Presentation,
+    angles_shown,
+    beyond_model_note,
     present,
 )
 from course.analysis.queue import AnalysisQueue, AnalysisStopped, QueueFull
 from course.analysis.replay import BeyondModel, reference_hinge, replay_motion
-from course.analysis.report import Report
+from course.analysis.report import Report, Series
 from course.content import Course
 from course.figures import FIGURES
-from course.figures.body import body_figure
 from course.figures.angles import Span, ThresholdLine, angle_chart
+from course.figures.body import body_figure
 from course.settings import Settings
-from course.thresholds import LEAN_BACK, LOCKED_KNEE_MAX, REP_CLIP_MARGIN, REP_CLIP_MIN
 from course.store import StoreError
+from course.thresholds import LEAN_BACK, LOCKED_KNEE_MAX, REP_CLIP_MARGIN, REP_CLIP_MIN
 from course.typed import visible
 from course.views.session import course_store, signed_in, store_problem
 from course.views.places import ACCOUNT, lesson_place, link
@@ -183,7 +191,7 @@ def _forget_upload(upload: UploadedFile) -> None:
     report instead."""
     context = get_script_run_ctx()
     remove = getattr(context.uploaded_file_mgr, "remove_file", None) if context is not None else None
-    if remove is not None:
+    if context is not None and remove is not None:
         remove(context.session_id, upload.file_id)
     kept = st.session_state.get(UPLOAD_KEY)
     for copy in {id(upload): upload, id(kept): kept}.values():
@@ -250,12 +258,15 @@ def _analyse(clip: Path, course: Course, exercise: str, queue: AnalysisQueue) ->
     def on_wait(ahead: int, seconds: float) -> None:
         waiting.info(waiting_message(ahead, seconds), icon=":material/hourglass_top:")
 
+    def on_progress(stage: str, done: float) -> None:
+        queue.raise_if_stopping()
+        bar.progress(done, text=stage)
+
     try:
         with queue.turn(on_wait=on_wait):
             waiting.empty()
             analysis = analyse_clip(
-                clip, cues=course.cues, annotate_in=clip.parent,
-                progress=lambda stage, done: (queue.raise_if_stopping(), bar.progress(done, text=stage)),
+                clip, cues=course.cues, annotate_in=clip.parent, progress=on_progress,
                 exercise=exercise,
             )
     except (QueueFull, AnalysisStopped):
@@ -328,9 +339,12 @@ def _replay(analysis: Analysis, digest: str) -> None:
 def _replay_figure(analysis: Analysis) -> tuple[go.Figure | None, tuple[BeyondModel, ...]]:
     """The replay's figure and the angles it held at the body model's limits; (None, ()) when
     the clip can't be replayed (logged once: the result is kept for the session's reruns)."""
+    track = analysis.track
+    if track is None:  # a refused clip: nothing measured (the page offers no replay then)
+        return None, ()
     try:
-        replay = replay_motion(analysis.track, found=analysis.report.faults)
-        return body_figure([replay.motion, reference_hinge(analysis.track)]), replay.beyond_model
+        replay = replay_motion(track, found=analysis.report.faults)
+        return body_figure([replay.motion, reference_hinge(track)]), replay.beyond_model
     except Exception:
         log.exception("self-check page: the 3D replay could not be drawn")
         return None, ()
@@ -392,7 +406,7 @@ def show_report(
 
     if report.series is not None and shown.show_angles:
         with report_part("the angle chart", SORRY_CHART):
-            _angle_chart(report, key)
+            _angle_chart(report, report.series, key)
 
     if replay is not None:
         with report_part("the 3D replay", SORRY_REPLAY):
@@ -442,8 +456,7 @@ def _not_judged(shown: Presentation) -> None:
     st.markdown("\n".join(f"- {line}" for line in shown.not_judged))
 
 
-def _angle_chart(report: Report, key: str) -> None:
-    series = report.series
+def _angle_chart(report: Report, series: Series, key: str) -> None:
     chart = angle_chart(
         series.t_s,
         {name: [math.nan if v is None else v for v in values] for name, values in

@@ -40,9 +40,9 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from course.progress import Progress, QuizAttempt, SessionProgress
-from course.typed import visible
 from course.store import Account, Store, StoreError, StoreUnavailable, open_store, rules
 from course.store.database import unavailable
+from course.typed import visible
 from course.views.places import ACCOUNT, link
 
 SESSION_COOKIE = "hinge_session"

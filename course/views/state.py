@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import streamlit as st
-
 import plotly.graph_objects as go
+import streamlit as st
 
 from course.content import Course, content_dir, load_course
 from course.figures import FIGURES, build_figure
