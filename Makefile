@@ -7,7 +7,7 @@ HOST ?= localhost
 UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 UV_VERSION := 0.13.9
 
-.PHONY: start test test-quick screenshots sync browser postgres check-content clean
+.PHONY: start test test-quick lint screenshots sync browser postgres check-content clean
 
 start: sync
 	@echo "The course is starting at http://$(HOST):$(PORT) (Ctrl+C stops it)"
@@ -15,8 +15,15 @@ start: sync
 		--server.port $(PORT) --server.address $(HOST) --server.headless true \
 		--browser.gatherUsageStats false
 
-test: sync browser postgres
+test: sync browser postgres lint
 	$(UV) run --frozen pytest
+
+# Lint, formatting and types, as `make test` checks them. `uv run ruff format` (and
+# `uv run ruff check --fix`) fix most of what it finds.
+lint: sync
+	$(UV) run --frozen ruff check course tests benchmarks
+	$(UV) run --frozen ruff format --check course tests benchmarks
+	$(UV) run --frozen mypy
 
 # The inner loop: every test but the slow ones (the real pose model on clips, anything over
 # 2 s) and the browser ones. `make test` runs them all.
