@@ -35,10 +35,15 @@ def chosen_exercise(label: str) -> str:
     from standing" -> romanian_deadlift); "not_sure" for anything the page does not offer (a
     goblet squat, no exercise at all)."""
     text = label.lower()
-    for words, exercise in ((("single-leg", "single leg"), "single_leg_rdl"), (("romanian", "rdl"), "romanian_deadlift"),
-                            (("swing",), "kettlebell_swing"), (("good morning",), "good_morning"),
-                            (("dowel", "hinge drill"), "hinge_drill"), (("kettlebell deadlift",), "kettlebell_deadlift"),
-                            (("deadlift",), "floor_deadlift")):
+    for words, exercise in (
+        (("single-leg", "single leg"), "single_leg_rdl"),
+        (("romanian", "rdl"), "romanian_deadlift"),
+        (("swing",), "kettlebell_swing"),
+        (("good morning",), "good_morning"),
+        (("dowel", "hinge drill"), "hinge_drill"),
+        (("kettlebell deadlift",), "kettlebell_deadlift"),
+        (("deadlift",), "floor_deadlift"),
+    ):
         if any(word in text for word in words):
             return exercise
     return "not_sure"
@@ -74,7 +79,9 @@ def main(argv: list[str]) -> int:
             reps_right=reps == label["reps"],
             view_right=report["view"] == label["view"] or report["outcome"] == "refused",
             outcome_right=report["outcome"] == expected_outcome,
-            tp=len(tp), fn=len(fn), fp=len(fp),
+            tp=len(tp),
+            fn=len(fn),
+            fp=len(fp),
         )
         print(f"{label['file']}" + (f" (checked as {exercise})" if as_labelled else ""))
         print(f"  outcome {report['outcome']:8s} (label {expected_outcome}); verdict: {report['verdict']}")
@@ -84,9 +91,11 @@ def main(argv: list[str]) -> int:
         print(f"  seconds: {sum(report['timings'].values()):.1f}")
     n = totals["clips"]
     print()
-    print(f"TOTAL {n} clips: reps right {totals['reps_right']}/{n}, view right {totals['view_right']}/{n}, "
-          f"outcome right {totals['outcome_right']}/{n}; faults: {totals['tp']} found, {totals['fn']} missed, "
-          f"{totals['fp']} wrongly reported")
+    print(
+        f"TOTAL {n} clips: reps right {totals['reps_right']}/{n}, view right {totals['view_right']}/{n}, "
+        f"outcome right {totals['outcome_right']}/{n}; faults: {totals['tp']} found, {totals['fn']} missed, "
+        f"{totals['fp']} wrongly reported"
+    )
     return 0
 
 
@@ -117,21 +126,34 @@ def stress_table(folder: Path) -> int:
             missed = sorted(case.must_find - found)
             reps_right = case.reps is None or len(report["reps"]) == case.reps
             per_condition.setdefault(case.name, Counter()).update(
-                cases=1, outcome_right=right, wrong_faults=len(wrong_faults), missed=len(missed), reps_right=reps_right,
-                said=case.note in said)
-            print(f"{case.name:32s} {case.source:28s} {report['outcome']:8s} (want {'/'.join(sorted(case.outcome))})"
-                  f"{'' if right else '  WRONG'}  reps {len(report['reps'])}  wrong faults {wrong_faults or '-'}"
-                  f"  missed {missed or '-'}")
+                cases=1,
+                outcome_right=right,
+                wrong_faults=len(wrong_faults),
+                missed=len(missed),
+                reps_right=reps_right,
+                said=case.note in said,
+            )
+            print(
+                f"{case.name:32s} {case.source:28s} {report['outcome']:8s} (want {'/'.join(sorted(case.outcome))})"
+                f"{'' if right else '  WRONG'}  reps {len(report['reps'])}  wrong faults {wrong_faults or '-'}"
+                f"  missed {missed or '-'}"
+            )
     print()
-    print(f"{'condition':32s} {'cases':>5s} {'outcome right':>14s} {'faults wrongly reported':>24s} "
-          f"{'faults missed':>14s} {'reps right':>11s} {'said why':>9s}")
+    print(
+        f"{'condition':32s} {'cases':>5s} {'outcome right':>14s} {'faults wrongly reported':>24s} "
+        f"{'faults missed':>14s} {'reps right':>11s} {'said why':>9s}"
+    )
     total: Counter[str] = Counter()
     for name, counts in per_condition.items():
         total.update(counts)
-        print(f"{name:32s} {counts['cases']:5d} {counts['outcome_right']:14d} {counts['wrong_faults']:24d} "
-              f"{counts['missed']:14d} {counts['reps_right']:11d} {counts['said']:9d}")
-    print(f"{'TOTAL':32s} {total['cases']:5d} {total['outcome_right']:14d} {total['wrong_faults']:24d} "
-          f"{total['missed']:14d} {total['reps_right']:11d} {total['said']:9d}")
+        print(
+            f"{name:32s} {counts['cases']:5d} {counts['outcome_right']:14d} {counts['wrong_faults']:24d} "
+            f"{counts['missed']:14d} {counts['reps_right']:11d} {counts['said']:9d}"
+        )
+    print(
+        f"{'TOTAL':32s} {total['cases']:5d} {total['outcome_right']:14d} {total['wrong_faults']:24d} "
+        f"{total['missed']:14d} {total['reps_right']:11d} {total['said']:9d}"
+    )
     return 0
 
 

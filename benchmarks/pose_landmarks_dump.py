@@ -40,8 +40,11 @@ def main(argv: list[str]) -> int:
         started = time.perf_counter()
         for image in frames:
             found = pose.process(image).pose_landmarks
-            rows.append([(mark.x, mark.y, mark.z, mark.visibility) for mark in found.landmark] if found
-                        else [(np.nan,) * 4] * 33)
+            rows.append(
+                [(mark.x, mark.y, mark.z, mark.visibility) for mark in found.landmark]
+                if found
+                else [(np.nan,) * 4] * 33
+            )
         per_frame_ms = (time.perf_counter() - started) / max(1, len(frames)) * 1000
     np.save(out, np.array(rows, dtype=np.float64))
     print(f"{clip}: {len(frames)} frames, {per_frame_ms:.1f} ms a frame, numpy {np.__version__}")

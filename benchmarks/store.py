@@ -68,7 +68,8 @@ def bare_sqlite_inserts(path: Path, count: int) -> float:
         connection.execute("BEGIN IMMEDIATE")
         connection.execute(
             "INSERT INTO quiz_attempts (account_id, lesson_id, answers, correct, total, at) VALUES (?, ?, ?, ?, ?, ?)",
-            (1, LESSONS[n % len(LESSONS)], ANSWERS_JSON, n % 5, 4, (START + timedelta(seconds=n)).isoformat(" ")))
+            (1, LESSONS[n % len(LESSONS)], ANSWERS_JSON, n % 5, 4, (START + timedelta(seconds=n)).isoformat(" ")),
+        )
         connection.execute("COMMIT")
     elapsed = time.perf_counter() - start
     connection.close()
@@ -81,15 +82,19 @@ def bare_driver_inserts(engine: sa.Engine, count: int) -> float:
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
-        cursor.execute(BARE_TABLE.replace("CREATE TABLE IF NOT EXISTS", "CREATE TEMP TABLE IF NOT EXISTS")
-                       .replace("INTEGER PRIMARY KEY", "SERIAL PRIMARY KEY").replace("TIMESTAMP", "TIMESTAMPTZ"))
+        cursor.execute(
+            BARE_TABLE.replace("CREATE TABLE IF NOT EXISTS", "CREATE TEMP TABLE IF NOT EXISTS")
+            .replace("INTEGER PRIMARY KEY", "SERIAL PRIMARY KEY")
+            .replace("TIMESTAMP", "TIMESTAMPTZ")
+        )
         raw.commit()
         start = time.perf_counter()
         for n in range(count):
             cursor.execute(
                 "INSERT INTO quiz_attempts (account_id, lesson_id, answers, correct, total, at) "
                 "VALUES (%s, %s, %s, %s, %s, %s)",
-                (1, LESSONS[n % len(LESSONS)], ANSWERS_JSON, n % 5, 4, START + timedelta(seconds=n)))
+                (1, LESSONS[n % len(LESSONS)], ANSWERS_JSON, n % 5, 4, START + timedelta(seconds=n)),
+            )
             raw.commit()
         return (time.perf_counter() - start) / count
     finally:
@@ -99,8 +104,10 @@ def bare_driver_inserts(engine: sa.Engine, count: int) -> float:
 def store_inserts(store, member, count: int, offset: int) -> float:
     """Seconds per quiz attempt recorded through the store."""
     progress = store.progress(member)
-    attempts = [QuizAttempt(LESSONS[n % len(LESSONS)], ANSWERS, n % 5, 4, START + timedelta(seconds=offset + n))
-                for n in range(count)]
+    attempts = [
+        QuizAttempt(LESSONS[n % len(LESSONS)], ANSWERS, n % 5, 4, START + timedelta(seconds=offset + n))
+        for n in range(count)
+    ]
     start = time.perf_counter()
     for attempt in attempts:
         progress.record_quiz_attempt(attempt)
@@ -113,35 +120,97 @@ def build_group(store, members: int, attempts_each: int) -> tuple[object, int]:
     coach = store.sign_up("bench-coach", "correct horse battery", display_name="Coach", role="trainer")
     group = store.create_group(coach, "Benchmark group")
     password_hash = CHEAP_HASHER.hash("correct horse battery")
-    homework = [store.create_assignment(coach, group.id, title=f"Week {n + 1}", due=date(2025, 3, 11 + 7 * n),
-                                        lesson_ids=LESSONS[2 * n:2 * n + 2], quiz_lesson_ids=LESSONS[2 * n:2 * n + 1],
-                                        self_check=n == 2) for n in range(3)]
+    homework = [
+        store.create_assignment(
+            coach,
+            group.id,
+            title=f"Week {n + 1}",
+            due=date(2025, 3, 11 + 7 * n),
+            lesson_ids=LESSONS[2 * n : 2 * n + 2],
+            quiz_lesson_ids=LESSONS[2 * n : 2 * n + 1],
+            self_check=n == 2,
+        )
+        for n in range(3)
+    ]
     engine = store._engine  # bulk loading is the benchmark's business, not the pages'
     with engine.begin() as connection:
-        connection.execute(accounts.insert(), [
-            {"username": f"bench{n:04d}", "username_key": f"bench{n:04d}", "display_name": f"Member {n:04d}",
-             "role": "member", "password_hash": password_hash, "created_at": START} for n in range(members)])
-        ids = connection.execute(sa.select(accounts.c.id).where(accounts.c.display_name.like("Member %"))
-                                 .order_by(accounts.c.id)).scalars().all()
-        connection.execute(memberships.insert(), [{"group_id": group.id, "member_id": i, "joined_at": START} for i in ids])
-        connection.execute(lessons_read.insert(), [
-            {"account_id": i, "lesson_id": lesson, "at": START}
-            for k, i in enumerate(ids) for lesson in LESSONS[:k % len(LESSONS) + 1]])
-        connection.execute(quiz_attempts.insert(), [
-            {"account_id": i, "lesson_id": LESSONS[(k + a) % len(LESSONS)], "answers": ANSWERS_JSON,
-             "correct": (k * 7 + a * 3) % 5, "total": 4, "at": START + timedelta(minutes=a)}
-            for k, i in enumerate(ids) for a in range(attempts_each)])
+        connection.execute(
+            accounts.insert(),
+            [
+                {
+                    "username": f"bench{n:04d}",
+                    "username_key": f"bench{n:04d}",
+                    "display_name": f"Member {n:04d}",
+                    "role": "member",
+                    "password_hash": password_hash,
+                    "created_at": START,
+                }
+                for n in range(members)
+            ],
+        )
+        ids = (
+            connection.execute(
+                sa.select(accounts.c.id).where(accounts.c.display_name.like("Member %")).order_by(accounts.c.id)
+            )
+            .scalars()
+            .all()
+        )
+        connection.execute(
+            memberships.insert(), [{"group_id": group.id, "member_id": i, "joined_at": START} for i in ids]
+        )
+        connection.execute(
+            lessons_read.insert(),
+            [
+                {"account_id": i, "lesson_id": lesson, "at": START}
+                for k, i in enumerate(ids)
+                for lesson in LESSONS[: k % len(LESSONS) + 1]
+            ],
+        )
+        connection.execute(
+            quiz_attempts.insert(),
+            [
+                {
+                    "account_id": i,
+                    "lesson_id": LESSONS[(k + a) % len(LESSONS)],
+                    "answers": ANSWERS_JSON,
+                    "correct": (k * 7 + a * 3) % 5,
+                    "total": 4,
+                    "at": START + timedelta(minutes=a),
+                }
+                for k, i in enumerate(ids)
+                for a in range(attempts_each)
+            ],
+        )
         report = json.dumps({"schema": 1, "outcome": "judged", "verdict": "Solid hinge", "reps": []})
-        connection.execute(self_checks.insert(), [
-            {"account_id": i, "at": START + timedelta(days=d), "outcome": "judged",
-             "verdict": ("Solid hinge", "Looks like a squat")[d], "report": report}
-            for i in ids for d in range(2)])
-        checks = dict(connection.execute(sa.select(self_checks.c.account_id, sa.func.max(self_checks.c.id))
-                                         .where(self_checks.c.account_id.in_(ids))
-                                         .group_by(self_checks.c.account_id)).all())
-        connection.execute(submissions.insert(), [
-            {"assignment_id": homework[2].id, "member_id": i, "self_check_id": checks[i], "at": START}
-            for k, i in enumerate(ids) if k % 2 == 0])
+        connection.execute(
+            self_checks.insert(),
+            [
+                {
+                    "account_id": i,
+                    "at": START + timedelta(days=d),
+                    "outcome": "judged",
+                    "verdict": ("Solid hinge", "Looks like a squat")[d],
+                    "report": report,
+                }
+                for i in ids
+                for d in range(2)
+            ],
+        )
+        checks = dict(
+            connection.execute(
+                sa.select(self_checks.c.account_id, sa.func.max(self_checks.c.id))
+                .where(self_checks.c.account_id.in_(ids))
+                .group_by(self_checks.c.account_id)
+            ).all()
+        )
+        connection.execute(
+            submissions.insert(),
+            [
+                {"assignment_id": homework[2].id, "member_id": i, "self_check_id": checks[i], "at": START}
+                for k, i in enumerate(ids)
+                if k % 2 == 0
+            ],
+        )
     return coach, group.id
 
 
@@ -152,8 +221,11 @@ def bare_read(engine: sa.Engine, group_id: int) -> float:
         marker = "?" if engine.dialect.name == "sqlite" else "%s"
         cursor = raw.cursor()
         start = time.perf_counter()
-        cursor.execute("SELECT account_id, lesson_id, correct, total, at FROM quiz_attempts WHERE account_id IN "
-                       f"(SELECT member_id FROM memberships WHERE group_id = {marker})", (group_id,))
+        cursor.execute(
+            "SELECT account_id, lesson_id, correct, total, at FROM quiz_attempts WHERE account_id IN "
+            f"(SELECT member_id FROM memberships WHERE group_id = {marker})",
+            (group_id,),
+        )
         rows = cursor.fetchall()
         elapsed = time.perf_counter() - start
         raw.rollback()
@@ -202,9 +274,13 @@ def main(argv: list[str]) -> int:
 
     b, s = statistics.median(bare), statistics.median(stored)
     d, r = statistics.median(boards), statistics.median(reads)
-    where = store.backend if not args.url else f"postgresql ({sa.make_url(args.url).render_as_string(hide_password=True)})"
+    where = (
+        store.backend if not args.url else f"postgresql ({sa.make_url(args.url).render_as_string(hide_password=True)})"
+    )
     print(f"store on  {where}; medians of {args.repeat} runs")
-    print(f"bare      {b * 1e6:8.0f} µs per quiz attempt  (sqlite3, one INSERT per transaction, WAL, synchronous=NORMAL)")
+    print(
+        f"bare      {b * 1e6:8.0f} µs per quiz attempt  (sqlite3, one INSERT per transaction, WAL, synchronous=NORMAL)"
+    )
     if driver:
         p = statistics.median(driver)
         print(f"bare pg   {p * 1e6:8.0f} µs per quiz attempt  (psycopg, one INSERT per transaction, same server)")

@@ -66,28 +66,34 @@ class DeLevaRow:
 
 
 DE_LEVA_STATURE_MM = 1741.0  # mean stature of de Leva's male sample, mm
-DE_LEVA_MALE: Mapping[str, DeLevaRow] = MappingProxyType({
-    "head": DeLevaRow("vertex", "mid-gonion",
-                      length_mm=203.3, mass_fraction=0.0694, com_from_origin=0.5976),
-    "upper_trunk": DeLevaRow("suprasternale", "xiphoid",
-                             length_mm=170.7, mass_fraction=0.1596, com_from_origin=0.2999),
-    "middle_trunk": DeLevaRow("xiphoid", "omphalion",
-                              length_mm=215.5, mass_fraction=0.1633, com_from_origin=0.4502),
-    "lower_trunk": DeLevaRow("omphalion", "mid hip joint",
-                             length_mm=145.7, mass_fraction=0.1117, com_from_origin=0.6115),
-    "upper_arm": DeLevaRow("shoulder joint", "elbow joint",
-                           length_mm=281.7, mass_fraction=0.0271, com_from_origin=0.5772),
-    "forearm": DeLevaRow("elbow joint", "wrist joint",
-                         length_mm=268.9, mass_fraction=0.0162, com_from_origin=0.4574),
-    "hand": DeLevaRow("wrist joint", "3rd metacarpal head",
-                      length_mm=86.2, mass_fraction=0.0061, com_from_origin=0.7900),
-    "thigh": DeLevaRow("hip joint", "knee joint",
-                       length_mm=422.2, mass_fraction=0.1416, com_from_origin=0.4095),
-    "shank": DeLevaRow("knee joint", "lateral malleolus",
-                       length_mm=434.0, mass_fraction=0.0433, com_from_origin=0.4459),
-    "foot": DeLevaRow("heel", "toe tip",
-                      length_mm=258.1, mass_fraction=0.0137, com_from_origin=0.4415),
-})
+DE_LEVA_MALE: Mapping[str, DeLevaRow] = MappingProxyType(
+    {
+        "head": DeLevaRow("vertex", "mid-gonion", length_mm=203.3, mass_fraction=0.0694, com_from_origin=0.5976),
+        "upper_trunk": DeLevaRow(
+            "suprasternale", "xiphoid", length_mm=170.7, mass_fraction=0.1596, com_from_origin=0.2999
+        ),
+        "middle_trunk": DeLevaRow(
+            "xiphoid", "omphalion", length_mm=215.5, mass_fraction=0.1633, com_from_origin=0.4502
+        ),
+        "lower_trunk": DeLevaRow(
+            "omphalion", "mid hip joint", length_mm=145.7, mass_fraction=0.1117, com_from_origin=0.6115
+        ),
+        "upper_arm": DeLevaRow(
+            "shoulder joint", "elbow joint", length_mm=281.7, mass_fraction=0.0271, com_from_origin=0.5772
+        ),
+        "forearm": DeLevaRow(
+            "elbow joint", "wrist joint", length_mm=268.9, mass_fraction=0.0162, com_from_origin=0.4574
+        ),
+        "hand": DeLevaRow(
+            "wrist joint", "3rd metacarpal head", length_mm=86.2, mass_fraction=0.0061, com_from_origin=0.7900
+        ),
+        "thigh": DeLevaRow("hip joint", "knee joint", length_mm=422.2, mass_fraction=0.1416, com_from_origin=0.4095),
+        "shank": DeLevaRow(
+            "knee joint", "lateral malleolus", length_mm=434.0, mass_fraction=0.0433, com_from_origin=0.4459
+        ),
+        "foot": DeLevaRow("heel", "toe tip", length_mm=258.1, mass_fraction=0.0137, com_from_origin=0.4415),
+    }
+)
 
 # Dimensions de Leva does not give, as fractions of stature H.
 ANKLE_HEIGHT = 0.039  # ankle joint above the floor: Winter (2009) Fig. 4.1, 0.039 H
@@ -148,30 +154,35 @@ class Segment(IntEnum):
 
 
 # Each segment's end points, lower/inner end first: its length is the distance between them.
-SEGMENT_ENDS: Mapping[Segment, tuple[Joint, Joint]] = MappingProxyType({
-    Segment.PELVIS: (Joint.MID_HIP, Joint.LUMBAR),
-    Segment.LUMBAR: (Joint.LUMBAR, Joint.THORACIC),
-    Segment.THORAX: (Joint.THORACIC, Joint.NECK),
-    Segment.HEAD: (Joint.NECK, Joint.HEAD_TOP),
-    Segment.LEFT_UPPER_ARM: (Joint.LEFT_SHOULDER, Joint.LEFT_ELBOW),
-    Segment.RIGHT_UPPER_ARM: (Joint.RIGHT_SHOULDER, Joint.RIGHT_ELBOW),
-    Segment.LEFT_FOREARM: (Joint.LEFT_ELBOW, Joint.LEFT_WRIST),
-    Segment.RIGHT_FOREARM: (Joint.RIGHT_ELBOW, Joint.RIGHT_WRIST),
-    Segment.LEFT_HAND: (Joint.LEFT_WRIST, Joint.LEFT_HAND),
-    Segment.RIGHT_HAND: (Joint.RIGHT_WRIST, Joint.RIGHT_HAND),
-    Segment.LEFT_THIGH: (Joint.LEFT_HIP, Joint.LEFT_KNEE),
-    Segment.RIGHT_THIGH: (Joint.RIGHT_HIP, Joint.RIGHT_KNEE),
-    Segment.LEFT_SHANK: (Joint.LEFT_KNEE, Joint.LEFT_ANKLE),
-    Segment.RIGHT_SHANK: (Joint.RIGHT_KNEE, Joint.RIGHT_ANKLE),
-    Segment.LEFT_FOOT: (Joint.LEFT_HEEL, Joint.LEFT_TOE),
-    Segment.RIGHT_FOOT: (Joint.RIGHT_HEEL, Joint.RIGHT_TOE),
-})
+SEGMENT_ENDS: Mapping[Segment, tuple[Joint, Joint]] = MappingProxyType(
+    {
+        Segment.PELVIS: (Joint.MID_HIP, Joint.LUMBAR),
+        Segment.LUMBAR: (Joint.LUMBAR, Joint.THORACIC),
+        Segment.THORAX: (Joint.THORACIC, Joint.NECK),
+        Segment.HEAD: (Joint.NECK, Joint.HEAD_TOP),
+        Segment.LEFT_UPPER_ARM: (Joint.LEFT_SHOULDER, Joint.LEFT_ELBOW),
+        Segment.RIGHT_UPPER_ARM: (Joint.RIGHT_SHOULDER, Joint.RIGHT_ELBOW),
+        Segment.LEFT_FOREARM: (Joint.LEFT_ELBOW, Joint.LEFT_WRIST),
+        Segment.RIGHT_FOREARM: (Joint.RIGHT_ELBOW, Joint.RIGHT_WRIST),
+        Segment.LEFT_HAND: (Joint.LEFT_WRIST, Joint.LEFT_HAND),
+        Segment.RIGHT_HAND: (Joint.RIGHT_WRIST, Joint.RIGHT_HAND),
+        Segment.LEFT_THIGH: (Joint.LEFT_HIP, Joint.LEFT_KNEE),
+        Segment.RIGHT_THIGH: (Joint.RIGHT_HIP, Joint.RIGHT_KNEE),
+        Segment.LEFT_SHANK: (Joint.LEFT_KNEE, Joint.LEFT_ANKLE),
+        Segment.RIGHT_SHANK: (Joint.RIGHT_KNEE, Joint.RIGHT_ANKLE),
+        Segment.LEFT_FOOT: (Joint.LEFT_HEEL, Joint.LEFT_TOE),
+        Segment.RIGHT_FOOT: (Joint.RIGHT_HEEL, Joint.RIGHT_TOE),
+    }
+)
 
 # Lines to draw a stick figure: the segments plus the links that close the skeleton.
 BONES: frozenset[tuple[Joint, Joint]] = frozenset(SEGMENT_ENDS.values()) | {
-    (Joint.LEFT_HIP, Joint.RIGHT_HIP), (Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER),
-    (Joint.LEFT_ANKLE, Joint.LEFT_HEEL), (Joint.LEFT_ANKLE, Joint.LEFT_TOE),
-    (Joint.RIGHT_ANKLE, Joint.RIGHT_HEEL), (Joint.RIGHT_ANKLE, Joint.RIGHT_TOE),
+    (Joint.LEFT_HIP, Joint.RIGHT_HIP),
+    (Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER),
+    (Joint.LEFT_ANKLE, Joint.LEFT_HEEL),
+    (Joint.LEFT_ANKLE, Joint.LEFT_TOE),
+    (Joint.RIGHT_ANKLE, Joint.RIGHT_HEEL),
+    (Joint.RIGHT_ANKLE, Joint.RIGHT_TOE),
 }
 
 _TRUNK_ROW = {"pelvis": "lower_trunk", "lumbar": "middle_trunk", "thorax": "upper_trunk"}
@@ -190,8 +201,7 @@ _ARMS = {  # the arm segments hang from their own side's shoulder
     Joint.RIGHT_SHOULDER: [Segment.RIGHT_UPPER_ARM, Segment.RIGHT_FOREARM, Segment.RIGHT_HAND],
 }
 
-_RIGHT_OF = {j: Joint[j.name.replace("LEFT_", "RIGHT_")]
-             for j in Joint if j.name.startswith("LEFT_")}
+_RIGHT_OF = {j: Joint[j.name.replace("LEFT_", "RIGHT_")] for j in Joint if j.name.startswith("LEFT_")}
 _LEFT_OF = {right: left for left, right in _RIGHT_OF.items()}
 
 
@@ -223,20 +233,22 @@ class AngleRange:
 # Reference ranges from the AAOS handbook, consensus estimates rather than measured averages
 # (Greene & Heckman 1994, "The Clinical Measurement of Joint Motion"; the same source as
 # content/joint_ranges.yaml), widened where the course must be able to show a fault.
-JOINT_LIMITS: Mapping[str, AngleRange] = MappingProxyType({
-    "ankle": AngleRange("ankle dorsiflexion", -50.0, 35.0,
-                        "AAOS 50 plantarflexion, 20 dorsiflexion; 35 lets knees go over toes"),
-    "knee": AngleRange("knee flexion", -10.0, 150.0,
-                       "AAOS 0 to 135-150; -10 shows locked, hyperextended knees"),
-    "hip": AngleRange("hip flexion", -30.0, 125.0, "AAOS 30 extension, 120 flexion"),
-    "lumbar": AngleRange("lumbar flexion", -30.0, 60.0,
-                         "AAOS thoracolumbar flexion 80 / extension 25, below the navel"),
-    "thoracic": AngleRange("thoracic flexion", -20.0, 50.0,
-                           "the part of AAOS thoracolumbar range above the navel"),
-    "neck": AngleRange("neck flexion", -60.0, 60.0, "AAOS cervical 45 flexion, 45 extension"),
-    "shoulder": AngleRange("shoulder flexion", -60.0, 180.0, "AAOS 180 flexion, 60 extension"),
-    "elbow": AngleRange("elbow flexion", 0.0, 150.0, "AAOS 0 to 150"),
-})
+JOINT_LIMITS: Mapping[str, AngleRange] = MappingProxyType(
+    {
+        "ankle": AngleRange(
+            "ankle dorsiflexion", -50.0, 35.0, "AAOS 50 plantarflexion, 20 dorsiflexion; 35 lets knees go over toes"
+        ),
+        "knee": AngleRange("knee flexion", -10.0, 150.0, "AAOS 0 to 135-150; -10 shows locked, hyperextended knees"),
+        "hip": AngleRange("hip flexion", -30.0, 125.0, "AAOS 30 extension, 120 flexion"),
+        "lumbar": AngleRange(
+            "lumbar flexion", -30.0, 60.0, "AAOS thoracolumbar flexion 80 / extension 25, below the navel"
+        ),
+        "thoracic": AngleRange("thoracic flexion", -20.0, 50.0, "the part of AAOS thoracolumbar range above the navel"),
+        "neck": AngleRange("neck flexion", -60.0, 60.0, "AAOS cervical 45 flexion, 45 extension"),
+        "shoulder": AngleRange("shoulder flexion", -60.0, 180.0, "AAOS 180 flexion, 60 extension"),
+        "elbow": AngleRange("elbow flexion", 0.0, 150.0, "AAOS 0 to 150"),
+    }
+)
 
 
 class JointLimitError(ValueError):
@@ -344,14 +356,12 @@ class PosedBody:
     @property
     def shin_angle_deg(self) -> float:
         """Lean of ankle -> knee from vertical, degrees; positive = knees forward of the ankles."""
-        return _pitch_deg(self._mid(Joint.LEFT_ANKLE, Joint.RIGHT_ANKLE),
-                          self._mid(Joint.LEFT_KNEE, Joint.RIGHT_KNEE))
+        return _pitch_deg(self._mid(Joint.LEFT_ANKLE, Joint.RIGHT_ANKLE), self._mid(Joint.LEFT_KNEE, Joint.RIGHT_KNEE))
 
     @property
     def hips_in_front_of_ankles_m(self) -> float:
         """How far mid-hip is in front of mid-ankle along x, metres; negative = hips behind."""
-        return float(self.points[Joint.MID_HIP, 0]
-                     - self._mid(Joint.LEFT_ANKLE, Joint.RIGHT_ANKLE)[0])
+        return float(self.points[Joint.MID_HIP, 0] - self._mid(Joint.LEFT_ANKLE, Joint.RIGHT_ANKLE)[0])
 
     @property
     def spine_flexion_deg(self) -> float:
@@ -360,8 +370,10 @@ class PosedBody:
         The lean of thoracic joint -> neck minus the lean of mid-hip -> lumbar joint: positive =
         rounded, negative = arched, 0 = neutral. Equals lumbar + thoracic flexion.
         """
-        return _wrap_deg(_pitch_deg(self.points[Joint.THORACIC], self.points[Joint.NECK])
-                         - _pitch_deg(self.points[Joint.MID_HIP], self.points[Joint.LUMBAR]))
+        return _wrap_deg(
+            _pitch_deg(self.points[Joint.THORACIC], self.points[Joint.NECK])
+            - _pitch_deg(self.points[Joint.MID_HIP], self.points[Joint.LUMBAR])
+        )
 
     @property
     def ear_shoulder_hip_deg(self) -> float:
@@ -402,9 +414,10 @@ class Balance:
 def _lengths_m(height_m: float) -> dict[str, float]:
     """Link lengths (m) for a body of the given stature, keyed by segment kind."""
     scale = height_m / DE_LEVA_STATURE_MM
-    lengths = {kind: DE_LEVA_MALE[_TRUNK_ROW.get(kind, kind)].length_mm * scale
-               for kind in ("foot", "shank", "thigh", "pelvis", "lumbar", "thorax",
-                            "upper_arm", "forearm", "hand")}
+    lengths = {
+        kind: DE_LEVA_MALE[_TRUNK_ROW.get(kind, kind)].length_mm * scale
+        for kind in ("foot", "shank", "thigh", "pelvis", "lumbar", "thorax", "upper_arm", "forearm", "hand")
+    }
     lengths["ankle_height"] = ANKLE_HEIGHT * height_m
     # The head-and-neck link takes whatever stature is left above the sternal notch, so that the
     # vertex of the standing body is exactly at height_m (de Leva's landmark lengths do not stack
@@ -452,9 +465,11 @@ class Body:
         trunk = [Segment.PELVIS, Segment.LUMBAR, Segment.THORAX]
         com[trunk] = 1.0 - com[trunk]
         com[Segment.HEAD] = 1.0 - lengths["head_com_below_top"] / lengths["head"]
-        arrays = {"segment_length_m": np.array([lengths[_kind(s)] for s in Segment]),
-                  "segment_mass_kg": self.mass_kg * fractions / fractions.sum(),
-                  "segment_com_fraction": com}
+        arrays = {
+            "segment_length_m": np.array([lengths[_kind(s)] for s in Segment]),
+            "segment_mass_kg": self.mass_kg * fractions / fractions.sum(),
+            "segment_com_fraction": com,
+        }
         for name, array in arrays.items():
             array.flags.writeable = False
             object.__setattr__(self, name, array)
@@ -495,17 +510,24 @@ class Body:
         wrist = down(*elbow, n["forearm"], forearm)
         heel = self.base_of_support.heel_x_m
         xz = {  # side view of each point; left/right pairs share it
-            Joint.MID_HIP: hip, Joint.LUMBAR: lumbar_joint, Joint.THORACIC: thoracic_joint,
-            Joint.NECK: neck, Joint.HEAD_TOP: up(*neck, n["head"], head),
+            Joint.MID_HIP: hip,
+            Joint.LUMBAR: lumbar_joint,
+            Joint.THORACIC: thoracic_joint,
+            Joint.NECK: neck,
+            Joint.HEAD_TOP: up(*neck, n["head"], head),
             Joint.LEFT_EAR: up(*neck, n["head"] - n["head_com_below_top"], head),
-            Joint.LEFT_SHOULDER: neck, Joint.LEFT_ELBOW: elbow, Joint.LEFT_WRIST: wrist,
-            Joint.LEFT_HAND: down(*wrist, n["hand"], forearm), Joint.LEFT_HIP: hip,
-            Joint.LEFT_KNEE: knee, Joint.LEFT_ANKLE: ankle, Joint.LEFT_HEEL: (heel, 0.0),
+            Joint.LEFT_SHOULDER: neck,
+            Joint.LEFT_ELBOW: elbow,
+            Joint.LEFT_WRIST: wrist,
+            Joint.LEFT_HAND: down(*wrist, n["hand"], forearm),
+            Joint.LEFT_HIP: hip,
+            Joint.LEFT_KNEE: knee,
+            Joint.LEFT_ANKLE: ankle,
+            Joint.LEFT_HEEL: (heel, 0.0),
             Joint.LEFT_TOE: (heel + n["foot"], 0.0),
         }
         side = [xz.get(j) or xz[_LEFT_OF[j]] for j in Joint]
-        points = np.column_stack(
-            [[p[0] for p in side], _LATERAL_Y * self.height_m, [p[1] for p in side]])
+        points = np.column_stack([[p[0] for p in side], _LATERAL_Y * self.height_m, [p[1] for p in side]])
         near, far = points[_PROXIMAL], points[_DISTAL]
         segment_com = near + self.segment_com_fraction[:, None] * (far - near)
         com = self.segment_mass_kg @ segment_com / self.mass_kg
@@ -513,8 +535,9 @@ class Body:
             array.flags.writeable = False
         return PosedBody(pose=pose, points=points, segment_com=segment_com, com=com)
 
-    def balance(self, pose: Pose, hang_arms: bool = False, along_foot: float = MID_FOOT,
-                arms_forward_deg: float = 0.0) -> Balance:
+    def balance(
+        self, pose: Pose, hang_arms: bool = False, along_foot: float = MID_FOOT, arms_forward_deg: float = 0.0
+    ) -> Balance:
         """Choose the ankle angle that puts the whole-body CoM over mid-foot; pose.ankle is ignored.
 
         along_foot puts the CoM elsewhere over the feet instead: a fraction of the foot's length
@@ -568,9 +591,11 @@ class Body:
             reason = f"No ankle angle brings the centre of mass over {_foot_point(along_foot)}."
         elif solved != ankle_deg:
             direction = "forward" if solved > 0 else "back"
-            reason = (f"To keep the centre of mass over {_foot_point(along_foot)} the shins would "
-                      f"have to tilt {abs(solved):.1f}° {direction}, beyond the ankle's "
-                      f"{limit.low_deg:.0f}° to {limit.high_deg:.0f}° range.")
+            reason = (
+                f"To keep the centre of mass over {_foot_point(along_foot)} the shins would "
+                f"have to tilt {abs(solved):.1f}° {direction}, beyond the ankle's "
+                f"{limit.low_deg:.0f}° to {limit.high_deg:.0f}° range."
+            )
         else:
             reason = ""
         balanced = not reason and abs(error) < 1e-9
@@ -621,8 +646,13 @@ def pose_from_points(points: np.ndarray) -> Pose:
     upper_arm = -_pitch_deg(at(Joint.LEFT_ELBOW), at(Joint.LEFT_SHOULDER))
     forearm = -_pitch_deg(at(Joint.LEFT_WRIST), at(Joint.LEFT_ELBOW))
     angles = {
-        "ankle": shank, "knee": shank - thigh, "hip": pelvis - thigh, "lumbar": lumbar - pelvis,
-        "thoracic": thorax - lumbar, "neck": head - thorax, "shoulder": upper_arm + thorax,
+        "ankle": shank,
+        "knee": shank - thigh,
+        "hip": pelvis - thigh,
+        "lumbar": lumbar - pelvis,
+        "thoracic": thorax - lumbar,
+        "neck": head - thorax,
+        "shoulder": upper_arm + thorax,
         "elbow": forearm - upper_arm,
     }
     return Pose(**{name: _snap_to_limit(name, _wrap_deg(value)) for name, value in angles.items()})

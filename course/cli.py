@@ -38,16 +38,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("clip", type=Path, help="the video (mp4, mov, webm or avi)")
     names = {exercise_id.replace("_", "-"): exercise for exercise_id, exercise in EXERCISES.items()}
-    parser.add_argument("--exercise", metavar="NAME", default=NOT_SURE.replace("_", "-"),
-                        help="what you filmed, so it is judged by that exercise's norms: "
-                             + ", ".join(f"{name} ({exercise.name.lower()})" for name, exercise in names.items())
-                             + "; default not-sure: the check recognises it")
+    parser.add_argument(
+        "--exercise",
+        metavar="NAME",
+        default=NOT_SURE.replace("_", "-"),
+        help="what you filmed, so it is judged by that exercise's norms: "
+        + ", ".join(f"{name} ({exercise.name.lower()})" for name, exercise in names.items())
+        + "; default not-sure: the check recognises it",
+    )
     parser.add_argument("--json", action="store_true", help="print the full report as JSON (a stable contract)")
-    parser.add_argument("--annotated", type=Path, metavar="OUT.mp4",
-                        help="also write the clip with skeleton, angles, reps and faults drawn on it "
-                             "(H.264), and its cues as WebVTT subtitles beside it (OUT.vtt)")
-    parser.add_argument("--debug", action="store_true",
-                        help="show the native libraries' log lines, and the details of a failure of ours")
+    parser.add_argument(
+        "--annotated",
+        type=Path,
+        metavar="OUT.mp4",
+        help="also write the clip with skeleton, angles, reps and faults drawn on it "
+        "(H.264), and its cues as WebVTT subtitles beside it (OUT.vtt)",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show the native libraries' log lines, and the details of a failure of ours",
+    )
     args = parser.parse_args(argv)
     if not args.clip.is_file():
         parser.error(f"no such file: {args.clip}")  # the trainer's typo, not the clip's fault: exit 2
@@ -72,14 +83,21 @@ def main(argv: list[str] | None = None) -> int:
             from course.analysis.clip_folders import clip_folder
 
             with clip_folder() as folder:
-                analysis = analyse_clip(args.clip, settings=settings, cues=course.cues,
-                                        annotate_in=folder if args.annotated else None, exercise=exercise.id)
+                analysis = analyse_clip(
+                    args.clip,
+                    settings=settings,
+                    cues=course.cues,
+                    annotate_in=folder if args.annotated else None,
+                    exercise=exercise.id,
+                )
     except Exception:
         if args.debug:
             log.exception("hinge-check failed on %s", args.clip)
-        print(f"hinge-check: something went wrong on our side while checking {args.clip}. It's not the clip's "
-              "fault: try again, and if it happens again, run it with --debug and send us what it prints.",
-              file=sys.stderr)
+        print(
+            f"hinge-check: something went wrong on our side while checking {args.clip}. It's not the clip's "
+            "fault: try again, and if it happens again, run it with --debug and send us what it prints.",
+            file=sys.stderr,
+        )
         return BUG_EXIT
     report = analysis.report
     if args.annotated and analysis.video is not None:

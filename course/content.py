@@ -32,6 +32,7 @@ def content_dir() -> Path:
     pages, the command line and the analysis's default cues all read the same one."""
     return Path(os.environ.get(CONTENT_DIR_SETTING) or CONTENT_DIR)
 
+
 QuestionKind = Literal["single", "multiple", "spot_the_fault"]
 QUESTION_KINDS: tuple[QuestionKind, ...] = ("single", "multiple", "spot_the_fault")
 
@@ -252,7 +253,9 @@ def _split_front_matter(path: Path) -> tuple[_Fields, str]:
     try:
         meta = yaml.safe_load(match["yaml"])
     except yaml.YAMLError as error:
-        raise ContentError(path, None, f"the front matter is not valid YAML ({_yaml_problem(error, first_line=2)})") from None
+        raise ContentError(
+            path, None, f"the front matter is not valid YAML ({_yaml_problem(error, first_line=2)})"
+        ) from None
     if not isinstance(meta, dict):
         raise ContentError(path, None, "the front matter must be a mapping of fields")
     body = match["body"].strip()
@@ -376,7 +379,9 @@ def _expand_placeholders(path: Path, body: str, joint_ranges: Mapping[str, Joint
     def table(match: re.Match[str]) -> str:
         kind, arg = match["kind"], match["arg"]
         if kind != "ranges":
-            raise ContentError(path, "body", f"unknown placeholder {match[0].strip()!r}; only {{{{ranges:JOINT}}}} exists")
+            raise ContentError(
+                path, "body", f"unknown placeholder {match[0].strip()!r}; only {{{{ranges:JOINT}}}} exists"
+            )
         if arg not in joint_ranges:
             known = ", ".join(sorted(joint_ranges))
             raise ContentError(path, "body", f"no joint ranges for {arg!r} (known: {known})")
@@ -398,7 +403,9 @@ def _check_course(lessons: list[Lesson]) -> None:
     seen_terms: dict[str, Path] = {}
     for lesson in lessons:
         if lesson.id in seen_ids:
-            raise ContentError(lesson.path, "id", f"id {lesson.id!r} is already used by {display_path(seen_ids[lesson.id])}")
+            raise ContentError(
+                lesson.path, "id", f"id {lesson.id!r} is already used by {display_path(seen_ids[lesson.id])}"
+            )
         seen_ids[lesson.id] = lesson.path
         if lesson.order in seen_orders:
             other = display_path(seen_orders[lesson.order])
@@ -417,7 +424,9 @@ def _check_course(lessons: list[Lesson]) -> None:
     if orders != expected:
         missing = sorted(set(expected) - set(orders))
         culprit = next(lesson.path for lesson in lessons if lesson.order not in expected)
-        raise ContentError(culprit, "order", f"lessons must be numbered 1 to {len(lessons)} without gaps; {missing} is missing")
+        raise ContentError(
+            culprit, "order", f"lessons must be numbered 1 to {len(lessons)} without gaps; {missing} is missing"
+        )
 
 
 # --- cues ------------------------------------------------------------------------------
@@ -486,7 +495,9 @@ def _load_joint_ranges(path: Path) -> dict[str, JointRanges]:
                     description=motion_fields.text("description"),
                 )
             )
-        result[str(joint)] = JointRanges(joint=str(joint), name=joint_fields.text("name"), motions=tuple(motions), source=source)
+        result[str(joint)] = JointRanges(
+            joint=str(joint), name=joint_fields.text("name"), motions=tuple(motions), source=source
+        )
     return result
 
 
@@ -544,7 +555,9 @@ class _Fields:
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             raise ContentError(self.path, self.name(key), f"expected a number, found {_kind(value)}")
         if not minimum <= value <= maximum:
-            raise ContentError(self.path, self.name(key), f"must be between {minimum:g} and {maximum:g}, found {value:g}")
+            raise ContentError(
+                self.path, self.name(key), f"must be between {minimum:g} and {maximum:g}, found {value:g}"
+            )
         return float(value)
 
     def boolean(self, key: str) -> bool:

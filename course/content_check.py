@@ -31,7 +31,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(problems)} writing problem{'s' if len(problems) != 1 else ''} to fix.", file=sys.stderr)
         return 1
     questions = sum(len(lesson.quiz) for lesson in course.lessons)
-    print(f"Content OK: {len(course.lessons)} lessons, {questions} quiz questions, {len(course.glossary)} glossary terms.")
+    print(
+        f"Content OK: {len(course.lessons)} lessons, {questions} quiz questions, {len(course.glossary)} glossary terms."
+    )
     return 0
 
 

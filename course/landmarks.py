@@ -113,56 +113,98 @@ def mirror_index() -> np.ndarray:
     with `array[..., mirror_index(), :]`)."""
     return np.array([MIRROR[lm] for lm in Landmark])
 
+
 L = Landmark
 # MediaPipe's POSE_CONNECTIONS (mediapipe/python/solutions/pose_connections.py), by name.
-CONNECTIONS: frozenset[tuple[Landmark, Landmark]] = frozenset({
-    (L.NOSE, L.LEFT_EYE_INNER), (L.LEFT_EYE_INNER, L.LEFT_EYE), (L.LEFT_EYE, L.LEFT_EYE_OUTER),
-    (L.LEFT_EYE_OUTER, L.LEFT_EAR), (L.NOSE, L.RIGHT_EYE_INNER),
-    (L.RIGHT_EYE_INNER, L.RIGHT_EYE), (L.RIGHT_EYE, L.RIGHT_EYE_OUTER),
-    (L.RIGHT_EYE_OUTER, L.RIGHT_EAR), (L.MOUTH_LEFT, L.MOUTH_RIGHT),
-    (L.LEFT_SHOULDER, L.RIGHT_SHOULDER), (L.LEFT_SHOULDER, L.LEFT_ELBOW),
-    (L.LEFT_ELBOW, L.LEFT_WRIST), (L.LEFT_WRIST, L.LEFT_PINKY), (L.LEFT_WRIST, L.LEFT_INDEX),
-    (L.LEFT_WRIST, L.LEFT_THUMB), (L.LEFT_PINKY, L.LEFT_INDEX),
-    (L.RIGHT_SHOULDER, L.RIGHT_ELBOW), (L.RIGHT_ELBOW, L.RIGHT_WRIST),
-    (L.RIGHT_WRIST, L.RIGHT_PINKY), (L.RIGHT_WRIST, L.RIGHT_INDEX),
-    (L.RIGHT_WRIST, L.RIGHT_THUMB), (L.RIGHT_PINKY, L.RIGHT_INDEX),
-    (L.LEFT_SHOULDER, L.LEFT_HIP), (L.RIGHT_SHOULDER, L.RIGHT_HIP), (L.LEFT_HIP, L.RIGHT_HIP),
-    (L.LEFT_HIP, L.LEFT_KNEE), (L.RIGHT_HIP, L.RIGHT_KNEE), (L.LEFT_KNEE, L.LEFT_ANKLE),
-    (L.RIGHT_KNEE, L.RIGHT_ANKLE), (L.LEFT_ANKLE, L.LEFT_HEEL),
-    (L.RIGHT_ANKLE, L.RIGHT_HEEL), (L.LEFT_HEEL, L.LEFT_FOOT_INDEX),
-    (L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX), (L.LEFT_ANKLE, L.LEFT_FOOT_INDEX),
-    (L.RIGHT_ANKLE, L.RIGHT_FOOT_INDEX),
-})
+CONNECTIONS: frozenset[tuple[Landmark, Landmark]] = frozenset(
+    {
+        (L.NOSE, L.LEFT_EYE_INNER),
+        (L.LEFT_EYE_INNER, L.LEFT_EYE),
+        (L.LEFT_EYE, L.LEFT_EYE_OUTER),
+        (L.LEFT_EYE_OUTER, L.LEFT_EAR),
+        (L.NOSE, L.RIGHT_EYE_INNER),
+        (L.RIGHT_EYE_INNER, L.RIGHT_EYE),
+        (L.RIGHT_EYE, L.RIGHT_EYE_OUTER),
+        (L.RIGHT_EYE_OUTER, L.RIGHT_EAR),
+        (L.MOUTH_LEFT, L.MOUTH_RIGHT),
+        (L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
+        (L.LEFT_SHOULDER, L.LEFT_ELBOW),
+        (L.LEFT_ELBOW, L.LEFT_WRIST),
+        (L.LEFT_WRIST, L.LEFT_PINKY),
+        (L.LEFT_WRIST, L.LEFT_INDEX),
+        (L.LEFT_WRIST, L.LEFT_THUMB),
+        (L.LEFT_PINKY, L.LEFT_INDEX),
+        (L.RIGHT_SHOULDER, L.RIGHT_ELBOW),
+        (L.RIGHT_ELBOW, L.RIGHT_WRIST),
+        (L.RIGHT_WRIST, L.RIGHT_PINKY),
+        (L.RIGHT_WRIST, L.RIGHT_INDEX),
+        (L.RIGHT_WRIST, L.RIGHT_THUMB),
+        (L.RIGHT_PINKY, L.RIGHT_INDEX),
+        (L.LEFT_SHOULDER, L.LEFT_HIP),
+        (L.RIGHT_SHOULDER, L.RIGHT_HIP),
+        (L.LEFT_HIP, L.RIGHT_HIP),
+        (L.LEFT_HIP, L.LEFT_KNEE),
+        (L.RIGHT_HIP, L.RIGHT_KNEE),
+        (L.LEFT_KNEE, L.LEFT_ANKLE),
+        (L.RIGHT_KNEE, L.RIGHT_ANKLE),
+        (L.LEFT_ANKLE, L.LEFT_HEEL),
+        (L.RIGHT_ANKLE, L.RIGHT_HEEL),
+        (L.LEFT_HEEL, L.LEFT_FOOT_INDEX),
+        (L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX),
+        (L.LEFT_ANKLE, L.LEFT_FOOT_INDEX),
+        (L.RIGHT_ANKLE, L.RIGHT_FOOT_INDEX),
+    }
+)
 
 # Landmarks that are a body-model point as it is.
-JOINT_OF: Mapping[Landmark, Joint] = MappingProxyType({
-    L.LEFT_EAR: Joint.LEFT_EAR, L.RIGHT_EAR: Joint.RIGHT_EAR,
-    L.LEFT_SHOULDER: Joint.LEFT_SHOULDER, L.RIGHT_SHOULDER: Joint.RIGHT_SHOULDER,
-    L.LEFT_ELBOW: Joint.LEFT_ELBOW, L.RIGHT_ELBOW: Joint.RIGHT_ELBOW,
-    L.LEFT_WRIST: Joint.LEFT_WRIST, L.RIGHT_WRIST: Joint.RIGHT_WRIST,
-    L.LEFT_HIP: Joint.LEFT_HIP, L.RIGHT_HIP: Joint.RIGHT_HIP,
-    L.LEFT_KNEE: Joint.LEFT_KNEE, L.RIGHT_KNEE: Joint.RIGHT_KNEE,
-    L.LEFT_ANKLE: Joint.LEFT_ANKLE, L.RIGHT_ANKLE: Joint.RIGHT_ANKLE,
-    L.LEFT_HEEL: Joint.LEFT_HEEL, L.RIGHT_HEEL: Joint.RIGHT_HEEL,
-    L.LEFT_FOOT_INDEX: Joint.LEFT_TOE, L.RIGHT_FOOT_INDEX: Joint.RIGHT_TOE,
-})
+JOINT_OF: Mapping[Landmark, Joint] = MappingProxyType(
+    {
+        L.LEFT_EAR: Joint.LEFT_EAR,
+        L.RIGHT_EAR: Joint.RIGHT_EAR,
+        L.LEFT_SHOULDER: Joint.LEFT_SHOULDER,
+        L.RIGHT_SHOULDER: Joint.RIGHT_SHOULDER,
+        L.LEFT_ELBOW: Joint.LEFT_ELBOW,
+        L.RIGHT_ELBOW: Joint.RIGHT_ELBOW,
+        L.LEFT_WRIST: Joint.LEFT_WRIST,
+        L.RIGHT_WRIST: Joint.RIGHT_WRIST,
+        L.LEFT_HIP: Joint.LEFT_HIP,
+        L.RIGHT_HIP: Joint.RIGHT_HIP,
+        L.LEFT_KNEE: Joint.LEFT_KNEE,
+        L.RIGHT_KNEE: Joint.RIGHT_KNEE,
+        L.LEFT_ANKLE: Joint.LEFT_ANKLE,
+        L.RIGHT_ANKLE: Joint.RIGHT_ANKLE,
+        L.LEFT_HEEL: Joint.LEFT_HEEL,
+        L.RIGHT_HEEL: Joint.RIGHT_HEEL,
+        L.LEFT_FOOT_INDEX: Joint.LEFT_TOE,
+        L.RIGHT_FOOT_INDEX: Joint.RIGHT_TOE,
+    }
+)
 
 REFERENCE_STATURE_M = 1.75  # FACE and HAND offsets are for this stature and scale with it
 # Face points from the midpoint between the ears, metres, in the head's frame:
 # (forward, up along the head's axis, towards the person's left). Typical adult proportions.
-FACE: Mapping[Landmark, tuple[float, float, float]] = MappingProxyType({
-    L.NOSE: (0.105, -0.025, 0.0),
-    L.LEFT_EYE_INNER: (0.085, 0.010, 0.017), L.RIGHT_EYE_INNER: (0.085, 0.010, -0.017),
-    L.LEFT_EYE: (0.080, 0.010, 0.031), L.RIGHT_EYE: (0.080, 0.010, -0.031),
-    L.LEFT_EYE_OUTER: (0.070, 0.010, 0.045), L.RIGHT_EYE_OUTER: (0.070, 0.010, -0.045),
-    L.MOUTH_LEFT: (0.090, -0.060, 0.025), L.MOUTH_RIGHT: (0.090, -0.060, -0.025),
-})
+FACE: Mapping[Landmark, tuple[float, float, float]] = MappingProxyType(
+    {
+        L.NOSE: (0.105, -0.025, 0.0),
+        L.LEFT_EYE_INNER: (0.085, 0.010, 0.017),
+        L.RIGHT_EYE_INNER: (0.085, 0.010, -0.017),
+        L.LEFT_EYE: (0.080, 0.010, 0.031),
+        L.RIGHT_EYE: (0.080, 0.010, -0.031),
+        L.LEFT_EYE_OUTER: (0.070, 0.010, 0.045),
+        L.RIGHT_EYE_OUTER: (0.070, 0.010, -0.045),
+        L.MOUTH_LEFT: (0.090, -0.060, 0.025),
+        L.MOUTH_RIGHT: (0.090, -0.060, -0.025),
+    }
+)
 # Hand points, metres, in the hand's frame: (along the hand from the wrist, away from the
 # midline). Pinky and index from the middle knuckle; the thumb from the wrist.
-HAND: Mapping[str, tuple[float, float]] = MappingProxyType({
-    "pinky": (-0.010, 0.035), "index": (0.0, -0.020), "thumb": (0.050, -0.040),
-})
-
+HAND: Mapping[str, tuple[float, float]] = MappingProxyType(
+    {
+        "pinky": (-0.010, 0.035),
+        "index": (0.0, -0.020),
+        "thumb": (0.050, -0.040),
+    }
+)
 
 
 def body_landmarks(posed: PosedBody, height_m: float = REFERENCE_STATURE_M) -> np.ndarray:
@@ -182,8 +224,10 @@ def body_landmarks(posed: PosedBody, height_m: float = REFERENCE_STATURE_M) -> n
     ears = 0.5 * (p[Joint.LEFT_EAR] + p[Joint.RIGHT_EAR])
     for landmark, (f, u, s) in FACE.items():
         out[landmark] = ears + scale * (f * forward + u * up + s * left)
-    for side, wrist, hand in (("LEFT", Joint.LEFT_WRIST, Joint.LEFT_HAND),
-                              ("RIGHT", Joint.RIGHT_WRIST, Joint.RIGHT_HAND)):
+    for side, wrist, hand in (
+        ("LEFT", Joint.LEFT_WRIST, Joint.LEFT_HAND),
+        ("RIGHT", Joint.RIGHT_WRIST, Joint.RIGHT_HAND),
+    ):
         along = p[hand] - p[wrist]
         along /= np.linalg.norm(along)
         outward = np.array([0.0, 1.0 if side == "LEFT" else -1.0, 0.0])
@@ -226,10 +270,16 @@ class Camera:
     roll_deg: float = 0.0
 
     def __post_init__(self) -> None:
-        checks = {"azimuth_deg": (-math.inf, math.inf), "height_m": (0.05, 3.0),
-                  "distance_m": (1.0, 20.0), "fov_deg": (20.0, 120.0),
-                  "width_px": (16, 8192), "height_px": (16, 8192),
-                  "pitch_deg": (-60.0, 60.0), "roll_deg": (-45.0, 45.0)}
+        checks = {
+            "azimuth_deg": (-math.inf, math.inf),
+            "height_m": (0.05, 3.0),
+            "distance_m": (1.0, 20.0),
+            "fov_deg": (20.0, 120.0),
+            "width_px": (16, 8192),
+            "height_px": (16, 8192),
+            "pitch_deg": (-60.0, 60.0),
+            "roll_deg": (-45.0, 45.0),
+        }
         for name, (low, high) in checks.items():
             value = getattr(self, name)
             if not (math.isfinite(value) and low <= value <= high):
@@ -253,8 +303,7 @@ class Camera:
     def position_m(self) -> np.ndarray:
         """Lens position in course.body's frame, metres."""
         a = math.radians(self.azimuth_deg)
-        return np.array([self.distance_m * math.cos(a), self.distance_m * math.sin(a),
-                         self.height_m])
+        return np.array([self.distance_m * math.cos(a), self.distance_m * math.sin(a), self.height_m])
 
     @property
     def rotation(self) -> np.ndarray:
@@ -318,23 +367,26 @@ class LandmarkSequence:
     def __post_init__(self) -> None:
         for name in ("width_px", "height_px"):
             if not getattr(self, name) > 0:
-                raise ValueError(f"LandmarkSequence {name} must be above 0, "
-                                 f"got {getattr(self, name)}")
+                raise ValueError(f"LandmarkSequence {name} must be above 0, got {getattr(self, name)}")
         n = len(self.t_s)
-        expected = {"t_s": (n,), "image": (n, len(Landmark), 3),
-                    "world": (n, len(Landmark), 3), "visibility": (n, len(Landmark))}
+        expected = {
+            "t_s": (n,),
+            "image": (n, len(Landmark), 3),
+            "world": (n, len(Landmark), 3),
+            "visibility": (n, len(Landmark)),
+        }
         for name, shape in expected.items():
             array = np.array(getattr(self, name), dtype=float)
             if array.shape != shape:
-                raise ValueError(f"LandmarkSequence {name} must have shape {shape}, "
-                                 f"got {array.shape}")
+                raise ValueError(f"LandmarkSequence {name} must have shape {shape}, got {array.shape}")
             array.flags.writeable = False
             object.__setattr__(self, name, array)
         if self.in_person is not None:
             in_person = np.array(self.in_person, dtype=float)
             if in_person.shape != (n, len(Landmark)):
-                raise ValueError(f"LandmarkSequence in_person must have shape {(n, len(Landmark))}, "
-                                 f"got {in_person.shape}")
+                raise ValueError(
+                    f"LandmarkSequence in_person must have shape {(n, len(Landmark))}, got {in_person.shape}"
+                )
             in_person.flags.writeable = False
             object.__setattr__(self, "in_person", in_person)
         if self.back_bend_deg is not None:

@@ -289,11 +289,11 @@ def _check_tempo(name: str, tempo: _Tempo, overshoot: bool) -> None:
         if not ok:
             raise ValueError(f"{name}: {message}")
 
-    need(isinstance(tempo.reps, numbers.Integral) and not isinstance(tempo.reps, bool)
-         and tempo.reps >= 1,
-         f"reps must be a whole number of at least 1, got {tempo.reps!r}")
-    need(math.isfinite(tempo.depth) and tempo.depth > 0,
-         f"depth must be above 0, got {tempo.depth}")
+    need(
+        isinstance(tempo.reps, numbers.Integral) and not isinstance(tempo.reps, bool) and tempo.reps >= 1,
+        f"reps must be a whole number of at least 1, got {tempo.reps!r}",
+    )
+    need(math.isfinite(tempo.depth) and tempo.depth > 0, f"depth must be above 0, got {tempo.depth}")
     need(math.isfinite(tempo.fps) and tempo.fps > 0, f"fps must be above 0, got {tempo.fps}")
     for label in ("descent_s", "ascent_s"):
         value = getattr(tempo, label)
@@ -301,8 +301,10 @@ def _check_tempo(name: str, tempo: _Tempo, overshoot: bool) -> None:
     for label in ("pause_bottom_s", "pause_top_s", "setup_s"):
         value = getattr(tempo, label)
         need(math.isfinite(value) and value >= 0, f"{label} must be 0 seconds or more, got {value}")
-    need(not overshoot or tempo.pause_top_s > 0,
-         "pause_top_s must be above 0 seconds: the lifter undoes the lockout during that pause")
+    need(
+        not overshoot or tempo.pause_top_s > 0,
+        "pause_top_s must be above 0 seconds: the lifter undoes the lockout during that pause",
+    )
 
 
 def _timeline(pattern: _Pattern, tempo: _Tempo) -> tuple[list[_Move], list[tuple[float, float, float]]]:
@@ -315,8 +317,12 @@ def _timeline(pattern: _Pattern, tempo: _Tempo) -> tuple[list[_Move], list[tuple
     moves: list[_Move] = []
     clock = 0.0
 
-    def go(duration: float, start: Mapping[str, float], end: Mapping[str, float],
-           windows: Mapping[str, Window] = MappingProxyType({})) -> None:
+    def go(
+        duration: float,
+        start: Mapping[str, float],
+        end: Mapping[str, float],
+        windows: Mapping[str, Window] = MappingProxyType({}),
+    ) -> None:
         nonlocal clock
         if duration > 0:
             moves.append(_Move(clock, duration, start, end, windows))
@@ -341,9 +347,12 @@ def _timeline(pattern: _Pattern, tempo: _Tempo) -> tuple[list[_Move], list[tuple
     return moves, reps
 
 
-def _build(pattern: _Pattern, tempo: _Tempo, body: Body | None,
-           timeline: Callable[[_Pattern, _Tempo], tuple[list[_Move], list[tuple[float, float, float]]]] | None = None,
-           ) -> Motion:
+def _build(
+    pattern: _Pattern,
+    tempo: _Tempo,
+    body: Body | None,
+    timeline: Callable[[_Pattern, _Tempo], tuple[list[_Move], list[tuple[float, float, float]]]] | None = None,
+) -> Motion:
     """The balanced motion of a pattern at a tempo; `timeline` lays out its phases (default
     `_timeline`: setup, then reps of descent, pause, ascent, pause)."""
     body = body if body is not None else Body()
@@ -358,11 +367,15 @@ def _build(pattern: _Pattern, tempo: _Tempo, body: Body | None,
         move = moves[max(int(np.searchsorted(starts, t, side="right")) - 1, 0)]
         channels = move.at(min(float(t), end_s))
         along_foot, arms_forward = channels.pop(ALONG_FOOT), channels.pop(ARMS_FORWARD)
-        result = body.balance(Pose(**channels), hang_arms=pattern.hang_arms,
-                              along_foot=along_foot, arms_forward_deg=arms_forward)
+        result = body.balance(
+            Pose(**channels), hang_arms=pattern.hang_arms, along_foot=along_foot, arms_forward_deg=arms_forward
+        )
         if not result.balanced:
-            raise UnbalancedMotion(pattern.name, float(t), result.reason or (
-                f"the centre of mass ends {result.com_error_m * 100:.1f} cm from mid-foot"))
+            raise UnbalancedMotion(
+                pattern.name,
+                float(t),
+                result.reason or (f"the centre of mass ends {result.com_error_m * 100:.1f} cm from mid-foot"),
+            )
         poses.append(result.posed.pose)
         frames.append(result.posed)
 
@@ -370,12 +383,20 @@ def _build(pattern: _Pattern, tempo: _Tempo, body: Body | None,
         return min(math.floor(time_s * tempo.fps + 0.5), count - 1)
 
     reps = tuple(
-        RepSpan(start=index(a), bottom=index(b), end=index(c), start_s=a, bottom_s=b, end_s=c)
-        for a, b, c in rep_times)
+        RepSpan(start=index(a), bottom=index(b), end=index(c), start_s=a, bottom_s=b, end_s=c) for a, b, c in rep_times
+    )
     t_s.flags.writeable = False
-    return Motion(name=pattern.name, title=pattern.title, description=pattern.description,
-                  t_s=t_s, poses=tuple(poses), frames=tuple(frames), reps=reps,
-                  fps=float(tempo.fps), body=body)
+    return Motion(
+        name=pattern.name,
+        title=pattern.title,
+        description=pattern.description,
+        t_s=t_s,
+        poses=tuple(poses),
+        frames=tuple(frames),
+        reps=reps,
+        fps=float(tempo.fps),
+        body=body,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -392,147 +413,239 @@ def _build(pattern: _Pattern, tempo: _Tempo, body: Body | None,
 # UnbalancedMotion when some frame cannot keep the centre of mass over the feet.
 
 
-def good_hinge(*, reps: int = 1, depth: float = 1.0, descent_s: float = DESCENT_S,
-               pause_bottom_s: float = PAUSE_BOTTOM_S, ascent_s: float = ASCENT_S,
-               pause_top_s: float = PAUSE_TOP_S, setup_s: float = SETUP_S, fps: float = FPS,
-               body: Body | None = None) -> Motion:
+def good_hinge(
+    *,
+    reps: int = 1,
+    depth: float = 1.0,
+    descent_s: float = DESCENT_S,
+    pause_bottom_s: float = PAUSE_BOTTOM_S,
+    ascent_s: float = ASCENT_S,
+    pause_top_s: float = PAUSE_TOP_S,
+    setup_s: float = SETUP_S,
+    fps: float = FPS,
+    body: Body | None = None,
+) -> Motion:
     """Romanian deadlift pattern. Top: knees soft (15°), trunk upright. Bottom (depth 1): hips
     flexed 85°, knees 18° (3° more than at the top), lumbar, thoracic and neck 0 (flat back, head
     in line with the trunk), arms hanging plumb as if holding a bar."""
     pattern = _Pattern(
-        "good_hinge", "Good hinge",
+        "good_hinge",
+        "Good hinge",
         "The hips push back while the knees stay softly bent and the back stays flat.",
-        top=HINGE_TOP, bottom=HINGE_BOTTOM)
-    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s,
-                                  pause_top_s, setup_s, fps), body)
+        top=HINGE_TOP,
+        bottom=HINGE_BOTTOM,
+    )
+    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s, pause_top_s, setup_s, fps), body)
 
 
-def rushed_hinge(*, reps: int = 1, depth: float = 1.0, descent_s: float = 0.5,
-                 pause_bottom_s: float = 0.0, ascent_s: float = ASCENT_S,
-                 pause_top_s: float = PAUSE_TOP_S, setup_s: float = SETUP_S, fps: float = FPS,
-                 body: Body | None = None) -> Motion:
+def rushed_hinge(
+    *,
+    reps: int = 1,
+    depth: float = 1.0,
+    descent_s: float = 0.5,
+    pause_bottom_s: float = 0.0,
+    ascent_s: float = ASCENT_S,
+    pause_top_s: float = PAUSE_TOP_S,
+    setup_s: float = SETUP_S,
+    fps: float = FPS,
+    body: Body | None = None,
+) -> Motion:
     """The good hinge's shape with a dropped descent: 0.5 s down with no pause at the bottom,
     then 1.5 s up (three times slower)."""
     pattern = _Pattern(
-        "rushed_hinge", "Rushed descent",
+        "rushed_hinge",
+        "Rushed descent",
         "The lifter drops into the bottom fast, then rises slowly.",
-        top=HINGE_TOP, bottom=HINGE_BOTTOM)
-    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s,
-                                  pause_top_s, setup_s, fps), body)
+        top=HINGE_TOP,
+        bottom=HINGE_BOTTOM,
+    )
+    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s, pause_top_s, setup_s, fps), body)
 
 
-def squat(*, reps: int = 1, depth: float = 1.0, descent_s: float = DESCENT_S,
-          pause_bottom_s: float = PAUSE_BOTTOM_S, ascent_s: float = ASCENT_S,
-          pause_top_s: float = PAUSE_TOP_S, setup_s: float = SETUP_S, fps: float = FPS,
-          body: Body | None = None) -> Motion:
+def squat(
+    *,
+    reps: int = 1,
+    depth: float = 1.0,
+    descent_s: float = DESCENT_S,
+    pause_bottom_s: float = PAUSE_BOTTOM_S,
+    ascent_s: float = ASCENT_S,
+    pause_top_s: float = PAUSE_TOP_S,
+    setup_s: float = SETUP_S,
+    fps: float = FPS,
+    body: Body | None = None,
+) -> Motion:
     """Goblet squat. Top: standing tall holding a kettlebell at the chest (shoulder 25°, elbow
     130°). Bottom (depth 1): knees 110°, hips 105°, flat back; the shins tip about 31° forward
     (solved by balance) and the trunk stays within about 30° of upright. The bell's own weight
     is not modelled: only the arms' position moves the centre of mass."""
     pattern = _Pattern(
-        "squat", "Goblet squat",
+        "squat",
+        "Goblet squat",
         "Knees and hips bend together: the knees travel forward and the hips drop down.",
-        stand=GOBLET_ARMS, top=GOBLET_ARMS, bottom={"knee": 110.0, "hip": 105.0},
-        hang_arms=False)
-    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s,
-                                  pause_top_s, setup_s, fps), body)
+        stand=GOBLET_ARMS,
+        top=GOBLET_ARMS,
+        bottom={"knee": 110.0, "hip": 105.0},
+        hang_arms=False,
+    )
+    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s, pause_top_s, setup_s, fps), body)
 
 
-def rounded_back_hinge(*, lumbar_deg: float = 30.0, thoracic_deg: float = 25.0,
-                       hip_deg: float = 60.0, reps: int = 1, depth: float = 1.0,
-                       descent_s: float = DESCENT_S, pause_bottom_s: float = PAUSE_BOTTOM_S,
-                       ascent_s: float = ASCENT_S, pause_top_s: float = PAUSE_TOP_S,
-                       setup_s: float = SETUP_S, fps: float = FPS,
-                       body: Body | None = None) -> Motion:
+def rounded_back_hinge(
+    *,
+    lumbar_deg: float = 30.0,
+    thoracic_deg: float = 25.0,
+    hip_deg: float = 60.0,
+    reps: int = 1,
+    depth: float = 1.0,
+    descent_s: float = DESCENT_S,
+    pause_bottom_s: float = PAUSE_BOTTOM_S,
+    ascent_s: float = ASCENT_S,
+    pause_top_s: float = PAUSE_TOP_S,
+    setup_s: float = SETUP_S,
+    fps: float = FPS,
+    body: Body | None = None,
+) -> Motion:
     """A hinge that bends the back instead of the hips. At the bottom (depth 1): lumbar flexion
     `lumbar_deg` (default 30°), thoracic flexion `thoracic_deg` (25°), hip flexion only `hip_deg`
     (60°, against the good hinge's 85°); knees as in the good hinge. Lumbar and thoracic 0° give
     a flat back."""
     pattern = _Pattern(
-        "rounded_back_hinge", "Rounded back",
+        "rounded_back_hinge",
+        "Rounded back",
         "The back curls forward, so the spine bends instead of the hips.",
         top=HINGE_TOP,
-        bottom={**HINGE_BOTTOM, "hip": hip_deg, "lumbar": lumbar_deg, "thoracic": thoracic_deg})
-    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s,
-                                  pause_top_s, setup_s, fps), body)
+        bottom={**HINGE_BOTTOM, "hip": hip_deg, "lumbar": lumbar_deg, "thoracic": thoracic_deg},
+    )
+    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s, pause_top_s, setup_s, fps), body)
 
 
-def locked_knee_hinge(*, knee_deg: float = -3.0, reps: int = 1, depth: float = 1.0,
-                      descent_s: float = DESCENT_S, pause_bottom_s: float = PAUSE_BOTTOM_S,
-                      ascent_s: float = ASCENT_S, pause_top_s: float = PAUSE_TOP_S,
-                      setup_s: float = SETUP_S, fps: float = FPS,
-                      body: Body | None = None) -> Motion:
+def locked_knee_hinge(
+    *,
+    knee_deg: float = -3.0,
+    reps: int = 1,
+    depth: float = 1.0,
+    descent_s: float = DESCENT_S,
+    pause_bottom_s: float = PAUSE_BOTTOM_S,
+    ascent_s: float = ASCENT_S,
+    pause_top_s: float = PAUSE_TOP_S,
+    setup_s: float = SETUP_S,
+    fps: float = FPS,
+    body: Body | None = None,
+) -> Motion:
     """A hinge on straight legs. Top: standing tall, knees straight (0°). Bottom (depth 1): hips
     flexed 85°, knees at `knee_deg` (default -3°: pushed slightly back past straight; 0 to -10).
     With no knee bend the balance solver tips the shins back about 18°."""
     pattern = _Pattern(
-        "locked_knee_hinge", "Locked knees",
+        "locked_knee_hinge",
+        "Locked knees",
         "The knees stay locked straight, so the shins tip back and the legs cannot help.",
-        top={}, bottom={"knee": knee_deg, "hip": HINGE_BOTTOM["hip"]})
-    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s,
-                                  pause_top_s, setup_s, fps), body)
+        top={},
+        bottom={"knee": knee_deg, "hip": HINGE_BOTTOM["hip"]},
+    )
+    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s, pause_top_s, setup_s, fps), body)
 
 
-def knee_dominant_hinge(*, knee_deg: float = 65.0, hip_deg: float = 65.0, reps: int = 1,
-                        depth: float = 1.0, descent_s: float = DESCENT_S,
-                        pause_bottom_s: float = PAUSE_BOTTOM_S, ascent_s: float = ASCENT_S,
-                        pause_top_s: float = PAUSE_TOP_S, setup_s: float = SETUP_S,
-                        fps: float = FPS, body: Body | None = None) -> Motion:
-    """"Breaking at the knees": the knees bend first and far. Top as the good hinge. Bottom
+def knee_dominant_hinge(
+    *,
+    knee_deg: float = 65.0,
+    hip_deg: float = 65.0,
+    reps: int = 1,
+    depth: float = 1.0,
+    descent_s: float = DESCENT_S,
+    pause_bottom_s: float = PAUSE_BOTTOM_S,
+    ascent_s: float = ASCENT_S,
+    pause_top_s: float = PAUSE_TOP_S,
+    setup_s: float = SETUP_S,
+    fps: float = FPS,
+    body: Body | None = None,
+) -> Motion:
+    """ "Breaking at the knees": the knees bend first and far. Top as the good hinge. Bottom
     (depth 1): knees `knee_deg` (default 65°), hips `hip_deg` (65°); the hips drop and the shins
     tip forward (about 21° at the bottom, 24° on the way down). In the descent the knees move in
     the first 80% of the time and the hips only from 10% on; the ascent mirrors it (the hips
     straighten first)."""
     pattern = _Pattern(
-        "knee_dominant_hinge", "Knees bend first",
+        "knee_dominant_hinge",
+        "Knees bend first",
         "The knees bend first and far, so the hips drop down instead of moving back.",
-        top=HINGE_TOP, bottom={"knee": knee_deg, "hip": hip_deg},
+        top=HINGE_TOP,
+        bottom={"knee": knee_deg, "hip": hip_deg},
         descent_windows={"knee": (0.0, 0.8), "hip": (0.1, 1.0)},
-        ascent_windows={"hip": (0.0, 0.9), "knee": (0.2, 1.0)})
-    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s,
-                                  pause_top_s, setup_s, fps), body)
+        ascent_windows={"hip": (0.0, 0.9), "knee": (0.2, 1.0)},
+    )
+    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s, pause_top_s, setup_s, fps), body)
 
 
-def lean_back_hinge(*, hip_deg: float = -10.0, lumbar_deg: float = -15.0, reps: int = 1,
-                    depth: float = 1.0, descent_s: float = DESCENT_S,
-                    pause_bottom_s: float = PAUSE_BOTTOM_S, ascent_s: float = ASCENT_S,
-                    pause_top_s: float = PAUSE_TOP_S, setup_s: float = SETUP_S,
-                    fps: float = FPS, body: Body | None = None) -> Motion:
+def lean_back_hinge(
+    *,
+    hip_deg: float = -10.0,
+    lumbar_deg: float = -15.0,
+    reps: int = 1,
+    depth: float = 1.0,
+    descent_s: float = DESCENT_S,
+    pause_bottom_s: float = PAUSE_BOTTOM_S,
+    ascent_s: float = ASCENT_S,
+    pause_top_s: float = PAUSE_TOP_S,
+    setup_s: float = SETUP_S,
+    fps: float = FPS,
+    body: Body | None = None,
+) -> Motion:
     """A good hinge that overshoots at lockout: the ascent ends with the hips extended to
     `hip_deg` (default -10°, past straight), the lower back arched to `lumbar_deg` (-15°, in the
     last 40% of the ascent) and the knees nearly straight (5°). The lean is held for the first
     half of pause_top_s (which must be above 0) and undone in the second half."""
     pattern = _Pattern(
-        "lean_back_hinge", "Leaning back at the top",
+        "lean_back_hinge",
+        "Leaning back at the top",
         "At the top the hips push past straight and the lower back arches to lean back.",
-        top=HINGE_TOP, bottom=HINGE_BOTTOM,
+        top=HINGE_TOP,
+        bottom=HINGE_BOTTOM,
         lockout={"knee": 5.0, "hip": hip_deg, "lumbar": lumbar_deg},
-        ascent_windows={"lumbar": (0.6, 1.0)})
-    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s,
-                                  pause_top_s, setup_s, fps), body)
+        ascent_windows={"lumbar": (0.6, 1.0)},
+    )
+    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s, pause_top_s, setup_s, fps), body)
 
 
-def neck_cranked_hinge(*, neck_deg: float = -35.0, reps: int = 1, depth: float = 1.0,
-                       descent_s: float = DESCENT_S, pause_bottom_s: float = PAUSE_BOTTOM_S,
-                       ascent_s: float = ASCENT_S, pause_top_s: float = PAUSE_TOP_S,
-                       setup_s: float = SETUP_S, fps: float = FPS,
-                       body: Body | None = None) -> Motion:
+def neck_cranked_hinge(
+    *,
+    neck_deg: float = -35.0,
+    reps: int = 1,
+    depth: float = 1.0,
+    descent_s: float = DESCENT_S,
+    pause_bottom_s: float = PAUSE_BOTTOM_S,
+    ascent_s: float = ASCENT_S,
+    pause_top_s: float = PAUSE_TOP_S,
+    setup_s: float = SETUP_S,
+    fps: float = FPS,
+    body: Body | None = None,
+) -> Motion:
     """A good hinge that keeps looking ahead: the neck extends to `neck_deg` at the bottom
     (default -35°: looking up), returning to 0 as the trunk comes upright."""
     pattern = _Pattern(
-        "neck_cranked_hinge", "Looking up",
+        "neck_cranked_hinge",
+        "Looking up",
         "The head tips back to keep looking ahead, bending the neck as the trunk tips forward.",
-        top=HINGE_TOP, bottom={**HINGE_BOTTOM, "neck": neck_deg})
-    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s,
-                                  pause_top_s, setup_s, fps), body)
+        top=HINGE_TOP,
+        bottom={**HINGE_BOTTOM, "neck": neck_deg},
+    )
+    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s, pause_top_s, setup_s, fps), body)
 
 
-def hips_not_back_hinge(*, knee_deg: float = 35.0, hip_deg: float = 60.0,
-                        along_foot: float = TOES, reps: int = 1, depth: float = 1.0,
-                        descent_s: float = DESCENT_S, pause_bottom_s: float = PAUSE_BOTTOM_S,
-                        ascent_s: float = ASCENT_S, pause_top_s: float = PAUSE_TOP_S,
-                        setup_s: float = SETUP_S, fps: float = FPS,
-                        body: Body | None = None) -> Motion:
+def hips_not_back_hinge(
+    *,
+    knee_deg: float = 35.0,
+    hip_deg: float = 60.0,
+    along_foot: float = TOES,
+    reps: int = 1,
+    depth: float = 1.0,
+    descent_s: float = DESCENT_S,
+    pause_bottom_s: float = PAUSE_BOTTOM_S,
+    ascent_s: float = ASCENT_S,
+    pause_top_s: float = PAUSE_TOP_S,
+    setup_s: float = SETUP_S,
+    fps: float = FPS,
+    body: Body | None = None,
+) -> Motion:
     """The trunk tips forward but the hips stay over the heels. Top as the good hinge. Bottom
     (depth 1): hips `hip_deg` (default 60°), knees `knee_deg` (35°), back flat, and the weight
     moved with the descent from mid-foot to `along_foot` of the way to the toe tips (TOES, 0.9):
@@ -540,18 +653,29 @@ def hips_not_back_hinge(*, knee_deg: float = 35.0, hip_deg: float = 60.0,
     (the knees push over the toes) and the hips move back only about 6 cm (the good hinge's
     travel is about 23 cm), with the trunk about 38° from upright."""
     pattern = _Pattern(
-        "hips_not_back_hinge", "Hips not going back",
+        "hips_not_back_hinge",
+        "Hips not going back",
         "The trunk tips forward but the hips stay over the heels, so the knees and the weight go to the toes.",
-        top=HINGE_TOP, bottom={"knee": knee_deg, "hip": hip_deg, ALONG_FOOT: along_foot})
-    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s,
-                                  pause_top_s, setup_s, fps), body)
+        top=HINGE_TOP,
+        bottom={"knee": knee_deg, "hip": hip_deg, ALONG_FOOT: along_foot},
+    )
+    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s, pause_top_s, setup_s, fps), body)
 
 
-def weight_forward_hinge(*, arms_forward_deg: float = 20.0, along_foot: float = 0.8,
-                         reps: int = 1, depth: float = 1.0, descent_s: float = DESCENT_S,
-                         pause_bottom_s: float = PAUSE_BOTTOM_S, ascent_s: float = ASCENT_S,
-                         pause_top_s: float = PAUSE_TOP_S, setup_s: float = SETUP_S,
-                         fps: float = FPS, body: Body | None = None) -> Motion:
+def weight_forward_hinge(
+    *,
+    arms_forward_deg: float = 20.0,
+    along_foot: float = 0.8,
+    reps: int = 1,
+    depth: float = 1.0,
+    descent_s: float = DESCENT_S,
+    pause_bottom_s: float = PAUSE_BOTTOM_S,
+    ascent_s: float = ASCENT_S,
+    pause_top_s: float = PAUSE_TOP_S,
+    setup_s: float = SETUP_S,
+    fps: float = FPS,
+    body: Body | None = None,
+) -> Motion:
     """The good hinge's shape with the weight drifting to the toes. At the bottom (depth 1) the
     arms reach `arms_forward_deg` (default 20°) forward of hanging plumb, so the hands drift away
     from the legs, and the weight has moved from mid-foot to `along_foot` of the way to the toe
@@ -559,12 +683,13 @@ def weight_forward_hinge(*, arms_forward_deg: float = 20.0, along_foot: float = 
     travel less than in the good hinge. Both drift with the descent, from plumb arms and
     mid-foot at the top."""
     pattern = _Pattern(
-        "weight_forward_hinge", "Weight on the toes",
+        "weight_forward_hinge",
+        "Weight on the toes",
         "The hands drift away from the legs and the whole body rocks forward onto the toes.",
         top=HINGE_TOP,
-        bottom={**HINGE_BOTTOM, ARMS_FORWARD: arms_forward_deg, ALONG_FOOT: along_foot})
-    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s,
-                                  pause_top_s, setup_s, fps), body)
+        bottom={**HINGE_BOTTOM, ARMS_FORWARD: arms_forward_deg, ALONG_FOOT: along_foot},
+    )
+    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s, pause_top_s, setup_s, fps), body)
 
 
 # The bottom of a pull from the floor: knees bent 70 degrees, hips 110 (knee to hip 0.64, a
@@ -573,11 +698,21 @@ def weight_forward_hinge(*, arms_forward_deg: float = 20.0, along_foot: float = 
 FLOOR_PULL_BOTTOM = MappingProxyType({"knee": 70.0, "hip": 110.0})
 
 
-def hips_rise_first_hinge(*, hips_wait: float = 0.3, knee_deg: float = 90.0, hip_deg: float = 105.0,
-                          reps: int = 1, depth: float = 1.0, descent_s: float = DESCENT_S,
-                          pause_bottom_s: float = PAUSE_BOTTOM_S, ascent_s: float = ASCENT_S,
-                          pause_top_s: float = PAUSE_TOP_S, setup_s: float = SETUP_S,
-                          fps: float = FPS, body: Body | None = None) -> Motion:
+def hips_rise_first_hinge(
+    *,
+    hips_wait: float = 0.3,
+    knee_deg: float = 90.0,
+    hip_deg: float = 105.0,
+    reps: int = 1,
+    depth: float = 1.0,
+    descent_s: float = DESCENT_S,
+    pause_bottom_s: float = PAUSE_BOTTOM_S,
+    ascent_s: float = ASCENT_S,
+    pause_top_s: float = PAUSE_TOP_S,
+    setup_s: float = SETUP_S,
+    fps: float = FPS,
+    body: Body | None = None,
+) -> Motion:
     """A pull from the floor whose hips rise first. Top as the good hinge. Bottom (depth 1): the
     hips start low, like a squat: knees `knee_deg` (default 90°), hips `hip_deg` (105°), shins
     about 23° forward, trunk about 38° from upright; the way down hips and knees together. On
@@ -590,18 +725,29 @@ def hips_rise_first_hinge(*, hips_wait: float = 0.3, knee_deg: float = 90.0, hip
     if not (math.isfinite(hips_wait) and 0.0 <= hips_wait <= 0.5):
         raise ValueError(f"hips_rise_first_hinge: hips_wait must be from 0 to 0.5, got {hips_wait}")
     pattern = _Pattern(
-        "hips_rise_first_hinge", "Hips rising first",
+        "hips_rise_first_hinge",
+        "Hips rising first",
         "On the way up the knees straighten first and the hips rise while the chest stays down.",
-        top=HINGE_TOP, bottom={"knee": knee_deg, "hip": hip_deg},
-        ascent_windows={"knee": (0.0, 1.0 - hips_wait), "hip": (hips_wait, 1.0)})
-    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s,
-                                  pause_top_s, setup_s, fps), body)
+        top=HINGE_TOP,
+        bottom={"knee": knee_deg, "hip": hip_deg},
+        ascent_windows={"knee": (0.0, 1.0 - hips_wait), "hip": (hips_wait, 1.0)},
+    )
+    return _build(pattern, _Tempo(reps, depth, descent_s, pause_bottom_s, ascent_s, pause_top_s, setup_s, fps), body)
 
 
-def partial_pull(*, top_hip_deg: float = 65.0, top_knee_deg: float = 25.0, reps: int = 1,
-                 descent_s: float = 1.0, pause_bottom_s: float = 0.5, ascent_s: float = 1.0,
-                 pause_top_s: float = 0.3, setup_s: float = SETUP_S, fps: float = FPS,
-                 body: Body | None = None) -> Motion:
+def partial_pull(
+    *,
+    top_hip_deg: float = 65.0,
+    top_knee_deg: float = 25.0,
+    reps: int = 1,
+    descent_s: float = 1.0,
+    pause_bottom_s: float = 0.5,
+    ascent_s: float = 1.0,
+    pause_top_s: float = 0.3,
+    setup_s: float = SETUP_S,
+    fps: float = FPS,
+    body: Body | None = None,
+) -> Motion:
     """Pulls that never stand up: from the bottom of a pull from the floor (FLOOR_PULL_BOTTOM,
     the load at mid-shin) up only until the load passes the knees (hips still bent
     `top_hip_deg`, default 65°, knees `top_knee_deg`, 25°, the wrists at mid-thigh) and back
@@ -609,11 +755,13 @@ def partial_pull(*, top_hip_deg: float = 65.0, top_knee_deg: float = 25.0, reps:
     highest point): cut it from its first bottom to its last for a clip that starts at the
     bottom and never stands."""
     pattern = _Pattern(
-        "partial_pull", "Partial pull",
+        "partial_pull",
+        "Partial pull",
         "The weight leaves the floor but stops at the knees and goes back down.",
-        top={"knee": top_knee_deg, "hip": top_hip_deg}, bottom=FLOOR_PULL_BOTTOM)
-    return _build(pattern, _Tempo(reps, 1.0, descent_s, pause_bottom_s, ascent_s,
-                                  pause_top_s, setup_s, fps), body)
+        top={"knee": top_knee_deg, "hip": top_hip_deg},
+        bottom=FLOOR_PULL_BOTTOM,
+    )
+    return _build(pattern, _Tempo(reps, 1.0, descent_s, pause_bottom_s, ascent_s, pause_top_s, setup_s, fps), body)
 
 
 # A Russian kettlebell swing's two turning points: the float, a standing plank with straight
@@ -628,9 +776,15 @@ SWING_REACH = MappingProxyType({"knee": 35.0, "hip": 105.0, ARMS_FORWARD: 20.0})
 SWING_REP_S = 1.2  # Russian swings, float to float: about 1 to 1.5 s
 
 
-def kettlebell_swing(*, reps: int = 10, rep_s: float = SWING_REP_S, from_floor: bool = True,
-                     float_hip_deg: float = 0.0, fps: float = FPS,
-                     body: Body | None = None) -> Motion:
+def kettlebell_swing(
+    *,
+    reps: int = 10,
+    rep_s: float = SWING_REP_S,
+    from_floor: bool = True,
+    float_hip_deg: float = 0.0,
+    fps: float = FPS,
+    body: Body | None = None,
+) -> Motion:
     """Russian kettlebell swings: `reps` swings of `rep_s` seconds each (default 10 of 1.2 s),
     half of it up from the backswing to the float and half back down, with no pause at either
     (SWING_FLOAT, SWING_BACKSWING). from_floor (default True): the set starts standing, reaches
@@ -645,9 +799,12 @@ def kettlebell_swing(*, reps: int = 10, rep_s: float = SWING_REP_S, from_floor: 
     if not (math.isfinite(float_hip_deg) and -15.0 <= float_hip_deg <= 10.0):
         raise ValueError(f"kettlebell_swing: float_hip_deg must be from -15 to 10, got {float_hip_deg}")
     pattern = _Pattern(
-        "kettlebell_swing", "Kettlebell swing",
+        "kettlebell_swing",
+        "Kettlebell swing",
         "The hips snap the bell up to chest height and fold back as it falls between the legs.",
-        top={**SWING_FLOAT, "hip": float_hip_deg}, bottom=SWING_BACKSWING)
+        top={**SWING_FLOAT, "hip": float_hip_deg},
+        bottom=SWING_BACKSWING,
+    )
     half = rep_s / 2
 
     def swings(pattern: _Pattern, tempo: _Tempo) -> tuple[list[_Move], list[tuple[float, float, float]]]:
@@ -689,19 +846,20 @@ def kettlebell_swing(*, reps: int = 10, rep_s: float = SWING_REP_S, from_floor: 
     return _build(pattern, _Tempo(reps, 1.0, half, 0.0, half, 0.0, 0.0, fps), body, swings)
 
 
-MOTIONS: Mapping[str, Callable[..., Motion]] = MappingProxyType({
-    "good_hinge": good_hinge,
-    "squat": squat,
-    "rounded_back_hinge": rounded_back_hinge,
-    "locked_knee_hinge": locked_knee_hinge,
-    "knee_dominant_hinge": knee_dominant_hinge,
-    "lean_back_hinge": lean_back_hinge,
-    "neck_cranked_hinge": neck_cranked_hinge,
-    "rushed_hinge": rushed_hinge,
-    "hips_not_back_hinge": hips_not_back_hinge,
-    "weight_forward_hinge": weight_forward_hinge,
-    "hips_rise_first_hinge": hips_rise_first_hinge,
-    "partial_pull": partial_pull,
-    "kettlebell_swing": kettlebell_swing,
-})
-
+MOTIONS: Mapping[str, Callable[..., Motion]] = MappingProxyType(
+    {
+        "good_hinge": good_hinge,
+        "squat": squat,
+        "rounded_back_hinge": rounded_back_hinge,
+        "locked_knee_hinge": locked_knee_hinge,
+        "knee_dominant_hinge": knee_dominant_hinge,
+        "lean_back_hinge": lean_back_hinge,
+        "neck_cranked_hinge": neck_cranked_hinge,
+        "rushed_hinge": rushed_hinge,
+        "hips_not_back_hinge": hips_not_back_hinge,
+        "weight_forward_hinge": weight_forward_hinge,
+        "hips_rise_first_hinge": hips_rise_first_hinge,
+        "partial_pull": partial_pull,
+        "kettlebell_swing": kettlebell_swing,
+    }
+)

@@ -40,18 +40,21 @@ log = logging.getLogger(__name__)
 DRAIN_S = 2.0  # seconds the block waits, at its end, for the reader to pass on the last lines
 
 # Lines the libraries print in a normal run; none of them says anything to a trainer.
-NATIVE_NOISE = tuple(re.compile(pattern) for pattern in (
-    # absl / glog, severities Info, Warning and Error: "W0000 00:00:1796276696.027294  1352 file.cc:114] ..."
-    # (an Error line is a step MediaPipe recovered from: a failure of ours surfaces in Python)
-    r"^[IWE]\d{4} \d\d:\d\d:\d+\.\d+\s+\d+ [\w./-]+:\d+\] ",
-    r"^WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR",
-    r"^INFO: Created TensorFlow Lite \w+ delegate for CPU\.",
-    r"^INFO: Initialized TensorFlow Lite runtime\.",
-    # FFmpeg's own lines through PyAV: "[h264 @ 0x55d0c3a4e600] mmco: unref short failure"
-    r"^\[[\w:.-]+ @ 0x[0-9a-f]+\] ",
-    # Streamlit, imported outside a page: "... Thread 'MainThread': missing ScriptRunContext! ..."
-    r"missing ScriptRunContext!",
-))
+NATIVE_NOISE = tuple(
+    re.compile(pattern)
+    for pattern in (
+        # absl / glog, severities Info, Warning and Error: "W0000 00:00:1796276696.027294  1352 file.cc:114] ..."
+        # (an Error line is a step MediaPipe recovered from: a failure of ours surfaces in Python)
+        r"^[IWE]\d{4} \d\d:\d\d:\d+\.\d+\s+\d+ [\w./-]+:\d+\] ",
+        r"^WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR",
+        r"^INFO: Created TensorFlow Lite \w+ delegate for CPU\.",
+        r"^INFO: Initialized TensorFlow Lite runtime\.",
+        # FFmpeg's own lines through PyAV: "[h264 @ 0x55d0c3a4e600] mmco: unref short failure"
+        r"^\[[\w:.-]+ @ 0x[0-9a-f]+\] ",
+        # Streamlit, imported outside a page: "... Thread 'MainThread': missing ScriptRunContext! ..."
+        r"missing ScriptRunContext!",
+    )
+)
 
 
 def is_native_noise(line: str) -> bool:
@@ -66,8 +69,9 @@ def native_noise_filtered() -> Iterator[None]:
     sys.stderr.flush()
     terminal = os.dup(2)
     read_end, write_end = os.pipe()
-    reader = threading.Thread(target=_pass_on, args=(read_end, os.dup(terminal)),
-                              name="native-output-filter", daemon=True)
+    reader = threading.Thread(
+        target=_pass_on, args=(read_end, os.dup(terminal)), name="native-output-filter", daemon=True
+    )
     reader.start()
     os.dup2(write_end, 2)
     os.close(write_end)  # descriptor 2 is now the pipe's only write end in this process

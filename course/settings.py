@@ -29,9 +29,15 @@ MEBIBYTE = 1024 * 1024  # bytes: the "MB" of Streamlit's server.maxUploadSize (i
 # ISO family (MP4, M4V, 3GP), "mov" QuickTime.
 KNOWN_FORMATS = ("mp4", "mov", "webm", "avi", "mkv")
 # The file endings each container goes by: what the upload widget lets a learner pick.
-FILE_ENDINGS: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "mp4": ("mp4", "m4v", "3gp"), "mov": ("mov", "qt"), "webm": ("webm",), "avi": ("avi",), "mkv": ("mkv",),
-})
+FILE_ENDINGS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "mp4": ("mp4", "m4v", "3gp"),
+        "mov": ("mov", "qt"),
+        "webm": ("webm",),
+        "avi": ("avi",),
+        "mkv": ("mkv",),
+    }
+)
 
 
 class SettingsError(ValueError):
@@ -54,56 +60,94 @@ class ClipLimits:
     """Which clips the self-check accepts. Raises SettingsError for a value out of range."""
 
     max_clip_mb: float = _setting(
-        200.0, env="HINGE_MAX_CLIP_MB", unit="MB (1 MB = 1,000,000 bytes)", low=1, high=10_000,
+        200.0,
+        env="HINGE_MAX_CLIP_MB",
+        unit="MB (1 MB = 1,000,000 bytes)",
+        low=1,
+        high=10_000,
         why="A 40 s phone clip in 1080p is about 40-90 MB, in 4K about 150-300 MB. The upload "
-            "widget is given this limit, so the browser refuses a bigger file before sending "
-            "it, counting MB as a phone shows file sizes (1,000,000 bytes; Windows browsers "
-            "count 1024 x 1024, and the self-check then refuses the file with the same "
-            "number). Streamlit's server lets through server.maxUploadSize MiB (200 in "
-            ".streamlit/config.toml, 209.7 MB): the app refuses to start when this is more.")
+        "widget is given this limit, so the browser refuses a bigger file before sending "
+        "it, counting MB as a phone shows file sizes (1,000,000 bytes; Windows browsers "
+        "count 1024 x 1024, and the self-check then refuses the file with the same "
+        "number). Streamlit's server lets through server.maxUploadSize MiB (200 in "
+        ".streamlit/config.toml, 209.7 MB): the app refuses to start when this is more.",
+    )
     max_clip_seconds: float = _setting(
-        90.0, env="HINGE_MAX_CLIP_SECONDS", unit="seconds", low=5, high=3600,
+        90.0,
+        env="HINGE_MAX_CLIP_SECONDS",
+        unit="seconds",
+        low=5,
+        high=3600,
         why="A set of 3 to 6 hinges takes 15 to 40 s; 90 s leaves time to walk to and from "
-            "the phone. Pose costs about 25 ms per frame, so 90 s at 30 frames/s is about a "
-            "minute of work on one core.")
+        "the phone. Pose costs about 25 ms per frame, so 90 s at 30 frames/s is about a "
+        "minute of work on one core.",
+    )
     min_clip_seconds: float = _setting(
-        1.0, env="HINGE_MIN_CLIP_SECONDS", unit="seconds", low=0, high=60,
-        why="One slow hinge, down and up, takes 2 to 4 s; in under a second no rep can be "
-            "seen.")
+        1.0,
+        env="HINGE_MIN_CLIP_SECONDS",
+        unit="seconds",
+        low=0,
+        high=60,
+        why="One slow hinge, down and up, takes 2 to 4 s; in under a second no rep can be seen.",
+    )
     min_clip_frames: int = _setting(
-        10, env="HINGE_MIN_CLIP_FRAMES", unit="frames", low=2, high=10_000,
+        10,
+        env="HINGE_MIN_CLIP_FRAMES",
+        unit="frames",
+        low=2,
+        high=10_000,
         why="The fewest pictures from which a down-and-up movement can be traced; a 1 s clip "
-            "at the lowest common phone rate (15 frames/s) has 15.")
+        "at the lowest common phone rate (15 frames/s) has 15.",
+    )
     max_frame_megapixels: float = _setting(
-        8.9, env="HINGE_MAX_FRAME_MEGAPIXELS", unit="megapixels (million pixels) per frame",
-        low=0.1, high=40,
+        8.9,
+        env="HINGE_MAX_FRAME_MEGAPIXELS",
+        unit="megapixels (million pixels) per frame",
+        low=0.1,
+        high=40,
         why="A phone's 4K frame is 3840 x 2160 = 8.3 Mpx (DCI 4K, 4096 x 2160, 8.85 Mpx), the "
-            "most any phone films by default. The analysis shrinks every frame to "
-            "analysis_max_side (1280) anyway, so more pixels only cost decoding time and "
-            "memory: a 16000 x 16000 clip (256 Mpx a frame, 384 MB each decoded) held the "
-            "only analysis slot for 10.6 minutes at 3 GB. Checked from the header before "
-            "anything is decoded.")
+        "most any phone films by default. The analysis shrinks every frame to "
+        "analysis_max_side (1280) anyway, so more pixels only cost decoding time and "
+        "memory: a 16000 x 16000 clip (256 Mpx a frame, 384 MB each decoded) held the "
+        "only analysis slot for 10.6 minutes at 3 GB. Checked from the header before "
+        "anything is decoded.",
+    )
     max_frame_rate: float = _setting(
-        240.0, env="HINGE_MAX_FRAME_RATE", unit="frames per second", low=5, high=1000,
+        240.0,
+        env="HINGE_MAX_FRAME_RATE",
+        unit="frames per second",
+        low=5,
+        high=1000,
         why="Phones' slow motion records at up to 240 frames/s (faster modes are stored "
-            "slowed down to 30). With max_clip_seconds this caps the frames a clip may hold "
-            "(90 s x 240 = 21,600): a header claiming a million frames in 90 s does not add "
-            "up and is refused before decoding, and decoding stops as soon as the count is "
-            "passed.")
+        "slowed down to 30). With max_clip_seconds this caps the frames a clip may hold "
+        "(90 s x 240 = 21,600): a header claiming a million frames in 90 s does not add "
+        "up and is refused before decoding, and decoding stops as soon as the count is "
+        "passed.",
+    )
     max_clip_gigapixels: float = _setting(
-        23.0, env="HINGE_MAX_CLIP_GIGAPIXELS", unit="gigapixels (frames x pixels per frame)",
-        low=0.001, high=500,
+        23.0,
+        env="HINGE_MAX_CLIP_GIGAPIXELS",
+        unit="gigapixels (frames x pixels per frame)",
+        low=0.001,
+        high=500,
         why="The picture a whole clip may hold: a phone's usual 4K mode (8.3 Mpx at 30 "
-            "frames/s) for the full 90 s is 22.4 Gpx; 1080p (2.1 Mpx) at 120 frames/s for "
-            "90 s is the same. Decoding time grows with pixels, not with bytes, so this bounds "
-            "how long one clip can hold the analysis slot; 4K at 60 frames/s fits 45 s.")
+        "frames/s) for the full 90 s is 22.4 Gpx; 1080p (2.1 Mpx) at 120 frames/s for "
+        "90 s is the same. Decoding time grows with pixels, not with bytes, so this bounds "
+        "how long one clip can hold the analysis slot; 4K at 60 frames/s fits 45 s.",
+    )
     accepted_formats: tuple[str, ...] = field(
         default=("mp4", "mov", "webm", "avi"),
-        metadata={"choices": KNOWN_FORMATS, "limit": Limit(
-            ("mp4", "mov", "webm", "avi"), "comma-separated names",
-            "What phones (MP4, MOV), browsers' recorders (WebM) and older cameras (AVI) write. MKV "
-            "decodes the same way as WebM but is not on the upload list; add it here to take it.",
-            env="HINGE_ACCEPTED_FORMATS")})
+        metadata={
+            "choices": KNOWN_FORMATS,
+            "limit": Limit(
+                ("mp4", "mov", "webm", "avi"),
+                "comma-separated names",
+                "What phones (MP4, MOV), browsers' recorders (WebM) and older cameras (AVI) write. MKV "
+                "decodes the same way as WebM but is not on the upload list; add it here to take it.",
+                env="HINGE_ACCEPTED_FORMATS",
+            ),
+        },
+    )
 
     def file_endings(self) -> tuple[str, ...]:
         """The file endings of the accepted formats (for the upload widget's `type`). The
@@ -117,12 +161,14 @@ class ClipLimits:
         if unknown or not formats:
             raise SettingsError(
                 f"accepted_formats (HINGE_ACCEPTED_FORMATS) must be one or more of "
-                f"{', '.join(KNOWN_FORMATS)}, got {', '.join(formats) or 'nothing'}")
+                f"{', '.join(KNOWN_FORMATS)}, got {', '.join(formats) or 'nothing'}"
+            )
         object.__setattr__(self, "accepted_formats", formats)
         if self.min_clip_seconds >= self.max_clip_seconds:
             raise SettingsError(
                 f"min_clip_seconds (HINGE_MIN_CLIP_SECONDS, {self.min_clip_seconds}) must be "
-                f"below max_clip_seconds (HINGE_MAX_CLIP_SECONDS, {self.max_clip_seconds})")
+                f"below max_clip_seconds (HINGE_MAX_CLIP_SECONDS, {self.max_clip_seconds})"
+            )
 
     @property
     def max_bytes(self) -> int:
@@ -142,7 +188,8 @@ class ClipLimits:
                 f"max_clip_mb (HINGE_MAX_CLIP_MB, {self.max_clip_mb:g} MB) is more than Streamlit's "
                 f"server.maxUploadSize lets through ({server_max_upload_mib:g} MiB = "
                 f"{server_max_upload_mib * MEBIBYTE / MEGABYTE:.1f} MB): raise server.maxUploadSize in "
-                f".streamlit/config.toml to at least {math.ceil(self.max_bytes / MEBIBYTE)}")
+                f".streamlit/config.toml to at least {math.ceil(self.max_bytes / MEBIBYTE)}"
+            )
 
     @property
     def max_frame_pixels(self) -> int:
@@ -173,57 +220,102 @@ class Settings:
 
     limits: ClipLimits = field(default_factory=ClipLimits)
     analysis_max_side: int = _setting(
-        1280, env="HINGE_ANALYSIS_MAX_SIDE", unit="pixels", low=256, high=8192,
+        1280,
+        env="HINGE_ANALYSIS_MAX_SIDE",
+        unit="pixels",
+        low=256,
+        high=8192,
         why="Frames are shrunk so their long side is at most this before pose. The pose model "
-            "looks at a 256 x 256 crop around the person, so a person filling a third of a "
-            "1280 x 720 picture is already seen in full detail; 4K frames shrunk to 1280 cost "
-            "about a ninth to convert and track the same.")
+        "looks at a 256 x 256 crop around the person, so a person filling a third of a "
+        "1280 x 720 picture is already seen in full detail; 4K frames shrunk to 1280 cost "
+        "about a ninth to convert and track the same.",
+    )
     pose_every_nth: int = _setting(
-        1, env="HINGE_POSE_EVERY_NTH", unit="frames", low=1, high=10,
+        1,
+        env="HINGE_POSE_EVERY_NTH",
+        unit="frames",
+        low=1,
+        high=10,
         why="Run pose on every nth frame and interpolate the rest. 2 saves about 40% of the "
-            "time, but on the real side clips it moved the shoulder-hip-knee angle by 1 to 4 "
-            "degrees on average and up to 11 to 26 degrees at the fastest moments (the "
-            "tracker also loses its smoothing between frames), so every frame it is.")
+        "time, but on the real side clips it moved the shoulder-hip-knee angle by 1 to 4 "
+        "degrees on average and up to 11 to 26 degrees at the fastest moments (the "
+        "tracker also loses its smoothing between frames), so every frame it is.",
+    )
     max_pose_fps: float = _setting(
-        30.0, env="HINGE_MAX_POSE_FPS", unit="frames per second", low=5, high=240,
+        30.0,
+        env="HINGE_MAX_POSE_FPS",
+        unit="frames per second",
+        low=5,
+        high=240,
         why="A hinge is slow (a rep takes 2 to 4 s), so 30 poses a second trace it finely; "
-            "clips filmed at 60, 120 or 240 frames/s are thinned to this rate instead of "
-            "costing 2 to 8 times the time.")
+        "clips filmed at 60, 120 or 240 frames/s are thinned to this rate instead of "
+        "costing 2 to 8 times the time.",
+    )
     annotated_max_side: int = _setting(
-        480, env="HINGE_ANNOTATED_MAX_SIDE", unit="pixels", low=256, high=1920,
+        480,
+        env="HINGE_ANNOTATED_MAX_SIDE",
+        unit="pixels",
+        low=256,
+        high=1920,
         why="Long side of the annotated video. A phone shows it about 390 CSS pixels wide, so "
-            "480 is sharp there; 720 costs a quarter more time and pushed short clips past "
-            "1.3x the bare decode + pose (benchmarks/speed.py).")
+        "480 is sharp there; 720 costs a quarter more time and pushed short clips past "
+        "1.3x the bare decode + pose (benchmarks/speed.py).",
+    )
     people_samples: int = _setting(
-        8, env="HINGE_PEOPLE_SAMPLES", unit="frames", low=2, high=50,
+        8,
+        env="HINGE_PEOPLE_SAMPLES",
+        unit="frames",
+        low=2,
+        high=50,
         why="Frames, spread over the clip, searched for a second person (about 35 ms each). "
-            "Two of them must show one; 8 puts two inside any 25% of the clip.")
+        "Two of them must show one; 8 puts two inside any 25% of the clip.",
+    )
     parallel_analyses: int = _setting(
-        1, env="HINGE_PARALLEL_ANALYSES", unit="analyses at once", low=1, high=64,
+        1,
+        env="HINGE_PARALLEL_ANALYSES",
+        unit="analyses at once",
+        low=1,
+        high=64,
         why="Clips analysed at the same time by one server; the rest wait in the queue. One "
-            "analysis keeps about one core busy with pose and the other with decoding and "
-            "drawing (shared/design/FACTS.md), so 1 suits this 2-core machine; raise it with "
-            "the cores.")
+        "analysis keeps about one core busy with pose and the other with decoding and "
+        "drawing (shared/design/FACTS.md), so 1 suits this 2-core machine; raise it with "
+        "the cores.",
+    )
     max_waiting_analyses: int = _setting(
-        8, env="HINGE_MAX_WAITING_ANALYSES", unit="clips waiting", low=0, high=1000,
+        8,
+        env="HINGE_MAX_WAITING_ANALYSES",
+        unit="clips waiting",
+        low=0,
+        high=1000,
         why="Clips that may wait for a free analysis; the next one is turned away at once "
-            "with a kind word. A 30 s clip takes about 30 s to check on one slot, so the 8th "
-            "learner in line waits about 4 minutes, about as long as anyone keeps a page "
-            "open; 8 clips of the largest size are 1.6 GB on disk while they wait (none is "
-            "held in memory).")
+        "with a kind word. A 30 s clip takes about 30 s to check on one slot, so the 8th "
+        "learner in line waits about 4 minutes, about as long as anyone keeps a page "
+        "open; 8 clips of the largest size are 1.6 GB on disk while they wait (none is "
+        "held in memory).",
+    )
     homework_due_soon_hours: float = _setting(
-        48.0, env="HINGE_HOMEWORK_DUE_SOON_HOURS", unit="hours", low=1, high=336,
+        48.0,
+        env="HINGE_HOMEWORK_DUE_SOON_HOURS",
+        unit="hours",
+        low=1,
+        high=336,
         why="How long before the end of its due day unfinished homework shows 'Due soon'. Most "
-            "members train two or three times a week, so 48 h still leaves a gym visit (or an "
-            "evening) to read a lesson or film a set before it is late.")
+        "members train two or three times a week, so 48 h still leaves a gym visit (or an "
+        "evening) to read a lesson or film a set before it is late.",
+    )
 
     password_hashes_at_once: int = _setting(
-        2, env="HINGE_PASSWORD_HASHES_AT_ONCE", unit="hashes running at once", low=1, high=64,
+        2,
+        env="HINGE_PASSWORD_HASHES_AT_ONCE",
+        unit="hashes running at once",
+        low=1,
+        high=64,
         why="Each Argon2id hash (argon2-cffi's defaults, RFC 9106) holds 64 MiB and keeps a "
-            "core busy for about 0.1-0.3 s. Sixteen sign-ins at once took +985 MB; 2 at once "
-            "(the machine's 2 cores) caps that at 2 x 64 MiB = 128 MiB and costs no time "
-            "overall, since the hashes were waiting for the cores anyway. Sign-ins past the "
-            "bound wait their turn.")
+        "core busy for about 0.1-0.3 s. Sixteen sign-ins at once took +985 MB; 2 at once "
+        "(the machine's 2 cores) caps that at 2 x 64 MiB = 128 MiB and costs no time "
+        "overall, since the hashes were waiting for the cores anyway. Sign-ins past the "
+        "bound wait their turn.",
+    )
 
     def __post_init__(self) -> None:
         _check_ranges(self)
@@ -251,20 +343,21 @@ def _check_ranges(settings: Any) -> None:
             continue
         value = getattr(settings, item.name)
         if item.type in ("int", int) and (isinstance(value, bool) or value != int(value)):
-            raise SettingsError(f"{item.name} ({limit.env}) must be a whole number "
-                                f"of {limit.unit}, got {value!r}")
+            raise SettingsError(f"{item.name} ({limit.env}) must be a whole number of {limit.unit}, got {value!r}")
         if not (math.isfinite(value) and limit.low <= value <= limit.high):
-            raise SettingsError(f"{item.name} ({limit.env}) must be between {limit.low:g} "
-                                f"and {limit.high:g} {limit.unit}, got {value!r}")
+            raise SettingsError(
+                f"{item.name} ({limit.env}) must be between {limit.low:g} "
+                f"and {limit.high:g} {limit.unit}, got {value!r}"
+            )
 
 
 def _read_env(cls: type, environ: Mapping[str, str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for item in fields(cls):
         limit = limit_of(item)
-        env = limit.env if limit is not None else None
-        if env is None or env not in environ:
+        if limit is None or limit.env is None or limit.env not in environ:
             continue
+        env = limit.env
         text = environ[env].strip()
         if item.name == "accepted_formats":
             values[item.name] = tuple(name for name in text.split(",") if name.strip())
@@ -282,16 +375,18 @@ def _read_env(cls: type, environ: Mapping[str, str]) -> dict[str, Any]:
 
 
 # The other HINGE_* variables, read where they are used: (who reads it, what it is for).
-OTHER_VARIABLES: Mapping[str, tuple[str, str]] = MappingProxyType({
-    "HINGE_DATA_DIR": ("course.store", "the folder of the course's SQLite database"),
-    "HINGE_CONTENT_DIR": ("course.content", "another content folder, for authors trying a draft"),
-    "HINGE_CLIPS_DIR": ("tests, benchmarks", "the folder of the real clips and their labels"),
-    "HINGE_CHROMIUM": ("tests", "the Chromium the browser tests drive"),
-    "HINGE_TEST_POSTGRES_URL": ("tests", "a PostgreSQL server of your own for the store's tests"),
-    "HINGE_SCREENSHOTS": ("tests", "a folder to keep the browser tests' screenshots in"),
-    "HINGE_APP_LOG": ("tests", "a file for the log of the app servers the browser tests start"),
-    "HINGE_SEED": ("tests", "the seed article the course's facts are checked against"),
-})
+OTHER_VARIABLES: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "HINGE_DATA_DIR": ("course.store", "the folder of the course's SQLite database"),
+        "HINGE_CONTENT_DIR": ("course.content", "another content folder, for authors trying a draft"),
+        "HINGE_CLIPS_DIR": ("tests, benchmarks", "the folder of the real clips and their labels"),
+        "HINGE_CHROMIUM": ("tests", "the Chromium the browser tests drive"),
+        "HINGE_TEST_POSTGRES_URL": ("tests", "a PostgreSQL server of your own for the store's tests"),
+        "HINGE_SCREENSHOTS": ("tests", "a folder to keep the browser tests' screenshots in"),
+        "HINGE_APP_LOG": ("tests", "a file for the log of the app servers the browser tests start"),
+        "HINGE_SEED": ("tests", "the seed article the course's facts are checked against"),
+    }
+)
 
 
 def check_environment(environ: Mapping[str, str] | None = None) -> Settings:
@@ -303,14 +398,19 @@ def check_environment(environ: Mapping[str, str] | None = None) -> Settings:
     for name in sorted(environ):
         if name.startswith("HINGE_") and name not in known:
             near = difflib.get_close_matches(name, sorted(known), n=1)
-            raise SettingsError(f"{name} is not a setting of the course" +
-                                (f": did you mean {near[0]}?" if near else " (see the README's settings)"))
+            raise SettingsError(
+                f"{name} is not a setting of the course"
+                + (f": did you mean {near[0]}?" if near else " (see the README's settings)")
+            )
     return Settings.from_env(environ)
 
 
 # Every environment variable: (where it lands, its unit, why it is what it is).
-ENVIRONMENT: Mapping[str, tuple[str, str, str]] = MappingProxyType({
-    limit.env: (f"{cls.__name__}.{item.name}", limit.unit, limit.why)
-    for cls in (ClipLimits, Settings) for item in fields(cls)
-    if (limit := limit_of(item)) is not None and limit.env is not None
-})
+ENVIRONMENT: Mapping[str, tuple[str, str, str]] = MappingProxyType(
+    {
+        limit.env: (f"{cls.__name__}.{item.name}", limit.unit, limit.why)
+        for cls in (ClipLimits, Settings)
+        for item in fields(cls)
+        if (limit := limit_of(item)) is not None and limit.env is not None
+    }
+)

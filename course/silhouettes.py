@@ -21,19 +21,29 @@ from course.body import SEGMENT_ENDS, Body, Joint, PosedBody, Segment
 from course.landmarks import Camera
 
 REFERENCE_STATURE_M = 1.75
-THICKNESS_M: Mapping[Segment, float] = MappingProxyType({
-    # trunk depth (front to back) of an adult man: buttocks, waist and chest all about 24 cm
-    # (ANSUR II: Gordon et al. 2014). One depth for all three trunk links: the model's neutral
-    # spine is straight (no lumbar curve), so its back's outline is straight too and reads 0.
-    # Limbs: their side-on widths.
-    Segment.PELVIS: 0.24, Segment.LUMBAR: 0.24, Segment.THORAX: 0.24,
-    Segment.LEFT_UPPER_ARM: 0.09, Segment.RIGHT_UPPER_ARM: 0.09,
-    Segment.LEFT_FOREARM: 0.07, Segment.RIGHT_FOREARM: 0.07,
-    Segment.LEFT_HAND: 0.05, Segment.RIGHT_HAND: 0.05,
-    Segment.LEFT_THIGH: 0.16, Segment.RIGHT_THIGH: 0.16,
-    Segment.LEFT_SHANK: 0.11, Segment.RIGHT_SHANK: 0.11,
-    Segment.LEFT_FOOT: 0.07, Segment.RIGHT_FOOT: 0.07,
-})
+THICKNESS_M: Mapping[Segment, float] = MappingProxyType(
+    {
+        # trunk depth (front to back) of an adult man: buttocks, waist and chest all about 24 cm
+        # (ANSUR II: Gordon et al. 2014). One depth for all three trunk links: the model's neutral
+        # spine is straight (no lumbar curve), so its back's outline is straight too and reads 0.
+        # Limbs: their side-on widths.
+        Segment.PELVIS: 0.24,
+        Segment.LUMBAR: 0.24,
+        Segment.THORAX: 0.24,
+        Segment.LEFT_UPPER_ARM: 0.09,
+        Segment.RIGHT_UPPER_ARM: 0.09,
+        Segment.LEFT_FOREARM: 0.07,
+        Segment.RIGHT_FOREARM: 0.07,
+        Segment.LEFT_HAND: 0.05,
+        Segment.RIGHT_HAND: 0.05,
+        Segment.LEFT_THIGH: 0.16,
+        Segment.RIGHT_THIGH: 0.16,
+        Segment.LEFT_SHANK: 0.11,
+        Segment.RIGHT_SHANK: 0.11,
+        Segment.LEFT_FOOT: 0.07,
+        Segment.RIGHT_FOOT: 0.07,
+    }
+)
 HEAD_RADIUS_M = 0.10
 NECK_THICKNESS_M = 0.12
 

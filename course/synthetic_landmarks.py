@@ -97,10 +97,13 @@ def landmark_sequence(
     range.
     """
     camera = camera if camera is not None else Camera()
-    for name, value, high in (("noise_px", noise_px, math.inf), ("noise_m", noise_m, math.inf),
-                              ("drop_fraction", drop_fraction, 1.0),
-                              ("swap_fraction", swap_fraction, 1.0),
-                              ("far_side_visibility", far_side_visibility, 1.0)):
+    for name, value, high in (
+        ("noise_px", noise_px, math.inf),
+        ("noise_m", noise_m, math.inf),
+        ("drop_fraction", drop_fraction, 1.0),
+        ("swap_fraction", swap_fraction, 1.0),
+        ("far_side_visibility", far_side_visibility, 1.0),
+    ):
         if not (math.isfinite(value) and 0.0 <= value <= high):
             limit = "0 or more" if math.isinf(high) else "between 0 and 1"
             raise ValueError(f"{name} must be {limit}, got {value}")
@@ -116,8 +119,7 @@ def landmark_sequence(
     size = np.array([camera.width_px, camera.height_px], dtype=float)
     image = np.empty((n, count, 3))
     image[..., :2] = pixels[..., :2] / size
-    image[..., 2] = camera.focal_px * (pixels[..., 2] - hip_depth[:, None]) / (
-        hip_depth[:, None] * camera.width_px)
+    image[..., 2] = camera.focal_px * (pixels[..., 2] - hip_depth[:, None]) / (hip_depth[:, None] * camera.width_px)
 
     depth = pixels[..., 2]
     hidden = np.clip((depth - depth[:, _MIRROR_INDEX]) / OCCLUSION_RAMP_M, 0.0, 1.0)
@@ -162,5 +164,12 @@ def landmark_sequence(
     visibility[lost] = 0.0
     if in_person is not None:
         in_person[lost] = 0.0
-    return LandmarkSequence(t_s=t_s, image=image, world=world, visibility=visibility,
-                            width_px=camera.width_px, height_px=camera.height_px, in_person=in_person)
+    return LandmarkSequence(
+        t_s=t_s,
+        image=image,
+        world=world,
+        visibility=visibility,
+        width_px=camera.width_px,
+        height_px=camera.height_px,
+        in_person=in_person,
+    )

@@ -51,8 +51,10 @@ def code_point(character: str) -> str:
 def spreadsheet_cell(value: object) -> object:
     """A CSV cell a spreadsheet shows as the text it is, never runs: text that would start or
     hold a formula gets a leading ``'``. Anything else (numbers, dates) is left as it is."""
-    if isinstance(value, str) and (value.lstrip(" ").startswith(SPREADSHEET_FORMULA_START)
-                                   or any(mark in value for mark in SPREADSHEET_FORMULA_INSIDE)):
+    if isinstance(value, str) and (
+        value.lstrip(" ").startswith(SPREADSHEET_FORMULA_START)
+        or any(mark in value for mark in SPREADSHEET_FORMULA_INSIDE)
+    ):
         return "'" + value
     return value
 

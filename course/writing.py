@@ -26,50 +26,59 @@ from course.content import Course, Lesson, Question, display_path
 from course.thresholds import Limit
 
 READING_SPEED = Limit(
-    180.0, "words per minute",
+    180.0,
+    "words per minute",
     "How fast a learner reads a lesson on a phone, figures, quiz and feedback included. Adults "
     "read plain non-fiction silently at about 240 words a minute; instructions read while trying "
     "them out, on a small screen, go slower, so the estimate errs on the long side.",
     "Brysbaert M. (2019) How many words do we read per minute? J Mem Lang 109:104047",
 )
 READING_TIME_SLACK = Limit(
-    1.0, "min",
+    1.0,
+    "min",
     "How far a lesson's declared minutes may stray from the estimate: readers differ by more "
     "than that, but a lesson that claims 5 minutes and takes 8 breaks the learner's trust.",
 )
 LONGEST_LESSON = Limit(
-    8.0, "min",
+    8.0,
+    "min",
     "The longest a lesson may take, quiz included: a sitting on a bus or in a waiting room. "
     "Longer lessons are split, so a learner on a phone can finish one in a sitting.",
 )
 RIGHT_ANSWER_LENGTH = Limit(
-    1.25, "ratio",
+    1.25,
+    "ratio",
     "How much longer than the wrong choices, on average, a right choice may be. Test-wise "
     "learners pick the longest choice, so item writers keep choices about equal in length.",
     "Haladyna T.M., Downing S.M., Rodriguez M.C. (2002) Appl Meas Educ 15(3):309-333",
 )
 LENGTH_SLACK = Limit(
-    2.0, "words",
+    2.0,
+    "words",
     "A right choice within this many words of the wrong ones' average never stands out, "
     "whatever the ratio: short choices differ by a word or two without anyone noticing.",
 )
 RIGHT_IS_LONGEST = Limit(
-    0.4, "share",
+    0.4,
+    "share",
     "Of the one-answer questions in the whole course, the share whose right choice may be the "
     "longest one. By chance it would be about one in four (four choices a question).",
 )
 SAME_ANSWER_COUNT = Limit(
-    0.6, "share",
+    0.6,
+    "share",
     "Of the multiple-answer questions in the whole course, the share that may have the same "
-    "number of right choices; beyond it the count itself is a clue (\"it's always three\").",
+    'number of right choices; beyond it the count itself is a clue ("it\'s always three").',
 )
 REPEAT_OVERLAP = Limit(
-    0.5, "share of words",
+    0.5,
+    "share of words",
     "Two questions whose prompts share at least this share of their words (of all the words in "
     "either), and whose right answers do too, ask the same thing: a retrieval slot spent twice.",
 )
 MIN_SAME_COUNT_QUESTIONS = Limit(
-    3.0, "questions",
+    3.0,
+    "questions",
     "Below this many multiple-answer questions a shared count is no pattern yet.",
 )
 
@@ -142,8 +151,10 @@ def reading_minutes(lesson: Lesson) -> float:
     A quiz is read as a learner meets it: the prompt, every choice, the feedback of about one
     choice (the average) and the explanation."""
     quiz = sum(
-        words(q.prompt) + sum(words(c.text) for c in q.choices)
-        + sum(words(c.feedback) for c in q.choices) / len(q.choices) + words(q.explanation)
+        words(q.prompt)
+        + sum(words(c.text) for c in q.choices)
+        + sum(words(c.feedback) for c in q.choices) / len(q.choices)
+        + words(q.explanation)
         for q in lesson.quiz
     )
     text = words(lesson.body) + sum(words(item) for item in lesson.objectives)
@@ -155,13 +166,15 @@ def _reading_time(lesson: Lesson) -> Iterator[WritingProblem]:
     estimate = reading_minutes(lesson)
     if abs(lesson.minutes - estimate) > READING_TIME_SLACK.value:
         yield WritingProblem(
-            lesson.path, "minutes",
+            lesson.path,
+            "minutes",
             f"says {lesson.minutes} but the lesson takes about {estimate:.1f} minutes to read at "
             f"{READING_SPEED.value:g} words a minute; write {max(1, round(estimate))}",
         )
     if estimate > LONGEST_LESSON.value:
         yield WritingProblem(
-            lesson.path, "body",
+            lesson.path,
+            "body",
             f"takes about {estimate:.1f} minutes, more than {LONGEST_LESSON.value:g} for one sitting "
             "on a phone; trim it or split it in two",
         )
@@ -180,7 +193,8 @@ def _length_giveaway(lesson: Lesson, question: Question) -> Iterator[WritingProb
     if right_mean > RIGHT_ANSWER_LENGTH.value * wrong_mean and right_mean - wrong_mean > LENGTH_SLACK.value:
         answers = "right answers average" if len(right) > 1 else "right answer has"
         yield WritingProblem(
-            lesson.path, _where(question),
+            lesson.path,
+            _where(question),
             f"the {answers} {right_mean:.0f} words against {wrong_mean:.0f} for the wrong ones, "
             "a giveaway; shorten it or make the wrong ones as full",
         )
@@ -194,7 +208,8 @@ def _fault_wording_giveaway(lesson: Lesson, question: Question) -> Iterator[Writ
     if fault_word and not any(FAULT_WORDS.search(c.text) for c in question.choices if not c.correct):
         word = fault_word[0]
         yield WritingProblem(
-            lesson.path, _where(question),
+            lesson.path,
+            _where(question),
             f"only the fault is worded as a fault ('{word}'); describe some good-form choices in "
             "movement words too, or use misconceptions that sound like faults",
         )
@@ -206,7 +221,8 @@ def _contradicting_feedback(lesson: Lesson, question: Question) -> Iterator[Writ
         if opening:
             verdict, mark = ("right", "a green tick") if choice.correct else ("wrong", "a red cross")
             yield WritingProblem(
-                lesson.path, f"{_where(question)}, choice {index + 1}",
+                lesson.path,
+                f"{_where(question)}, choice {index + 1}",
                 f"the choice is {verdict} but its feedback opens with '{opening[0].strip()}', read under "
                 f"{mark}; open with words that agree",
             )
@@ -219,7 +235,8 @@ def _choice_pointing_by_place(lesson: Lesson, question: Question) -> Iterator[Wr
         pointer = POINTS_BY_PLACE.search(choice.text)
         if pointer:
             yield WritingProblem(
-                lesson.path, f"{_where(question)}, choice {index + 1}",
+                lesson.path,
+                f"{_where(question)}, choice {index + 1}",
                 f"'{pointer[0]}' points at other choices by their place, but every learner sees the "
                 "choices in an order of their own; name what it means instead",
             )
@@ -231,7 +248,8 @@ def _right_is_often_longest(course: Course) -> Iterator[WritingProblem]:
     if questions and len(longest) > RIGHT_IS_LONGEST.value * len(questions):
         named = ", ".join(f"'{q.id}'" for _, q in longest)
         yield WritingProblem(
-            course.lessons[0].path.parent, "quizzes",
+            course.lessons[0].path.parent,
+            "quizzes",
             f"in {len(longest)} of {len(questions)} one-answer questions the right choice is the longest "
             f"(at most {RIGHT_IS_LONGEST.value:.0%} may be): {named}",
         )
@@ -251,7 +269,8 @@ def _same_answer_count(course: Course) -> Iterator[WritingProblem]:
     count, share = counts.most_common(1)[0]
     if share > SAME_ANSWER_COUNT.value * total:
         yield WritingProblem(
-            course.lessons[0].path.parent, "quizzes",
+            course.lessons[0].path.parent,
+            "quizzes",
             f"{share} of {total} multiple-answer questions have exactly {count} right choices; vary the "
             f"count so it is no clue (at most {math.floor(SAME_ANSWER_COUNT.value * total)} may share one)",
         )
@@ -263,12 +282,14 @@ def _repeated_questions(course: Course) -> Iterator[WritingProblem]:
     for lesson in course.lessons:
         for question in lesson.quiz:
             earlier = next(
-                ((other, first) for other, first in asked if other is not lesson and _same_question(first, question)), None
+                ((other, first) for other, first in asked if other is not lesson and _same_question(first, question)),
+                None,
             )
             if earlier is not None:
                 other, first = earlier
                 yield WritingProblem(
-                    lesson.path, _where(question),
+                    lesson.path,
+                    _where(question),
                     f"asks again what {display_path(other.path)} asks in '{first.id}'; ask something "
                     "the lesson has not yet tested",
                 )
@@ -279,8 +300,10 @@ def _same_question(first: Question, second: Question) -> bool:
     def right(question: Question) -> str:
         return " ".join(choice.text for choice in question.choices if choice.correct)
 
-    return (_overlap(first.prompt, second.prompt) >= REPEAT_OVERLAP.value
-            and _overlap(right(first), right(second)) >= REPEAT_OVERLAP.value)
+    return (
+        _overlap(first.prompt, second.prompt) >= REPEAT_OVERLAP.value
+        and _overlap(right(first), right(second)) >= REPEAT_OVERLAP.value
+    )
 
 
 def _overlap(one: str, other: str) -> float:
@@ -298,7 +321,8 @@ def _terms_used_before_defined(course: Course) -> Iterator[WritingProblem]:
         first = next((lesson for lesson, text in texts if pattern.search(text)), None)
         if first is not None and first.order < owner.order:
             yield WritingProblem(
-                first.path, f"key term '{term.term}'",
+                first.path,
+                f"key term '{term.term}'",
                 f"is used here, in lesson {first.order}, but defined only in lesson {owner.order} "
                 f"({display_path(owner.path)}); define it here, or say it another way",
             )

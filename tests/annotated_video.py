@@ -20,9 +20,11 @@ def decoded(path: Path) -> tuple[tuple[str, str, float], list[float], list[np.nd
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         frames = list(container.decode(stream))
-        return (stream.codec_context.name, stream.codec_context.format.name,
-                float(stream.duration * stream.time_base)), \
-            [frame.time for frame in frames], [frame.to_ndarray(format="rgb24") for frame in frames]
+        return (
+            (stream.codec_context.name, stream.codec_context.format.name, float(stream.duration * stream.time_base)),
+            [frame.time for frame in frames],
+            [frame.to_ndarray(format="rgb24") for frame in frames],
+        )
 
 
 def parse_vtt(text: str) -> list[tuple[float, float, list[str]]]:
@@ -39,5 +41,5 @@ def parse_vtt(text: str) -> list[tuple[float, float, list[str]]]:
         parts = [int(g) for g in match.groups()]
         start = parts[0] * 3600 + parts[1] * 60 + parts[2] + parts[3] / 1000
         end = parts[4] * 3600 + parts[5] * 60 + parts[6] + parts[7] / 1000
-        cues.append((start, end, lines[timing + 1:]))
+        cues.append((start, end, lines[timing + 1 :]))
     return cues

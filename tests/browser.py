@@ -30,7 +30,9 @@ WAIT_MS = 30_000  # a page's rerun, on a busy two-core machine
 # three flags of the second line; with `--disable-gpu` instead, 3D plots stay blank.
 CHROMIUM_FLAGS = [
     "--no-sandbox",
-    "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+    "--ignore-gpu-blocklist",
     "--disable-quic",
     "--no-first-run",
     "--disable-background-networking",
@@ -77,18 +79,34 @@ def running_app(env: dict[str, str] | None = None, startup_timeout_s: float = 60
 
 
 @contextlib.contextmanager
-def app_process(env: dict[str, str] | None = None,
-                startup_timeout_s: float = 60) -> Iterator[tuple[str, subprocess.Popen]]:
+def app_process(
+    env: dict[str, str] | None = None, startup_timeout_s: float = 60
+) -> Iterator[tuple[str, subprocess.Popen]]:
     """As running_app, yielding the server's process too (to signal it); stopped at the end if still running."""
     port = free_port()
     log = open(os.environ.get("HINGE_APP_LOG", os.devnull), "ab")  # noqa: SIM115 -- closed in the finally below
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "course" / "app.py"),
-            "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "course" / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
         ],
-        cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -116,6 +134,7 @@ def app_process(env: dict[str, str] | None = None,
 
 
 # --- what the browser tests do and look at ------------------------------------------------------
+
 
 @contextlib.contextmanager
 def kept_on_failure(folder: Path, **pages):

@@ -23,15 +23,24 @@ def pattern(width: int = WIDTH, height: int = HEIGHT, shade: int = 0) -> np.ndar
     grey `shade` elsewhere."""
     image = np.full((height, width, 3), shade, np.uint8)
     image[: height // 4, : width // 3] = 255
-    image[-height // 4:, -width // 3:] = (255, 0, 0)
+    image[-height // 4 :, -width // 3 :] = (255, 0, 0)
     return image
 
 
-def write_clip(path: Path, *, fmt: str | None = None, codec: str = "libx264",
-               frames: int = 2 * RATE, rate: int = RATE,
-               images: list[np.ndarray] | None = None, rotation: int | None = None,
-               hflip: bool = False, vflip: bool = False, times_ms: list[int] | None = None,
-               options: dict[str, str] | None = None) -> Path:
+def write_clip(
+    path: Path,
+    *,
+    fmt: str | None = None,
+    codec: str = "libx264",
+    frames: int = 2 * RATE,
+    rate: int = RATE,
+    images: list[np.ndarray] | None = None,
+    rotation: int | None = None,
+    hflip: bool = False,
+    vflip: bool = False,
+    times_ms: list[int] | None = None,
+    options: dict[str, str] | None = None,
+) -> Path:
     """Write a small clip with PyAV and return its path.
 
     images: the stored pictures (default: `pattern` with a changing shade). rotation, hflip,
@@ -66,8 +75,7 @@ def write_audio(path: Path, fmt: str, codec: str) -> Path:
         stream = container.add_stream(codec, rate=44100)
         for i in range(86):
             samples = np.zeros((1, 1024), np.float32 if planar else np.int16)
-            frame = av.AudioFrame.from_ndarray(samples, format="fltp" if planar else "s16",
-                                               layout="mono")
+            frame = av.AudioFrame.from_ndarray(samples, format="fltp" if planar else "s16", layout="mono")
             frame.sample_rate, frame.pts = 44100, i * 1024
             for packet in stream.encode(frame):
                 container.mux(packet)
@@ -79,8 +87,9 @@ def write_audio(path: Path, fmt: str, codec: str) -> Path:
 Frames = list[tuple[float, np.ndarray]]  # (seconds from the first frame, RGB picture)
 
 
-def real_frames(name: str, *, keep_top: float = 1.0, columns: slice = slice(None),
-                seconds: float = SHORT_CLIP_S) -> Frames:
+def real_frames(
+    name: str, *, keep_top: float = 1.0, columns: slice = slice(None), seconds: float = SHORT_CLIP_S
+) -> Frames:
     """A real clip's first `seconds` as RGB pictures with their own times, cropped to the top
     `keep_top` share of the height and to `columns`, and to even sizes for H.264."""
     frames: Frames = []
@@ -98,5 +107,10 @@ def real_frames(name: str, *, keep_top: float = 1.0, columns: slice = slice(None
 def write_frames(path: Path, frames: Frames, rotation: int | None = None) -> Path:
     """An H.264 MP4 in which every frame keeps its own time (milliseconds). rotation: a
     display matrix, counter-clockwise degrees, as a phone writes for a portrait clip."""
-    return write_clip(path, images=[image for _, image in frames], rate=30, rotation=rotation,
-                      times_ms=[round(t * 1000) for t, _ in frames])
+    return write_clip(
+        path,
+        images=[image for _, image in frames],
+        rate=30,
+        rotation=rotation,
+        times_ms=[round(t * 1000) for t, _ in frames],
+    )

@@ -22,7 +22,9 @@ JOINT_RANGES = {
 }
 
 
-def question(qid: str, kind: str, correct: tuple[int, ...] = (0,), n_choices: int = 3, topic: str = "") -> dict[str, Any]:
+def question(
+    qid: str, kind: str, correct: tuple[int, ...] = (0,), n_choices: int = 3, topic: str = ""
+) -> dict[str, Any]:
     """A question whose choices are all the same length; ``topic`` tells apart the prompts of two lessons."""
     return {
         "id": qid,
@@ -60,7 +62,9 @@ def lesson_meta(lesson_id: str, order: int) -> dict[str, Any]:
 def write_lesson(folder: Path, filename: str, meta: dict[str, Any], body: str = "## A heading\n\nSome text.\n") -> Path:
     path = folder / "lessons" / filename
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n" + body, encoding="utf-8")
+    path.write_text(
+        "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n" + body, encoding="utf-8"
+    )
     return path
 
 
@@ -78,8 +82,14 @@ def write_course(folder: Path, lessons: int = 2) -> Path:
 
 def cue(lesson: str = "a-1", section: str = "A heading", figure: str = "hinge") -> dict[str, Any]:
     return {
-        "name": "Knee bend", "title": "Locked knees", "seen": "Knees at {value}°.", "try": "Bend them.", "lesson": lesson,
-        "section": section, "figure": figure, "went_well": "Soft knees.",
+        "name": "Knee bend",
+        "title": "Locked knees",
+        "seen": "Knees at {value}°.",
+        "try": "Bend them.",
+        "lesson": lesson,
+        "section": section,
+        "figure": figure,
+        "went_well": "Soft knees.",
     }
 
 

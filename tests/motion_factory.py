@@ -18,8 +18,14 @@ NOISE_PX = 2.0  # a steady phone on a tripod: landmarks jitter by a pixel or two
 def from_first_bottom(motion, seq: LandmarkSequence) -> LandmarkSequence:
     """The clip from the motion's first bottom to its last: it starts and ends at the bottom."""
     keep = np.arange(motion.reps[0].bottom, motion.reps[-1].bottom + 1)
-    return LandmarkSequence(t_s=seq.t_s[keep] - seq.t_s[keep[0]], image=seq.image[keep], world=seq.world[keep],
-                            visibility=seq.visibility[keep], width_px=seq.width_px, height_px=seq.height_px)
+    return LandmarkSequence(
+        t_s=seq.t_s[keep] - seq.t_s[keep[0]],
+        image=seq.image[keep],
+        world=seq.world[keep],
+        visibility=seq.visibility[keep],
+        width_px=seq.width_px,
+        height_px=seq.height_px,
+    )
 
 
 def report_for(name: str, cues, view: str = "side", reps: int = 3, **motion_options) -> Report:

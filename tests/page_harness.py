@@ -89,8 +89,9 @@ def member(store: Store, username: str, display_name: str | None = None) -> Acco
 
 
 def trainer(store: Store, username: str, display_name: str | None = None) -> Account:
-    return store.sign_up(username, PASSWORD, display_name=display_name or f"Coach {username.capitalize()}",
-                         role="trainer")
+    return store.sign_up(
+        username, PASSWORD, display_name=display_name or f"Coach {username.capitalize()}", role="trainer"
+    )
 
 
 @pytest.fixture
@@ -98,8 +99,14 @@ def film_homework(store):
     """Amy in Coach Tess's group, whose homework asks for a self-check."""
     tess = trainer(store, "tess")
     group = store.create_group(tess, "Tuesday 7 pm")
-    work = store.create_assignment(tess, group.id, title="Film your hinge", due=date.today() + timedelta(days=7),
-                                   lesson_ids=["film-your-hinge"], self_check=True)
+    work = store.create_assignment(
+        tess,
+        group.id,
+        title="Film your hinge",
+        due=date.today() + timedelta(days=7),
+        lesson_ids=["film-your-hinge"],
+        self_check=True,
+    )
     amy = member(store, "amy")
     store.join_group(amy, group.join_code)
     return amy, work
@@ -110,8 +117,13 @@ def upload(at: AppTest, name: str = "clip.mp4", data: bytes = b"a clip") -> AppT
     return at.file_uploader(key="clip").upload(name, data, "video/mp4").run()
 
 
-def app(page: str | None = None, *, account: Account | None = None, query: dict[str, str] | None = None,
-        session_token: str | None = None) -> AppTest:
+def app(
+    page: str | None = None,
+    *,
+    account: Account | None = None,
+    query: dict[str, str] | None = None,
+    session_token: str | None = None,
+) -> AppTest:
     """The whole course, run once: on ``page`` (its url path; None: home), signed in as
     ``account`` when one is given (with ``session_token``, else a session of its own started in
     the pages' store, as a sign-in makes), with ``query`` as the address's query parameters."""
@@ -150,9 +162,22 @@ def labelled(elements, label: str):
 
 def shown(at: AppTest) -> str:
     """Every text the page shows, as the Markdown source handed to Streamlit."""
-    parts = [element.value for kind in ("title", "header", "subheader", "markdown", "caption", "success",
-                                        "info", "warning", "error", "code")
-             for element in getattr(at, kind)]
+    parts = [
+        element.value
+        for kind in (
+            "title",
+            "header",
+            "subheader",
+            "markdown",
+            "caption",
+            "success",
+            "info",
+            "warning",
+            "error",
+            "code",
+        )
+        for element in getattr(at, kind)
+    ]
     parts += [link.proto.label for link in at.get("page_link")]
     return "\n".join(str(part) for part in parts)
 

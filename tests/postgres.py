@@ -98,8 +98,19 @@ def _server_user(cleanup: contextlib.ExitStack) -> tuple[list[str], str | None]:
             ) from None
         user = THROWAWAY_USER
         subprocess.run(
-            [useradd, "--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", user],
-            check=True, capture_output=True, timeout=COMMAND_TIMEOUT_S,
+            [
+                useradd,
+                "--system",
+                "--no-create-home",
+                "--home-dir",
+                "/nonexistent",
+                "--shell",
+                "/usr/sbin/nologin",
+                user,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=COMMAND_TIMEOUT_S,
         )
         cleanup.callback(subprocess.run, [userdel, user], capture_output=True, timeout=COMMAND_TIMEOUT_S)
     return [runuser, "-u", user, "--"], user
@@ -133,9 +144,22 @@ def throwaway_cluster() -> Iterator[str]:
             shutil.chown(folder, user)
         data, log = folder / "data", folder / "server.log"
         _run(
-            [*run_as, str(bin_dir / "initdb"), "--pgdata", str(data), "--username", SERVER_USER, "--auth", "trust",
-             "--no-locale", "--encoding", "UTF8", "--no-sync"],
-            "initdb", cwd=folder,
+            [
+                *run_as,
+                str(bin_dir / "initdb"),
+                "--pgdata",
+                str(data),
+                "--username",
+                SERVER_USER,
+                "--auth",
+                "trust",
+                "--no-locale",
+                "--encoding",
+                "UTF8",
+                "--no-sync",
+            ],
+            "initdb",
+            cwd=folder,
         )
         port = free_port()
         with open(data / "postgresql.conf", "a") as conf:
@@ -152,11 +176,18 @@ def throwaway_cluster() -> Iterator[str]:
         pg_ctl = [*run_as, str(bin_dir / "pg_ctl"), "--pgdata", str(data)]
         # Registered before the start, so an interrupted start still stops whatever came up.
         cleanup.callback(
-            subprocess.run, [*pg_ctl, "stop", "--mode", "immediate", "--wait"],
-            cwd=folder, capture_output=True, timeout=COMMAND_TIMEOUT_S,
+            subprocess.run,
+            [*pg_ctl, "stop", "--mode", "immediate", "--wait"],
+            cwd=folder,
+            capture_output=True,
+            timeout=COMMAND_TIMEOUT_S,
         )
-        _run([*pg_ctl, "start", "--wait", "--timeout", str(STARTUP_TIMEOUT_S), "--log", str(log)],
-             "pg_ctl start", cwd=folder, log=log)
+        _run(
+            [*pg_ctl, "start", "--wait", "--timeout", str(STARTUP_TIMEOUT_S), "--log", str(log)],
+            "pg_ctl start",
+            cwd=folder,
+            log=log,
+        )
         yield f"postgresql+psycopg://{SERVER_USER}@127.0.0.1:{port}/postgres"
 
 

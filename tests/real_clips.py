@@ -80,20 +80,28 @@ class AnalysisCache:
         if content not in self._cues:
             self._cues[content] = load_course(content).cues
         if cues is not None and cues != self._cues[content]:
-            return self._analyse_clip(path, settings=settings, cues=cues, progress=progress,
-                                      annotate_in=annotate_in, exercise=exercise)
+            return self._analyse_clip(
+                path, settings=settings, cues=cues, progress=progress, annotate_in=annotate_in, exercise=exercise
+            )
         key = (hashlib.sha256(Path(path).read_bytes()).hexdigest(), exercise, settings, content)
         if key not in self._kept:
             self.runs += 1
             folder = self._folder / f"analysis-{self.runs}"
             folder.mkdir()
-            self._kept[key] = self._analyse_clip(path, settings=settings, cues=self._cues[content], progress=progress,
-                                                 annotate_in=folder, exercise=exercise)
+            self._kept[key] = self._analyse_clip(
+                path,
+                settings=settings,
+                cues=self._cues[content],
+                progress=progress,
+                annotate_in=folder,
+                exercise=exercise,
+            )
         elif progress is not None:
             progress("Done", 1.0)
         analysis = self._kept[key]
         if annotate_in is None and analysis.video is not None:
             timings = {stage: seconds for stage, seconds in analysis.report.timings.items() if stage != "annotate"}
-            analysis = dataclasses.replace(analysis, report=dataclasses.replace(analysis.report, timings=timings),
-                                           video=None, subtitles=None)
+            analysis = dataclasses.replace(
+                analysis, report=dataclasses.replace(analysis.report, timings=timings), video=None, subtitles=None
+            )
         return analysis

@@ -17,8 +17,12 @@ from course.synthetic_landmarks import landmark_sequence
 def bends_on_silhouettes(motion: Motion, camera: Camera, seq: LandmarkSequence) -> np.ndarray:
     """(n,) the back outline's bend on the body model's silhouette of every frame of `motion`,
     read through the landmarks of `seq` (the same motion through the same camera)."""
-    return np.array([outline_bend(body_silhouette(posed, camera, motion.body), seq.image[i])
-                     for i, posed in enumerate(motion.frames)])
+    return np.array(
+        [
+            outline_bend(body_silhouette(posed, camera, motion.body), seq.image[i])
+            for i, posed in enumerate(motion.frames)
+        ]
+    )
 
 
 def sequence_with_silhouettes(motion: Motion, camera: Camera, **options) -> LandmarkSequence:

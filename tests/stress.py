@@ -91,8 +91,10 @@ def rolled(frames: Frames, degrees: float) -> Frames:
     a = math.radians(abs(degrees))
     zoom = math.cos(a) + math.sin(a) * max(width / height, height / width)
     turn = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, zoom)
-    return [(t, cv2.warpAffine(image, turn, (width, height), flags=cv2.INTER_LINEAR,
-                               borderMode=cv2.BORDER_REPLICATE)) for t, image in frames]
+    return [
+        (t, cv2.warpAffine(image, turn, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE))
+        for t, image in frames
+    ]
 
 
 def _paste(image: np.ndarray, cutout: np.ndarray, mask: np.ndarray, x0: int, y0: int) -> None:
@@ -103,12 +105,13 @@ def _paste(image: np.ndarray, cutout: np.ndarray, mask: np.ndarray, x0: int, y0:
     if xa >= xb or ya >= yb:
         return
     region = image[ya:yb, xa:xb]
-    keep = mask[ya - y0:yb - y0, xa - x0:xb - x0]
-    region[keep] = cutout[ya - y0:yb - y0, xa - x0:xb - x0][keep]
+    keep = mask[ya - y0 : yb - y0, xa - x0 : xb - x0]
+    region[keep] = cutout[ya - y0 : yb - y0, xa - x0 : xb - x0][keep]
 
 
-def _cut_person(image: np.ndarray, silhouette: np.ndarray, scale: float, mirror: bool = False
-                ) -> tuple[np.ndarray, np.ndarray, tuple[int, int, int, int]] | None:
+def _cut_person(
+    image: np.ndarray, silhouette: np.ndarray, scale: float, mirror: bool = False
+) -> tuple[np.ndarray, np.ndarray, tuple[int, int, int, int]] | None:
     """The person's pixels and mask, scaled, and the box they came from (x0, y0, x1, y1)."""
     ys, xs = np.nonzero(silhouette)
     if len(xs) == 0:
@@ -131,13 +134,18 @@ def with_bystander(frames: Frames, person: Person, *, scale: float = 0.45, lag_s
     times = np.array([t for t, _ in frames])
     for k, (t, image) in enumerate(frames):
         picture = image.copy()
-        source = int(np.clip(np.searchsorted(times, t - lag_s), 0, len(frames) - 1)) if t >= lag_s else \
-            int(np.clip(np.searchsorted(times, t + lag_s), 0, len(frames) - 1))
+        source = (
+            int(np.clip(np.searchsorted(times, t - lag_s), 0, len(frames) - 1))
+            if t >= lag_s
+            else int(np.clip(np.searchsorted(times, t + lag_s), 0, len(frames) - 1))
+        )
         cut = _cut_person(frames[source][1], person.silhouettes[source], scale, mirror=True)
         if cut is not None:
             cutout, mask, (_x0, y0, _x1, y1) = cut
             _height, width = image.shape[:2]
-            lifter_x = np.nanmedian(person.landmarks_px[k][:, 0]) if np.isfinite(person.landmarks_px[k]).any() else width / 2
+            lifter_x = (
+                np.nanmedian(person.landmarks_px[k][:, 0]) if np.isfinite(person.landmarks_px[k]).any() else width / 2
+            )
             x = int(width * 0.04) if lifter_x > width / 2 else int(width * 0.96) - mask.shape[1]
             feet_y = round(y1 - 0.35 * (y1 - y0))  # the floor further back sits higher in the picture
             _paste(picture, cutout, mask, x, feet_y - mask.shape[0])
@@ -165,8 +173,14 @@ def with_second_lifter(frames: Frames, person: Person, *, lag_s: float = 0.8) ->
     return out
 
 
-def with_plate(frames: Frames, person: Person, *, joints: Sequence[L] = (L.LEFT_KNEE, L.RIGHT_KNEE),
-               radius: float = 0.13, share: float = 1.0) -> Frames:
+def with_plate(
+    frames: Frames,
+    person: Person,
+    *,
+    joints: Sequence[L] = (L.LEFT_KNEE, L.RIGHT_KNEE),
+    radius: float = 0.13,
+    share: float = 1.0,
+) -> Frames:
     """A dark plate-like disc (`radius` of the picture's height, a 45 cm plate seen from 2 to 3 m)
     in front of `joints`, at their median place over the clip (a plate resting on a stand or a
     bar, not following the joint), on the first `share` of the frames."""
@@ -203,17 +217,36 @@ def with_barbell_plate(frames: Frames, person: Person, *, radius: float = 0.125)
             cv2.circle(picture, c, r - 2, (70, 70, 74), 3, lineType=cv2.LINE_AA)
             cv2.circle(picture, c, int(r * 0.55), (45, 45, 48), 2, lineType=cv2.LINE_AA)
             cv2.circle(picture, c, int(r * 0.16), (190, 190, 196), -1, lineType=cv2.LINE_AA)
-            cv2.putText(picture, "20 KG", (c[0] - r // 3, c[1] - r // 2), cv2.FONT_HERSHEY_SIMPLEX,
-                        max(0.3, r / 90), (200, 200, 200), 1, cv2.LINE_AA)
+            cv2.putText(
+                picture,
+                "20 KG",
+                (c[0] - r // 3, c[1] - r // 2),
+                cv2.FONT_HERSHEY_SIMPLEX,
+                max(0.3, r / 90),
+                (200, 200, 200),
+                1,
+                cv2.LINE_AA,
+            )
         out.append((t, picture))
     return out
 
 
-SKELETON = ((L.LEFT_SHOULDER, L.RIGHT_SHOULDER), (L.LEFT_HIP, L.RIGHT_HIP), (L.LEFT_SHOULDER, L.LEFT_HIP),
-            (L.RIGHT_SHOULDER, L.RIGHT_HIP), (L.LEFT_SHOULDER, L.LEFT_ELBOW), (L.LEFT_ELBOW, L.LEFT_WRIST),
-            (L.RIGHT_SHOULDER, L.RIGHT_ELBOW), (L.RIGHT_ELBOW, L.RIGHT_WRIST), (L.LEFT_HIP, L.LEFT_KNEE),
-            (L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_KNEE), (L.RIGHT_KNEE, L.RIGHT_ANKLE),
-            (L.NOSE, L.LEFT_SHOULDER), (L.NOSE, L.RIGHT_SHOULDER))
+SKELETON = (
+    (L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
+    (L.LEFT_HIP, L.RIGHT_HIP),
+    (L.LEFT_SHOULDER, L.LEFT_HIP),
+    (L.RIGHT_SHOULDER, L.RIGHT_HIP),
+    (L.LEFT_SHOULDER, L.LEFT_ELBOW),
+    (L.LEFT_ELBOW, L.LEFT_WRIST),
+    (L.RIGHT_SHOULDER, L.RIGHT_ELBOW),
+    (L.RIGHT_ELBOW, L.RIGHT_WRIST),
+    (L.LEFT_HIP, L.LEFT_KNEE),
+    (L.LEFT_KNEE, L.LEFT_ANKLE),
+    (L.RIGHT_HIP, L.RIGHT_KNEE),
+    (L.RIGHT_KNEE, L.RIGHT_ANKLE),
+    (L.NOSE, L.LEFT_SHOULDER),
+    (L.NOSE, L.RIGHT_SHOULDER),
+)
 
 
 def person_removed(frames: Frames, person: Person, *, skeleton: bool = True) -> Frames:
@@ -251,7 +284,7 @@ def spliced(parts: Sequence[Frames]) -> Frames:
             resized = cv2.resize(image, (max(2, round(w * scale)), max(2, round(h * scale))))
             canvas = np.zeros((height, width, 3), np.uint8)
             y, x = (height - resized.shape[0]) // 2, (width - resized.shape[1]) // 2
-            canvas[y:y + resized.shape[0], x:x + resized.shape[1]] = resized
+            canvas[y : y + resized.shape[0], x : x + resized.shape[1]] = resized
             out.append((offset + t, canvas))
         offset = out[-1][0] + (part[1][0] - part[0][0] if len(part) > 1 else 1 / 30)
     return out
@@ -336,50 +369,141 @@ class StressCase:
     seconds: float = SECONDS
 
 
-def _case(name: str, source: str, derive: Callable[[Frames, Person], Frames], outcome: str | set[str],
-          **kwargs) -> StressCase:
+def _case(
+    name: str, source: str, derive: Callable[[Frames, Person], Frames], outcome: str | set[str], **kwargs
+) -> StressCase:
     outcomes = frozenset({outcome} if isinstance(outcome, str) else outcome)
     return StressCase(name, source, derive, outcomes, **kwargs)
 
 
 VERTICAL = frozenset({"lean_back_at_top", "hips_not_back"})
 WHOLE = 12.0  # seconds: more than the longest real clip used here
-ALL_FAULTS = frozenset({"rounded_back", "squat_pattern", "hips_not_back", "locked_knees", "lean_back_at_top",
-                        "neck_cranked", "rushed_descent"})
+ALL_FAULTS = frozenset(
+    {
+        "rounded_back",
+        "squat_pattern",
+        "hips_not_back",
+        "locked_knees",
+        "lean_back_at_top",
+        "neck_cranked",
+        "rushed_descent",
+    }
+)
 STRESS_CASES: tuple[StressCase, ...] = (
     # Rolled pictures are zoomed so no corner is empty, and that can cut the feet off: partial
     # is then the honest answer too. What a roll must never do is make a lean or hip fault.
-    *(_case(f"roll {deg:+d} deg", "kb-deadlift-side.mp4", lambda f, p, d=deg: rolled(f, d), {"judged", "partial"},
-            reps=1, must_not_find=VERTICAL) for deg in (5, -10, 15)),
-    *(_case(f"roll {deg:+d} deg", "deadlift-side-2reps.mp4", lambda f, p, d=deg: rolled(f, d), {"judged", "partial"},
-            reps=2, must_not_find=VERTICAL | {"squat_pattern", "rounded_back"}, seconds=WHOLE) for deg in (-5, 10)),
+    *(
+        _case(
+            f"roll {deg:+d} deg",
+            "kb-deadlift-side.mp4",
+            lambda f, p, d=deg: rolled(f, d),
+            {"judged", "partial"},
+            reps=1,
+            must_not_find=VERTICAL,
+        )
+        for deg in (5, -10, 15)
+    ),
+    *(
+        _case(
+            f"roll {deg:+d} deg",
+            "deadlift-side-2reps.mp4",
+            lambda f, p, d=deg: rolled(f, d),
+            {"judged", "partial"},
+            reps=2,
+            must_not_find=VERTICAL | {"squat_pattern", "rounded_back"},
+            seconds=WHOLE,
+        )
+        for deg in (-5, 10)
+    ),
     # The labelled rounded back must survive what a stranger's phone does to a clip.
-    *(_case(name, "rdl-rounded-back-side.mp4", derive, {"judged", "partial"}, reps=1,
-            must_find=frozenset({"rounded_back"}), must_not_find=VERTICAL)
-      for name, derive in (("roll -10 deg", lambda f, p: rolled(f, -10)),
-                           ("filmed from the other side", lambda f, p: mirrored(f)),
-                           ("further away", lambda f, p: zoomed(f, 0.7)))),
-    _case("bystander far behind", "kb-deadlift-side.mp4", with_bystander, "judged", reps=1,
-          note="Other people were in the picture further back"),
-    _case("bystander far behind", "deadlift-side-2reps.mp4", with_bystander, "judged", reps=2,
-          note="Other people were in the picture further back", seconds=WHOLE),
-    _case("second lifter beside", "kb-deadlift-side.mp4", with_second_lifter, "refused",
-          problem="more_people_than_one"),
-    _case("plate over the knees", "kb-deadlift-side.mp4", with_plate, {"partial"},
-          must_not_find=ALL_FAULTS, note="Something hid your knees"),
+    *(
+        _case(
+            name,
+            "rdl-rounded-back-side.mp4",
+            derive,
+            {"judged", "partial"},
+            reps=1,
+            must_find=frozenset({"rounded_back"}),
+            must_not_find=VERTICAL,
+        )
+        for name, derive in (
+            ("roll -10 deg", lambda f, p: rolled(f, -10)),
+            ("filmed from the other side", lambda f, p: mirrored(f)),
+            ("further away", lambda f, p: zoomed(f, 0.7)),
+        )
+    ),
+    _case(
+        "bystander far behind",
+        "kb-deadlift-side.mp4",
+        with_bystander,
+        "judged",
+        reps=1,
+        note="Other people were in the picture further back",
+    ),
+    _case(
+        "bystander far behind",
+        "deadlift-side-2reps.mp4",
+        with_bystander,
+        "judged",
+        reps=2,
+        note="Other people were in the picture further back",
+        seconds=WHOLE,
+    ),
+    _case(
+        "second lifter beside", "kb-deadlift-side.mp4", with_second_lifter, "refused", problem="more_people_than_one"
+    ),
+    _case(
+        "plate over the knees",
+        "kb-deadlift-side.mp4",
+        with_plate,
+        {"partial"},
+        must_not_find=ALL_FAULTS,
+        note="Something hid your knees",
+    ),
     # Both sources are clean hinges with no fault: a plate in front must not make one.
-    _case("barbell plate in front", "deadlift-side-2reps.mp4", with_barbell_plate, {"judged", "partial"}, reps=2,
-          must_not_find=ALL_FAULTS, seconds=WHOLE),
-    _case("barbell plate in front", "kb-deadlift-side.mp4", with_barbell_plate, "partial",
-          must_not_find=ALL_FAULTS, note="Something hid your"),
-    _case("three shots spliced", "kb-deadlift-side.mp4", three_shots, {"judged", "partial"}, reps=1,
-          note="changes shot 2 times"),
-    _case("walked into place", "kb-deadlift-side.mp4", walked_in, {"judged", "partial"}, reps=1,
-          note="where you walked into place"),
-    _case("cut every half second", "kb-deadlift-side.mp4", cut_every_half_second, "refused",
-          problem="cut_into_pieces"),
-    _case("person removed, skeleton drawn", "kb-deadlift-side.mp4", person_removed, "refused",
-          problem="no_person_found"),
-    _case("person removed, skeleton drawn", "deadlift-side-2reps.mp4", person_removed, "refused",
-          problem="no_person_found", seconds=WHOLE),
+    _case(
+        "barbell plate in front",
+        "deadlift-side-2reps.mp4",
+        with_barbell_plate,
+        {"judged", "partial"},
+        reps=2,
+        must_not_find=ALL_FAULTS,
+        seconds=WHOLE,
+    ),
+    _case(
+        "barbell plate in front",
+        "kb-deadlift-side.mp4",
+        with_barbell_plate,
+        "partial",
+        must_not_find=ALL_FAULTS,
+        note="Something hid your",
+    ),
+    _case(
+        "three shots spliced",
+        "kb-deadlift-side.mp4",
+        three_shots,
+        {"judged", "partial"},
+        reps=1,
+        note="changes shot 2 times",
+    ),
+    _case(
+        "walked into place",
+        "kb-deadlift-side.mp4",
+        walked_in,
+        {"judged", "partial"},
+        reps=1,
+        note="where you walked into place",
+    ),
+    _case("cut every half second", "kb-deadlift-side.mp4", cut_every_half_second, "refused", problem="cut_into_pieces"),
+    _case(
+        "person removed, skeleton drawn", "kb-deadlift-side.mp4", person_removed, "refused", problem="no_person_found"
+    ),
+    _case(
+        "person removed, skeleton drawn",
+        "deadlift-side-2reps.mp4",
+        person_removed,
+        "refused",
+        problem="no_person_found",
+        seconds=WHOLE,
+    ),
 )

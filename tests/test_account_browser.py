@@ -28,8 +28,10 @@ def served(tmp_path):
     """The app on a fresh data folder, and the store on the same database."""
     data = tmp_path / "data"
     data.mkdir()
-    with running_app(env={"HINGE_DATA_DIR": str(data)}) as url, \
-            contextlib.closing(open_store(data_dir=data, hasher=CHEAP_HASHER)) as store:
+    with (
+        running_app(env={"HINGE_DATA_DIR": str(data)}) as url,
+        contextlib.closing(open_store(data_dir=data, hasher=CHEAP_HASHER)) as store,
+    ):
         yield url, store
 
 
@@ -104,8 +106,9 @@ FIND_EVIL_LINKS = f"""() => [...document.querySelectorAll('a[href]')].filter(a =
 def shows(page, text: str) -> None:
     """Wait until the page shows ``text`` as typed (the word joiners that stop addresses from
     becoming links show as nothing, so they are left out of the comparison)."""
-    page.wait_for_function("text => document.body.innerText.replaceAll('\\u2060', '').includes(text)",
-                           arg=text, timeout=WAIT_MS)
+    page.wait_for_function(
+        "text => document.body.innerText.replaceAll('\\u2060', '').includes(text)", arg=text, timeout=WAIT_MS
+    )
 
 
 def sign_in(page, url: str, username: str, password: str) -> None:
@@ -128,14 +131,21 @@ def test_hostile_names_and_titles_show_as_plain_text_and_link_nowhere(browser, s
     url, store = served
     coach = store.sign_up("coach", "kettlebells at dawn", display_name="Coach <i>Tess</i>", role="trainer")
     group = store.create_group(coach, LINKY_GROUP)
-    store.create_assignment(coach, group.id, title=LINKY_TITLE, due=date.today() + timedelta(days=7),
-                            lesson_ids=["your-hip-joint"], note=f"Questions? mail me@{EVIL}")
+    store.create_assignment(
+        coach,
+        group.id,
+        title=LINKY_TITLE,
+        due=date.today() + timedelta(days=7),
+        lesson_ids=["your-hip-joint"],
+        note=f"Questions? mail me@{EVIL}",
+    )
     sam = store.sign_up("sam", MEMBER["password"], display_name="Sam Lee", role="member")
     store.join_group(sam, group.join_code)
     store.progress(sam).mark_read("your-hip-joint")
     with store._engine.begin() as connection:
-        connection.execute(sa.text("UPDATE accounts SET display_name = :name WHERE id = :id"),
-                           {"name": TURNED_NAME, "id": sam.id})
+        connection.execute(
+            sa.text("UPDATE accounts SET display_name = :name WHERE id = :id"), {"name": TURNED_NAME, "id": sam.id}
+        )
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     with contextlib.closing(context), kept_on_failure(tmp_path, page=page):
@@ -169,6 +179,8 @@ def test_hostile_names_and_titles_show_as_plain_text_and_link_nowhere(browser, s
         signing_up.get_by_label("Username", exact=True).fill("amy")
         signing_up.get_by_label("Password", exact=True).fill("squats on a sunday morning")
         signing_up.get_by_role("button", name="Create my account").click()
-        page.get_by_text("can't contain characters that are invisible or turn the text around").wait_for(timeout=WAIT_MS)
+        page.get_by_text("can't contain characters that are invisible or turn the text around").wait_for(
+            timeout=WAIT_MS
+        )
         with pytest.raises(WrongCredentials):
             store.sign_in("amy", "squats on a sunday morning")

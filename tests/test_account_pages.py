@@ -13,9 +13,9 @@ from datetime import date, timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import course.views.session as session
 import course.views.homework as homework_page
 import course.views.self_check as self_check_page
+import course.views.session as session
 from course.analysis.check import Analysis
 from course.content import load_course
 from course.store import Store, StoreError, rules
@@ -42,8 +42,15 @@ from tests.page_harness import (
 from tests.real_clips import CLIPS, needs_clips
 
 
-def sign_up(at, username: str, *, name: str = "Amy Lee", password: str = PASSWORD, role: str = "member",
-            past_the_codes: bool = True):
+def sign_up(
+    at,
+    username: str,
+    *,
+    name: str = "Amy Lee",
+    password: str = PASSWORD,
+    role: str = "member",
+    past_the_codes: bool = True,
+):
     """Fill in and send the sign-up form; then (``past_the_codes``) say the recovery codes are kept."""
     at.text_input(key="sign_up_name").input(name)
     at.text_input(key="sign_up_username").input(username)
@@ -89,7 +96,8 @@ def test_signing_up_without_the_keep_box_starts_afresh(small_course, store):
 
 
 def test_when_earlier_progress_cant_be_kept_the_new_account_is_signed_in_and_it_stays_on_screen(
-        small_course, store, monkeypatch):
+    small_course, store, monkeypatch
+):
     def busy(*_args):
         raise unavailable("busy", "database is locked")
 
@@ -138,11 +146,14 @@ def test_a_common_or_regular_password_is_refused_at_sign_up(small_course, store,
     member(store, "amy")  # no account was made
 
 
-@pytest.mark.parametrize("typed,shown_as", [
-    ("password", ":red[:material/block: That is one of the most common passwords"),
-    ("hinge0k!", ":orange[:material/info: Allowed, but short"),
-    ("tuesday squats at six", ":green[:material/verified_user: Strong"),
-])
+@pytest.mark.parametrize(
+    "typed,shown_as",
+    [
+        ("password", ":red[:material/block: That is one of the most common passwords"),
+        ("hinge0k!", ":orange[:material/info: Allowed, but short"),
+        ("tuesday squats at six", ":green[:material/verified_user: Strong"),
+    ],
+)
 def test_the_password_field_hints_how_strong_the_password_is(small_course, data_dir, typed, shown_as):
     at = app("account")
     at.text_input(key="sign_up_password").input(typed).run()
@@ -157,7 +168,7 @@ def test_a_taken_username_is_refused(small_course, store):
 
 
 def cookie_scripts(at, name: str = "hinge_session") -> list[str]:
-    return [element.proto.body for element in at.get("html") if f"document.cookie = \"{name}=" in element.proto.body]
+    return [element.proto.body for element in at.get("html") if f'document.cookie = "{name}=' in element.proto.body]
 
 
 SECURE_OVER_HTTPS = """ + (location.protocol === 'https:' ? '; Secure' : '');</script>"""
@@ -169,12 +180,13 @@ def test_signed_in_the_account_page_says_who_and_signing_out_forgets_it(small_co
     token = at.session_state["session_token"]
     assert store.account_for_session(token).username == "amy"
     assert cookie_scripts(at) == [
-        f'<script>document.cookie = "hinge_session={token}; path=/; SameSite=Strict" + ""'
-        f"{SECURE_OVER_HTTPS}"]
+        f'<script>document.cookie = "hinge_session={token}; path=/; SameSite=Strict" + ""{SECURE_OVER_HTTPS}'
+    ]
     device = at.session_state["device_token"]
     assert cookie_scripts(at, "hinge_device") == [
         f'<script>document.cookie = "hinge_device={device}; path=/; SameSite=Strict" + "; max-age=15552000"'
-        f"{SECURE_OVER_HTTPS}"], "a known device for half a year"
+        f"{SECURE_OVER_HTTPS}"
+    ], "a known device for half a year"
     at.button(key="codes-kept").click().run()
     open_page(at, "account")
     assert not at.exception
@@ -187,8 +199,9 @@ def test_signed_in_the_account_page_says_who_and_signing_out_forgets_it(small_co
     assert at.title[0].value == "Your account"
     assert at.session_state["account"] is None
     assert store.account_for_session(token) is None, "the session ends in the store too"
-    assert cookie_scripts(at) == ['<script>document.cookie = "hinge_session=; path=/; SameSite=Strict" + "; max-age=0"'
-                                  f"{SECURE_OVER_HTTPS}"]
+    assert cookie_scripts(at) == [
+        f'<script>document.cookie = "hinge_session=; path=/; SameSite=Strict" + "; max-age=0"{SECURE_OVER_HTTPS}'
+    ]
 
     sign_in(at, "amy")
     assert not at.exception
@@ -466,7 +479,12 @@ def test_a_trainer_sets_homework_and_sees_how_many_are_done(small_course, store)
     assert not at.exception
     (status,) = store.assignments(tess)
     work = status.assignment
-    assert (work.title, work.due, work.lesson_ids, work.quiz_lesson_ids) == ("Week 1: the hinge", due, ("a-1",), ("a-1", "a-2"))
+    assert (work.title, work.due, work.lesson_ids, work.quiz_lesson_ids) == (
+        "Week 1: the hinge",
+        due,
+        ("a-1",),
+        ("a-1", "a-2"),
+    )
     assert work.self_check and work.note == "Film from the side." and work.pass_fraction == 0.75
     assert f"- **Week 1\\: the hinge**, due {due:%a %d %b}: 0 of 1 done" in shown(at)
     assert "1 member" in shown(at)
@@ -537,8 +555,15 @@ def week1(store):
     """Coach Tess's group with homework: read a-1, pass a-1's quiz, hand in a self-check."""
     tess = trainer(store, "tess")
     group = store.create_group(tess, "Tuesday 7 pm")
-    work = store.create_assignment(tess, group.id, title="Week 1", due=date.today() + timedelta(days=7),
-                                   lesson_ids=["a-1"], quiz_lesson_ids=["a-1"], self_check=True)
+    work = store.create_assignment(
+        tess,
+        group.id,
+        title="Week 1",
+        due=date.today() + timedelta(days=7),
+        lesson_ids=["a-1"],
+        quiz_lesson_ids=["a-1"],
+        self_check=True,
+    )
     return tess, group, work
 
 
@@ -669,9 +694,20 @@ def test_a_trainers_feedback_shows_on_the_members_homework(small_course, store, 
     tess, group, work = week1
     amy = member(store, "amy")
     store.join_group(amy, group.join_code)
-    check = store.save_self_check(amy, {"schema": 1, "outcome": "judged", "verdict": "Solid hinge",
-                                        "message": "3 reps judged.", "view": "side", "people": 1,
-                                        "reps": [], "faults": [], "cues": []})
+    check = store.save_self_check(
+        amy,
+        {
+            "schema": 1,
+            "outcome": "judged",
+            "verdict": "Solid hinge",
+            "message": "3 reps judged.",
+            "view": "side",
+            "people": 1,
+            "reps": [],
+            "faults": [],
+            "cues": [],
+        },
+    )
     submission = store.submit_self_check(amy, work.id, check.id)
     store.leave_feedback(tess, submission.id, "Lovely hips.\nNow slow the way down.")
     at = app("homework", account=amy)
@@ -685,8 +721,10 @@ def test_a_trainers_feedback_shows_on_the_members_homework(small_course, store, 
 # --- who may open what ---------------------------------------------------------------------------
 
 
-RENDER = {"groups": "from course.views.groups import render_groups as render",
-          "dashboard": "from course.views.dashboard import render_dashboard as render"}
+RENDER = {
+    "groups": "from course.views.groups import render_groups as render",
+    "dashboard": "from course.views.dashboard import render_dashboard as render",
+}
 
 
 @pytest.mark.parametrize("page", ["groups", "dashboard"])
@@ -785,7 +823,8 @@ def test_a_locked_database_still_marks_a_lesson_read_and_says_it_isnt_saved(smal
 
 
 def test_a_database_locked_at_start_is_tried_again_in_the_background_while_pages_go_on(
-        small_course, data_dir, short_busy_timeout, monkeypatch):
+    small_course, data_dir, short_busy_timeout, monkeypatch
+):
     open_store_now = session.open_store
     open_store_now().close()  # the course ran here before
     other = sqlite3.connect(data_dir / rules.SQLITE_FILE_NAME, isolation_level=None)
@@ -837,7 +876,6 @@ def test_a_database_that_stops_answering_mid_visit_leaves_the_pages_working(smal
 # --- keeping a self-check ------------------------------------------------------------------------
 
 
-
 @pytest.fixture
 def locked_knees(monkeypatch):
     """The self-check's analysis, replaced by a real report of the body model's locked-knee hinge."""
@@ -863,7 +901,10 @@ def test_a_member_hands_in_a_self_check_for_their_homework(store, locked_knees, 
     (status,) = store.assignments(amy)
     assert status.submission.self_check_id == check.id
     open_page(at, "homework")
-    assert ":green[:material/check_circle:] Self-check handed in: *One thing to fix\\: your knees locked straight*" in shown(at)
+    assert (
+        ":green[:material/check_circle:] Self-check handed in: *One thing to fix\\: your knees locked straight*"
+        in shown(at)
+    )
 
 
 @pytest.mark.slow
@@ -955,19 +996,43 @@ def test_plain_leaves_ordinary_text_alone():
     assert plain("Zoë's Tuesday class, 7 pm?") == "Zoë's Tuesday class, 7 pm?"
 
 
-@pytest.mark.parametrize("typed", [
-    HOSTILE, SQL, "Great\n===", "Great\n---", "1. not a list", "- not a list", "> not a quote", "# not a heading",
-    "snake_case and *stars*", "`code`", "$x^2$", "Tom &amp; Jerry", ":smile: :material/home:", "a | b | c",
-    "www.example.com and amy@example.com", "back\\slash", "~~struck~~", "![img](x.png)",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        HOSTILE,
+        SQL,
+        "Great\n===",
+        "Great\n---",
+        "1. not a list",
+        "- not a list",
+        "> not a quote",
+        "# not a heading",
+        "snake_case and *stars*",
+        "`code`",
+        "$x^2$",
+        "Tom &amp; Jerry",
+        ":smile: :material/home:",
+        "a | b | c",
+        "www.example.com and amy@example.com",
+        "back\\slash",
+        "~~struck~~",
+        "![img](x.png)",
+    ],
+)
 def test_plain_text_reads_back_as_typed_with_no_markdown_left_active(typed):
     assert as_shown(plain(typed)).replace(session.WORD_JOINER, "") == typed, "the joiners show as nothing"
 
 
-@pytest.mark.parametrize("typed", [
-    "see https://evil.example/x", "HTTP://EVIL.EXAMPLE", "www.evil.example", "mail me@evil.example",
-    "[click me](https://evil.example)",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "see https://evil.example/x",
+        "HTTP://EVIL.EXAMPLE",
+        "www.evil.example",
+        "mail me@evil.example",
+        "[click me](https://evil.example)",
+    ],
+)
 def test_plain_leaves_no_address_markdown_would_turn_into_a_link(typed):
     shown_as = plain(typed)
     assert as_shown(shown_as).replace(session.WORD_JOINER, "") == typed
@@ -1006,8 +1071,20 @@ def test_a_group_title_and_feedback_full_of_markup_are_shown_as_typed(small_cour
     amy = member(store, "amy")
     store.join_group(amy, group.join_code)
     work = store.create_assignment(tess, group.id, title=HOSTILE, due=date.today(), self_check=True, note=HOSTILE)
-    check = store.save_self_check(amy, {"schema": 1, "outcome": "judged", "verdict": "Solid hinge", "message": "",
-                                        "view": "side", "people": 1, "reps": [], "faults": [], "cues": []})
+    check = store.save_self_check(
+        amy,
+        {
+            "schema": 1,
+            "outcome": "judged",
+            "verdict": "Solid hinge",
+            "message": "",
+            "view": "side",
+            "people": 1,
+            "reps": [],
+            "faults": [],
+            "cues": [],
+        },
+    )
     store.leave_feedback(tess, store.submit_self_check(amy, work.id, check.id).id, f"{HOSTILE}\n{SQL}")
     homework = app("homework", account=amy)
     assert not homework.exception

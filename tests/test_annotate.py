@@ -18,13 +18,13 @@ import pytest
 
 from course.analysis import encode, overlay, subtitles
 from course.analysis.annotate import AnnotatedVideo, annotate_clip
-from course.analysis.overlay import ANGLE_COLOURS, BANNER_COLOUR, Painter, hershey_text
-from course.analysis.presenting import Flash
-from course.analysis.subtitles import SUBTITLE_LINE_CHARS, shorten, vtt_time
 from course.analysis.faults import find_faults
 from course.analysis.kinematics import MotionTrack, measure_motion
+from course.analysis.overlay import ANGLE_COLOURS, BANNER_COLOUR, Painter, hershey_text
+from course.analysis.presenting import Flash
 from course.analysis.problems import ClipTooLong
 from course.analysis.report import Report, build_report
+from course.analysis.subtitles import SUBTITLE_LINE_CHARS, shorten, vtt_time
 from course.analysis.video import VideoInfo, probe, read_frames
 from course.content import load_course
 from course.landmarks import Camera, Landmark, LandmarkSequence
@@ -57,8 +57,9 @@ class Case:
     progress: list[tuple[int, int | None]]
 
 
-def make_case(folder: Path, *, portrait: bool = False, variable_rate: bool = False,
-              dropped: tuple[float, float] | None = None) -> Case:
+def make_case(
+    folder: Path, *, portrait: bool = False, variable_rate: bool = False, dropped: tuple[float, float] | None = None
+) -> Case:
     """A one-rep locked-knee hinge filmed side-on, written as a grey clip whose frame times are
     the motion's, analysed from the body model's landmarks, then annotated.
 
@@ -68,26 +69,38 @@ def make_case(folder: Path, *, portrait: bool = False, variable_rate: bool = Fal
     folder.mkdir(parents=True, exist_ok=True)
     width, height = (HEIGHT, WIDTH) if portrait else (WIDTH, HEIGHT)
     motion = locked_knee_hinge()
-    seq = landmark_sequence(motion, Camera.side_view("left", width_px=width, height_px=height),
-                            dropouts=[Dropout(*dropped)] if dropped else ())
+    seq = landmark_sequence(
+        motion,
+        Camera.side_view("left", width_px=width, height_px=height),
+        dropouts=[Dropout(*dropped)] if dropped else (),
+    )
     if variable_rate:
         keep = np.arange(len(seq)) % 4 != 2
-        seq = LandmarkSequence(t_s=seq.t_s[keep], image=seq.image[keep], world=seq.world[keep],
-                               visibility=seq.visibility[keep], width_px=width,
-                               height_px=height)
+        seq = LandmarkSequence(
+            t_s=seq.t_s[keep],
+            image=seq.image[keep],
+            world=seq.world[keep],
+            visibility=seq.visibility[keep],
+            width_px=width,
+            height_px=height,
+        )
     stored = np.full((HEIGHT, WIDTH, 3), GREY, np.uint8)  # landscape, turned upright on reading
-    clip = write_clip(folder / "clip.mp4", images=[stored] * len(seq), rate=30,
-                      rotation=90 if portrait else None,
-                      times_ms=[round(1000 * t) for t in seq.t_s] if variable_rate else None)
+    clip = write_clip(
+        folder / "clip.mp4",
+        images=[stored] * len(seq),
+        rate=30,
+        rotation=90 if portrait else None,
+        times_ms=[round(1000 * t) for t in seq.t_s] if variable_rate else None,
+    )
     info = probe(clip)
     track = measure_motion(seq)
-    report = build_report(track, find_faults(track, "side"), load_course().cues, view="side",
-                          people=1)
+    report = build_report(track, find_faults(track, "side"), load_course().cues, view="side", people=1)
     calls: list[tuple[int, int | None]] = []
     out = folder / "out"
     out.mkdir()
-    result = annotate_clip(clip, info, seq, track, report, out,
-                           progress=lambda done, total: calls.append((done, total)))
+    result = annotate_clip(
+        clip, info, seq, track, report, out, progress=lambda done, total: calls.append((done, total))
+    )
     return Case(clip, info, seq, track, report, result, calls)
 
 
@@ -117,7 +130,7 @@ def at(case: Case, t_s: float) -> int:
 
 def changed_around(image: np.ndarray, x: int, y: int, reach: int = 3) -> bool:
     """True when the picture within `reach` pixels of (x, y) is no longer the plain grey."""
-    patch = image[max(0, y - reach):y + reach + 1, max(0, x - reach):x + reach + 1]
+    patch = image[max(0, y - reach) : y + reach + 1, max(0, x - reach) : x + reach + 1]
     return int(np.abs(patch.astype(int) - GREY).max()) >= SKELETON_DIFF
 
 
@@ -176,7 +189,8 @@ def test_odd_sized_frames_lose_their_last_row_and_column(tmp_path):
     images = [np.full((121, 161, 3), GREY, np.uint8)] * 4
     path = tmp_path / "odd.mp4"
     count, _, width, height = encode.encode_mp4(
-        ((image[:120, :160].copy(), i / 30) for i, image in enumerate(images)), path, fps=30)
+        ((image[:120, :160].copy(), i / 30) for i, image in enumerate(images)), path, fps=30
+    )
     assert (count, width, height) == (4, 160, 120)
     with pytest.raises(ValueError, match="even"):
         encode.encode_mp4([(images[0], 0.0)], tmp_path / "bad.mp4", fps=30)
@@ -199,8 +213,7 @@ def test_a_failure_leaves_nothing_behind(tmp_path, steady):
         raise Stop
 
     with pytest.raises(Stop):
-        annotate_clip(steady.clip, steady.info, steady.seq, steady.track, steady.report, out,
-                      progress=stop)
+        annotate_clip(steady.clip, steady.info, steady.seq, steady.track, steady.report, out, progress=stop)
     assert list(out.iterdir()) == []
 
 
@@ -221,8 +234,7 @@ def test_encoder_thread_failure_reaches_the_caller(tmp_path):
 
 def test_max_side_below_the_floor_is_refused(tmp_path, steady):
     with pytest.raises(ValueError, match="max_side"):
-        annotate_clip(steady.clip, steady.info, steady.seq, steady.track, steady.report,
-                      tmp_path, max_side=100)
+        annotate_clip(steady.clip, steady.info, steady.seq, steady.track, steady.report, tmp_path, max_side=100)
 
 
 # --------------------------------------------------------------------------------------------
@@ -293,8 +305,7 @@ def test_every_cue_title_fits_the_banner_in_two_lines(size):
     painter = Painter(*size, side="left", facing="left")
     for cue in load_course().cues.values():
         scale, lines, _, _ = painter._banner_layout(hershey_text(cue.title))
-        widths = [overlay.cv2.getTextSize(line, overlay.FONT, scale,
-                                           overlay._thickness(scale))[0][0] for line in lines]
+        widths = [overlay.cv2.getTextSize(line, overlay.FONT, scale, overlay._thickness(scale))[0][0] for line in lines]
         assert len(lines) <= 2 and max(widths) <= size[0] - 2 * painter.margin, cue.title
 
 
@@ -303,9 +314,14 @@ def test_labels_stay_whole_inside_the_frame_when_the_joints_are_at_its_edge():
     canvas = np.full((320, 240, 3), GREY, np.uint8)
     points = np.full((len(Landmark), 2), 0.99)  # every joint in the bottom-right corner...
     points[[L.LEFT_SHOULDER, L.RIGHT_SHOULDER], 1] = 0.6  # ...but the shoulders
-    painter.paint(canvas, points, np.ones(len(Landmark)),
-                  {"hip": 120.0, "knee": 30.0, "trunk": 100.0}, "Rep 10 of 12",
-                  ["You looked up and cranked your neck"])
+    painter.paint(
+        canvas,
+        points,
+        np.ones(len(Landmark)),
+        {"hip": 120.0, "knee": 30.0, "trunk": 100.0},
+        "Rep 10 of 12",
+        ["You looked up and cranked your neck"],
+    )
     for name, colour in ANGLE_COLOURS.items():
         rows, cols = np.nonzero(np.abs(canvas.astype(int) - colour).max(axis=2) < COLOUR_TOL)
         assert rows.size, f"{name} label missing"
@@ -313,7 +329,7 @@ def test_labels_stay_whole_inside_the_frame_when_the_joints_are_at_its_edge():
 
 
 def test_text_for_the_picture_is_plain_ascii():
-    assert hershey_text("Knees’ “bend” – 84° …") == "Knees' \"bend\" - 84 deg ..."
+    assert hershey_text("Knees’ “bend” – 84° …") == 'Knees\' "bend" - 84 deg ...'
     assert hershey_text("naïve") == "nave"
 
 
@@ -337,12 +353,13 @@ def test_subtitles_have_a_cue_for_each_reps_thing_to_work_on_and_each_rep(steady
         for cue in case.report.cues:
             for rep in cue.reps:
                 (finding,) = [f for f in case.report.faults if f.id == cue.fault and f.rep == rep]
-                assert any(lines[0].startswith(f"Rep {rep}: {cue.title}")
-                           and start == pytest.approx(finding.end_s - BANNER_LEAD.value, abs=TIME_TOL_S)
-                           for start, _, lines in cues), finding
+                assert any(
+                    lines[0].startswith(f"Rep {rep}: {cue.title}")
+                    and start == pytest.approx(finding.end_s - BANNER_LEAD.value, abs=TIME_TOL_S)
+                    for start, _, lines in cues
+                ), finding
         for rep in case.track.reps:
-            assert any(lines == [f"Rep {rep.number} of {len(case.track.reps)}"]
-                       for _, _, lines in cues)
+            assert any(lines == [f"Rep {rep.number} of {len(case.track.reps)}"] for _, _, lines in cues)
 
 
 def test_fault_subtitle_gives_the_first_words_of_what_to_try(steady):
@@ -359,14 +376,18 @@ def test_vtt_times_are_hours_minutes_seconds_and_milliseconds():
     assert vtt_time(-0.01) == "00:00:00.000"
 
 
-@pytest.mark.parametrize("text, short", [
-    ("Count it. Then stand up.", "Count it…"),
-    ("Brace before you go down, keep your chest proud and stop the rep.",
-     "Brace before you go down…"),
-    ("Start each rep by pushing your hips back towards a wall behind you, and let go.",
-     "Start each rep by pushing your hips back…"),
-    ("Stand tall.", "Stand tall."),
-])
+@pytest.mark.parametrize(
+    "text, short",
+    [
+        ("Count it. Then stand up.", "Count it…"),
+        ("Brace before you go down, keep your chest proud and stop the rep.", "Brace before you go down…"),
+        (
+            "Start each rep by pushing your hips back towards a wall behind you, and let go.",
+            "Start each rep by pushing your hips back…",
+        ),
+        ("Stand tall.", "Stand tall."),
+    ],
+)
 def test_advice_is_shortened_to_one_subtitle_line(text, short):
     assert shorten(text) == short
     assert len(shorten(text)) <= SUBTITLE_LINE_CHARS
@@ -391,8 +412,7 @@ def test_real_clip_gives_a_playable_h264_of_the_same_length(tmp_path):
     info = probe(clip)
     seq = track_pose(read_frames(clip, info), info.width, info.height)
     track = measure_motion(seq)
-    report = build_report(track, find_faults(track, "side"), load_course().cues, view="side",
-                          people=1)
+    report = build_report(track, find_faults(track, "side"), load_course().cues, view="side", people=1)
     result = annotate_clip(clip, info, seq, track, report, tmp_path)
     (codec, pix_fmt, duration), times, _ = decoded(result.video_path)
     assert (codec, pix_fmt) == ("h264", "yuv420p")
@@ -408,7 +428,11 @@ def test_frames_kept_from_the_pose_pass_make_the_same_video_as_decoding_again(tm
     out = tmp_path / "kept"
     out.mkdir()
     again = annotate_clip(steady.clip, steady.info, steady.seq, steady.track, steady.report, out, frames=kept)
-    assert (again.frames, again.width, again.height) == (steady.result.frames, steady.result.width, steady.result.height)
+    assert (again.frames, again.width, again.height) == (
+        steady.result.frames,
+        steady.result.width,
+        steady.result.height,
+    )
     assert again.duration_s == pytest.approx(steady.result.duration_s)
     assert again.subtitles_path.read_text() == steady.result.subtitles_path.read_text()
     _, times, images = decoded(again.video_path)

@@ -27,8 +27,7 @@ SIDE = Camera.side_view("right")
 BOTTOMS = {"romanian deadlift": (85.0, 20.0), "deadlift": (70.0, 60.0), "shallow hinge": (60.0, 20.0)}
 
 
-def bend_of(hip: float, knee: float, lumbar: float, thoracic: float, camera: Camera = SIDE,
-            body: Body = BODY) -> float:
+def bend_of(hip: float, knee: float, lumbar: float, thoracic: float, camera: Camera = SIDE, body: Body = BODY) -> float:
     posed = body.balance(Pose(hip=hip, knee=knee, lumbar=lumbar, thoracic=thoracic), hang_arms=True).posed
     landmarks = camera.project(body_landmarks(posed, body.height_m))[:, :2] / [camera.width_px, camera.height_px]
     return outline_bend(body_silhouette(posed, camera, body), landmarks)
@@ -58,12 +57,16 @@ def test_rounding_in_the_lower_or_the_upper_back_alone_both_bend_the_outline(lum
     assert bend_of(*BOTTOMS["romanian deadlift"], lumbar, thoracic) > 5.0
 
 
-@pytest.mark.parametrize("camera", [
-    Camera.side_view("left"),
-    Camera.side_view("right", roll_deg=12.0),
-    Camera.side_view("right", distance_m=6.0),
-    Camera.side_view("right", width_px=720, height_px=1280),
-], ids=["facing left", "phone turned 12 degrees", "twice as far", "portrait"])
+@pytest.mark.parametrize(
+    "camera",
+    [
+        Camera.side_view("left"),
+        Camera.side_view("right", roll_deg=12.0),
+        Camera.side_view("right", distance_m=6.0),
+        Camera.side_view("right", width_px=720, height_px=1280),
+    ],
+    ids=["facing left", "phone turned 12 degrees", "twice as far", "portrait"],
+)
 def test_the_bend_does_not_depend_on_which_way_the_lifter_faces_or_how_the_phone_is_held(camera):
     # within 2 degrees: the mask's pixels move a reading by about one (OUTLINE_MIN_TORSO)
     straight, rounded = (bend_of(*BOTTOMS["romanian deadlift"], f, f, camera=camera) for f in (0.0, 15.0))
@@ -73,8 +76,9 @@ def test_the_bend_does_not_depend_on_which_way_the_lifter_faces_or_how_the_phone
 
 def test_a_bigger_or_smaller_person_reads_the_same():
     for body in (Body(height_m=1.55, mass_kg=55.0), Body(height_m=1.95, mass_kg=100.0)):
-        assert abs(bend_of(*BOTTOMS["deadlift"], 12.0, 12.0, body=body)
-                   - bend_of(*BOTTOMS["deadlift"], 12.0, 12.0)) < 2.0
+        assert (
+            abs(bend_of(*BOTTOMS["deadlift"], 12.0, 12.0, body=body) - bend_of(*BOTTOMS["deadlift"], 12.0, 12.0)) < 2.0
+        )
 
 
 def _posed_bottom():
@@ -123,8 +127,10 @@ def test_a_back_rounded_past_the_named_flexion_is_found_on_every_rep_by_its_outl
     findings = rounded(judged("rounded_back_hinge", lumbar_deg=14.0, thoracic_deg=14.0))
     assert [f.rep for f in findings] == [1, 2]
     assert {f.measure for f in findings} == {"back outline"}
-    assert all(f.value >= limits.BACK_OUTLINE_BEND.value and 0.5 <= f.confidence <= limits.OUTLINE_CONFIDENCE.value
-               for f in findings)
+    assert all(
+        f.value >= limits.BACK_OUTLINE_BEND.value and 0.5 <= f.confidence <= limits.OUTLINE_CONFIDENCE.value
+        for f in findings
+    )
 
 
 def test_a_back_rounded_less_than_the_named_flexion_is_not_found():

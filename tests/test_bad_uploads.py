@@ -35,8 +35,22 @@ from tests.real_clips import CLIPS, needs_clips
 from tests.self_check_harness import TIMEOUT_S, app, shown
 
 # Words that must never reach a learner: a traceback, an exception's name, or a library's.
-NOT_FOR_LEARNERS = ("traceback", "exception", "error", "errno", "ffmpeg", "pyav", "libav",
-                    "mediapipe", "opencv", "cv2", "numpy", "tensorflow", "moov", "invalid data")
+NOT_FOR_LEARNERS = (
+    "traceback",
+    "exception",
+    "error",
+    "errno",
+    "ffmpeg",
+    "pyav",
+    "libav",
+    "mediapipe",
+    "opencv",
+    "cv2",
+    "numpy",
+    "tensorflow",
+    "moov",
+    "invalid data",
+)
 REFUSED = "Could not judge this clip"  # the verdict of every refused report (course.analysis.report)
 FEET_CUT = 0.15  # share of the picture's height cropped off the bottom: the feet and ankles go
 TIME_TOL_S = 0.1  # seconds: three frames of a 30 frames/s clip
@@ -44,8 +58,6 @@ TIME_TOL_S = 0.1  # seconds: three frames of a 30 frames/s clip
 
 # --------------------------------------------------------------------------------------------
 # What the learner sees: the page and the command line
-
-
 
 
 def one_line(text: str) -> str:
@@ -164,8 +176,9 @@ def empty_room(path: Path, seconds: float = 2.0) -> Path:
     rng = np.random.default_rng(0)
     room = np.zeros((240, 320, 3), np.uint8)
     room[:160], room[160:] = (200, 190, 170), (90, 80, 70)
-    images = [np.clip(room + rng.integers(-6, 7, room.shape), 0, 255).astype(np.uint8)
-              for _ in range(round(seconds * 10))]
+    images = [
+        np.clip(room + rng.integers(-6, 7, room.shape), 0, 255).astype(np.uint8) for _ in range(round(seconds * 10))
+    ]
     return write_clip(path, images=images, rate=10)
 
 
@@ -266,16 +279,21 @@ def test_a_clip_over_the_size_limit_set_in_the_environment_is_too_big(surfaces, 
     clip = write_clip(tmp_path / "clip.mp4", images=noise)  # noise does not compress: ~1.2 MB
     megabytes = clip.stat().st_size / 1e6
     assert 1.05 < megabytes < 2.0
-    warning = refused_everywhere(surfaces, clip, f"This clip is too big at {math.ceil(megabytes * 10) / 10:.1f} MB; we can take up to 1.0 MB",
-                                 "clip_too_large")
+    warning = refused_everywhere(
+        surfaces,
+        clip,
+        f"This clip is too big at {math.ceil(megabytes * 10) / 10:.1f} MB; we can take up to 1.0 MB",
+        "clip_too_large",
+    )
     assert "Film only your set" in warning
 
 
 def test_a_clip_over_the_length_limit_set_in_the_environment_is_too_long(surfaces, tmp_path, monkeypatch):
     monkeypatch.setenv("HINGE_MAX_CLIP_SECONDS", "5")  # the default is 90
     clip = write_clip(tmp_path / "clip.mp4", frames=35, rate=5)  # 7 s
-    warning = refused_everywhere(surfaces, clip, "This clip runs 7.0 seconds; we check clips up to 5.0 seconds",
-                                 "clip_too_long")
+    warning = refused_everywhere(
+        surfaces, clip, "This clip runs 7.0 seconds; we check clips up to 5.0 seconds", "clip_too_long"
+    )
     assert "Trim it to just your set" in warning
 
 
@@ -286,15 +304,21 @@ def test_a_clip_over_the_length_limit_set_in_the_environment_is_too_long(surface
 @needs_clips
 @pytest.mark.slow
 def test_two_people_are_refused_because_we_cannot_tell_whose_hinge(surfaces):
-    refused_everywhere(surfaces, CLIPS / "two-people.mp4", "We can see more than one person in this clip",
-                       "more_people_than_one", text_too=False)
+    refused_everywhere(
+        surfaces,
+        CLIPS / "two-people.mp4",
+        "We can see more than one person in this clip",
+        "more_people_than_one",
+        text_too=False,
+    )
 
 
 @needs_clips
 @pytest.mark.slow
 def test_a_very_dark_clip_asks_for_more_light(surfaces, dark_clip):
-    warning = refused_everywhere(surfaces, dark_clip, "The clip is too dark for us to see your joints",
-                                 "too_dark", text_too=False)
+    warning = refused_everywhere(
+        surfaces, dark_clip, "The clip is too dark for us to see your joints", "too_dark", text_too=False
+    )
     assert "Film in a brighter spot" in warning
 
 
@@ -327,7 +351,8 @@ def test_feet_out_of_frame_are_named_and_never_called_a_solid_hinge(surfaces, fe
     assert (report["outcome"], report["problem"]) == ("partial", None), "the knee checks could not run on most reps"
     assert report["verdict"] == "Nothing to fix in what we could see"
     assert [item["why"] for item in report["not_judged"] if item["what"] == "framing"] == [
-        "Your feet were out of the picture for much of the clip, so knee and shin angles are less sure."]
+        "Your feet were out of the picture for much of the clip, so knee and shin angles are less sure."
+    ]
 
 
 @needs_clips
@@ -344,11 +369,16 @@ def test_a_portrait_phone_clip_with_rotation_metadata_is_judged_like_the_upright
     status, report = surfaces.cli_json(rotated)
     _, reference = surfaces.cli_json(upright)
     assert status == 0
-    assert (report["clip"]["width"], report["clip"]["height"]) == (reference["clip"]["width"], reference["clip"]["height"])
+    assert (report["clip"]["width"], report["clip"]["height"]) == (
+        reference["clip"]["width"],
+        reference["clip"]["height"],
+    )
     assert report["clip"]["height"] > report["clip"]["width"]
     for key in ("outcome", "verdict", "view"):
         assert report[key] == reference[key]
-    assert [rep["faults"] for rep in report["reps"]] == [rep["faults"] for rep in reference["reps"]] == [["rounded_back"]]
+    assert (
+        [rep["faults"] for rep in report["reps"]] == [rep["faults"] for rep in reference["reps"]] == [["rounded_back"]]
+    )
     rep, expected = report["reps"][0], reference["reps"][0]
     # one pose sample either way (inclusive: 1.6 - 1.5 is 0.10000000000000009 in floating point)
     assert rep["bottom_s"] == pytest.approx(expected["bottom_s"], abs=TIME_TOL_S + 1e-6)
@@ -379,8 +409,11 @@ def test_a_variable_frame_rate_clip_is_judged_on_its_frames_own_times(surfaces, 
 @pytest.mark.slow
 def test_a_good_clip_right_after_bad_ones_is_judged_in_the_same_session(surfaces, tmp_path):
     at = app()
-    for name, data in (("notes.mp4", b"squats on Monday"), ("clip.mp4", b""),
-                       ("voice.mp4", write_audio(tmp_path / "voice.mp4", "mp4", "aac").read_bytes())):
+    for name, data in (
+        ("notes.mp4", b"squats on Monday"),
+        ("clip.mp4", b""),
+        ("voice.mp4", write_audio(tmp_path / "voice.mp4", "mp4", "aac").read_bytes()),
+    ):
         surfaces.page(data, name, at)
         assert at.warning[0].value.startswith(f"**{REFUSED}.**")
     surfaces.page((CLIPS / "kb-deadlift-side.mp4").read_bytes(), "kb-deadlift.mp4", at)
@@ -395,7 +428,8 @@ def test_a_good_clip_right_after_bad_ones_is_judged_in_the_same_session(surfaces
 
 def test_waiting_message_gives_the_place_in_line_and_a_rounded_wait():
     assert page.waiting_message(1, FIRST_GUESS_S) == (
-        "1 check ahead of yours. About 15 s to wait: you can keep this page open.")
+        "1 check ahead of yours. About 15 s to wait: you can keep this page open."
+    )
     assert page.waiting_message(3, 47.0).startswith("3 checks ahead of yours. About 45 s to wait")
     assert "About 5 s to wait" in page.waiting_message(1, 0.4)  # never "0 s"
 

@@ -29,8 +29,7 @@ def random_poses(count: int, seed: int = 7) -> list[Pose]:
     """Poses with every angle drawn uniformly from its allowed range."""
     rng = np.random.default_rng(seed)
     return [
-        Pose(**{name: float(rng.uniform(limit.low_deg, limit.high_deg))
-                for name, limit in JOINT_LIMITS.items()})
+        Pose(**{name: float(rng.uniform(limit.low_deg, limit.high_deg)) for name, limit in JOINT_LIMITS.items()})
         for _ in range(count)
     ]
 
@@ -45,8 +44,7 @@ def test_segment_lengths_are_preserved_in_any_valid_pose():
         points = body.place(pose).points
         for segment, (near, far) in SEGMENT_ENDS.items():
             measured = np.linalg.norm(points[far] - points[near])
-            assert measured == pytest.approx(body.segment_length_m[segment], abs=LENGTH_TOL_M), (
-                segment.name, pose)
+            assert measured == pytest.approx(body.segment_length_m[segment], abs=LENGTH_TOL_M), (segment.name, pose)
 
 
 def test_bones_join_every_point_but_the_ears():
@@ -68,8 +66,9 @@ def test_angles_round_trip_through_positions_within_a_microdegree():
     for pose in random_poses(200, seed=11):
         recovered = pose_from_points(body.place(pose).points)
         for f in fields(Pose):
-            assert getattr(recovered, f.name) == pytest.approx(
-                getattr(pose, f.name), abs=ANGLE_ROUND_TRIP_TOL_DEG), f.name
+            assert getattr(recovered, f.name) == pytest.approx(getattr(pose, f.name), abs=ANGLE_ROUND_TRIP_TOL_DEG), (
+                f.name
+            )
 
 
 @pytest.mark.parametrize("end", ["low_deg", "high_deg"])
@@ -77,15 +76,22 @@ def test_angles_at_the_ends_of_their_ranges_round_trip_too(end):
     pose = Pose(**{name: getattr(limit, end) for name, limit in JOINT_LIMITS.items()})
     recovered = pose_from_points(Body().place(pose).points)
     for f in fields(Pose):
-        assert getattr(recovered, f.name) == pytest.approx(
-            getattr(pose, f.name), abs=ANGLE_ROUND_TRIP_TOL_DEG), f.name
+        assert getattr(recovered, f.name) == pytest.approx(getattr(pose, f.name), abs=ANGLE_ROUND_TRIP_TOL_DEG), f.name
 
 
 def test_standing_pose_is_upright_with_its_centre_of_mass_over_mid_foot():
     body = Body(height_m=1.75, mass_kg=75.0)
     standing = body.place(Pose())
-    stack = [Joint.HEAD_TOP, Joint.LEFT_EAR, Joint.NECK, Joint.THORACIC, Joint.LUMBAR,
-             Joint.MID_HIP, Joint.LEFT_KNEE, Joint.LEFT_ANKLE]
+    stack = [
+        Joint.HEAD_TOP,
+        Joint.LEFT_EAR,
+        Joint.NECK,
+        Joint.THORACIC,
+        Joint.LUMBAR,
+        Joint.MID_HIP,
+        Joint.LEFT_KNEE,
+        Joint.LEFT_ANKLE,
+    ]
     assert [standing[j][0] for j in stack] == pytest.approx([0.0] * len(stack), abs=1e-12)
     heights = [standing[j][2] for j in stack]
     assert heights == sorted(heights, reverse=True)  # head above hips above ankles
@@ -102,14 +108,17 @@ def test_standing_centre_of_mass_is_at_a_realistic_height():
     assert 0.55 < body.place(Pose()).com[2] / 1.80 < 0.58
 
 
-@pytest.mark.parametrize("pose", [
-    Pose(),
-    hinge(hip=60, knee=15),
-    hinge(hip=80, knee=20),
-    hinge(hip=70, knee=18, lumbar=30, thoracic=20),
-    Pose(knee=90, hip=80),  # a squat: the shins tilt forward instead
-    Pose(knee=-8, hip=70),  # locked knees
-])
+@pytest.mark.parametrize(
+    "pose",
+    [
+        Pose(),
+        hinge(hip=60, knee=15),
+        hinge(hip=80, knee=20),
+        hinge(hip=70, knee=18, lumbar=30, thoracic=20),
+        Pose(knee=90, hip=80),  # a squat: the shins tilt forward instead
+        Pose(knee=-8, hip=70),  # locked knees
+    ],
+)
 @pytest.mark.parametrize("hang_arms", [False, True])
 def test_balanced_pose_has_its_centre_of_mass_over_mid_foot(pose, hang_arms):
     body = Body()
@@ -174,15 +183,16 @@ def test_balanced_hinge_pushes_the_hips_back_behind_the_ankles():
 
 def test_deeper_hinge_sends_the_hips_further_back():
     body = Body()
-    travel = [body.balance(hinge(hip=hip, knee=18)).posed.hips_in_front_of_ankles_m
-              for hip in (20, 40, 60, 80)]
+    travel = [body.balance(hinge(hip=hip, knee=18)).posed.hips_in_front_of_ankles_m for hip in (20, 40, 60, 80)]
     assert travel == sorted(travel, reverse=True)
 
 
 def test_hanging_arms_stay_plumb_after_balancing():
     posed = Body().balance(hinge(hip=80, knee=20), hang_arms=True).posed
-    for shoulder, elbow, hand in [(Joint.LEFT_SHOULDER, Joint.LEFT_ELBOW, Joint.LEFT_HAND),
-                                  (Joint.RIGHT_SHOULDER, Joint.RIGHT_ELBOW, Joint.RIGHT_HAND)]:
+    for shoulder, elbow, hand in [
+        (Joint.LEFT_SHOULDER, Joint.LEFT_ELBOW, Joint.LEFT_HAND),
+        (Joint.RIGHT_SHOULDER, Joint.RIGHT_ELBOW, Joint.RIGHT_HAND),
+    ]:
         assert posed[elbow][0] == pytest.approx(posed[shoulder][0], abs=1e-12)
         assert posed[hand][0] == pytest.approx(posed[shoulder][0], abs=1e-12)
         assert posed[hand][2] < posed[elbow][2] < posed[shoulder][2]
@@ -205,7 +215,8 @@ def test_each_joint_limit_raises_a_named_error_that_names_the_joint_value_and_ra
     with pytest.raises(JointLimitError) as caught:
         Pose(**{angle: too_far})
     assert str(caught.value) == (
-        f"{limit.label} {too_far:.1f}° is outside {limit.low_deg:.1f}° to {limit.high_deg:.1f}°")
+        f"{limit.label} {too_far:.1f}° is outside {limit.low_deg:.1f}° to {limit.high_deg:.1f}°"
+    )
     assert (caught.value.angle, caught.value.value_deg) == (angle, too_far)
     assert isinstance(caught.value, ValueError)  # callers may catch either
 
@@ -228,8 +239,7 @@ def test_scaling_by_height_scales_lengths_and_positions_proportionally():
     ratio = 1.95 / 1.50
     np.testing.assert_allclose(tall.segment_length_m, short.segment_length_m * ratio)
     pose = hinge(hip=65, knee=15, lumbar=10)
-    np.testing.assert_allclose(tall.place(pose).points, short.place(pose).points * ratio,
-                               atol=1e-12)
+    np.testing.assert_allclose(tall.place(pose).points, short.place(pose).points * ratio, atol=1e-12)
 
 
 def test_thigh_length_follows_de_leva_for_the_reference_stature():
@@ -248,8 +258,7 @@ def test_segment_masses_add_up_to_the_body_mass(mass_kg):
 
 def test_de_leva_mass_fractions_cover_the_whole_body():
     paired = ("upper_arm", "forearm", "hand", "thigh", "shank", "foot")
-    total = sum(row.mass_fraction * (2 if name in paired else 1)
-                for name, row in DE_LEVA_MALE.items())
+    total = sum(row.mass_fraction * (2 if name in paired else 1) for name, row in DE_LEVA_MALE.items())
     assert total == pytest.approx(1.0, abs=1e-3)
 
 
@@ -263,8 +272,7 @@ def test_whole_body_com_is_the_mass_weighted_mean_of_segment_coms():
 
 def test_left_and_right_limbs_mirror_across_the_midline():
     posed = Body().place(random_poses(1, seed=5)[0])
-    pairs = [(j, Joint[j.name.replace("LEFT_", "RIGHT_")]) for j in Joint
-             if j.name.startswith("LEFT_")]
+    pairs = [(j, Joint[j.name.replace("LEFT_", "RIGHT_")]) for j in Joint if j.name.startswith("LEFT_")]
     for left, right in pairs:
         assert posed[left][1] > 0 > posed[right][1], left.name
         assert posed[left] == pytest.approx(posed[right] * np.array([1.0, -1.0, 1.0])), left.name
@@ -276,7 +284,10 @@ def test_lumbar_flexion_rounds_the_measured_spine():
     rounded = body.place(hinge(hip=70, knee=15, lumbar=30))
     arched = body.place(hinge(hip=70, knee=15, lumbar=-15))
     assert (neutral.spine_flexion_deg, rounded.spine_flexion_deg, arched.spine_flexion_deg) == (
-        pytest.approx(0.0, abs=1e-9), pytest.approx(30.0), pytest.approx(-15.0))
+        pytest.approx(0.0, abs=1e-9),
+        pytest.approx(30.0),
+        pytest.approx(-15.0),
+    )
     # What a pose tracker can see: ear, shoulder and hip no longer line up.
     assert rounded.ear_shoulder_hip_deg < neutral.ear_shoulder_hip_deg - 5.0
     assert arched.ear_shoulder_hip_deg > neutral.ear_shoulder_hip_deg + 2.0
@@ -284,6 +295,7 @@ def test_lumbar_flexion_rounds_the_measured_spine():
 
     def chord(posed):  # straight-line distance hip -> base of neck shrinks as the spine bends
         return np.linalg.norm(posed[Joint.NECK] - posed[Joint.MID_HIP])
+
     assert chord(rounded) < chord(neutral) - 0.01
 
 
@@ -292,6 +304,7 @@ def test_angle_signs_match_the_documented_conventions():
 
     def x(pose, joint):
         return body.place(pose)[joint][0]
+
     assert x(Pose(ankle=10), Joint.LEFT_KNEE) > 0  # shin tilts forward
     assert x(Pose(knee=30), Joint.MID_HIP) < 0  # bent knee: hips behind knee (shin vertical)
     assert x(Pose(hip=30), Joint.NECK) > 0  # hip flexion tips the trunk forward
@@ -317,10 +330,13 @@ def test_pose_from_points_rejects_a_wrongly_shaped_array():
         pose_from_points(np.zeros((33, 3)))
 
 
-@pytest.mark.parametrize("height_m, mass_kg, message", [
-    (3.0, 75.0, "height_m must be between"),
-    (1.75, 5.0, "mass_kg must be between"),
-])
+@pytest.mark.parametrize(
+    "height_m, mass_kg, message",
+    [
+        (3.0, 75.0, "height_m must be between"),
+        (1.75, 5.0, "mass_kg must be between"),
+    ],
+)
 def test_implausible_body_is_refused(height_m, mass_kg, message):
     with pytest.raises(ValueError, match=message):
         Body(height_m=height_m, mass_kg=mass_kg)

@@ -55,7 +55,8 @@ def test_learner_answers_a_quiz_question_and_sees_why_on_desktop(browser, app_ur
     open_first_lesson(page, app_url)
     cut_short = page.get_by_test_id("stSidebarNavLink").evaluate_all(
         "links => links.map(a => a.querySelector('span'))"
-        ".filter(s => s.scrollWidth > s.clientWidth).map(s => s.textContent)")
+        ".filter(s => s.scrollWidth > s.clientWidth).map(s => s.textContent)"
+    )
     assert cut_short == [], f"the menu cuts these lesson titles short: {cut_short}"
     question, verdict = answer_first_question(page)
     assert question.explanation.split(".")[0] in verdict.inner_text()
@@ -79,8 +80,11 @@ def test_course_fits_a_phone_screen(browser, app_url, shots):
     assert horizontal_overflow(page) == 0
     page.screenshot(path=shots / "quiz-phone.png")
     # A checked question's locked choices stay readable, not faded like a disabled widget.
-    locked = page.get_by_role("radiogroup", name=question.prompt).locator("p").evaluate_all(
-        "ps => ps.map(p => getComputedStyle(p).color)")
+    locked = (
+        page.get_by_role("radiogroup", name=question.prompt)
+        .locator("p")
+        .evaluate_all("ps => ps.map(p => getComputedStyle(p).color)")
+    )
     assert locked and all(colour.startswith("rgb(") for colour in locked), locked
     # Choices are tappable with a thumb: each option is at least 44 px tall (see course/views/phone.css).
     heights = page.get_by_test_id("stRadioOption").evaluate_all("els => els.map(e => e.getBoundingClientRect().height)")

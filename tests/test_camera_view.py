@@ -32,8 +32,7 @@ def hinge() -> Motion:
 
 
 def view_from(azimuth_deg: float, **options) -> str:
-    seq = landmark_sequence(hinge(), Camera(azimuth_deg=azimuth_deg), noise_px=NOISE_PX, rng=1,
-                            **options)
+    seq = landmark_sequence(hinge(), Camera(azimuth_deg=azimuth_deg), noise_px=NOISE_PX, rng=1, **options)
     return classify_view(seq).view
 
 
@@ -46,10 +45,17 @@ def test_side_view_is_side(facing):
     assert "side-on" in estimate.reason
 
 
-@pytest.mark.parametrize("azimuth_deg, view", [
-    (0.0, "front"), (45.0, "front-oblique"), (-45.0, "front-oblique"),
-    (135.0, "rear-oblique"), (-135.0, "rear-oblique"), (180.0, "rear"),
-])
+@pytest.mark.parametrize(
+    "azimuth_deg, view",
+    [
+        (0.0, "front"),
+        (45.0, "front-oblique"),
+        (-45.0, "front-oblique"),
+        (135.0, "rear-oblique"),
+        (-135.0, "rear-oblique"),
+        (180.0, "rear"),
+    ],
+)
 def test_named_camera_positions_get_their_names(azimuth_deg, view):
     assert view_from(azimuth_deg) == view
 
@@ -71,7 +77,8 @@ def test_expected_ratios_follow_the_cosine_of_the_camera_angle():
     assert 0.55 < front < 0.75  # shoulder joints 35 cm apart over a 53 cm torso
     for azimuth in (22.5, 45.0, 67.5, 90.0, 135.0):
         assert expected_shoulder_ratio(azimuth) == pytest.approx(
-            front * abs(math.cos(math.radians(azimuth))), abs=RATIO_TOL)
+            front * abs(math.cos(math.radians(azimuth))), abs=RATIO_TOL
+        )
 
 
 def test_a_few_swapped_frames_do_not_turn_a_front_view_around():
@@ -99,12 +106,15 @@ def test_a_well_framed_clip_has_no_framing_problems():
     assert framing_problems(landmark_sequence(hinge(), portrait)) == []
 
 
-@pytest.mark.parametrize("settings, problems", [
-    (dict(distance_m=1.5, height_m=1.6), [FEET_OUT_OF_FRAME]),
-    (dict(distance_m=1.5, height_m=0.3), [HEAD_OUT_OF_FRAME]),
-    (dict(distance_m=1.2), [FEET_OUT_OF_FRAME, HEAD_OUT_OF_FRAME]),
-    (dict(distance_m=15.0), [PERSON_TOO_SMALL]),
-])
+@pytest.mark.parametrize(
+    "settings, problems",
+    [
+        (dict(distance_m=1.5, height_m=1.6), [FEET_OUT_OF_FRAME]),
+        (dict(distance_m=1.5, height_m=0.3), [HEAD_OUT_OF_FRAME]),
+        (dict(distance_m=1.2), [FEET_OUT_OF_FRAME, HEAD_OUT_OF_FRAME]),
+        (dict(distance_m=15.0), [PERSON_TOO_SMALL]),
+    ],
+)
 def test_framing_problems_name_what_the_picture_cuts_off(settings, problems):
     seq = landmark_sequence(hinge(), Camera.side_view("right", **settings))
     assert framing_problems(seq) == problems
@@ -116,9 +126,14 @@ def test_nobody_in_the_picture_has_no_framing_problems_to_report():
 
 def test_confidence_is_lower_for_a_clip_of_one_frame():
     seq = landmark_sequence(hinge(), Camera.side_view("right"))
-    one = type(seq)(t_s=seq.t_s[:1], image=seq.image[:1], world=seq.world[:1],
-                    visibility=seq.visibility[:1], width_px=seq.width_px,
-                    height_px=seq.height_px)
+    one = type(seq)(
+        t_s=seq.t_s[:1],
+        image=seq.image[:1],
+        world=seq.world[:1],
+        visibility=seq.visibility[:1],
+        width_px=seq.width_px,
+        height_px=seq.height_px,
+    )
     assert classify_view(one).view == "side"
     assert classify_view(one).confidence < classify_view(seq).confidence
     assert np.isfinite(classify_view(one).azimuth_deg)

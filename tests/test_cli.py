@@ -33,12 +33,18 @@ def test_json_is_printed_even_for_a_refused_clip(tmp_path, capsys):
     assert (report["outcome"], report["problem"]) == ("refused", "empty_file")
 
 
-@pytest.mark.parametrize(("variable", "value", "said"), [
-    ("HINGE_MAX_CLIP_SECONDS", "ninety", "HINGE_MAX_CLIP_SECONDS must be a number of seconds, got 'ninety'"),
-    ("HINGE_PARALLEL_ANALYSES", "0", "parallel_analyses (HINGE_PARALLEL_ANALYSES) must be between 1 and 64"),
-    ("HINGE_MAX_CLIP_SECOND", "60", "HINGE_MAX_CLIP_SECOND is not a setting of the course: did you mean "
-                                    "HINGE_MAX_CLIP_SECONDS?"),
-])
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        ("HINGE_MAX_CLIP_SECONDS", "ninety", "HINGE_MAX_CLIP_SECONDS must be a number of seconds, got 'ninety'"),
+        ("HINGE_PARALLEL_ANALYSES", "0", "parallel_analyses (HINGE_PARALLEL_ANALYSES) must be between 1 and 64"),
+        (
+            "HINGE_MAX_CLIP_SECOND",
+            "60",
+            "HINGE_MAX_CLIP_SECOND is not a setting of the course: did you mean HINGE_MAX_CLIP_SECONDS?",
+        ),
+    ],
+)
 def test_a_setting_the_course_cant_use_is_one_line_and_exit_4(tmp_path, monkeypatch, capsys, variable, value, said):
     clip = tmp_path / "clip.mp4"
     clip.write_bytes(b"anything")
@@ -117,9 +123,12 @@ NATIVE_LINES = (
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     """`hinge-check ARGS` in a process of its own, as a trainer runs it (no logging settings
     of ours in its environment)."""
-    env = {name: value for name, value in os.environ.items() if name not in ("GLOG_minloglevel", "TF_CPP_MIN_LOG_LEVEL")}
-    return subprocess.run([sys.executable, "-m", "course.cli", *args], capture_output=True, text=True,
-                          env=env, timeout=300, check=False)
+    env = {
+        name: value for name, value in os.environ.items() if name not in ("GLOG_minloglevel", "TF_CPP_MIN_LOG_LEVEL")
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "course.cli", *args], capture_output=True, text=True, env=env, timeout=300, check=False
+    )
 
 
 @pytest.mark.parametrize("line", NATIVE_LINES)
@@ -127,10 +136,15 @@ def test_the_native_libraries_log_lines_are_known_noise(line):
     assert is_native_noise(line + "\n")
 
 
-@pytest.mark.parametrize("line", [
-    OUR_LINE, "Traceback (most recent call last):", "usage: hinge-check [-h] [--json] clip",
-    "F1203 04:49:12.004417    1352 calculator_graph.cc:12] Check failed: a fatal error, the process stops",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        OUR_LINE,
+        "Traceback (most recent call last):",
+        "usage: hinge-check [-h] [--json] clip",
+        "F1203 04:49:12.004417    1352 calculator_graph.cc:12] Check failed: a fatal error, the process stops",
+    ],
+)
 def test_our_lines_and_a_native_fatal_error_are_not_noise(line):
     assert not is_native_noise(line + "\n")
 
@@ -156,9 +170,15 @@ print("after the block", file=sys.stderr)
 
 
 def test_the_filter_passes_our_lines_in_order_and_drops_native_lines_from_every_thread():
-    done = subprocess.run([sys.executable, "-c", FILTERED_PROCESS, *NATIVE_LINES], capture_output=True, text=True,
-                          timeout=60, check=True)
-    assert done.stderr.splitlines() == ["ours (first)", "a native line we do not know", "ours (last)", "after the block"]
+    done = subprocess.run(
+        [sys.executable, "-c", FILTERED_PROCESS, *NATIVE_LINES], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stderr.splitlines() == [
+        "ours (first)",
+        "a native line we do not know",
+        "ours (last)",
+        "after the block",
+    ]
 
 
 def test_a_bug_of_ours_is_one_plain_sentence_on_stderr_with_no_native_lines(tmp_path, capfd, monkeypatch):
@@ -177,7 +197,8 @@ def test_a_bug_of_ours_is_one_plain_sentence_on_stderr_with_no_native_lines(tmp_
     assert captured.out == ""
     assert captured.err.splitlines() == [
         f"hinge-check: something went wrong on our side while checking {clip}. It's not the clip's fault: try "
-        "again, and if it happens again, run it with --debug and send us what it prints."]
+        "again, and if it happens again, run it with --debug and send us what it prints."
+    ]
 
 
 def test_a_command_line_error_of_ours_still_reaches_stderr(tmp_path):
@@ -252,4 +273,6 @@ def test_an_unknown_exercise_is_one_plain_line_and_exit_2(tmp_path):
     clip.write_bytes(b"anything")
     done = run_cli(str(clip), "--exercise", "squat")
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert done.stderr.splitlines()[-1].startswith("hinge-check: error: no exercise called 'squat': choose one of hinge-drill,")
+    assert done.stderr.splitlines()[-1].startswith(
+        "hinge-check: error: no exercise called 'squat': choose one of hinge-drill,"
+    )

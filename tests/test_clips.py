@@ -43,7 +43,11 @@ def test_clip_is_judged_partly_judged_or_refused_as_labelled(label, report_of):
         assert report["outcome"] == "partial" and report["not_judged"]
 
 
-@pytest.mark.parametrize("label", [c for c in labels() if c["expect"] != "refused"], ids=ids([c for c in labels() if c["expect"] != "refused"]))
+@pytest.mark.parametrize(
+    "label",
+    [c for c in labels() if c["expect"] != "refused"],
+    ids=ids([c for c in labels() if c["expect"] != "refused"]),
+)
 def test_reps_are_counted_as_a_coach_counts_them(label, report_of):
     assert len(report_of(label["file"])["reps"]) == label["reps"]
 
@@ -55,8 +59,11 @@ def test_labelled_faults_are_found_and_cleared_ones_are_not(label, report_of):
     assert not set(label.get("not_faults", [])) & found
 
 
-@pytest.mark.parametrize("label", [c for c in labels() if c["view"] == "side" and c["expect"] == "judged"],
-                         ids=ids([c for c in labels() if c["view"] == "side" and c["expect"] == "judged"]))
+@pytest.mark.parametrize(
+    "label",
+    [c for c in labels() if c["view"] == "side" and c["expect"] == "judged"],
+    ids=ids([c for c in labels() if c["view"] == "side" and c["expect"] == "judged"]),
+)
 def test_every_cue_links_to_a_real_lesson_section(label, report_of):
     from course.content import load_course
 

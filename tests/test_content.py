@@ -12,7 +12,9 @@ from course.content import CONTENT_DIR, ContentError, load_course
 from course.figures import FIGURES
 from tests.content_factory import cue, lesson_meta, question, write_course, write_cues, write_lesson
 
-SEED_ARTICLE = Path(os.environ.get("HINGE_SEED", CONTENT_DIR.parent.parent / "shared" / "seed" / "hip-hinge-article.txt"))
+SEED_ARTICLE = Path(
+    os.environ.get("HINGE_SEED", CONTENT_DIR.parent.parent / "shared" / "seed" / "hip-hinge-article.txt")
+)
 
 
 # --- the real course ---------------------------------------------------------------------
@@ -60,25 +62,87 @@ def test_hip_ranges_table_cites_the_numbers_of_joint_ranges_file():
 
 # Every fact the course promises, lesson by lesson: (lesson id, words that must appear).
 PROMISED_FACTS = [
-    ("your-hip-joint", ["femoral head", "acetabulum", "ball-and-socket", "flexion", "extension", "abduction",
-                        "adduction", "internal rotation", "external rotation", "shoulder", "glenoid", "stability", "mobility"]),
-    ("what-is-a-hinge", ["sagittal plane", "neutral spine", "lumbar", "thoracic", "soft", "hamstrings", "glutes",
-                         "squat", "shin", "centre of mass"]),
+    (
+        "your-hip-joint",
+        [
+            "femoral head",
+            "acetabulum",
+            "ball-and-socket",
+            "flexion",
+            "extension",
+            "abduction",
+            "adduction",
+            "internal rotation",
+            "external rotation",
+            "shoulder",
+            "glenoid",
+            "stability",
+            "mobility",
+        ],
+    ),
+    (
+        "what-is-a-hinge",
+        [
+            "sagittal plane",
+            "neutral spine",
+            "lumbar",
+            "thoracic",
+            "soft",
+            "hamstrings",
+            "glutes",
+            "squat",
+            "shin",
+            "centre of mass",
+        ],
+    ),
     # the safety net: who asks first, the red flags, a pain traffic light, and how to practise
-    ("first-hinge", ["back pain right now", "hip replacement", "recent surgery", "pregnancy", "osteoporosis",
-                     "below your knee", "weakness", "bladder or bowel", "worse a day or two", "wakes you at night",
-                     "green", "amber", "red, stop", "warm up", "a week", "reps in reserve",
-                     "range that doesn't hurt", "physiotherapist before you add load"]),
+    (
+        "first-hinge",
+        [
+            "back pain right now",
+            "hip replacement",
+            "recent surgery",
+            "pregnancy",
+            "osteoporosis",
+            "below your knee",
+            "weakness",
+            "bladder or bowel",
+            "worse a day or two",
+            "wakes you at night",
+            "green",
+            "amber",
+            "red, stop",
+            "warm up",
+            "a week",
+            "reps in reserve",
+            "range that doesn't hurt",
+            "physiotherapist before you add load",
+        ],
+    ),
     ("why-it-matters", ["running", "jumping", "squat", "deadlift", "injur", "lower back", "knees", "stronger"]),
     ("common-mistakes", ["locked", "lumbar", "knees", "hips", "drill"]),
     ("more-mistakes", ["neck", "lean", "toes", "descent", "tempo", "drill"]),
     ("brace-and-dowel", ["brac", "breath", "blood pressure", "dowel"]),
-    ("progressions", ["glute bridge", "bench", "45", "romanian deadlift", "goblet squat", "bodyweight",
-                      # regressions, and getting a load into position
-                      "bend your knees a little more", "step", "go shorter", "tall-kneeling", "pull-through",
-                      "box or bench", "sore hamstrings"]),
-    ("film-your-hinge", ["side", "hip height", "2 to 4", "head", "feet", "3 to 6", "light", "one person",
-                         "deleted"]),
+    (
+        "progressions",
+        [
+            "glute bridge",
+            "bench",
+            "45",
+            "romanian deadlift",
+            "goblet squat",
+            "bodyweight",
+            # regressions, and getting a load into position
+            "bend your knees a little more",
+            "step",
+            "go shorter",
+            "tall-kneeling",
+            "pull-through",
+            "box or bench",
+            "sore hamstrings",
+        ],
+    ),
+    ("film-your-hinge", ["side", "hip height", "2 to 4", "head", "feet", "3 to 6", "light", "one person", "deleted"]),
 ]
 
 
@@ -97,10 +161,29 @@ def test_real_course_has_no_writing_problems():
 
 
 # Gym and anatomy words a beginner meets: each one the course uses must be in its glossary.
-JARGON = ["set", "rep", "reps in reserve", "tempo", "romanian deadlift", "conventional deadlift", "hip flexors",
-          "rotator cuff", "deep rotators", "plumb line", "disc", "rib flare", "posterior chain", "bracing",
-          "intra-abdominal pressure", "red flag", "regression", "delayed-onset muscle soreness", "valsalva",
-          "pelvic floor", "osteoporosis"]
+JARGON = [
+    "set",
+    "rep",
+    "reps in reserve",
+    "tempo",
+    "romanian deadlift",
+    "conventional deadlift",
+    "hip flexors",
+    "rotator cuff",
+    "deep rotators",
+    "plumb line",
+    "disc",
+    "rib flare",
+    "posterior chain",
+    "bracing",
+    "intra-abdominal pressure",
+    "red flag",
+    "regression",
+    "delayed-onset muscle soreness",
+    "valsalva",
+    "pelvic floor",
+    "osteoporosis",
+]
 
 
 def test_every_gym_word_the_course_uses_is_in_its_glossary():
@@ -137,7 +220,9 @@ def test_every_privacy_statement_says_the_clip_is_never_kept_and_what_saving_kee
         assert "choose to keep" not in lowered and "keep the clip" not in lowered, f"{where} says a clip can be kept"
         assert "delete" in lowered or "never kept" in lowered, f"{where} does not say the clip goes"
     for where in ("self-check page", "lesson section", "quiz answer"):
-        assert "Save" in statements[where] and "Hand in" in statements[where], f"{where} does not say what keeps the numbers"
+        assert "Save" in statements[where] and "Hand in" in statements[where], (
+            f"{where} does not say what keeps the numbers"
+        )
 
 
 @pytest.mark.skipif(not SEED_ARTICLE.is_file(), reason=f"the seed article is not at {SEED_ARTICLE} (set HINGE_SEED)")
@@ -176,29 +261,63 @@ BROKEN_LESSONS = {
     "no objectives": (lambda m: m.update(objectives=[]), "objectives", "at least 1"),
     "three questions": (lambda m: m["quiz"].pop(), "quiz", "at least 4"),
     "no multiple-choice question": (
-        lambda m: m["quiz"].__setitem__(1, question("two", "single")), "quiz", "'multiple'"),
+        lambda m: m["quiz"].__setitem__(1, question("two", "single")),
+        "quiz",
+        "'multiple'",
+    ),
     "single with two answers": (
-        lambda m: m["quiz"].__setitem__(0, question("one", "single", (0, 1))), "quiz[0].choices", "exactly one correct"),
+        lambda m: m["quiz"].__setitem__(0, question("one", "single", (0, 1))),
+        "quiz[0].choices",
+        "exactly one correct",
+    ),
     "multiple with one answer": (
-        lambda m: m["quiz"].__setitem__(1, question("two", "multiple", (0,))), "quiz[1].choices", "at least two correct"),
+        lambda m: m["quiz"].__setitem__(1, question("two", "multiple", (0,))),
+        "quiz[1].choices",
+        "at least two correct",
+    ),
     "unknown kind": (lambda m: m["quiz"][2].update(kind="essay"), "quiz[2].kind", "not one of"),
-    "choice without feedback": (lambda m: m["quiz"][3]["choices"][1].pop("feedback"), "quiz[3].choices[1].feedback", "missing"),
-    "correct is text": (lambda m: m["quiz"][0]["choices"][0].update(correct="yes"), "quiz[0].choices[0].correct", "true or false"),
+    "choice without feedback": (
+        lambda m: m["quiz"][3]["choices"][1].pop("feedback"),
+        "quiz[3].choices[1].feedback",
+        "missing",
+    ),
+    "correct is text": (
+        lambda m: m["quiz"][0]["choices"][0].update(correct="yes"),
+        "quiz[0].choices[0].correct",
+        "true or false",
+    ),
     "seven choices": (
-        lambda m: m["quiz"].__setitem__(0, question("one", "single", (1,), n_choices=7)), "quiz[0].choices", "at most 6"),
+        lambda m: m["quiz"].__setitem__(0, question("one", "single", (1,), n_choices=7)),
+        "quiz[0].choices",
+        "at most 6",
+    ),
     "duplicate question id": (lambda m: m["quiz"][3].update(id="one"), "quiz[3].id", "used twice"),
     "unknown figure": (
-        lambda m: m.update(figures=[{"name": "spinning-hip", "caption": "Look."}]), "figures[0].name",
-        "unknown figure 'spinning-hip'"),
+        lambda m: m.update(figures=[{"name": "spinning-hip", "caption": "Look."}]),
+        "figures[0].name",
+        "unknown figure 'spinning-hip'",
+    ),
     "figure after a missing heading": (
         lambda m: m.update(figures=[{"name": "known-figure", "caption": "Look.", "after": "Nowhere"}]),
-        "figures[0].after", "no section is headed 'Nowhere'"),
+        "figures[0].after",
+        "no section is headed 'Nowhere'",
+    ),
     "figure without caption": (
-        lambda m: m.update(figures=[{"name": "known-figure"}]), "figures[0].caption", "is missing"),
+        lambda m: m.update(figures=[{"name": "known-figure"}]),
+        "figures[0].caption",
+        "is missing",
+    ),
     "figures not a list": (lambda m: m.update(figures="hip"), "figures", "expected a list"),
     "question with an unknown figure": (
-        lambda m: m["quiz"][2].update(figure="spinning-hip"), "quiz[2].figure", "unknown figure 'spinning-hip'"),
-    "duplicate key term": (lambda m: m["key_terms"][0].update(term="term A-1"), "key_terms[0].term", "already defined in"),
+        lambda m: m["quiz"][2].update(figure="spinning-hip"),
+        "quiz[2].figure",
+        "unknown figure 'spinning-hip'",
+    ),
+    "duplicate key term": (
+        lambda m: m["key_terms"][0].update(term="term A-1"),
+        "key_terms[0].term",
+        "already defined in",
+    ),
     "duplicate lesson id": (lambda m: m.update(id="a-1"), "id", "already used by"),
     "order gap": (lambda m: m.update(order=5), "order", "without gaps"),
     "unknown placeholder": (lambda m: "## Text\n\n{{video:intro}}\n", "body", "unknown placeholder"),
@@ -307,7 +426,9 @@ def test_range_out_of_bounds_names_its_motion(tmp_path):
     folder = write_course(tmp_path)
     path = folder / "joint_ranges.yaml"
     path.write_text(path.read_text().replace("120", "400"), encoding="utf-8")
-    with pytest.raises(ContentError, match=r"field 'joints\.hip\.motions\.flexion\.degrees': must be between 0 and 180"):
+    with pytest.raises(
+        ContentError, match=r"field 'joints\.hip\.motions\.flexion\.degrees': must be between 0 and 180"
+    ):
         load_course(folder)
 
 

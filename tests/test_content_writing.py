@@ -76,31 +76,49 @@ def test_a_right_answer_that_is_longest_in_most_questions_is_flagged_for_the_cou
 
 
 def spot(*texts_and_fault: tuple[str, bool]) -> dict:
-    return {"id": "three", "kind": "spot_the_fault", "prompt": "Which shows the fault?",
-            "choices": choices(*((text, fault, "This is the fault." if fault else "Not the fault.")
-                                 for text, fault in texts_and_fault)),
-            "explanation": "Why."}
+    return {
+        "id": "three",
+        "kind": "spot_the_fault",
+        "prompt": "Which shows the fault?",
+        "choices": choices(
+            *((text, fault, "This is the fault." if fault else "Not the fault.") for text, fault in texts_and_fault)
+        ),
+        "explanation": "Why.",
+    }
 
 
 def test_a_fault_that_alone_is_described_in_fault_words_is_flagged(tmp_path):
-    giveaway = spot(("Hips travel back with a long spine", False), ("The tailbone tucks under halfway down", True),
-                    ("Knees keep the same small bend", False))
+    giveaway = spot(
+        ("Hips travel back with a long spine", False),
+        ("The tailbone tucks under halfway down", True),
+        ("Knees keep the same small bend", False),
+    )
     found = problems(course_with(tmp_path, lambda m: m["quiz"].__setitem__(2, giveaway)))
     assert len(found) == 1
     assert "01-a-1.md, quiz 'three': only the fault is worded as a fault ('tuck')" in found[0]
 
 
 def test_a_good_form_choice_in_movement_words_hides_the_fault(tmp_path):
-    fair = spot(("Your eyes drift down to the floor as you lower", False), ("The tailbone tucks under halfway down", True),
-                ("Knees keep the same small bend", False))
+    fair = spot(
+        ("Your eyes drift down to the floor as you lower", False),
+        ("The tailbone tucks under halfway down", True),
+        ("Knees keep the same small bend", False),
+    )
     assert problems(course_with(tmp_path, lambda m: m["quiz"].__setitem__(2, fair))) == []
 
 
 # --- feedback that contradicts its tick or cross ---------------------------------------------
 
 
-@pytest.mark.parametrize("opening", ["That is right. Knees over toes.", "Yes, a good finish.", "Good. Soft knees.",
-                                     "Fine. Your eyes can follow your trunk."])
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "That is right. Knees over toes.",
+        "Yes, a good finish.",
+        "Good. Soft knees.",
+        "Fine. Your eyes can follow your trunk.",
+    ],
+)
 def test_a_wrong_choice_whose_feedback_says_right_is_flagged(tmp_path, opening):
     course = course_with(tmp_path, lambda m: m["quiz"][0]["choices"][0].update(feedback=opening))
     found = problems(course)
@@ -116,8 +134,15 @@ def test_a_right_choice_whose_feedback_says_not_quite_is_flagged(tmp_path):
     assert "quiz 'one', choice 2: the choice is right but its feedback opens with 'Not'" in found[0]
 
 
-@pytest.mark.parametrize(("index", "feedback"), [(0, "Not the fault: soft knees are right."), (0, "Not quite. Hips first."),
-                                                 (1, "Yes. That is the hinge."), (1, "This is the fault.")])
+@pytest.mark.parametrize(
+    ("index", "feedback"),
+    [
+        (0, "Not the fault: soft knees are right."),
+        (0, "Not quite. Hips first."),
+        (1, "Yes. That is the hinge."),
+        (1, "This is the fault."),
+    ],
+)
 def test_feedback_that_agrees_with_its_choice_passes(tmp_path, index, feedback):
     assert problems(course_with(tmp_path, lambda m: m["quiz"][0]["choices"][index].update(feedback=feedback))) == []
 
@@ -160,8 +185,10 @@ def test_declared_minutes_far_from_the_estimate_are_flagged_with_the_true_number
     assert 4 < estimate < 5
     found = problems(course)
     assert len(found) == 1
-    assert found[0].endswith(f"01-a-1.md, minutes: says 1 but the lesson takes about {estimate:.1f} minutes to read at "
-                             f"180 words a minute; write {round(estimate)}")
+    assert found[0].endswith(
+        f"01-a-1.md, minutes: says 1 but the lesson takes about {estimate:.1f} minutes to read at "
+        f"180 words a minute; write {round(estimate)}"
+    )
 
 
 def test_true_minutes_pass(tmp_path):
@@ -206,8 +233,10 @@ def test_multiple_answer_questions_that_all_have_the_same_count_are_flagged(tmp_
 
 def test_multiple_answer_questions_with_varied_counts_pass(tmp_path):
     def varied(meta):
-        meta["quiz"] += [question("five", "multiple", (0, 1, 2), n_choices=4),
-                         question("six", "multiple", (0, 1, 2, 3), n_choices=5)]
+        meta["quiz"] += [
+            question("five", "multiple", (0, 1, 2), n_choices=4),
+            question("six", "multiple", (0, 1, 2, 3), n_choices=5),
+        ]
 
     assert problems(course_with(tmp_path, varied)) == []
 

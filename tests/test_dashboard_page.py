@@ -16,8 +16,8 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from course.content import load_course
 from course.progress import QuizAttempt
 from course.store import Account, Assignment, Group, Submission
-from course.views.session import plain
 from course.views.dashboard import dashboard_csv
+from course.views.session import plain
 from tests.motion_factory import report_for
 from tests.page_harness import (
     app,
@@ -57,8 +57,15 @@ def tuesday(store) -> Class:
     a self-check at the second try) and failed lesson 2's quiz with 2 right; Ben joined and did nothing yet."""
     tess = trainer(store, "tess")
     group = store.create_group(tess, "Tuesday 7 pm")
-    week1 = store.create_assignment(tess, group.id, title="Week 1", due=date.today() + timedelta(days=7),
-                                    lesson_ids=["your-hip-joint"], quiz_lesson_ids=["your-hip-joint"], self_check=True)
+    week1 = store.create_assignment(
+        tess,
+        group.id,
+        title="Week 1",
+        due=date.today() + timedelta(days=7),
+        lesson_ids=["your-hip-joint"],
+        quiz_lesson_ids=["your-hip-joint"],
+        self_check=True,
+    )
     amy, ben = member(store, "amy"), member(store, "ben")
     for person in (amy, ben):
         store.join_group(person, group.join_code)
@@ -101,8 +108,15 @@ def test_the_table_has_one_row_per_member_with_their_numbers(tuesday):
     at = app("dashboard", account=tuesday.tess)
     assert not at.exception
     frame = at.dataframe[0].value
-    assert list(frame.columns) == ["Member", "Username", "Lessons read", "Quizzes passed", "Quiz attempts",
-                                   "Latest self-check", "Homework done"]
+    assert list(frame.columns) == [
+        "Member",
+        "Username",
+        "Lessons read",
+        "Quizzes passed",
+        "Quiz attempts",
+        "Latest self-check",
+        "Homework done",
+    ]
     assert frame.values.tolist() == [
         ["Amy", "amy", 2, 1, 3, "One thing to fix: your knees locked straight", 1],
         ["Ben", "ben", 0, 0, 0, "", 0],
@@ -118,7 +132,11 @@ def test_the_csv_download_holds_every_lesson_and_homework_per_member(tuesday, do
     assert amy["member"] == "Amy" and ben["member"] == "Ben"
     full = f"{LESSON_1_QUESTIONS}/{LESSON_1_QUESTIONS}"
     assert (amy["lesson 1 read"], amy["lesson 1 best quiz"], amy["lesson 1 quiz attempts"]) == ("yes", full, "2")
-    assert (amy["lesson 2 read"], amy["lesson 2 best quiz"], amy["lesson 2 quiz attempts"]) == ("yes", f"2/{LESSON_2_QUESTIONS}", "1")
+    assert (amy["lesson 2 read"], amy["lesson 2 best quiz"], amy["lesson 2 quiz attempts"]) == (
+        "yes",
+        f"2/{LESSON_2_QUESTIONS}",
+        "1",
+    )
     assert (amy["lesson 3 read"], amy["lesson 3 best quiz"], amy["lesson 3 quiz attempts"]) == ("no", "", "0")
     assert amy["latest self-check"] == "One thing to fix: your knees locked straight"
     assert amy["latest self-check date"] == f"{datetime.now(UTC):%Y-%m-%d}"
@@ -147,8 +165,10 @@ def test_every_formula_start_is_quoted(tuesday, store, name):
 
 def test_a_name_that_turns_the_text_around_shows_marked_on_the_dashboard(tuesday, store):
     with store._engine.begin() as connection:  # kept before such names were refused
-        connection.execute(sa.text("UPDATE accounts SET display_name = :name WHERE id = :id"),
-                           {"name": "Ben\u202egnp.exe", "id": tuesday.ben.id})
+        connection.execute(
+            sa.text("UPDATE accounts SET display_name = :name WHERE id = :id"),
+            {"name": "Ben\u202egnp.exe", "id": tuesday.ben.id},
+        )
     at = app("dashboard", account=tuesday.tess)
     assert "Ben�gnp.exe" in at.dataframe[0].value["Member"].tolist()
     assert "\u202e" not in shown(at) + "".join(at.dataframe[0].value["Member"])
@@ -177,7 +197,9 @@ def test_a_members_detail_shows_their_handed_in_self_check_redrawn(tuesday):
     text = shown(at)
     assert f"**Amy** has read 2 of {len(COURSE.lessons)} lessons: 1, 2" in text
     assert "**Self-check for Week 1** · handed in" in text
-    assert "**One thing to fix: your knees locked straight.** 3 reps judged. One thing to work on, below." in [box.value for box in at.info]
+    assert "**One thing to fix: your knees locked straight.** 3 reps judged. One thing to work on, below." in [
+        box.value for box in at.info
+    ]
     assert "**1. Your knees locked straight** · rep 1, 2, 3" in text
     assert "Your angles over time" in text, "the stored angles are drawn again"
     attempts = at.dataframe[-1].value[["Score", "Passed"]].values.tolist()
@@ -256,12 +278,16 @@ def test_feedback_sent_from_the_dashboard_reaches_the_members_homework(tuesday, 
     assert not at.exception
     (note,) = store.feedback_for(tuesday.amy)
     assert (note.text, note.trainer_name) == ("Good depth. Now keep the knees soft.", "Coach Tess")
-    assert any(box.value.startswith("**You wrote** on ") and box.value.endswith("Good depth\\. Now keep the knees soft\\.")
-               for box in at.info)
+    assert any(
+        box.value.startswith("**You wrote** on ") and box.value.endswith("Good depth\\. Now keep the knees soft\\.")
+        for box in at.info
+    )
 
     homework = app("homework", account=tuesday.amy)
-    assert any(box.value.startswith("**Coach Tess** wrote on ") and "Now keep the knees soft\\." in box.value
-               for box in homework.info)
+    assert any(
+        box.value.startswith("**Coach Tess** wrote on ") and "Now keep the knees soft\\." in box.value
+        for box in homework.info
+    )
 
 
 def test_empty_feedback_is_refused_with_a_reason(tuesday, store):
@@ -334,8 +360,14 @@ def test_a_new_hand_in_is_announced_with_each_members_parts_and_cleared_once_ope
 
 
 def test_overdue_only_keeps_late_homework_and_who_has_not_finished_it(tuesday, store):
-    late = store.create_assignment(tuesday.tess, tuesday.group.id, title="Last week", due=date.today() - timedelta(days=3),
-                                   lesson_ids=["what-is-a-hinge"], self_check=False)
+    late = store.create_assignment(
+        tuesday.tess,
+        tuesday.group.id,
+        title="Last week",
+        due=date.today() - timedelta(days=3),
+        lesson_ids=["what-is-a-hinge"],
+        self_check=False,
+    )
     at = app("dashboard", account=tuesday.tess)
     at.toggle(key="overdue-only").set_value(True).run()
     text = shown(at)
@@ -386,11 +418,13 @@ def test_a_store_that_cant_list_homework_says_so_on_home_and_the_lessons_still_s
 
 
 def test_homework_due_within_the_window_shows_due_soon_on_home_and_homework(tuesday, store):
-    store.create_assignment(tuesday.tess, tuesday.group.id, title="Film by tomorrow",
-                            due=date.today() + timedelta(days=1), self_check=True)
+    store.create_assignment(
+        tuesday.tess, tuesday.group.id, title="Film by tomorrow", due=date.today() + timedelta(days=1), self_check=True
+    )
     for page in ("homework", None):
         at = app(page, account=tuesday.ben)
         assert not at.exception
         assert any(box.value.startswith("Due soon: **Film by tomorrow**") for box in at.warning), page
-    assert not any("Due soon" in box.value for box in app("homework", account=tuesday.amy).warning
-                   if "Week 1" in box.value), "a week away is not soon"
+    assert not any(
+        "Due soon" in box.value for box in app("homework", account=tuesday.amy).warning if "Week 1" in box.value
+    ), "a week away is not soon"

@@ -35,7 +35,9 @@ def floor_deadlift(descent_s: float, reps: int = 2):
 
 
 def report_for(track, exercise: str):
-    return build_report(track, find_faults(track, view="side", exercise=exercise), load_course().cues, view="side", people=1)
+    return build_report(
+        track, find_faults(track, view="side", exercise=exercise), load_course().cues, view="side", people=1
+    )
 
 
 @pytest.mark.parametrize("exercise", CONTROLLED_LOWERING)
@@ -122,7 +124,11 @@ def test_the_chosen_exercise_and_its_mismatch_survive_the_json_round_trip():
     assert report.set_words == "Kettlebell deadlift, 2 reps" and report.mismatch == ""
     assert report.rep_label(1) == "Kettlebell deadlift, rep 1 of 2"
     again = report_from_json(report.to_json())
-    assert (again.exercise, again.judged_as, again.set_words) == ("kettlebell_deadlift", "kettlebell_deadlift", report.set_words)
+    assert (again.exercise, again.judged_as, again.set_words) == (
+        "kettlebell_deadlift",
+        "kettlebell_deadlift",
+        report.set_words,
+    )
 
 
 def test_every_exercise_states_its_knee_band_and_tempo_with_their_sources():

@@ -32,7 +32,9 @@ EXPECTED = {
 
 def measured(name: str, *, reps: int = 3, side: str = "left", seed: int = 1, **options):
     motion = MOTIONS[name](reps=reps)
-    seq = landmark_sequence(motion, Camera.side_view(side), noise_px=NOISE_PX, rng=np.random.default_rng(seed), **options)
+    seq = landmark_sequence(
+        motion, Camera.side_view(side), noise_px=NOISE_PX, rng=np.random.default_rng(seed), **options
+    )
     return measure_motion(seq)
 
 
@@ -86,7 +88,9 @@ def test_a_rep_the_camera_never_saw_is_neither_counted_nor_judged():
     motion = MOTIONS["locked_knee_hinge"](reps=2)
     rep = motion.reps[0]
     hidden = Dropout(rep.start_s, rep.end_s)  # the person is gone for the whole first rep
-    seq = landmark_sequence(motion, Camera.side_view("left"), noise_px=NOISE_PX, rng=np.random.default_rng(3), dropouts=[hidden])
+    seq = landmark_sequence(
+        motion, Camera.side_view("left"), noise_px=NOISE_PX, rng=np.random.default_rng(3), dropouts=[hidden]
+    )
     track = measure_motion(seq)
     judgement = find_faults(track, view="side")
     assert len(track.reps) == 1
@@ -118,7 +122,9 @@ def test_a_camera_35_degrees_off_side_on_still_judges_a_squat_but_not_the_back()
     judgement = find_faults(measure_motion(seq), view.view, off_side_deg=abs(90 - view.azimuth_deg))
     assert view.view != "side"
     assert faults_per_rep(judgement) == {"squat_pattern": [1, 2]}
-    assert {"rounded_back", "hips_not_back", "lean_back_at_top", "neck_cranked"} <= {n.what for n in judgement.not_judged}
+    assert {"rounded_back", "hips_not_back", "lean_back_at_top", "neck_cranked"} <= {
+        n.what for n in judgement.not_judged
+    }
 
 
 def test_a_camera_far_from_side_on_judges_nothing():
@@ -183,8 +189,9 @@ def test_the_same_squat_shaped_start_rising_hips_and_chest_together_is_a_squat()
 
 def test_hips_rising_first_needs_a_side_view():
     motion = MOTIONS["hips_rise_first_hinge"](reps=2)
-    judgement = find_faults(measure_motion(landmark_sequence(motion, Camera(azimuth_deg=55), rng=1)),
-                            "oblique", off_side_deg=35)
+    judgement = find_faults(
+        measure_motion(landmark_sequence(motion, Camera(azimuth_deg=55), rng=1)), "oblique", off_side_deg=35
+    )
     assert "hips_rise_first" not in faults_per_rep(judgement)
     assert any(item.what == "hips_rise_first" for item in judgement.not_judged)
 
@@ -193,8 +200,11 @@ def test_hips_rising_first_needs_a_side_view():
 
 
 def test_swings_are_judged_for_the_back_the_hips_and_the_lockout_and_a_good_set_passes():
-    track = measure_motion(landmark_sequence(MOTIONS["kettlebell_swing"](), Camera.side_view("left"),
-                                             noise_px=NOISE_PX, rng=np.random.default_rng(8)))
+    track = measure_motion(
+        landmark_sequence(
+            MOTIONS["kettlebell_swing"](), Camera.side_view("left"), noise_px=NOISE_PX, rng=np.random.default_rng(8)
+        )
+    )
     judgement = find_faults(track, view="side")
     assert len(track.reps) == 10
     # tempo is judged per exercise elsewhere: a swing is fast by design
@@ -205,8 +215,9 @@ def test_swings_are_judged_for_the_back_the_hips_and_the_lockout_and_a_good_set_
 
 def test_a_swing_that_leans_back_at_the_float_is_flagged_on_every_swing():
     motion = MOTIONS["kettlebell_swing"](float_hip_deg=-15.0)
-    track = measure_motion(landmark_sequence(motion, Camera.side_view("right"), noise_px=NOISE_PX,
-                                             rng=np.random.default_rng(9)))
+    track = measure_motion(
+        landmark_sequence(motion, Camera.side_view("right"), noise_px=NOISE_PX, rng=np.random.default_rng(9))
+    )
     assert faults_per_rep(find_faults(track, view="side"))["lean_back_at_top"] == list(range(1, 11))
 
 
@@ -229,10 +240,15 @@ def test_a_rep_that_starts_at_the_bottom_shows_its_fault_at_that_bottom_not_at_i
     seq = landmark_sequence(motion, Camera.side_view("left"), noise_px=NOISE_PX, rng=np.random.default_rng(2))
     track = measure_motion(from_first_bottom(motion, seq))
     assert {rep.kind for rep in track.reps} == {"bottom-start"}
-    judged_at_the_bottom = [f for f in find_faults(track, view="side").findings
-                            if f.fault in ("squat_pattern", "locked_knees", "hips_not_back", "neck_cranked")]
+    judged_at_the_bottom = [
+        f
+        for f in find_faults(track, view="side").findings
+        if f.fault in ("squat_pattern", "locked_knees", "hips_not_back", "neck_cranked")
+    ]
     assert judged_at_the_bottom
     for finding in judged_at_the_bottom:
         rep = track.reps[finding.rep - 1]
         assert finding.end_s == pytest.approx(track.t_s[rep.bottom_i]), finding
-        assert finding.start_s <= finding.end_s < track.t_s[rep.top_i], "never at the lockout, where the lifter stands tall"
+        assert finding.start_s <= finding.end_s < track.t_s[rep.top_i], (
+            "never at the lockout, where the lifter stands tall"
+        )

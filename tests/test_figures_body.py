@@ -83,7 +83,9 @@ def test_neutral_spine_is_never_labelled_but_a_rounded_back_is():
 def test_side_by_side_bodies_stand_apart_and_share_one_clock():
     hinge, deep_squat = good_hinge(), squat(pause_bottom_s=1.0)
     fig = body_figure([hinge, deep_squat], spacing_m=1.5)
-    assert float(fig.frames[-1].name) == pytest.approx(max(hinge.duration_s, deep_squat.duration_s), abs=1 / FRAMES_PER_S)
+    assert float(fig.frames[-1].name) == pytest.approx(
+        max(hinge.duration_s, deep_squat.duration_s), abs=1 / FRAMES_PER_S
+    )
     first = fig.frames[0]
     hips = [trace.x[0] for trace in traces_named(fig, first, "com")]
     assert hips[1] - hips[0] == pytest.approx(1.5, abs=0.05)
@@ -160,7 +162,9 @@ def test_angle_chart_draws_each_angle_shades_reps_and_dashes_limits():
     knee = np.full_like(t, 15.0)
     knee[10:13] = np.nan  # knees hidden for a moment
     fig = angle_chart(
-        t, {"hip": hip, "knee": knee}, spans=[Span(0.5, 2.0, "rep 1"), Span(2.0, 3.5, "rep 2")],
+        t,
+        {"hip": hip, "knee": knee},
+        spans=[Span(0.5, 2.0, "rep 1"), Span(2.0, 3.5, "rep 2")],
         thresholds=[ThresholdLine("knee", 35, "most knee bend for a hinge")],
     )
     assert [trace.name for trace in fig.data] == ["hip flexion", "knee flexion"]
@@ -185,4 +189,7 @@ def test_hinge_and_squat_charts_show_the_squat_bending_the_knees_far_more(hinge)
     knees = [trace for trace in fig.data if trace.name == "knee flexion"]
     assert len(knees) == 2
     assert max(knees[1].y) > max(knees[0].y) + 60
-    assert [a.text for a in fig.layout.annotations if a.text in (hinge.title, deep_squat.title)] == [hinge.title, deep_squat.title]
+    assert [a.text for a in fig.layout.annotations if a.text in (hinge.title, deep_squat.title)] == [
+        hinge.title,
+        deep_squat.title,
+    ]

@@ -29,14 +29,32 @@ TURN_AXIS = {
     "external_rotation": (0, 0, -1),
 }
 DEFAULT_DEGREES = {  # AAOS (1965), as in content/joint_ranges.yaml
-    "hip": {"flexion": 120, "extension": 30, "abduction": 45, "adduction": 30,
-            "internal_rotation": 45, "external_rotation": 45},
-    "shoulder": {"flexion": 180, "extension": 60, "abduction": 180, "adduction": 30,
-                 "internal_rotation": 70, "external_rotation": 90},
+    "hip": {
+        "flexion": 120,
+        "extension": 30,
+        "abduction": 45,
+        "adduction": 30,
+        "internal_rotation": 45,
+        "external_rotation": 45,
+    },
+    "shoulder": {
+        "flexion": 180,
+        "extension": 60,
+        "abduction": 180,
+        "adduction": 30,
+        "internal_rotation": 70,
+        "external_rotation": 90,
+    },
 }
 # Unusual numbers, to show the figure follows the ranges it is given rather than the usual ones.
-ODD_HIP = {"flexion": 95, "extension": 17, "abduction": 52, "adduction": 23,
-           "internal_rotation": 33, "external_rotation": 61}
+ODD_HIP = {
+    "flexion": 95,
+    "extension": 17,
+    "abduction": 52,
+    "adduction": 23,
+    "internal_rotation": 33,
+    "external_rotation": 61,
+}
 
 
 def ranges(joint: str = "hip", **degrees: float) -> JointRanges:
@@ -51,10 +69,12 @@ def hip_figure(motion: str, hip: JointRanges | None = None) -> go.Figure:
 
 
 @functools.cache
-def comparison(layout: str = "stacked", hip: JointRanges | None = None,
-               shoulder: JointRanges | None = None, cutaway: bool = True) -> go.Figure:
-    return shoulder_comparison_figure(hip or ranges("hip"), shoulder or ranges("shoulder"), layout=layout,
-                                      cutaway=cutaway)
+def comparison(
+    layout: str = "stacked", hip: JointRanges | None = None, shoulder: JointRanges | None = None, cutaway: bool = True
+) -> go.Figure:
+    return shoulder_comparison_figure(
+        hip or ranges("hip"), shoulder or ranges("shoulder"), layout=layout, cutaway=cutaway
+    )
 
 
 # --- reading figures ---------------------------------------------------------------------------
@@ -274,8 +294,7 @@ def test_rotations_turn_the_front_of_the_knee_about_the_thigh_long_axis(motion, 
     last = in_frame(fig, fig.frames[-1], "Front of the knee") - centre
     tip = np.argmax(first[:, 0])  # the arrow's point: its most forward vertex at rest
     long_axis = np.array([0.0, 0.0, 1.0])
-    assert projected_angle(first[tip], last[tip], long_axis) == pytest.approx(45 if inwards else -45,
-                                                                               abs=ANGLE_TOL_DEG)
+    assert projected_angle(first[tip], last[tip], long_axis) == pytest.approx(45 if inwards else -45, abs=ANGLE_TOL_DEG)
     assert (last[tip][1] > first[tip][1]) == inwards  # inwards = towards the midline (+y for the right hip)
     assert last[tip][2] == pytest.approx(first[tip][2], abs=LENGTH_TOL_M)  # the knee stays at the same height
 
@@ -327,11 +346,17 @@ def test_labels_name_the_ball_the_socket_and_all_three_axes(motion):
         assert words in texts
 
 
-@pytest.mark.parametrize("motion, axis", [
-    ("flexion", "Side-to-side axis"), ("extension", "Side-to-side axis"),
-    ("abduction", "Front-to-back axis"), ("adduction", "Front-to-back axis"),
-    ("internal_rotation", "Long axis of thigh"), ("external_rotation", "Long axis of thigh"),
-])
+@pytest.mark.parametrize(
+    "motion, axis",
+    [
+        ("flexion", "Side-to-side axis"),
+        ("extension", "Side-to-side axis"),
+        ("abduction", "Front-to-back axis"),
+        ("adduction", "Front-to-back axis"),
+        ("internal_rotation", "Long axis of thigh"),
+        ("external_rotation", "Long axis of thigh"),
+    ],
+)
 def test_the_chosen_motions_axis_is_highlighted_and_the_others_dimmed(motion, axis):
     fig = hip_figure(motion)
     names = ("Side-to-side axis", "Front-to-back axis", "Long axis of thigh")
@@ -343,7 +368,8 @@ def test_the_chosen_motions_axis_is_highlighted_and_the_others_dimmed(motion, ax
     direction = np.diff(points(chosen), axis=0)[0]
     assert np.linalg.norm(np.cross(direction, TURN_AXIS[motion])) < 1e-3  # the line lies along the axis
     assert np.cross(points(chosen)[0] - centre_of(trace_named(fig, "Femoral head (ball)")), direction) == (
-        pytest.approx(np.zeros(3), abs=1e-6))  # and passes through the centre of the ball
+        pytest.approx(np.zeros(3), abs=1e-6)
+    )  # and passes through the centre of the ball
 
 
 def test_title_says_the_motion_and_its_limit_in_plain_words():
@@ -370,8 +396,9 @@ def test_axes_are_hidden_with_fixed_ranges_that_hold_every_frame():
             assert (p >= low - 1e-6).all() and (p <= high + 1e-6).all(), motion
 
 
-@pytest.mark.parametrize("first, second", [("flexion", "extension"), ("abduction", "adduction"),
-                                           ("internal_rotation", "external_rotation")])
+@pytest.mark.parametrize(
+    "first, second", [("flexion", "extension"), ("abduction", "adduction"), ("internal_rotation", "external_rotation")]
+)
 def test_opposite_motions_share_one_view(first, second):
     a, b = hip_figure(first).layout.scene, hip_figure(second).layout.scene
     assert a.camera.eye == b.camera.eye

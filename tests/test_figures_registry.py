@@ -38,8 +38,11 @@ def test_every_figure_is_shown_by_some_lesson_or_quiz(course):
 @pytest.mark.parametrize("name", [name for name in sorted(FIGURES) if name.startswith("quiz-")])
 @pytest.mark.slow
 def test_a_quiz_figure_names_its_bodies_only_a_and_b(course, name):
-    labels = [trace.text[0] for trace in build_figure(course, name).data
-              if getattr(trace, "mode", None) == "text" and trace.text and "<b>" in trace.text[0]]
+    labels = [
+        trace.text[0]
+        for trace in build_figure(course, name).data
+        if getattr(trace, "mode", None) == "text" and trace.text and "<b>" in trace.text[0]
+    ]
     assert labels == ["<b>A</b>", "<b>B</b>"]
 
 
@@ -76,7 +79,12 @@ def test_every_mistake_a_lesson_teaches_has_its_figure(course):
 
 def test_hip_joint_offers_each_of_the_six_motions(course):
     assert list(FIGURES["hip-joint"].choices(course)) == [
-        "flexion", "extension", "abduction", "adduction", "internal_rotation", "external_rotation",
+        "flexion",
+        "extension",
+        "abduction",
+        "adduction",
+        "internal_rotation",
+        "external_rotation",
     ]
 
 

@@ -64,11 +64,13 @@ def test_ankles_hidden_for_a_whole_rep_make_its_leg_rules_not_judged_and_say_wha
 def test_knees_hidden_for_a_whole_rep_leave_no_hip_angle_and_the_rep_is_not_judged(rep_times):
     start, _, end = rep_times[1]
     knees = (L.LEFT_KNEE, L.RIGHT_KNEE)
-    judgement = find_faults(measure_motion(filmed(occlusions=[Occlusion(start, end, knees, guess_error_px=GUESS_PX)])),
-                            view="side")
+    judgement = find_faults(
+        measure_motion(filmed(occlusions=[Occlusion(start, end, knees, guess_error_px=GUESS_PX)])), view="side"
+    )
     assert all(reps == {1, 3} for reps in judgement.judged_reps.values())
     assert [item.why for item in judgement.not_judged if item.rep == 2] == [
-        "Something hid your knees at the bottom of rep 2, so it was not judged."]
+        "Something hid your knees at the bottom of rep 2, so it was not judged."
+    ]
 
 
 def test_a_rep_whose_legs_were_hidden_is_not_judged_and_the_reason_names_them(rep_times):
@@ -78,7 +80,8 @@ def test_a_rep_whose_legs_were_hidden_is_not_judged_and_the_reason_names_them(re
     assert hidden_points(track, track.reps[1]) == ("knee", "ankle")
     assert all(2 not in reps for reps in judgement.judged_reps.values())
     assert [item.why for item in judgement.not_judged if item.rep == 2] == [
-        "Something hid your knees and ankles for most of rep 2, so it was not judged."]
+        "Something hid your knees and ankles for most of rep 2, so it was not judged."
+    ]
     assert judgement.findings == ()
 
 
@@ -90,8 +93,10 @@ def test_the_same_guesses_without_a_silhouette_would_have_been_judged(rep_times)
 
 
 def test_a_plate_passing_the_shins_only_at_the_bottom_is_bridged(rep_times):
-    covers = [Occlusion(bottom - 0.1, bottom + 0.1, (L.LEFT_ANKLE, L.RIGHT_ANKLE), guess_error_px=GUESS_PX)
-              for _, bottom, _ in rep_times]
+    covers = [
+        Occlusion(bottom - 0.1, bottom + 0.1, (L.LEFT_ANKLE, L.RIGHT_ANKLE), guess_error_px=GUESS_PX)
+        for _, bottom, _ in rep_times
+    ]
     track = measure_motion(filmed(occlusions=covers))
     judgement = find_faults(track, view="side")
     assert [hidden_points(track, rep) for rep in track.reps] == [(), (), ()]
@@ -104,8 +109,10 @@ def test_a_head_hidden_behind_plates_is_not_judged_for_the_neck_but_the_fold_sti
     track = measure_motion(filmed("neck_cranked_hinge", occlusions=covers))
     judgement = find_faults(track, view="side")
     assert "neck_cranked" not in judgement.judged_reps
-    assert next(item.why for item in judgement.not_judged if item.what == "neck_cranked") == \
-        "Something hid your head for most of rep 1."
+    assert (
+        next(item.why for item in judgement.not_judged if item.what == "neck_cranked")
+        == "Something hid your head for most of rep 1."
+    )
     assert judgement.judged_reps["rounded_back"] == {1, 2, 3}
     assert judgement.findings == ()
 
@@ -113,8 +120,9 @@ def test_a_head_hidden_behind_plates_is_not_judged_for_the_neck_but_the_fold_sti
 def test_silhouette_at_reads_the_mask_near_each_point_and_zero_off_the_picture():
     mask = np.zeros((100, 200), np.float32)
     mask[20:80, 50:90] = 0.9
-    points = np.array([[70 / 200, 50 / 100], [(90 + 1) / 200, 50 / 100], [150 / 200, 50 / 100],
-                       [1.2, 0.5], [np.nan, 0.5]])
+    points = np.array(
+        [[70 / 200, 50 / 100], [(90 + 1) / 200, 50 / 100], [150 / 200, 50 / 100], [1.2, 0.5], [np.nan, 0.5]]
+    )
     assert silhouette_at(mask, points).tolist() == pytest.approx([0.9, 0.9, 0.0, 0.0, 0.0])
 
 
@@ -124,8 +132,15 @@ def test_a_tracked_body_whose_torso_is_off_any_silhouette_is_no_person():
     on = np.ones((n, 33))
     off = on.copy()
     off[: n // 2][:, list(TORSO)] = 0.0  # a skeleton drawn on rocks: found, but nobody's silhouette
-    as_tracked = TrackedSequence(t_s=seq.t_s, image=seq.image, world=seq.world, visibility=seq.visibility,
-                                 width_px=seq.width_px, height_px=seq.height_px, in_person=off)
+    as_tracked = TrackedSequence(
+        t_s=seq.t_s,
+        image=seq.image,
+        world=seq.world,
+        visibility=seq.visibility,
+        width_px=seq.width_px,
+        height_px=seq.height_px,
+        in_person=off,
+    )
     assert person_frames(dataclasses.replace(as_tracked, in_person=on)).all()
     found = person_frames(as_tracked)
-    assert not found[: n // 2].any() and found[n // 2:].all()
+    assert not found[: n // 2].any() and found[n // 2 :].all()

@@ -49,8 +49,11 @@ MEMBER = {
     "password": "hinge at the hips",
 }
 # joins, does nothing yet; a name full of HTML, Markdown and script, to be shown as typed
-SECOND = {"name": "Priya <b>Shah</b> **x** <script>window.__pwned=1</script>", "username": "priya",
-          "password": "swings on sunday"}
+SECOND = {
+    "name": "Priya <b>Shah</b> **x** <script>window.__pwned=1</script>",
+    "username": "priya",
+    "password": "swings on sunday",
+}
 GROUP = "Tuesday 7 pm beginners"
 HOMEWORK = "Week 1: your hip joint"
 FEEDBACK = "Good hips-back hinge. Next time film all three reps."
@@ -116,7 +119,9 @@ def trainer_sets_homework(page, app_url: str, lesson: str) -> tuple[str, str]:
     pick(page, "Lessons to read", lesson)
     pick(page, "Quizzes to pass", lesson)
     assert form.get_by_role("checkbox", name=re.compile("Hand in a self-check")).is_checked()
-    form.get_by_label("Note for your members (optional)", exact=True).fill("Read it before Tuesday, then film three hinges.")
+    form.get_by_label("Note for your members (optional)", exact=True).fill(
+        "Read it before Tuesday, then film three hinges."
+    )
     form.get_by_role("button", name="Set this homework").click()
     page.get_by_text(re.compile(f"{re.escape(HOMEWORK)}, due .*: 0 of 0 done")).wait_for(timeout=WAIT_MS)
     return code, link
@@ -127,14 +132,19 @@ def consent(page) -> None:
     page.get_by_role("heading", name=f"Join {GROUP}, {TRAINER['name']}'s group?").wait_for(timeout=WAIT_MS)
     page.get_by_text(f"If you join, {TRAINER['name']} will see:").wait_for(timeout=WAIT_MS)
     page.get_by_role("button", name=re.compile("Join this group$")).click()
-    page.get_by_role("heading", name=f"Join {GROUP}, {TRAINER['name']}'s group?").wait_for(state="detached", timeout=WAIT_MS)
+    page.get_by_role("heading", name=f"Join {GROUP}, {TRAINER['name']}'s group?").wait_for(
+        state="detached", timeout=WAIT_MS
+    )
 
 
 def answer_quiz(page, quiz: list[dict]) -> None:
     """Answer every question of a lesson's quiz with the choices its front matter marks correct."""
     for number, question in enumerate(quiz, start=1):
-        card = page.get_by_test_id("stVerticalBlock").filter(
-            has=page.get_by_text(f"{number}. {question['prompt']}", exact=True)).last  # the innermost: its own card
+        card = (
+            page.get_by_test_id("stVerticalBlock")
+            .filter(has=page.get_by_text(f"{number}. {question['prompt']}", exact=True))
+            .last
+        )  # the innermost: its own card
         right = [choice["text"] for choice in question["choices"] if choice["correct"]]
         if question["kind"] == "multiple":
             for text in right:
@@ -227,8 +237,10 @@ def test_trainer_sets_homework_member_hands_in_a_self_check_and_reads_the_feedba
     contexts = (trainer_context, member_context, second_context, phone_context)
     trainer, member, second, phone = (context.new_page() for context in contexts)
 
-    with contextlib.ExitStack() as closing, kept_on_failure(
-            tmp_path, trainer=trainer, member=member, second=second, phone=phone):
+    with (
+        contextlib.ExitStack() as closing,
+        kept_on_failure(tmp_path, trainer=trainer, member=member, second=second, phone=phone),
+    ):
         for context in contexts:
             closing.callback(context.close)
         # 1. The trainer signs up, makes a group and sets lesson 1, its quiz and a self-check.
@@ -270,11 +282,15 @@ def test_trainer_sets_homework_member_hands_in_a_self_check_and_reads_the_feedba
         member.get_by_role("heading", name="Check your hinge").wait_for(timeout=WAIT_MS)
         member.locator('input[type="file"]').set_input_files(str(CLIPS / CLIP))
         member.get_by_role("heading", name="Keep this result").wait_for(timeout=ANALYSIS_MS)
-        verdict_box = member.get_by_test_id("stAlertContentSuccess").or_(member.get_by_test_id("stAlertContentInfo")).first
+        verdict_box = (
+            member.get_by_test_id("stAlertContentSuccess").or_(member.get_by_test_id("stAlertContentInfo")).first
+        )
         verdict = verdict_box.locator("strong").first.inner_text().rstrip(".")
         assert verdict
         keep = form_with(member, "Hand in")
-        assert HOMEWORK in selectbox_text(keep.get_by_test_id("stSelectbox")), selectbox_text(keep.get_by_test_id("stSelectbox"))
+        assert HOMEWORK in selectbox_text(keep.get_by_test_id("stSelectbox")), selectbox_text(
+            keep.get_by_test_id("stSelectbox")
+        )
         keep.get_by_role("button", name="Hand in").click()
         member.get_by_text("Handed in: your trainer can read it now").wait_for(timeout=WAIT_MS)
 
@@ -307,15 +323,23 @@ def test_trainer_sets_homework_member_hands_in_a_self_check_and_reads_the_feedba
         assert (priya[f"lesson {front['order']} read"], priya[f"homework: {HOMEWORK}"]) == ("no", "not done")
 
         trainer.get_by_test_id("stSelectbox").filter(has_text="Member").click()
-        assert trainer.get_by_role("option", name=f"{SECOND['name']} ({SECOND['username']})", exact=True).count() == 1, \
-            "a name full of HTML is listed as typed"
+        assert (
+            trainer.get_by_role("option", name=f"{SECOND['name']} ({SECOND['username']})", exact=True).count() == 1
+        ), "a name full of HTML is listed as typed"
         trainer.get_by_role("option", name=f"{MEMBER['name']} ({MEMBER['username']})", exact=True).click()
         trainer.get_by_text(f"{MEMBER['name']} has read 1 of").wait_for(timeout=WAIT_MS)  # as typed, not as HTML
-        assert f"{MEMBER['name']} ({MEMBER['username']})" in selectbox_text(trainer.get_by_test_id("stSelectbox").filter(has_text="Member"))
+        assert f"{MEMBER['name']} ({MEMBER['username']})" in selectbox_text(
+            trainer.get_by_test_id("stSelectbox").filter(has_text="Member")
+        )
         assert not pwned(trainer), "the member's name ran as a script on the trainer's page"
         trainer.get_by_text(f"Self-check for {HOMEWORK}").wait_for(timeout=WAIT_MS)
-        assert trainer.get_by_test_id("stAlertContentSuccess").or_(
-            trainer.get_by_test_id("stAlertContentInfo")).filter(has_text=verdict).count() == 1
+        assert (
+            trainer.get_by_test_id("stAlertContentSuccess")
+            .or_(trainer.get_by_test_id("stAlertContentInfo"))
+            .filter(has_text=verdict)
+            .count()
+            == 1
+        )
         chart = trainer.locator(".js-plotly-plot").last
         chart.scroll_into_view_if_needed()
         trainer.wait_for_timeout(800)  # Plotly draws on the next animation frames
@@ -345,8 +369,9 @@ def test_trainer_sets_homework_member_hands_in_a_self_check_and_reads_the_feedba
         phone.get_by_test_id("stDownloadButton").wait_for(timeout=WAIT_MS)
         wait_for_app(phone)
         phone.wait_for_function(FIND_TABLE_JS, arg="Member", timeout=WAIT_MS)
-        in_view = phone.evaluate(f"first => [...({FIND_TABLE_JS})(first).querySelectorAll('th')].map(th => th.textContent)",
-                                 "Member")  # a data frame's table holds the columns in view only
+        in_view = phone.evaluate(
+            f"first => [...({FIND_TABLE_JS})(first).querySelectorAll('th')].map(th => th.textContent)", "Member"
+        )  # a data frame's table holds the columns in view only
         assert "Homework done" in in_view, f"on a phone, what a trainer checks first is off screen: {in_view}"
         phone.screenshot(path=shots / "dashboard-phone.png")
         covered = phone.evaluate("""() => {

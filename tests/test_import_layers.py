@@ -24,8 +24,17 @@ LAYERS = (
     ("course.views",),
     ("course.app", "course.cli", "course.content_check"),
 )
-NO_STREAMLIT = ("course.analysis", "course.figures", "course.store", "course.content", "course.body",
-                "course.landmarks", "course.motions", "course.silhouettes", "course.thresholds")
+NO_STREAMLIT = (
+    "course.analysis",
+    "course.figures",
+    "course.store",
+    "course.content",
+    "course.body",
+    "course.landmarks",
+    "course.motions",
+    "course.silhouettes",
+    "course.thresholds",
+)
 
 
 def module_files(package_dir: Path) -> dict[str, Path]:
@@ -120,18 +129,27 @@ def course_graph():
 def test_the_course_imports_no_module_that_imports_it_back(course_graph):
     circles = cycles({name: found["inside"] for name, found in course_graph.items()})
     assert circles == [], "modules that import each other, directly or round a circle: " + "; ".join(
-        " <-> ".join(group) for group in circles)
+        " <-> ".join(group) for group in circles
+    )
 
 
 def test_every_import_points_down_or_within_its_own_layer(course_graph):
-    upward = [f"{name} imports {target}" for name, found in course_graph.items() if name != "course"
-              for target in found["inside"] if target != "course" and layer_of(target) > layer_of(name)]
+    upward = [
+        f"{name} imports {target}"
+        for name, found in course_graph.items()
+        if name != "course"
+        for target in found["inside"]
+        if target != "course" and layer_of(target) > layer_of(name)
+    ]
     assert upward == []
 
 
 def test_streamlit_is_imported_by_the_pages_only(course_graph):
-    leaks = [name for name, found in course_graph.items() if "streamlit" in found["outside"]
-             and any(name == top or name.startswith(top + ".") for top in NO_STREAMLIT)]
+    leaks = [
+        name
+        for name, found in course_graph.items()
+        if "streamlit" in found["outside"] and any(name == top or name.startswith(top + ".") for top in NO_STREAMLIT)
+    ]
     assert leaks == []
 
 

@@ -41,9 +41,15 @@ BOTTOM_TOL_S = 0.2  # seconds: the middle of the bottom against the motion's own
 # a 2 s minimum-jerk descent gets there about 0.45 s after it starts moving
 EDGE_LAG_S = 0.6
 
-MOTIONS = {"good_hinge": good_hinge, "squat": squat, "rounded_back_hinge": rounded_back_hinge,
-           "knee_dominant_hinge": knee_dominant_hinge, "locked_knee_hinge": locked_knee_hinge,
-           "neck_cranked_hinge": neck_cranked_hinge, "lean_back_hinge": lean_back_hinge}
+MOTIONS = {
+    "good_hinge": good_hinge,
+    "squat": squat,
+    "rounded_back_hinge": rounded_back_hinge,
+    "knee_dominant_hinge": knee_dominant_hinge,
+    "locked_knee_hinge": locked_knee_hinge,
+    "neck_cranked_hinge": neck_cranked_hinge,
+    "lean_back_hinge": lean_back_hinge,
+}
 
 
 @cache
@@ -52,22 +58,27 @@ def motion(name: str, reps: int = 2, **tempo: float) -> Motion:
 
 
 @cache
-def track(name: str, reps: int = 2, facing: str = "right", noise_px: float = 0.0,
-          seed: int = 0) -> MotionTrack:
-    seq = landmark_sequence(motion(name, reps), Camera.side_view(facing), noise_px=noise_px,
-                            rng=seed)
+def track(name: str, reps: int = 2, facing: str = "right", noise_px: float = 0.0, seed: int = 0) -> MotionTrack:
+    seq = landmark_sequence(motion(name, reps), Camera.side_view(facing), noise_px=noise_px, rng=seed)
     return measure_motion(seq)
 
 
-def cut(seq: LandmarkSequence, keep: np.ndarray, t_s: np.ndarray | None = None,
-        image: np.ndarray | None = None, visibility: np.ndarray | None = None) -> LandmarkSequence:
+def cut(
+    seq: LandmarkSequence,
+    keep: np.ndarray,
+    t_s: np.ndarray | None = None,
+    image: np.ndarray | None = None,
+    visibility: np.ndarray | None = None,
+) -> LandmarkSequence:
     """The frames `keep` of `seq`, optionally with new times, image landmarks or visibility."""
     return LandmarkSequence(
         t_s=seq.t_s[keep] if t_s is None else t_s,
         image=seq.image[keep] if image is None else image,
         world=seq.world[keep] if image is None else np.full(image.shape, np.nan),
         visibility=seq.visibility[keep] if visibility is None else visibility,
-        width_px=seq.width_px, height_px=seq.height_px)
+        width_px=seq.width_px,
+        height_px=seq.height_px,
+    )
 
 
 def p95_error(measured: np.ndarray, truth: np.ndarray) -> float:
@@ -78,8 +89,9 @@ def p95_error(measured: np.ndarray, truth: np.ndarray) -> float:
 # --- angles ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["good_hinge", "squat", "rounded_back_hinge",
-                                  "knee_dominant_hinge", "locked_knee_hinge"])
+@pytest.mark.parametrize(
+    "name", ["good_hinge", "squat", "rounded_back_hinge", "knee_dominant_hinge", "locked_knee_hinge"]
+)
 @pytest.mark.parametrize("facing", ["left", "right"])
 def test_hip_and_knee_angles_match_the_body_model_through_noise(name, facing):
     m, got = motion(name), track(name, facing=facing, noise_px=NOISE_PX)
@@ -139,9 +151,15 @@ def test_side_and_facing_follow_the_camera(facing):
 
 @pytest.mark.parametrize("facing", ["left", "right"])
 def test_side_survives_swapped_labels_and_a_far_side_reported_as_visible(facing):
-    seq = landmark_sequence(motion("good_hinge"), Camera.side_view(facing), noise_px=NOISE_PX,
-                            rng=3, swap_fraction=0.3, swaps=[Swap(2.0, 2.6)],
-                            far_side_visibility=1.0)
+    seq = landmark_sequence(
+        motion("good_hinge"),
+        Camera.side_view(facing),
+        noise_px=NOISE_PX,
+        rng=3,
+        swap_fraction=0.3,
+        swaps=[Swap(2.0, 2.6)],
+        far_side_visibility=1.0,
+    )
     got = measure_motion(seq)
     assert (got.side, got.facing) == (facing, facing)
     assert len(got.reps) == 2
@@ -198,16 +216,16 @@ def test_smoothing_keeps_the_bottom_of_each_rep_within_two_degrees():
     got = measure_motion(landmark_sequence(m, Camera.side_view("left"), noise_px=NOISE_PX, rng=5))
     truth = m.hip_angle_seen_deg
     for rep in got.reps:
-        assert rep.peak_hip_deg == pytest.approx(truth[rep.start_i:rep.end_i + 1].max(),
-                                                 abs=PEAK_TOL_DEG)
+        assert rep.peak_hip_deg == pytest.approx(truth[rep.start_i : rep.end_i + 1].max(), abs=PEAK_TOL_DEG)
 
 
 def test_a_half_second_knee_occlusion_is_not_invented_but_reps_still_count():
     m = motion("good_hinge", 3)
     bottom_s = m.reps[1].bottom_s
     hidden = Dropout(bottom_s - 0.25, bottom_s + 0.25, (L.LEFT_KNEE, L.RIGHT_KNEE))
-    seq = landmark_sequence(m, Camera.side_view("right"), noise_px=NOISE_PX, rng=2,
-                            dropouts=[hidden], drop_fraction=0.1)
+    seq = landmark_sequence(
+        m, Camera.side_view("right"), noise_px=NOISE_PX, rng=2, dropouts=[hidden], drop_fraction=0.1
+    )
     got = measure_motion(seq)
     during = (got.t_s > bottom_s - 0.2) & (got.t_s < bottom_s + 0.2)
     assert np.isnan(got.knee_deg[during]).all() and np.isnan(got.hip_deg[during]).all()
@@ -230,8 +248,7 @@ def test_uncertainty_is_reported_per_rep_and_grows_with_noise():
 
 def test_raw_series_are_kept_beside_the_smoothed_ones():
     got = track("good_hinge", noise_px=NOISE_PX)
-    assert set(got.raw) == {"hip_deg", "knee_deg", "trunk_deg", "shin_deg", "neck_deg",
-                            "back_line_deg", "hip_travel"}
+    assert set(got.raw) == {"hip_deg", "knee_deg", "trunk_deg", "shin_deg", "neck_deg", "back_line_deg", "hip_travel"}
     jitter = np.nanstd(np.diff(got.raw["hip_deg"], 2))
     assert np.nanstd(np.diff(got.hip_deg, 2)) < jitter / 3
     with pytest.raises(ValueError):
@@ -262,17 +279,22 @@ def test_reps_start_bottom_and_end_where_the_motion_does():
 
 def test_reps_survive_noise_dropouts_and_left_right_swaps_together():
     m = motion("squat", 4)
-    seq = landmark_sequence(m, Camera.side_view("left"), noise_px=NOISE_PX, rng=11,
-                            drop_fraction=0.1, swap_fraction=0.1,
-                            swaps=[Swap(m.reps[2].bottom_s - 0.3, m.reps[2].bottom_s + 0.3)])
+    seq = landmark_sequence(
+        m,
+        Camera.side_view("left"),
+        noise_px=NOISE_PX,
+        rng=11,
+        drop_fraction=0.1,
+        swap_fraction=0.1,
+        swaps=[Swap(m.reps[2].bottom_s - 0.3, m.reps[2].bottom_s + 0.3)],
+    )
     got = measure_motion(seq)
     assert len(got.reps) == 4 and got.side == "left"
 
 
 def test_pauses_at_the_top_and_bottom_add_no_reps():
     m = good_hinge(reps=2, pause_bottom_s=2.0, pause_top_s=2.5)
-    got = measure_motion(landmark_sequence(m, Camera.side_view("right"), noise_px=NOISE_PX,
-                                           rng=4))
+    got = measure_motion(landmark_sequence(m, Camera.side_view("right"), noise_px=NOISE_PX, rng=4))
     assert len(got.reps) == 2
 
 
@@ -323,8 +345,7 @@ def test_a_title_card_at_the_end_leaves_nan_and_counts_the_same_reps():
     image = np.concatenate([seq.image, np.full((extra, 33, 3), np.nan)])
     visibility = np.concatenate([seq.visibility, np.zeros((extra, 33))])
     t_s = np.concatenate([seq.t_s, seq.t_s[-1] + (1 + np.arange(extra)) / 30.0])
-    got = measure_motion(cut(seq, np.arange(n + extra) % n, t_s=t_s, image=image,
-                             visibility=visibility))
+    got = measure_motion(cut(seq, np.arange(n + extra) % n, t_s=t_s, image=image, visibility=visibility))
     assert len(got.reps) == 2
     assert np.isnan(got.hip_deg[n:]).all() and (got.seen[n:] == 0).all()
 
@@ -337,11 +358,16 @@ def test_walking_into_the_picture_before_the_first_rep_adds_no_rep():
     image[..., 0] -= np.linspace(0.7, 0.02, walk)[:, None]
     inside = (image[..., 0] >= 0) & (image[..., 0] <= 1)
     visibility = np.where(inside, np.repeat(seq.visibility[:1], walk, axis=0), 0.0)
-    got = measure_motion(LandmarkSequence(
-        t_s=np.concatenate([np.arange(walk) / 30.0, seq.t_s + walk / 30.0]),
-        image=np.concatenate([image, seq.image]), world=np.full((walk + len(seq), 33, 3), 0.0),
-        visibility=np.concatenate([visibility, seq.visibility]),
-        width_px=seq.width_px, height_px=seq.height_px))
+    got = measure_motion(
+        LandmarkSequence(
+            t_s=np.concatenate([np.arange(walk) / 30.0, seq.t_s + walk / 30.0]),
+            image=np.concatenate([image, seq.image]),
+            world=np.full((walk + len(seq), 33, 3), 0.0),
+            visibility=np.concatenate([visibility, seq.visibility]),
+            width_px=seq.width_px,
+            height_px=seq.height_px,
+        )
+    )
     assert len(got.reps) == 2 and got.reps[0].start_s > walk / 30.0
 
 
@@ -380,8 +406,7 @@ def test_a_bottom_hidden_from_the_knee_is_counted_from_the_trunk_but_not_measure
     m = motion("good_hinge", 3)
     bottom_s = m.reps[1].bottom_s
     hidden = Dropout(bottom_s - 1.2, bottom_s + 1.2, (L.LEFT_KNEE, L.RIGHT_KNEE))
-    got = measure_motion(landmark_sequence(m, Camera.side_view("right"), noise_px=NOISE_PX,
-                                           rng=2, dropouts=[hidden]))
+    got = measure_motion(landmark_sequence(m, Camera.side_view("right"), noise_px=NOISE_PX, rng=2, dropouts=[hidden]))
     assert len(got.reps) == 3
     assert got.reps[1].bottom_s == pytest.approx(bottom_s, abs=BOTTOM_TOL_S)
     assert np.isnan(got.reps[1].peak_hip_deg) and np.isnan(got.reps[1].peak_knee_deg)
@@ -397,11 +422,9 @@ FLOAT_TOL_S = 0.15  # seconds: a swing's float found against the motion's own (n
 @pytest.mark.parametrize("rep_s", [1.0, 1.2, 1.5])
 def test_ten_kettlebell_swings_count_as_ten_swings(from_floor, rep_s):
     m = kettlebell_swing(reps=10, rep_s=rep_s, from_floor=from_floor)
-    got = measure_motion(landmark_sequence(m, Camera.side_view("left"), noise_px=NOISE_PX,
-                                           rng=int(rep_s * 10)))
+    got = measure_motion(landmark_sequence(m, Camera.side_view("left"), noise_px=NOISE_PX, rng=int(rep_s * 10)))
     assert [rep.kind for rep in got.reps] == ["swing"] * 10
-    assert [rep.top_s for rep in got.reps] == pytest.approx([span.end_s for span in m.reps],
-                                                            abs=FLOAT_TOL_S)
+    assert [rep.top_s for rep in got.reps] == pytest.approx([span.end_s for span in m.reps], abs=FLOAT_TOL_S)
     assert got.partial_reps == ()
 
 
@@ -415,8 +438,7 @@ def test_swings_between_a_deeper_reach_for_the_bell_and_its_park_are_not_merged(
     depth = np.where(swinging, swings, reach)
     arms = np.where(swinging & (swings < 10.0), 1.0, 0.0)  # raised at each float only
     floats = [span.top for span in segment_reps(t, depth, arms_raised=arms)]
-    assert [round(float(t[k]), 1) for k in floats] == pytest.approx(
-        [3.6 + 1.2 * n for n in range(10)], abs=0.1)
+    assert [round(float(t[k]), 1) for k in floats] == pytest.approx([3.6 + 1.2 * n for n in range(10)], abs=0.1)
     # without the arms they are still cycles of their own: the reach, nine backswings between
     # the floats and the park, each a bottom between two tops
     assert len(segment_reps(t, depth)) == 11

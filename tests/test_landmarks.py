@@ -50,10 +50,8 @@ def test_landmark_numbers_and_names_match_mediapipe():
     if path is None:
         pytest.skip("mediapipe's pose solution is not installed")
     tree = ast.parse(path.read_text())
-    enum = next(node for node in ast.walk(tree)
-                if isinstance(node, ast.ClassDef) and node.name == "PoseLandmark")
-    theirs = {node.targets[0].id: node.value.value for node in enum.body
-              if isinstance(node, ast.Assign)}
+    enum = next(node for node in ast.walk(tree) if isinstance(node, ast.ClassDef) and node.name == "PoseLandmark")
+    theirs = {node.targets[0].id: node.value.value for node in enum.body if isinstance(node, ast.Assign)}
     assert theirs == {landmark.name: landmark.value for landmark in Landmark}
 
 
@@ -63,8 +61,11 @@ def test_connections_match_mediapipe_and_join_every_landmark():
     if path is None:
         pytest.skip("mediapipe's pose solution is not installed")
     tree = ast.parse(path.read_text())
-    call = next(node.value for node in ast.walk(tree) if isinstance(node, ast.Assign)
-                and node.targets[0].id == "POSE_CONNECTIONS")
+    call = next(
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and node.targets[0].id == "POSE_CONNECTIONS"
+    )
     theirs = {tuple(sorted(pair)) for pair in ast.literal_eval(call.args[0])}
     assert {tuple(sorted(pair)) for pair in CONNECTIONS} == theirs
 
@@ -118,19 +119,21 @@ def test_point_at_the_camera_height_projects_to_mid_image():
 
 
 def test_knees_and_ankles_land_where_a_pinhole_puts_them():
-    camera = Camera.side_view("right", height_m=0.8, distance_m=3.5, fov_deg=50.0,
-                              width_px=1920, height_px=1080)
+    camera = Camera.side_view("right", height_m=0.8, distance_m=3.5, fov_deg=50.0, width_px=1920, height_px=1080)
     seq = landmark_sequence(hinge(), camera)
     focal = 960 / np.tan(np.radians(25.0))
     points = hinge().points  # course.body frame; the camera sits at y = -3.5 looking along +y
-    for landmark, joint in ((L.LEFT_KNEE, Joint.LEFT_KNEE), (L.RIGHT_ANKLE, Joint.RIGHT_ANKLE),
-                            (L.LEFT_HIP, Joint.LEFT_HIP)):
+    for landmark, joint in (
+        (L.LEFT_KNEE, Joint.LEFT_KNEE),
+        (L.RIGHT_ANKLE, Joint.RIGHT_ANKLE),
+        (L.LEFT_HIP, Joint.LEFT_HIP),
+    ):
         x, y, z = points[:, joint].T
         depth = 3.5 + y
-        np.testing.assert_allclose(seq.image[:, landmark, 0], (960 + focal * x / depth) / 1920,
-                                   atol=PROJECTION_TOL)
-        np.testing.assert_allclose(seq.image[:, landmark, 1],
-                                   (540 - focal * (z - 0.8) / depth) / 1080, atol=PROJECTION_TOL)
+        np.testing.assert_allclose(seq.image[:, landmark, 0], (960 + focal * x / depth) / 1920, atol=PROJECTION_TOL)
+        np.testing.assert_allclose(
+            seq.image[:, landmark, 1], (540 - focal * (z - 0.8) / depth) / 1080, atol=PROJECTION_TOL
+        )
 
 
 def test_image_z_is_negative_towards_the_camera_and_scaled_like_x():
@@ -145,8 +148,9 @@ def test_image_z_is_negative_towards_the_camera_and_scaled_like_x():
     assert far - near == pytest.approx(width_as_x, rel=0.01)
 
 
-@pytest.mark.parametrize("camera", [Camera(), Camera.side_view("right"), Camera(azimuth_deg=0),
-                                    Camera(azimuth_deg=30, height_m=1.4)])
+@pytest.mark.parametrize(
+    "camera", [Camera(), Camera.side_view("right"), Camera(azimuth_deg=0), Camera(azimuth_deg=30, height_m=1.4)]
+)
 def test_world_landmarks_are_hip_centred_with_y_down(camera):
     seq = landmark_sequence(hinge(), camera)
     mid_hip = 0.5 * (seq.world[:, L.LEFT_HIP] + seq.world[:, L.RIGHT_HIP])
@@ -169,10 +173,10 @@ def test_world_x_follows_the_image_and_z_points_away_from_the_camera():
 def test_knee_and_hip_angles_read_from_world_landmarks_match_the_motion(motion, camera):
     seq = landmark_sequence(motion(), camera)
     w = seq.world
-    for hip, knee, ankle in ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE),
-                             (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)):
+    for hip, knee, ankle in ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)):
         knee_flexion = 180.0 - angle_at(w[:, hip], w[:, knee], w[:, ankle])
         np.testing.assert_allclose(knee_flexion, motion().angle_deg("knee"), atol=ANGLE_TOL_DEG)
+
     # The shoulders are wider apart than the hips, so the hip angle is read between midpoints
     # (one side's knee-hip-shoulder angle in 3D would be about 9 degrees off standing tall).
     def mid(left: Landmark) -> np.ndarray:
@@ -184,8 +188,7 @@ def test_knee_and_hip_angles_read_from_world_landmarks_match_the_motion(motion, 
 
 def test_noise_is_reproducible_with_a_seed_and_about_the_size_asked_for():
     one = landmark_sequence(hinge(), noise_px=3.0, noise_m=0.02, rng=42)
-    same = landmark_sequence(hinge(), noise_px=3.0, noise_m=0.02,
-                             rng=np.random.default_rng(42))
+    same = landmark_sequence(hinge(), noise_px=3.0, noise_m=0.02, rng=np.random.default_rng(42))
     other = landmark_sequence(hinge(), noise_px=3.0, noise_m=0.02, rng=7)
     clean = landmark_sequence(hinge())
     np.testing.assert_array_equal(one.image, same.image)
@@ -226,8 +229,7 @@ def test_swap_glitch_exchanges_left_and_right():
     during = (seq.t_s >= 0.5) & (seq.t_s <= 0.6)
     assert during.sum() == 4
     np.testing.assert_array_equal(seq.image[during, L.LEFT_KNEE], clean.image[during, L.RIGHT_KNEE])
-    np.testing.assert_array_equal(seq.visibility[during, L.RIGHT_HIP],
-                                  clean.visibility[during, L.LEFT_HIP])
+    np.testing.assert_array_equal(seq.visibility[during, L.RIGHT_HIP], clean.visibility[during, L.LEFT_HIP])
     np.testing.assert_array_equal(seq.image[~during], clean.image[~during])
     random = landmark_sequence(hinge(), swap_fraction=0.1, rng=5)
     swapped = ~np.all(random.image[:, L.LEFT_KNEE] == clean.image[:, L.LEFT_KNEE], axis=1)
@@ -260,8 +262,9 @@ def test_portrait_camera_keeps_the_whole_person_in_frame():
     assert seq.width_px == 720 and seq.height_px == 1280
 
 
-@pytest.mark.parametrize("setting, value", [("distance_m", 0.5), ("fov_deg", 170.0),
-                                             ("height_m", -1.0), ("width_px", 0)])
+@pytest.mark.parametrize(
+    "setting, value", [("distance_m", 0.5), ("fov_deg", 170.0), ("height_m", -1.0), ("width_px", 0)]
+)
 def test_camera_refuses_impossible_settings_by_name(setting, value):
     with pytest.raises(ValueError, match=f"Camera {setting} must be"):
         Camera(**{setting: value})
@@ -272,8 +275,7 @@ def test_side_view_refuses_an_unknown_facing():
         Camera.side_view("up")
 
 
-@pytest.mark.parametrize("setting, value", [("noise_px", -1.0), ("drop_fraction", 1.5),
-                                             ("far_side_visibility", 2.0)])
+@pytest.mark.parametrize("setting, value", [("noise_px", -1.0), ("drop_fraction", 1.5), ("far_side_visibility", 2.0)])
 def test_bad_synthesis_settings_are_refused_by_name(setting, value):
     with pytest.raises(ValueError, match=f"{setting} must be"):
         landmark_sequence(hinge(), **{setting: value})
@@ -281,8 +283,14 @@ def test_bad_synthesis_settings_are_refused_by_name(setting, value):
 
 def test_sequence_refuses_arrays_of_the_wrong_shape():
     n = 4
-    good = dict(t_s=np.arange(n) / 30, image=np.zeros((n, 33, 3)), world=np.zeros((n, 33, 3)),
-                visibility=np.ones((n, 33)), width_px=640, height_px=480)
+    good = dict(
+        t_s=np.arange(n) / 30,
+        image=np.zeros((n, 33, 3)),
+        world=np.zeros((n, 33, 3)),
+        visibility=np.ones((n, 33)),
+        width_px=640,
+        height_px=480,
+    )
     assert len(LandmarkSequence(**good)) == n
     with pytest.raises(ValueError, match=r"visibility must have shape \(4, 33\)"):
         LandmarkSequence(**{**good, "visibility": np.ones((n, 32))})

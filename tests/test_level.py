@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from course.analysis.faults import VERTICAL_RULES, find_faults
+from course.analysis.kinematics import measure_motion
 from course.analysis.level import (
     Estimate,
     body_vertical,
@@ -18,7 +19,6 @@ from course.analysis.level import (
     scene_vertical,
     vertical_from_segments,
 )
-from course.analysis.kinematics import measure_motion
 from course.analysis.video import VideoFrame
 from course.landmarks import Camera
 from course.motions import MOTIONS

@@ -38,7 +38,7 @@ def descent_index(motion: Motion, fraction: float, rep: int = 0) -> int:
 
 def over_rep(series: np.ndarray, motion: Motion, rep: int = 0) -> np.ndarray:
     span = motion.reps[rep]
-    return series[span.start:span.end + 1]
+    return series[span.start : span.end + 1]
 
 
 def test_good_hinge_sends_the_hips_back_while_the_knees_hold_their_bend():
@@ -238,9 +238,8 @@ def test_each_rep_is_deepest_at_its_bottom_frame(name):
         assert span.start < span.bottom < span.end
         assert span.start_s < span.bottom_s < span.end_s
         assert motion.t_s[span.bottom] == pytest.approx(span.bottom_s, abs=0.5 / motion.fps + 1e-9)
-        assert hip[span.bottom] == pytest.approx(hip[span.start:span.end + 1].max())
-        assert abs(knee[span.bottom]) == pytest.approx(
-            np.abs(knee[span.start:span.end + 1]).max())
+        assert hip[span.bottom] == pytest.approx(hip[span.start : span.end + 1].max())
+        assert abs(knee[span.bottom]) == pytest.approx(np.abs(knee[span.start : span.end + 1]).max())
 
 
 @pytest.mark.parametrize("reps", [1, 2, 5])
@@ -253,8 +252,7 @@ def test_rep_count_matches_the_reps_asked_for(reps):
 
 
 def test_tempo_parameters_set_the_duration():
-    base = dict(reps=3, descent_s=2.0, pause_bottom_s=0.3, ascent_s=1.5, pause_top_s=0.5,
-                setup_s=0.6)
+    base = dict(reps=3, descent_s=2.0, pause_bottom_s=0.3, ascent_s=1.5, pause_top_s=0.5, setup_s=0.6)
     motion = good_hinge(**base)
     expected = 2 * 0.6 + 4 * 0.5 + 3 * (2.0 + 0.3 + 1.5)
     assert motion.duration_s == pytest.approx(expected, abs=1 / motion.fps)
@@ -274,15 +272,14 @@ def test_frames_are_evenly_spaced_at_the_frame_rate():
 def test_depth_scales_the_way_down():
     half, full = good_hinge(depth=0.5), good_hinge()
     top = full.angle_deg("hip")[full.reps[0].start]
-    assert half.angle_deg("hip").max() - top == pytest.approx(
-        0.5 * (full.angle_deg("hip").max() - top))
+    assert half.angle_deg("hip").max() - top == pytest.approx(0.5 * (full.angle_deg("hip").max() - top))
 
 
 def test_motion_eases_out_of_the_top_and_into_the_bottom():
     hinge = made("good_hinge")
     speed = np.abs(np.gradient(hinge.angle_deg("hip"), hinge.t_s))
     span = hinge.reps[0]
-    fastest = speed[span.start:span.bottom].max()
+    fastest = speed[span.start : span.bottom].max()
     assert speed[span.start] < 0.05 * fastest
     assert speed[span.bottom - int(0.15 * hinge.fps)] < 0.05 * fastest  # pause begins at rest
 
@@ -303,9 +300,10 @@ def test_unreachable_balance_names_the_motion_the_moment_and_the_reason():
     assert 0 < caught.value.t_s < 5
 
 
-@pytest.mark.parametrize("setting, value", [("reps", 0), ("reps", 2.5), ("descent_s", 0.0),
-                                             ("pause_top_s", -1.0), ("fps", 0.0),
-                                             ("depth", 0.0)])
+@pytest.mark.parametrize(
+    "setting, value",
+    [("reps", 0), ("reps", 2.5), ("descent_s", 0.0), ("pause_top_s", -1.0), ("fps", 0.0), ("depth", 0.0)],
+)
 def test_bad_settings_are_refused_by_name(setting, value):
     with pytest.raises(ValueError, match=f"good_hinge: {setting} must"):
         good_hinge(**{setting: value})
@@ -328,8 +326,7 @@ def test_smaller_body_makes_the_same_angles_with_shorter_travel():
     small = good_hinge(body=Body(height_m=1.5, mass_kg=50.0))
     tall = made("good_hinge", reps=1)
     np.testing.assert_allclose(small.angle_deg("hip"), tall.angle_deg("hip"))
-    assert small.hips_behind_ankles_m.max() == pytest.approx(
-        tall.hips_behind_ankles_m.max() * 1.5 / 1.75, rel=1e-6)
+    assert small.hips_behind_ankles_m.max() == pytest.approx(tall.hips_behind_ankles_m.max() * 1.5 / 1.75, rel=1e-6)
 
 
 def _arm_from_hanging_deg(motion: Motion, frame: int) -> float:

@@ -26,13 +26,13 @@ import numpy as np
 import pytest
 
 import course.analysis.check as check
-import course.views.session as session
 import course.views.self_check as page
+import course.views.session as session
 from course.analysis.annotate import annotate_clip
-from course.analysis.overlay import ANGLE_COLOURS
 from course.analysis.check import Analysis
 from course.analysis.faults import Finding, NotJudged, find_faults
 from course.analysis.kinematics import measure_motion
+from course.analysis.overlay import ANGLE_COLOURS
 from course.analysis.presenting import Presentation, present
 from course.analysis.report import Report, build_report
 from course.analysis.video import probe
@@ -61,8 +61,9 @@ HIP_LABEL_PIXELS = 20  # pixels in the hip label's colour: a drawn "hip 84" has 
 def filmed():
     """Two good hinges filmed side-on at the annotate tests' size: (landmarks, measured track)."""
     motion = MOTIONS["good_hinge"](reps=2)
-    seq = landmark_sequence(motion, Camera.side_view("left", width_px=WIDTH, height_px=HEIGHT), noise_px=1.0,
-                            rng=np.random.default_rng(3))
+    seq = landmark_sequence(
+        motion, Camera.side_view("left", width_px=WIDTH, height_px=HEIGHT), noise_px=1.0, rng=np.random.default_rng(3)
+    )
     return seq, measure_motion(seq)
 
 
@@ -73,8 +74,10 @@ def from_front(track) -> Report:
 def second_rep_left_out(track) -> Report:
     judgement = find_faults(track, "side")
     judgement = dataclasses.replace(
-        judgement, not_judged=(*judgement.not_judged, NotJudged("rep", LEFT_OUT, 2)),
-        judged_reps={fault: reps - {2} for fault, reps in judgement.judged_reps.items()})
+        judgement,
+        not_judged=(*judgement.not_judged, NotJudged("rep", LEFT_OUT, 2)),
+        judged_reps={fault: reps - {2} for fault, reps in judgement.judged_reps.items()},
+    )
     return build_report(track, judgement, CUES, view="side", people=1)
 
 
@@ -83,13 +86,18 @@ def leaned_back_and_dropped(track) -> Report:
     rep = track.reps[0]
     t = track.t_s
     lean = Finding("lean_back_at_top", 1, float(t[rep.end_i]), float(t[rep.end_i]), -9.0, LEAN_BACK.value, "deg", 0.9)
-    drop = Finding("rushed_descent", 1, float(t[rep.start_i]), float(t[rep.bottom_i]), 0.3, RUSHED_DESCENT.value, "s", 0.8)
+    drop = Finding(
+        "rushed_descent", 1, float(t[rep.start_i]), float(t[rep.bottom_i]), 0.3, RUSHED_DESCENT.value, "s", 0.8
+    )
     judgement = dataclasses.replace(find_faults(track, "side"), findings=(lean, drop))
     return build_report(track, judgement, CUES, view="side", people=1)
 
 
-REPORTS = {"from the front": from_front, "second rep left out": second_rep_left_out,
-           "leaned back and dropped": leaned_back_and_dropped}
+REPORTS = {
+    "from the front": from_front,
+    "second rep left out": second_rep_left_out,
+    "leaned back and dropped": leaned_back_and_dropped,
+}
 
 
 def flat(text: str) -> str:
@@ -115,8 +123,15 @@ def on_the_dashboard(folder: Path, mp: pytest.MonkeyPatch, report: Report) -> st
         coach, amy = trainer(store, "tess"), member(store, "amy")
         group = store.create_group(coach, "Tuesday 7 pm")
         store.join_group(amy, group.join_code)
-        work = store.create_assignment(coach, group.id, title="Week 1", due=date.today() + timedelta(days=7),
-                                       lesson_ids=[], quiz_lesson_ids=[], self_check=True)
+        work = store.create_assignment(
+            coach,
+            group.id,
+            title="Week 1",
+            due=date.today() + timedelta(days=7),
+            lesson_ids=[],
+            quiz_lesson_ids=[],
+            self_check=True,
+        )
         store.submit_self_check(amy, work.id, store.save_self_check(amy, report.to_json()).id)
         at = course_app("dashboard", account=coach)
     forget_store()
@@ -183,11 +198,16 @@ def everywhere(filmed, tmp_path_factory) -> dict[str, Everywhere]:
 
 @pytest.mark.parametrize("case", list(REPORTS))
 def test_every_place_says_the_same_verdict_cues_and_rep_lines(everywhere, case):
-    report, said, surfaces, subtitles = (everywhere[case].report, everywhere[case].said, everywhere[case].surfaces,
-                                         everywhere[case].subtitles)
+    report, said, surfaces, subtitles = (
+        everywhere[case].report,
+        everywhere[case].said,
+        everywhere[case].surfaces,
+        everywhere[case].subtitles,
+    )
     for place, text in surfaces.items():
         assert flat(f"{report.verdict}. {report.message}") in text or (
-            place == "command line" and text.startswith(flat(f"{report.verdict} {report.message}"))), place
+            place == "command line" and text.startswith(flat(f"{report.verdict} {report.message}"))
+        ), place
         for cue in said.cues:
             assert f"{cue.heading} · {cue.reps_words}" in text or f"{cue.heading} ({cue.reps_words})" in text, place
             assert flat(cue.try_this) in text, place
@@ -200,7 +220,9 @@ def test_every_place_says_the_same_verdict_cues_and_rep_lines(everywhere, case):
     labels = [line for line in subtitles if re.fullmatch(r"Rep \d+ of \d+", line)]
     assert labels == [f"Rep {rep.number} of {len(report.reps)}" for rep in report.reps]
     banners = [line.split(" —")[0] for line in subtitles if line not in labels]
-    assert banners == sorted(f"Rep {rep}: {cue.title}" for cue in said.cues for rep in cue.reps), "the cues, no other fault"
+    assert banners == sorted(f"Rep {rep}: {cue.title}" for cue in said.cues for rep in cue.reps), (
+        "the cues, no other fault"
+    )
 
 
 @pytest.mark.parametrize("case", list(REPORTS))

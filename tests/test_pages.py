@@ -108,8 +108,9 @@ def test_each_learner_sees_the_choices_in_their_own_order_on_every_visit(small_c
 
 def test_an_answer_is_kept_by_its_choice_not_by_its_place_on_screen(small_course):
     question = small_course.lesson("a-1").quiz[0]
-    learner = next(name for name in (f"guest:{n}" for n in range(20))
-                   if choice_order(name, "a-1", question)[0] != 1)  # the right choice is not first
+    learner = next(
+        name for name in (f"guest:{n}" for n in range(20)) if choice_order(name, "a-1", question)[0] != 1
+    )  # the right choice is not first
     at = lesson_app_for(learner)
     at.radio(key="a-1:1:one").set_value(1)
     at.button(key="a-1:1:one:check").click().run()
@@ -176,10 +177,17 @@ def test_broken_content_shows_one_clear_message_not_a_traceback(tmp_path, monkey
     assert "02-a-2.md, field 'quiz[2].kind': 'essay' is not one of" in at.code[0].value
 
 
-@pytest.mark.parametrize(("variable", "value", "said"), [
-    ("HINGE_PARALLEL_ANALYSES", "two", "HINGE_PARALLEL_ANALYSES must be a number of analyses at once, got 'two'"),
-    ("HINGE_MAX_CLIPS_MB", "300", "HINGE_MAX_CLIPS_MB is not a setting of the course: did you mean HINGE_MAX_CLIP_MB?"),
-])
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        ("HINGE_PARALLEL_ANALYSES", "two", "HINGE_PARALLEL_ANALYSES must be a number of analyses at once, got 'two'"),
+        (
+            "HINGE_MAX_CLIPS_MB",
+            "300",
+            "HINGE_MAX_CLIPS_MB is not a setting of the course: did you mean HINGE_MAX_CLIP_MB?",
+        ),
+    ],
+)
 def test_a_setting_the_course_cant_use_stops_it_at_start_with_one_clear_message(monkeypatch, variable, value, said):
     monkeypatch.setenv(variable, value)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
@@ -189,8 +197,17 @@ def test_a_setting_the_course_cant_use_stops_it_at_start_with_one_clear_message(
     assert at.code[0].value == said
 
 
-REAL_LESSON_IDS = ["your-hip-joint", "what-is-a-hinge", "first-hinge", "why-it-matters", "common-mistakes",
-                   "more-mistakes", "brace-and-dowel", "progressions", "film-your-hinge"]
+REAL_LESSON_IDS = [
+    "your-hip-joint",
+    "what-is-a-hinge",
+    "first-hinge",
+    "why-it-matters",
+    "common-mistakes",
+    "more-mistakes",
+    "brace-and-dowel",
+    "progressions",
+    "film-your-hinge",
+]
 
 
 @pytest.mark.parametrize("lesson_id", REAL_LESSON_IDS)

@@ -51,8 +51,7 @@ class CountingHasher(PasswordHasher):
 def sign_ins_at_once(tmp_path, at_once: int) -> CountingHasher:
     """SIGN_INS_AT_ONCE members signing in at the same moment; the hasher that counted them."""
     hasher = CountingHasher()
-    with open_store(f"sqlite:///{tmp_path / 'course.sqlite3'}", hasher=hasher,
-                    hashes_at_once=at_once) as store:
+    with open_store(f"sqlite:///{tmp_path / 'course.sqlite3'}", hasher=hasher, hashes_at_once=at_once) as store:
         names = [f"member{i}" for i in range(SIGN_INS_AT_ONCE)]
         for name in names:
             store.sign_up(name, PASSWORD, display_name=name, role="member")

@@ -18,10 +18,21 @@ def refusal(password: str, **context: str) -> str:
     return str(refused.value)
 
 
-@pytest.mark.parametrize("common", [
-    "password", "12345678", "iloveyou", "qwertyuiop", "Password", "PASSWORD", "Password1", "sunshine",
-    "P a s s w o r d", "ｐａｓｓｗｏｒｄ",  # noqa: RUF001 -- spaced out, full-width on purpose: still "password"
-])
+@pytest.mark.parametrize(
+    "common",
+    [
+        "password",
+        "12345678",
+        "iloveyou",
+        "qwertyuiop",
+        "Password",
+        "PASSWORD",
+        "Password1",
+        "sunshine",
+        "P a s s w o r d",
+        "ｐａｓｓｗｏｒｄ",  # noqa: RUF001 -- spaced out, full-width on purpose: still "password"
+    ],
+)
 def test_common_and_breached_passwords_are_refused(common):
     assert "one of the most common passwords" in refusal(common)
 
@@ -32,19 +43,29 @@ def test_repeated_and_counting_passwords_are_refused(regular):
     assert "repeats or counts" in message or "most common" in message
 
 
-@pytest.mark.parametrize("password,context", [
-    ("sam_lee2024", {"username": "sam_lee"}),
-    ("Sam Lee 1990", {"display_name": "Sam Lee"}),
-    ("hip hinge 2026", {}),
-])
+@pytest.mark.parametrize(
+    "password,context",
+    [
+        ("sam_lee2024", {"username": "sam_lee"}),
+        ("Sam Lee 1990", {"display_name": "Sam Lee"}),
+        ("hip hinge 2026", {}),
+    ],
+)
 def test_a_password_made_of_the_username_the_name_or_the_courses_name_is_refused(password, context):
     assert "can't be your name, your username or the course's name" in refusal(password, **context)
 
 
-@pytest.mark.parametrize("fine", [
-    "correct horse battery", "tuesday squats at six", "kettlebells at dawn", "Zoë lifts 💪 on Fridays",
-    "8 chars!", "my phone number is not my password, and nor is my date of birth",
-])
+@pytest.mark.parametrize(
+    "fine",
+    [
+        "correct horse battery",
+        "tuesday squats at six",
+        "kettlebells at dawn",
+        "Zoë lifts 💪 on Fridays",
+        "8 chars!",
+        "my phone number is not my password, and nor is my date of birth",
+    ],
+)
 def test_ordinary_passwords_of_eight_characters_or_more_are_accepted(fine):
     assert checked_new(fine) == normalised(fine)
 
@@ -73,13 +94,16 @@ def test_the_shipped_list_holds_thousands_of_long_enough_normalised_passwords():
     assert "correct horse battery" not in listed
 
 
-@pytest.mark.parametrize("password,strength", [
-    ("password", "refused"),
-    ("hinge0k!", "fair"),
-    ("my red kettlebell", "good"),
-    ("tuesday squats at six", "strong"),
-    ("Sophie's deadlift day", "strong"),
-])
+@pytest.mark.parametrize(
+    "password,strength",
+    [
+        ("password", "refused"),
+        ("hinge0k!", "fair"),
+        ("my red kettlebell", "good"),
+        ("tuesday squats at six", "strong"),
+        ("Sophie's deadlift day", "strong"),
+    ],
+)
 def test_the_hint_grows_with_the_password(password, strength):
     assert hint(password).strength == strength
     assert hint(password).text.endswith(".")

@@ -37,15 +37,16 @@ L = Landmark
 SEEN = 0.9  # visibility 0..1: "clearly seen", as FACTS.md measured on the astronaut photo
 POSITION_TOL = 1e-9  # normalised image units: interpolation is exact arithmetic
 MOST_FRAMES = 0.9  # share of a side clip's frames that must have landmarks
-SIDE_CLIPS = ["deadlift-side-2reps.mp4", "kb-deadlift-side.mp4", "rdl-rounded-back-side.mp4",
-              "goblet-squat-side.mp4"]
+SIDE_CLIPS = ["deadlift-side-2reps.mp4", "kb-deadlift-side.mp4", "rdl-rounded-back-side.mp4", "goblet-squat-side.mp4"]
 ONE_PERSON_CLIPS = [*SIDE_CLIPS, "kb-deadlift-front-oblique.mp4"]
 
 
 def frames_of(images: list[np.ndarray], times: list[float] | None = None) -> list[VideoFrame]:
     times = times if times is not None else [i / 30 for i in range(len(images))]
-    return [VideoFrame(index=i, t_s=t, image=np.ascontiguousarray(image))
-            for i, (image, t) in enumerate(zip(images, times, strict=True))]
+    return [
+        VideoFrame(index=i, t_s=t, image=np.ascontiguousarray(image))
+        for i, (image, t) in enumerate(zip(images, times, strict=True))
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -69,8 +70,10 @@ class FakePose:
             return SimpleNamespace(pose_landmarks=None, pose_world_landmarks=None)
         point = SimpleNamespace(x=code / 255, y=code / 255, z=0.0, visibility=0.9)
         world = SimpleNamespace(x=code / 100, y=0.0, z=0.0, visibility=0.9)
-        return SimpleNamespace(pose_landmarks=SimpleNamespace(landmark=[point] * 33),
-                               pose_world_landmarks=SimpleNamespace(landmark=[world] * 33))
+        return SimpleNamespace(
+            pose_landmarks=SimpleNamespace(landmark=[point] * 33),
+            pose_world_landmarks=SimpleNamespace(landmark=[world] * 33),
+        )
 
 
 @pytest.fixture
@@ -133,8 +136,9 @@ def test_the_model_is_given_each_frames_own_time(fake_model):
 
 def test_progress_ends_with_every_frame_done(fake_model):
     calls: list[tuple[int, int | None]] = []
-    track_pose(frames_of(coded([10] * 7)), 8, 8, progress=lambda done, total: calls.append(
-        (done, total)), expected_frames=9)
+    track_pose(
+        frames_of(coded([10] * 7)), 8, 8, progress=lambda done, total: calls.append((done, total)), expected_frames=9
+    )
     assert calls[0][0] >= 1
     assert calls[-1] == (7, 9)
 
@@ -154,8 +158,7 @@ def test_no_samples_are_kept_from_frames_with_nobody(fake_model):
 def test_tracked_sequence_is_a_landmark_sequence_with_the_same_shapes(fake_model):
     seq = track_pose(frames_of(coded([10] * 3)), 640, 480)
     assert isinstance(seq, LandmarkSequence)
-    assert (seq.image.shape, seq.world.shape, seq.visibility.shape) == (
-        (3, 33, 3), (3, 33, 3), (3, 33))
+    assert (seq.image.shape, seq.world.shape, seq.visibility.shape) == ((3, 33, 3), (3, 33, 3), (3, 33))
     assert (seq.width_px, seq.height_px) == (640, 480)
     assert not seq.brightness.flags.writeable
 
@@ -194,8 +197,9 @@ def side_hinge() -> LandmarkSequence:
     return landmark_sequence(good_hinge(reps=1), Camera.side_view(facing="right"))
 
 
-def tracked(seq: LandmarkSequence, *, luma: float, visibility_scale: float = 1.0,
-            drop: slice | None = None) -> TrackedSequence:
+def tracked(
+    seq: LandmarkSequence, *, luma: float, visibility_scale: float = 1.0, drop: slice | None = None
+) -> TrackedSequence:
     values = {item.name: getattr(seq, item.name) for item in fields(LandmarkSequence)}
     values["visibility"] = seq.visibility * visibility_scale
     if drop is not None:
@@ -252,8 +256,7 @@ def test_two_people_are_more_than_one():
 
 @pytest.fixture(scope="module")
 def astronaut() -> TrackedSequence:
-    data = pytest.importorskip("skimage.data", reason="scikit-image (a dev dependency) ships "
-                               "the astronaut photo")
+    data = pytest.importorskip("skimage.data", reason="scikit-image (a dev dependency) ships the astronaut photo")
     image = data.astronaut()
     return track_pose(frames_of([image]), image.shape[1], image.shape[0])
 
@@ -351,8 +354,9 @@ class FixedPose:
     def process(self, image: np.ndarray) -> SimpleNamespace:
         points = [SimpleNamespace(x=float(x), y=float(y), z=0.0, visibility=0.9) for x, y in self.landmarks]
         world = [SimpleNamespace(x=0.0, y=0.0, z=0.0, visibility=0.9)] * 33
-        return SimpleNamespace(pose_landmarks=SimpleNamespace(landmark=points),
-                               pose_world_landmarks=SimpleNamespace(landmark=world))
+        return SimpleNamespace(
+            pose_landmarks=SimpleNamespace(landmark=points), pose_world_landmarks=SimpleNamespace(landmark=world)
+        )
 
 
 def torso_at(x: float, shoulders_y: float, hips_y: float) -> np.ndarray:
@@ -374,14 +378,17 @@ def test_a_second_person_counts_only_the_right_way_up(shoulders_y, hips_y, count
     assert (second_person(found, image, first) is not None) is counts
 
 
-@pytest.mark.parametrize("sizes, count, background", [
-    ((), 1, False),
-    ((0.45,), 1, False),  # one sighting: a poster, a mirror or a mistake
-    ((0.4, 0.5, 0.3), 1, True),  # people further back, as in any gym: left out, and said so
-    ((0.45, 0.75), 2, False),  # seen twice, once as near as the lifter: whose hinge is it?
-    ((0.59, 0.45, 0.35), 1, True),  # a small figure misread a third too big is still far behind
-    ((1.0, 1.1), 2, False),
-])
+@pytest.mark.parametrize(
+    "sizes, count, background",
+    [
+        ((), 1, False),
+        ((0.45,), 1, False),  # one sighting: a poster, a mirror or a mistake
+        ((0.4, 0.5, 0.3), 1, True),  # people further back, as in any gym: left out, and said so
+        ((0.45, 0.75), 2, False),  # seen twice, once as near as the lifter: whose hinge is it?
+        ((0.59, 0.45, 0.35), 1, True),  # a small figure misread a third too big is still far behind
+        ((1.0, 1.1), 2, False),
+    ],
+)
 def test_people_far_behind_are_left_out_and_someone_as_near_as_the_lifter_refuses(sizes, count, background):
     from course.analysis.pose import People, Sighting
 

@@ -15,12 +15,23 @@ from course.analysis.problems import (
 )
 
 # Words that mean nothing to a gym member: library names, error jargon.
-JARGON = re.compile(r"ffmpeg|pyav|\bav\b|mediapipe|codec|demux|errno|traceback|exception|"
-                    r"stream|container|landmark|none\b|nan\b|\{|\}", re.IGNORECASE)
+JARGON = re.compile(
+    r"ffmpeg|pyav|\bav\b|mediapipe|codec|demux|errno|traceback|exception|"
+    r"stream|container|landmark|none\b|nan\b|\{|\}",
+    re.IGNORECASE,
+)
 EXPECTED_CODES = {
-    "not_a_video", "unsupported_format", "empty_file", "broken_clip", "no_video_track",
-    "clip_too_large", "clip_too_long", "clip_too_short", "no_person_found",
-    "more_people_than_one", "too_dark",
+    "not_a_video",
+    "unsupported_format",
+    "empty_file",
+    "broken_clip",
+    "no_video_track",
+    "clip_too_large",
+    "clip_too_long",
+    "clip_too_short",
+    "no_person_found",
+    "more_people_than_one",
+    "too_dark",
 }
 
 
@@ -36,8 +47,9 @@ def test_each_message_is_plain_words_that_say_what_to_do(code):
     assert 40 < len(message) < 400
     assert message[0].isupper() and message.endswith(".")
     assert not JARGON.search(message), message
-    assert re.search(r"\b(please|film|upload|trim|try|switch|choose)\b", message,
-                     re.IGNORECASE), "the message must say what to do next"
+    assert re.search(r"\b(please|film|upload|trim|try|switch|choose)\b", message, re.IGNORECASE), (
+        "the message must say what to do next"
+    )
 
 
 @pytest.mark.parametrize("code", sorted(PROBLEMS))
@@ -47,10 +59,19 @@ def test_each_problem_is_caught_as_a_clip_problem_and_reports_its_code(code):
     assert problem.to_dict() == {"code": code, "message": str(problem)}
 
 
-@pytest.mark.parametrize("cls", [problems.NotAVideo, problems.UnsupportedFormat,
-                                 problems.EmptyFile, problems.BrokenClip,
-                                 problems.NoVideoTrack, ClipTooLarge, ClipTooLong,
-                                 ClipTooShort])
+@pytest.mark.parametrize(
+    "cls",
+    [
+        problems.NotAVideo,
+        problems.UnsupportedFormat,
+        problems.EmptyFile,
+        problems.BrokenClip,
+        problems.NoVideoTrack,
+        ClipTooLarge,
+        ClipTooLong,
+        ClipTooShort,
+    ],
+)
 def test_problems_with_the_file_are_also_value_errors(cls):
     with pytest.raises(ValueError):
         raise cls()

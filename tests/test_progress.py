@@ -101,4 +101,3 @@ def test_a_question_drawn_with_a_figure_keeps_its_bodies_in_order():
     question = next(q for lesson in load_course().lessons for q in lesson.quiz if q.figure)
     for learner in LEARNERS[:5]:
         assert choice_order(learner, "common-mistakes", question) == tuple(range(len(question.choices)))
-

@@ -19,7 +19,9 @@ from course.synthetic_landmarks import landmark_sequence
 @pytest.fixture(scope="module")
 def track():
     motion = MOTIONS["good_hinge"](reps=2)
-    return measure_motion(landmark_sequence(motion, Camera.side_view("right"), noise_px=2, rng=np.random.default_rng(0)))
+    return measure_motion(
+        landmark_sequence(motion, Camera.side_view("right"), noise_px=2, rng=np.random.default_rng(0))
+    )
 
 
 def test_replay_follows_the_measured_hip_and_knee(track):
@@ -38,8 +40,9 @@ def test_every_replayed_frame_keeps_its_centre_of_mass_over_the_feet(track):
 
 
 def found(fault: str, rep: int) -> FaultReport:
-    return FaultReport(id=fault, rep=rep, confidence=0.6, start_s=0.0, end_s=0.0, value=0.0, threshold=0.0,
-                       unit="deg", measure="")
+    return FaultReport(
+        id=fault, rep=rep, confidence=0.6, start_s=0.0, end_s=0.0, value=0.0, threshold=0.0, unit="deg", measure=""
+    )
 
 
 def in_rep(replay, track, number: int) -> np.ndarray:
@@ -99,8 +102,9 @@ def test_a_pose_whose_arms_fit_only_once_balanced_is_replayed_with_plumb_arms(tr
     # -71 degrees, which the body model refuses; balanced, the shins tilt forward and -36 is enough.
     with pytest.raises(JointLimitError, match=r"shoulder flexion -71\.0"):
         Body().balance(Pose(knee=81.0, hip=10.0), hang_arms=True)
-    sitting_back = dataclasses.replace(track, hip_deg=np.full_like(track.hip_deg, 10.0),
-                                       knee_deg=np.full_like(track.knee_deg, 81.0))
+    sitting_back = dataclasses.replace(
+        track, hip_deg=np.full_like(track.hip_deg, 10.0), knee_deg=np.full_like(track.knee_deg, 81.0)
+    )
     replay = replay_motion(sitting_back)
     assert replay.beyond_model == ()
     motion = replay.motion
@@ -111,8 +115,9 @@ def test_a_pose_whose_arms_fit_only_once_balanced_is_replayed_with_plumb_arms(tr
 def test_a_trunk_leaning_back_past_the_shoulders_range_is_drawn_at_its_limit_and_named(track):
     # Knees bent 140 degrees with the hips nearly open: the trunk tips so far back that arms
     # hanging plumb would need the shoulder far past its 60 degrees of extension.
-    leaning = dataclasses.replace(track, hip_deg=np.full_like(track.hip_deg, 10.0),
-                                  knee_deg=np.full_like(track.knee_deg, 140.0))
+    leaning = dataclasses.replace(
+        track, hip_deg=np.full_like(track.hip_deg, 10.0), knee_deg=np.full_like(track.knee_deg, 140.0)
+    )
     replay = replay_motion(leaning)
     shoulder = JOINT_LIMITS["shoulder"]
     assert len(replay.motion) > 0
@@ -142,7 +147,9 @@ def test_a_clip_with_no_measured_angle_cannot_be_replayed(track):
 
 def test_the_reference_meets_a_first_bottom_that_comes_early_in_the_clip():
     early = MOTIONS["good_hinge"](reps=1, setup_s=0.0, pause_top_s=0.1, descent_s=0.9)
-    track = measure_motion(landmark_sequence(early, Camera.side_view("right"), noise_px=1, rng=np.random.default_rng(1)))
+    track = measure_motion(
+        landmark_sequence(early, Camera.side_view("right"), noise_px=1, rng=np.random.default_rng(1))
+    )
     bottom = track.t_s[track.reps[0].bottom_i] - track.t_s[0]
     assert bottom < 1.5
     reference = reference_hinge(track)

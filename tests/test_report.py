@@ -16,9 +16,27 @@ from course.motions import MOTIONS
 from course.synthetic_landmarks import landmark_sequence
 from tests.motion_factory import report_for
 
-CONTRACT_KEYS = {"schema", "outcome", "verdict", "message", "view", "people", "reps", "faults", "cues",
-                 "went_well", "not_judged", "series", "timings", "clip", "problem", "notes",
-                 "exercise", "judged_as", "mismatch"}
+CONTRACT_KEYS = {
+    "schema",
+    "outcome",
+    "verdict",
+    "message",
+    "view",
+    "people",
+    "reps",
+    "faults",
+    "cues",
+    "went_well",
+    "not_judged",
+    "series",
+    "timings",
+    "clip",
+    "problem",
+    "notes",
+    "exercise",
+    "judged_as",
+    "mismatch",
+}
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +77,9 @@ def test_a_verdict_with_several_faults_leads_with_the_most_important_and_praises
     from course.analysis.faults import Finding
 
     motion = MOTIONS["good_hinge"](reps=2)
-    track = measure_motion(landmark_sequence(motion, Camera.side_view("right"), noise_px=2.0, rng=np.random.default_rng(5)))
+    track = measure_motion(
+        landmark_sequence(motion, Camera.side_view("right"), noise_px=2.0, rng=np.random.default_rng(5))
+    )
     judgement = find_faults(track, "side")
     neck = Finding("neck_cranked", 1, 1.0, 1.5, -40.0, -25.0, "deg", 0.9)
     back = Finding("rounded_back", 2, 4.0, 4.5, 15.0, 8.0, "deg", 0.8, measure="back outline")
@@ -87,8 +107,14 @@ def test_a_pull_that_never_stands_up_is_named_in_what_was_not_judged_and_not_cou
     motion = MOTIONS["partial_pull"](reps=2)
     seq = landmark_sequence(motion, Camera.side_view("left"), noise_px=2.0, rng=np.random.default_rng(6))
     keep = np.arange(motion.reps[0].bottom, motion.reps[-1].bottom + 1)  # bottom, knees, bottom
-    seq = LandmarkSequence(t_s=seq.t_s[keep] - seq.t_s[keep[0]], image=seq.image[keep], world=seq.world[keep],
-                           visibility=seq.visibility[keep], width_px=seq.width_px, height_px=seq.height_px)
+    seq = LandmarkSequence(
+        t_s=seq.t_s[keep] - seq.t_s[keep[0]],
+        image=seq.image[keep],
+        world=seq.world[keep],
+        visibility=seq.visibility[keep],
+        width_px=seq.width_px,
+        height_px=seq.height_px,
+    )
     track = measure_motion(seq)
     report = build_report(track, find_faults(track), cues, view="side", people=1)
     assert report.reps == () and report.faults == () and report.cues == ()
@@ -165,17 +191,23 @@ def _judged_with(report_track, rules_on_reps):
     judged = {fault: frozenset(rules_on_reps.get(fault, ())) for fault in FAULT_IDS}
     not_judged = tuple(
         NotJudged(fault, f"Your knee was hidden in rep {rep}.", rep)
-        for fault in FAULT_IDS for rep in (1, 2, 3) if rep not in judged[fault]
+        for fault in FAULT_IDS
+        for rep in (1, 2, 3)
+        if rep not in judged[fault]
     )
     return dataclasses.replace(
-        judgement, judged_reps={f: reps for f, reps in judged.items() if reps},
-        checked=frozenset(f for f, reps in judged.items() if reps), not_judged=not_judged)
+        judgement,
+        judged_reps={f: reps for f, reps in judged.items() if reps},
+        checked=frozenset(f for f, reps in judged.items() if reps),
+        not_judged=not_judged,
+    )
 
 
 @pytest.fixture(scope="module")
 def good_track():
-    seq = landmark_sequence(MOTIONS["good_hinge"](reps=3), Camera.side_view("right"), noise_px=2.0,
-                            rng=np.random.default_rng(5))
+    seq = landmark_sequence(
+        MOTIONS["good_hinge"](reps=3), Camera.side_view("right"), noise_px=2.0, rng=np.random.default_rng(5)
+    )
     track = measure_motion(seq)
     return track, find_faults(track, "side")
 

@@ -21,10 +21,13 @@ def test_page_invites_an_upload_with_the_filming_checklist_beside_it():
     assert len(at.file_uploader) == 1
 
 
-@pytest.mark.parametrize(("accepted", "offered", "not_offered"), [
-    (None, {".mp4", ".m4v", ".3gp", ".mov", ".qt", ".webm", ".avi"}, {".mkv"}),
-    ("mp4,mkv", {".mp4", ".m4v", ".3gp", ".mkv"}, {".mov", ".webm", ".avi"}),
-])
+@pytest.mark.parametrize(
+    ("accepted", "offered", "not_offered"),
+    [
+        (None, {".mp4", ".m4v", ".3gp", ".mov", ".qt", ".webm", ".avi"}, {".mkv"}),
+        ("mp4,mkv", {".mp4", ".m4v", ".3gp", ".mkv"}, {".mov", ".webm", ".avi"}),
+    ],
+)
 def test_the_upload_lets_a_learner_pick_the_formats_the_analysis_takes(monkeypatch, accepted, offered, not_offered):
     if accepted:
         monkeypatch.setenv("HINGE_ACCEPTED_FORMATS", accepted)
@@ -109,7 +112,12 @@ def test_a_real_rounded_back_gets_a_verdict_a_cue_and_its_lesson(reused_analyses
     assert at.info[0].value.startswith("**One thing to fix: your back rounded.**")
     text = shown(at)
     assert "**1. Your back rounded** · rep 1" in text and "**Try this:**" in text
-    assert [s.value for s in at.subheader][:4] == ["What to work on", "What went well", "Your clip, annotated", "Rep by rep"]
+    assert [s.value for s in at.subheader][:4] == [
+        "What to work on",
+        "What went well",
+        "Your clip, annotated",
+        "Rep by rep",
+    ]
     assert len(at.get("plotly_chart")) == 3  # the fault in 3D, the angle chart and the replay
     assert "Your movement in 3D" in [s.value for s in at.subheader]
     assert "Your clip, annotated" in [s.value for s in at.subheader]

@@ -40,7 +40,9 @@ from tests.self_check_harness import app, shown
 def hinge_track():
     """Two good hinges seen side-on, measured as a clip's landmarks are."""
     motion = MOTIONS["good_hinge"](reps=2)
-    return measure_motion(landmark_sequence(motion, Camera.side_view("right"), noise_px=2, rng=np.random.default_rng(0)))
+    return measure_motion(
+        landmark_sequence(motion, Camera.side_view("right"), noise_px=2, rng=np.random.default_rng(0))
+    )
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +54,9 @@ def clip_bytes(tmp_path_factory) -> bytes:
 def analysis_of(track, video: bytes | None, **report_changes) -> Analysis:
     """What analyse_clip returns for this measured track, judged side-on, with the report's
     fields changed as given."""
-    report = build_report(track, find_faults(track, "side"), load_course().cues, view="side", people=1,
-                          timings={"pose": 1.0})
+    report = build_report(
+        track, find_faults(track, "side"), load_course().cues, view="side", people=1, timings={"pose": 1.0}
+    )
     return Analysis(dataclasses.replace(report, **report_changes), track, video, "WEBVTT\n")
 
 
@@ -78,9 +81,12 @@ def assert_whole_page(at) -> None:
 
 # --- a pose the body model can't take ----------------------------------------------------------
 
+
 def held_at(track, **degrees: float):
     """The track with each named angle series (hip_deg, knee_deg, ...) held at one value."""
-    return dataclasses.replace(track, **{name: np.full_like(getattr(track, name), value) for name, value in degrees.items()})
+    return dataclasses.replace(
+        track, **{name: np.full_like(getattr(track, name), value) for name, value in degrees.items()}
+    )
 
 
 def replayed(monkeypatch, track, video: bytes):
@@ -92,7 +98,9 @@ def replayed(monkeypatch, track, video: bytes):
 
 
 @pytest.mark.slow
-def test_a_pose_past_the_body_models_range_is_replayed_at_its_limit_and_the_caption_says_so(monkeypatch, hinge_track, clip_bytes):
+def test_a_pose_past_the_body_models_range_is_replayed_at_its_limit_and_the_caption_says_so(
+    monkeypatch, hinge_track, clip_bytes
+):
     # Knees bent 140 degrees with the hips nearly open: the trunk leans back so far that arms
     # hanging plumb would need the shoulder well past its 60 degrees of extension.
     leaning = held_at(hinge_track, hip_deg=10.0, knee_deg=140.0)
@@ -112,8 +120,9 @@ def test_a_pose_that_fits_the_model_once_balanced_is_replayed_with_no_caption(mo
 def test_the_note_names_only_angles_held_off_by_a_whole_degree():
     shoulder = JOINT_LIMITS["shoulder"]
     assert page.beyond_model_note([BeyondModel("shoulder", shoulder.label, -60.3, -60.0)]) == ""
-    note = page.beyond_model_note([BeyondModel("knee", "knee flexion", 158.2, 150.0),
-                                   BeyondModel("shoulder", shoulder.label, -60.3, -60.0)])
+    note = page.beyond_model_note(
+        [BeyondModel("knee", "knee flexion", 158.2, 150.0), BeyondModel("shoulder", shoulder.label, -60.3, -60.0)]
+    )
     assert "(knee flexion 158°, where the model stops at 150°)" in note and "shoulder" not in note
 
 
@@ -130,26 +139,31 @@ def test_a_clip_that_cannot_be_replayed_says_so_in_the_replays_place(monkeypatch
 
 # --- a rep too short to play -----------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_a_rep_too_short_to_play_is_not_offered_as_a_clip(monkeypatch, hinge_track, clip_bytes):
     analysis = analysis_of(hinge_track, clip_bytes)
     first, second = analysis.report.reps
     blip = dataclasses.replace(first, start_s=0.2, bottom_s=0.3, end_s=0.4)
-    at = page_with(monkeypatch, dataclasses.replace(
-        analysis, report=dataclasses.replace(analysis.report, reps=(blip, second))))
+    at = page_with(
+        monkeypatch, dataclasses.replace(analysis, report=dataclasses.replace(analysis.report, reps=(blip, second)))
+    )
     assert_whole_page(at)
     assert "**Rep 1** · 0.2 to 0.4 s" in shown(at), "the rep is still listed"
     assert [e.label for e in at.expander if e.label.startswith("Watch")] == ["Watch rep 2 on its own"]
     assert len(at.get("video")) == 2  # the whole clip and rep 2
 
 
-@pytest.mark.parametrize("start_s, end_s, window", [
-    (0.2, 0.4, None),  # the 0.2 s "rep" that crashed the page
-    (3.0, 3.0 + REP_CLIP_MIN.value - 0.01, None),
-    (0.0, 1.0, (0, 2)),  # a clip can't start before its first frame
-    (0.92, 4.67, (0, 5)),
-    (6.51, 10.39, (6, 11)),
-])
+@pytest.mark.parametrize(
+    "start_s, end_s, window",
+    [
+        (0.2, 0.4, None),  # the 0.2 s "rep" that crashed the page
+        (3.0, 3.0 + REP_CLIP_MIN.value - 0.01, None),
+        (0.0, 1.0, (0, 2)),  # a clip can't start before its first frame
+        (0.92, 4.67, (0, 5)),
+        (6.51, 10.39, (6, 11)),
+    ],
+)
 def test_a_rep_clip_plays_whole_seconds_around_the_rep(start_s, end_s, window):
     assert page.rep_clip_window(start_s, end_s) == window
 
@@ -159,25 +173,33 @@ def test_every_offered_rep_clip_ends_after_it_starts_and_holds_the_whole_rep():
         for length_s in np.arange(REP_CLIP_MIN.value + 0.01, 4.0, 0.05):
             start, end = page.rep_clip_window(float(start_s), float(start_s + length_s))
             assert isinstance(start, int) and isinstance(end, int) and end > start
-            assert start <= max(0.0, start_s - REP_CLIP_MARGIN.value) and end >= start_s + length_s + REP_CLIP_MARGIN.value
+            assert (
+                start <= max(0.0, start_s - REP_CLIP_MARGIN.value) and end >= start_s + length_s + REP_CLIP_MARGIN.value
+            )
 
 
 # --- a part that raises ----------------------------------------------------------------------
+
 
 def broken(*args, **kwargs):
     raise RuntimeError("an internal mistake in drawing")
 
 
-@pytest.mark.parametrize("target, sorry, still_there", [
-    ((page, "angle_chart"), page.SORRY_CHART, "Your movement in 3D"),
-    ((page, "body_figure"), page.SORRY_REPLAY, "Your angles over time"),
-    ((page, "_reps"), page.SORRY_REPS, "Your angles over time"),
-    ((streamlit, "video"), page.SORRY_VIDEO, "Rep by rep"),
-    ((page, "_not_judged"), page.SORRY_NOT_JUDGED, "Your movement in 3D"),
-], ids=["chart", "replay", "reps", "video", "not judged"])
+@pytest.mark.parametrize(
+    "target, sorry, still_there",
+    [
+        ((page, "angle_chart"), page.SORRY_CHART, "Your movement in 3D"),
+        ((page, "body_figure"), page.SORRY_REPLAY, "Your angles over time"),
+        ((page, "_reps"), page.SORRY_REPS, "Your angles over time"),
+        ((streamlit, "video"), page.SORRY_VIDEO, "Rep by rep"),
+        ((page, "_not_judged"), page.SORRY_NOT_JUDGED, "Your movement in 3D"),
+    ],
+    ids=["chart", "replay", "reps", "video", "not judged"],
+)
 @pytest.mark.slow
 def test_a_part_that_fails_becomes_a_sentence_and_the_rest_of_the_page_is_drawn(
-        monkeypatch, caplog, hinge_track, clip_bytes, target, sorry, still_there):
+    monkeypatch, caplog, hinge_track, clip_bytes, target, sorry, still_there
+):
     monkeypatch.setattr(*target, broken)
     with caplog.at_level(logging.ERROR, logger=page.__name__):
         at = page_with(monkeypatch, analysis_of(hinge_track, clip_bytes))
@@ -204,7 +226,9 @@ def test_a_rep_clip_the_player_refuses_becomes_a_sentence_in_its_place(monkeypat
     assert "Invalid start_time" not in shown(at)
 
 
-def test_a_failing_part_still_lets_a_member_hand_the_result_in(monkeypatch, store, film_homework, hinge_track, clip_bytes):
+def test_a_failing_part_still_lets_a_member_hand_the_result_in(
+    monkeypatch, store, film_homework, hinge_track, clip_bytes
+):
     amy, _work = film_homework
     monkeypatch.setattr(page, "analyse_clip", lambda path, **options: analysis_of(hinge_track, clip_bytes))
     monkeypatch.setattr(page, "angle_chart", broken)
@@ -220,6 +244,7 @@ def test_a_failing_part_still_lets_a_member_hand_the_result_in(monkeypatch, stor
 
 
 # --- the real clips --------------------------------------------------------------------------
+
 
 @needs_clips
 @pytest.mark.parametrize("name", sorted(p.name for p in CLIPS.glob("*.mp4")) if CLIPS else [])

@@ -18,25 +18,32 @@ def test_defaults_match_the_upload_limit_and_a_set_of_hinges():
 
 
 def test_environment_variables_override_the_defaults():
-    settings = Settings.from_env({
-        "HINGE_MAX_CLIP_MB": "50", "HINGE_MAX_CLIP_SECONDS": "120",
-        "HINGE_ANALYSIS_MAX_SIDE": "960", "HINGE_ACCEPTED_FORMATS": "mp4, MKV",
-        "HINGE_POSE_EVERY_NTH": "2",
-    })
+    settings = Settings.from_env(
+        {
+            "HINGE_MAX_CLIP_MB": "50",
+            "HINGE_MAX_CLIP_SECONDS": "120",
+            "HINGE_ANALYSIS_MAX_SIDE": "960",
+            "HINGE_ACCEPTED_FORMATS": "mp4, MKV",
+            "HINGE_POSE_EVERY_NTH": "2",
+        }
+    )
     assert settings.limits.max_bytes == 50 * MEGABYTE
     assert settings.limits.max_clip_seconds == 120.0
     assert settings.limits.accepted_formats == ("mp4", "mkv")
     assert (settings.analysis_max_side, settings.pose_every_nth) == (960, 2)
 
 
-@pytest.mark.parametrize("env,fragment", [
-    ({"HINGE_MAX_CLIP_MB": "lots"}, "HINGE_MAX_CLIP_MB must be a number"),
-    ({"HINGE_POSE_EVERY_NTH": "1.5"}, "whole number"),
-    ({"HINGE_POSE_EVERY_NTH": "0"}, "between 1 and 10"),
-    ({"HINGE_MAX_CLIP_SECONDS": "inf"}, "HINGE_MAX_CLIP_SECONDS"),
-    ({"HINGE_ACCEPTED_FORMATS": "flv"}, "HINGE_ACCEPTED_FORMATS"),
-    ({"HINGE_MIN_CLIP_SECONDS": "30", "HINGE_MAX_CLIP_SECONDS": "20"}, "must be below"),
-])
+@pytest.mark.parametrize(
+    "env,fragment",
+    [
+        ({"HINGE_MAX_CLIP_MB": "lots"}, "HINGE_MAX_CLIP_MB must be a number"),
+        ({"HINGE_POSE_EVERY_NTH": "1.5"}, "whole number"),
+        ({"HINGE_POSE_EVERY_NTH": "0"}, "between 1 and 10"),
+        ({"HINGE_MAX_CLIP_SECONDS": "inf"}, "HINGE_MAX_CLIP_SECONDS"),
+        ({"HINGE_ACCEPTED_FORMATS": "flv"}, "HINGE_ACCEPTED_FORMATS"),
+        ({"HINGE_MIN_CLIP_SECONDS": "30", "HINGE_MAX_CLIP_SECONDS": "20"}, "must be below"),
+    ],
+)
 def test_a_bad_value_names_the_variable_and_what_it_should_be(env, fragment):
     with pytest.raises(SettingsError, match=fragment):
         Settings.from_env(env)
@@ -60,8 +67,7 @@ def test_every_setting_is_a_limit_with_an_environment_variable_a_unit_a_reason_a
             assert limit.value == item.default, "the field's default is the Limit's value"
 
 
-@pytest.mark.parametrize("fps,step", [(None, 1), (24, 1), (30, 1), (31, 1), (60, 2),
-                                      (120, 4), (240, 8)])
+@pytest.mark.parametrize("fps,step", [(None, 1), (24, 1), (30, 1), (31, 1), (60, 2), (120, 4), (240, 8)])
 def test_fast_clips_are_thinned_to_the_pose_rate(fps, step):
     assert Settings().pose_step(fps) == step
 
@@ -81,17 +87,32 @@ def test_every_hinge_variable_the_code_or_the_tests_read_is_known_to_the_start_u
         if path.parent.name != "tests":
             nodes = ast.walk(tree)
         else:
-            nodes = [node.args[0] for node in ast.walk(tree) if isinstance(node, ast.Call) and node.args
-                     and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
-                     and ast.unparse(node.func.value) == "os.environ"]
-            nodes += [node.slice for node in ast.walk(tree) if isinstance(node, ast.Subscript)
-                      and ast.unparse(node.value) == "os.environ"]
-        return {node.value for node in nodes if isinstance(node, ast.Constant) and isinstance(node.value, str)
-                and re.fullmatch(r"HINGE_[A-Z_]+", node.value)}
+            nodes = [
+                node.args[0]
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Call)
+                and node.args
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "get"
+                and ast.unparse(node.func.value) == "os.environ"
+            ]
+            nodes += [
+                node.slice
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Subscript) and ast.unparse(node.value) == "os.environ"
+            ]
+        return {
+            node.value
+            for node in nodes
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and re.fullmatch(r"HINGE_[A-Z_]+", node.value)
+        }
 
     root = Path(__file__).resolve().parent.parent
-    named = set().union(*(read_in(path) for folder in ("course", "tests", "benchmarks")
-                          for path in (root / folder).rglob("*.py")))
+    named = set().union(
+        *(read_in(path) for folder in ("course", "tests", "benchmarks") for path in (root / folder).rglob("*.py"))
+    )
     assert {"HINGE_CLIPS_DIR", "HINGE_DATA_DIR", "HINGE_MAX_CLIP_MB"} <= named
     assert named <= set(ENVIRONMENT) | set(OTHER_VARIABLES)
 
@@ -99,7 +120,12 @@ def test_every_hinge_variable_the_code_or_the_tests_read_is_known_to_the_start_u
 def test_an_unknown_hinge_variable_is_refused_with_the_nearest_known_name():
     from course.settings import check_environment
 
-    with pytest.raises(SettingsError, match=r"HINGE_POSE_EVERYNTH is not a setting of the course: did you mean "
-                                            r"HINGE_POSE_EVERY_NTH\?"):
+    with pytest.raises(
+        SettingsError,
+        match=r"HINGE_POSE_EVERYNTH is not a setting of the course: did you mean "
+        r"HINGE_POSE_EVERY_NTH\?",
+    ):
         check_environment({"HINGE_POSE_EVERYNTH": "2"})
-    assert check_environment({"HINGE_POSE_EVERY_NTH": "2", "HINGE_DATA_DIR": "/tmp", "PATH": "/bin"}).pose_every_nth == 2
+    assert (
+        check_environment({"HINGE_POSE_EVERY_NTH": "2", "HINGE_DATA_DIR": "/tmp", "PATH": "/bin"}).pose_every_nth == 2
+    )

@@ -15,7 +15,9 @@ from course.motions import MOTIONS
 from course.synthetic_landmarks import landmark_sequence
 
 
-def tracked(*, change_at: tuple[int, ...] = (), shift_from: int | None = None, shift_px: float = 0.0) -> TrackedSequence:
+def tracked(
+    *, change_at: tuple[int, ...] = (), shift_from: int | None = None, shift_px: float = 0.0
+) -> TrackedSequence:
     """Three good hinges filmed side-on, as the tracker returns them, with picture cuts at the
     rows `change_at` and the body moved `shift_px` to the right from row `shift_from` on."""
     seq = landmark_sequence(MOTIONS["good_hinge"](reps=3), Camera.side_view("left"), noise_px=1.0, rng=5)
@@ -24,8 +26,15 @@ def tracked(*, change_at: tuple[int, ...] = (), shift_from: int | None = None, s
         image[shift_from:, :, 0] += shift_px / seq.width_px
     change = np.zeros(len(seq))
     change[[row for row in change_at if row < len(seq)]] = 90.0
-    return TrackedSequence(t_s=seq.t_s, image=image, world=seq.world, visibility=seq.visibility,
-                           width_px=seq.width_px, height_px=seq.height_px, change=change)
+    return TrackedSequence(
+        t_s=seq.t_s,
+        image=image,
+        world=seq.world,
+        visibility=seq.visibility,
+        width_px=seq.width_px,
+        height_px=seq.height_px,
+        change=change,
+    )
 
 
 def test_a_clip_in_one_go_is_one_shot_and_left_as_it_is():
@@ -41,8 +50,10 @@ def test_a_cut_splits_the_clip_and_the_longer_shot_is_judged_and_named():
     kept, note = pick_shot(seq)
     found = person_frames(kept)
     assert not found[:150].any() and found[150:].all(), "the rows still match the clip's frames"
-    assert note == (f"Your clip changes shot 1 time; we judged the longest part filmed in one go "
-                    f"({seq.t_s[150]:.1f} to {seq.t_s[-1]:.1f} s) and left out the rest.")
+    assert note == (
+        f"Your clip changes shot 1 time; we judged the longest part filmed in one go "
+        f"({seq.t_s[150]:.1f} to {seq.t_s[-1]:.1f} s) and left out the rest."
+    )
     assert len(measure_motion(kept).reps) == 2, "the first rep was in the shot left out"
 
 
@@ -69,8 +80,14 @@ def test_walking_into_place_is_left_out_and_said():
     walk = seq.t_s < 2.0  # walking in from 600 px to the left, then the set (first rep at 1.5 s)
     image = np.array(seq.image)
     image[walk, :, 0] -= (600.0 * (2.0 - seq.t_s[walk]) / 2.0)[:, None] / seq.width_px
-    walked_in = TrackedSequence(t_s=seq.t_s, image=image, world=seq.world, visibility=seq.visibility,
-                                width_px=seq.width_px, height_px=seq.height_px)
+    walked_in = TrackedSequence(
+        t_s=seq.t_s,
+        image=image,
+        world=seq.world,
+        visibility=seq.visibility,
+        width_px=seq.width_px,
+        height_px=seq.height_px,
+    )
     kept, note = settled(walked_in)
     found = person_frames(kept)
     first = int(np.argmax(found))
@@ -89,6 +106,12 @@ def test_feet_hidden_at_the_ends_are_not_a_walk():
     visibility = np.array(seq.visibility)
     ends = (seq.t_s < 1.0) | (seq.t_s > seq.t_s[-1] - 1.0)
     visibility[np.ix_(ends, [L.LEFT_ANKLE, L.RIGHT_ANKLE])] = 0.0
-    hidden = TrackedSequence(t_s=seq.t_s, image=seq.image, world=seq.world, visibility=visibility,
-                             width_px=seq.width_px, height_px=seq.height_px)
+    hidden = TrackedSequence(
+        t_s=seq.t_s,
+        image=seq.image,
+        world=seq.world,
+        visibility=visibility,
+        width_px=seq.width_px,
+        height_px=seq.height_px,
+    )
     assert settled(hidden) == (hidden, None)

@@ -48,6 +48,8 @@ def test_a_stress_case_gets_its_known_answer(case, tmp_path):
     assert report["problem"] == case.problem
     if case.reps is not None:
         assert len(report["reps"]) == case.reps
-    assert not found & case.must_not_find, f"{sorted(found & case.must_not_find)} were made by the camera, not the lifter"
+    assert not found & case.must_not_find, (
+        f"{sorted(found & case.must_not_find)} were made by the camera, not the lifter"
+    )
     assert case.must_find <= found, f"{sorted(case.must_find - found)} were hidden by the camera"
     assert case.note in said

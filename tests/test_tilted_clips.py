@@ -48,11 +48,14 @@ def folder(tmp_path_factory) -> str:
 VERTICAL = {"lean_back_at_top", "hips_not_back"}
 
 
-@pytest.mark.parametrize("name, clockwise_deg", [
-    ("kb-deadlift-side.mp4", 10.0),  # a rack and wall panels beside the lifter
-    ("kb-deadlift-side.mp4", -15.0),
-    ("deadlift-side-2reps.mp4", 15.0),  # a plain white studio: only the lifter's legs show the vertical
-])
+@pytest.mark.parametrize(
+    "name, clockwise_deg",
+    [
+        ("kb-deadlift-side.mp4", 10.0),  # a rack and wall panels beside the lifter
+        ("kb-deadlift-side.mp4", -15.0),
+        ("deadlift-side-2reps.mp4", 15.0),  # a plain white studio: only the lifter's legs show the vertical
+    ],
+)
 def test_a_turned_phone_finds_no_lean_or_hip_fault_the_level_clip_does_not_have(name, clockwise_deg, folder):
     level, tilted = report_of(name, 0.0, folder), report_of(name, clockwise_deg, folder)
     found = {f["id"] for f in tilted["faults"]}

@@ -44,8 +44,9 @@ ANSWER = "Only a little: soft knees, shins nearly upright."
 def hinge_report() -> dict:
     """What the analysis makes of three good hinges filmed from the side, as the store keeps it."""
     motion = MOTIONS["good_hinge"](reps=3)
-    track = measure_motion(landmark_sequence(motion, Camera.side_view("right"), noise_px=2.0,
-                                             rng=np.random.default_rng(5)))
+    track = measure_motion(
+        landmark_sequence(motion, Camera.side_view("right"), noise_px=2.0, rng=np.random.default_rng(5))
+    )
     report = build_report(track, find_faults(track, "side"), load_course().cues, view="side", people=1, timings={})
     return report.to_json()
 
@@ -92,8 +93,12 @@ def choose_member(page, name: str) -> None:
 
 
 def test_a_trainers_day_answer_talk_change_remove_and_close(browser, gym, tmp_path):
-    contexts = [signed_in(browser, gym, "tess", DESKTOP), signed_in(browser, gym, "amy", PHONE),
-                signed_in(browser, gym, "ben", PHONE), signed_in(browser, gym, "cal", PHONE)]
+    contexts = [
+        signed_in(browser, gym, "tess", DESKTOP),
+        signed_in(browser, gym, "amy", PHONE),
+        signed_in(browser, gym, "ben", PHONE),
+        signed_in(browser, gym, "cal", PHONE),
+    ]
     tess, amy, ben, cal = (context.new_page() for context in contexts)
     with contextlib.ExitStack() as closing, kept_on_failure(tmp_path, tess=tess, amy=amy, ben=ben, cal=cal):
         for context in contexts:

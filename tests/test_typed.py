@@ -10,25 +10,35 @@ from course.typed import code_point, hidden_characters, spreadsheet_cell, visibl
 RLO, PDF = "\u202e", "\u202c"
 
 
-@pytest.mark.parametrize("sneaky,hidden", [
-    (f"Amy {RLO}nimda{PDF}", [RLO, PDF]),  # shows as "Amy admin"
-    ("Tess\u2066 Coach\u2069", ["\u2066", "\u2069"]),  # isolates
-    ("am\u200by", ["\u200b"]),  # zero-width space
-    ("\ufeffAmy", ["\ufeff"]),  # byte order mark
-    ("A\u2060m\u00ady", ["\u2060", "\u00ad"]),  # word joiner, soft hyphen
-    ("\u3164", ["\u3164"]),  # a Hangul filler: a "name" that shows as nothing
-    ("\u200e\u200fAmy\u061c", ["\u200e", "\u200f", "\u061c"]),  # direction marks
-])
+@pytest.mark.parametrize(
+    "sneaky,hidden",
+    [
+        (f"Amy {RLO}nimda{PDF}", [RLO, PDF]),  # shows as "Amy admin"
+        ("Tess\u2066 Coach\u2069", ["\u2066", "\u2069"]),  # isolates
+        ("am\u200by", ["\u200b"]),  # zero-width space
+        ("\ufeffAmy", ["\ufeff"]),  # byte order mark
+        ("A\u2060m\u00ady", ["\u2060", "\u00ad"]),  # word joiner, soft hyphen
+        ("\u3164", ["\u3164"]),  # a Hangul filler: a "name" that shows as nothing
+        ("\u200e\u200fAmy\u061c", ["\u200e", "\u200f", "\u061c"]),  # direction marks
+    ],
+)
 def test_characters_that_hide_or_turn_text_around_are_found(sneaky, hidden):
     assert hidden_characters(sneaky) == hidden
     assert "\ufffd" in visible(sneaky) and not hidden_characters(visible(sneaky))
 
 
-@pytest.mark.parametrize("fine", [
-    "Zoë O'Brien", "Coach 👩‍🏫 Tess", "محمد", "می‌خواهم",  # an emoji and a Persian word, both with joiners
-    "Tess 🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",  # the flag of Scotland, made of tags
-    "Priya <b>Shah</b> **x**", "日本語の名前",
-])
+@pytest.mark.parametrize(
+    "fine",
+    [
+        "Zoë O'Brien",
+        "Coach 👩‍🏫 Tess",
+        "محمد",
+        "می‌خواهم",  # an emoji and a Persian word, both with joiners
+        "Tess 🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",  # the flag of Scotland, made of tags
+        "Priya <b>Shah</b> **x**",
+        "日本語の名前",
+    ],
+)
 def test_names_in_any_script_with_emoji_are_fine(fine):
     assert hidden_characters(fine) == [] and visible(fine) == fine
 

@@ -26,7 +26,9 @@ from course.analysis.report import refused
 from course.settings import MEBIBYTE, MEGABYTE, ClipLimits, SettingsError
 
 SCRIPT = "from course.views.self_check import render_self_check\nrender_self_check()"
-NAVIGATION = "from course.views.navigation import course_pages\nimport streamlit as st\nst.navigation(course_pages()).run()"
+NAVIGATION = (
+    "from course.views.navigation import course_pages\nimport streamlit as st\nst.navigation(course_pages()).run()"
+)
 TIMEOUT_S = 60
 
 
@@ -42,6 +44,7 @@ def dead_pid() -> int:
 
 
 # --- clip folders ---------------------------------------------------------------------------------
+
 
 def test_a_clip_folder_is_deleted_with_its_clip_when_the_check_fails(tmp_path):
     with pytest.raises(RuntimeError), clip_folder(tmp_path) as folder:
@@ -112,6 +115,7 @@ def test_the_server_sweeps_when_it_makes_its_queue(tmp_path, monkeypatch):
 
 # --- a bounded line -------------------------------------------------------------------------------
 
+
 def hold_the_only_slot(line: AnalysisQueue) -> tuple[threading.Event, threading.Thread]:
     """Someone else's analysis, holding the slot until the returned event is set."""
     holding, release = threading.Event(), threading.Event()
@@ -178,6 +182,7 @@ def test_the_busy_message_says_how_long_in_whole_minutes():
 
 # --- the upload in memory -------------------------------------------------------------------------
 
+
 def test_streamlit_forgets_the_upload_once_it_is_on_disk_and_the_report_stays(monkeypatch):
     report = refused("We couldn't find you in this clip.", "no_person")
     monkeypatch.setattr(page, "analyse_clip", lambda path, **kw: Analysis(report))
@@ -201,6 +206,7 @@ def test_streamlit_forgets_the_upload_once_it_is_on_disk_and_the_report_stays(mo
 
 # --- one size limit -------------------------------------------------------------------------------
 
+
 def test_the_upload_widget_refuses_in_the_browser_what_the_self_check_would_refuse(monkeypatch):
     assert app().file_uploader[0].proto.max_upload_size_mb == 200
     monkeypatch.setenv("HINGE_MAX_CLIP_MB", "50")
@@ -222,12 +228,12 @@ def test_a_clip_limit_above_what_streamlits_server_lets_through_stops_the_app(mo
     monkeypatch.setenv("HINGE_MAX_CLIP_MB", "500")
     at = app(NAVIGATION)
     assert not at.exception
-    text = "\n".join(str(item.value) for kind in ("code", "error", "title")
-                     for item in getattr(at, kind))
+    text = "\n".join(str(item.value) for kind in ("code", "error", "title") for item in getattr(at, kind))
     assert "server.maxUploadSize" in text
 
 
 # --- shutting down --------------------------------------------------------------------------------
+
 
 def test_stopping_the_queue_sends_the_waiting_off_and_stops_the_running_at_its_next_report():
     line = AnalysisQueue(slots=1)

@@ -39,8 +39,9 @@ def decode_all(path: Path, limits: ClipLimits | None = None, **kwargs) -> tuple[
 
 def close(image: np.ndarray, expected: np.ndarray) -> bool:
     """Same picture within lossy-encoding error."""
-    return image.shape == expected.shape and float(
-        np.abs(image.astype(int) - expected.astype(int)).mean()) < PIXEL_TOL / 4
+    return (
+        image.shape == expected.shape and float(np.abs(image.astype(int) - expected.astype(int)).mean()) < PIXEL_TOL / 4
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -96,12 +97,15 @@ def test_missing_file_is_the_callers_mistake_not_a_clip_problem(tmp_path):
 # Containers, by content
 
 
-@pytest.mark.parametrize("fmt,codec,kind", [
-    ("mp4", "libx264", "mp4"),
-    ("mov", "libx264", "mov"),
-    ("webm", "libvpx-vp9", "webm"),
-    ("avi", "mpeg4", "avi"),
-])
+@pytest.mark.parametrize(
+    "fmt,codec,kind",
+    [
+        ("mp4", "libx264", "mp4"),
+        ("mov", "libx264", "mov"),
+        ("webm", "libvpx-vp9", "webm"),
+        ("avi", "mpeg4", "avi"),
+    ],
+)
 def test_accepted_containers_decode_every_frame(tmp_path, fmt, codec, kind):
     info, frames = decode_all(write_clip(tmp_path / f"clip.{fmt}", fmt=fmt, codec=codec))
     assert (info.container, info.width, info.height) == (kind, WIDTH, HEIGHT)
@@ -110,11 +114,14 @@ def test_accepted_containers_decode_every_frame(tmp_path, fmt, codec, kind):
     assert close(frames[0].image, pattern(shade=0))
 
 
-@pytest.mark.parametrize("fmt,codec,kind", [
-    ("matroska", "libx264", "mkv"),
-    ("flv", "flv", "flv"),
-    ("mpegts", "mpeg2video", "mpeg-ts"),
-])
+@pytest.mark.parametrize(
+    "fmt,codec,kind",
+    [
+        ("matroska", "libx264", "mkv"),
+        ("flv", "flv", "flv"),
+        ("mpegts", "mpeg2video", "mpeg-ts"),
+    ],
+)
 def test_other_video_containers_are_refused_by_name(tmp_path, fmt, codec, kind):
     path = write_clip(tmp_path / "clip.mp4", fmt=fmt, codec=codec)  # the name says mp4
     with pytest.raises(UnsupportedFormat) as caught:
@@ -136,16 +143,19 @@ def test_mkv_is_accepted_when_the_settings_allow_it(tmp_path):
     assert len(frames) == 2 * RATE
 
 
-@pytest.mark.parametrize("head,kind", [
-    (b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00", "mp4"),
-    (b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00", "mov"),
-    (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00", "image"),
-    (b"\x00\x00\x00\x08wide\x00\x00\x00\x00mdat", "mov"),
-    (b"RIFF\x00\x00\x00\x00AVI LIST", "avi"),
-    (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "image"),
-    (b"ID3\x04\x00\x00\x00\x00\x00\x00", "audio"),
-    (b"hello, world", "unknown"),
-])
+@pytest.mark.parametrize(
+    "head,kind",
+    [
+        (b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00", "mp4"),
+        (b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00", "mov"),
+        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00", "image"),
+        (b"\x00\x00\x00\x08wide\x00\x00\x00\x00mdat", "mov"),
+        (b"RIFF\x00\x00\x00\x00AVI LIST", "avi"),
+        (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "image"),
+        (b"ID3\x04\x00\x00\x00\x00\x00\x00", "audio"),
+        (b"hello, world", "unknown"),
+    ],
+)
 def test_containers_are_told_by_their_first_bytes(head, kind):
     assert sniff_container(head) == kind
 
@@ -173,8 +183,9 @@ def test_streamable_mp4_cut_in_half_is_broken_before_decoding(tmp_path):
 @pytest.mark.parametrize("fmt,codec", [("webm", "libvpx-vp9"), ("avi", "mpeg4")])
 @pytest.mark.slow
 def test_clip_cut_in_half_is_broken_after_its_frames(tmp_path, fmt, codec):
-    images = [np.random.default_rng(i).integers(0, 255, (HEIGHT, WIDTH, 3), np.uint8)
-              for i in range(40)]  # noise: every frame is big, so half the bytes is half the clip
+    images = [
+        np.random.default_rng(i).integers(0, 255, (HEIGHT, WIDTH, 3), np.uint8) for i in range(40)
+    ]  # noise: every frame is big, so half the bytes is half the clip
     path = write_clip(tmp_path / f"clip.{fmt}", fmt=fmt, codec=codec, images=images)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
@@ -189,7 +200,7 @@ def test_damaged_bytes_give_frames_or_a_clip_problem_never_a_library_error(tmp_p
     data = bytearray(path.read_bytes())
     rng = np.random.default_rng(seed)
     start = rng.integers(48, len(data) - 64)
-    data[start:start + 64] = rng.integers(0, 256, 64, dtype=np.uint8).tobytes()
+    data[start : start + 64] = rng.integers(0, 256, 64, dtype=np.uint8).tobytes()
     path.write_bytes(bytes(data))
     try:
         _info, frames = decode_all(path)
@@ -219,8 +230,7 @@ def test_clip_longer_than_the_limit_is_too_long(tmp_path):
 
 def test_clip_without_a_stated_length_is_stopped_at_the_limit(tmp_path):
     # Browser recordings (MediaRecorder) write WebM with no duration in the header.
-    path = write_clip(tmp_path / "clip.webm", fmt="webm", codec="libvpx-vp9", frames=70,
-                      options={"live": "1"})
+    path = write_clip(tmp_path / "clip.webm", fmt="webm", codec="libvpx-vp9", frames=70, options={"live": "1"})
     info = probe(path, ClipLimits(max_clip_seconds=5))
     assert info.duration_s is None
     with pytest.raises(ClipTooLong):
@@ -252,19 +262,21 @@ def stored_for(upright: np.ndarray, degrees: int, hflip: bool, vflip: bool) -> n
     return np.ascontiguousarray(np.rot90(image, k=-(degrees // 90)))
 
 
-@pytest.mark.parametrize("degrees,hflip,vflip", [
-    (-90, False, False),  # EXIF 6: a phone held upright, the usual portrait clip
-    (90, False, False),  # EXIF 8: held upside down
-    (180, False, False),  # EXIF 3: landscape, upside down
-    (0, True, False),  # EXIF 2: mirrored (a front camera)
-    (90, True, False),  # EXIF 5
-    (90, True, True),  # EXIF 6 written with flips
-])
+@pytest.mark.parametrize(
+    "degrees,hflip,vflip",
+    [
+        (-90, False, False),  # EXIF 6: a phone held upright, the usual portrait clip
+        (90, False, False),  # EXIF 8: held upside down
+        (180, False, False),  # EXIF 3: landscape, upside down
+        (0, True, False),  # EXIF 2: mirrored (a front camera)
+        (90, True, False),  # EXIF 5
+        (90, True, True),  # EXIF 6 written with flips
+    ],
+)
 def test_rotated_phone_clip_comes_out_upright(tmp_path, degrees, hflip, vflip):
     upright = pattern(width=96, height=128)  # portrait: white block at the top left
     stored = stored_for(upright, degrees % 360, hflip, vflip)
-    path = write_clip(tmp_path / "clip.mp4", images=[stored] * 12, rotation=degrees,
-                      hflip=hflip, vflip=vflip)
+    path = write_clip(tmp_path / "clip.mp4", images=[stored] * 12, rotation=degrees, hflip=hflip, vflip=vflip)
     info, frames = decode_all(path)
     assert (info.width, info.height, info.portrait) == (96, 128, True)
     image = frames[0].image
@@ -280,8 +292,7 @@ def test_big_frames_are_shrunk_to_the_long_side_keeping_their_shape(tmp_path):
     assert (info.width, info.height) == (320, 240)
     assert output_size(info, 160) == (160, 120)
     assert frames[0].image.shape == (120, 160, 3)
-    assert close(frames[0].image, cv2.resize(pattern(320, 240), (160, 120),
-                                             interpolation=cv2.INTER_AREA))
+    assert close(frames[0].image, cv2.resize(pattern(320, 240), (160, 120), interpolation=cv2.INTER_AREA))
 
 
 def test_small_frames_are_never_enlarged(tmp_path):
@@ -294,15 +305,14 @@ def test_frames_are_rgb_uint8_contiguous_and_read_only(tmp_path):
     image = frames[0].image
     assert image.dtype == np.uint8 and image.flags.c_contiguous
     assert not image.flags.writeable
-    red = image[-HEIGHT // 8:, -WIDTH // 8:].reshape(-1, 3).mean(axis=0)
+    red = image[-HEIGHT // 8 :, -WIDTH // 8 :].reshape(-1, 3).mean(axis=0)
     assert red[0] > 200 and red[1] < 60 and red[2] < 60
 
 
 @pytest.mark.parametrize("fmt,codec", [("mp4", "libx264"), ("webm", "libvpx-vp9")])
 def test_variable_frame_rate_clip_keeps_each_frames_own_time(tmp_path, fmt, codec):
     times_ms = [0, 33, 100, 133, 250, 283, 316, 500, 533, 566, 700, 900, 933, 1200, 1233, 1500]
-    path = write_clip(tmp_path / f"clip.{fmt}", fmt=fmt, codec=codec, frames=len(times_ms),
-                      times_ms=times_ms)
+    path = write_clip(tmp_path / f"clip.{fmt}", fmt=fmt, codec=codec, frames=len(times_ms), times_ms=times_ms)
     _, frames = decode_all(path)
     assert [round(frame.t_s * 1000) for frame in frames] == times_ms
     assert [frame.index for frame in frames] == list(range(len(times_ms)))

@@ -37,9 +37,15 @@ def write_avi(path: Path, codec: str = "mjpeg", frames: int = 20) -> Path:
     return path
 
 
-def patch_avi(path: Path, *, width: int | None = None, height: int | None = None,
-              frames: int | None = None, rate: int | None = None,
-              jpeg_size: bool = False) -> Path:
+def patch_avi(
+    path: Path,
+    *,
+    width: int | None = None,
+    height: int | None = None,
+    frames: int | None = None,
+    rate: int | None = None,
+    jpeg_size: bool = False,
+) -> Path:
     """Rewrite an AVI's header fields in place: the picture size (main header and the stream's
     BITMAPINFOHEADER; with jpeg_size, every MJPEG picture's SOF0 size too), the frame count
     (main header and stream header) and the frame rate (stream header, as rate / 1)."""
@@ -78,12 +84,12 @@ def refused(path: Path, limits: ClipLimits | None = None) -> tuple[ClipProblem, 
 def for_a_gym_member(problem: ClipProblem) -> bool:
     text = str(problem)
     return ("4K" in text or "1080p" in text) and not any(
-        word in text for word in ("Traceback", "FFmpeg", "avcodec", "Errno", "PyAV"))
+        word in text for word in ("Traceback", "FFmpeg", "avcodec", "Errno", "PyAV")
+    )
 
 
 def test_16000_pixel_square_frames_are_refused_before_decoding(tmp_path):
-    path = patch_avi(write_avi(tmp_path / "clip.avi"), width=16000, height=16000,
-                     jpeg_size=True)
+    path = patch_avi(write_avi(tmp_path / "clip.avi"), width=16000, height=16000, jpeg_size=True)
     problem, seconds = refused(path)
     assert isinstance(problem, FrameTooLarge)
     assert (problem.width, problem.height) == (16000, 16000)
@@ -94,15 +100,13 @@ def test_16000_pixel_square_frames_are_refused_before_decoding(tmp_path):
 def test_a_reported_4802638_by_480_frame_is_refused_before_decoding(tmp_path):
     # Raw video takes its picture size from the header alone: one frame of this would be
     # 6.9 GB. FFmpeg itself rejects a side this long, so it reads as a damaged file.
-    path = patch_avi(write_avi(tmp_path / "clip.avi", codec="rawvideo"), width=4_802_638,
-                     height=480)
+    path = patch_avi(write_avi(tmp_path / "clip.avi", codec="rawvideo"), width=4_802_638, height=480)
     problem, seconds = refused(path)
     assert isinstance(problem, BrokenClip) and seconds < REFUSED_WITHIN_S
 
 
 def test_a_header_claiming_20_megapixel_frames_is_refused_before_decoding(tmp_path):
-    path = patch_avi(write_avi(tmp_path / "clip.avi", codec="rawvideo"), width=5000,
-                     height=4000)
+    path = patch_avi(write_avi(tmp_path / "clip.avi", codec="rawvideo"), width=5000, height=4000)
     problem, seconds = refused(path)
     assert isinstance(problem, FrameTooLarge) and seconds < REFUSED_WITHIN_S
     assert "5,000 x 4,000" in str(problem) and for_a_gym_member(problem)
@@ -138,8 +142,7 @@ def test_more_frames_than_the_duration_can_hold_is_refused(tmp_path):
 
 def test_decoding_stops_as_soon_as_the_frame_count_is_passed(tmp_path):
     # A browser recording states no length or frame count: only the frames can tell.
-    path = write_clip(tmp_path / "clip.webm", fmt="webm", codec="libvpx-vp9", frames=70,
-                      options={"live": "1"})
+    path = write_clip(tmp_path / "clip.webm", fmt="webm", codec="libvpx-vp9", frames=70, options={"live": "1"})
     limits = ClipLimits(max_clip_seconds=5, max_frame_rate=5)  # 25 frames at most
     info = probe(path, limits)
     assert info.frame_count is None
@@ -151,8 +154,7 @@ def test_decoding_stops_as_soon_as_the_frame_count_is_passed(tmp_path):
 
 
 def test_decoding_stops_when_the_clip_holds_too_many_pixels(tmp_path):
-    path = write_clip(tmp_path / "clip.webm", fmt="webm", codec="libvpx-vp9", frames=70,
-                      options={"live": "1"})
+    path = write_clip(tmp_path / "clip.webm", fmt="webm", codec="libvpx-vp9", frames=70, options={"live": "1"})
     limits = ClipLimits(max_clip_gigapixels=0.001, max_clip_seconds=10)  # 1 million pixels
     info = probe(path, limits)
     decoded = 0

@@ -74,11 +74,11 @@ import numpy as np
 
 from course.analysis.ahead import read_ahead
 from course.analysis.encode import ENCODE_IN_THREAD, QUEUE_FRAMES, encode_mp4
-from course.analysis.overlay import MAX_BANNERS, Painter, hershey_text
-from course.analysis.subtitles import subtitle_flashes, webvtt
 from course.analysis.kinematics import MotionTrack
+from course.analysis.overlay import MAX_BANNERS, Painter, hershey_text
 from course.analysis.presenting import video_plan
 from course.analysis.report import Report
+from course.analysis.subtitles import subtitle_flashes, webvtt
 from course.analysis.video import VideoFrame, VideoInfo, read_frames
 from course.landmarks import Landmark, LandmarkSequence
 
@@ -148,10 +148,10 @@ def annotate_clip(
     banners = tuple((flash.start_s, flash.end_s, hershey_text(flash.text)) for flash in plan.banners)
     reps = tuple((flash.start_s, flash.end_s, flash.text) for flash in plan.rep_labels)
     # Angles measured in the picture are the body's only when its side was seen
-    angles = ({"hip": track.hip_deg, "knee": track.knee_deg, "trunk": track.trunk_deg}
-              if plan.show_angles else {})
+    angles = {"hip": track.hip_deg, "knee": track.knee_deg, "trunk": track.trunk_deg} if plan.show_angles else {}
     found = seq.visibility.max(axis=1) > 0
     total = len(seq)
+
     def drawn() -> Generator[tuple[np.ndarray, float], None, None]:
         reported = -math.inf
         painter: Painter | None = None
@@ -163,18 +163,19 @@ def annotate_clip(
         for frame in source:
             if painter is None:
                 height, width = frame.image.shape[:2]
-                painter = Painter(width - width % 2, height - height % 2, side=track.side,
-                                  facing=track.facing)
+                painter = Painter(width - width % 2, height - height % 2, side=track.side, facing=track.facing)
             row, t = _nearest(seq.t_s, frame.t_s), frame.t_s
-            canvas = np.array(frame.image[:painter.height, :painter.width])
+            canvas = np.array(frame.image[: painter.height, : painter.width])
             if found[row]:
                 painter.paint(
-                    canvas, seq.image[row, :, :2], seq.visibility[row],
+                    canvas,
+                    seq.image[row, :, :2],
+                    seq.visibility[row],
                     {name: float(series[row]) for name, series in angles.items()},
                     # the later rep where one ends as the next starts
-                    next((label for start, end, label in reversed(reps) if start <= t <= end),
-                         None),
-                    [text for start, end, text in banners if start <= t <= end][:MAX_BANNERS])
+                    next((label for start, end, label in reversed(reps) if start <= t <= end), None),
+                    [text for start, end, text in banners if start <= t <= end][:MAX_BANNERS],
+                )
             yield canvas, t
             now = time.monotonic()
             if progress is not None and now - reported >= PROGRESS_INTERVAL_S:
@@ -185,11 +186,9 @@ def annotate_clip(
     partial_subtitles = out_dir / (SUBTITLES_NAME + ".part")
     try:
         with closing(drawn()) as pictures:  # closed here, so the decoder thread stops on errors
-            count, last_t, width, height = encode_mp4(pictures, partial_video, fps=fps,
-                                                      threaded=ENCODE_IN_THREAD)
+            count, last_t, width, height = encode_mp4(pictures, partial_video, fps=fps, threaded=ENCODE_IN_THREAD)
         duration = last_t + 1.0 / fps  # the muxer gives the last frame the nominal duration
-        partial_subtitles.write_text(webvtt(subtitle_flashes(plan, duration)),
-                                     encoding="utf-8")
+        partial_subtitles.write_text(webvtt(subtitle_flashes(plan, duration)), encoding="utf-8")
         partial_video.replace(video_path)
         partial_subtitles.replace(subtitles_path)
     except BaseException:
@@ -198,8 +197,14 @@ def annotate_clip(
         raise
     if progress is not None:
         progress(count, total)
-    return AnnotatedVideo(video_path=video_path, subtitles_path=subtitles_path, width=width,
-                          height=height, frames=count, duration_s=duration)
+    return AnnotatedVideo(
+        video_path=video_path,
+        subtitles_path=subtitles_path,
+        width=width,
+        height=height,
+        frames=count,
+        duration_s=duration,
+    )
 
 
 # --------------------------------------------------------------------------------------------

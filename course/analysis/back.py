@@ -95,7 +95,7 @@ def outline_bend(mask: np.ndarray, image_landmarks: np.ndarray) -> float:
             return math.nan
         slope, offset = np.polyfit(along[good], out[good], 1)
         residual = out[good] - (slope * along[good] + offset)
-        if float(np.sqrt(np.mean(residual ** 2))) > OUTLINE_ROUGHNESS.value:
+        if float(np.sqrt(np.mean(residual**2))) > OUTLINE_ROUGHNESS.value:
             return math.nan
         lines.append(slope)
     lower, upper = lines

@@ -52,30 +52,42 @@ TORSO_POINTS = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP)
 
 View = Literal["side", "oblique", "front-oblique", "front", "rear-oblique", "rear", "unknown"]
 NAMED_VIEWS: tuple[tuple[float, View], ...] = (
-    (0.0, "front"), (45.0, "front-oblique"), (90.0, "side"), (135.0, "rear-oblique"),
-    (180.0, "rear"))
+    (0.0, "front"),
+    (45.0, "front-oblique"),
+    (90.0, "side"),
+    (135.0, "rear-oblique"),
+    (180.0, "rear"),
+)
 VIEW_CUTOFFS_DEG = (22.5, 67.5, 112.5, 157.5)  # halfway between the named views' azimuths
 
 STANDING_TORSO = Limit(
-    0.9, "fraction of the clip's longest torso",
+    0.9,
+    "fraction of the clip's longest torso",
     "Frames whose torso looks at least this long count as standing: the trunk is upright, so "
-    "a front view does not shorten it.")
+    "a front view does not shorten it.",
+)
 CLEAR_SIDE = Limit(
-    0.75, "share of frames",
+    0.75,
+    "share of frames",
     "Front and rear are told apart only when at least this share of the standing frames put "
-    "the left shoulder on the same side of the right one.")
+    "the left shoulder on the same side of the right one.",
+)
 CONFIDENT_FRAMES = 5  # standing frames for full confidence: with fewer, one odd frame weighs a lot
 
 FEET_OUT_OF_FRAME = "feet out of frame"
 HEAD_OUT_OF_FRAME = "head out of frame"
 PERSON_TOO_SMALL = "person too small"
 OUT_OF_FRAME_SHARE = Limit(
-    0.5, "share of frames",
-    "A body part is out of frame when it is not seen on more than half the frames with a person.")
+    0.5,
+    "share of frames",
+    "A body part is out of frame when it is not seen on more than half the frames with a person.",
+)
 MIN_PERSON_HEIGHT = Limit(
-    1 / 3, "fraction of the picture's height",
+    1 / 3,
+    "fraction of the picture's height",
     "Below a third of the picture's height (240 px of 720) a thigh spans about 65 px, so a 3 px "
-    "landmark wobble already moves a joint angle by about 3 deg.")
+    "landmark wobble already moves a joint angle by about 3 deg.",
+)
 
 
 @dataclass(frozen=True)
@@ -102,8 +114,9 @@ def expected_shoulder_ratio(azimuth_deg: float) -> float:
     body = Body()
     points = body_landmarks(body.place(Pose()), body.height_m)
     px = Camera(azimuth_deg=azimuth_deg).project(points)[:, :2]
-    torso = np.linalg.norm(0.5 * (px[L.LEFT_SHOULDER] + px[L.RIGHT_SHOULDER])
-                           - 0.5 * (px[L.LEFT_HIP] + px[L.RIGHT_HIP]))
+    torso = np.linalg.norm(
+        0.5 * (px[L.LEFT_SHOULDER] + px[L.RIGHT_SHOULDER]) - 0.5 * (px[L.LEFT_HIP] + px[L.RIGHT_HIP])
+    )
     return float(abs(px[L.LEFT_SHOULDER, 0] - px[L.RIGHT_SHOULDER, 0]) / torso)
 
 
@@ -112,8 +125,7 @@ def classify_view(seq: LandmarkSequence) -> ViewEstimate:
     or person-less clip: it says "unknown" with the reason."""
     px = seq.image_px()
     shoulder_l, shoulder_r = px[:, L.LEFT_SHOULDER], px[:, L.RIGHT_SHOULDER]
-    torso = np.linalg.norm(0.5 * (shoulder_l + shoulder_r)
-                           - 0.5 * (px[:, L.LEFT_HIP] + px[:, L.RIGHT_HIP]), axis=1)
+    torso = np.linalg.norm(0.5 * (shoulder_l + shoulder_r) - 0.5 * (px[:, L.LEFT_HIP] + px[:, L.RIGHT_HIP]), axis=1)
     ok = np.isfinite(torso) & (torso > 0) & np.isfinite(shoulder_l[:, 0] - shoulder_r[:, 0])
     # Shoulders and hips off the picture (or off the person's silhouette) are MediaPipe's guess:
     # a close camera that cuts the shoulders off as the lifter stands tall would read any width.
@@ -121,8 +133,9 @@ def classify_view(seq: LandmarkSequence) -> ViewEstimate:
     inside = np.all((seq.image[:, corners, :2] >= 0.0) & (seq.image[:, corners, :2] <= 1.0), axis=(1, 2))
     ok &= inside & on_silhouette(seq)[:, corners].all(axis=1)
     if not ok.any():
-        return ViewEstimate("unknown", 0.0, "No frame showed both shoulders and both hips, so "
-                            "where the camera stood could not be told.")
+        return ViewEstimate(
+            "unknown", 0.0, "No frame showed both shoulders and both hips, so where the camera stood could not be told."
+        )
     standing = ok & (torso >= STANDING_TORSO.value * np.max(torso[ok]))
     apart = (shoulder_l[standing, 0] - shoulder_r[standing, 0]) / torso[standing]
     front_ratio = expected_shoulder_ratio(0.0)
@@ -148,14 +161,20 @@ def classify_view(seq: LandmarkSequence) -> ViewEstimate:
             view = "unknown"
     frames = min(1.0, standing.sum() / CONFIDENT_FRAMES)
     confidence = 0.0 if view == "unknown" else round(float(np.mean(agree)) * frames, 2)
-    where = {"side": "side-on", "front": "facing the camera", "rear": "with the back to it",
-             "front-oblique": "at an angle, more in front than to the side",
-             "rear-oblique": "at an angle, more behind than to the side",
-             "oblique": "at an angle (front or back could not be told)",
-             "unknown": "where front and back could not be told apart"}[view]
-    reason = (f"The shoulders are {ratio:.2f} torso lengths apart across the picture "
-              f"(side-on about 0, facing the camera about {front_ratio:.2f}), so the camera "
-              f"stood about {abs(90.0 - angle):.0f} degrees off side-on: {where}.")
+    where = {
+        "side": "side-on",
+        "front": "facing the camera",
+        "rear": "with the back to it",
+        "front-oblique": "at an angle, more in front than to the side",
+        "rear-oblique": "at an angle, more behind than to the side",
+        "oblique": "at an angle (front or back could not be told)",
+        "unknown": "where front and back could not be told apart",
+    }[view]
+    reason = (
+        f"The shoulders are {ratio:.2f} torso lengths apart across the picture "
+        f"(side-on about 0, facing the camera about {front_ratio:.2f}), so the camera "
+        f"stood about {abs(90.0 - angle):.0f} degrees off side-on: {where}."
+    )
     return ViewEstimate(view, confidence, reason, azimuth if view != "unknown" else math.nan)
 
 
@@ -175,8 +194,10 @@ def framing_problems(seq: LandmarkSequence) -> list[str]:
     if not person.any():
         return []
     problems = []
-    parts = {FEET_OUT_OF_FRAME: [L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL],
-             HEAD_OUT_OF_FRAME: [L.NOSE, L.LEFT_EYE, L.RIGHT_EYE, L.LEFT_EAR, L.RIGHT_EAR]}
+    parts = {
+        FEET_OUT_OF_FRAME: [L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL],
+        HEAD_OUT_OF_FRAME: [L.NOSE, L.LEFT_EYE, L.RIGHT_EYE, L.LEFT_EAR, L.RIGHT_EAR],
+    }
     for problem, landmarks in parts.items():
         missing = ~seen[person][:, landmarks].any(axis=1)
         if missing.mean() > OUT_OF_FRAME_SHARE.value:
@@ -189,6 +210,14 @@ def framing_problems(seq: LandmarkSequence) -> list[str]:
     return problems
 
 
-__all__ = ["FEET_OUT_OF_FRAME", "HEAD_OUT_OF_FRAME", "NAMED_VIEWS", "PERSON_TOO_SMALL",
-           "VIEW_CUTOFFS_DEG", "ViewEstimate", "classify_view", "expected_shoulder_ratio",
-           "framing_problems"]
+__all__ = [
+    "FEET_OUT_OF_FRAME",
+    "HEAD_OUT_OF_FRAME",
+    "NAMED_VIEWS",
+    "PERSON_TOO_SMALL",
+    "VIEW_CUTOFFS_DEG",
+    "ViewEstimate",
+    "classify_view",
+    "expected_shoulder_ratio",
+    "framing_problems",
+]

@@ -20,16 +20,22 @@ import av
 import cv2
 
 from course.analysis.annotate import annotate_clip
+from course.analysis.camera_view import (
+    FEET_OUT_OF_FRAME,
+    HEAD_OUT_OF_FRAME,
+    PERSON_TOO_SMALL,
+    classify_view,
+    framing_problems,
+)
 from course.analysis.exercises import NOT_SURE
 from course.analysis.faults import NotJudged, find_faults
-from course.analysis.level import estimate_level, level_sequence
 from course.analysis.kinematics import MotionTrack, measure_motion
+from course.analysis.level import estimate_level, level_sequence
 from course.analysis.pose import count_people, require_one_person, track_pose
 from course.analysis.problems import ClipProblem, MorePeopleThanOne
 from course.analysis.report import Report, build_report, refused
 from course.analysis.shots import pick_shot, settled
 from course.analysis.video import VideoFrame, VideoInfo, output_size, probe, read_frames
-from course.analysis.camera_view import FEET_OUT_OF_FRAME, HEAD_OUT_OF_FRAME, PERSON_TOO_SMALL, classify_view, framing_problems
 from course.content import Cue, content_dir, load_course
 from course.landmarks import LandmarkSequence
 from course.settings import Settings
@@ -66,8 +72,9 @@ class Analysis:
 
 
 log = logging.getLogger(__name__)
-NO_ANNOTATED_VIDEO = ("We could not draw on your video this time (a problem on our side); everything else "
-                      "in this report is complete.")
+NO_ANNOTATED_VIDEO = (
+    "We could not draw on your video this time (a problem on our side); everything else in this report is complete."
+)
 
 
 def check_clip(
@@ -107,6 +114,7 @@ def analyse_clip(
             say("Opening your clip", 0.0)
             info = probe(path, settings.limits)
         with _timed(timings, "pose"):
+
             def pose_progress(done: int, expected: int | None) -> None:
                 say("Finding your joints", min(0.95, 0.9 * done / expected) if expected else 0.5)
 
@@ -117,8 +125,13 @@ def analyse_clip(
                 small = []
                 frames = _keeping_small(frames, output_size(info, settings.annotated_max_side), small)
             seq: LandmarkSequence = track_pose(
-                frames, width, height, every_nth=settings.pose_step(info.fps), progress=pose_progress,
-                expected_frames=info.frame_count, keep_samples=settings.people_samples,
+                frames,
+                width,
+                height,
+                every_nth=settings.pose_step(info.fps),
+                progress=pose_progress,
+                expected_frames=info.frame_count,
+                keep_samples=settings.people_samples,
             )
         seq, shot_note = pick_shot(seq)  # a clip cut together from shots: judge the longest one
         shot = seq  # whoever walks in with the lifter counts as much as whoever stands beside them
@@ -130,14 +143,20 @@ def analyse_clip(
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="count-people") as helper:
             counting = helper.submit(count_people, getattr(shot, "samples", ()), shot)
             try:
-                report, track, video, subtitles = _judge(path, info, seq, cues, settings, annotate_in, timings, say, small, exercise)
+                report, track, video, subtitles = _judge(
+                    path, info, seq, cues, settings, annotate_in, timings, say, small, exercise
+                )
             finally:
                 with _timed(timings, "people"):
                     say("Checking who is in the picture", 0.97)
                     people = counting.result()
         if people.count >= 2:
             raise MorePeopleThanOne()
-        notes = tuple(note for note in (shot_note, walk_note) if note) + report.notes + ((OTHERS_LEFT_OUT,) if people.background else ())
+        notes = (
+            tuple(note for note in (shot_note, walk_note) if note)
+            + report.notes
+            + ((OTHERS_LEFT_OUT,) if people.background else ())
+        )
         report = dataclasses.replace(report, timings=dict(timings), notes=notes)
         say("Done", 1.0)
         return Analysis(report, track, video, subtitles)
@@ -146,8 +165,15 @@ def analyse_clip(
 
 
 def _judge(
-    path: str | Path, info: VideoInfo, seq: LandmarkSequence, cues: Mapping[str, Cue], settings: Settings,
-    annotate_in: Path | None, timings: dict[str, float], say: OnStage, small: list[VideoFrame] | None = None,
+    path: str | Path,
+    info: VideoInfo,
+    seq: LandmarkSequence,
+    cues: Mapping[str, Cue],
+    settings: Settings,
+    annotate_in: Path | None,
+    timings: dict[str, float],
+    say: OnStage,
+    small: list[VideoFrame] | None = None,
     exercise: str = NOT_SURE,
 ) -> tuple[Report, MotionTrack, bytes | None, str | None]:
     """Angles, view, rules, report and (when asked for) the annotated video of a tracked clip."""
@@ -161,27 +187,55 @@ def _judge(
         view = classify_view(level_seq)
         framing = framing_problems(seq)
     with _timed(timings, "faults"):
-        judgement = find_faults(track, view.view, off_side_deg=abs(90.0 - view.azimuth_deg),
-                                vertical_error_deg=level.plus_minus, exercise=exercise)
+        judgement = find_faults(
+            track,
+            view.view,
+            off_side_deg=abs(90.0 - view.azimuth_deg),
+            vertical_error_deg=level.plus_minus,
+            exercise=exercise,
+        )
         extra = tuple(NotJudged("framing", FRAMING_WHY.get(problem, problem)) for problem in framing)
         judgement = dataclasses.replace(judgement, not_judged=judgement.not_judged + extra)
     notes: tuple[str, ...] = ()
     if level.source in ("scene", "body", "scene+body") and abs(level.up_deg) >= LEVEL_ASSUMED.value:
-        notes = (f"Your phone was tilted about {abs(level.up_deg):.0f}°; we measured your angles from the true vertical.",)
+        notes = (
+            f"Your phone was tilted about {abs(level.up_deg):.0f}°; we measured your angles from the true vertical.",
+        )
     report = build_report(
-        track, judgement, cues, view=view.view, people=1, timings=timings, notes=notes,
-        clip={"duration_s": round(float(track.t_s[-1]) if len(track.t_s) else 0.0, 2), "frames": len(track.t_s),
-              "width": info.width, "height": info.height, "size_bytes": info.size_bytes,
-              "up_deg": round(level.up_deg, 1), "up_plus_minus": round(level.plus_minus, 1),
-              "level": level.source, "level_reason": level.reason},
+        track,
+        judgement,
+        cues,
+        view=view.view,
+        people=1,
+        timings=timings,
+        notes=notes,
+        clip={
+            "duration_s": round(float(track.t_s[-1]) if len(track.t_s) else 0.0, 2),
+            "frames": len(track.t_s),
+            "width": info.width,
+            "height": info.height,
+            "size_bytes": info.size_bytes,
+            "up_deg": round(level.up_deg, 1),
+            "up_plus_minus": round(level.plus_minus, 1),
+            "level": level.source,
+            "level_reason": level.reason,
+        },
     )
     video = subtitles = None
     if annotate_in is not None and report.reps:
         with _timed(timings, "annotate"):
             say("Drawing on your video", 0.92)
             try:
-                annotated = annotate_clip(path, info, seq, track, report, Path(annotate_in),
-                                          max_side=settings.annotated_max_side, frames=small)
+                annotated = annotate_clip(
+                    path,
+                    info,
+                    seq,
+                    track,
+                    report,
+                    Path(annotate_in),
+                    max_side=settings.annotated_max_side,
+                    frames=small,
+                )
                 video = annotated.video_path.read_bytes()
                 subtitles = annotated.subtitles_path.read_text(encoding="utf-8")
             except (av.error.FFmpegError, OSError):

@@ -8,15 +8,15 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from fractions import Fraction
 from pathlib import Path
+from typing import Any, Final, cast
 
 import av
 import cv2
 import numpy as np
 
-
 # --- the video file ---------------------------------------------------------------------------
 
-CODEC = "libx264"
+CODEC: Final = "libx264"
 PIX_FMT = "yuv420p"  # 4:2:0 8-bit: the only H.264 pixel format every browser decodes
 TIME_BASE = Fraction(1, 90000)  # seconds per tick: MPEG's 90 kHz clock, finer than any frame
 # x264's speed/size trade-off. Measured here (2 cores) on the real clips, CRF 26, encoding
@@ -46,9 +46,15 @@ QUEUE_FRAMES = 8
 ENCODE_IN_THREAD = True
 
 
-def encode_mp4(frames: Iterable[tuple[np.ndarray, float]], path: Path, *, fps: float,
-               threaded: bool = True, preset: str = PRESET, crf: int = CRF) -> (
-        tuple[int, float, int, int]):
+def encode_mp4(
+    frames: Iterable[tuple[np.ndarray, float]],
+    path: Path,
+    *,
+    fps: float,
+    threaded: bool = True,
+    preset: str = PRESET,
+    crf: int = CRF,
+) -> tuple[int, float, int, int]:
     """Write (RGB image, t_s) pairs as H.264 in MP4 (see the module docstring); every image
     the size of the first, with even width and height. fps: the nominal rate (sets the last
     frame's duration). threaded: encode on a second thread while `frames` produces the next.
@@ -73,9 +79,10 @@ def encode_mp4(frames: Iterable[tuple[np.ndarray, float]], path: Path, *, fps: f
         def encode(image: np.ndarray, t_s: float) -> None:
             nonlocal last_pts
             # OpenCV's RGB -> I420 is BT.601 limited range, as FFmpeg's swscale would make it,
-            # and faster (it releases the GIL and uses SIMD)
-            frame = av.VideoFrame.from_ndarray(cv2.cvtColor(image, cv2.COLOR_RGB2YUV_I420),
-                                               format=PIX_FMT)
+            # and faster (it releases the GIL and uses SIMD). It keeps the frame's uint8 depth,
+            # which its stubs do not say.
+            yuv = cast("np.ndarray[Any, np.dtype[np.uint8]]", cv2.cvtColor(image, cv2.COLOR_RGB2YUV_I420))
+            frame = av.VideoFrame.from_ndarray(yuv, format=PIX_FMT)
             last_pts = max(round(t_s / TIME_BASE), last_pts + 1)
             frame.pts, frame.time_base = last_pts, TIME_BASE
             for packet in stream.encode(frame):
@@ -94,8 +101,9 @@ def encode_mp4(frames: Iterable[tuple[np.ndarray, float]], path: Path, *, fps: f
     return count, last_t, width, height
 
 
-def _chain(first: tuple[np.ndarray, float],
-           rest: Iterator[tuple[np.ndarray, float]]) -> Iterator[tuple[np.ndarray, float]]:
+def _chain(
+    first: tuple[np.ndarray, float], rest: Iterator[tuple[np.ndarray, float]]
+) -> Iterator[tuple[np.ndarray, float]]:
     yield first
     yield from rest
 

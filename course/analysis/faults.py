@@ -48,12 +48,21 @@ ANGLE_PROOF = frozenset({"squat_pattern", "locked_knees", "rushed_descent"})
 VERTICAL_RULES = frozenset({"lean_back_at_top", "hips_not_back"})
 """Rules measured against the true vertical (trunk lean, hips behind the ankles), which a tilted
 phone shifts; the others compare segments with each other, which a tilt does not change."""
-TILT_UNKNOWN = ("needs to know which way is up, and the camera was tilted by an amount we could not "
-                "measure well enough. Prop the phone level, upright, at hip height.")
-LUMBAR_ESTIMATED = ("The camera could not see the outline of your back well enough, so rounding there is "
-                    "estimated from how your head, shoulders and hips line up. Check it with the dowel drill.")
+TILT_UNKNOWN = (
+    "needs to know which way is up, and the camera was tilted by an amount we could not "
+    "measure well enough. Prop the phone level, upright, at hip height."
+)
+LUMBAR_ESTIMATED = (
+    "The camera could not see the outline of your back well enough, so rounding there is "
+    "estimated from how your head, shoulders and hips line up. Check it with the dowel drill."
+)
 POINTS_NEEDED: dict[str, tuple[str, ...]] = {
-    "rounded_back": ("shoulder", "hip", "knee", "ankle"),  # the fold proxy needs the knee angle; the ear line, when seen, adds to it
+    "rounded_back": (
+        "shoulder",
+        "hip",
+        "knee",
+        "ankle",
+    ),  # the fold proxy needs the knee angle; the ear line, when seen, adds to it
     "hips_rise_first": ("shoulder", "hip", "knee", "ankle"),
     "squat_pattern": ("hip", "knee", "ankle"),
     "hips_not_back": ("hip", "ankle"),
@@ -64,7 +73,9 @@ POINTS_NEEDED: dict[str, tuple[str, ...]] = {
 }
 """The body points (course.analysis.kinematics.POINTS) each rule's angles are drawn through."""
 BODY_PART_NAMES = {"ear": "head", "shoulder": "shoulders", "hip": "hips", "knee": "knees", "ankle": "ankles"}
-KNEE_HELD = limits.HIPS_FIRST_KNEE_MIN.value / 5  # deg: knees within this of their deepest bend have not begun to straighten
+KNEE_HELD = (
+    limits.HIPS_FIRST_KNEE_MIN.value / 5
+)  # deg: knees within this of their deepest bend have not begun to straighten
 
 
 @dataclass(frozen=True)
@@ -125,8 +136,13 @@ class RepPhases:
     descent_end: int  # ...to the bottom
 
 
-def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = float("inf"),
-                vertical_error_deg: float = 0.0, exercise: str = NOT_SURE) -> Judgement:
+def find_faults(
+    track: MotionTrack,
+    view: str = "side",
+    off_side_deg: float = float("inf"),
+    vertical_error_deg: float = 0.0,
+    exercise: str = NOT_SURE,
+) -> Judgement:
     """Run the rules on every rep of a measured clip.
 
     view: the camera's view (course.analysis.camera_view); off_side_deg: how far the camera stood
@@ -139,8 +155,11 @@ def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = fl
     its norms (tempo) apply when the movement fits it, the recognised movement's when not.
     """
     chosen = exercise_named(exercise)
-    norms, mismatch = judged_as(chosen, [rep.kind for rep in track.reps],
-                                [value_at(track.knee_deg, track, rep_phases(rep).bottom) for rep in track.reps])
+    norms, mismatch = judged_as(
+        chosen,
+        [rep.kind for rep in track.reps],
+        [value_at(track.knee_deg, track, rep_phases(rep).bottom) for rep in track.reps],
+    )
     findings: list[Finding] = []
     not_judged: list[NotJudged] = []
     if not any(np.isfinite(outline_in_rep(track, rep)[0]) for rep in track.reps):
@@ -156,9 +175,13 @@ def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = fl
         not_judged += [NotJudged(fault, AT_AN_ANGLE) for fault in FAULT_IDS if fault not in ANGLE_PROOF]
     else:
         not_judged += [NotJudged(fault, SIDE_VIEW_ONLY) for fault in FAULT_IDS]
-        return Judgement(tuple(findings), tuple(not_judged), frozenset(), chosen=chosen, judged_as=norms, mismatch=mismatch)
+        return Judgement(
+            tuple(findings), tuple(not_judged), frozenset(), chosen=chosen, judged_as=norms, mismatch=mismatch
+        )
     if vertical_error_deg > limits.LEVEL_UNKNOWN.value:
-        not_judged += [NotJudged(fault, TILT_UNKNOWN) for fault in FAULT_IDS if fault in VERTICAL_RULES and fault in rules]
+        not_judged += [
+            NotJudged(fault, TILT_UNKNOWN) for fault in FAULT_IDS if fault in VERTICAL_RULES and fault in rules
+        ]
         rules = {fault: rule for fault, rule in rules.items() if fault not in VERTICAL_RULES}
     extra_error = max(0.0, vertical_error_deg - limits.LEVEL_ASSUMED.value)
     for rep in track.reps:
@@ -167,7 +190,9 @@ def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = fl
         if seen < limits.MIN_SEEN.value:
             what = _and(BODY_PART_NAMES[p] for p in hidden) if hidden else "hip, knee or ankle"
             not_judged.append(
-                NotJudged("rep", f"Something hid your {what} for most of rep {rep.number}, so it was not judged.", rep.number)
+                NotJudged(
+                    "rep", f"Something hid your {what} for most of rep {rep.number}, so it was not judged.", rep.number
+                )
             )
             continue
         phases = rep_phases(rep)
@@ -175,7 +200,11 @@ def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = fl
         if not np.isfinite(depth):
             what = _and(BODY_PART_NAMES[p] for p in hidden) if hidden else "hips"
             not_judged.append(
-                NotJudged("rep", f"Something hid your {what} at the bottom of rep {rep.number}, so it was not judged.", rep.number)
+                NotJudged(
+                    "rep",
+                    f"Something hid your {what} at the bottom of rep {rep.number}, so it was not judged.",
+                    rep.number,
+                )
             )
             continue
         if depth < limits.MIN_HINGE_DEPTH.value:
@@ -186,8 +215,13 @@ def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = fl
         for fault, rule in rules.items():
             covered = [point for point in POINTS_NEEDED[fault] if point in hidden]
             if covered:
-                not_judged.append(NotJudged(fault, f"Something hid your {_and(BODY_PART_NAMES[p] for p in covered)} "
-                                                   f"for most of rep {rep.number}.", rep.number))
+                not_judged.append(
+                    NotJudged(
+                        fault,
+                        f"Something hid your {_and(BODY_PART_NAMES[p] for p in covered)} for most of rep {rep.number}.",
+                        rep.number,
+                    )
+                )
                 continue
             if fault in VERTICAL_RULES:
                 result = rule(track, rep, phases, seen, vertical_error=extra_error)
@@ -207,24 +241,38 @@ def find_faults(track: MotionTrack, view: str = "side", off_side_deg: float = fl
             if result is not None:
                 findings.append(result)
     every_rep = {rep.number for rep in track.reps}
-    return Judgement(tuple(findings), tuple(not_judged), frozenset(checked),
-                     {fault: frozenset(reps) for fault, reps in judged_reps.items()},
-                     chosen=chosen, judged_as=norms, mismatch=mismatch,
-                     not_applicable=frozenset({"rushed_descent"} if every_rep and untimed >= every_rep else ()))
+    return Judgement(
+        tuple(findings),
+        tuple(not_judged),
+        frozenset(checked),
+        {fault: frozenset(reps) for fault, reps in judged_reps.items()},
+        chosen=chosen,
+        judged_as=norms,
+        mismatch=mismatch,
+        not_applicable=frozenset({"rushed_descent"} if every_rep and untimed >= every_rep else ()),
+    )
 
 
-HANDS_WORDS = {"below_knees": "with your hands below your knees", "at_knees": "at your knees",
-               "thighs": "with your hands at your thighs", "": "part of the way up"}
+HANDS_WORDS = {
+    "below_knees": "with your hands below your knees",
+    "at_knees": "at your knees",
+    "thighs": "with your hands at your thighs",
+    "": "part of the way up",
+}
 
 
 def partial_rep_words(partial: PartialRep) -> str:
     """Why a movement like a rep was not counted, in the learner's words."""
     when = f"{partial.start_s:.1f} to {partial.end_s:.1f} s"
     if partial.why == "no_lockout":
-        return (f"The lift from {when} stopped {HANDS_WORDS.get(partial.hands, HANDS_WORDS[''])} and never "
-                "reached standing tall, so it was not counted or judged as a rep.")
-    return (f"The bend from {when} only bent your hips {partial.bottom_hip_deg:.0f}°, too little to be a "
-            "hinge, so it was not counted or judged as a rep.")
+        return (
+            f"The lift from {when} stopped {HANDS_WORDS.get(partial.hands, HANDS_WORDS[''])} and never "
+            "reached standing tall, so it was not counted or judged as a rep."
+        )
+    return (
+        f"The bend from {when} only bent your hips {partial.bottom_hip_deg:.0f}°, too little to be a "
+        "hinge, so it was not counted or judged as a rep."
+    )
 
 
 def hidden_points(track: MotionTrack, rep: Rep) -> tuple[str, ...]:
@@ -233,8 +281,9 @@ def hidden_points(track: MotionTrack, rep: Rep) -> tuple[str, ...]:
     picture. A short cover (the plate passing the shins at the bottom) is bridged by the frames
     either side; a long one leaves only the tracker's guess."""
     frames = slice(rep.start_i, rep.end_i + 1)
-    return tuple(point for point in KEY_POINTS
-                 if float(np.mean(track.visible[point][frames])) < 1.0 - limits.HIDDEN_SHARE.value)
+    return tuple(
+        point for point in KEY_POINTS if float(np.mean(track.visible[point][frames])) < 1.0 - limits.HIDDEN_SHARE.value
+    )
 
 
 def _and(words: Iterable[str]) -> str:
@@ -245,8 +294,12 @@ def _and(words: Iterable[str]) -> str:
 
 def rep_phases(rep: Rep) -> RepPhases:
     if rep.kind in ("bottom-start", "swing"):  # bottom -> lockout -> bottom: judged at the pull, lowered at the end
-        return RepPhases(top=rep.top_i, bottom=rep.bottom_i, lockout=rep.top_i, descent_start=rep.top_i, descent_end=rep.end_i)
-    return RepPhases(top=rep.top_i, bottom=rep.bottom_i, lockout=rep.end_i, descent_start=rep.start_i, descent_end=rep.bottom_i)
+        return RepPhases(
+            top=rep.top_i, bottom=rep.bottom_i, lockout=rep.top_i, descent_start=rep.top_i, descent_end=rep.end_i
+        )
+    return RepPhases(
+        top=rep.top_i, bottom=rep.bottom_i, lockout=rep.end_i, descent_start=rep.start_i, descent_end=rep.bottom_i
+    )
 
 
 # --- the rules -------------------------------------------------------------------------------
@@ -260,7 +313,9 @@ def _locked_knees(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) 
     limit = limits.LOCKED_KNEE_MAX
     if knee > limit.value:
         return None
-    return _finding("locked_knees", track, rep, phases.descent_start, phases.bottom, knee, limit, limit.value - knee, seen)
+    return _finding(
+        "locked_knees", track, rep, phases.descent_start, phases.bottom, knee, limit, limit.value - knee, seen
+    )
 
 
 def _squat_pattern(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) -> Finding | NotJudged | None:
@@ -272,13 +327,17 @@ def _squat_pattern(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float)
     knee = value_at(track.knee_deg, track, phases.bottom)
     shin = value_at(track.shin_deg, track, phases.bottom)
     if not (np.isfinite(knee) and np.isfinite(shin)):
-        return NotJudged("squat_pattern", f"Your knee or shin was not seen at the bottom of rep {rep.number}.", rep.number)
+        return NotJudged(
+            "squat_pattern", f"Your knee or shin was not seen at the bottom of rep {rep.number}.", rep.number
+        )
     ratio = knee / hip
     ratio_limit, shin_limit = limits.SQUAT_KNEE_TO_HIP, limits.SQUAT_SHIN_MIN
     if ratio >= ratio_limit.value and shin >= shin_limit.value:
         # margin in degrees of knee bend beyond the ratio, and of shin tilt beyond its limit
         margin = min((ratio - ratio_limit.value) * hip, shin - shin_limit.value)
-        return _finding("squat_pattern", track, rep, phases.descent_start, phases.bottom, ratio, ratio_limit, margin, seen)
+        return _finding(
+            "squat_pattern", track, rep, phases.descent_start, phases.bottom, ratio, ratio_limit, margin, seen
+        )
     # knees breaking first: the first third of the descent (for a rep that starts at the bottom,
     # its lowering at the end: descent_end, not the bottom it is judged at, which comes before)
     third = phases.descent_start + max(1, (phases.descent_end - phases.descent_start) // 3)
@@ -287,7 +346,9 @@ def _squat_pattern(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float)
     lead, least = limits.KNEES_LEAD_RATIO, limits.KNEES_LEAD_MIN_CHANGE
     if np.isfinite(knee_gain) and knee_gain >= least.value and knee_gain >= lead.value * max(hip_gain, 0.0):
         margin = min(knee_gain - least.value, knee_gain - lead.value * max(hip_gain, 0.0))
-        finding = _finding("squat_pattern", track, rep, phases.descent_start, third, knee_gain / max(hip_gain, 1.0), lead, margin, seen)
+        finding = _finding(
+            "squat_pattern", track, rep, phases.descent_start, third, knee_gain / max(hip_gain, 1.0), lead, margin, seen
+        )
         return dataclasses.replace(finding, measure="knees lead")
     return None
 
@@ -295,7 +356,9 @@ def _squat_pattern(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float)
 def _hips_rise_first(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) -> Finding | NotJudged | None:
     rise = hips_rise(track, rep, phases)
     if rise is None:
-        return NotJudged("hips_rise_first", f"Your knees or trunk were not seen on the way up of rep {rep.number}.", rep.number)
+        return NotJudged(
+            "hips_rise_first", f"Your knees or trunk were not seen on the way up of rep {rep.number}.", rep.number
+        )
     least, limit = limits.HIPS_FIRST_KNEE_MIN, limits.HIPS_FIRST_TRUNK_TIP
     if rise.knee_extension >= least.value and rise.trunk_tip >= limit.value:
         margin = min(rise.knee_extension - least.value, rise.trunk_tip - limit.value)
@@ -346,18 +409,24 @@ def hips_rise(track: MotionTrack, rep: Rep, phases: RepPhases) -> HipsRise | Non
 
 def _hips_rose_first(track: MotionTrack, rep: Rep, phases: RepPhases) -> bool:
     rise = hips_rise(track, rep, phases)
-    return (rise is not None and rise.knee_extension >= limits.HIPS_FIRST_KNEE_MIN.value
-            and rise.trunk_tip >= limits.HIPS_FIRST_TRUNK_TIP.value)
+    return (
+        rise is not None
+        and rise.knee_extension >= limits.HIPS_FIRST_KNEE_MIN.value
+        and rise.trunk_tip >= limits.HIPS_FIRST_TRUNK_TIP.value
+    )
 
 
-def _hips_not_back(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float,
-                   vertical_error: float = 0.0) -> Finding | NotJudged | None:
+def _hips_not_back(
+    track: MotionTrack, rep: Rep, phases: RepPhases, seen: float, vertical_error: float = 0.0
+) -> Finding | NotJudged | None:
     trunk = value_at(track.trunk_deg, track, phases.bottom)
     if not np.isfinite(trunk) or trunk < limits.HIPS_BACK_TRUNK_MIN.value:
         return None  # the trunk barely tipped: the hips need not travel
     travel = value_at(track.hip_travel, track, phases.bottom) - value_at(track.hip_travel, track, phases.top)
     if not np.isfinite(travel):
-        return NotJudged("hips_not_back", f"Your ankles or hips were not seen well enough in rep {rep.number}.", rep.number)
+        return NotJudged(
+            "hips_not_back", f"Your ankles or hips were not seen well enough in rep {rep.number}.", rep.number
+        )
     limit = limits.HIPS_BACK_MIN
     # a vertical known only to within e degrees moves the hip, about a leg length above the ankle,
     # by up to sin(e) leg lengths across the picture
@@ -379,7 +448,7 @@ def outline_in_rep(track: MotionTrack, rep: Rep) -> tuple[float, int]:
         if not track.trunk_deg[i] >= limits.OUTLINE_TRUNK_MIN.value:  # NaN fails too
             continue
         window = limits.MOMENT_WINDOW.value
-        around = bend[np.searchsorted(t, t[i] - window):np.searchsorted(t, t[i] + window, side="right")]
+        around = bend[np.searchsorted(t, t[i] - window) : np.searchsorted(t, t[i] + window, side="right")]
         around = around[np.isfinite(around)]
         if around.size < limits.OUTLINE_MIN_READINGS.value:
             continue
@@ -400,17 +469,39 @@ def _rounded_back(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) 
         limit = limits.BACK_OUTLINE_BEND
         if bend < limit.value:
             return None
-        finding = _finding("rounded_back", track, rep, min(at, phases.bottom), max(at, phases.bottom), bend, limit,
-                           bend - limit.value, seen)
-        return dataclasses.replace(finding, confidence=round(min(finding.confidence, limits.OUTLINE_CONFIDENCE.value), 2),
-                                   measure="back outline")
+        finding = _finding(
+            "rounded_back",
+            track,
+            rep,
+            min(at, phases.bottom),
+            max(at, phases.bottom),
+            bend,
+            limit,
+            bend - limit.value,
+            seen,
+        )
+        return dataclasses.replace(
+            finding,
+            confidence=round(min(finding.confidence, limits.OUTLINE_CONFIDENCE.value), 2),
+            measure="back outline",
+        )
     top = value_at(track.back_line_deg, track, phases.top)
     bottom = value_at(track.back_line_deg, track, phases.bottom)
     if np.isfinite(top) and np.isfinite(bottom):
         closing = top - bottom
         limit = limits.BACK_ROUNDING
         if closing >= limit.value:
-            finding = _finding("rounded_back", track, rep, phases.descent_start, phases.bottom, closing, limit, closing - limit.value, seen)
+            finding = _finding(
+                "rounded_back",
+                track,
+                rep,
+                phases.descent_start,
+                phases.bottom,
+                closing,
+                limit,
+                closing - limit.value,
+                seen,
+            )
             return dataclasses.replace(finding, measure="ear-shoulder-hip closing")
     fold = value_at(track.hip_deg, track, phases.bottom)
     knee = value_at(track.knee_deg, track, phases.bottom)
@@ -418,15 +509,20 @@ def _rounded_back(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) 
         return NotJudged("rounded_back", f"Your hip or knee was hidden at the bottom of rep {rep.number}.", rep.number)
     limit = limits.FOLD_BEYOND_HAMSTRINGS
     if knee <= limits.STRAIGHTISH_KNEE.value and fold >= limit.value:
-        finding = _finding("rounded_back", track, rep, phases.descent_start, phases.bottom, fold, limit, fold - limit.value, seen)
+        finding = _finding(
+            "rounded_back", track, rep, phases.descent_start, phases.bottom, fold, limit, fold - limit.value, seen
+        )
         return dataclasses.replace(
-            finding, confidence=round(min(finding.confidence, limits.FOLD_CONFIDENCE.value), 2), measure="trunk-to-thigh fold"
+            finding,
+            confidence=round(min(finding.confidence, limits.FOLD_CONFIDENCE.value), 2),
+            measure="trunk-to-thigh fold",
         )
     return None
 
 
-def _lean_back_at_top(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float,
-                     vertical_error: float = 0.0) -> Finding | NotJudged | None:
+def _lean_back_at_top(
+    track: MotionTrack, rep: Rep, phases: RepPhases, seen: float, vertical_error: float = 0.0
+) -> Finding | NotJudged | None:
     half = max(1, round(0.4 * _frames_per_s(track)))
     window = track.trunk_deg[max(0, phases.lockout - half) : phases.lockout + half + 1]
     if not np.isfinite(window).any():
@@ -435,8 +531,17 @@ def _lean_back_at_top(track: MotionTrack, rep: Rep, phases: RepPhases, seen: flo
     limit = limits.LEAN_BACK
     if lean > limit.value - vertical_error:
         return None
-    return _finding("lean_back_at_top", track, rep, phases.lockout, phases.lockout, lean, limit,
-                    limit.value - vertical_error - lean, seen)
+    return _finding(
+        "lean_back_at_top",
+        track,
+        rep,
+        phases.lockout,
+        phases.lockout,
+        lean,
+        limit,
+        limit.value - vertical_error - lean,
+        seen,
+    )
 
 
 def _neck_cranked(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) -> Finding | NotJudged | None:
@@ -449,15 +554,18 @@ def _neck_cranked(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float) 
     return _finding("neck_cranked", track, rep, phases.bottom, phases.bottom, neck, limit, limit.value - neck, seen)
 
 
-def _rushed_descent(track: MotionTrack, rep: Rep, phases: RepPhases, seen: float,
-                    limit: limits.Limit = limits.RUSHED_DESCENT) -> Finding | NotJudged | None:
+def _rushed_descent(
+    track: MotionTrack, rep: Rep, phases: RepPhases, seen: float, limit: limits.Limit = limits.RUSHED_DESCENT
+) -> Finding | NotJudged | None:
     seconds = descent_seconds(track, phases)
     if not np.isfinite(seconds):
         return NotJudged("rushed_descent", f"The way down of rep {rep.number} was not seen clearly.", rep.number)
     if seconds >= limit.value:
         return None
     margin = (limit.value - seconds) / limits.TEMPO_PER_ANGLE_ERROR.value * limits.ANGLE_ERROR.value
-    return _finding("rushed_descent", track, rep, phases.descent_start, phases.descent_end, seconds, limit, margin, seen)
+    return _finding(
+        "rushed_descent", track, rep, phases.descent_start, phases.descent_end, seconds, limit, margin, seen
+    )
 
 
 RULES: dict[str, Callable[..., Finding | NotJudged | None]] = {
@@ -531,8 +639,9 @@ def _finding(
     moment alone, never the lockout, where the lifter stands tall."""
     error = limits.ANGLE_ERROR.value
     at_threshold = limits.CONFIDENCE_AT_THRESHOLD.value
-    sureness = float(np.clip(at_threshold + limits.CONFIDENCE_PER_ANGLE_ERROR.value * margin_deg / error,
-                             at_threshold, 1.0))
+    sureness = float(
+        np.clip(at_threshold + limits.CONFIDENCE_PER_ANGLE_ERROR.value * margin_deg / error, at_threshold, 1.0)
+    )
     return Finding(
         fault=fault,
         rep=rep.number,

@@ -9,6 +9,7 @@ angle it measures; they know nothing of bodies or hinges.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,36 +19,51 @@ import numpy as np
 from course.thresholds import Limit
 
 HAMPEL_HALF_WINDOW = Limit(
-    0.2, "s",
+    0.2,
+    "s",
     "Half-width of the Hampel filter's window: long enough for a robust median (about 12 frames "
-    "at 30 frames/s), short against a rep's 2 to 4 seconds.")
+    "at 30 frames/s), short against a rep's 2 to 4 seconds.",
+)
 HAMPEL_SIGMAS = Limit(
-    3.0, "robust standard deviations",
-    "Hampel's usual cut-off (Pearson R.K. 2002, IEEE Trans Control Syst Technol 10(6)).")
+    3.0,
+    "robust standard deviations",
+    "Hampel's usual cut-off (Pearson R.K. 2002, IEEE Trans Control Syst Technol 10(6)).",
+)
 HAMPEL_FLOOR = Limit(
-    2.0, "deg",
+    2.0,
+    "deg",
     "The robust spread is floored at this, so that during a still hold, when the spread is only "
-    "landmark jitter, ordinary jitter is not taken for glitches.")
-HAMPEL_FLOOR_TRAVEL = Limit(
-    0.02, "leg lengths", "The same floor for hip travel, which is not an angle.")
+    "landmark jitter, ordinary jitter is not taken for glitches.",
+)
+HAMPEL_FLOOR_TRAVEL = Limit(0.02, "leg lengths", "The same floor for hip travel, which is not an angle.")
 MAX_GAP = Limit(
-    0.3, "s",
+    0.3,
+    "s",
     "Longest time without a measurement that is bridged by a straight line: a hinge barely "
-    "changes in 0.3 s away from its turning points; over longer gaps it could turn unseen.")
+    "changes in 0.3 s away from its turning points; over longer gaps it could turn unseen.",
+)
 SMOOTH_HALF_WINDOW = Limit(
-    0.1, "s",
+    0.1,
+    "s",
     "Half-width of the local quadratic fit: it passes movement up to about 5 Hz (-3 dB); a rep "
-    "lasts 2 to 4 s, so its shape is kept while landmark jitter is halved.")
+    "lasts 2 to 4 s, so its shape is kept while landmark jitter is halved.",
+)
 SMOOTH_MIN_POINTS = Limit(
-    5, "frames",
+    5,
+    "frames",
     "The fewest points the local quadratic is fitted to: a quadratic (3 parameters) through fewer "
-    "would follow the noise instead of averaging it.")
+    "would follow the noise instead of averaging it.",
+)
 
 
-def reject_outliers(t_s: np.ndarray, values: np.ndarray, *,
-                    half_window_s: float = HAMPEL_HALF_WINDOW.value,
-                    sigmas: float = HAMPEL_SIGMAS.value,
-                    floor: float = HAMPEL_FLOOR.value) -> np.ndarray:
+def reject_outliers(
+    t_s: np.ndarray,
+    values: np.ndarray,
+    *,
+    half_window_s: float = HAMPEL_HALF_WINDOW.value,
+    sigmas: float = HAMPEL_SIGMAS.value,
+    floor: float = HAMPEL_FLOOR.value,
+) -> np.ndarray:
     """Hampel filter: a copy of `values` with outliers set to NaN.
 
     t_s: (n,) increasing seconds; values: (n,) with NaN for missing. A value is an outlier when
@@ -69,8 +85,7 @@ def reject_outliers(t_s: np.ndarray, values: np.ndarray, *,
     return np.where(outlier, np.nan, x)
 
 
-def fill_gaps(t_s: np.ndarray, values: np.ndarray, *,
-              max_gap_s: float = MAX_GAP.value) -> np.ndarray:
+def fill_gaps(t_s: np.ndarray, values: np.ndarray, *, max_gap_s: float = MAX_GAP.value) -> np.ndarray:
     """A copy of `values` with NaN runs filled by straight lines where the time between the
     finite values either side is at most `max_gap_s` seconds. Leading, trailing and longer gaps
     stay NaN."""
@@ -78,15 +93,14 @@ def fill_gaps(t_s: np.ndarray, values: np.ndarray, *,
     good = np.flatnonzero(np.isfinite(x))
     if good.size < 2:
         return x
-    for before, after in zip(good[:-1], good[1:]):
+    for before, after in itertools.pairwise(good):
         if after - before > 1 and t_s[after] - t_s[before] <= max_gap_s + 1e-9:
             inside = slice(before + 1, after)
             x[inside] = np.interp(t_s[inside], t_s[[before, after]], x[[before, after]])
     return x
 
 
-def smooth(t_s: np.ndarray, values: np.ndarray, *,
-           half_window_s: float = SMOOTH_HALF_WINDOW.value) -> np.ndarray:
+def smooth(t_s: np.ndarray, values: np.ndarray, *, half_window_s: float = SMOOTH_HALF_WINDOW.value) -> np.ndarray:
     """Zero-phase smoothing for uneven timestamps: at every frame, the value at that time of a
     quadratic least-squares fit to the frames within `half_window_s` seconds (widened to at
     least SMOOTH_MIN_POINTS frames), within the unbroken run of finite values it belongs to.
@@ -102,7 +116,7 @@ def smooth(t_s: np.ndarray, values: np.ndarray, *,
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """[start, stop) of every run of True."""
     edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
+    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True))
 
 
 def _local_quadratic(t: np.ndarray, x: np.ndarray, half: float) -> np.ndarray:

@@ -141,10 +141,18 @@ from typing import Literal
 
 import numpy as np
 
+from course.analysis.filters import (
+    HAMPEL_FLOOR,
+    HAMPEL_FLOOR_TRAVEL,
+    MAX_GAP,
+    fill_gaps,
+    quiet_numpy,
+    reject_outliers,
+    smooth,
+)
 from course.analysis.problems import NoPersonFound
 from course.body import Body, Joint, Pose
 from course.landmarks import Landmark, LandmarkSequence
-from course.analysis.filters import HAMPEL_FLOOR, HAMPEL_FLOOR_TRAVEL, MAX_GAP, fill_gaps, quiet_numpy, reject_outliers, smooth
 from course.thresholds import LOCKOUT_HIP_MAX, MIN_HINGE_DEPTH, ON_SILHOUETTE, Limit
 
 L = Landmark
@@ -153,105 +161,156 @@ L = Landmark
 # --- landmarks -----------------------------------------------------------------------------------
 
 VISIBLE = Limit(
-    0.5, "0..1",
+    0.5,
+    "0..1",
     "A landmark below this visibility is treated as not seen: MediaPipe's own drawing code skips "
-    "such points (_VISIBILITY_THRESHOLD in mediapipe/python/solutions/drawing_utils.py).")
+    "such points (_VISIBILITY_THRESHOLD in mediapipe/python/solutions/drawing_utils.py).",
+)
 SAME_POINT = Limit(
-    0.10, "leg lengths",
+    0.10,
+    "leg lengths",
     "In a side view a left point and its right partner project within a few percent of a leg "
     "length of each other (the body model filmed from 3 m: at most 6 %, the ankles). Further "
-    "apart, one of them is misplaced or the view is not side-on: the near one is used alone.")
+    "apart, one of them is misplaced or the view is not side-on: the near one is used alone.",
+)
 SWAP_CLEAR = Limit(
-    0.5, "ratio",
+    0.5,
+    "ratio",
     "A frame's left and right labels are exchanged only when that at least halves the distance "
-    "of its points to where they were in the previous frame: a clear jump, not jitter.")
+    "of its points to where they were in the previous frame: a clear jump, not jitter.",
+)
 SWAP_MIN_GAIN = Limit(
-    0.02, "leg lengths",
+    0.02,
+    "leg lengths",
     "... and shortens it by at least this much per left/right pair; below it the two sides "
-    "overlap too closely to tell apart, and MediaPipe's labels are kept.")
+    "overlap too closely to tell apart, and MediaPipe's labels are kept.",
+)
 FACING_MIN_NOSE = Limit(
-    0.02, "leg lengths",
+    0.02,
+    "leg lengths",
     "The nose must be at least this far ahead of the ears to vote on the facing direction: about "
-    "2 cm on an adult, above landmark jitter; the nose sits about 10 cm in front of the ears.")
+    "2 cm on an adult, above landmark jitter; the nose sits about 10 cm in front of the ears.",
+)
 FACING_MIN_FOOT = Limit(
-    0.05, "leg lengths",
+    0.05,
+    "leg lengths",
     "The toes must be at least this far ahead of the heels to vote: about 4 cm, against a foot "
-    "about 26 cm long seen side-on.")
+    "about 26 cm long seen side-on.",
+)
 
 # --- repetitions ---------------------------------------------------------------------------------
 
 REP_TOP_PERCENTILE = Limit(
-    5.0, "percentile",
+    5.0,
+    "percentile",
     "The clip's top level: a low percentile of hip flexion rather than the minimum, so that a "
-    "few bad frames cannot set it.")
+    "few bad frames cannot set it.",
+)
 REP_BOTTOM_PERCENTILE = Limit(
-    95.0, "percentile",
+    95.0,
+    "percentile",
     "The clip's bottom level, likewise. With one rep in a 10 s clip its bottom still fills more "
-    "than 5 % of the frames.")
+    "than 5 % of the frames.",
+)
 ENTER_BOTTOM = Limit(
-    0.65, "fraction of the top-to-bottom range",
-    "The signal is 'at the bottom' above this share of its range ...")
+    0.65, "fraction of the top-to-bottom range", "The signal is 'at the bottom' above this share of its range ..."
+)
 ENTER_TOP = Limit(
-    0.35, "fraction of the top-to-bottom range",
+    0.35,
+    "fraction of the top-to-bottom range",
     "... and 'at the top' below this one. The 30 % band between them is many times the smoothed "
-    "signal's jitter, so jitter, pauses and small bounces cannot count as reps.")
+    "signal's jitter, so jitter, pauses and small bounces cannot count as reps.",
+)
 REST_BAND = Limit(
-    0.05, "fraction of the top-to-bottom range",
+    0.05,
+    "fraction of the top-to-bottom range",
     "How still a pause is: the signal moves by less than this (about 4 deg in a hinge), a few "
-    "times the smoothed signal's jitter.")
+    "times the smoothed signal's jitter.",
+)
 STILL = Limit(
-    0.3, "s",
+    0.3,
+    "s",
     "A pause at a turning point: the signal stays within REST_BAND for this long. A rep starts "
     "at the end of the pause before it and ends where the next one begins; without a pause, at "
     "the turning point itself. Shorter than the 0.5 s a lifter holds a lockout, longer than a "
-    "hitch in the middle of a pull.")
+    "hitch in the middle of a pull.",
+)
 MIN_RANGE = Limit(
-    20.0, "deg",
+    20.0,
+    "deg",
     "A clip whose hip flexion moves less than this between its top and bottom levels has no "
-    "reps: four times the ~5 deg a phone camera's angle wobbles (course.thresholds.ANGLE_ERROR).")
+    "reps: four times the ~5 deg a phone camera's angle wobbles (course.thresholds.ANGLE_ERROR).",
+)
 MIN_BOTTOM = Limit(
-    40.0, "deg",
+    40.0,
+    "deg",
     "A rep must bend the hips at least this far: walking flexes the hip to about 30 deg at heel "
-    "strike (Winter's gait data), while a hinge to just below the knee reaches about 45 deg.")
+    "strike (Winter's gait data), while a hinge to just below the knee reaches about 45 deg.",
+)
 SWING_ARMS_RAISED = Limit(
-    45.0, "deg",
+    45.0,
+    "deg",
     "The arms count as raised when the shoulder-to-wrist line points at least this far forward "
     "of hanging straight down. Holding a bar or a kettlebell at lockout the arms hang within "
     "about 10 deg of plumb; a swing floats the bell to about chest height, 80 to 90 deg; half "
-    "way between, the wrists are about a quarter of the trunk's length above the hips.")
+    "way between, the wrists are about a quarter of the trunk's length above the hips.",
+)
 HANDS_AT_KNEES = Limit(
-    0.3, "thigh lengths",
+    0.3,
+    "thigh lengths",
     "Only for the words naming where a partial rep stopped: wrists within this of the knees' "
     "height are 'at your knees', lower 'below your knees', higher 'at your thighs'. About 13 cm "
     "on an adult thigh: a bar or a kettlebell's handle hangs a hand's height below the wrists, "
-    "so a load at the knees puts them that far above.")
+    "so a load at the knees puts them that far above.",
+)
 DEPTH_FROM_TRUNK_MIN_R = Limit(
-    0.9, "correlation (Pearson r)",
+    0.9,
+    "correlation (Pearson r)",
     "The trunk's lean stands in for missing hip flexion only when the two correlate this well: in "
     "a hinge and a squat they rise and fall together (r from 0.95 to 1.0 on the body model's "
-    "motions), so a weaker link means the fit would invent depth.")
+    "motions), so a weaker link means the fit would invent depth.",
+)
 DEPTH_FROM_TRUNK_MIN_FRAMES = Limit(
-    10, "frames",
+    10,
+    "frames",
     "... over at least this many frames where both were measured: a third of a second at 30 "
-    "frames/s, too few for one glitch to make the correlation.")
+    "frames/s, too few for one glitch to make the correlation.",
+)
 
 # --- records -------------------------------------------------------------------------------------
 
 POINTS: tuple[str, ...] = ("ear", "shoulder", "hip", "knee", "ankle", "heel", "toe")
 KEY_POINTS: tuple[str, ...] = ("ear", "shoulder", "hip", "knee", "ankle")
-_PAIRS: Mapping[str, tuple[Landmark, Landmark]] = MappingProxyType({
-    "ear": (L.LEFT_EAR, L.RIGHT_EAR), "shoulder": (L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
-    "hip": (L.LEFT_HIP, L.RIGHT_HIP), "knee": (L.LEFT_KNEE, L.RIGHT_KNEE),
-    "ankle": (L.LEFT_ANKLE, L.RIGHT_ANKLE), "heel": (L.LEFT_HEEL, L.RIGHT_HEEL),
-    "toe": (L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX),
-})
+_PAIRS: Mapping[str, tuple[Landmark, Landmark]] = MappingProxyType(
+    {
+        "ear": (L.LEFT_EAR, L.RIGHT_EAR),
+        "shoulder": (L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
+        "hip": (L.LEFT_HIP, L.RIGHT_HIP),
+        "knee": (L.LEFT_KNEE, L.RIGHT_KNEE),
+        "ankle": (L.LEFT_ANKLE, L.RIGHT_ANKLE),
+        "heel": (L.LEFT_HEEL, L.RIGHT_HEEL),
+        "toe": (L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX),
+    }
+)
 # Every left/right pair of the body (not the face): what the swap test compares.
-_SWAP_PAIRS = np.array([(lm, lm + 1) for lm in (L.LEFT_EAR, L.LEFT_SHOULDER, L.LEFT_ELBOW,
-                                                L.LEFT_WRIST, L.LEFT_HIP, L.LEFT_KNEE,
-                                                L.LEFT_ANKLE, L.LEFT_HEEL, L.LEFT_FOOT_INDEX)])
+_SWAP_PAIRS = np.array(
+    [
+        (lm, lm + 1)
+        for lm in (
+            L.LEFT_EAR,
+            L.LEFT_SHOULDER,
+            L.LEFT_ELBOW,
+            L.LEFT_WRIST,
+            L.LEFT_HIP,
+            L.LEFT_KNEE,
+            L.LEFT_ANKLE,
+            L.LEFT_HEEL,
+            L.LEFT_FOOT_INDEX,
+        )
+    ]
+)
 
-SERIES: tuple[str, ...] = ("hip_deg", "knee_deg", "trunk_deg", "shin_deg", "neck_deg",
-                           "back_line_deg", "hip_travel")
+SERIES: tuple[str, ...] = ("hip_deg", "knee_deg", "trunk_deg", "shin_deg", "neck_deg", "back_line_deg", "hip_travel")
 ANGLES: tuple[str, ...] = SERIES[:-1]  # the series in degrees
 
 RepKind = Literal["top-start", "bottom-start", "swing"]
@@ -377,8 +436,9 @@ def measure_motion(seq: LandmarkSequence) -> MotionTrack:
     px = np.array(seq.image_px(), dtype=float)
     vis = np.array(seq.visibility, dtype=float)
     seen = np.isfinite(px).all(axis=-1) & (vis >= VISIBLE.value) & on_silhouette(seq)
-    if not (seen[:, [L.LEFT_SHOULDER, L.RIGHT_SHOULDER]].any(axis=1)
-            & seen[:, [L.LEFT_HIP, L.RIGHT_HIP]].any(axis=1)).any():
+    if not (
+        seen[:, [L.LEFT_SHOULDER, L.RIGHT_SHOULDER]].any(axis=1) & seen[:, [L.LEFT_HIP, L.RIGHT_HIP]].any(axis=1)
+    ).any():
         raise NoPersonFound()
 
     leg = _leg_length_px(px, seen)
@@ -403,37 +463,55 @@ def measure_motion(seq: LandmarkSequence) -> MotionTrack:
     spread = {name: 0.5 * np.abs(near_angles[name] - far_angles[name]) for name in ANGLES}
 
     def uncertainty(frames: slice) -> Mapping[str, float]:
-        return MappingProxyType({name.removesuffix("_deg"): _uncertainty(residual[name][frames],
-                                                                         spread[name][frames])
-                                 for name in ANGLES})
+        return MappingProxyType(
+            {name.removesuffix("_deg"): _uncertainty(residual[name][frames], spread[name][frames]) for name in ANGLES}
+        )
 
     depth = _depth_signal(smooth_series["hip_deg"], smooth_series["trunk_deg"])
     reps = []
-    spans = segment_reps(t, depth, _hands_low(px, seen, points),
-                         _arms_raised(px, seen, points, forward))
+    spans = segment_reps(t, depth, _hands_low(px, seen, points), _arms_raised(px, seen, points, forward))
     spans, partial = split_partial(t, depth, spans, _hands_height(px, seen, points))
     for number, span in enumerate(spans, start=1):
         frames = slice(span.start, span.end + 1)
-        reps.append(Rep(
-            number=number, kind=span.kind, start_i=span.start, bottom_i=span.bottom,
-            top_i=span.top, end_i=span.end, start_s=float(t[span.start]),
-            bottom_s=float(t[span.bottom]), top_s=float(t[span.top]), end_s=float(t[span.end]),
-            peak_hip_deg=_peak(smooth_series["hip_deg"], frames, span.bottom),
-            peak_knee_deg=_peak(smooth_series["knee_deg"], frames, span.bottom),
-            uncertainty_deg=uncertainty(frames)))
+        reps.append(
+            Rep(
+                number=number,
+                kind=span.kind,
+                start_i=span.start,
+                bottom_i=span.bottom,
+                top_i=span.top,
+                end_i=span.end,
+                start_s=float(t[span.start]),
+                bottom_s=float(t[span.bottom]),
+                top_s=float(t[span.top]),
+                end_s=float(t[span.end]),
+                peak_hip_deg=_peak(smooth_series["hip_deg"], frames, span.bottom),
+                peak_knee_deg=_peak(smooth_series["knee_deg"], frames, span.bottom),
+                uncertainty_deg=uncertainty(frames),
+            )
+        )
 
     visible = {name: used[name] for name in POINTS}
     seen_share = np.mean([used[name] for name in KEY_POINTS], axis=0)
-    back_bend = (np.full(len(t), np.nan) if seq.back_bend_deg is None
-                 else np.array(seq.back_bend_deg, dtype=float))
+    back_bend = np.full(len(t), np.nan) if seq.back_bend_deg is None else np.array(seq.back_bend_deg, dtype=float)
     arrays = [t, seen_share, back_bend, *smooth_series.values(), *raw.values(), *visible.values()]
     for array in arrays:
         array.flags.writeable = False
     return MotionTrack(
-        t_s=t, side=side, facing=facing, facing_agreement=agreement,
-        **smooth_series, raw=MappingProxyType(raw), seen=seen_share,
-        visible=MappingProxyType(visible), leg_px=leg, reps=tuple(reps),
-        uncertainty_deg=uncertainty(slice(None)), back_bend_deg=back_bend, partial_reps=partial)
+        t_s=t,
+        side=side,
+        facing=facing,
+        facing_agreement=agreement,
+        **smooth_series,
+        raw=MappingProxyType(raw),
+        seen=seen_share,
+        visible=MappingProxyType(visible),
+        leg_px=leg,
+        reps=tuple(reps),
+        uncertainty_deg=uncertainty(slice(None)),
+        back_bend_deg=back_bend,
+        partial_reps=partial,
+    )
 
 
 def on_silhouette(seq: LandmarkSequence) -> np.ndarray:
@@ -452,10 +530,10 @@ def on_silhouette(seq: LandmarkSequence) -> np.ndarray:
 def _leg_per_torso() -> float:
     """Thigh + shank length over the mid-shoulder to mid-hip distance, from the body model."""
     p = Body().place(Pose()).points
-    leg = (np.linalg.norm(p[Joint.LEFT_HIP] - p[Joint.LEFT_KNEE])
-           + np.linalg.norm(p[Joint.LEFT_KNEE] - p[Joint.LEFT_ANKLE]))
-    torso = np.linalg.norm(0.5 * (p[Joint.LEFT_SHOULDER] + p[Joint.RIGHT_SHOULDER])
-                           - p[Joint.MID_HIP])
+    leg = np.linalg.norm(p[Joint.LEFT_HIP] - p[Joint.LEFT_KNEE]) + np.linalg.norm(
+        p[Joint.LEFT_KNEE] - p[Joint.LEFT_ANKLE]
+    )
+    torso = np.linalg.norm(0.5 * (p[Joint.LEFT_SHOULDER] + p[Joint.RIGHT_SHOULDER]) - p[Joint.MID_HIP])
     return float(leg / torso)
 
 
@@ -463,11 +541,11 @@ def _leg_length_px(px: np.ndarray, seen: np.ndarray) -> float:
     """The person's thigh + shank length in pixels: a high percentile over frames and sides, as
     a leg seen at an angle only looks shorter. Falls back on the torso and body proportions."""
     lengths = []
-    for hip, knee, ankle in ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE),
-                             (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)):
+    for hip, knee, ankle in ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)):
         ok = seen[:, hip] & seen[:, knee] & seen[:, ankle]
-        lengths.append(np.linalg.norm(px[ok, hip] - px[ok, knee], axis=1)
-                       + np.linalg.norm(px[ok, knee] - px[ok, ankle], axis=1))
+        lengths.append(
+            np.linalg.norm(px[ok, hip] - px[ok, knee], axis=1) + np.linalg.norm(px[ok, knee] - px[ok, ankle], axis=1)
+        )
     lengths = np.concatenate(lengths)
     if lengths.size:
         return float(np.percentile(lengths, 90))
@@ -496,8 +574,12 @@ def _facing(px: np.ndarray, seen: np.ndarray, leg: float) -> tuple[Literal["left
         foot_dx.append(np.where(ok, px[:, toe, 0] - px[:, heel, 0], np.nan))
     with quiet_numpy():
         foot = np.nanmean(np.stack(foot_dx), axis=0) / leg
-    votes = np.concatenate([np.sign(nose_dx[np.abs(nose_dx) >= FACING_MIN_NOSE.value]),
-                            np.sign(foot[np.abs(foot) >= FACING_MIN_FOOT.value])])
+    votes = np.concatenate(
+        [
+            np.sign(nose_dx[np.abs(nose_dx) >= FACING_MIN_NOSE.value]),
+            np.sign(foot[np.abs(foot) >= FACING_MIN_FOOT.value]),
+        ]
+    )
     if votes.size == 0:
         return "right", 0.0
     facing: Literal["left", "right"] = "right" if votes.sum() >= 0 else "left"
@@ -523,20 +605,16 @@ def _swap_states(t: np.ndarray, px: np.ndarray, vis: np.ndarray, leg: float) -> 
                 p = p.copy()
                 p[left], p[right] = px[previous, right], px[previous, left]
             c = px[k]
-            same = (np.linalg.norm(c[left] - p[left], axis=1)
-                    + np.linalg.norm(c[right] - p[right], axis=1))
-            cross = (np.linalg.norm(c[left] - p[right], axis=1)
-                     + np.linalg.norm(c[right] - p[left], axis=1))
+            same = np.linalg.norm(c[left] - p[left], axis=1) + np.linalg.norm(c[right] - p[right], axis=1)
+            cross = np.linalg.norm(c[left] - p[right], axis=1) + np.linalg.norm(c[right] - p[left], axis=1)
             ok = np.isfinite(same) & np.isfinite(cross)
             if ok.any():
                 weight = np.minimum(vis[k, left], vis[k, right])[ok] + 1e-6
                 same_d = float(np.average(same[ok], weights=weight)) / leg
                 cross_d = float(np.average(cross[ok], weights=weight)) / leg
-                if (cross_d < SWAP_CLEAR.value * same_d
-                        and same_d - cross_d > SWAP_MIN_GAIN.value):
+                if cross_d < SWAP_CLEAR.value * same_d and same_d - cross_d > SWAP_MIN_GAIN.value:
                     decision = True
-                elif (same_d < SWAP_CLEAR.value * cross_d
-                        and cross_d - same_d > SWAP_MIN_GAIN.value):
+                elif same_d < SWAP_CLEAR.value * cross_d and cross_d - same_d > SWAP_MIN_GAIN.value:
                     decision = False
         if decision is None:  # no clear link to the previous frame: a new run, labels as given
             runs += 1
@@ -552,8 +630,9 @@ def _swap_states(t: np.ndarray, px: np.ndarray, vis: np.ndarray, leg: float) -> 
     return state
 
 
-def _fuse(px: np.ndarray, vis: np.ndarray, seen: np.ndarray, near_is_left: np.ndarray,
-          leg: float) -> tuple[dict, dict, dict, dict]:
+def _fuse(
+    px: np.ndarray, vis: np.ndarray, seen: np.ndarray, near_is_left: np.ndarray, leg: float
+) -> tuple[dict, dict, dict, dict]:
     """Per point name: the fused (n, 2) position, the near side's alone, the far side's alone
     (each NaN where not seen), and (n,) bool whether the point was seen at all."""
     fused, near_only, far_only, used = {}, {}, {}, {}
@@ -591,9 +670,15 @@ def _angles(points: Mapping[str, np.ndarray], forward: float, leg: float) -> dic
     shin = lean("ankle", "knee")
     neck = _wrap(lean("shoulder", "ear") - trunk)
     travel = forward * (points["ankle"][:, 0] - points["hip"][:, 0]) / leg
-    return {"hip_deg": _wrap(trunk - thigh), "knee_deg": _wrap(shin - thigh), "trunk_deg": trunk,
-            "shin_deg": shin, "neck_deg": neck, "back_line_deg": 180.0 - neck,
-            "hip_travel": travel}
+    return {
+        "hip_deg": _wrap(trunk - thigh),
+        "knee_deg": _wrap(shin - thigh),
+        "trunk_deg": trunk,
+        "shin_deg": shin,
+        "neck_deg": neck,
+        "back_line_deg": 180.0 - neck,
+        "hip_travel": travel,
+    }
 
 
 def _wrap(deg: np.ndarray) -> np.ndarray:
@@ -621,9 +706,9 @@ class _Visit:
     frames: list[int]  # the frames inside the zone during this visit
 
 
-def segment_reps(t_s: np.ndarray, depth_deg: np.ndarray,
-                 hands_low: np.ndarray | None = None,
-                 arms_raised: np.ndarray | None = None) -> list[RepFrames]:
+def segment_reps(
+    t_s: np.ndarray, depth_deg: np.ndarray, hands_low: np.ndarray | None = None, arms_raised: np.ndarray | None = None
+) -> list[RepFrames]:
     """Full repetitions in a depth signal by two-threshold hysteresis relative to the clip's
     own range (module docstring, "Repetitions").
 
@@ -697,8 +782,9 @@ def segment_reps(t_s: np.ndarray, depth_deg: np.ndarray,
             start = leave(visits[i - 1])
             lockout = turning(visit)
             end = arrive(visits[i + 1]) if i + 1 < len(visits) else visit.frames[-1]
-            spans.append(RepFrames("swing" if swings else "bottom-start", start, start,
-                                   int(lockout[len(lockout) // 2]), end))
+            spans.append(
+                RepFrames("swing" if swings else "bottom-start", start, start, int(lockout[len(lockout) // 2]), end)
+            )
     else:  # down and back up: top -> bottom -> top
         for before, turn, after in zip(visits, visits[1:], visits[2:], strict=False):
             if turn.zone != "bottom":
@@ -728,7 +814,8 @@ def _zone_visits(d: np.ndarray, frames: np.ndarray, top_level: float, span: floa
     visits: list[_Visit] = []
     for k in frames:
         zone: Literal["top", "bottom"] | None = (
-            "bottom" if d[k] >= enter_bottom else "top" if d[k] <= enter_top else None)
+            "bottom" if d[k] >= enter_bottom else "top" if d[k] <= enter_top else None
+        )
         if zone is None and not visits:  # before the first crossing: the nearer level
             zone = "bottom" if d[k] >= top_level + 0.5 * span else "top"
         if zone is None:
@@ -754,15 +841,18 @@ def _nested_cycles(d: np.ndarray, finite: np.ndarray, visits: list[_Visit]) -> l
             inner = _zone_visits(d, frames, *levels) if levels is not None else []
             tops = [j for j, v in enumerate(inner) if v.zone == "top"]
             if len(tops) >= 2:
-                out += inner[tops[0]:tops[-1] + 1]
+                out += inner[tops[0] : tops[-1] + 1]
                 continue
         out.append(visit)
     return out
 
 
-def split_partial(t_s: np.ndarray, depth_deg: np.ndarray, spans: list[RepFrames],
-                  hands_height: np.ndarray | None = None,
-                  ) -> tuple[list[RepFrames], tuple[PartialRep, ...]]:
+def split_partial(
+    t_s: np.ndarray,
+    depth_deg: np.ndarray,
+    spans: list[RepFrames],
+    hands_height: np.ndarray | None = None,
+) -> tuple[list[RepFrames], tuple[PartialRep, ...]]:
     """The spans that are full reps, and the ones that are not (module docstring, "Partial
     reps"). A span whose depth was seen on no frame of its way up is kept: nothing shows it
     stopped short. hands_height: (n,) where the wrists are, 0 at the knees and 1 at the hips
@@ -779,8 +869,9 @@ def split_partial(t_s: np.ndarray, depth_deg: np.ndarray, spans: list[RepFrames]
             continue
         highest = int(up[np.argmin(d[up])])
         top, bottom = float(d[highest]), float(np.max(d[every]))
-        why: Literal["no_lockout", "too_shallow"] | None = ("no_lockout" if top > LOCKOUT_HIP_MAX.value
-               else "too_shallow" if bottom < MIN_HINGE_DEPTH.value else None)
+        why: Literal["no_lockout", "too_shallow"] | None = (
+            "no_lockout" if top > LOCKOUT_HIP_MAX.value else "too_shallow" if bottom < MIN_HINGE_DEPTH.value else None
+        )
         if why is None:
             full.append(span)
             continue
@@ -789,8 +880,18 @@ def split_partial(t_s: np.ndarray, depth_deg: np.ndarray, spans: list[RepFrames]
             h = float(hands_height[highest])
             band = HANDS_AT_KNEES.value
             hands = "below_knees" if h < -band else "at_knees" if h <= band else "thighs"
-        partial.append(PartialRep(why, span.start, span.end, float(t_s[span.start]),
-                                  float(t_s[span.end]), round(top, 1), round(bottom, 1), hands))
+        partial.append(
+            PartialRep(
+                why,
+                span.start,
+                span.end,
+                float(t_s[span.start]),
+                float(t_s[span.end]),
+                round(top, 1),
+                round(bottom, 1),
+                hands,
+            )
+        )
     return full, tuple(partial)
 
 
@@ -804,9 +905,9 @@ def _still(t: np.ndarray, d: np.ndarray, rest: float) -> tuple[np.ndarray, np.nd
     last = np.searchsorted(tg, tg + STILL.value, side="right")
     for i, k in enumerate(good):
         span = tg[i] - tg[first[i]]
-        before[k] = span >= 0.9 * STILL.value and np.ptp(dg[first[i]:i + 1]) <= rest
+        before[k] = span >= 0.9 * STILL.value and np.ptp(dg[first[i] : i + 1]) <= rest
         span = tg[last[i] - 1] - tg[i]
-        after[k] = span >= 0.9 * STILL.value and np.ptp(dg[i:last[i]]) <= rest
+        after[k] = span >= 0.9 * STILL.value and np.ptp(dg[i : last[i]]) <= rest
     return before, after
 
 
@@ -816,12 +917,12 @@ def _hands_low(px: np.ndarray, seen: np.ndarray, points: Mapping[str, np.ndarray
     wrists = _mean_of_seen(px, seen, L.LEFT_WRIST, L.RIGHT_WRIST)[:, 1]
     mid_thigh = 0.5 * (points["hip"][:, 1] + points["knee"][:, 1])
     with np.errstate(invalid="ignore"):
-        return np.where(np.isfinite(wrists) & np.isfinite(mid_thigh),
-                        (wrists > mid_thigh).astype(float), np.nan)  # image y points down
+        return np.where(
+            np.isfinite(wrists) & np.isfinite(mid_thigh), (wrists > mid_thigh).astype(float), np.nan
+        )  # image y points down
 
 
-def _arms_raised(px: np.ndarray, seen: np.ndarray, points: Mapping[str, np.ndarray],
-                 forward: float) -> np.ndarray:
+def _arms_raised(px: np.ndarray, seen: np.ndarray, points: Mapping[str, np.ndarray], forward: float) -> np.ndarray:
     """(n,) 1.0 where the shoulder-to-wrist line (the mean of the wrists seen) points at least
     SWING_ARMS_RAISED forward of hanging straight down, 0.0 where less, NaN where unknown."""
     arm = _mean_of_seen(px, seen, L.LEFT_WRIST, L.RIGHT_WRIST) - points["shoulder"]
@@ -877,6 +978,16 @@ def _peak(series: np.ndarray, frames: slice, bottom: int) -> float:
     return float(np.nanmax(values))
 
 
-__all__ = ["ANGLES", "KEY_POINTS", "POINTS", "SERIES", "MotionTrack", "PartialRep", "Rep", "RepFrames",
-           "measure_motion", "segment_reps",
-           "split_partial"]
+__all__ = [
+    "ANGLES",
+    "KEY_POINTS",
+    "POINTS",
+    "SERIES",
+    "MotionTrack",
+    "PartialRep",
+    "Rep",
+    "RepFrames",
+    "measure_motion",
+    "segment_reps",
+    "split_partial",
+]

@@ -65,7 +65,9 @@ from course.thresholds import (
 NEAR_VERTICAL_DEG = 30.0  # segments further from the picture's vertical are not candidates for the world's
 STANDING_MAX_DEG = 15.0  # hip and knee flexion under this: the lifter stands tall (body_vertical)
 STANDING_MIN_FRAMES = 5  # fewer standing frames say too little about the vertical
-EDGE_MARGIN = 0.02  # share of the picture: segments this close to its border or to black bars are the frame, not the room
+EDGE_MARGIN = (
+    0.02  # share of the picture: segments this close to its border or to black bars are the frame, not the room
+)
 BAR_LUMA = 24.0  # rows and columns with no pixel brighter than this (0..255) are black bars
 CANNY_LOW, CANNY_HIGH = 50, 150  # OpenCV's usual hysteresis pair for 8-bit pictures
 HOUGH_VOTES_SHARE = 0.06  # of the picture's height: edge pixels a line needs to be considered
@@ -74,6 +76,7 @@ RANSAC_PAIRS = 200  # pairs of segments tried as vanishing points (fixed seed: t
 
 
 LevelSource = Literal["scene", "body", "scene+body", "disagree", "assumed"]  # where the vertical came from
+
 
 @dataclass(frozen=True)
 class Level:
@@ -110,10 +113,14 @@ def estimate_level(samples: Sequence[VideoFrame], seq: LandmarkSequence, track: 
         gap = abs(scene.up_deg - body.up_deg)
         if gap > 2.0 * math.hypot(scene.plus_minus, body.plus_minus):
             return Level(
-                up_deg=0.5 * (scene.up_deg + body.up_deg), plus_minus=max(0.5 * gap, body.plus_minus),
+                up_deg=0.5 * (scene.up_deg + body.up_deg),
+                plus_minus=max(0.5 * gap, body.plus_minus),
                 source="disagree",
-                reason=(f"The room's vertical lines put the camera {_tilt_words(scene.up_deg)}, but your legs "
-                        f"when you stood tall put it {_tilt_words(body.up_deg)}: we could not tell which way is up."))
+                reason=(
+                    f"The room's vertical lines put the camera {_tilt_words(scene.up_deg)}, but your legs "
+                    f"when you stood tall put it {_tilt_words(body.up_deg)}: we could not tell which way is up."
+                ),
+            )
         evidence, source = _combined(scene, body), "scene+body"
         words = f"From {scene.lines} vertical lines in the room and your legs standing tall"
     elif scene is not None:
@@ -121,18 +128,28 @@ def estimate_level(samples: Sequence[VideoFrame], seq: LandmarkSequence, track: 
     elif body is not None and abs(body.up_deg) >= body.plus_minus:
         evidence, source, words = body, "body", "From your legs when you stood tall"
     elif body is not None:  # within the legs' own error of level: no tilt they can show
-        return Level(0.0, LEVEL_ASSUMED.value, "body",
-                     "Your legs when you stood tall showed no tilt beyond what they can tell, so the camera was "
-                     "taken to be level.")
+        return Level(
+            0.0,
+            LEVEL_ASSUMED.value,
+            "body",
+            "Your legs when you stood tall showed no tilt beyond what they can tell, so the camera was "
+            "taken to be level.",
+        )
     else:
-        return Level(0.0, LEVEL_ASSUMED.value, "assumed",
-                     "Nothing in the picture showed which way is up, so the camera was taken to be level.")
-    return Level(evidence.up_deg, evidence.plus_minus, source, f"{words}, the camera was {_tilt_words(evidence.up_deg)}.")
+        return Level(
+            0.0,
+            LEVEL_ASSUMED.value,
+            "assumed",
+            "Nothing in the picture showed which way is up, so the camera was taken to be level.",
+        )
+    return Level(
+        evidence.up_deg, evidence.plus_minus, source, f"{words}, the camera was {_tilt_words(evidence.up_deg)}."
+    )
 
 
 def _combined(a: Estimate, b: Estimate) -> Estimate:
     """Two independent estimates, weighted by certainty (inverse variance)."""
-    wa, wb = a.plus_minus ** -2, b.plus_minus ** -2
+    wa, wb = a.plus_minus**-2, b.plus_minus**-2
     return Estimate((wa * a.up_deg + wb * b.up_deg) / (wa + wb), (wa + wb) ** -0.5, max(a.lines, b.lines))
 
 
@@ -199,8 +216,11 @@ def vertical_from_segments(lines: np.ndarray, at: np.ndarray) -> Estimate | None
     rng = np.random.default_rng(0)
     best, best_score = None, -1.0
     candidates = [np.array([0.0, 1.0, 0.0])]  # a camera that is not pitched: verticals parallel...
-    candidates += [np.cross(homogeneous[i], homogeneous[j])  # ... or meeting where two segments do
-                   for i, j in rng.integers(0, len(lines), size=(RANSAC_PAIRS, 2)) if i != j]
+    candidates += [
+        np.cross(homogeneous[i], homogeneous[j])  # ... or meeting where two segments do
+        for i, j in rng.integers(0, len(lines), size=(RANSAC_PAIRS, 2))
+        if i != j
+    ]
     for vp in candidates:
         if not np.isfinite(vp).all() or np.linalg.norm(vp) == 0:
             continue
@@ -269,9 +289,14 @@ def _vertical_segments(image: np.ndarray, landmarks: np.ndarray) -> list[tuple[f
         return []
     content = (cols[0], rows[0], cols[-1], rows[-1])
     edges = cv2.Canny(gray, CANNY_LOW, CANNY_HIGH)
-    found = cv2.HoughLinesP(edges, 1, np.pi / 360, threshold=max(10, int(HOUGH_VOTES_SHARE * height)),
-                            minLineLength=SCENE_LINE_MIN_LENGTH.value * height,
-                            maxLineGap=max(2, int(HOUGH_GAP_SHARE * height)))
+    found = cv2.HoughLinesP(
+        edges,
+        1,
+        np.pi / 360,
+        threshold=max(10, int(HOUGH_VOTES_SHARE * height)),
+        minLineLength=SCENE_LINE_MIN_LENGTH.value * height,
+        maxLineGap=max(2, int(HOUGH_GAP_SHARE * height)),
+    )
     if found is None:
         return []
     box = person_box(landmarks, width, height)
@@ -316,5 +341,12 @@ def level_sequence(seq: LandmarkSequence, up_deg: float) -> LandmarkSequence:
     return replace(seq, image=image)
 
 
-__all__ = ["Estimate", "Level", "body_vertical", "estimate_level", "level_sequence", "scene_vertical",
-           "vertical_from_segments"]
+__all__ = [
+    "Estimate",
+    "Level",
+    "body_vertical",
+    "estimate_level",
+    "level_sequence",
+    "scene_vertical",
+    "vertical_from_segments",
+]

@@ -52,12 +52,30 @@ BANNER_COLOUR = (215, 35, 35)
 
 # The skeleton drawn: MediaPipe's connections between body points (no face, no fingers), plus
 # the neck line (ear -> shoulder) that the back and head rules use.
-_BODY = {L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_ELBOW, L.RIGHT_ELBOW, L.LEFT_WRIST,
-         L.RIGHT_WRIST, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE,
-         L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX}
-BONES: tuple[tuple[Landmark, Landmark], ...] = tuple(sorted(
-    {(a, b) for a, b in CONNECTIONS if a in _BODY and b in _BODY}
-    | {(L.LEFT_EAR, L.LEFT_SHOULDER), (L.RIGHT_EAR, L.RIGHT_SHOULDER)}))
+_BODY = {
+    L.LEFT_SHOULDER,
+    L.RIGHT_SHOULDER,
+    L.LEFT_ELBOW,
+    L.RIGHT_ELBOW,
+    L.LEFT_WRIST,
+    L.RIGHT_WRIST,
+    L.LEFT_HIP,
+    L.RIGHT_HIP,
+    L.LEFT_KNEE,
+    L.RIGHT_KNEE,
+    L.LEFT_ANKLE,
+    L.RIGHT_ANKLE,
+    L.LEFT_HEEL,
+    L.RIGHT_HEEL,
+    L.LEFT_FOOT_INDEX,
+    L.RIGHT_FOOT_INDEX,
+}
+BONES: tuple[tuple[Landmark, Landmark], ...] = tuple(
+    sorted(
+        {(a, b) for a, b in CONNECTIONS if a in _BODY and b in _BODY}
+        | {(L.LEFT_EAR, L.LEFT_SHOULDER), (L.RIGHT_EAR, L.RIGHT_SHOULDER)}
+    )
+)
 JOINTS: tuple[Landmark, ...] = tuple(sorted(_BODY | {L.LEFT_EAR, L.RIGHT_EAR}))
 _BONE_INDEX = np.array(BONES, dtype=int).reshape(-1, 2)
 _JOINT_INDEX = np.array(JOINTS, dtype=int)
@@ -86,7 +104,8 @@ class Sprite:
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.keep.shape[:2]
+        height, width = self.keep.shape[:2]
+        return height, width
 
 
 class Painter:
@@ -116,8 +135,7 @@ class Painter:
         self.far_side = "RIGHT" if near == "LEFT" else "LEFT"
         # (landmark, landmark, both near?) and (landmark, near?) as plain ints and bools, so
         # the per-frame loops stay cheap
-        self._bone_rows = tuple((int(a), int(b), self.near_is[a] and self.near_is[b])
-                                for a, b in BONES)
+        self._bone_rows = tuple((int(a), int(b), self.near_is[a] and self.near_is[b]) for a, b in BONES)
         self._joint_rows = tuple((int(lm), self.near_is[lm]) for lm in JOINTS)
         self._layouts: dict[str, tuple[float, tuple[str, ...], int, int]] = {}
         self._last_choice: dict[str, int] = {}
@@ -126,8 +144,7 @@ class Painter:
 
     # -- pieces ---------------------------------------------------------------------------
 
-    def _sprite(self, text: str, scale: float, colour: tuple[int, int, int], *,
-                ring: bool) -> Sprite:
+    def _sprite(self, text: str, scale: float, colour: tuple[int, int, int], *, ring: bool) -> Sprite:
         """The text in `colour` on a box padded by PAD that darkens the picture to DIM, with a
         degree sign's ring after it when `ring`. Drawn once per text and kept: putText is
         most of the drawing's cost, and a clip shows the same few hundred labels again and
@@ -140,10 +157,9 @@ class Painter:
             radius = max(2, round(0.2 * th)) if ring else 0
             pad = max(2, round(PAD * th))
             cover = np.zeros((th + 2 * pad, tw + 3 * radius + 2 * pad), np.uint8)
-            cv2.putText(cover, text, (pad, pad + th), FONT, scale, 255, thick, cv2.LINE_AA)
+            cv2.putText(cover, text, (pad, pad + th), FONT, scale, (255,), thick, cv2.LINE_AA)
             if ring:
-                cv2.circle(cover, (pad + tw + 2 * radius, pad + radius), radius, 255,
-                           max(1, thick - 1), cv2.LINE_AA)
+                cv2.circle(cover, (pad + tw + 2 * radius, pad + radius), radius, (255,), max(1, thick - 1), cv2.LINE_AA)
             a = cover[..., None].astype(np.float32) / 255
             keep = np.repeat(np.round(255 * DIM * (1 - a)), 3, axis=2).astype(np.uint8)
             paint = np.round(a * np.array(colour, np.float32)).astype(np.uint8)
@@ -160,8 +176,7 @@ class Painter:
             return
         rows, cols = slice(y0 - box[1], y1 - box[1]), slice(x0 - box[0], x1 - box[0])
         roi = canvas[y0:y1, x0:x1]
-        cv2.add(cv2.multiply(roi, sprite.keep[rows, cols], scale=1 / 255),
-                sprite.paint[rows, cols], dst=roi)
+        cv2.add(cv2.multiply(roi, sprite.keep[rows, cols], scale=1 / 255), sprite.paint[rows, cols], dst=roi)
 
     def _banner_layout(self, text: str) -> tuple[float, tuple[str, ...], int, int]:
         """(scale, lines, line height, box height) for a banner's text across the frame: up to
@@ -196,13 +211,11 @@ class Painter:
             for i, line in enumerate(lines):
                 (tw, _), _ = cv2.getTextSize(line, FONT, scale, thick)
                 x = max(0, (banner.shape[1] - tw) // 2)
-                cv2.putText(banner, line, (x, pad + cap + i * line_h), FONT, scale, TEXT_COLOUR,
-                            thick, cv2.LINE_AA)
+                cv2.putText(banner, line, (x, pad + cap + i * line_h), FONT, scale, TEXT_COLOUR, thick, cv2.LINE_AA)
             self._banners[text] = banner
         return banner
 
-    def _header(self, rep_label: str | None,
-                banners: Sequence[str]) -> list[tuple[Box, Sprite | np.ndarray]]:
+    def _header(self, rep_label: str | None, banners: Sequence[str]) -> list[tuple[Box, Sprite | np.ndarray]]:
         """The rep label (a Sprite) and the banners (RGB pictures), top down, with their boxes."""
         out: list[tuple[Box, Sprite | np.ndarray]] = []
         top = self.margin
@@ -220,9 +233,15 @@ class Painter:
 
     # -- one frame ------------------------------------------------------------------------
 
-    def paint(self, canvas: np.ndarray, points: np.ndarray, visibility: np.ndarray,
-              angles: Mapping[str, float], rep_label: str | None,
-              banners: Sequence[str]) -> None:
+    def paint(
+        self,
+        canvas: np.ndarray,
+        points: np.ndarray,
+        visibility: np.ndarray,
+        angles: Mapping[str, float],
+        rep_label: str | None,
+        banners: Sequence[str],
+    ) -> None:
         """Draw on `canvas` (H, W, 3 uint8 RGB, written in place). points: (33, 2) normalised
         x, y of the upright picture; visibility: (33,) 0..1; angles: "hip", "knee", "trunk" ->
         degrees (NaN: not labelled); rep_label: "Rep 2 of 3" or None; banners: fault titles."""
@@ -231,15 +250,20 @@ class Painter:
         ipx = np.where(seen[:, None], px, 0).round().astype(np.int32).tolist()
         seen_list = seen.tolist()
         # far side first, so the near side is drawn over it
-        for near_pass, colour, thickness in ((False, FAR_COLOUR, self.far_line),
-                                             (True, NEAR_COLOUR, self.near_line)):
+        for near_pass, colour, thickness in ((False, FAR_COLOUR, self.far_line), (True, NEAR_COLOUR, self.near_line)):
             for a, b, near in self._bone_rows:
                 if near == near_pass and seen_list[a] and seen_list[b]:
                     cv2.line(canvas, ipx[a], ipx[b], colour, thickness, cv2.LINE_AA)
         for lm, near in self._joint_rows:
             if seen_list[lm]:
-                cv2.circle(canvas, ipx[lm], self.radius if near else self.far_line + 1,
-                           NEAR_JOINT_COLOUR if near else FAR_COLOUR, -1, cv2.LINE_AA)
+                cv2.circle(
+                    canvas,
+                    ipx[lm],
+                    self.radius if near else self.far_line + 1,
+                    NEAR_JOINT_COLOUR if near else FAR_COLOUR,
+                    -1,
+                    cv2.LINE_AA,
+                )
         header = self._header(rep_label, banners)
         self._angle_labels(canvas, px, seen, angles, [box for box, _ in header])
         for box, picture in header:
@@ -248,25 +272,25 @@ class Painter:
             else:
                 h = min(box[3], self.height) - box[1]
                 if h > 0:
-                    canvas[box[1]:box[1] + h, box[0]:box[2]] = picture[:h]
+                    canvas[box[1] : box[1] + h, box[0] : box[2]] = picture[:h]
 
     def _point(self, px: np.ndarray, seen: np.ndarray, name: str) -> np.ndarray | None:
         """The near side's landmark `name` ("HIP") if seen, else the far side's, else None."""
         for side in (self.near_side, self.far_side):
-            lm = L[f"{side}_{name}"]
+            lm = Landmark[f"{side}_{name}"]
             if seen[lm]:
                 return px[lm]
         return None
 
-    def _angle_labels(self, canvas: np.ndarray, px: np.ndarray, seen: np.ndarray,
-                      angles: Mapping[str, float], taken: list[Box]) -> None:
+    def _angle_labels(
+        self, canvas: np.ndarray, px: np.ndarray, seen: np.ndarray, angles: Mapping[str, float], taken: list[Box]
+    ) -> None:
         """'hip 84°' and the others beside their joints, each where it covers the least: of a
         few places around the joint (behind it first), the one overlapping no other label or
         header and the fewest skeleton points, the previous frame's place winning ties."""
         body = _skeleton_points(px, seen)
         b = self.back
-        behind = [np.array(d) for d in
-                  ((b, 0.0), (b, 0.8), (b, -0.8), (0.0, 1.0), (-b, 0.0), (0.0, -1.0))]
+        behind = [np.array(d) for d in ((b, 0.0), (b, 0.8), (b, -0.8), (0.0, 1.0), (-b, 0.0), (0.0, -1.0))]
         hip = self._point(px, seen, "HIP")
         taken = list(taken)
         for name in ("trunk", "hip", "knee"):
@@ -292,8 +316,7 @@ class Painter:
                 if at is None:
                     continue
                 directions = behind
-            sprite = self._sprite(f"{name} {degrees:.0f}", self.label_scale, ANGLE_COLOURS[name],
-                                  ring=True)
+            sprite = self._sprite(f"{name} {degrees:.0f}", self.label_scale, ANGLE_COLOURS[name], ring=True)
             h, w = sprite.shape
             last = self._last_choice.get(name)
             box = None
@@ -303,8 +326,10 @@ class Painter:
                     box = None
             if box is None:
                 boxes = [self._box_towards(at, d, w, h) for d in directions]
-                costs = [_overlap(box, taken) * 1000 + _inside(box, body) * 10 + i
-                         - (STICKY if i == last else 0) for i, box in enumerate(boxes)]
+                costs = [
+                    _overlap(box, taken) * 1000 + _inside(box, body) * 10 + i - (STICKY if i == last else 0)
+                    for i, box in enumerate(boxes)
+                ]
                 self._last_choice[name] = int(np.argmin(costs))
                 box = boxes[self._last_choice[name]]
             taken.append(box)
@@ -314,10 +339,9 @@ class Painter:
         """A w x h box whose near edge is LABEL_OFFSET from `at` in `direction`, inside the
         frame."""
         direction = direction / max(float(np.hypot(*direction)), 1e-9)
-        cx, cy = at + direction * (self.offset + 0.5 * w * abs(direction[0])
-                                   + 0.5 * h * abs(direction[1]))
-        x0 = int(round(min(max(cx - w / 2, 0), self.width - w)))
-        y0 = int(round(min(max(cy - h / 2, 0), self.height - h)))
+        cx, cy = at + direction * (self.offset + 0.5 * w * abs(direction[0]) + 0.5 * h * abs(direction[1]))
+        x0 = round(min(max(cx - w / 2, 0), self.width - w))
+        y0 = round(min(max(cy - h / 2, 0), self.height - h))
         return x0, y0, x0 + w, y0 + h
 
 
@@ -347,9 +371,19 @@ def _overlap(box: Box, others: Sequence[Box]) -> float:
     return covered / max(area, 1)
 
 
-_ASCII = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-                        "\u2013": "-", "\u2014": "-", "\u2026": "...", "\u00b0": " deg",
-                        "\u00a0": " "})
+_ASCII = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2026": "...",
+        "\u00b0": " deg",
+        "\u00a0": " ",
+    }
+)
 
 
 def hershey_text(text: str) -> str:

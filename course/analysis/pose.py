@@ -117,10 +117,13 @@ def pose_model(*, static_image_mode: bool = False, segmentation: bool = False) -
     in tracking mode this cost nothing measurable here (17 ms against 18 ms a frame on 150
     frames of a 492 x 720 clip), as the landmark model computes it anyway."""
     model = _solutions_pose().Pose(
-        static_image_mode=static_image_mode, model_complexity=MODEL_COMPLEXITY,
-        smooth_landmarks=True, enable_segmentation=segmentation,
+        static_image_mode=static_image_mode,
+        model_complexity=MODEL_COMPLEXITY,
+        smooth_landmarks=True,
+        enable_segmentation=segmentation,
         min_detection_confidence=MIN_DETECTION_CONFIDENCE,
-        min_tracking_confidence=MIN_TRACKING_CONFIDENCE)
+        min_tracking_confidence=MIN_TRACKING_CONFIDENCE,
+    )
     try:
         yield model
     finally:
@@ -152,13 +155,11 @@ class TrackedSequence(LandmarkSequence):
         super().__post_init__()
         n = len(self)
         measured = np.ones(n, bool) if self.measured is None else np.array(self.measured, bool)
-        brightness = (np.full(n, np.nan) if self.brightness is None
-                      else np.array(self.brightness, dtype=float))
+        brightness = np.full(n, np.nan) if self.brightness is None else np.array(self.brightness, dtype=float)
         change = np.zeros(n) if self.change is None else np.array(self.change, dtype=float)
         for name, array in (("measured", measured), ("brightness", brightness), ("change", change)):
             if array.shape != (n,):
-                raise ValueError(f"TrackedSequence {name} must have shape {(n,)}, "
-                                 f"got {array.shape}")
+                raise ValueError(f"TrackedSequence {name} must have shape {(n,)}, got {array.shape}")
             array.flags.writeable = False
             object.__setattr__(self, name, array)
         object.__setattr__(self, "samples", tuple(self.samples))
@@ -178,7 +179,7 @@ def _luma(image: np.ndarray) -> float:
     cols = np.flatnonzero(luma.max(axis=0) > BAR_LUMA)
     if rows.size == 0 or cols.size == 0:
         return float(luma.mean())
-    return float(luma[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1].mean())
+    return float(luma[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].mean())
 
 
 class Detection(NamedTuple):
@@ -204,19 +205,22 @@ def _landmarks(results: Any) -> Detection | None:
     """The Detection in a Pose result, or None."""
     if not results.pose_landmarks:
         return None
-    image = np.array([(p.x, p.y, p.z, p.visibility)
-                      for p in results.pose_landmarks.landmark], dtype=float)
+    image = np.array([(p.x, p.y, p.z, p.visibility) for p in results.pose_landmarks.landmark], dtype=float)
     if results.pose_world_landmarks:
-        world = np.array([(p.x, p.y, p.z) for p in results.pose_world_landmarks.landmark],
-                         dtype=float)
+        world = np.array([(p.x, p.y, p.z) for p in results.pose_world_landmarks.landmark], dtype=float)
     else:
         world = np.full((len(Landmark), 3), np.nan)
     mask = getattr(results, "segmentation_mask", None)
     if mask is None:
         return Detection(image[:, :3], world, np.clip(image[:, 3], 0.0, 1.0), np.full(len(Landmark), np.nan))
     mask = np.asarray(mask)
-    return Detection(image[:, :3], world, np.clip(image[:, 3], 0.0, 1.0), silhouette_at(mask, image[:, :2]),
-                     outline_bend(mask, image[:, :2]))
+    return Detection(
+        image[:, :3],
+        world,
+        np.clip(image[:, 3], 0.0, 1.0),
+        silhouette_at(mask, image[:, :2]),
+        outline_bend(mask, image[:, :2]),
+    )
 
 
 def silhouette_at(mask: np.ndarray, points: np.ndarray) -> np.ndarray:
@@ -230,7 +234,7 @@ def silhouette_at(mask: np.ndarray, points: np.ndarray) -> np.ndarray:
         if not (0.0 <= x <= 1.0 and 0.0 <= y <= 1.0):  # NaN fails both
             continue
         col, row = min(int(x * width), width - 1), min(int(y * height), height - 1)
-        window = mask[max(0, row - reach):row + reach + 1, max(0, col - reach):col + reach + 1]
+        window = mask[max(0, row - reach) : row + reach + 1, max(0, col - reach) : col + reach + 1]
         out[k] = float(window.max())
     return out
 
@@ -311,8 +315,7 @@ def track_pose(
     change: list[float] = []
     thumbnail: np.ndarray | None = None
     samples = _Samples(keep_samples)
-    missing = Detection(np.full((count, 3), np.nan), np.full((count, 3), np.nan), np.zeros(count),
-                        np.zeros(count))
+    missing = Detection(np.full((count, 3), np.nan), np.full((count, 3), np.nan), np.zeros(count), np.zeros(count))
     last_us = -1
     reported = -math.inf
     pending: VideoFrame | None = None  # the latest frame skipped, measured if it is the last
@@ -371,11 +374,20 @@ def track_pose(
     t_s = np.array(times, dtype=float)
     if n and not measured_rows.all():
         _interpolate(t_s, measured_rows, image, world, visibility, in_person)
-    return TrackedSequence(t_s=t_s, image=image, world=world, visibility=visibility,
-                           in_person=in_person, back_bend_deg=np.array(bends, dtype=float),
-                           width_px=width_px, height_px=height_px, measured=measured_rows,
-                           brightness=np.array(brightness), samples=samples.picked(),
-                           change=np.array(change))
+    return TrackedSequence(
+        t_s=t_s,
+        image=image,
+        world=world,
+        visibility=visibility,
+        in_person=in_person,
+        back_bend_deg=np.array(bends, dtype=float),
+        width_px=width_px,
+        height_px=height_px,
+        measured=measured_rows,
+        brightness=np.array(brightness),
+        samples=samples.picked(),
+        change=np.array(change),
+    )
 
 
 def _with_thumbnails(frames: Iterable[VideoFrame]) -> Iterator[tuple[VideoFrame, float, np.ndarray]]:
@@ -384,8 +396,14 @@ def _with_thumbnails(frames: Iterable[VideoFrame]) -> Iterator[tuple[VideoFrame,
         yield frame, _luma(frame.image), _thumbnail(frame.image)
 
 
-def _interpolate(t_s: np.ndarray, measured: np.ndarray, image: np.ndarray, world: np.ndarray,
-                 visibility: np.ndarray, in_person: np.ndarray) -> None:
+def _interpolate(
+    t_s: np.ndarray,
+    measured: np.ndarray,
+    image: np.ndarray,
+    world: np.ndarray,
+    visibility: np.ndarray,
+    in_person: np.ndarray,
+) -> None:
     """Fill the unmeasured rows in place, linearly in time between the measured rows either
     side (the first and last rows are measured). NaN, visibility 0 and in_person 0, when
     either side found nobody."""
@@ -397,8 +415,7 @@ def _interpolate(t_s: np.ndarray, measured: np.ndarray, image: np.ndarray, world
     image[gaps] = (1 - w[..., None]) * image[left] + w[..., None] * image[right]
     world[gaps] = (1 - w[..., None]) * world[left] + w[..., None] * world[right]
     both = (visibility[left].max(axis=1) > 0) & (visibility[right].max(axis=1) > 0)
-    visibility[gaps] = np.where(both[:, None],
-                                (1 - w) * visibility[left] + w * visibility[right], 0.0)
+    visibility[gaps] = np.where(both[:, None], (1 - w) * visibility[left] + w * visibility[right], 0.0)
     in_person[gaps] = np.where(both[:, None], (1 - w) * in_person[left] + w * in_person[right], 0.0)
 
 
@@ -406,8 +423,9 @@ def _interpolate(t_s: np.ndarray, measured: np.ndarray, image: np.ndarray, world
 # People
 
 
-def person_box(image_landmarks: np.ndarray, width_px: int, height_px: int,
-               padding: float = MASK_PADDING) -> tuple[int, int, int, int] | None:
+def person_box(
+    image_landmarks: np.ndarray, width_px: int, height_px: int, padding: float = MASK_PADDING
+) -> tuple[int, int, int, int] | None:
     """(x0, y0, x1, y1) pixels around one person's 33 landmarks (normalised), grown by
     `padding` of the box's width and height on each side, clipped to the picture. None when no
     landmark is known."""
@@ -592,19 +610,29 @@ def check_visibility(seq: LandmarkSequence) -> VisibilityStats:
     n = len(seq)
     found = person_frames(seq)
     brightness = getattr(seq, "brightness", None)
-    mean_luma = float(np.nanmean(brightness)) if brightness is not None and n and \
-        np.isfinite(brightness).any() else math.nan
+    mean_luma = (
+        float(np.nanmean(brightness)) if brightness is not None and n and np.isfinite(brightness).any() else math.nan
+    )
     if not found.any():
-        return VisibilityStats(frames=n, person_fraction=0.0, side=None,
-                               key_visibility=math.nan,
-                               landmark_visibility=np.full(len(Landmark), np.nan),
-                               brightness=mean_luma)
+        return VisibilityStats(
+            frames=n,
+            person_fraction=0.0,
+            side=None,
+            key_visibility=math.nan,
+            landmark_visibility=np.full(len(Landmark), np.nan),
+            brightness=mean_luma,
+        )
     seen = seq.visibility[found]
     per_side = {side: float(seen[:, list(joints)].mean()) for side, joints in SIDES.items()}
     side = max(per_side, key=per_side.__getitem__)
-    return VisibilityStats(frames=n, person_fraction=float(found.mean()), side=side,
-                           key_visibility=per_side[side],
-                           landmark_visibility=seen.mean(axis=0), brightness=mean_luma)
+    return VisibilityStats(
+        frames=n,
+        person_fraction=float(found.mean()),
+        side=side,
+        key_visibility=per_side[side],
+        landmark_visibility=seen.mean(axis=0),
+        brightness=mean_luma,
+    )
 
 
 def require_one_person(seq: LandmarkSequence, people: int | None = None) -> VisibilityStats:

@@ -39,8 +39,10 @@ NOT_JUDGED_HERE = "not judged: see what we could not judge"
 # A fault of an older version of the course that has no words any more (a stored report).
 RETIRED_FAULT = "a check this version of the course no longer makes"
 # In a cue's place of its lesson link, when the lesson it names is gone (a stored report).
-LESSON_MOVED = ("This check was saved by an older version of the course, whose lesson on it has "
-                "since moved: find it in the lessons' list.")
+LESSON_MOVED = (
+    "This check was saved by an older version of the course, whose lesson on it has "
+    "since moved: find it in the lessons' list."
+)
 
 Tone = Literal["refused", "well_done", "to_read"]
 
@@ -165,8 +167,9 @@ def present(report: Report, course: Course) -> Presentation:
     show_angles = angles_shown(report)
     cues = course.cues
     return Presentation(
-        tone="refused" if report.outcome == "refused" else (
-            "well_done" if report.outcome == "judged" and not report.faults else "to_read"),
+        tone="refused"
+        if report.outcome == "refused"
+        else ("well_done" if report.outcome == "judged" and not report.faults else "to_read"),
         verdict=report.verdict,
         message=report.message,
         notes=tuple(report.notes),
@@ -262,8 +265,10 @@ def beyond_model_note(beyond: Sequence[BeyondModel]) -> str:
     if not held:
         return ""
     angles = "; ".join(f"{b.label} {b.asked_deg:.0f}°, where the model stops at {b.limit_deg:.0f}°" for b in held)
-    return (f"At some moments your position asked more of the body model than it can bend ({angles}), "
-            "so the replay holds those moments at the model's limit. Your measured angles above are unchanged.")
+    return (
+        f"At some moments your position asked more of the body model than it can bend ({angles}), "
+        "so the replay holds those moments at the model's limit. Your measured angles above are unchanged."
+    )
 
 
 def _within(start: float, end: float, rep: RepReport) -> tuple[float, float]:
@@ -280,8 +285,11 @@ def _cue_line(number: int, cue: CueReport, course: Course) -> CueLine:
     saved before a lesson, section or figure was renamed (the dashboard shows old hand-ins)
     links to today's, and only to the saved names when the fault has no cue any more."""
     current = course.cues.get(cue.fault)
-    lesson_id, section, figure = ((current.lesson_id, current.section, current.figure) if current is not None
-                                  else (cue.lesson_id, cue.section, cue.figure))
+    lesson_id, section, figure = (
+        (current.lesson_id, current.section, current.figure)
+        if current is not None
+        else (cue.lesson_id, cue.section, cue.figure)
+    )
     lesson = next((item for item in course.lessons if item.id == lesson_id), None)
     link = None if lesson is None else LessonLink(lesson.id, lesson.order, lesson.title, section)
     return CueLine(number, cue.fault, cue.title, tuple(cue.reps), cue.seen, cue.try_this, link, figure)
@@ -301,8 +309,9 @@ def _rep_line(report: Report, rep: RepReport, cues: Mapping[str, Cue], show_angl
         words = NOT_JUDGED_FROM_HERE if report.view != "side" else NOT_JUDGED_HERE
     angles = ""
     if show_angles:
-        angles = (f"At the bottom: hips {_angle(rep.hip)}, knees {_angle(rep.knee)}, trunk {_angle(rep.trunk)}"
-                  + ("" if rep.descent_s is None else f" · down in {rep.descent_s:.1f} s"))
+        angles = f"At the bottom: hips {_angle(rep.hip)}, knees {_angle(rep.knee)}, trunk {_angle(rep.trunk)}" + (
+            "" if rep.descent_s is None else f" · down in {rep.descent_s:.1f} s"
+        )
     return RepLine(rep.number, rep.start_s, rep.end_s, judged, findings, words, angles)
 
 

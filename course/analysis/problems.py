@@ -31,12 +31,12 @@ def _seconds(value: float) -> str:
 
 
 def _megabytes(size_bytes: float) -> str:
-    return f"{size_bytes / MEGABYTE:,.0f} MB" if size_bytes >= MEGABYTE else (
-        f"{size_bytes / MEGABYTE:.1f} MB")
+    return f"{size_bytes / MEGABYTE:,.0f} MB" if size_bytes >= MEGABYTE else (f"{size_bytes / MEGABYTE:.1f} MB")
 
 
-def _over_and_limit(value: float | None, limit: float | None, words: Callable[[float], str],
-                    unit: float, unit_name: str) -> tuple[str | None, str | None]:
+def _over_and_limit(
+    value: float | None, limit: float | None, words: Callable[[float], str], unit: float, unit_name: str
+) -> tuple[str | None, str | None]:
     """A measured value and the limit it is over, in words (None where not known). Just over the
     limit the two would read the same ("1 MB; up to 1 MB"): then both get one decimal, the
     value rounded up and the limit down, so the learner sees which is bigger."""
@@ -53,7 +53,8 @@ class ClipProblem(Exception):
 
     code: ClassVar[str] = "clip_problem"
     default_message: ClassVar[str] = (
-        "We couldn't check this clip. Please film your hinge again and upload the new clip.")
+        "We couldn't check this clip. Please film your hinge again and upload the new clip."
+    )
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message if message is not None else self.default_message)
@@ -74,7 +75,8 @@ class NotAVideo(ClipProblem, ValueError):
     code = "not_a_video"
     default_message = (
         "This file doesn't look like a video. Please choose the clip you filmed (for example "
-        "the MP4 or MOV file from your phone's camera) and upload it again.")
+        "the MP4 or MOV file from your phone's camera) and upload it again."
+    )
 
 
 class UnsupportedFormat(ClipProblem, ValueError):
@@ -93,7 +95,8 @@ class UnsupportedFormat(ClipProblem, ValueError):
             f"This video is {what} we can't read here. Please upload the clip as "
             f"{listed}: "
             "the file straight from your phone's camera works, or save it again in one of "
-            "those formats.")
+            "those formats."
+        )
 
 
 class EmptyFile(ClipProblem, ValueError):
@@ -101,8 +104,8 @@ class EmptyFile(ClipProblem, ValueError):
 
     code = "empty_file"
     default_message = (
-        "This file is empty: nothing of the clip arrived. Please choose your clip again and "
-        "upload it once more.")
+        "This file is empty: nothing of the clip arrived. Please choose your clip again and upload it once more."
+    )
 
 
 class BrokenClip(ClipProblem, ValueError):
@@ -111,7 +114,8 @@ class BrokenClip(ClipProblem, ValueError):
     code = "broken_clip"
     default_message = (
         "We couldn't play this clip all the way through: the file looks damaged or only "
-        "partly copied. Please upload the original clip from your phone again.")
+        "partly copied. Please upload the original clip from your phone again."
+    )
 
 
 class NoVideoTrack(ClipProblem, ValueError):
@@ -119,8 +123,8 @@ class NoVideoTrack(ClipProblem, ValueError):
 
     code = "no_video_track"
     default_message = (
-        "This file has no picture in it, only sound or nothing at all. Please upload the "
-        "video of your hinge.")
+        "This file has no picture in it, only sound or nothing at all. Please upload the video of your hinge."
+    )
 
 
 class ClipTooLarge(ClipProblem, ValueError):
@@ -136,7 +140,8 @@ class ClipTooLarge(ClipProblem, ValueError):
         limit = f"; we can take up to {limit_text}" if limit_text else ""
         super().__init__(
             f"This clip is too big{size}{limit}. Film only your set: 15 to 40 seconds is "
-            "plenty. Or trim the clip on your phone, then upload it again.")
+            "plenty. Or trim the clip on your phone, then upload it again."
+        )
 
 
 class ClipTooLong(ClipProblem, ValueError):
@@ -152,7 +157,8 @@ class ClipTooLong(ClipProblem, ValueError):
         limit = f"; we check clips up to {limit_text}" if limit_text else ""
         super().__init__(
             f"This clip {runs}{limit}. Trim it to just your set of 3 to 6 hinges (15 to 40 "
-            "seconds is plenty) and upload it again.")
+            "seconds is plenty) and upload it again."
+        )
 
 
 class FrameTooLarge(ClipProblem, ValueError):
@@ -160,15 +166,18 @@ class FrameTooLarge(ClipProblem, ValueError):
 
     code = "frame_too_large"
 
-    def __init__(self, width: int | None = None, height: int | None = None,
-                 limit_pixels: int | None = None) -> None:
+    def __init__(self, width: int | None = None, height: int | None = None, limit_pixels: int | None = None) -> None:
         self.width, self.height, self.limit_pixels = width, height, limit_pixels
         size = f" ({width:,} x {height:,} pixels)" if width and height else ""
-        limit = (f"; we check pictures up to {limit_pixels / 1e6:.1f} million pixels, "
-                 "which is 4K (3840 x 2160)") if limit_pixels else ""
+        limit = (
+            (f"; we check pictures up to {limit_pixels / 1e6:.1f} million pixels, which is 4K (3840 x 2160)")
+            if limit_pixels
+            else ""
+        )
         super().__init__(
             f"This clip's picture is bigger than we can check{size}{limit}. Set your phone's "
-            "camera to 4K or 1080p (HD), film your set again and upload the new clip.")
+            "camera to 4K or 1080p (HD), film your set again and upload the new clip."
+        )
 
 
 class TooMuchVideo(ClipProblem, ValueError):
@@ -182,7 +191,8 @@ class TooMuchVideo(ClipProblem, ValueError):
         super().__init__(
             f"This clip holds more video than we can check{held}. Film at normal speed, not "
             "slow motion, in 1080p (HD) or 4K at 30 frames a second, for 15 to 40 seconds, "
-            "and upload it again.")
+            "and upload it again."
+        )
 
 
 class ClipTooShort(ClipProblem, ValueError):
@@ -201,7 +211,8 @@ class ClipTooShort(ClipProblem, ValueError):
             got = ""
         super().__init__(
             f"This clip is too short to see a hinge{got}. Film at least one whole rep, down "
-            "and back up; a set of 3 to 6 hinges, about 15 to 40 seconds, is best.")
+            "and back up; a set of 3 to 6 hinges, about 15 to 40 seconds, is best."
+        )
 
 
 class NoPersonFound(ClipProblem):
@@ -210,7 +221,8 @@ class NoPersonFound(ClipProblem):
     code = "no_person_found"
     default_message = (
         "We couldn't find you in this clip. Film from the side with your whole body, head to "
-        "feet, in the picture, stand 2 to 4 metres from the phone, and try again.")
+        "feet, in the picture, stand 2 to 4 metres from the phone, and try again."
+    )
 
 
 class MorePeopleThanOne(ClipProblem):
@@ -219,7 +231,8 @@ class MorePeopleThanOne(ClipProblem):
     code = "more_people_than_one"
     default_message = (
         "We can see more than one person in this clip, so we can't tell whose hinge to check. "
-        "Film again with only you in the picture.")
+        "Film again with only you in the picture."
+    )
 
 
 class CutIntoPieces(ClipProblem):
@@ -228,7 +241,8 @@ class CutIntoPieces(ClipProblem):
     code = "cut_into_pieces"
     default_message = (
         "This clip is cut together from short pieces, so no whole rep is filmed in one go. "
-        "Upload one continuous clip of your set, straight from the camera.")
+        "Upload one continuous clip of your set, straight from the camera."
+    )
 
 
 class TooDark(ClipProblem):
@@ -238,7 +252,8 @@ class TooDark(ClipProblem):
     default_message = (
         "The clip is too dark for us to see your joints clearly. Film in a brighter spot or "
         "switch on more lights, with the light falling on you rather than behind you, and "
-        "try again.")
+        "try again."
+    )
 
 
 def _all_problems() -> Mapping[str, type[ClipProblem]]:

@@ -38,8 +38,9 @@ class AnalysisStopped(Exception):
 class AnalysisQueue:
     """A first-come, first-served line of at most `max_waiting` in front of `slots` analysis places."""
 
-    def __init__(self, slots: int = 1, max_waiting: int | None = None, *,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, slots: int = 1, max_waiting: int | None = None, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         """slots: analyses that run at once (at least 1, else ValueError). max_waiting: how many
         may wait (None: no bound). clock: seconds from any fixed start, never going back (tests
         pass a fake one); it times the analyses the estimate is made from."""
@@ -86,8 +87,7 @@ class AnalysisQueue:
             return self._full()
 
     def _full(self) -> bool:
-        return (self.max_waiting is not None and self._running >= self.slots
-                and len(self._line) >= self.max_waiting)
+        return self.max_waiting is not None and self._running >= self.slots and len(self._line) >= self.max_waiting
 
     def typical_seconds(self) -> float:
         with self._changed:

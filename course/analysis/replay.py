@@ -76,8 +76,9 @@ class Replay:
     beyond_model: tuple[BeyondModel, ...] = ()  # empty when every frame fitted the model
 
 
-def replay_motion(track: MotionTrack, found: Iterable[FoundFault] = (), body: Body | None = None,
-                  title: str = "You") -> Replay:
+def replay_motion(
+    track: MotionTrack, found: Iterable[FoundFault] = (), body: Body | None = None, title: str = "You"
+) -> Replay:
     """The learner's clip on the body model, in the shape the report judged (module docstring).
     Raises ValueError when no frame was measured."""
     body = body or Body()
@@ -97,7 +98,9 @@ def replay_motion(track: MotionTrack, found: Iterable[FoundFault] = (), body: Bo
             hip=limits.within("hip", at_hip),
             lumbar=limits.within("lumbar", max(0.0, fold - at_hip)),
             knee=limits.within("knee", float(np.interp(moment, t, knee))),
-            neck=limits.within("neck", float(np.interp(moment, t, neck))) if _inside(moment, spans["neck_cranked"]) else 0.0,
+            neck=limits.within("neck", float(np.interp(moment, t, neck)))
+            if _inside(moment, spans["neck_cranked"])
+            else 0.0,
         )
         try:
             posed = body.balance(pose, hang_arms=True).posed
@@ -112,13 +115,26 @@ def replay_motion(track: MotionTrack, found: Iterable[FoundFault] = (), body: Bo
         return int(np.clip(round((time_s - clock[0]) * REPLAY_FPS), 0, len(clock) - 1))
 
     reps = tuple(
-        RepSpan(start=index(rep.start_s), bottom=index(rep.bottom_s), end=index(rep.end_s),
-                start_s=rep.start_s - clock[0], bottom_s=rep.bottom_s - clock[0], end_s=rep.end_s - clock[0])
+        RepSpan(
+            start=index(rep.start_s),
+            bottom=index(rep.bottom_s),
+            end=index(rep.end_s),
+            start_s=rep.start_s - clock[0],
+            bottom_s=rep.bottom_s - clock[0],
+            end_s=rep.end_s - clock[0],
+        )
         for rep in track.reps
     )
     motion = Motion(
-        name="your_clip", title=title, description="Your clip, replayed on the course's body model.",
-        t_s=clock - clock[0], poses=tuple(poses), frames=tuple(frames), reps=reps, fps=REPLAY_FPS, body=body,
+        name="your_clip",
+        title=title,
+        description="Your clip, replayed on the course's body model.",
+        t_s=clock - clock[0],
+        poses=tuple(poses),
+        frames=tuple(frames),
+        reps=reps,
+        fps=REPLAY_FPS,
+        body=body,
     )
     return Replay(motion, limits.beyond_model())
 
@@ -181,8 +197,15 @@ def reference_hinge(track: MotionTrack, body: Body | None = None) -> Motion:
         scale = max((period - 0.2) / moving, SHORTEST_REFERENCE_MOVE_S / min(descent, ascent))
         descent, ascent, pause_bottom = descent * scale, ascent * scale, pause_bottom * scale
     pause_top = max(0.1, period - (descent + pause_bottom + ascent)) if math.isfinite(period) else 0.5
-    reference = good_hinge(reps=len(bottoms), descent_s=descent, ascent_s=ascent, pause_bottom_s=pause_bottom,
-                           pause_top_s=pause_top, setup_s=0.0, body=body)
+    reference = good_hinge(
+        reps=len(bottoms),
+        descent_s=descent,
+        ascent_s=ascent,
+        pause_bottom_s=pause_bottom,
+        pause_top_s=pause_top,
+        setup_s=0.0,
+        body=body,
+    )
     return _shifted(reference, bottoms[0] - reference.reps[0].bottom_s)
 
 
@@ -202,20 +225,31 @@ def _shifted(motion: Motion, by_s: float) -> Motion:
         return int(np.clip(i + moved, 0, len(keep) - 1))
 
     reps = tuple(
-        RepSpan(start=index(r.start), bottom=index(r.bottom), end=index(r.end),
-                start_s=index(r.start) * step, bottom_s=index(r.bottom) * step, end_s=index(r.end) * step)
-        for r in motion.reps if r.end + moved > 0
+        RepSpan(
+            start=index(r.start),
+            bottom=index(r.bottom),
+            end=index(r.end),
+            start_s=index(r.start) * step,
+            bottom_s=index(r.bottom) * step,
+            end_s=index(r.end) * step,
+        )
+        for r in motion.reps
+        if r.end + moved > 0
     )
     return dataclasses.replace(
-        motion, t_s=np.arange(len(keep)) * step, poses=tuple(motion.poses[i] for i in keep),
-        frames=tuple(motion.frames[i] for i in keep), reps=reps,
+        motion,
+        t_s=np.arange(len(keep)) * step,
+        poses=tuple(motion.poses[i] for i in keep),
+        frames=tuple(motion.frames[i] for i in keep),
+        reps=reps,
     )
 
 
 def _rep_spans(track: MotionTrack, t: np.ndarray, found: Iterable[FoundFault], fault: str) -> list[tuple[float, float]]:
     reps = {rep.number: rep for rep in track.reps}
-    return [(float(t[reps[f.rep].start_i]), float(t[reps[f.rep].end_i])) for f in found
-            if f.id == fault and f.rep in reps]
+    return [
+        (float(t[reps[f.rep].start_i]), float(t[reps[f.rep].end_i])) for f in found if f.id == fault and f.rep in reps
+    ]
 
 
 def _inside(moment: float, spans: list[tuple[float, float]]) -> bool:

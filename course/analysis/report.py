@@ -46,8 +46,12 @@ NOT_PRAISED_BESIDE: dict[str, set[str]] = {
 
 # Where the camera stood, in the learner's words, by view (course.analysis.camera_view's vocabulary).
 CAMERA_PLACES: dict[str, str] = {
-    "side": "side-on to you", "front": "in front of you", "front-oblique": "in front of you, off to one side",
-    "rear-oblique": "behind you", "rear": "behind you", "oblique": "at an angle",
+    "side": "side-on to you",
+    "front": "in front of you",
+    "front-oblique": "in front of you, off to one side",
+    "rear-oblique": "behind you",
+    "rear": "behind you",
+    "oblique": "at an angle",
 }
 CAMERA_UNKNOWN = "where it could not see your side"
 
@@ -169,8 +173,12 @@ class Report:
 def refused(message: str, problem: str, timings: Mapping[str, float] | None = None, **clip: Any) -> Report:
     """The report for a clip that could not be judged at all."""
     return Report(
-        outcome="refused", verdict="Could not judge this clip", message=message, problem=problem,
-        timings=dict(timings or {}), clip=clip,
+        outcome="refused",
+        verdict="Could not judge this clip",
+        message=message,
+        problem=problem,
+        timings=dict(timings or {}),
+        clip=clip,
     )
 
 
@@ -210,9 +218,17 @@ def build_report(
     outcome: Outcome = "judged" if view == "side" and reps and fully > MAIN_RULES_SHARE.value * len(reps) else "partial"
     applicable = [fault for fault in FAULT_IDS if fault not in judgement.not_applicable]
     unchecked = sum(fault not in judgement.checked for fault in applicable)
-    verdict, message = _verdict(view, reps, findings, bool(judgement.checked), unchecked, _first_reason(judgement),
-                                fully_judged_reps=fully, titles={fault: cue.title for fault, cue in cues.items()},
-                                checks=len(applicable))
+    verdict, message = _verdict(
+        view,
+        reps,
+        findings,
+        bool(judgement.checked),
+        unchecked,
+        _first_reason(judgement),
+        fully_judged_reps=fully,
+        titles={fault: cue.title for fault, cue in cues.items()},
+        checks=len(applicable),
+    )
     # a squat chosen as a hinge is said as such, before how far its knees bent
     squatted = reps and judgement.judged_as == judgement.chosen and _looks_like_squat(findings, len(reps))
     mismatch = squat_mismatch(judgement.chosen) if squatted else judgement.mismatch
@@ -220,8 +236,12 @@ def build_report(
         message = f"{mismatch} {message}"
     found = {f.fault for f in findings}
     went_well = tuple(
-        cues[fault].went_well for fault in FAULT_IDS
-        if fault in judgement.checked and fault in cues and fault not in found and not found & NOT_PRAISED_BESIDE.get(fault, set())
+        cues[fault].went_well
+        for fault in FAULT_IDS
+        if fault in judgement.checked
+        and fault in cues
+        and fault not in found
+        and not found & NOT_PRAISED_BESIDE.get(fault, set())
     )[:MAX_WENT_WELL]
     return Report(
         outcome=outcome,
@@ -230,7 +250,10 @@ def build_report(
         view=view,
         people=people,
         reps=tuple(reps),
-        faults=tuple(FaultReport(f.fault, f.rep, f.confidence, f.start_s, f.end_s, f.value, f.threshold, f.unit, f.measure) for f in findings),
+        faults=tuple(
+            FaultReport(f.fault, f.rep, f.confidence, f.start_s, f.end_s, f.value, f.threshold, f.unit, f.measure)
+            for f in findings
+        ),
         cues=_cues(findings, cues),
         went_well=went_well,
         not_judged=judgement.not_judged,
@@ -251,7 +274,11 @@ def _first_reason(judgement: Judgement) -> str:
 
 
 def _verdict(
-    view: str, reps: Sequence[RepReport], findings: Sequence[Finding], judged: bool, unchecked: int = 0,
+    view: str,
+    reps: Sequence[RepReport],
+    findings: Sequence[Finding],
+    judged: bool,
+    unchecked: int = 0,
     reason: str = "",
     fully_judged_reps: int | None = None,
     titles: Mapping[str, str] | None = None,
@@ -270,8 +297,10 @@ def _verdict(
     reps_words = f"{count} rep{'s' if count != 1 else ''}"
     if view != "side" and judged:
         verdict, message = _verdict("side", reps, findings, judged, fully_judged_reps=fully_judged_reps, titles=titles)
-        return verdict, (message + " The camera was at an angle to your side, so only your knees and tempo "
-                         "were judged; film side-on for the full check.")
+        return verdict, (
+            message + " The camera was at an angle to your side, so only your knees and tempo "
+            "were judged; film side-on for the full check."
+        )
     if view != "side":
         camera = CAMERA_PLACES.get(view, CAMERA_UNKNOWN)
         counted = f"We counted {reps_words}, but " if count else ""
@@ -281,24 +310,36 @@ def _verdict(
             "Film again side-on, with your whole body in the picture.",
         )
     if not reps:
-        return ("Could not find a full rep", "We saw you, but not one full hinge down and back up. Film 3 to 6 slow reps.")
+        return (
+            "Could not find a full rep",
+            "We saw you, but not one full hinge down and back up. Film 3 to 6 slow reps.",
+        )
     if not judged:
         why = f" {reason}" if reason else ""
-        return ("Could not judge your form",
-                f"We counted {reps_words}, but none of the checks could be made.{why} "
-                "See what we could not judge, and film again with your whole body in the picture.")
+        return (
+            "Could not judge your form",
+            f"We counted {reps_words}, but none of the checks could be made.{why} "
+            "See what we could not judge, and film again with your whole body in the picture.",
+        )
     faults = {f.fault for f in findings}
     if _looks_like_squat(findings, count):
-        return ("Looks like a squat", f"In {reps_words} your knees did as much work as your hips: that is a squat, not a hinge. "
-                "Push your hips back first and keep your shins upright.")
+        return (
+            "Looks like a squat",
+            f"In {reps_words} your knees did as much work as your hips: that is a squat, not a hinge. "
+            "Push your hips back first and keep your shins upright.",
+        )
     if not faults and unchecked:
         not_made = f"all {unchecked} checks" if unchecked == checks else f"{unchecked} of the {checks} checks"
-        return ("Nothing to fix in what we could see",
-                f"Nothing to fix in {reps_words}, but {not_made} could not be made: see what we could not judge.")
+        return (
+            "Nothing to fix in what we could see",
+            f"Nothing to fix in {reps_words}, but {not_made} could not be made: see what we could not judge.",
+        )
     if not faults and fully_judged_reps is not None and fully_judged_reps <= MAIN_RULES_SHARE.value * count:
-        return ("Nothing to fix in what we could see",
-                f"Nothing to fix in what we could see, but only {fully_judged_reps} of your {reps_words} could be "
-                "checked in full: see what we could not judge.")
+        return (
+            "Nothing to fix in what we could see",
+            f"Nothing to fix in what we could see, but only {fully_judged_reps} of your {reps_words} could be "
+            "checked in full: see what we could not judge.",
+        )
     if not faults:
         return ("Solid hinge", f"{reps_words.capitalize()} judged and nothing to fix: well done.")
     first = min(faults, key=FAULT_IDS.index)
@@ -306,8 +347,10 @@ def _verdict(
     what = f": {title[:1].lower()}{title[1:]}" if title else ""
     if len(faults) == 1:
         return (f"One thing to fix{what}", f"{reps_words.capitalize()} judged. One thing to work on, below.")
-    return (f"{len(faults)} things to fix, first{what}",
-            f"{reps_words.capitalize()} judged. Start with the first cue below; it matters most.")
+    return (
+        f"{len(faults)} things to fix, first{what}",
+        f"{reps_words.capitalize()} judged. Start with the first cue below; it matters most.",
+    )
 
 
 def _looks_like_squat(findings: Sequence[Finding], count: int) -> bool:
@@ -331,8 +374,14 @@ def _cues(findings: Sequence[Finding], cues: Mapping[str, Cue]) -> tuple[CueRepo
         worst = max((f for f in findings if f.fault == fault), key=lambda f: f.confidence)
         out.append(
             CueReport(
-                fault=fault, reps=tuple(reps_of[fault]), title=cue.title, seen=cue.seen_with(_value_text(worst)),
-                try_this=cue.try_this, lesson_id=cue.lesson_id, section=cue.section, figure=cue.figure,
+                fault=fault,
+                reps=tuple(reps_of[fault]),
+                title=cue.title,
+                seen=cue.seen_with(_value_text(worst)),
+                try_this=cue.try_this,
+                lesson_id=cue.lesson_id,
+                section=cue.section,
+                figure=cue.figure,
             )
         )
     return tuple(out)
@@ -342,19 +391,25 @@ def _value_text(finding: Finding) -> str:
     """What was measured, in the words the cue's "seen" sentence wants at its "{value}": a
     number for most faults, a clause where the same fault is seen in more than one way."""
     if finding.measure == "back outline":
-        return f"the outline of your back, seen on your silhouette, curved out {finding.value:.0f}° from a straight line"
+        return (
+            f"the outline of your back, seen on your silhouette, curved out {finding.value:.0f}° from a straight line"
+        )
     if finding.measure == "ear-shoulder-hip closing":
         return f"your upper back and head curled down {finding.value:.0f}°"
     if finding.measure == "trunk-to-thigh fold":
-        return (f"your trunk folded {finding.value:.0f}° onto your thighs with your knees nearly straight, "
-                "more than the hips alone usually allow")
+        return (
+            f"your trunk folded {finding.value:.0f}° onto your thighs with your knees nearly straight, "
+            "more than the hips alone usually allow"
+        )
     if finding.measure == "knees lead":
         return f"at the start of the way down your knees bent {_times(finding.value)} your hips"
     if finding.unit == "ratio":
         return "at the bottom your knees were bent about as much as your hips, and your shins tipped forward"
     if finding.unit == "leg lengths":
         centimetres = round(finding.value * LEG_LENGTH.value * 100)
-        return "your hips hardly moved back" if centimetres <= 1 else f"your hips moved back only about {centimetres} cm"
+        return (
+            "your hips hardly moved back" if centimetres <= 1 else f"your hips moved back only about {centimetres} cm"
+        )
     if finding.unit == "s":
         return f"{finding.value:.1f}"
     return f"{abs(finding.value):.0f}"
@@ -437,20 +492,33 @@ def report_from_json(data: Mapping[str, Any]) -> Report:
         view=data.get("view", "unknown"),
         people=data.get("people", 0),
         reps=tuple(
-            RepReport(number=r["number"], start_s=r["start_s"], bottom_s=r["bottom_s"], end_s=r["end_s"],
-                      hip=angle(r["hip"]), knee=angle(r["knee"]), trunk=angle(r["trunk"]),
-                      descent_s=r.get("descent_s"), faults=tuple(r.get("faults", ())))
+            RepReport(
+                number=r["number"],
+                start_s=r["start_s"],
+                bottom_s=r["bottom_s"],
+                end_s=r["end_s"],
+                hip=angle(r["hip"]),
+                knee=angle(r["knee"]),
+                trunk=angle(r["trunk"]),
+                descent_s=r.get("descent_s"),
+                faults=tuple(r.get("faults", ())),
+            )
             for r in data.get("reps", ())
         ),
-        faults=tuple(FaultReport(**{name: f[name] for name in FaultReport.__dataclass_fields__}) for f in data.get("faults", ())),
-        cues=tuple(
-            cue(c) for c in data.get("cues", ())
+        faults=tuple(
+            FaultReport(**{name: f[name] for name in FaultReport.__dataclass_fields__}) for f in data.get("faults", ())
         ),
+        cues=tuple(cue(c) for c in data.get("cues", ())),
         went_well=tuple(data.get("went_well", ())),
         not_judged=tuple(NotJudged(n["what"], n["why"], n.get("rep")) for n in data.get("not_judged", ())),
-        series=None if series is None else Series(
-            t_s=tuple(series["t_s"]), hip_deg=tuple(series["hip_deg"]), knee_deg=tuple(series["knee_deg"]),
-            trunk_deg=tuple(series["trunk_deg"])),
+        series=None
+        if series is None
+        else Series(
+            t_s=tuple(series["t_s"]),
+            hip_deg=tuple(series["hip_deg"]),
+            knee_deg=tuple(series["knee_deg"]),
+            trunk_deg=tuple(series["trunk_deg"]),
+        ),
         timings=dict(data.get("timings", {})),
         clip=dict(data.get("clip", {})),
         problem=data.get("problem"),

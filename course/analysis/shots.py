@@ -78,7 +78,9 @@ def split_shots(seq: LandmarkSequence) -> tuple[Shot, ...]:
     """The sequence's shots, in order."""
     starts = np.flatnonzero(shot_starts(seq))
     ends = [*(starts[1:] - 1), len(seq) - 1]
-    return tuple(Shot(int(a), int(b), float(seq.t_s[a]), float(seq.t_s[b])) for a, b in zip(starts, ends, strict=False))  # no rows: no starts, one end
+    return tuple(
+        Shot(int(a), int(b), float(seq.t_s[a]), float(seq.t_s[b])) for a, b in zip(starts, ends, strict=False)
+    )  # no rows: no starts, one end
 
 
 def pick_shot(seq: LandmarkSequence) -> tuple[LandmarkSequence, str | None]:
@@ -94,17 +96,19 @@ def pick_shot(seq: LandmarkSequence) -> tuple[LandmarkSequence, str | None]:
     dt = np.diff(seq.t_s, append=seq.t_s[-1])
 
     def shown_s(shot: Shot) -> float:
-        return float(dt[shot.start:shot.end + 1][found[shot.start:shot.end + 1]].sum())
+        return float(dt[shot.start : shot.end + 1][found[shot.start : shot.end + 1]].sum())
 
     best = max(shots, key=shown_s)
     if shown_s(best) < MIN_SHOT.value:
         raise CutIntoPieces()
     keep = np.zeros(len(seq), bool)
-    keep[best.start:best.end + 1] = True
+    keep[best.start : best.end + 1] = True
     blanked = _blank(seq, ~keep)
     cuts = len(shots) - 1
-    note = (f"Your clip changes shot {cuts} time{'s' if cuts != 1 else ''}; we judged the longest part "
-            f"filmed in one go ({best.start_s:.1f} to {best.end_s:.1f} s) and left out the rest.")
+    note = (
+        f"Your clip changes shot {cuts} time{'s' if cuts != 1 else ''}; we judged the longest part "
+        f"filmed in one go ({best.start_s:.1f} to {best.end_s:.1f} s) and left out the rest."
+    )
     return blanked, note
 
 
@@ -137,7 +141,7 @@ def settled(seq: LandmarkSequence) -> tuple[LandmarkSequence, str | None]:
     first, last = int(there[0]), int(there[-1])
     # Only an end where the feet were seen elsewhere is a walk; an end where they were hidden is kept.
     first = first if away[:first].any() else 0
-    last = last if away[last + 1:].any() else len(seq) - 1
+    last = last if away[last + 1 :].any() else len(seq) - 1
     moving = person_frames(seq) & ((rows < first) | (rows > last))
     if not moving.any():
         return seq, None

@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-
 from course.analysis.presenting import Flash, VideoPlan
 
 REP_CUE_S = 1.5  # seconds the "Rep 1 of 3" subtitle shows from the rep's start
@@ -21,12 +20,15 @@ def subtitle_flashes(plan: VideoPlan, duration_s: float) -> tuple[Flash, ...]:
     """The subtitle cues, ordered by start: one per rep label ("Rep 1 of 3" for REP_CUE_S, not
     past the rep's end) and one per banner ("Rep 1: " and the banner's words, the banner's
     time, at least SUBTITLE_MIN_S), all within 0..duration_s."""
-    cues = [Flash(label.start_s, min(label.start_s + REP_CUE_S, label.end_s), label.text, label.rep)
-            for label in plan.rep_labels]
+    cues = [
+        Flash(label.start_s, min(label.start_s + REP_CUE_S, label.end_s), label.text, label.rep)
+        for label in plan.rep_labels
+    ]
     for banner in plan.banners:
         end = max(banner.end_s, banner.start_s + SUBTITLE_MIN_S)
-        cues.append(Flash(banner.start_s, end, f"Rep {banner.rep}: {banner.text}", banner.rep,
-                          banner.fault, banner.detail))
+        cues.append(
+            Flash(banner.start_s, end, f"Rep {banner.rep}: {banner.text}", banner.rep, banner.fault, banner.detail)
+        )
     clipped = []
     for cue in cues:
         start = min(max(cue.start_s, 0.0), duration_s)
@@ -44,7 +46,7 @@ def shorten(text: str, limit: int = SUBTITLE_LINE_CHARS) -> str:
     sentence = text.split(". ")[0].rstrip(".")
     if len(sentence) <= limit:
         return sentence + ("…" if len(sentence) < len(text.rstrip(".")) else ".")
-    clause = sentence[:limit - 1]
+    clause = sentence[: limit - 1]
     comma = max(clause.rfind(","), clause.rfind(";"))
     if comma >= limit // 2:
         return clause[:comma] + "…"

@@ -94,8 +94,7 @@ FRAME_RATE_SLACK_FRACTION = 0.05
 SQUARE_PIXEL_TOLERANCE = 0.02
 
 # ISO brands of still pictures (HEIF/AVIF photos share MP4's box format).
-_IMAGE_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1",
-                 b"avif", b"avis"}
+_IMAGE_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif", b"avis"}
 _QUICKTIME_ATOMS = {b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
 
 
@@ -163,8 +162,9 @@ def sniff_container(head: bytes) -> str:
         return "webm" if _ebml_doctype(head) == "webm" else "mkv"
     if head.startswith(b"RIFF") and len(head) >= 12:
         return {b"AVI ": "avi", b"WAVE": "audio", b"WEBP": "image"}.get(head[8:12], "unknown")
-    if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM",
-                        b"II*\x00", b"MM\x00*", b"8BPS")):
+    if head.startswith(
+        (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*", b"8BPS")
+    ):
         return "image"
     if head.startswith(b"FLV\x01"):
         return "flv"
@@ -179,7 +179,8 @@ def sniff_container(head: bytes) -> str:
     if head.startswith(b"OggS"):
         return "ogg" if b"theora" in head[:64] else "audio"
     if head.startswith((b"ID3", b"fLaC", b"#!AMR", b"FORM")) or (
-            len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+        len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0
+    ):
         return "audio"
     return "unknown"
 
@@ -196,10 +197,10 @@ def _ebml_doctype(head: bytes) -> str | None:
     if width > 8:
         return None
     size = first & (0xFF >> width)
-    for byte in head[at + 3:at + 2 + width]:
+    for byte in head[at + 3 : at + 2 + width]:
         size = (size << 8) | byte
     start = at + 2 + width
-    return head[start:start + size].rstrip(b"\x00").decode("ascii", "replace")
+    return head[start : start + size].rstrip(b"\x00").decode("ascii", "replace")
 
 
 @contextmanager
@@ -207,8 +208,7 @@ def _open(path: Path, container: str) -> Iterator[av.container.InputContainer]:
     """The file opened with the demuxer for `container` forced and only local files allowed.
     FFmpeg errors while opening mean a damaged file of a kind we know: BrokenClip."""
     try:
-        handle = av.open(str(path), format=DEMUXER[container],
-                         container_options={"protocol_whitelist": "file"})
+        handle = av.open(str(path), format=DEMUXER[container], container_options={"protocol_whitelist": "file"})
     except av.error.FFmpegError as error:
         raise BrokenClip() from error
     with handle:
@@ -229,8 +229,7 @@ def _seconds(value: int | None, time_base: Fraction | None) -> float | None:
     return float(value * time_base)
 
 
-def _duration_s(container: av.container.InputContainer,
-                stream: av.video.stream.VideoStream) -> float | None:
+def _duration_s(container: av.container.InputContainer, stream: av.video.stream.VideoStream) -> float | None:
     seconds = _seconds(stream.duration, stream.time_base)
     if seconds is None and container.duration is not None:
         seconds = container.duration / av.time_base
@@ -257,8 +256,7 @@ def _orientation(frame: av.VideoFrame) -> tuple[int, bool]:
     if isinstance(data, SideData) and len(bytes(data)) >= 36:
         m = struct.unpack("=9i", bytes(data)[:36])
         sign = tuple(round(v / 65536) for v in (m[0], m[1], m[3], m[4]))
-        for degrees, (cos, sin) in zip((0, 90, 180, 270), ((1, 0), (0, 1), (-1, 0), (0, -1)),
-                                   strict=True):
+        for degrees, (cos, sin) in zip((0, 90, 180, 270), ((1, 0), (0, 1), (-1, 0), (0, -1)), strict=True):
             if sign == (cos, -sin, sin, cos):
                 return degrees, False
             if sign == (-cos, -sin, -sin, cos):
@@ -288,8 +286,7 @@ def _limit_decoder(stream: av.video.stream.VideoStream, limits: ClipLimits) -> N
     """Tell FFmpeg's decoder to refuse pictures over the per-frame pixel limit (before it
     allocates them)."""
     if stream.codec_context is not None:
-        stream.codec_context.options = {**stream.codec_context.options,
-                                        "max_pixels": str(limits.max_frame_pixels)}
+        stream.codec_context.options = {**stream.codec_context.options, "max_pixels": str(limits.max_frame_pixels)}
 
 
 def _check_frame_size(width: int, height: int, limits: ClipLimits) -> None:
@@ -298,16 +295,14 @@ def _check_frame_size(width: int, height: int, limits: ClipLimits) -> None:
         raise FrameTooLarge(width, height, limits.max_frame_pixels)
 
 
-def _check_header_counts(frame_count: int | None, duration: float | None, pixels: int,
-                         limits: ClipLimits) -> None:
+def _check_header_counts(frame_count: int | None, duration: float | None, pixels: int, limits: ClipLimits) -> None:
     """Raises TooMuchVideo when the header's frame count passes the limits or does not add up
     with its duration (more frames than the highest frame rate can fill)."""
     if frame_count is None:
         return
     allowed = limits.max_frames
     if duration is not None:
-        allowed = min(allowed, math.ceil(
-            duration * limits.max_frame_rate * (1 + FRAME_RATE_SLACK_FRACTION)) + 1)
+        allowed = min(allowed, math.ceil(duration * limits.max_frame_rate * (1 + FRAME_RATE_SLACK_FRACTION)) + 1)
     if frame_count > allowed or frame_count * pixels > limits.max_clip_pixels:
         raise TooMuchVideo(frame_count)
 
@@ -335,8 +330,7 @@ def probe(path: str | os.PathLike[str], limits: ClipLimits | None = None) -> Vid
     if kind == "audio":
         raise NoVideoTrack()
     if kind not in limits.accepted_formats or kind not in DEMUXER:
-        raise UnsupportedFormat(kind if kind not in ("mp4", "mov") else None,
-                                limits.accepted_formats)
+        raise UnsupportedFormat(kind if kind not in ("mp4", "mov") else None, limits.accepted_formats)
 
     with _open(path, kind) as container:
         stream = _video_stream(container)
@@ -358,8 +352,7 @@ def probe(path: str | os.PathLike[str], limits: ClipLimits | None = None) -> Vid
             raise ClipTooShort(duration, frame_count)
         header_width, header_height = stream.codec_context.width, stream.codec_context.height
         _check_frame_size(header_width, header_height, limits)
-        _check_header_counts(stream.frames or None, duration, header_width * header_height,
-                             limits)
+        _check_header_counts(stream.frames or None, duration, header_width * header_height, limits)
         _limit_decoder(stream, limits)
         try:
             first = next(container.decode(stream), None)
@@ -378,9 +371,20 @@ def probe(path: str | os.PathLike[str], limits: ClipLimits | None = None) -> Vid
             width = max(1, round(width * aspect))
     if rotation in (90, 270):
         width, height = height, width
-    return VideoInfo(path=path, container=kind, codec=codec, width=width, height=height,
-                     rotation_deg=rotation, mirrored=mirrored, fps=fps, duration_s=duration,
-                     frame_count=frame_count, size_bytes=size, limits=limits)
+    return VideoInfo(
+        path=path,
+        container=kind,
+        codec=codec,
+        width=width,
+        height=height,
+        rotation_deg=rotation,
+        mirrored=mirrored,
+        fps=fps,
+        duration_s=duration,
+        frame_count=frame_count,
+        size_bytes=size,
+        limits=limits,
+    )
 
 
 def output_size(info: VideoInfo, max_side: int = DEFAULT_MAX_SIDE) -> tuple[int, int]:
@@ -390,8 +394,9 @@ def output_size(info: VideoInfo, max_side: int = DEFAULT_MAX_SIDE) -> tuple[int,
     return max(2, round(info.width * scale)), max(2, round(info.height * scale))
 
 
-def read_frames(path: str | os.PathLike[str], info: VideoInfo, *,
-                max_side: int = DEFAULT_MAX_SIDE) -> Iterator[VideoFrame]:
+def read_frames(
+    path: str | os.PathLike[str], info: VideoInfo, *, max_side: int = DEFAULT_MAX_SIDE
+) -> Iterator[VideoFrame]:
     """Every frame of a probed clip, decoded in order: upright RGB, long side <= max_side
     pixels (see output_size), with its own timestamp.
 
@@ -432,8 +437,7 @@ def read_frames(path: str | os.PathLike[str], info: VideoInfo, *,
                 pixels += frame.width * frame.height
                 if count >= limits.max_frames or pixels > limits.max_clip_pixels:
                     raise TooMuchVideo(count + 1)
-                image = frame.to_ndarray(format="rgb24", width=coded_size[0],
-                                         height=coded_size[1])
+                image = frame.to_ndarray(format="rgb24", width=coded_size[0], height=coded_size[1])
                 image = np.ascontiguousarray(_upright(image, info.rotation_deg, info.mirrored))
                 image.flags.writeable = False
                 yield VideoFrame(index=count, t_s=t_s, image=image)

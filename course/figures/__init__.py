@@ -61,6 +61,7 @@ def _bodies(*motion_names: str) -> Callable[[Course, str | None], go.Figure]:
 def _quiz_bodies(first: str, second: str) -> Callable[[Course, str | None], go.Figure]:
     """Two motions side by side, labelled only "A" and "B", for a quiz that asks which one
     shows the fault: the learner has to see it, not read it in a title."""
+
     def build(course: Course, choice: str | None) -> go.Figure:
         from dataclasses import replace
 

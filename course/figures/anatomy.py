@@ -64,8 +64,9 @@ def hip_labrum(cut: tuple[np.ndarray, np.ndarray] | None = None) -> Triangles:
     r = FEMORAL_HEAD_RADIUS_M
     steps = 4
     outer = np.linspace(r + 0.0075, r + 0.0022, steps + 1)
-    return shell(acetabulum_pole(), (ACETABULUM_ARC_DEG / 2, HIP_LABRUM_ARC_DEG / 2), r + 0.0008, outer, cut,
-                  steps=steps)
+    return shell(
+        acetabulum_pole(), (ACETABULUM_ARC_DEG / 2, HIP_LABRUM_ARC_DEG / 2), r + 0.0008, outer, cut, steps=steps
+    )
 
 
 def pelvis(cut: tuple[np.ndarray, np.ndarray] | None = None) -> Triangles:
@@ -76,25 +77,57 @@ def pelvis(cut: tuple[np.ndarray, np.ndarray] | None = None) -> Triangles:
         return backing  # the cut-away shows the socket only
     # iliac wing: a thick curved sheet from just above the cup to the crest
     # from the front (anterior superior iliac spine) to the back (posterior superior iliac spine)
-    base = np.array([[0.024, 0.000, 0.018], [0.012, 0.006, 0.026], [-0.002, 0.012, 0.030],
-                     [-0.016, 0.018, 0.029], [-0.028, 0.024, 0.022], [-0.036, 0.030, 0.010]])
-    crest = np.array([[0.046, -0.030, 0.068], [0.030, -0.042, 0.094], [0.004, -0.040, 0.108],
-                      [-0.026, -0.024, 0.106], [-0.052, 0.004, 0.092], [-0.066, 0.034, 0.066]])
+    base = np.array(
+        [
+            [0.024, 0.000, 0.018],
+            [0.012, 0.006, 0.026],
+            [-0.002, 0.012, 0.030],
+            [-0.016, 0.018, 0.029],
+            [-0.028, 0.024, 0.022],
+            [-0.036, 0.030, 0.010],
+        ]
+    )
+    crest = np.array(
+        [
+            [0.046, -0.030, 0.068],
+            [0.030, -0.042, 0.094],
+            [0.004, -0.040, 0.108],
+            [-0.026, -0.024, 0.106],
+            [-0.052, 0.004, 0.092],
+            [-0.066, 0.034, 0.066],
+        ]
+    )
     heights = np.linspace(0.0, 1.0, 6)
     bulge = np.array([0.0, -0.006, 0.0]) * np.sin(np.pi * heights)[:, None, None]  # outer surface rounds outwards
     sheet = np.stack([base + (crest - base) * t for t in heights]) + bulge  # (6, 6, 3)
     thickness = np.array([0.0, 0.007, 0.0])
     outside, inside = sheet, sheet + thickness
     wing = Triangles.merge(
-        grid(outside, wrap=False), grid(inside[:, ::-1], wrap=False),
-        *(grid(np.stack([a, b]), wrap=False) for a, b in (
-            (outside[-1], inside[-1]), (inside[0], outside[0]),
-            (outside[:, 0], inside[:, 0]), (inside[:, -1], outside[:, -1]))),
+        grid(outside, wrap=False),
+        grid(inside[:, ::-1], wrap=False),
+        *(
+            grid(np.stack([a, b]), wrap=False)
+            for a, b in (
+                (outside[-1], inside[-1]),
+                (inside[0], outside[0]),
+                (outside[:, 0], inside[:, 0]),
+                (inside[:, -1], outside[:, -1]),
+            )
+        ),
     )
     # the ring round the obturator foramen: superior pubic ramus, down to the ischium and back up
-    ring = np.array([[0.022, 0.010, -0.012], [0.040, 0.040, -0.020], [0.046, 0.062, -0.032],
-                     [0.034, 0.060, -0.058], [0.004, 0.044, -0.072], [-0.022, 0.030, -0.066],
-                     [-0.030, 0.018, -0.040], [-0.022, 0.012, -0.018]])
+    ring = np.array(
+        [
+            [0.022, 0.010, -0.012],
+            [0.040, 0.040, -0.020],
+            [0.046, 0.062, -0.032],
+            [0.034, 0.060, -0.058],
+            [0.004, 0.044, -0.072],
+            [-0.022, 0.030, -0.066],
+            [-0.030, 0.018, -0.040],
+            [-0.022, 0.012, -0.018],
+        ]
+    )
     obturator = path_tube(_smooth_loop(ring, 5), 0.0075, closed=True)
     return Triangles.merge(backing, wing, obturator)
 
@@ -106,8 +139,15 @@ def _smooth_loop(points: np.ndarray, per_segment: int) -> np.ndarray:
     for i in range(n):
         p0, p1, p2, p3 = points[i - 1], points[i], points[(i + 1) % n], points[(i + 2) % n]
         for t in np.linspace(0.0, 1.0, per_segment, endpoint=False):
-            out.append(0.5 * (2 * p1 + (-p0 + p2) * t + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t * t
-                              + (-p0 + 3 * p1 - 3 * p2 + p3) * t ** 3))
+            out.append(
+                0.5
+                * (
+                    2 * p1
+                    + (-p0 + p2) * t
+                    + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t * t
+                    + (-p0 + 3 * p1 - 3 * p2 + p3) * t**3
+                )
+            )
     return np.array(out)
 
 
@@ -118,8 +158,9 @@ class _LongBoneLandmarks:
     shaft_end: np.ndarray  # where the drawn shaft stops
 
 
-def _long_bone_landmarks(neck_m: float, neck_shaft_deg: float, length_m: float, version_deg: float,
-                         shown_below_m: float) -> _LongBoneLandmarks:
+def _long_bone_landmarks(
+    neck_m: float, neck_shaft_deg: float, length_m: float, version_deg: float, shown_below_m: float
+) -> _LongBoneLandmarks:
     """Neck base and shaft of a right femur or humerus hanging straight down from the joint centre.
 
     The bone's long axis (joint centre to knee) is vertical; the neck leaves the head outwards and
@@ -131,8 +172,9 @@ def _long_bone_landmarks(neck_m: float, neck_shaft_deg: float, length_m: float, 
     angle_k = math.asin(neck_m * math.sin(math.radians(neck_shaft_deg)) / length_m)
     angle_c = math.pi - math.radians(neck_shaft_deg) - angle_k  # between CJ and straight down
     version = math.radians(version_deg)
-    neck_dir = np.array([-math.sin(version) * math.sin(angle_c), -math.cos(version) * math.sin(angle_c),
-                         -math.cos(angle_c)])
+    neck_dir = np.array(
+        [-math.sin(version) * math.sin(angle_c), -math.cos(version) * math.sin(angle_c), -math.cos(angle_c)]
+    )
     neck_base = neck_dir * neck_m
     along = (knee - neck_base) / np.linalg.norm(knee - neck_base)
     shaft_end = neck_base + along * ((neck_base[2] + shown_below_m) / -along[2])
@@ -140,8 +182,9 @@ def _long_bone_landmarks(neck_m: float, neck_shaft_deg: float, length_m: float, 
 
 
 def _femur_landmarks() -> _LongBoneLandmarks:
-    return _long_bone_landmarks(FEMUR_NECK_M, FEMUR_NECK_SHAFT_DEG, FEMUR_LENGTH_M, FEMUR_ANTEVERSION_DEG,
-                                FEMUR_SHOWN_BELOW_M)
+    return _long_bone_landmarks(
+        FEMUR_NECK_M, FEMUR_NECK_SHAFT_DEG, FEMUR_LENGTH_M, FEMUR_ANTEVERSION_DEG, FEMUR_SHOWN_BELOW_M
+    )
 
 
 @functools.cache
@@ -166,8 +209,10 @@ def knee_marker() -> Triangles:
     base = knee_marker_base()
     head = 0.018
     along = np.array([1.0, 0.0, 0.0])
-    return Triangles.merge(tube(base - along * 0.01, base + along * (KNEE_MARKER_M - head), 0.0045, 0.0045),
-                            cone(base + along * (KNEE_MARKER_M - head), base + along * KNEE_MARKER_M, 0.011))
+    return Triangles.merge(
+        tube(base - along * 0.01, base + along * (KNEE_MARKER_M - head), 0.0045, 0.0045),
+        cone(base + along * (KNEE_MARKER_M - head), base + along * KNEE_MARKER_M, 0.011),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -188,8 +233,7 @@ def glenoid(cut: tuple[np.ndarray, np.ndarray] | None = None) -> Triangles:
 def shoulder_labrum(cut: tuple[np.ndarray, np.ndarray] | None = None) -> Triangles:
     r = HUMERAL_HEAD_RADIUS_M
     outer = np.linspace(r + 0.0075, r + 0.0022, 4)
-    return shell(glenoid_pole(), (GLENOID_ARC_DEG / 2, SHOULDER_LABRUM_ARC_DEG / 2), r + 0.0008, outer, cut,
-                  steps=3)
+    return shell(glenoid_pole(), (GLENOID_ARC_DEG / 2, SHOULDER_LABRUM_ARC_DEG / 2), r + 0.0008, outer, cut, steps=3)
 
 
 def scapula(cut: tuple[np.ndarray, np.ndarray] | None = None) -> Triangles:

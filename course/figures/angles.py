@@ -65,7 +65,10 @@ def motions_angle_chart(motions: Sequence[Motion], *, height_px_each: int = 230)
     if not motions:
         raise ValueError("motions_angle_chart needs at least one motion")
     fig = make_subplots(
-        rows=len(motions), cols=1, shared_xaxes=True, vertical_spacing=0.12,
+        rows=len(motions),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.12,
         subplot_titles=[motion.title for motion in motions],
     )
     values = []
@@ -110,23 +113,40 @@ def _add_angle_traces(
             raise ValueError(f"{name} has {y.size} values for {t.size} times")
         fig.add_trace(
             go.Scatter(
-                x=np.round(t, 3), y=np.round(y, 1), mode="lines", name=ANGLE_NAMES[name],
-                line={"color": ANGLE_COLOURS[name], "width": 3}, legendgroup=name, showlegend=legend,
+                x=np.round(t, 3),
+                y=np.round(y, 1),
+                mode="lines",
+                name=ANGLE_NAMES[name],
+                line={"color": ANGLE_COLOURS[name], "width": 3},
+                legendgroup=name,
+                showlegend=legend,
                 hovertemplate="%{y:.0f}° at %{x:.1f} s<extra>" + ANGLE_NAMES[name] + "</extra>",
             ),
             **where,
         )
     for span in spans:
         fig.add_vrect(
-            x0=span.start_s, x1=span.end_s, fillcolor="#94a3b8", opacity=0.15, line_width=0,
-            annotation_text=span.label, annotation_position="top left", annotation_font_size=11, **where,
+            x0=span.start_s,
+            x1=span.end_s,
+            fillcolor="#94a3b8",
+            opacity=0.15,
+            line_width=0,
+            annotation_text=span.label,
+            annotation_position="top left",
+            annotation_font_size=11,
+            **where,
         )
     for number, line in enumerate(thresholds):
         if line.angle not in ANGLE_NAMES:
             raise ValueError(f"unknown angle {line.angle!r} for threshold {line.label!r}")
         fig.add_hline(
-            y=line.value_deg, line_dash="dash", line_color=ANGLE_COLOURS[line.angle], line_width=1.5,
-            annotation_text=line.label, annotation_font_size=11, **where,
+            y=line.value_deg,
+            line_dash="dash",
+            line_color=ANGLE_COLOURS[line.angle],
+            line_width=1.5,
+            annotation_text=line.label,
+            annotation_font_size=11,
+            **where,
             # neighbouring limits (5 and -10 degrees) would print their labels on top of each other
             annotation_position="bottom right" if number % 2 == 0 else "top left",
         )

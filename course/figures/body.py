@@ -43,7 +43,16 @@ WEIGHT_ON_TOES = 0.7
 
 _NEAR_BONES = tuple(sorted((a, b) for a, b in BONES if not (a.name.startswith("LEFT") or b.name.startswith("LEFT"))))
 _FAR_BONES = tuple(sorted((a, b) for a, b in BONES if a.name.startswith("LEFT") or b.name.startswith("LEFT")))
-_MARKED_JOINTS = (Joint.RIGHT_SHOULDER, Joint.RIGHT_ELBOW, Joint.RIGHT_HIP, Joint.RIGHT_KNEE, Joint.RIGHT_ANKLE, Joint.LUMBAR, Joint.THORACIC, Joint.NECK)
+_MARKED_JOINTS = (
+    Joint.RIGHT_SHOULDER,
+    Joint.RIGHT_ELBOW,
+    Joint.RIGHT_HIP,
+    Joint.RIGHT_KNEE,
+    Joint.RIGHT_ANKLE,
+    Joint.LUMBAR,
+    Joint.THORACIC,
+    Joint.NECK,
+)
 
 
 @dataclass(frozen=True)
@@ -110,7 +119,9 @@ def body_figure(
     fig = go.Figure(data=moving + static)
     moving_ids = list(range(len(moving)))
     fig.frames = [
-        go.Frame(data=frame_updates(k), traces=moving_ids, layout={"scene": {"annotations": labels_at(k)}}, name=f"{t:.2f}")
+        go.Frame(
+            data=frame_updates(k), traces=moving_ids, layout={"scene": {"annotations": labels_at(k)}}, name=f"{t:.2f}"
+        )
         for k, t in enumerate(clock)
     ]
 
@@ -167,21 +178,36 @@ def _body_traces(posed: PosedBody, offset: np.ndarray) -> _Traces:
         near=_lines(points, _NEAR_BONES, NEAR, 7),
         far=_lines(points, _FAR_BONES, FAR, 5),
         joints=go.Scatter3d(
-            x=marked[:, 0], y=marked[:, 1], z=marked[:, 2], mode="markers",
-            marker={"size": 4, "color": JOINT}, hoverinfo="skip",
+            x=marked[:, 0],
+            y=marked[:, 1],
+            z=marked[:, 2],
+            mode="markers",
+            marker={"size": 4, "color": JOINT},
+            hoverinfo="skip",
         ),
         head=go.Scatter3d(
-            x=head[[0]], y=head[[1]], z=head[[2]], mode="markers",
-            marker={"size": 16, "color": NEAR, "opacity": 0.9}, hoverinfo="skip",
+            x=head[[0]],
+            y=head[[1]],
+            z=head[[2]],
+            mode="markers",
+            marker={"size": 16, "color": NEAR, "opacity": 0.9},
+            hoverinfo="skip",
         ),
         com=go.Scatter3d(
-            x=com[[0]], y=com[[1]] - 0.2, z=com[[2]], mode="markers",
+            x=com[[0]],
+            y=com[[1]] - 0.2,
+            z=com[[2]],
+            mode="markers",
             marker={"size": 5, "color": COM, "symbol": "diamond"},
             hovertemplate="centre of mass<extra></extra>",
         ),
         plumb=go.Scatter3d(
-            x=com[[0, 0]], y=com[[1, 1]] - 0.2, z=np.array([com[2], 0.0], dtype=COORDS), mode="lines",
-            line={"color": COM, "width": 4, "dash": "dash"}, hoverinfo="skip",
+            x=com[[0, 0]],
+            y=com[[1, 1]] - 0.2,
+            z=np.array([com[2], 0.0], dtype=COORDS),
+            mode="lines",
+            line={"color": COM, "width": 4, "dash": "dash"},
+            hoverinfo="skip",
         ),
     )
 
@@ -190,8 +216,13 @@ def _lines(points: np.ndarray, bones: Sequence[tuple[Joint, Joint]], colour: str
     # Each bone is its two end points then a NaN, which breaks the line before the next bone.
     ends = np.array([[points[a], points[b], [np.nan] * 3] for a, b in bones], dtype=COORDS).reshape(-1, 3)
     return go.Scatter3d(
-        x=ends[:, 0], y=ends[:, 1], z=ends[:, 2], mode="lines", line={"color": colour, "width": width},
-        connectgaps=False, hoverinfo="skip",
+        x=ends[:, 0],
+        y=ends[:, 1],
+        z=ends[:, 2],
+        mode="lines",
+        line={"color": colour, "width": width},
+        connectgaps=False,
+        hoverinfo="skip",
     )
 
 
@@ -223,48 +254,85 @@ def _angle_labels(posed: PosedBody, feet: BaseOfSupport, offset: np.ndarray) -> 
         labels.append(("weight on the toes", feet.toe_x_m + offset[0] + 0.12, 0.14))
     return [
         {
-            "x": round(float(x), DECIMALS), "y": -0.3, "z": round(float(z), DECIMALS), "text": text,
-            "showarrow": False, "font": LABEL_FONT, "bgcolor": "rgba(255,255,255,0.6)",
+            "x": round(float(x), DECIMALS),
+            "y": -0.3,
+            "z": round(float(z), DECIMALS),
+            "text": text,
+            "showarrow": False,
+            "font": LABEL_FONT,
+            "bgcolor": "rgba(255,255,255,0.6)",
         }
         for text, x, z in labels
     ]
 
 
-def _static_traces(motions: Sequence[Motion], offsets: Sequence[np.ndarray], show_plane: bool) -> list[go.BaseTraceType]:
+def _static_traces(
+    motions: Sequence[Motion], offsets: Sequence[np.ndarray], show_plane: bool
+) -> list[go.BaseTraceType]:
     traces: list[go.BaseTraceType] = []
     first, last = offsets[0][0], offsets[-1][0]
     if show_plane:
         x0, x1, z1 = first - 0.8, last + 0.75, 2.0
         traces.append(
             go.Mesh3d(
-                x=[x0, x1, x1, x0], y=[0, 0, 0, 0], z=[0, 0, z1, z1], i=[0, 0], j=[1, 2], k=[2, 3],
-                color=PLANE, opacity=0.13, hoverinfo="skip", flatshading=True, name="sagittal plane",
+                x=[x0, x1, x1, x0],
+                y=[0, 0, 0, 0],
+                z=[0, 0, z1, z1],
+                i=[0, 0],
+                j=[1, 2],
+                k=[2, 3],
+                color=PLANE,
+                opacity=0.13,
+                hoverinfo="skip",
+                flatshading=True,
+                name="sagittal plane",
             )
         )
         traces.append(
             go.Scatter3d(
-                x=[x0 + 0.05], y=[0.0], z=[z1 - 0.05], mode="text", text=["sagittal plane"],
-                textposition="bottom right", textfont={"size": 11, "color": "#2563eb"}, hoverinfo="skip",
+                x=[x0 + 0.05],
+                y=[0.0],
+                z=[z1 - 0.05],
+                mode="text",
+                text=["sagittal plane"],
+                textposition="bottom right",
+                textfont={"size": 11, "color": "#2563eb"},
+                hoverinfo="skip",
             )
         )
     traces.append(
         go.Scatter3d(
-            x=[first - 0.9, last + 0.8], y=[0, 0], z=[0, 0], mode="lines",
-            line={"color": "#d1d5db", "width": 3}, hoverinfo="skip", name="floor",
+            x=[first - 0.9, last + 0.8],
+            y=[0, 0],
+            z=[0, 0],
+            mode="lines",
+            line={"color": "#d1d5db", "width": 3},
+            hoverinfo="skip",
+            name="floor",
         )
     )
     for motion, offset in zip(motions, offsets, strict=True):
         base = motion.body.base_of_support
         traces.append(
             go.Scatter3d(
-                x=[offset[0] + base.heel_x_m, offset[0] + base.toe_x_m], y=[-0.2, -0.2], z=[0.0, 0.0],
-                mode="lines", line={"color": BASE, "width": 12}, hoverinfo="skip", name="base of support",
+                x=[offset[0] + base.heel_x_m, offset[0] + base.toe_x_m],
+                y=[-0.2, -0.2],
+                z=[0.0, 0.0],
+                mode="lines",
+                line={"color": BASE, "width": 12},
+                hoverinfo="skip",
+                name="base of support",
             )
         )
         traces.append(
             go.Scatter3d(
-                x=[offset[0]], y=[0.0], z=[2.02], mode="text", text=[f"<b>{motion.title}</b>"],
-                textfont={"size": 15, "color": "#111827"}, hoverinfo="skip",
+                x=[offset[0]],
+                y=[0.0],
+                z=[2.02],
+                mode="text",
+                text=[f"<b>{motion.title}</b>"],
+                textfont={"size": 15, "color": "#111827"},
+                hoverinfo="skip",
             )
         )
     return traces
@@ -285,14 +353,23 @@ def _play_buttons() -> dict:
             {
                 "label": "▶ Play",
                 "method": "animate",
-                "args": [None, {"frame": {"duration": frame_ms, "redraw": True}, "fromcurrent": True,
-                                "transition": {"duration": 0}, "mode": "immediate"}],
+                "args": [
+                    None,
+                    {
+                        "frame": {"duration": frame_ms, "redraw": True},
+                        "fromcurrent": True,
+                        "transition": {"duration": 0},
+                        "mode": "immediate",
+                    },
+                ],
             },
             {
                 "label": "❚❚ Pause",
                 "method": "animate",
-                "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
-                                  "transition": {"duration": 0}}],
+                "args": [
+                    [None],
+                    {"frame": {"duration": 0, "redraw": False}, "mode": "immediate", "transition": {"duration": 0}},
+                ],
             },
         ],
     }
@@ -312,8 +389,10 @@ def _time_slider(clock: np.ndarray, active: int) -> dict:
             {
                 "label": f"{t:.1f}",
                 "method": "animate",
-                "args": [[f"{t:.2f}"], {"frame": {"duration": 0, "redraw": True}, "mode": "immediate",
-                                        "transition": {"duration": 0}}],
+                "args": [
+                    [f"{t:.2f}"],
+                    {"frame": {"duration": 0, "redraw": True}, "mode": "immediate", "transition": {"duration": 0}},
+                ],
             }
             for t in clock
         ],

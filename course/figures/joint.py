@@ -61,7 +61,26 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from course.content import JointRanges
-from course.figures.anatomy import KNEE_MARKER_M, ACETABULUM_ARC_DEG, FEMORAL_HEAD_RADIUS_M, GLENOID_ARC_DEG, HUMERAL_HEAD_RADIUS_M, acetabulum, acetabulum_pole, femoral_head, femur, glenoid, glenoid_pole, hip_labrum, humerus, knee_marker, knee_marker_base, pelvis, scapula, shoulder_labrum
+from course.figures.anatomy import (
+    ACETABULUM_ARC_DEG,
+    FEMORAL_HEAD_RADIUS_M,
+    GLENOID_ARC_DEG,
+    HUMERAL_HEAD_RADIUS_M,
+    KNEE_MARKER_M,
+    acetabulum,
+    acetabulum_pole,
+    femoral_head,
+    femur,
+    glenoid,
+    glenoid_pole,
+    hip_labrum,
+    humerus,
+    knee_marker,
+    knee_marker_base,
+    pelvis,
+    scapula,
+    shoulder_labrum,
+)
 from course.figures.mesh import ROUND_DECIMALS, Triangles, cut_eye, cut_plane, rotation_matrix, sphere
 
 __all__ = ["HIP_MOTIONS", "hip_joint_figure", "shoulder_comparison_figure"]
@@ -174,8 +193,9 @@ def hip_joint_figure(ranges: JointRanges, motion: str = "flexion") -> go.Figure:
     moving = _moving_traces(spec, angles[-1])  # the figure opens at the limit
     indexes = list(range(len(static), len(static) + len(moving)))
     kinds = [type(trace) for trace in moving]
-    frames = [go.Frame(name=_angle_label(angle), data=_frame_data(spec, angle, kinds), traces=indexes)
-              for angle in angles]
+    frames = [
+        go.Frame(name=_angle_label(angle), data=_frame_data(spec, angle, kinds), traces=indexes) for angle in angles
+    ]
     fig = go.Figure(data=static + moving, frames=frames)
 
     subtitle = _wrap(_description(ranges, motion), 44)
@@ -183,10 +203,16 @@ def hip_joint_figure(ranges: JointRanges, motion: str = "flexion") -> go.Figure:
         title=dict(
             text=f"<b>Hip {label.lower()}: up to {limit:g}°</b>",
             subtitle=dict(text=subtitle, font=dict(size=13, color="#4B5563")),
-            x=0.02, xanchor="left", y=0.985, yanchor="top", font=dict(size=19, color=_TEXT),
+            x=0.02,
+            xanchor="left",
+            y=0.985,
+            yanchor="top",
+            font=dict(size=19, color=_TEXT),
         ),
-        scene=dict(_scene(_view_bounds(ranges, spec), spec.view, _joint_annotations(spec)),
-                   domain=dict(x=[0.0, 1.0], y=[_CONTROLS_HEIGHT, 1.0])),
+        scene=dict(
+            _scene(_view_bounds(ranges, spec), spec.view, _joint_annotations(spec)),
+            domain=dict(x=[0.0, 1.0], y=[_CONTROLS_HEIGHT, 1.0]),
+        ),
         sliders=[_slider(angles, label, limit)],
         updatemenus=[_play_pause()],
         **_common_layout(),
@@ -272,7 +298,11 @@ def shoulder_comparison_figure(
     fig.update_layout(
         title=dict(
             text="<b>How deep is the socket?</b>",
-            x=0.02, xanchor="left", y=0.99, yanchor="top", font=dict(size=19, color=_TEXT),
+            x=0.02,
+            xanchor="left",
+            y=0.99,
+            yanchor="top",
+            font=dict(size=19, color=_TEXT),
         ),
         **_common_layout(),
         height=900 if stacked else 520,
@@ -334,33 +364,66 @@ def _slider(angles: Sequence[float], label: str, limit_deg: float) -> dict:
         dict(
             method="animate",
             label=_angle_label(angle),
-            args=[[_angle_label(angle)], dict(mode="immediate", frame=dict(duration=0, redraw=True),
-                                             transition=dict(duration=0))],
+            args=[
+                [_angle_label(angle)],
+                dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0)),
+            ],
         )
         for angle in angles
     ]
     return dict(
         active=len(steps) - 1,
         steps=steps,
-        x=0.03, len=0.94, y=_CONTROLS_HEIGHT - 0.015, yanchor="top", pad=dict(t=0, b=0, l=0, r=0),
-        currentvalue=dict(prefix=f"{label} ", suffix=f" of {limit_deg:g}°", xanchor="left",
-                          font=dict(size=17, color=_TEXT), offset=14),
+        x=0.03,
+        len=0.94,
+        y=_CONTROLS_HEIGHT - 0.015,
+        yanchor="top",
+        pad=dict(t=0, b=0, l=0, r=0),
+        currentvalue=dict(
+            prefix=f"{label} ", suffix=f" of {limit_deg:g}°", xanchor="left", font=dict(size=17, color=_TEXT), offset=14
+        ),
         font=dict(size=10, color="#6B7280"),
-        ticklen=3, minorticklen=0,
-        bgcolor="#E5E7EB", activebgcolor=_ACCENT, bordercolor="#9CA3AF",
+        ticklen=3,
+        minorticklen=0,
+        bgcolor="#E5E7EB",
+        activebgcolor=_ACCENT,
+        bordercolor="#9CA3AF",
     )
 
 
 def _play_pause() -> dict:
-    play = dict(label="▶ Play", method="animate",
-                args=[None, dict(frame=dict(duration=FRAME_MS, redraw=True), transition=dict(duration=0),
-                                 fromcurrent=False, mode="immediate")])
-    pause = dict(label="❚❚", method="animate",
-                 args=[[None], dict(frame=dict(duration=0, redraw=False), transition=dict(duration=0),
-                                    mode="immediate")])
-    return dict(type="buttons", direction="left", showactive=False, buttons=[play, pause],
-                x=0.97, xanchor="right", y=_CONTROLS_HEIGHT - 0.005, yanchor="top", pad=dict(t=0, r=0),
-                font=dict(size=15, color=_TEXT), bgcolor="#F3F4F6", bordercolor="#9CA3AF")
+    play = dict(
+        label="▶ Play",
+        method="animate",
+        args=[
+            None,
+            dict(
+                frame=dict(duration=FRAME_MS, redraw=True),
+                transition=dict(duration=0),
+                fromcurrent=False,
+                mode="immediate",
+            ),
+        ],
+    )
+    pause = dict(
+        label="❚❚",
+        method="animate",
+        args=[[None], dict(frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")],
+    )
+    return dict(
+        type="buttons",
+        direction="left",
+        showactive=False,
+        buttons=[play, pause],
+        x=0.97,
+        xanchor="right",
+        y=_CONTROLS_HEIGHT - 0.005,
+        yanchor="top",
+        pad=dict(t=0, r=0),
+        font=dict(size=15, color=_TEXT),
+        bgcolor="#F3F4F6",
+        bordercolor="#9CA3AF",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -377,16 +440,24 @@ def _common_layout() -> dict:
 
 
 def _hidden_axis(low: float, high: float) -> dict:
-    return dict(visible=False, range=[round(low, ROUND_DECIMALS), round(high, ROUND_DECIMALS)],
-                autorange=False, showspikes=False)
+    return dict(
+        visible=False,
+        range=[round(low, ROUND_DECIMALS), round(high, ROUND_DECIMALS)],
+        autorange=False,
+        showspikes=False,
+    )
 
 
 def _scene(bounds: np.ndarray, view: View, annotations: list[dict], eye: dict | None = None) -> dict:
     """Hidden axes with fixed ranges and true proportions, so nothing stretches or jumps between frames."""
     spans = bounds[:, 1] - bounds[:, 0]
     ratio = spans / spans.max()
-    camera = dict(up=dict(x=0, y=0, z=1), center=dict(x=0, y=0, z=0), eye=eye or _CAMERAS[view],
-                  projection=dict(type="perspective"))
+    camera = dict(
+        up=dict(x=0, y=0, z=1),
+        center=dict(x=0, y=0, z=0),
+        eye=eye or _CAMERAS[view],
+        projection=dict(type="perspective"),
+    )
     return dict(
         xaxis=_hidden_axis(*bounds[0]),
         yaxis=_hidden_axis(*bounds[1]),
@@ -429,7 +500,12 @@ def _moving_points(spec: _Motion, angle_deg: float) -> list[np.ndarray]:
     parts = [femur().points @ rotation.T]
     if spec.axis == "thigh_long_axis":
         parts.append(knee_marker().points @ rotation.T)
-    return [*parts, _axis_points("thigh_long_axis", rotation), _axis_tip("thigh_long_axis", rotation), _arc_points(spec, angle_deg)]
+    return [
+        *parts,
+        _axis_points("thigh_long_axis", rotation),
+        _axis_tip("thigh_long_axis", rotation),
+        _arc_points(spec, angle_deg),
+    ]
 
 
 def _moving_traces(spec: _Motion, angle_deg: float) -> list[go.BaseTraceType]:
@@ -441,8 +517,9 @@ def _moving_traces(spec: _Motion, angle_deg: float) -> list[go.BaseTraceType]:
         traces.append(_mesh(knee_marker().transformed(rotation), "Front of the knee", _ACCENT))
     traces += [
         _axis_line("thigh_long_axis", highlighted=shows_knee, rotation=rotation),
-        _axis_label("thigh_long_axis", highlighted=shows_knee, rotation=rotation,
-                    side="left" if spec.turn[2] > 0 else "right"),
+        _axis_label(
+            "thigh_long_axis", highlighted=shows_knee, rotation=rotation, side="left" if spec.turn[2] > 0 else "right"
+        ),
         _line(_arc_points(spec, angle_deg), "Angle from standing", _ACCENT, 6),
     ]
     return traces
@@ -454,20 +531,32 @@ def _frame_data(spec: _Motion, angle_deg: float, kinds: list[type]) -> list[go.B
     Never their text: plotly.js draws a 3D text label too small once a frame changes its words
     (plotly/plotly.js#5754), so moving labels keep their words and the slider shows the angle.
     """
-    return [kind(x=x, y=y, z=z) for kind, (x, y, z) in
-            zip(kinds, (_coords(p) for p in _moving_points(spec, angle_deg)), strict=True)]
+    return [
+        kind(x=x, y=y, z=z)
+        for kind, (x, y, z) in zip(kinds, (_coords(p) for p in _moving_points(spec, angle_deg)), strict=True)
+    ]
 
 
-def _label_box(text: str, at: np.ndarray, offset: tuple[int, int], color: str = _TEXT_ON_STAGE,
-               size: int = 13, arrow: bool = True) -> dict:
+def _label_box(
+    text: str, at: np.ndarray, offset: tuple[int, int], color: str = _TEXT_ON_STAGE, size: int = 13, arrow: bool = True
+) -> dict:
     """A label at the point at (metres, (3,)), its box offset (right, down) pixels from it."""
     x, y, z = at
     ax, ay = offset
     return dict(
-        x=round(x, ROUND_DECIMALS), y=round(y, ROUND_DECIMALS), z=round(z, ROUND_DECIMALS),
-        text=text, showarrow=arrow, ax=ax, ay=ay, arrowcolor=color, arrowwidth=1.5, arrowhead=0,
+        x=round(x, ROUND_DECIMALS),
+        y=round(y, ROUND_DECIMALS),
+        z=round(z, ROUND_DECIMALS),
+        text=text,
+        showarrow=arrow,
+        ax=ax,
+        ay=ay,
+        arrowcolor=color,
+        arrowwidth=1.5,
+        arrowhead=0,
         font=dict(size=size, color=color, family=_FONT),
-        bgcolor="rgba(22,32,46,0.7)", borderpad=3,
+        bgcolor="rgba(22,32,46,0.7)",
+        borderpad=3,
     )
 
 
@@ -492,10 +581,15 @@ def _joint_annotations(spec: _Motion) -> list[dict]:
         axis = _AXES[name]
         tip = np.array(axis.direction) * axis.reach_m[1]
         highlighted = name == spec.axis
-        labels.append(_label_box(
-            f"<b>{axis.label}</b>" if highlighted else axis.label, tip, offsets[name],
-            color=_ACCENT if highlighted else _DIM, size=14 if highlighted else 12,
-        ))
+        labels.append(
+            _label_box(
+                f"<b>{axis.label}</b>" if highlighted else axis.label,
+                tip,
+                offsets[name],
+                color=_ACCENT if highlighted else _DIM,
+                size=14 if highlighted else 12,
+            )
+        )
     return labels
 
 
@@ -543,19 +637,36 @@ def _mesh(mesh: Triangles, name: str, color: str) -> go.Mesh3d:
     x, y, z = _coords(mesh.points)
     i, j, k = mesh.triangles.astype(np.int16 if len(mesh.points) < 2**15 else np.int32).T
     return go.Mesh3d(
-        x=x, y=y, z=z, i=i, j=j, k=k, name=name, color=color, flatshading=False,
-        lighting=_LIGHTING, lightposition=_LIGHT_POSITION,
-        hovertemplate=f"{name}<extra></extra>", showscale=False,
+        x=x,
+        y=y,
+        z=z,
+        i=i,
+        j=j,
+        k=k,
+        name=name,
+        color=color,
+        flatshading=False,
+        lighting=_LIGHTING,
+        lightposition=_LIGHT_POSITION,
+        hovertemplate=f"{name}<extra></extra>",
+        showscale=False,
     )
 
 
-def _line(points: np.ndarray, name: str, color: str, width: float, dash: str = "solid",
-          text: Sequence[str] | None = None) -> go.Scatter3d:
+def _line(
+    points: np.ndarray, name: str, color: str, width: float, dash: str = "solid", text: Sequence[str] | None = None
+) -> go.Scatter3d:
     x, y, z = _coords(points)
     return go.Scatter3d(
-        x=x, y=y, z=z, name=name, mode="lines+text" if text else "lines",
-        line=dict(color=color, width=width, dash=dash), text=text,
-        textfont=dict(color=color, size=16, family=_FONT), textposition="middle right",
+        x=x,
+        y=y,
+        z=z,
+        name=name,
+        mode="lines+text" if text else "lines",
+        line=dict(color=color, width=width, dash=dash),
+        text=text,
+        textfont=dict(color=color, size=16, family=_FONT),
+        textposition="middle right",
         hovertemplate=f"{name}<extra></extra>",
     )
 
@@ -578,13 +689,19 @@ def _axis_line(name: AxisName, highlighted: bool, rotation: np.ndarray) -> go.Sc
     return _line(_axis_points(name, rotation), label, _ACCENT if highlighted else _DIM, 11 if highlighted else 4)
 
 
-def _axis_label(name: AxisName, highlighted: bool, rotation: np.ndarray,
-                side: Literal["left", "right"] = "left") -> go.Scatter3d:
+def _axis_label(
+    name: AxisName, highlighted: bool, rotation: np.ndarray, side: Literal["left", "right"] = "left"
+) -> go.Scatter3d:
     """The label at the far end of an axis that moves with the thigh (a text trace, so frames can move it)."""
     label = _AXES[name].label
     x, y, z = _coords(_axis_tip(name, rotation))
     return go.Scatter3d(
-        x=x, y=y, z=z, mode="text", text=[f"<b>{label}</b>" if highlighted else label], name=f"{label} label",
+        x=x,
+        y=y,
+        z=z,
+        mode="text",
+        text=[f"<b>{label}</b>" if highlighted else label],
+        name=f"{label} label",
         textposition=f"bottom {side}" if highlighted else "bottom center",  # ``side``: away from the knee marker
         textfont=dict(color=_ACCENT if highlighted else _DIM, size=14 if highlighted else 12, family=_FONT),
         hoverinfo="skip",
@@ -641,14 +758,22 @@ def _limit_marker(spec: _Motion, limit_deg: float) -> list[go.Scatter3d]:
     tick, spot = _limit_points(spec, limit_deg)
     x, y, z = _coords(spot)
     number = go.Scatter3d(
-        x=x, y=y, z=z, mode="text", text=[f"<b>{_angle_label(limit_deg)}</b>"], name="Typical limit label",
-        textposition="middle center", textfont=dict(color=_ACCENT, size=17, family=_FONT), hoverinfo="skip",
+        x=x,
+        y=y,
+        z=z,
+        mode="text",
+        text=[f"<b>{_angle_label(limit_deg)}</b>"],
+        name="Typical limit label",
+        textposition="middle center",
+        textfont=dict(color=_ACCENT, size=17, family=_FONT),
+        hoverinfo="skip",
     )
     return [_line(tick, "Typical limit", _ACCENT, 6), number]
 
 
-def _coverage_arc(pole: np.ndarray, cut: tuple[np.ndarray, np.ndarray] | None, radius: float,
-                  arc_deg: float, name: str) -> go.Scatter3d:
+def _coverage_arc(
+    pole: np.ndarray, cut: tuple[np.ndarray, np.ndarray] | None, radius: float, arc_deg: float, name: str
+) -> go.Scatter3d:
     """The arc of the ball's surface the bony socket covers, drawn on the cut face just inside the cup."""
     normal, in_plane = cut or cut_plane(pole)
     half = math.radians(arc_deg / 2)

@@ -69,8 +69,7 @@ def rotation_matrix(axis: np.ndarray, angle_deg: float) -> np.ndarray:
     return np.eye(3) + math.sin(a) * k + (1 - math.cos(a)) * (k @ k)
 
 
-def _revolve(rho: np.ndarray, height: np.ndarray, origin: np.ndarray, axis: np.ndarray,
-             segments: int) -> Triangles:
+def _revolve(rho: np.ndarray, height: np.ndarray, origin: np.ndarray, axis: np.ndarray, segments: int) -> Triangles:
     """A closed surface of revolution from a profile (radius, height along ``axis``); radius 0 closes an end."""
     u, v, w = _basis(axis)
     phi = np.linspace(0.0, 2 * math.pi, segments, endpoint=False)
@@ -81,8 +80,7 @@ def _revolve(rho: np.ndarray, height: np.ndarray, origin: np.ndarray, axis: np.n
 
 def sphere(centre: np.ndarray, radius: float) -> Triangles:
     theta = np.linspace(0.0, math.pi, SPHERE_RINGS + 1)
-    return _revolve(radius * np.sin(theta), -radius * np.cos(theta), centre, np.array([0.0, 0.0, 1.0]),
-                    SPHERE_SEGMENTS)
+    return _revolve(radius * np.sin(theta), -radius * np.cos(theta), centre, np.array([0.0, 0.0, 1.0]), SPHERE_SEGMENTS)
 
 
 def ellipsoid(centre: np.ndarray, radii: tuple[float, float, float]) -> Triangles:
@@ -102,8 +100,9 @@ def tube(start: np.ndarray, end: np.ndarray, r_start: float, r_end: float) -> Tr
 
 def cone(base: np.ndarray, tip: np.ndarray, radius: float) -> Triangles:
     length = np.linalg.norm(tip - base)
-    return _revolve(np.array([0.0, radius, radius, 0.0]), np.array([0.0, 0.0, 0.0, length]), base, tip - base,
-                    TUBE_SEGMENTS)
+    return _revolve(
+        np.array([0.0, radius, radius, 0.0]), np.array([0.0, 0.0, 0.0, length]), base, tip - base, TUBE_SEGMENTS
+    )
 
 
 def path_tube(points: np.ndarray, radius: float, closed: bool = False) -> Triangles:
@@ -126,15 +125,24 @@ def path_tube(points: np.ndarray, radius: float, closed: bool = False) -> Triang
     body = grid(surface, wrap=True)
     if closed:
         return body
-    caps = [Triangles(np.vstack([end, surface[row]]), np.array([[0, 1 + s, 1 + (s + 1) % len(phi)]
-                                                                for s in range(len(phi))]))
-            for end, row in ((points[0], 0), (points[-1], -1))]
+    caps = [
+        Triangles(
+            np.vstack([end, surface[row]]), np.array([[0, 1 + s, 1 + (s + 1) % len(phi)] for s in range(len(phi))])
+        )
+        for end, row in ((points[0], 0), (points[-1], -1))
+    ]
     return Triangles.merge(body, *caps)
 
 
-def shell(pole: np.ndarray, theta_deg: tuple[float, float], r_inner: np.ndarray | float,
-           r_outer: np.ndarray | float, cut: tuple[np.ndarray, np.ndarray] | None = None,
-           steps: int = SHELL_STEPS, segments: int = SPHERE_SEGMENTS) -> Triangles:
+def shell(
+    pole: np.ndarray,
+    theta_deg: tuple[float, float],
+    r_inner: np.ndarray | float,
+    r_outer: np.ndarray | float,
+    cut: tuple[np.ndarray, np.ndarray] | None = None,
+    steps: int = SHELL_STEPS,
+    segments: int = SPHERE_SEGMENTS,
+) -> Triangles:
     """A thick spherical cap round the origin: polar angles ``theta_deg`` from ``pole``, radii in metres.
 
     ``r_inner``/``r_outer`` may vary along the polar angle (arrays of ``steps + 1``). With ``cut``
@@ -152,8 +160,10 @@ def shell(pole: np.ndarray, theta_deg: tuple[float, float], r_inner: np.ndarray 
         w, u, v = pole, in_plane, -normal  # phi in [0, pi] keeps the side away from ``normal``
         phi = np.linspace(0.0, math.pi, segments // 2 + 1)
     wrap = cut is None
-    direction = (np.sin(theta)[:, None, None] * (np.cos(phi)[None, :, None] * u + np.sin(phi)[None, :, None] * v)
-                 + np.cos(theta)[:, None, None] * w)
+    direction = (
+        np.sin(theta)[:, None, None] * (np.cos(phi)[None, :, None] * u + np.sin(phi)[None, :, None] * v)
+        + np.cos(theta)[:, None, None] * w
+    )
     inner = direction * r_in[:, None, None]
     outer = direction * r_out[:, None, None]
     parts = [grid(inner, wrap), grid(outer[::-1], wrap)]  # outer reversed: faces point outward

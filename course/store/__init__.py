@@ -12,6 +12,7 @@ see SQL, rows or sessions. Errors are ``StoreError`` kinds with messages for the
 (``course.store.errors``); the numbers the store enforces are in ``course.store.rules``.
 """
 
+from course.store.core import utc_now
 from course.store.errors import (
     InvalidInput,
     NotAllowed,
@@ -21,6 +22,7 @@ from course.store.errors import (
     UsernameTaken,
     WrongCredentials,
 )
+from course.store.learning import StoredProgress
 from course.store.records import (
     Account,
     Assignment,
@@ -38,13 +40,33 @@ from course.store.records import (
     Submission,
     SubmittedSelfCheck,
 )
-from course.store.core import utc_now
-from course.store.learning import StoredProgress
 from course.store.store import Store, open_store
 
 __all__ = [
-    "Account", "Assignment", "AssignmentStatus", "DashboardRow", "Feedback", "Group", "GroupDashboard",
-    "InvalidInput", "Member", "MemberDetail", "NotAllowed", "QuizBest", "ResetCode", "SelfCheckRecord",
-    "SelfCheckSummary", "SignInThrottled", "Store", "StoreError", "StoreUnavailable", "StoredProgress",
-    "Submission", "SubmittedSelfCheck", "UsernameTaken", "WrongCredentials", "open_store", "utc_now",
+    "Account",
+    "Assignment",
+    "AssignmentStatus",
+    "DashboardRow",
+    "Feedback",
+    "Group",
+    "GroupDashboard",
+    "InvalidInput",
+    "Member",
+    "MemberDetail",
+    "NotAllowed",
+    "QuizBest",
+    "ResetCode",
+    "SelfCheckRecord",
+    "SelfCheckSummary",
+    "SignInThrottled",
+    "Store",
+    "StoreError",
+    "StoreUnavailable",
+    "StoredProgress",
+    "Submission",
+    "SubmittedSelfCheck",
+    "UsernameTaken",
+    "WrongCredentials",
+    "open_store",
+    "utc_now",
 ]

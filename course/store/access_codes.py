@@ -21,7 +21,7 @@ def new_code() -> str:
     """A fresh random code, as shown: groups of four characters."""
     length = int(rules.ACCESS_CODE_LENGTH.value)
     code = "".join(secrets.choice(rules.ACCESS_CODE_ALPHABET) for _ in range(length))
-    return " ".join(code[i:i + GROUP] for i in range(0, length, GROUP))
+    return " ".join(code[i : i + GROUP] for i in range(0, length, GROUP))
 
 
 def typed_code(text: object) -> str | None:

@@ -1,7 +1,6 @@
 """The store's accounts: signing up and in, sessions and their end, changing or resetting a
 password, recovery and reset codes, downloading and deleting an account."""
 
-
 from __future__ import annotations
 
 import hashlib
@@ -14,16 +13,15 @@ import sqlalchemy as sa
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from course.store import access_codes, account_data, passwords, rules, throttle, validate
+from course.store.core import StoreCore, account_record
 from course.store.errors import (
     InvalidInput,
-    NotAllowed,
     SignInThrottled,
     UsernameTaken,
     WrongCredentials,
 )
 from course.store.records import (
     Account,
-    ResetCode,
 )
 from course.store.schema import access_codes as access_codes_table
 from course.store.schema import (
@@ -33,11 +31,10 @@ from course.store.schema import (
     sign_in_failures,
 )
 
-from course.store.core import StoreCore, account_record, record_id
-from course.store.homework import load_members
-
-CODE_DOESNT_WORK = ("That code doesn't work for this username: check both, or the code may be used up or "
-                    "expired. Your trainer can make you a new one.")
+CODE_DOESNT_WORK = (
+    "That code doesn't work for this username: check both, or the code may be used up or "
+    "expired. Your trainer can make you a new one."
+)
 
 
 class AccountsPart(StoreCore):
@@ -45,12 +42,14 @@ class AccountsPart(StoreCore):
 
     # --- accounts ----------------------------------------------------------------------------
 
-    def sign_up(self, username: str, password: str, *, display_name: str,
-                role: Literal["member", "trainer"]) -> Account:
+    def sign_up(
+        self, username: str, password: str, *, display_name: str, role: Literal["member", "trainer"]
+    ) -> Account:
         """Make an account. Raises InvalidInput (naming the field) or UsernameTaken."""
         username = validate.username(username)
-        display_name = validate.text(display_name, field="display_name", label="Your name",
-                                     rule=rules.DISPLAY_NAME, strip=False)
+        display_name = validate.text(
+            display_name, field="display_name", label="Your name", rule=rules.DISPLAY_NAME, strip=False
+        )
         password = passwords.checked_new(password, username=username, display_name=display_name)
         role = validate.role(role)
         password_hash = self._hasher.hash(password)  # slow on purpose: outside the transaction
@@ -58,16 +57,20 @@ class AccountsPart(StoreCore):
             with self._writing() as connection:
                 account_id = connection.execute(
                     accounts.insert().returning(accounts.c.id),
-                    {"username": username, "username_key": validate.username_key(username),
-                     "display_name": display_name, "role": role, "password_hash": password_hash,
-                     "created_at": self._now()},
+                    {
+                        "username": username,
+                        "username_key": validate.username_key(username),
+                        "display_name": display_name,
+                        "role": role,
+                        "password_hash": password_hash,
+                        "created_at": self._now(),
+                    },
                 ).scalar_one()
         except sa.exc.IntegrityError:
             raise UsernameTaken() from None
         return Account(account_id, username, display_name, role)
 
-    def sign_in(self, username: str, password: str, *, client: str | None = None,
-                device: str | None = None) -> Account:
+    def sign_in(self, username: str, password: str, *, client: str | None = None, device: str | None = None) -> Account:
         """The account whose username (any case) and password these are.
 
         Raises WrongCredentials for an unknown username or a wrong password alike, and
@@ -88,15 +91,21 @@ class AccountsPart(StoreCore):
         if not (isinstance(device, str) and re.fullmatch(r"[A-Za-z0-9_-]{43}", device)):
             device = secrets.token_urlsafe(int(rules.SESSION_TOKEN_BYTES.value))
         now = self._now()
-        values = {"token_sha256": _token_hash(device), "account_id": account.id,
-                  "expires_at": now + timedelta(days=rules.KNOWN_DEVICE_LIFETIME.value)}
+        values = {
+            "token_sha256": _token_hash(device),
+            "account_id": account.id,
+            "expires_at": now + timedelta(days=rules.KNOWN_DEVICE_LIFETIME.value),
+        }
         with self._writing() as connection:
             self._actor(connection, account)
             connection.execute(known_devices.delete().where(known_devices.c.expires_at <= now))
             statement = self._insert(known_devices).values(**values)
-            connection.execute(statement.on_conflict_do_update(
-                index_elements=[known_devices.c.token_sha256, known_devices.c.account_id],
-                set_={"expires_at": statement.excluded.expires_at}))
+            connection.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[known_devices.c.token_sha256, known_devices.c.account_id],
+                    set_={"expires_at": statement.excluded.expires_at},
+                )
+            )
         return device
 
     def _authenticate(self, key: str, password: object, *, client: str | None, device: str | None) -> Any:
@@ -112,8 +121,10 @@ class AccountsPart(StoreCore):
         with self._writing() as connection:
             _forgive(connection, key)
             if matched != "normalised" or self._hasher.check_needs_rehash(row.password_hash):
-                connection.execute(accounts.update().where(accounts.c.id == row.id),
-                                   {"password_hash": self._hasher.hash(passwords.normalised(password))})
+                connection.execute(
+                    accounts.update().where(accounts.c.id == row.id),
+                    {"password_hash": self._hasher.hash(passwords.normalised(password))},
+                )
         return row
 
     def _counted_try(self, key: str, *, client: str | None, device: str | None) -> Any:
@@ -128,8 +139,11 @@ class AccountsPart(StoreCore):
         with self._writing() as connection:
             if self.backend == "postgresql":  # one try per username at a time, across servers
                 connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_key(key))))
-            connection.execute(sign_in_failures.delete().where(
-                sign_in_failures.c.at <= now - timedelta(hours=rules.FAILURE_MEMORY.value)))
+            connection.execute(
+                sign_in_failures.delete().where(
+                    sign_in_failures.c.at <= now - timedelta(hours=rules.FAILURE_MEMORY.value)
+                )
+            )
             row = connection.execute(sa.select(accounts).where(accounts.c.username_key == key)).first()
             known = row is not None and _is_known_device(connection, row.id, device, now)
             source: str | None
@@ -138,13 +152,15 @@ class AccountsPart(StoreCore):
             else:
                 source = _token_hash(f"client:{client}") if isinstance(client, str) and client else None
                 free_from_source = rules.SIGN_IN_FREE_TRIES_PER_CLIENT
-                wait = _wait(connection, sign_in_failures.c.username_sha256 == user,
-                             rules.SIGN_IN_FREE_TRIES_PER_USERNAME, now)
+                wait = _wait(
+                    connection, sign_in_failures.c.username_sha256 == user, rules.SIGN_IN_FREE_TRIES_PER_USERNAME, now
+                )
             if source is not None:
                 wait = max(wait, _wait(connection, sign_in_failures.c.client_sha256 == source, free_from_source, now))
             if wait <= 0:
-                connection.execute(sign_in_failures.insert(),
-                                   {"username_sha256": user, "client_sha256": source, "at": now})
+                connection.execute(
+                    sign_in_failures.insert(), {"username_sha256": user, "client_sha256": source, "at": now}
+                )
         if wait > 0:
             raise SignInThrottled(wait)
         return row
@@ -181,13 +197,23 @@ class AccountsPart(StoreCore):
         now = self._now()
         with self._writing() as connection:
             self._actor(connection, account)
-            connection.execute(sessions.delete().where(sa.or_(
-                sessions.c.expires_at <= now, sessions.c.last_seen_at <= now - _idle_timeout())))
+            connection.execute(
+                sessions.delete().where(
+                    sa.or_(sessions.c.expires_at <= now, sessions.c.last_seen_at <= now - _idle_timeout())
+                )
+            )
             if isinstance(replacing, str) and replacing:
                 connection.execute(sessions.delete().where(sessions.c.token_sha256 == _token_hash(replacing)))
-            connection.execute(sessions.insert(), {
-                "token_sha256": _token_hash(token), "account_id": account.id, "created_at": now,
-                "expires_at": now + timedelta(hours=rules.SESSION_LIFETIME.value), "last_seen_at": now})
+            connection.execute(
+                sessions.insert(),
+                {
+                    "token_sha256": _token_hash(token),
+                    "account_id": account.id,
+                    "created_at": now,
+                    "expires_at": now + timedelta(hours=rules.SESSION_LIFETIME.value),
+                    "last_seen_at": now,
+                },
+            )
         return token
 
     def account_for_session(self, token: str) -> Account | None:
@@ -197,12 +223,17 @@ class AccountsPart(StoreCore):
         if not isinstance(token, str) or not token:
             return None
         now = self._now()
-        live = sa.and_(sessions.c.token_sha256 == _token_hash(token), sessions.c.expires_at > now,
-                       sessions.c.last_seen_at > now - _idle_timeout())
+        live = sa.and_(
+            sessions.c.token_sha256 == _token_hash(token),
+            sessions.c.expires_at > now,
+            sessions.c.last_seen_at > now - _idle_timeout(),
+        )
         with self._reading() as connection:
             row = connection.execute(
                 sa.select(accounts, sessions.c.last_seen_at)
-                .join(sessions, sessions.c.account_id == accounts.c.id).where(live)).first()
+                .join(sessions, sessions.c.account_id == accounts.c.id)
+                .where(live)
+            ).first()
         if row is None:
             return None
         if not self.read_only and now - row.last_seen_at >= timedelta(seconds=rules.SESSION_TOUCH_INTERVAL.value):
@@ -228,8 +259,16 @@ class AccountsPart(StoreCore):
 
     # --- the account's owner ---------------------------------------------------------------
 
-    def change_password(self, actor: Account, current: str, new: str, *, keep_session: str | None = None,
-                        client: str | None = None, device: str | None = None) -> None:
+    def change_password(
+        self,
+        actor: Account,
+        current: str,
+        new: str,
+        *,
+        keep_session: str | None = None,
+        client: str | None = None,
+        device: str | None = None,
+    ) -> None:
         """Replace the actor's password, once ``current`` proves it is them (throttled like a
         sign-in; ``client`` and ``device`` as for ``sign_in``). Every other session ends, and
         every other known device is forgotten: whoever knew the old password is out. The
@@ -244,15 +283,23 @@ class AccountsPart(StoreCore):
         with self._writing() as connection:
             self._actor(connection, actor)
             connection.execute(accounts.update().where(accounts.c.id == actor.id), {"password_hash": password_hash})
-            connection.execute(sessions.delete().where(sessions.c.account_id == actor.id,
-                                                       sessions.c.token_sha256 != kept_session))
-            connection.execute(known_devices.delete().where(known_devices.c.account_id == actor.id,
-                                                            known_devices.c.token_sha256 != kept_device))
-            connection.execute(access_codes_table.delete().where(access_codes_table.c.account_id == actor.id,
-                                                                 access_codes_table.c.kind == "reset"))
+            connection.execute(
+                sessions.delete().where(sessions.c.account_id == actor.id, sessions.c.token_sha256 != kept_session)
+            )
+            connection.execute(
+                known_devices.delete().where(
+                    known_devices.c.account_id == actor.id, known_devices.c.token_sha256 != kept_device
+                )
+            )
+            connection.execute(
+                access_codes_table.delete().where(
+                    access_codes_table.c.account_id == actor.id, access_codes_table.c.kind == "reset"
+                )
+            )
 
-    def delete_account(self, actor: Account, password: str, *, client: str | None = None,
-                       device: str | None = None) -> None:
+    def delete_account(
+        self, actor: Account, password: str, *, client: str | None = None, device: str | None = None
+    ) -> None:
         """Delete the actor's account and everything stored about it, in one transaction: then
         it is gone, from every table (``account_data.delete_everything``). ``password`` proves
         it is them (throttled like a sign-in). A trainer's groups go too, with their homework
@@ -272,27 +319,6 @@ class AccountsPart(StoreCore):
 
     # --- getting back in without the password ----------------------------------------------
 
-    def issue_reset_code(self, trainer: Account, group_id: int, member_id: int) -> ResetCode:
-        """A one-time code with which a member of the trainer's group who forgot their password
-        sets a new one (``reset_password``), good for RESET_CODE_LIFETIME. It replaces any
-        earlier reset code for that member; only its hash is stored, so it is shown once.
-        Raises NotAllowed for a group not the trainer's or a person not in it."""
-        now = self._now()
-        code = access_codes.new_code()
-        with self._writing() as connection:
-            group = self._own_group(connection, trainer, group_id)
-            member = next(iter(load_members(connection, group.id, record_id(member_id))), None)
-            if member is None:
-                raise NotAllowed()
-            connection.execute(access_codes_table.delete().where(
-                access_codes_table.c.kind == "reset", sa.or_(access_codes_table.c.account_id == member.id,
-                                                             access_codes_table.c.expires_at <= now)))
-            expires = now + timedelta(hours=rules.RESET_CODE_LIFETIME.value)
-            connection.execute(access_codes_table.insert(), {
-                "account_id": member.id, "kind": "reset", "created_at": now, "expires_at": expires,
-                "code_sha256": access_codes.new_code_hash(code)})
-        return ResetCode(code, member.id, member.display_name, expires)
-
     def new_recovery_codes(self, actor: Account) -> tuple[str, ...]:
         """RECOVERY_CODE_COUNT fresh recovery codes for the actor, each good for one password reset
         (``reset_password``); the earlier ones stop working. Only their hashes are stored, so
@@ -301,22 +327,39 @@ class AccountsPart(StoreCore):
         codes = tuple(access_codes.new_code() for _ in range(int(rules.RECOVERY_CODE_COUNT.value)))
         with self._writing() as connection:
             self._actor(connection, actor)
-            connection.execute(access_codes_table.delete().where(
-                access_codes_table.c.account_id == actor.id, access_codes_table.c.kind == "recovery"))
-            connection.execute(access_codes_table.insert(), [
-                {"account_id": actor.id, "kind": "recovery", "created_at": now, "expires_at": None,
-                 "code_sha256": access_codes.new_code_hash(code)} for code in codes])
+            connection.execute(
+                access_codes_table.delete().where(
+                    access_codes_table.c.account_id == actor.id, access_codes_table.c.kind == "recovery"
+                )
+            )
+            connection.execute(
+                access_codes_table.insert(),
+                [
+                    {
+                        "account_id": actor.id,
+                        "kind": "recovery",
+                        "created_at": now,
+                        "expires_at": None,
+                        "code_sha256": access_codes.new_code_hash(code),
+                    }
+                    for code in codes
+                ],
+            )
         return codes
 
     def recovery_codes_left(self, actor: Account) -> int:
         """How many of the actor's recovery codes are still unused."""
         with self._reading() as connection:
             self._actor(connection, actor)
-            return connection.execute(sa.select(sa.func.count()).select_from(access_codes_table).where(
-                access_codes_table.c.account_id == actor.id, access_codes_table.c.kind == "recovery")).scalar_one()
+            return connection.execute(
+                sa.select(sa.func.count())
+                .select_from(access_codes_table)
+                .where(access_codes_table.c.account_id == actor.id, access_codes_table.c.kind == "recovery")
+            ).scalar_one()
 
-    def reset_password(self, username: str, code: str, new_password: str, *, client: str | None = None,
-                       device: str | None = None) -> Account:
+    def reset_password(
+        self, username: str, code: str, new_password: str, *, client: str | None = None, device: str | None = None
+    ) -> Account:
         """Set a new password with a one-time code instead of the old password: a reset code from
         the member's trainer (until it expires) or one of the account's recovery codes. The code
         is used up, every session of the account ends and its known devices are forgotten.
@@ -332,7 +375,8 @@ class AccountsPart(StoreCore):
         usable = sa.and_(
             access_codes_table.c.account_id == (row.id if row is not None else -1),
             access_codes_table.c.code_sha256 == access_codes.code_hash(typed),
-            sa.or_(access_codes_table.c.expires_at.is_(None), access_codes_table.c.expires_at > now))
+            sa.or_(access_codes_table.c.expires_at.is_(None), access_codes_table.c.expires_at > now),
+        )
         with self._reading() as connection:
             found = connection.execute(sa.select(access_codes_table.c.id).where(usable)).first()
         if row is None or found is None:
@@ -340,11 +384,15 @@ class AccountsPart(StoreCore):
         chosen = passwords.checked_new(new_password, username=row.username, display_name=row.display_name)
         password_hash = self._hasher.hash(chosen)  # slow on purpose: outside the transaction
         with self._writing() as connection:
-            if not connection.execute(access_codes_table.delete().where(
-                    access_codes_table.c.id == found.id, usable)).rowcount:
+            if not connection.execute(
+                access_codes_table.delete().where(access_codes_table.c.id == found.id, usable)
+            ).rowcount:
                 raise InvalidInput("code", CODE_DOESNT_WORK)  # used a moment ago, in another tab
-            connection.execute(access_codes_table.delete().where(
-                access_codes_table.c.account_id == row.id, access_codes_table.c.kind == "reset"))
+            connection.execute(
+                access_codes_table.delete().where(
+                    access_codes_table.c.account_id == row.id, access_codes_table.c.kind == "reset"
+                )
+            )
             connection.execute(accounts.update().where(accounts.c.id == row.id), {"password_hash": password_hash})
             connection.execute(sessions.delete().where(sessions.c.account_id == row.id))
             connection.execute(known_devices.delete().where(known_devices.c.account_id == row.id))
@@ -372,22 +420,29 @@ def _token_hash(token: str) -> str:
 
 def _forgive(connection: sa.Connection, username_key: str) -> None:
     """A right password (or code) for this username: its failures no longer count."""
-    connection.execute(sign_in_failures.delete().where(
-        sign_in_failures.c.username_sha256 == account_data.username_hash(username_key)))
+    connection.execute(
+        sign_in_failures.delete().where(sign_in_failures.c.username_sha256 == account_data.username_hash(username_key))
+    )
 
 
 def _is_known_device(connection: sa.Connection, account_id: int, device: object, now: datetime) -> bool:
     if not isinstance(device, str) or not device:
         return False
-    return connection.execute(sa.select(known_devices.c.account_id).where(
-        known_devices.c.token_sha256 == _token_hash(device), known_devices.c.account_id == account_id,
-        known_devices.c.expires_at > now)).first() is not None
+    return (
+        connection.execute(
+            sa.select(known_devices.c.account_id).where(
+                known_devices.c.token_sha256 == _token_hash(device),
+                known_devices.c.account_id == account_id,
+                known_devices.c.expires_at > now,
+            )
+        ).first()
+        is not None
+    )
 
 
 def _wait(connection: sa.Connection, which: sa.ColumnElement[bool], free: Any, now: datetime) -> float:
     """Seconds still to wait after the failures ``which`` selects."""
-    count, last = connection.execute(
-        sa.select(sa.func.count(), sa.func.max(sign_in_failures.c.at)).where(which)).one()
+    count, last = connection.execute(sa.select(sa.func.count(), sa.func.max(sign_in_failures.c.at)).where(which)).one()
     if not count:
         return 0.0
     return throttle.wait_s(failures=count, free=free.value, since_last_s=(now - last).total_seconds())

@@ -1,14 +1,13 @@
 """What every part of the store shares: its engine, clock and hasher, its transactions and the
 look-up of who is acting (course.store.store puts the parts together as one Store)."""
 
-
 from __future__ import annotations
 
 import contextlib
 import threading
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
-from typing import Any, Self, Literal
+from datetime import UTC, datetime
+from typing import Any, Literal, Self
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -31,15 +30,16 @@ ONLY_MEMBERS = "Trainers can't join groups or hand in homework. Use a member acc
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class StoreCore:
     """The store's shared parts (see course.store.store). Thread-safe: one Store serves every session of a server.
     Made by :func:`open_store`."""
 
-    def __init__(self, engine: sa.Engine, *, read_only: bool, clock: Callable[[], datetime],
-                 hasher: passwords.BoundedHasher) -> None:
+    def __init__(
+        self, engine: sa.Engine, *, read_only: bool, clock: Callable[[], datetime], hasher: passwords.BoundedHasher
+    ) -> None:
         self._engine = engine
         self.read_only = read_only
         self._clock = clock
@@ -125,7 +125,7 @@ class StoreCore:
         now = self._clock()
         if now.tzinfo is None or now.utcoffset() is None:
             raise ValueError("the store's clock must return timezone-aware datetimes")
-        return now.astimezone(timezone.utc)
+        return now.astimezone(UTC)
 
     # --- who is acting -----------------------------------------------------------------------
 

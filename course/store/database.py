@@ -42,32 +42,36 @@ WRITE = {"course_store_write": True}  # execution option: this transaction will 
 
 _UNAVAILABLE_MESSAGES = {
     "busy": "The course's database is busy with another program, so your progress can't be "
-            "saved right now. The lessons still work; try again in a minute.",
+    "saved right now. The lessons still work; try again in a minute.",
     "read_only": "The course's database can't be written to, so nothing new is saved. "
-                 "The lessons still work; tell the person who runs the course.",
+    "The lessons still work; tell the person who runs the course.",
     "damaged": "The course's database file is damaged or isn't a database, so progress can't be "
-               "saved or shown. The lessons still work; tell the person who runs the course.",
+    "saved or shown. The lessons still work; tell the person who runs the course.",
     "unreachable": "The course's database server isn't answering, so progress can't be saved "
-                   "or shown right now. The lessons still work; try again in a few minutes.",
+    "or shown right now. The lessons still work; try again in a few minutes.",
     "newer": "The course's database was set up by a newer version of the course, so this one "
-             "can't use it. The lessons still work; tell the person who runs the course.",
+    "can't use it. The lessons still work; tell the person who runs the course.",
     "setup": "The course's database isn't set up correctly, so progress can't be saved. "
-             "The lessons still work; tell the person who runs the course.",
+    "The lessons still work; tell the person who runs the course.",
     "missing": "The course's database file is gone from its folder, so progress can't be saved or "
-               "shown (the course doesn't start an empty one in its place). The lessons still work; "
-               "tell the person who runs the course.",
+    "shown (the course doesn't start an empty one in its place). The lessons still work; "
+    "tell the person who runs the course.",
     "replaced": "The course's database file was replaced or deleted while the course was running, so "
-                "nothing more is saved until the course is restarted. The lessons still work; tell the "
-                "person who runs the course.",
+    "nothing more is saved until the course is restarted. The lessons still work; tell the "
+    "person who runs the course.",
 }
 MADE_MARK_SUFFIX = ".made"  # beside course.sqlite3: "this folder's database was made, so it must be there"
-MADE_MARK_TEXT = ("The Hip Hinge course made course.sqlite3 in this folder. While this file is here, the course "
-                  "refuses to start with that database missing or emptied instead of silently starting an empty "
-                  "one. To start again from nothing on purpose, delete both files.\n")
+MADE_MARK_TEXT = (
+    "The Hip Hinge course made course.sqlite3 in this folder. While this file is here, the course "
+    "refuses to start with that database missing or emptied instead of silently starting an empty "
+    "one. To start again from nothing on purpose, delete both files.\n"
+)
 
-_UNREADABLE = ("The course's database can't be opened: neither its file nor its folder can be "
-               "written, so it can't be read safely either. The lessons still work; tell the "
-               "person who runs the course.")
+_UNREADABLE = (
+    "The course's database can't be opened: neither its file nor its folder can be "
+    "written, so it can't be read safely either. The lessons still work; tell the "
+    "person who runs the course."
+)
 
 _migrate_lock = threading.Lock()  # alembic's `context` is process-global: one upgrade at a time
 
@@ -99,14 +103,15 @@ def resolve_url(url: str | None, data_dir: Path | None, environ: Mapping[str, st
         return sa.URL.create("sqlite+pysqlite", database=str(folder / rules.SQLITE_FILE_NAME))
     for prefix in ("postgres://", "postgresql://"):
         if text.startswith(prefix):
-            text = "postgresql+psycopg://" + text[len(prefix):]
+            text = "postgresql+psycopg://" + text[len(prefix) :]
     try:
         parsed = sa.make_url(text)
     except sa.exc.ArgumentError as error:
         raise unavailable("setup", "the database URL can't be read") from error
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
-        raise unavailable("setup", f"the database URL names {parsed.get_backend_name()}; "
-                                   "the course works with PostgreSQL or SQLite")
+        raise unavailable(
+            "setup", f"the database URL names {parsed.get_backend_name()}; the course works with PostgreSQL or SQLite"
+        )
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
@@ -119,8 +124,11 @@ def make_engine(url: sa.URL) -> sa.Engine:
         in_memory = url.database in (None, "", ":memory:")
         # An in-memory database lives in its one connection, so every use shares that one: for
         # trying things out from one thread, not for serving pages.
-        engine = sa.create_engine(url, connect_args={"timeout": timeout, "check_same_thread": False},
-                                  **({"poolclass": sa.pool.StaticPool} if in_memory else {}))
+        engine = sa.create_engine(
+            url,
+            connect_args={"timeout": timeout, "check_same_thread": False},
+            **({"poolclass": sa.pool.StaticPool} if in_memory else {}),
+        )
 
         @sa.event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -141,9 +149,9 @@ def make_engine(url: sa.URL) -> sa.Engine:
 
         return engine
     return sa.create_engine(
-        url, pool_pre_ping=True,
-        connect_args={"connect_timeout": int(rules.POSTGRES_CONNECT_TIMEOUT.value),
-                      "application_name": rules.APP_NAME},
+        url,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": int(rules.POSTGRES_CONNECT_TIMEOUT.value), "application_name": rules.APP_NAME},
     )
 
 
@@ -229,7 +237,9 @@ def connect(url: sa.URL) -> Opened:
     sqlite_file = _sqlite_path(url)
     if sqlite_file is not None and _made_mark(sqlite_file).exists():
         if not sqlite_file.exists():
-            raise unavailable("missing", f"{sqlite_file} is missing but {_made_mark(sqlite_file).name} says it was made")
+            raise unavailable(
+                "missing", f"{sqlite_file} is missing but {_made_mark(sqlite_file).name} says it was made"
+            )
         if sqlite_file.stat().st_size == 0:
             raise unavailable("missing", f"{sqlite_file} is empty but {_made_mark(sqlite_file).name} says it was made")
     if url.get_backend_name() == "sqlite":
@@ -276,8 +286,9 @@ def _refuse_emptied(engine: sa.Engine, sqlite_file: Path) -> None:
     with engine.connect() as connection:
         emptied = current_revision(connection) is None
     if emptied:
-        raise unavailable("missing", f"{sqlite_file} holds no course data but "
-                                     f"{_made_mark(sqlite_file).name} says it was made")
+        raise unavailable(
+            "missing", f"{sqlite_file} holds no course data but {_made_mark(sqlite_file).name} says it was made"
+        )
 
 
 @dataclass(frozen=True)
@@ -379,8 +390,10 @@ def _check_at_head(engine: sa.Engine) -> None:
     with engine.connect() as connection:
         current = current_revision(connection)
     if current != head_revision():
-        raise unavailable("read_only", f"the database is at revision {current}, needs {head_revision()} "
-                                       "and can't be written to upgrade it")
+        raise unavailable(
+            "read_only",
+            f"the database is at revision {current}, needs {head_revision()} and can't be written to upgrade it",
+        )
 
 
 def migrate(engine: sa.Engine) -> None:
@@ -402,15 +415,16 @@ def migrate(engine: sa.Engine) -> None:
                 if not is_sqlite:
                     # Held until this transaction ends; a second server waits here, then finds the
                     # schema already at head.
-                    connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
-                                       {"key": rules.MIGRATION_LOCK_ID})
+                    connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": rules.MIGRATION_LOCK_ID})
                 current = current_revision(connection)
                 if current == head_revision():
                     return
                 _upgrade(connection, current)
                 if is_sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
-                    raise unavailable("setup", f"upgrading from {current} to {head_revision()} "
-                                               "left rows pointing at rows that are gone")
+                    raise unavailable(
+                        "setup",
+                        f"upgrading from {current} to {head_revision()} left rows pointing at rows that are gone",
+                    )
         finally:
             if is_sqlite:
                 _driver_pragma(connection, "foreign_keys = ON")
@@ -422,11 +436,11 @@ def _upgrade(connection: sa.Connection, current: str | None) -> None:
     except CommandError as error:
         raise unavailable("newer", f"database at revision {current}: {error}") from error
     except sa.exc.DBAPIError as error:  # the database gone or busy, or a revision it refused
-        raise translate(error) or unavailable("setup", f"upgrading from {current} to {head_revision()} "
-                                                       f"failed: {error.orig!r}") from error
+        raise translate(error) or unavailable(
+            "setup", f"upgrading from {current} to {head_revision()} failed: {error.orig!r}"
+        ) from error
     except Exception as error:  # a revision that fails: the transaction rolls it all back
-        raise unavailable("setup", f"upgrading from {current} to {head_revision()} failed: "
-                                   f"{error!r}") from error
+        raise unavailable("setup", f"upgrading from {current} to {head_revision()} failed: {error!r}") from error
 
 
 def _driver_pragma(connection: sa.Connection, pragma: str) -> None:

@@ -1,7 +1,6 @@
 """The store's records of learning: lessons read, quiz attempts and self-check summaries, always
 the acting account's own."""
 
-
 from __future__ import annotations
 
 import json
@@ -12,6 +11,7 @@ import sqlalchemy as sa
 
 from course.progress import Progress, QuizAttempt
 from course.store import validate
+from course.store.core import StoreCore
 from course.store.records import (
     Account,
     SelfCheckRecord,
@@ -21,8 +21,6 @@ from course.store.schema import (
     quiz_attempts,
     self_checks,
 )
-
-from course.store.core import StoreCore
 
 
 class LearningPart(StoreCore):
@@ -43,13 +41,17 @@ class LearningPart(StoreCore):
             self._actor(connection, actor)
             connection.execute(
                 self._insert(lessons_read).on_conflict_do_nothing(),
-                {"account_id": actor.id, "lesson_id": lesson_id, "at": self._now()})
+                {"account_id": actor.id, "lesson_id": lesson_id, "at": self._now()},
+            )
 
     def _lessons_read(self, actor: Account) -> frozenset[str]:
         with self._reading() as connection:
             self._actor(connection, actor)
-            return frozenset(connection.execute(
-                sa.select(lessons_read.c.lesson_id).where(lessons_read.c.account_id == actor.id)).scalars())
+            return frozenset(
+                connection.execute(
+                    sa.select(lessons_read.c.lesson_id).where(lessons_read.c.account_id == actor.id)
+                ).scalars()
+            )
 
     def _record_attempt(self, actor: Account, attempt: QuizAttempt) -> None:
         values = validate.attempt(attempt)
@@ -63,7 +65,8 @@ class LearningPart(StoreCore):
             rows = connection.execute(
                 sa.select(quiz_attempts)
                 .where(quiz_attempts.c.account_id == actor.id, quiz_attempts.c.lesson_id == lesson_id)
-                .order_by(quiz_attempts.c.at, quiz_attempts.c.id))
+                .order_by(quiz_attempts.c.at, quiz_attempts.c.id)
+            )
             return tuple(attempt_record(row) for row in rows)
 
     def keep_progress(self, actor: Account, earlier: Progress, lesson_ids: Iterable[str]) -> None:
@@ -78,12 +81,15 @@ class LearningPart(StoreCore):
         now = self._now()
         with self._writing() as connection:
             self._actor(connection, actor)
-            kept = {(row.lesson_id, row.at, row.answers, row.correct, row.total) for row in connection.execute(
-                sa.select(quiz_attempts).where(quiz_attempts.c.account_id == actor.id))}
+            kept = {
+                (row.lesson_id, row.at, row.answers, row.correct, row.total)
+                for row in connection.execute(sa.select(quiz_attempts).where(quiz_attempts.c.account_id == actor.id))
+            }
             for lesson_id in sorted(read):
                 connection.execute(
                     self._insert(lessons_read).on_conflict_do_nothing(),
-                    {"account_id": actor.id, "lesson_id": validate.lesson_id(lesson_id), "at": now})
+                    {"account_id": actor.id, "lesson_id": validate.lesson_id(lesson_id), "at": now},
+                )
             for attempt in attempts:
                 values = validate.attempt(attempt)
                 key = (values["lesson_id"], values["at"], values["answers"], values["correct"], values["total"])
@@ -103,8 +109,8 @@ class LearningPart(StoreCore):
             self._actor(connection, actor)
             check_id = connection.execute(
                 self_checks.insert().returning(self_checks.c.id),
-                {"account_id": actor.id, "at": now, "outcome": outcome, "verdict": verdict,
-                 "report": encoded}).scalar_one()
+                {"account_id": actor.id, "at": now, "outcome": outcome, "verdict": verdict, "report": encoded},
+            ).scalar_one()
         return SelfCheckRecord(check_id, actor.id, now, outcome, verdict, json.loads(encoded))
 
     def self_checks(self, actor: Account) -> list[SelfCheckRecord]:
@@ -112,10 +118,14 @@ class LearningPart(StoreCore):
         with self._reading() as connection:
             self._actor(connection, actor)
             rows = connection.execute(
-                sa.select(self_checks).where(self_checks.c.account_id == actor.id)
-                .order_by(self_checks.c.at.desc(), self_checks.c.id.desc()))
-            return [SelfCheckRecord(row.id, row.account_id, row.at, row.outcome, row.verdict,
-                                    json.loads(row.report)) for row in rows]
+                sa.select(self_checks)
+                .where(self_checks.c.account_id == actor.id)
+                .order_by(self_checks.c.at.desc(), self_checks.c.id.desc())
+            )
+            return [
+                SelfCheckRecord(row.id, row.account_id, row.at, row.outcome, row.verdict, json.loads(row.report))
+                for row in rows
+            ]
 
 
 class StoredProgress:

@@ -70,8 +70,10 @@ def hint(password: str, *, username: str = "", display_name: str = "") -> Passwo
     suggested = int(rules.PASSWORD_SUGGESTED_CHARS.value)
     words = len(set(chosen.casefold().split()))
     if len(chosen) < suggested:
-        return PasswordHint("fair", f"Allowed, but short: {suggested} or more characters are much harder "
-                                    "to guess. Try a few words in a row.")
+        return PasswordHint(
+            "fair",
+            f"Allowed, but short: {suggested} or more characters are much harder to guess. Try a few words in a row.",
+        )
     if len(chosen) >= 2 * suggested - 4 or words >= 4:
         return PasswordHint("strong", "Strong: long and not a common password.")
     return PasswordHint("good", "Good. A word or two more makes it stronger still.")
@@ -80,14 +82,18 @@ def hint(password: str, *, username: str = "", display_name: str = "") -> Passwo
 def _problem(chosen: str, username: str, display_name: str) -> str | None:
     low, high = rules.PASSWORD.min_chars, rules.PASSWORD.max_chars
     if len(chosen) < low:
-        return (f"Your password needs at least {low} characters. A few words in a row make a long "
-                "password that is easy to remember.")
+        return (
+            f"Your password needs at least {low} characters. A few words in a row make a long "
+            "password that is easy to remember."
+        )
     if len(chosen) > high:
         return f"Your password can be at most {high} characters long."
     squashed = _squashed(chosen)
     if chosen.casefold() in common_passwords() or squashed in common_passwords():
-        return ("That is one of the most common passwords, the first ones anyone guessing would try. "
-                "Pick something of your own: a short sentence works well.")
+        return (
+            "That is one of the most common passwords, the first ones anyone guessing would try. "
+            "Pick something of your own: a short sentence works well."
+        )
     if len(set(chosen)) < rules.PASSWORD_MIN_DISTINCT_CHARS.value or _is_sequence(chosen):
         return "That password repeats or counts through the same few characters. Pick something less regular."
     core = _letters(chosen)

@@ -103,9 +103,11 @@ class Assignment:
     def parts(self) -> tuple[Part, ...]:
         """Each thing to do, in the trainer's order: lessons to read, quizzes to pass, the
         self-check."""
-        return (tuple(Part("read", lesson) for lesson in self.lesson_ids)
-                + tuple(Part("quiz", lesson) for lesson in self.quiz_lesson_ids)
-                + ((Part("self_check"),) if self.self_check else ()))
+        return (
+            tuple(Part("read", lesson) for lesson in self.lesson_ids)
+            + tuple(Part("quiz", lesson) for lesson in self.quiz_lesson_ids)
+            + ((Part("self_check"),) if self.self_check else ())
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,10 +211,12 @@ class AssignmentStatus:
     def parts_done(self) -> frozenset[Part]:
         """A member's parts done (empty for a trainer's status)."""
         return frozenset(
-            part for part in self.assignment.parts
+            part
+            for part in self.assignment.parts
             if (part.task == "read" and part.lesson_id in self.lessons_read)
             or (part.task == "quiz" and part.lesson_id in self.quizzes_passed)
-            or (part.task == "self_check" and self.submission is not None))
+            or (part.task == "self_check" and self.submission is not None)
+        )
 
 
 @dataclass(frozen=True, slots=True)

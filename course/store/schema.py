@@ -62,7 +62,8 @@ def _account_fk(name: str, **kw: Any) -> sa.Column[int]:
 
 
 accounts = sa.Table(
-    "accounts", metadata,
+    "accounts",
+    metadata,
     _id(),
     sa.Column("username", sa.String(40), nullable=False),  # as typed
     sa.Column("username_key", sa.String(40), nullable=False, unique=True),  # lower case: unique ignoring case
@@ -77,7 +78,8 @@ accounts = sa.Table(
 # username is kept only as a SHA-256 (a password typed into the username box is never stored
 # as typed); the client is a network address or a known device, also hashed.
 sign_in_failures = sa.Table(
-    "sign_in_failures", metadata,
+    "sign_in_failures",
+    metadata,
     _id(),
     sa.Column("username_sha256", sa.String(64), nullable=False),  # hex, of the lower-cased username
     sa.Column("client_sha256", sa.String(64), nullable=True),  # hex; None: the client is unknown
@@ -89,14 +91,16 @@ sign_in_failures = sa.Table(
 # Browsers that signed in to an account: their failures don't slow down, and aren't slowed by,
 # anyone else's. One random token per browser (its cookie), one row per account it signed in to.
 known_devices = sa.Table(
-    "known_devices", metadata,
+    "known_devices",
+    metadata,
     sa.Column("token_sha256", sa.String(64), primary_key=True),
     _account_fk("account_id", primary_key=True, index=True),
     sa.Column("expires_at", UTCDateTime, nullable=False, index=True),
 )
 
 sessions = sa.Table(
-    "sessions", metadata,
+    "sessions",
+    metadata,
     sa.Column("token_sha256", sa.String(64), primary_key=True),  # hex; the token itself is never stored
     _account_fk("account_id", index=True),
     sa.Column("created_at", UTCDateTime, nullable=False),
@@ -108,7 +112,8 @@ sessions = sa.Table(
 # a member of their group (expiring), "recovery" codes an account prints at sign-up. Only the
 # code's SHA-256 is kept; a used code is deleted.
 access_codes = sa.Table(
-    "access_codes", metadata,
+    "access_codes",
+    metadata,
     _id(),
     _account_fk("account_id", index=True),
     sa.Column("kind", sa.String(10), nullable=False),
@@ -119,14 +124,16 @@ access_codes = sa.Table(
 )
 
 lessons_read = sa.Table(
-    "lessons_read", metadata,
+    "lessons_read",
+    metadata,
     _account_fk("account_id", primary_key=True),
     sa.Column("lesson_id", sa.String(80), primary_key=True),
     sa.Column("at", UTCDateTime, nullable=False),  # first read
 )
 
 quiz_attempts = sa.Table(
-    "quiz_attempts", metadata,
+    "quiz_attempts",
+    metadata,
     _id(),
     _account_fk("account_id"),
     sa.Column("lesson_id", sa.String(80), nullable=False),
@@ -139,7 +146,8 @@ quiz_attempts = sa.Table(
 )
 
 self_checks = sa.Table(
-    "self_checks", metadata,
+    "self_checks",
+    metadata,
     _id(),
     _account_fk("account_id"),
     sa.Column("at", UTCDateTime, nullable=False),
@@ -151,7 +159,8 @@ self_checks = sa.Table(
 )
 
 groups = sa.Table(
-    "groups", metadata,
+    "groups",
+    metadata,
     _id(),
     _account_fk("trainer_id", index=True),
     sa.Column("title", sa.String(80), nullable=False),
@@ -161,14 +170,16 @@ groups = sa.Table(
 )
 
 memberships = sa.Table(
-    "memberships", metadata,
+    "memberships",
+    metadata,
     sa.Column("group_id", sa.Integer, sa.ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True),
     _account_fk("member_id", primary_key=True, index=True),
     sa.Column("joined_at", UTCDateTime, nullable=False),
 )
 
 assignments = sa.Table(
-    "assignments", metadata,
+    "assignments",
+    metadata,
     _id(),
     sa.Column("group_id", sa.Integer, sa.ForeignKey("groups.id", ondelete="CASCADE"), nullable=False, index=True),
     sa.Column("title", sa.String(120), nullable=False),
@@ -181,7 +192,8 @@ assignments = sa.Table(
 )
 
 assignment_lessons = sa.Table(
-    "assignment_lessons", metadata,
+    "assignment_lessons",
+    metadata,
     sa.Column("assignment_id", sa.Integer, sa.ForeignKey("assignments.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("task", sa.String(4), primary_key=True),  # read | quiz
     sa.Column("lesson_id", sa.String(80), primary_key=True),
@@ -190,7 +202,8 @@ assignment_lessons = sa.Table(
 )
 
 submissions = sa.Table(
-    "submissions", metadata,
+    "submissions",
+    metadata,
     _id(),
     sa.Column("assignment_id", sa.Integer, sa.ForeignKey("assignments.id", ondelete="CASCADE"), nullable=False),
     _account_fk("member_id"),
@@ -201,9 +214,12 @@ submissions = sa.Table(
 )
 
 feedback = sa.Table(
-    "feedback", metadata,
+    "feedback",
+    metadata,
     _id(),
-    sa.Column("submission_id", sa.Integer, sa.ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column(
+        "submission_id", sa.Integer, sa.ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
     _account_fk("trainer_id"),
     sa.Column("self_check_id", sa.Integer, sa.ForeignKey("self_checks.id", ondelete="CASCADE"), nullable=False),
     sa.Column("text", sa.Text, nullable=False),
@@ -213,7 +229,8 @@ feedback = sa.Table(
 # A short thread under a trainer's feedback: the member answers, the trainer answers back.
 # rules.FEEDBACK_THREAD_REPLIES caps how many replies one piece of feedback takes.
 feedback_replies = sa.Table(
-    "feedback_replies", metadata,
+    "feedback_replies",
+    metadata,
     _id(),
     sa.Column("feedback_id", sa.Integer, sa.ForeignKey("feedback.id", ondelete="CASCADE"), nullable=False, index=True),
     _account_fk("author_id"),

@@ -25,10 +25,9 @@ from argon2 import PasswordHasher
 
 from course.settings import Settings
 from course.store import passwords
-from course.store.database import connect, resolve_url
-
 from course.store.accounts import AccountsPart
 from course.store.core import utc_now
+from course.store.database import connect, resolve_url
 from course.store.homework import HomeworkPart
 from course.store.learning import LearningPart
 

@@ -32,7 +32,8 @@ def username(value: object) -> str:
         raise InvalidInput(
             "username",
             f"A username is {low} to {high} characters: letters a-z, digits, dots (.), dashes (-) "
-            "or underscores (_), with no spaces.")
+            "or underscores (_), with no spaces.",
+        )
     return value
 
 
@@ -47,8 +48,9 @@ def role(value: object) -> Role:
     return value
 
 
-def text(value: object, *, field: str, label: str, rule: rules.TextRule, strip: bool = True,
-         multiline: bool = False) -> str:
+def text(
+    value: object, *, field: str, label: str, rule: rules.TextRule, strip: bool = True, multiline: bool = False
+) -> str:
     """``value`` as a string within ``rule``'s length (ends trimmed unless ``strip`` is False),
     without control characters (line breaks allowed when ``multiline``)."""
     if not isinstance(value, str):
@@ -56,8 +58,11 @@ def text(value: object, *, field: str, label: str, rule: rules.TextRule, strip: 
     kept = value.strip() if strip else value
     if len(kept) > rule.max_chars or len(kept) < rule.min_chars or (rule.min_chars and not kept.strip()):
         if rule.min_chars:
-            need = f"{rule.min_chars} to {rule.max_chars} characters" if rule.min_chars > 1 else \
-                f"at least one character and at most {rule.max_chars}"
+            need = (
+                f"{rule.min_chars} to {rule.max_chars} characters"
+                if rule.min_chars > 1
+                else f"at least one character and at most {rule.max_chars}"
+            )
         else:
             need = f"at most {rule.max_chars} characters"
         raise InvalidInput(field, f"{label} needs {need}.")
@@ -67,8 +72,11 @@ def text(value: object, *, field: str, label: str, rule: rules.TextRule, strip: 
         raise InvalidInput(field, f"{label} can't contain {what}.")
     hidden = typed.hidden_characters(kept)
     if hidden:
-        raise InvalidInput(field, f"{label} can't contain characters that are invisible or turn the text around "
-                                  f"(it has {typed.code_point(hidden[0])}). Type it again without them.")
+        raise InvalidInput(
+            field,
+            f"{label} can't contain characters that are invisible or turn the text around "
+            f"(it has {typed.code_point(hidden[0])}). Type it again without them.",
+        )
     return kept
 
 
@@ -82,8 +90,11 @@ def lesson_ids(values: object, *, field: str) -> tuple[str, ...]:
 def lesson_id(value: object, *, field: str = "lesson_id") -> str:
     rule = rules.LESSON_ID
     if not isinstance(value, str) or not (rule.min_chars <= len(value) <= rule.max_chars) or value != value.strip():
-        raise InvalidInput(field, f"A lesson id is {rule.min_chars} to {rule.max_chars} characters "
-                                  f"without spaces at the ends, got {value!r}.")
+        raise InvalidInput(
+            field,
+            f"A lesson id is {rule.min_chars} to {rule.max_chars} characters "
+            f"without spaces at the ends, got {value!r}.",
+        )
     return value
 
 
@@ -94,10 +105,10 @@ def due_date(value: object) -> date:
 
 
 def fraction(value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-            or not 0 < value <= 1:
-        raise InvalidInput("pass_fraction", "The pass mark must be a share of the questions above 0 "
-                                            "and at most 1 (0.75 is 3 of 4).")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not 0 < value <= 1:
+        raise InvalidInput(
+            "pass_fraction", "The pass mark must be a share of the questions above 0 and at most 1 (0.75 is 3 of 4)."
+        )
     return float(value)
 
 
@@ -116,15 +127,15 @@ def attempt(value: object) -> dict[str, Any]:
         if isinstance(number, bool) or not isinstance(number, int):
             raise InvalidInput("quiz_attempt", f"A quiz attempt's {name} must be a whole number.")
     if not (value.total > 0 and 0 <= value.correct <= value.total):
-        raise InvalidInput("quiz_attempt", f"A quiz score of {value.correct} of {value.total} is not "
-                                           "possible.")
+        raise InvalidInput("quiz_attempt", f"A quiz score of {value.correct} of {value.total} is not possible.")
     if not isinstance(value.answers, Mapping):
         raise InvalidInput("quiz_attempt", "A quiz attempt's answers must map question ids to choices.")
     answers: dict[str, list[int]] = {}
     for question, picked in value.answers.items():
         if not isinstance(question, str) or isinstance(picked, (str, bytes)) or not isinstance(picked, Iterable):
-            raise InvalidInput("quiz_attempt", "A quiz attempt's answers must map question ids to "
-                                               "sets of choice indexes.")
+            raise InvalidInput(
+                "quiz_attempt", "A quiz attempt's answers must map question ids to sets of choice indexes."
+            )
         choices = sorted(set(picked))
         if any(isinstance(c, bool) or not isinstance(c, int) or c < 0 for c in choices):
             raise InvalidInput("quiz_attempt", "Choice indexes must be whole numbers from 0.")
@@ -144,18 +155,21 @@ def report(value: object) -> tuple[str, str, str]:
         raise InvalidInput("report", "A self-check result must be the report's JSON object.")
     outcome, verdict = value.get("outcome"), value.get("verdict")
     if outcome not in ("judged", "partial", "refused"):
-        raise InvalidInput("report", "This self-check result has no outcome (judged, partial or "
-                                     "refused), so it can't be saved.")
+        raise InvalidInput(
+            "report", "This self-check result has no outcome (judged, partial or refused), so it can't be saved."
+        )
     if not isinstance(verdict, str) or not 1 <= len(verdict) <= 200:
         raise InvalidInput("report", "This self-check result has no verdict, so it can't be saved.")
     try:
         encoded = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     except (TypeError, ValueError) as error:
-        raise InvalidInput("report", "This self-check result holds something other than plain "
-                                     "numbers and text, so it can't be saved.") from error
+        raise InvalidInput(
+            "report", "This self-check result holds something other than plain numbers and text, so it can't be saved."
+        ) from error
     if len(encoded.encode()) > rules.SELF_CHECK_MAX_BYTES.value:
-        raise InvalidInput("report", "This self-check result is too large to save. (Clips are never "
-                                     "saved, only the numbers.)")
+        raise InvalidInput(
+            "report", "This self-check result is too large to save. (Clips are never saved, only the numbers.)"
+        )
     return outcome, verdict, encoded
 
 
@@ -164,6 +178,7 @@ def join_code(value: object) -> str:
     length = int(rules.JOIN_CODE_LENGTH.value)
     code = re.sub(r"[\s-]+", "", value).upper() if isinstance(value, str) else ""
     if len(code) != length or any(ch not in rules.JOIN_CODE_ALPHABET for ch in code):
-        raise InvalidInput("join_code", f"A join code is {length} letters and digits, like "
-                                        "'K7MP Q2XD'. Check it with your trainer.")
+        raise InvalidInput(
+            "join_code", f"A join code is {length} letters and digits, like 'K7MP Q2XD'. Check it with your trainer."
+        )
     return code

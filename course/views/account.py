@@ -10,6 +10,10 @@ import streamlit as st
 from course.store import Account, Store, StoreError, rules
 from course.store.records import Role
 from course.views.account_settings import render_account_settings
+from course.views.homework import PENDING_JOIN
+from course.views.password_field import new_password_input
+from course.views.places import DASHBOARD, GROUPS, HOMEWORK, link
+from course.views.recovery import CODES_TO_SHOW, forgotten_password_form, show_new_codes
 from course.views.session import (
     SESSION_ENDED,
     check_password,
@@ -22,10 +26,6 @@ from course.views.session import (
     store_problem,
     unsaved_progress,
 )
-from course.views.homework import PENDING_JOIN
-from course.views.password_field import new_password_input
-from course.views.places import DASHBOARD, GROUPS, HOMEWORK, link
-from course.views.recovery import CODES_TO_SHOW, forgotten_password_form, show_new_codes
 from course.views.state import course_content
 
 log = logging.getLogger(__name__)
@@ -46,8 +46,10 @@ def render_account() -> None:
         return
     if account is not None:
         role = "trainer" if account.is_trainer else "member"
-        st.success(f"Signed in as **{plain(account.display_name)}** ({plain(account.username)}, {role}).",
-                   icon=":material/person:")
+        st.success(
+            f"Signed in as **{plain(account.display_name)}** ({plain(account.username)}, {role}).",
+            icon=":material/person:",
+        )
         if problem:
             st.warning(problem, icon=":material/cloud_off:")
         if account.is_trainer:
@@ -62,8 +64,10 @@ def render_account() -> None:
         return
 
     if st.session_state.pop("account_deleted", False):
-        st.success("Your account is deleted, and everything the course kept about you with it.",
-                   icon=":material/delete_forever:")
+        st.success(
+            "Your account is deleted, and everything the course kept about you with it.",
+            icon=":material/delete_forever:",
+        )
 
     session_ended_notice(with_form=False)
     st.markdown(
@@ -73,14 +77,18 @@ def render_account() -> None:
     )
     store = course_store()
     if problem or store is None:
-        st.warning(f"{problem or store_problem()} You can keep learning: your progress is kept while this page is open.",
-                   icon=":material/cloud_off:")
+        st.warning(
+            f"{problem or store_problem()} You can keep learning: your progress is kept while this page is open.",
+            icon=":material/cloud_off:",
+        )
         return
     joining = st.query_params.get("join")
     if joining:
         st.session_state[PENDING_JOIN] = joining
-        st.info(f"Sign in or create an account; then you'll be asked to join the group with code "
-                f"**{plain(joining)}**.", icon=":material/group_add:")
+        st.info(
+            f"Sign in or create an account; then you'll be asked to join the group with code **{plain(joining)}**.",
+            icon=":material/group_add:",
+        )
 
     sign_in_tab, sign_up_tab = st.tabs(["Sign in", "Create an account"])
     with sign_in_tab:
@@ -98,8 +106,7 @@ def _sign_in_form(form: str = "sign-in", *, stay: bool = False) -> None:
     keys = form.replace("-", "_")
     with st.form(form):
         username = st.text_input("Username", autocomplete="username", key=f"{keys}_username")
-        password = st.text_input("Password", type="password", autocomplete="current-password",
-                                 key=f"{keys}_password")
+        password = st.text_input("Password", type="password", autocomplete="current-password", key=f"{keys}_password")
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         store = course_store()
@@ -126,7 +133,9 @@ def session_ended_notice(*, with_form: bool = True) -> None:
     st.warning(
         "**You're signed out.** You signed out in another tab or on another device, or this page "
         f"went unused for {rules.SESSION_IDLE_TIMEOUT.value:g} minutes, so what you just did was "
-        "not saved. Sign in again to carry on where you were.", icon=":material/lock_clock:")
+        "not saved. Sign in again to carry on where you were.",
+        icon=":material/lock_clock:",
+    )
     if not with_form:
         return
     _sign_in_form("sign-in-again", stay=True)
@@ -140,8 +149,12 @@ def _signing_out() -> None:
     if left.button("Sign out", icon=":material/logout:", width="stretch"):
         sign_out()
         st.rerun()
-    if right.button("Sign out everywhere", icon=":material/devices:", width="stretch",
-                    help="Ends your sign-in on every phone, computer and tab, this one too."):
+    if right.button(
+        "Sign out everywhere",
+        icon=":material/devices:",
+        width="stretch",
+        help="Ends your sign-in on every phone, computer and tab, this one too.",
+    ):
         sign_out(everywhere=True)
         st.rerun()
 
@@ -154,19 +167,26 @@ def _sign_up_form(store: Store) -> None:
     with st.container(border=True, key="sign-up"):
         display_name = st.text_input("Your name", help="What your trainer sees, e.g. 'Sam Lee'.", key="sign_up_name")
         username = st.text_input(
-            "Username", autocomplete="username", key="sign_up_username",
+            "Username",
+            autocomplete="username",
+            key="sign_up_username",
             help=f"{rules.USERNAME.min_chars} to {rules.USERNAME.max_chars} letters, digits, '.', '_' or '-'. "
-                 "You sign in with it.")
+            "You sign in with it.",
+        )
         password = new_password_input("Password", "sign_up_password", username=username, display_name=display_name)
-        role = st.radio("You are", list(ROLE_LABELS), format_func=ROLE_LABELS.__getitem__, horizontal=False,
-                        key="sign_up_role")
+        role = st.radio(
+            "You are", list(ROLE_LABELS), format_func=ROLE_LABELS.__getitem__, horizontal=False, key="sign_up_role"
+        )
         keep = False
         if earlier is not None:
             read = len(earlier.lessons_read())
             tried = sum(bool(earlier.quiz_attempts(lesson.id)) for lesson in course.lessons)
             keep = st.checkbox(
                 f"Keep what you did before signing up ({read} lesson{'s' if read != 1 else ''} read, "
-                f"{tried} quiz{'zes' if tried != 1 else ''} tried)", value=True, key="sign_up_keep")
+                f"{tried} quiz{'zes' if tried != 1 else ''} tried)",
+                value=True,
+                key="sign_up_keep",
+            )
         submitted = st.button("Create my account", type="primary", key="create-account")
     if submitted:
         try:
@@ -182,7 +202,9 @@ def _sign_up_form(store: Store) -> None:
                 not_kept = problem
         if not _start_session(account):
             return
-        if not_kept is not None and earlier is not None:  # the account is made all the same: don't leave its owner signed out
+        if (
+            not_kept is not None and earlier is not None
+        ):  # the account is made all the same: don't leave its owner signed out
             hold_not_saved(earlier, str(not_kept))
         try:
             st.session_state[CODES_TO_SHOW] = store.new_recovery_codes(account)

@@ -10,8 +10,9 @@ import streamlit as st
 ASKING = "asking_first"  # session state: what is being asked about, e.g. ("remove", 7)
 
 
-def asked_first(what: tuple[str, int], button: str, warning: str, yes: str, no: str, *, icon: str,
-                place: Any = None) -> bool:
+def asked_first(
+    what: tuple[str, int], button: str, warning: str, yes: str, no: str, *, icon: str, place: Any = None
+) -> bool:
     """A button that asks first: True once `yes` was pressed under `warning`, False until then
     (and after `no`). what: (action, id), unique on the page; the buttons' keys are "action-id",
     "action-yes-id" and "action-no-id". place: where the first button goes (a column), default

@@ -18,11 +18,11 @@ from course.progress import questions_to_pass
 from course.store import Account, GroupDashboard, MemberDetail, Store, StoreError
 from course.store.records import Assignment, DashboardRow, Part
 from course.typed import spreadsheet_cell, visible
-from course.views.session import plain, trainer_and_store
 from course.views.asking import asked_first
 from course.views.homework import feedback_thread
 from course.views.places import GROUPS, link
 from course.views.recovery import reset_code_for
+from course.views.session import plain, trainer_and_store
 from course.views.state import course_content
 
 _NEVER = datetime.min.replace(tzinfo=UTC)
@@ -47,8 +47,12 @@ def render_dashboard() -> None:
     by_id = {group.id: group for group in groups}
     wanted = st.query_params.get("group")
     first = next((i for i, g in enumerate(groups) if str(g.id) == wanted), 0)
-    group_id = st.selectbox("Group", list(by_id), index=first, format_func=lambda i: visible(
-        by_id[i].title + (" (closed)" if by_id[i].closed else "")))
+    group_id = st.selectbox(
+        "Group",
+        list(by_id),
+        index=first,
+        format_func=lambda i: visible(by_id[i].title + (" (closed)" if by_id[i].closed else "")),
+    )
     course = course_content()
     try:
         board = store.dashboard(account, group_id)
@@ -56,25 +60,45 @@ def render_dashboard() -> None:
         st.error(str(error), icon=":material/error:")
         return
     if not board.rows:
-        st.info(f"Nobody has joined yet. Give your members the join code **`{board.group.join_code}`**.",
-                icon=":material/group_add:")
+        st.info(
+            f"Nobody has joined yet. Give your members the join code **`{board.group.join_code}`**.",
+            icon=":material/group_add:",
+        )
         return
 
     # A data frame shows every cell as plain text (typed names stay as typed) and sorts by a
     # tap on a column's name; numbers stay numbers so that they sort as numbers. On a phone only
     # the first two columns fit: the name (pinned, cut short; in full under "One member") and
     # the homework come first, the username last.
-    st.dataframe(dashboard_table(board, course), hide_index=True, width="stretch", key="group-table", column_order=[
-        "Member", "Homework done", "Latest self-check", "Lessons read", "Quizzes passed", "Quiz attempts", "Username",
-    ], column_config={
-        "Member": st.column_config.TextColumn(width="medium", pinned=True),
-        "Lessons read": st.column_config.NumberColumn(format=f"%d of {len(course.lessons)}"),
-        "Quizzes passed": st.column_config.NumberColumn(format=f"%d of {len(course.lessons)}"),
-        "Homework done": st.column_config.NumberColumn(format=f"%d of {len(board.assignments)}"),
-    })
+    st.dataframe(
+        dashboard_table(board, course),
+        hide_index=True,
+        width="stretch",
+        key="group-table",
+        column_order=[
+            "Member",
+            "Homework done",
+            "Latest self-check",
+            "Lessons read",
+            "Quizzes passed",
+            "Quiz attempts",
+            "Username",
+        ],
+        column_config={
+            "Member": st.column_config.TextColumn(width="medium", pinned=True),
+            "Lessons read": st.column_config.NumberColumn(format=f"%d of {len(course.lessons)}"),
+            "Quizzes passed": st.column_config.NumberColumn(format=f"%d of {len(course.lessons)}"),
+            "Homework done": st.column_config.NumberColumn(format=f"%d of {len(board.assignments)}"),
+        },
+    )
     st.caption("Tap a column's name to sort by it. The CSV has every lesson's score and every homework.")
-    st.download_button("Download as CSV (a spreadsheet)", dashboard_csv(board, course),
-                       file_name=f"{_file_name(board.group.title)}.csv", mime="text/csv", icon=":material/download:")
+    st.download_button(
+        "Download as CSV (a spreadsheet)",
+        dashboard_csv(board, course),
+        file_name=f"{_file_name(board.group.title)}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )
 
     _homework_parts(board, course, store.now().date())
 
@@ -82,8 +106,12 @@ def render_dashboard() -> None:
     members = {row.member.id: row.member for row in board.rows}
     # Open on whoever did something last: that is what a trainer comes to read.
     latest = max(board.rows, key=lambda row: row.latest_self_check.at if row.latest_self_check else _NEVER)
-    member_id = st.selectbox("Member", list(members), index=list(members).index(latest.member.id),
-                             format_func=lambda i: visible(f"{members[i].display_name} ({members[i].username})"))
+    member_id = st.selectbox(
+        "Member",
+        list(members),
+        index=list(members).index(latest.member.id),
+        format_func=lambda i: visible(f"{members[i].display_name} ({members[i].username})"),
+    )
     try:
         detail = store.member_detail(account, group_id, member_id)
     except StoreError as error:
@@ -108,8 +136,12 @@ def _new_hand_ins(store: Store, trainer: Account) -> None:
         return
     with st.container(border=True):
         st.markdown(f":material/inbox: **{len(new)} new hand-in{'s' if len(new) != 1 else ''}** since you last looked")
-        st.markdown("\n".join(f"- {plain(h.member_name)}: {plain(h.assignment_title)} ({plain(h.group_title)}), "
-                              f"{h.at:%d %b %H:%M}" for h in new))
+        st.markdown(
+            "\n".join(
+                f"- {plain(h.member_name)}: {plain(h.assignment_title)} ({plain(h.group_title)}), {h.at:%d %b %H:%M}"
+                for h in new
+            )
+        )
         if st.button("Mark all as seen", key="seen-all", icon=":material/done_all:"):
             try:
                 store.mark_hand_ins_seen(trainer, [h.submission_id for h in new])
@@ -148,9 +180,12 @@ def _homework_parts(board: GroupDashboard, course: Course, today: date) -> None:
         if overdue_only and (not late or not rows):
             continue
         shown += 1
-        st.markdown(f"**{plain(assignment.title)}**, due {assignment.due:%a %d %b}" + (" · :red[overdue]" if late else ""))
-        st.markdown("\n".join(f"- {plain(row.member.display_name)}: {parts_text(assignment, row, course)}"
-                              for row in rows))
+        st.markdown(
+            f"**{plain(assignment.title)}**, due {assignment.due:%a %d %b}" + (" · :red[overdue]" if late else "")
+        )
+        st.markdown(
+            "\n".join(f"- {plain(row.member.display_name)}: {parts_text(assignment, row, course)}" for row in rows)
+        )
     if overdue_only and not shown:
         st.caption("Nothing is overdue.")
 
@@ -159,18 +194,24 @@ def dashboard_table(board: GroupDashboard, course: Course) -> pd.DataFrame:
     """One row per member, with numbers as numbers."""
     rows = []
     for row in board.rows:
-        passed = sum(1 for lesson in course.lessons if lesson.id in row.quizzes
-                     and row.quizzes[lesson.id].correct >= questions_to_pass(row.quizzes[lesson.id].total))
+        passed = sum(
+            1
+            for lesson in course.lessons
+            if lesson.id in row.quizzes
+            and row.quizzes[lesson.id].correct >= questions_to_pass(row.quizzes[lesson.id].total)
+        )
         latest = row.latest_self_check
-        rows.append({
-            "Member": visible(row.member.display_name),
-            "Username": row.member.username,
-            "Lessons read": len(row.lessons_read & {lesson.id for lesson in course.lessons}),
-            "Quizzes passed": passed,
-            "Quiz attempts": sum(best.attempts for best in row.quizzes.values()),
-            "Latest self-check": latest.verdict if latest else "",
-            "Homework done": sum(row.assignments_done.values()),
-        })
+        rows.append(
+            {
+                "Member": visible(row.member.display_name),
+                "Username": row.member.username,
+                "Lessons read": len(row.lessons_read & {lesson.id for lesson in course.lessons}),
+                "Quizzes passed": passed,
+                "Quiz attempts": sum(best.attempts for best in row.quizzes.values()),
+                "Latest self-check": latest.verdict if latest else "",
+                "Homework done": sum(row.assignments_done.values()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -182,15 +223,22 @@ def dashboard_csv(board: GroupDashboard, course: Course) -> str:
     writer = csv.writer(out, quoting=csv.QUOTE_NONNUMERIC)  # a ';' inside a cell splits nothing
     header = ["member", "username"]
     for lesson in course.lessons:
-        header += [f"lesson {lesson.order} read", f"lesson {lesson.order} best quiz", f"lesson {lesson.order} quiz attempts"]
+        header += [
+            f"lesson {lesson.order} read",
+            f"lesson {lesson.order} best quiz",
+            f"lesson {lesson.order} quiz attempts",
+        ]
     header += ["latest self-check", "latest self-check date"] + [f"homework: {a.title}" for a in board.assignments]
     writer.writerow([spreadsheet_cell(name) for name in header])
     for row in board.rows:
         cells: list[object] = [row.member.display_name, row.member.username]
         for lesson in course.lessons:
             best = row.quizzes.get(lesson.id)
-            cells += ["yes" if lesson.id in row.lessons_read else "no",
-                      f"{best.correct}/{best.total}" if best else "", best.attempts if best else 0]
+            cells += [
+                "yes" if lesson.id in row.lessons_read else "no",
+                f"{best.correct}/{best.total}" if best else "",
+                best.attempts if best else 0,
+            ]
         latest = row.latest_self_check
         cells += [latest.verdict if latest else "", f"{latest.at:%Y-%m-%d}" if latest else ""]
         cells += ["done" if row.assignments_done.get(a.id) else "not done" for a in board.assignments]
@@ -202,18 +250,30 @@ def _member(detail: MemberDetail, course: Course, store: Store, trainer: Account
     from course.views.self_check import show_report
 
     read = [lesson for lesson in course.lessons if lesson.id in detail.lessons_read]
-    st.markdown(f"**{plain(detail.member.display_name)}** has read {len(read)} of {len(course.lessons)} lessons"
-                + (": " + ", ".join(str(lesson.order) for lesson in read) if read else "."))
+    st.markdown(
+        f"**{plain(detail.member.display_name)}** has read {len(read)} of {len(course.lessons)} lessons"
+        + (": " + ", ".join(str(lesson.order) for lesson in read) if read else ".")
+    )
     with st.expander("Forgot their password?", icon=":material/key:"):
         reset_code_for(store, trainer, detail.group.id, detail.member)
     if detail.quiz_attempts:
         titles = {lesson.id: f"{lesson.order}. {lesson.title}" for lesson in course.lessons}
-        st.dataframe(pd.DataFrame([{
-            "Lesson": titles.get(attempt.lesson_id, attempt.lesson_id),
-            "When": attempt.at.strftime("%d %b %H:%M"),
-            "Score": attempt.score_text,
-            "Passed": attempt.passed,
-        } for attempt in reversed(detail.quiz_attempts)]), hide_index=True, width="stretch", key="attempts")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Lesson": titles.get(attempt.lesson_id, attempt.lesson_id),
+                        "When": attempt.at.strftime("%d %b %H:%M"),
+                        "Score": attempt.score_text,
+                        "Passed": attempt.passed,
+                    }
+                    for attempt in reversed(detail.quiz_attempts)
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            key="attempts",
+        )
     else:
         st.caption("No quiz tried yet.")
 
@@ -222,7 +282,9 @@ def _member(detail: MemberDetail, course: Course, store: Store, trainer: Account
     for handed_in in detail.submissions:
         submission = handed_in.submission
         with st.container(border=True):
-            st.markdown(f"**Self-check for {plain(handed_in.assignment_title)}** · handed in {submission.at:%d %b %H:%M}")
+            st.markdown(
+                f"**Self-check for {plain(handed_in.assignment_title)}** · handed in {submission.at:%d %b %H:%M}"
+            )
             try:
                 report = report_from_json(handed_in.report)
             except (KeyError, TypeError, ValueError):
@@ -241,7 +303,6 @@ def _member(detail: MemberDetail, course: Course, store: Store, trainer: Account
                     except StoreError as error:
                         st.error(str(error), icon=":material/error:")
 
-
     _remove_member(store, trainer, detail)
 
 
@@ -249,19 +310,24 @@ def _remove_member(store: Store, trainer: Account, detail: MemberDetail) -> None
     """Take the member out of the group, asked first: the same as the member leaving."""
     member = detail.member
     if not asked_first(
-            ("remove", member.id), f"Remove {plain(member.display_name)} from the group",
-            f"Remove **{plain(member.display_name)}** from **{plain(detail.group.title)}**? You will see nothing "
-            "more of them: not their progress, and not the self-checks they handed in for this group's homework "
-            "(those hand-ins and the feedback on them go; they keep their own progress and self-checks).",
-            "Remove them", "Keep them", icon=":material/person_remove:"):
+        ("remove", member.id),
+        f"Remove {plain(member.display_name)} from the group",
+        f"Remove **{plain(member.display_name)}** from **{plain(detail.group.title)}**? You will see nothing "
+        "more of them: not their progress, and not the self-checks they handed in for this group's homework "
+        "(those hand-ins and the feedback on them go; they keep their own progress and self-checks).",
+        "Remove them",
+        "Keep them",
+        icon=":material/person_remove:",
+    ):
         return
     try:
         store.remove_member(trainer, detail.group.id, member.id)
     except StoreError as error:
         st.error(str(error), icon=":material/error:")
         return
-    st.toast(f"{plain(member.display_name)} is no longer in {plain(detail.group.title)}.",
-             icon=":material/person_remove:")
+    st.toast(
+        f"{plain(member.display_name)} is no longer in {plain(detail.group.title)}.", icon=":material/person_remove:"
+    )
     st.rerun()
 
 

@@ -14,13 +14,13 @@ def render_glossary() -> None:
     st.write("The words coaches use, in plain language. Each one links to the lesson that teaches it.")
     query = st.text_input("Find a word", placeholder="for example: hamstrings", key="glossary_query")
     terms = [
-        term
-        for term in course.glossary
-        if query.strip().casefold() in (term.term + " " + term.definition).casefold()
+        term for term in course.glossary if query.strip().casefold() in (term.term + " " + term.definition).casefold()
     ]
     if not terms:
         st.info("No term matches your search. Try a shorter word.")
     for term in terms:
         lesson = course.lesson(term.lesson_id)
         st.markdown(f"**{term.term}**  \n{term.definition}")
-        st.page_link(link(lesson_place(lesson)), label=f"Lesson {lesson.order}: {lesson.title}", icon=":material/school:")
+        st.page_link(
+            link(lesson_place(lesson)), label=f"Lesson {lesson.order}: {lesson.title}", icon=":material/school:"
+        )

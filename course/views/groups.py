@@ -9,9 +9,9 @@ import streamlit as st
 
 from course.progress import QUIZ_PASS_FRACTION
 from course.store import Account, Assignment, Group, Store, StoreError
-from course.views.session import plain, trainer_and_store
 from course.views.asking import asked_first
 from course.views.places import DASHBOARD, link
+from course.views.session import plain, trainer_and_store
 from course.views.state import course_content
 
 DEFAULT_DUE_DAYS = 7  # a week: homework between two weekly sessions
@@ -50,11 +50,15 @@ def render_groups() -> None:
         with st.container(border=True):
             people = group.member_count or 0
             st.subheader(plain(group.title), anchor=False)
-            st.caption(f"{people} member{'s' if people != 1 else ''}"
-                       + (f" · closed {group.closed_at:%d %b}" if group.closed else ""))
+            st.caption(
+                f"{people} member{'s' if people != 1 else ''}"
+                + (f" · closed {group.closed_at:%d %b}" if group.closed else "")
+            )
             if group.closed:
-                st.caption("Closed: the join code no longer works and no homework can be set. Your members "
-                           "keep their progress, and what they handed in stays here to read.")
+                st.caption(
+                    "Closed: the join code no longer works and no homework can be set. Your members "
+                    "keep their progress, and what they handed in stays here to read."
+                )
             else:
                 st.markdown(f"Join code: **`{group.join_code}`**")
                 st.code(_join_link(group), language=None, wrap_lines=True)
@@ -62,8 +66,11 @@ def render_groups() -> None:
             work = [s for s in statuses if s.assignment.group_id == group.id]
             for status in work:
                 homework = status.assignment
-                state = (":green[done by everyone]" if status.done else
-                         f"{status.members_done} of {status.members_total} done")
+                state = (
+                    ":green[done by everyone]"
+                    if status.done
+                    else f"{status.members_done} of {status.members_total} done"
+                )
                 late = " · :red[overdue]" if status.overdue else ""
                 st.markdown(f"- **{plain(homework.title)}**, due {homework.due:%a %d %b}: {state}{late}")
                 with st.expander(f"Change or delete {plain(homework.title)}", icon=":material/edit:"):
@@ -72,34 +79,50 @@ def render_groups() -> None:
             if not group.closed:
                 with st.expander("Set homework for this group", icon=":material/assignment_add:"):
                     _assignment_form(store, account, group)
-            st.page_link(link(DASHBOARD), label="See each member on the dashboard", icon=":material/monitoring:",
-                         query_params={"group": str(group.id)})
+            st.page_link(
+                link(DASHBOARD),
+                label="See each member on the dashboard",
+                icon=":material/monitoring:",
+                query_params={"group": str(group.id)},
+            )
             if not group.closed:
                 _close_group(store, account, group)
 
 
 def _delete_homework(store: Store, trainer: Account, homework: Assignment) -> None:
-    if not asked_first(("delete", homework.id), "Delete this homework",
-                       f"Delete **{plain(homework.title)}**? Every hand-in for it goes with it, and the feedback and "
-                       "replies on those hand-ins. Your members keep their progress and their self-checks.",
-                       "Delete it", "Keep it", icon=":material/delete:"):
+    if not asked_first(
+        ("delete", homework.id),
+        "Delete this homework",
+        f"Delete **{plain(homework.title)}**? Every hand-in for it goes with it, and the feedback and "
+        "replies on those hand-ins. Your members keep their progress and their self-checks.",
+        "Delete it",
+        "Keep it",
+        icon=":material/delete:",
+    ):
         return
     try:
         gone = store.delete_assignment(trainer, homework.id)
     except StoreError as error:
         st.error(str(error), icon=":material/error:")
         return
-    st.toast(f"Deleted {plain(homework.title)}" + (f" and {gone} hand-in{'s' if gone != 1 else ''}." if gone else "."),
-             icon=":material/delete:")
+    st.toast(
+        f"Deleted {plain(homework.title)}" + (f" and {gone} hand-in{'s' if gone != 1 else ''}." if gone else "."),
+        icon=":material/delete:",
+    )
     st.rerun()
 
 
 def _close_group(store: Store, trainer: Account, group: Group) -> None:
-    if not asked_first(("close", group.id), "Close this group",
-                       f"Close **{plain(group.title)}**? Its join code stops working and no new homework can be set. "
-                       "Members keep their own progress; the group stays on your list, marked closed, with what was "
-                       "handed in. It can't be opened again: make a new group for a new class.",
-                       "Close the group", "Keep it open", icon=":material/lock:"):
+    if not asked_first(
+        ("close", group.id),
+        "Close this group",
+        f"Close **{plain(group.title)}**? Its join code stops working and no new homework can be set. "
+        "Members keep their own progress; the group stays on your list, marked closed, with what was "
+        "handed in. It can't be opened again: make a new group for a new class.",
+        "Close the group",
+        "Keep it open",
+        icon=":material/lock:",
+    ):
         return
     try:
         store.close_group(trainer, group.id)
@@ -117,30 +140,61 @@ def _assignment_form(store: Store, trainer: Account, group: Group, editing: Assi
     key = f"edit-{editing.id}" if editing else f"homework-{group.id}"
     default_due = date.today() + timedelta(days=DEFAULT_DUE_DAYS)
     with st.form(key, clear_on_submit=editing is None):
-        title = st.text_input("Title", value=editing.title if editing else "", placeholder="e.g. Week 1: learn the hinge")
-        due = st.date_input("Due", value=editing.due if editing else default_due,
-                            min_value=min(date.today(), editing.due) if editing else date.today())
-        read = st.multiselect("Lessons to read", list(names), format_func=names.__getitem__,
-                              default=[i for i in editing.lesson_ids if i in names] if editing else None)
-        quizzes = st.multiselect("Quizzes to pass", list(names), format_func=names.__getitem__,
-                                 default=[i for i in editing.quiz_lesson_ids if i in names] if editing else None)
-        pass_mark = st.slider("Pass mark for the quizzes", 50, 100,
-                              round((editing.pass_fraction if editing else QUIZ_PASS_FRACTION) * 100),
-                              step=5, format="%d%%")
-        self_check = st.checkbox("Hand in a self-check (a filmed set of hinges)",
-                                 value=editing.self_check if editing else True)
+        title = st.text_input(
+            "Title", value=editing.title if editing else "", placeholder="e.g. Week 1: learn the hinge"
+        )
+        due = st.date_input(
+            "Due",
+            value=editing.due if editing else default_due,
+            min_value=min(date.today(), editing.due) if editing else date.today(),
+        )
+        read = st.multiselect(
+            "Lessons to read",
+            list(names),
+            format_func=names.__getitem__,
+            default=[i for i in editing.lesson_ids if i in names] if editing else None,
+        )
+        quizzes = st.multiselect(
+            "Quizzes to pass",
+            list(names),
+            format_func=names.__getitem__,
+            default=[i for i in editing.quiz_lesson_ids if i in names] if editing else None,
+        )
+        pass_mark = st.slider(
+            "Pass mark for the quizzes",
+            50,
+            100,
+            round((editing.pass_fraction if editing else QUIZ_PASS_FRACTION) * 100),
+            step=5,
+            format="%d%%",
+        )
+        self_check = st.checkbox(
+            "Hand in a self-check (a filmed set of hinges)", value=editing.self_check if editing else True
+        )
         note = st.text_area("Note for your members (optional)", value=editing.note if editing else "")
         if st.form_submit_button("Save the changes" if editing else "Set this homework", type="primary"):
-            save = (partial(store.edit_assignment, trainer, editing.id) if editing
-                    else partial(store.create_assignment, trainer, group.id))
+            save = (
+                partial(store.edit_assignment, trainer, editing.id)
+                if editing
+                else partial(store.create_assignment, trainer, group.id)
+            )
             try:
-                save(title=title, due=due, lesson_ids=read, quiz_lesson_ids=quizzes,
-                     pass_fraction=pass_mark / 100, self_check=self_check, note=note)
+                save(
+                    title=title,
+                    due=due,
+                    lesson_ids=read,
+                    quiz_lesson_ids=quizzes,
+                    pass_fraction=pass_mark / 100,
+                    self_check=self_check,
+                    note=note,
+                )
             except StoreError as error:
                 st.error(str(error), icon=":material/error:")
                 return
-            st.toast(f"Homework {'changed' if editing else 'set'} for {plain(group.title)}.",
-                     icon=":material/assignment_add:")
+            st.toast(
+                f"Homework {'changed' if editing else 'set'} for {plain(group.title)}.",
+                icon=":material/assignment_add:",
+            )
             st.rerun()
 
 

@@ -6,9 +6,9 @@ import streamlit as st
 
 from course.progress import LessonStatus, lesson_statuses, next_lesson
 from course.store import StoreError
-from course.views.session import course_store, learner_progress, signed_in
 from course.views.homework import due_soon, due_soon_text
 from course.views.places import ACCOUNT, DASHBOARD, GLOSSARY, HOMEWORK, lesson_place, link
+from course.views.session import course_store, learner_progress, signed_in
 from course.views.state import course_content
 
 
@@ -35,7 +35,9 @@ def render_home() -> None:
     for status in statuses:
         lesson = status.lesson
         with st.container(border=True):
-            st.page_link(link(lesson_place(lesson)), label=f"**{lesson.order}. {lesson.title}**", icon=_status_icon(status))
+            st.page_link(
+                link(lesson_place(lesson)), label=f"**{lesson.order}. {lesson.title}**", icon=_status_icon(status)
+            )
             st.caption(f"{lesson.summary} · about {lesson.minutes} min")
             st.markdown(_status_text(status))
 
@@ -48,8 +50,7 @@ def _you() -> None:
     store = course_store()
     if account is None:
         if store is not None and not store.read_only:
-            st.page_link(link(ACCOUNT), label="Sign in to keep your progress",
-                         icon=":material/person:")
+            st.page_link(link(ACCOUNT), label="Sign in to keep your progress", icon=":material/person:")
         return
     if account.is_trainer:
         st.page_link(link(DASHBOARD), label="Your members, on the dashboard", icon=":material/monitoring:")
@@ -58,16 +59,21 @@ def _you() -> None:
         statuses = store.assignments(account) if store else []
         due = sorted((s.assignment for s in statuses if not s.done), key=lambda a: a.due)
     except StoreError:
-        st.caption("Your homework can't be shown right now: the course's records aren't answering. "
-                   "The lessons work as usual; try again in a moment.")
+        st.caption(
+            "Your homework can't be shown right now: the course's records aren't answering. "
+            "The lessons work as usual; try again in a moment."
+        )
         return
     soon = due_soon(statuses, store.now()) if store else []
     if soon:
         st.warning(due_soon_text(soon), icon=":material/alarm:")
     if due:
         # A link's label stays on one line: short enough for a phone
-        st.page_link(link(HOMEWORK), label=f"Homework: {len(due)} to do, next due {due[0].due:%a %d %b}",
-                     icon=":material/assignment:")
+        st.page_link(
+            link(HOMEWORK),
+            label=f"Homework: {len(due)} to do, next due {due[0].due:%a %d %b}",
+            icon=":material/assignment:",
+        )
 
 
 def _status_icon(status: LessonStatus) -> str:

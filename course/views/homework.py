@@ -12,9 +12,9 @@ from course.content import Course
 from course.settings import Settings
 from course.store import Account, AssignmentStatus, Group, Store, StoreError, rules
 from course.store.records import Feedback
-from course.views.session import plain, signed_in, store_or_warning
 from course.views.asking import asked_first
 from course.views.places import ACCOUNT, SELF_CHECK, lesson_place, link
+from course.views.session import plain, signed_in, store_or_warning
 from course.views.state import course_content
 
 DONE, TO_DO = ":green[:material/check_circle:]", ":material/radio_button_unchecked:"
@@ -74,7 +74,9 @@ def render_homework() -> None:
     if finished:
         # Feedback mostly arrives on finished work, folded away here: the label says it is there.
         notes = sum(len(s.feedback) for s in finished)
-        label = f"Done ({len(finished)})" + (f" · {notes} note{'s' if notes != 1 else ''} from your trainer" if notes else "")
+        label = f"Done ({len(finished)})" + (
+            f" · {notes} note{'s' if notes != 1 else ''} from your trainer" if notes else ""
+        )
         with st.expander(label, icon=":material/task_alt:"):
             for status in finished:
                 _assignment(status, course, store, account, now)
@@ -100,8 +102,10 @@ def _ask_to_join(store: Store, member: Account, code: str) -> None:
         return
     if already:
         st.session_state.pop(PENDING_JOIN, None)
-        st.info(f"You're already in **{plain(group.title)}**, {plain(group.trainer_name)}'s group.",
-                icon=":material/groups:")
+        st.info(
+            f"You're already in **{plain(group.title)}**, {plain(group.trainer_name)}'s group.",
+            icon=":material/groups:",
+        )
         return
     with st.container(border=True):
         st.markdown(f"#### Join **{plain(group.title)}**, {plain(group.trainer_name)}'s group?")
@@ -114,8 +118,9 @@ def _ask_to_join(store: Store, member: Account, code: str) -> None:
             except StoreError as error:
                 st.error(str(error), icon=":material/error:")
                 return
-            st.toast(f"You joined {plain(joined.title)}, {plain(joined.trainer_name)}'s group.",
-                     icon=":material/group_add:")
+            st.toast(
+                f"You joined {plain(joined.title)}, {plain(joined.trainer_name)}'s group.", icon=":material/group_add:"
+            )
             st.rerun()
         if no.button("Not now", width="stretch", key="join-no"):
             st.session_state.pop(PENDING_JOIN, None)
@@ -127,11 +132,16 @@ def _joined_group(store: Store, member: Account, group: Group) -> None:
     name, leave = st.columns([3, 1], vertical_alignment="center")
     name.markdown(f"**{plain(group.title)}** with {plain(group.trainer_name)}")
     if not asked_first(
-            ("leave", group.id), "Leave",
-            f"Leave **{plain(group.title)}**? {plain(group.trainer_name)} will see nothing more of you: "
-            "not your progress, and not the self-checks you handed in for this group's homework (those "
-            "hand-ins and the feedback on them go; the self-checks stay in your own record).",
-            "Leave the group", "Stay in the group", icon=":material/logout:", place=leave):
+        ("leave", group.id),
+        "Leave",
+        f"Leave **{plain(group.title)}**? {plain(group.trainer_name)} will see nothing more of you: "
+        "not your progress, and not the self-checks you handed in for this group's homework (those "
+        "hand-ins and the feedback on them go; the self-checks stay in your own record).",
+        "Leave the group",
+        "Stay in the group",
+        icon=":material/logout:",
+        place=leave,
+    ):
         return
     try:
         store.leave_group(member, group.id)
@@ -180,8 +190,10 @@ def _assignment(status: AssignmentStatus, course: Course, store: Store, member: 
             lesson = lessons.get(lesson_id)
             mark = DONE if lesson_id in status.quizzes_passed else TO_DO
             if lesson is not None:
-                st.page_link(link(lesson_place(lesson)),
-                             label=f"{mark} Pass the quiz of lesson {lesson.order} ({mark_needed} right)")
+                st.page_link(
+                    link(lesson_place(lesson)),
+                    label=f"{mark} Pass the quiz of lesson {lesson.order} ({mark_needed} right)",
+                )
         if work.self_check:
             if status.submission is not None:
                 st.markdown(f"{DONE} Self-check handed in: *{plain(status.submission.verdict)}*")
@@ -195,17 +207,27 @@ def feedback_thread(store: Store, actor: Account, note: Feedback) -> None:
     """A trainer's note, the replies under it (all shown as plain text) and a box to answer, for
     the member it was written for or their trainer."""
     who = "You" if actor.id == note.trainer_id else plain(note.trainer_name)
-    st.info(f"**{who} wrote** on {note.at:%d %b}:  \n{plain(note.text)}" if who == "You" else
-            f"**{who}** wrote on {note.at:%d %b}:  \n{plain(note.text)}", icon=":material/chat:")
+    st.info(
+        f"**{who} wrote** on {note.at:%d %b}:  \n{plain(note.text)}"
+        if who == "You"
+        else f"**{who}** wrote on {note.at:%d %b}:  \n{plain(note.text)}",
+        icon=":material/chat:",
+    )
     for reply in note.replies:
-        st.markdown(f"> **{plain(reply.author_name)}**, {reply.at:%d %b %H:%M}:  \n> "
-                    + plain(reply.text).replace("\n", "\n> "))
+        st.markdown(
+            f"> **{plain(reply.author_name)}**, {reply.at:%d %b %H:%M}:  \n> " + plain(reply.text).replace("\n", "\n> ")
+        )
     if len(note.replies) >= rules.FEEDBACK_THREAD_REPLIES.value:
         st.caption("This conversation is full: talk it over at the gym.")
         return
     with st.form(f"reply-{note.id}", clear_on_submit=True, border=False):
-        text = st.text_area("Reply", key=f"reply-text-{note.id}", max_chars=rules.REPLY_TEXT.max_chars,
-                            height=80, placeholder="A question or an answer")
+        text = st.text_area(
+            "Reply",
+            key=f"reply-text-{note.id}",
+            max_chars=rules.REPLY_TEXT.max_chars,
+            height=80,
+            placeholder="A question or an answer",
+        )
         if st.form_submit_button("Send reply", icon=":material/reply:"):
             try:
                 store.reply_to_feedback(actor, note.id, text)

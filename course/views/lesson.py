@@ -6,7 +6,6 @@ import streamlit as st
 
 from course.content import Lesson, LessonFigure
 from course.figures import FIGURES
-from course.views.session import learner_key, learner_progress
 from course.views.places import HOME, lesson_place, link
 from course.views.quiz import render_quiz
 from course.views.session import learner_key, learner_progress
@@ -44,7 +43,11 @@ def render_lesson(lesson_id: str) -> None:
     st.divider()
     following = course.lesson_after(lesson.id)
     if following is not None:
-        st.page_link(link(lesson_place(following)), label=f"Next: {following.order}. {following.title}", icon=":material/arrow_forward:")
+        st.page_link(
+            link(lesson_place(following)),
+            label=f"Next: {following.order}. {following.title}",
+            icon=":material/arrow_forward:",
+        )
     st.page_link(link(HOME), label="Back to your progress", icon=":material/home:")
 
 

@@ -11,7 +11,6 @@ import streamlit as st
 from course.content import ContentError, Lesson
 from course.settings import SettingsError, check_environment
 from course.views.account import render_account, session_ended_notice
-from course.views.session import check_session, signed_in, write_session_cookie
 from course.views.dashboard import render_dashboard
 from course.views.glossary import render_glossary
 from course.views.groups import render_groups
@@ -20,6 +19,7 @@ from course.views.homework import render_homework
 from course.views.lesson import render_lesson
 from course.views.places import ACCOUNT, DASHBOARD, GLOSSARY, GROUPS, HOME, HOMEWORK, SELF_CHECK, lesson_place, page
 from course.views.self_check import render_self_check
+from course.views.session import check_session, signed_in, write_session_cookie
 from course.views.state import course_content
 
 APP_TITLE = "Hip Hinge course"
@@ -94,9 +94,12 @@ def _after_notice(render: Callable[[], None]) -> None:
 def render_content_problem(problem: ContentError | SettingsError) -> None:
     st.title("The course can't open right now")
     st.error(
-        ("One of the course's content files has a mistake, so the lessons are not shown rather than shown wrong."
-         if isinstance(problem, ContentError) else
-         "One of the server's settings has a value the course can't use, so nothing is shown rather than "
-         "something broken.") + " Whoever looks after the course can fix it from this message:"
+        (
+            "One of the course's content files has a mistake, so the lessons are not shown rather than shown wrong."
+            if isinstance(problem, ContentError)
+            else "One of the server's settings has a value the course can't use, so nothing is shown rather than "
+            "something broken."
+        )
+        + " Whoever looks after the course can fix it from this message:"
     )
     st.code(str(problem), language=None, wrap_lines=True)

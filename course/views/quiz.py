@@ -63,8 +63,7 @@ def render_quiz(lesson: Lesson, progress: Progress, learner: str) -> None:
             st.rerun()
 
 
-def _question(lesson: Lesson, question: Question, number: int, quiz_round: QuizRound,
-              order: tuple[int, ...]) -> None:
+def _question(lesson: Lesson, question: Question, number: int, quiz_round: QuizRound, order: tuple[int, ...]) -> None:
     key = f"{lesson.id}:{quiz_round.number}:{question.id}"
     checked = quiz_round.checked.get(question.id)
     st.markdown(f"**{number}. {question.prompt}**")

@@ -7,8 +7,8 @@ from __future__ import annotations
 import streamlit as st
 
 from course.store import Account, Member, Store, StoreError, rules
-from course.views.session import client_address, device_token, plain, sign_in_as
 from course.views.password_field import new_password_input
+from course.views.session import client_address, device_token, plain, sign_in_as
 
 CODES_TO_SHOW = "recovery_codes_to_show"  # session state: codes just made, shown until put away
 RESET_CODES_MADE = "reset_codes_made"  # session state: {member id: ResetCode} a trainer just made
@@ -24,10 +24,17 @@ def show_new_codes(username: str) -> bool:
     st.markdown(
         "If you ever forget your password, one of these codes lets you set a new one (on the sign-in "
         "page, under *Forgot your password?*). **Each works once.** Print them, or save them where you "
-        "keep important things: they are shown only now. Without them, your trainer can make you a code.")
+        "keep important things: they are shown only now. Without them, your trainer can make you a code."
+    )
     st.code("\n".join(codes), language=None)
-    st.download_button("Save them as a text file", _codes_file(username, codes), file_name="hip-hinge-recovery-codes.txt",
-                       mime="text/plain", icon=":material/download:", key="save-codes")
+    st.download_button(
+        "Save them as a text file",
+        _codes_file(username, codes),
+        file_name="hip-hinge-recovery-codes.txt",
+        mime="text/plain",
+        icon=":material/download:",
+        key="save-codes",
+    )
     return True
 
 
@@ -38,8 +45,10 @@ def recovery_codes_section(store: Store, account: Account) -> None:
     except StoreError as problem:
         st.error(str(problem), icon=":material/error:")
         return
-    st.markdown(f"You have **{left}** unused recovery code{'s' if left != 1 else ''}. Each one lets you set a new "
-                "password once, if you forget yours. New codes replace all the old ones.")
+    st.markdown(
+        f"You have **{left}** unused recovery code{'s' if left != 1 else ''}. Each one lets you set a new "
+        "password once, if you forget yours. New codes replace all the old ones."
+    )
     if st.button("Make new recovery codes", icon=":material/key:", key="new-codes"):
         try:
             st.session_state[CODES_TO_SHOW] = store.new_recovery_codes(account)
@@ -52,11 +61,13 @@ def recovery_codes_section(store: Store, account: Account) -> None:
 def forgotten_password_form(store: Store) -> Account | None:
     """Set a new password with a recovery code or a trainer's reset code; the account, signed in
     here, when it worked."""
-    st.markdown("Type your username, one of your recovery codes or the code your trainer made for you, "
-                "and a new password.")
+    st.markdown(
+        "Type your username, one of your recovery codes or the code your trainer made for you, and a new password."
+    )
     username = st.text_input("Username", autocomplete="username", key="reset_username")
-    code = st.text_input("Recovery code or reset code", placeholder="e.g. K7MP Q2XD 9AHF", key="reset_code",
-                         autocomplete="one-time-code")
+    code = st.text_input(
+        "Recovery code or reset code", placeholder="e.g. K7MP Q2XD 9AHF", key="reset_code", autocomplete="one-time-code"
+    )
     password = new_password_input("New password", "reset_password", username=username)
     if not st.button("Set my new password", type="primary", key="reset-submit"):
         return None
@@ -74,16 +85,20 @@ def reset_code_for(store: Store, trainer: Account, group_id: int, member: Member
     made = st.session_state.setdefault(RESET_CODES_MADE, {})
     code = made.get((group_id, member.id))
     if code is not None:
-        st.success(f"Reset code for **{plain(member.display_name)}**: give it to them in person or in a message. "
-                   f"It works once, until {code.expires_at:%a %d %b %H:%M} UTC, on the sign-in page under "
-                   "*Forgot your password?*", icon=":material/key:")
+        st.success(
+            f"Reset code for **{plain(member.display_name)}**: give it to them in person or in a message. "
+            f"It works once, until {code.expires_at:%a %d %b %H:%M} UTC, on the sign-in page under "
+            "*Forgot your password?*",
+            icon=":material/key:",
+        )
         st.code(code.code, language=None)
         return
     hours = rules.RESET_CODE_LIFETIME.value
-    st.caption(f"For a member who forgot their password: the code works once, for {hours:g} hours, and only for "
-               f"{plain(member.display_name)}. Their other sign-ins end when they use it.")
-    if st.button("Make a password reset code", icon=":material/key:",
-                 key=f"reset-code-{group_id}-{member.id}"):
+    st.caption(
+        f"For a member who forgot their password: the code works once, for {hours:g} hours, and only for "
+        f"{plain(member.display_name)}. Their other sign-ins end when they use it."
+    )
+    if st.button("Make a password reset code", icon=":material/key:", key=f"reset-code-{group_id}-{member.id}"):
         try:
             made[(group_id, member.id)] = store.issue_reset_code(trainer, group_id, member.id)
         except StoreError as problem:
@@ -93,6 +108,12 @@ def reset_code_for(store: Store, trainer: Account, group_id: int, member: Member
 
 
 def _codes_file(username: str, codes: tuple[str, ...]) -> str:
-    lines = [f"Hip Hinge course: recovery codes for {username}", "",
-             "Each code sets a new password once (sign-in page, 'Forgot your password?').", "", *codes, ""]
+    lines = [
+        f"Hip Hinge course: recovery codes for {username}",
+        "",
+        "Each code sets a new password once (sign-in page, 'Forgot your password?').",
+        "",
+        *codes,
+        "",
+    ]
     return "\n".join(lines)

@@ -55,8 +55,8 @@ from course.settings import Settings
 from course.store import StoreError
 from course.thresholds import LEAN_BACK, LOCKED_KNEE_MAX, REP_CLIP_MARGIN, REP_CLIP_MIN
 from course.typed import visible
-from course.views.session import course_store, signed_in, store_problem
 from course.views.places import ACCOUNT, lesson_place, link
+from course.views.session import course_store, signed_in, store_problem
 from course.views.state import PLOTLY_CONFIG, course_content, course_figure
 
 log = logging.getLogger(__name__)
@@ -64,13 +64,15 @@ UPLOAD_KEY = "clip"
 SHUTDOWN_WAIT_S = 10.0  # a running analysis stops at its next progress report, 0.2 s apart; this is plenty
 
 # What the learner reads in place of a part of the report that could not be drawn.
-SORRY_VIDEO = ("We couldn't show the annotated copy of your clip this time. "
-               "Your verdict and each rep below don't depend on it.")
+SORRY_VIDEO = (
+    "We couldn't show the annotated copy of your clip this time. Your verdict and each rep below don't depend on it."
+)
 SORRY_REP_CLIP = "This rep can't be played on its own this time: watch it in your annotated clip above."
 SORRY_REPS = "We couldn't lay out your reps one by one this time. Your verdict above stands."
 SORRY_CHART = "We couldn't draw the chart of your angles this time. The angles of each rep are listed above."
-SORRY_REPLAY = ("We couldn't replay this clip on the 3D body model. "
-                "Your verdict, reps and angles above don't depend on it.")
+SORRY_REPLAY = (
+    "We couldn't replay this clip on the 3D body model. Your verdict, reps and angles above don't depend on it."
+)
 SORRY_FIGURE = "We couldn't draw this figure this time: the lesson linked above shows the same fix."
 SORRY_NOT_JUDGED = "We couldn't list what was left unjudged this time."
 SORRY_REPORT = "We couldn't show the rest of your report this time. It's not your fault."
@@ -119,14 +121,25 @@ def render_self_check() -> None:
     with st.expander("How to film a clip we can judge", icon=":material/videocam:"):
         checklist = next(section for section in filming.sections if section.heading == "Checklist")
         st.markdown(checklist.markdown)
-        st.page_link(link(lesson_place(filming)), label=f"Lesson {filming.order}: {filming.title}", icon=":material/school:")
+        st.page_link(
+            link(lesson_place(filming)), label=f"Lesson {filming.order}: {filming.title}", icon=":material/school:"
+        )
 
-    exercise = st.selectbox("What did you film?", list(EXERCISES), index=list(EXERCISES).index(NOT_SURE),
-                            format_func=lambda exercise_id: EXERCISES[exercise_id].name, key="exercise",
-                            help="Each exercise is judged by its own norms (a swing is fast by design, an RDL lowered "
-                                 "under control). Not sure: the check recognises it.")
-    upload = st.file_uploader(f"Your clip: a video of 3 to 6 hinges, filmed from the side (up to {limits.max_clip_mb:g} MB)",
-                              type=limits.file_endings(), max_upload_size=limits.upload_widget_mb(), key=UPLOAD_KEY)
+    exercise = st.selectbox(
+        "What did you film?",
+        list(EXERCISES),
+        index=list(EXERCISES).index(NOT_SURE),
+        format_func=lambda exercise_id: EXERCISES[exercise_id].name,
+        key="exercise",
+        help="Each exercise is judged by its own norms (a swing is fast by design, an RDL lowered "
+        "under control). Not sure: the check recognises it.",
+    )
+    upload = st.file_uploader(
+        f"Your clip: a video of 3 to 6 hinges, filmed from the side (up to {limits.max_clip_mb:g} MB)",
+        type=limits.file_endings(),
+        max_upload_size=limits.upload_widget_mb(),
+        key=UPLOAD_KEY,
+    )
     st.caption(page.body.split("\n\n")[0].replace("**", ""))
     latest: CheckedClip | None = st.session_state.get("self_check_latest")
     if upload is not None and (latest is None or upload.file_id != latest.file_id):
@@ -139,8 +152,11 @@ def render_self_check() -> None:
             st.markdown(page.body)
         return
     if latest.exercise != exercise:
-        st.info(f"This report checked your clip as: {EXERCISES[latest.exercise].name}. To check it as "
-                f"{EXERCISES[exercise].name} instead, upload it again: we don't keep clips.", icon=":material/info:")
+        st.info(
+            f"This report checked your clip as: {EXERCISES[latest.exercise].name}. To check it as "
+            f"{EXERCISES[exercise].name} instead, upload it again: we don't keep clips.",
+            icon=":material/info:",
+        )
     analysis, digest = latest.analysis, latest.digest
     replayable = analysis.track is not None and _angles_measured(analysis.report) and _has_leg_angles(analysis.track)
     replay = (lambda: _replay(analysis, digest)) if replayable else None
@@ -169,14 +185,19 @@ def _check_upload(upload: UploadedFile, course: Course, exercise: str) -> Checke
         return None
     except AnalysisStopped:
         _forget_upload(upload)
-        st.warning("The course's server is restarting, so your clip was not checked (and not kept). Reload the "
-                   "page in a minute and upload it again.", icon=":material/restart_alt:")
+        st.warning(
+            "The course's server is restarting, so your clip was not checked (and not kept). Reload the "
+            "page in a minute and upload it again.",
+            icon=":material/restart_alt:",
+        )
         return None
     except OSError:  # the server's disk is full or unwritable: not the learner's doing
         _forget_upload(upload)
         log.exception("self-check could not write an uploaded clip to disk")
-        st.error("We couldn't take your clip on our side right now. It's not your fault: please try again "
-                 "in a few minutes.", icon=":material/error:")
+        st.error(
+            "We couldn't take your clip on our side right now. It's not your fault: please try again in a few minutes.",
+            icon=":material/error:",
+        )
         return None
     return None if analysis is None else CheckedClip(upload.file_id, digest, exercise, analysis)
 
@@ -204,8 +225,9 @@ def _keep_result(report: Report, digest: str) -> None:
     st.subheader("Keep this result")
     account = signed_in()
     if account is None:
-        st.markdown("Sign in to keep this result's numbers and hand them in to your trainer. "
-                    "Your clip itself is never kept.")
+        st.markdown(
+            "Sign in to keep this result's numbers and hand them in to your trainer. Your clip itself is never kept."
+        )
         st.page_link(link(ACCOUNT), label="Sign in or create an account", icon=":material/person:")
         return
     problem = store_problem()
@@ -221,13 +243,23 @@ def _keep_result(report: Report, digest: str) -> None:
         st.error(str(error), icon=":material/error:")
         return
     homework.sort(key=lambda s: (s.done, s.assignment.due))
-    titles = {s.assignment.id: visible(f"{s.assignment.title} ({s.assignment.group_title}, due {s.assignment.due:%d %b})")
-              + (" · handed in already" if s.submission else "") for s in homework}
+    titles = {
+        s.assignment.id: visible(f"{s.assignment.title} ({s.assignment.group_title}, due {s.assignment.due:%d %b})")
+        + (" · handed in already" if s.submission else "")
+        for s in homework
+    }
     st.caption("Only the numbers and the verdict are kept, never your clip.")
     with st.form("keep-result"):
-        target = st.selectbox("Hand it in for", [None, *titles],
-                              format_func=lambda i: "Just save it to my record" if i is None else titles[i],
-                              index=1 if homework and not homework[0].done else 0) if homework else None
+        target = (
+            st.selectbox(
+                "Hand it in for",
+                [None, *titles],
+                format_func=lambda i: "Just save it to my record" if i is None else titles[i],
+                index=1 if homework and not homework[0].done else 0,
+            )
+            if homework
+            else None
+        )
         # The label must not follow the choice: inside a form a new choice only arrives with the
         # press, and a button whose label changed in between is another button, never pressed.
         if not st.form_submit_button("Hand in" if homework else "Save", type="primary", icon=":material/save:"):
@@ -241,8 +273,10 @@ def _keep_result(report: Report, digest: str) -> None:
                 store.submit_self_check(account, target, check_id)
         saved[key] = check_id
         if target is not None:
-            st.success("Handed in: your trainer can read it now, and their feedback shows on your Homework page.",
-                       icon=":material/task_alt:")
+            st.success(
+                "Handed in: your trainer can read it now, and their feedback shows on your Homework page.",
+                icon=":material/task_alt:",
+            )
         else:
             st.success("Saved to your record.", icon=":material/task_alt:")
     except StoreError as error:
@@ -266,7 +300,10 @@ def _analyse(clip: Path, course: Course, exercise: str, queue: AnalysisQueue) ->
         with queue.turn(on_wait=on_wait):
             waiting.empty()
             analysis = analyse_clip(
-                clip, cues=course.cues, annotate_in=clip.parent, progress=on_progress,
+                clip,
+                cues=course.cues,
+                annotate_in=clip.parent,
+                progress=on_progress,
                 exercise=exercise,
             )
     except (QueueFull, AnalysisStopped):
@@ -278,7 +315,8 @@ def _analyse(clip: Path, course: Course, exercise: str, queue: AnalysisQueue) ->
         bar.empty()
         st.error(
             "Something went wrong on our side while checking this clip. It's not your fault. "
-            "Try again, or try another clip.", icon=":material/error:",
+            "Try again, or try another clip.",
+            icon=":material/error:",
         )
         return None
     bar.empty()
@@ -289,16 +327,20 @@ def busy_message(waiting: int, typical_s: float) -> str:
     """What a learner reads when the line is full: `waiting` clips wait already, `typical_s`
     each; how long until it is worth trying again, in whole minutes (at least 1)."""
     minutes = max(1, math.ceil(waiting * typical_s / 60))
-    return (f"The self-check is busy right now: {waiting} clips are waiting to be checked. Please try again in "
-            f"{'a minute' if minutes == 1 else f'about {minutes} minutes'}. Your clip was not kept, so nothing is lost "
-            "but the upload.")
+    return (
+        f"The self-check is busy right now: {waiting} clips are waiting to be checked. Please try again in "
+        f"{'a minute' if minutes == 1 else f'about {minutes} minutes'}. Your clip was not kept, so nothing is lost "
+        "but the upload."
+    )
 
 
 def waiting_message(ahead: int, seconds: float) -> str:
     """What a learner reads while their clip waits in the queue: how many checks are ahead of
     theirs (ahead >= 1) and the estimated wait (seconds), rounded to 5 s and never under 5 s."""
     checks = "1 check" if ahead == 1 else f"{ahead} checks"
-    return f"{checks} ahead of yours. About {max(5, round(seconds / 5) * 5):.0f} s to wait: you can keep this page open."
+    return (
+        f"{checks} ahead of yours. About {max(5, round(seconds / 5) * 5):.0f} s to wait: you can keep this page open."
+    )
 
 
 @contextmanager
@@ -376,7 +418,9 @@ def show_report(
     if shown.tone == "refused":
         st.warning(f"**{shown.verdict}.** {shown.message}", icon=":material/videocam_off:")
         filming = course.lesson("film-your-hinge")
-        st.page_link(link(lesson_place(filming)), label=f"How to film: Lesson {filming.order}", icon=":material/school:")
+        st.page_link(
+            link(lesson_place(filming)), label=f"How to film: Lesson {filming.order}", icon=":material/school:"
+        )
         return
 
     box = st.success if shown.tone == "well_done" else st.info
@@ -417,8 +461,10 @@ def show_report(
     if for_trainer:
         return
     total = sum(report.timings.values())
-    st.caption(f"Checked in {total:.1f} s on this machine. Your clip has been deleted; the annotated "
-               "copy lives only in this page and goes when you close it.")
+    st.caption(
+        f"Checked in {total:.1f} s on this machine. Your clip has been deleted; the annotated "
+        "copy lives only in this page and goes when you close it."
+    )
 
 
 def _cue(cue: CueLine, course: Course, key: str) -> None:
@@ -430,11 +476,19 @@ def _cue(cue: CueLine, course: Course, key: str) -> None:
         if cue.lesson is None:
             st.caption(LESSON_MOVED)
         else:
-            st.page_link(link(lesson_place(course.lesson(cue.lesson.lesson_id))), label=cue.lesson.label,
-                         icon=":material/school:")
+            st.page_link(
+                link(lesson_place(course.lesson(cue.lesson.lesson_id))),
+                label=cue.lesson.label,
+                icon=":material/school:",
+            )
         if cue.figure in FIGURES:
-            with st.expander("See it in 3D beside a good hinge"), report_part(f"the figure of {cue.fault}", SORRY_FIGURE):
-                st.plotly_chart(course_figure(cue.figure), width="stretch", config=PLOTLY_CONFIG, key=f"{key}cue:{cue.fault}")
+            with (
+                st.expander("See it in 3D beside a good hinge"),
+                report_part(f"the figure of {cue.fault}", SORRY_FIGURE),
+            ):
+                st.plotly_chart(
+                    course_figure(cue.figure), width="stretch", config=PLOTLY_CONFIG, key=f"{key}cue:{cue.fault}"
+                )
 
 
 def _reps(shown: Presentation, video: bytes | None) -> None:
@@ -447,7 +501,10 @@ def _reps(shown: Presentation, video: bytes | None) -> None:
         st.markdown(f"**{rep.heading}** · {rep.times} · {rep.words}{angles}")
         window = rep_clip_window(rep.start_s, rep.end_s) if video is not None else None
         if window is not None:
-            with st.expander(f"Watch rep {rep.number} on its own"), report_part(f"rep {rep.number}'s clip", SORRY_REP_CLIP):
+            with (
+                st.expander(f"Watch rep {rep.number} on its own"),
+                report_part(f"rep {rep.number}'s clip", SORRY_REP_CLIP),
+            ):
                 st.video(video, start_time=window[0], end_time=window[1], loop=True)
 
 
@@ -459,8 +516,10 @@ def _not_judged(shown: Presentation) -> None:
 def _angle_chart(report: Report, series: Series, key: str) -> None:
     chart = angle_chart(
         series.t_s,
-        {name: [math.nan if v is None else v for v in values] for name, values in
-         (("hip", series.hip_deg), ("knee", series.knee_deg), ("trunk", series.trunk_deg))},
+        {
+            name: [math.nan if v is None else v for v in values]
+            for name, values in (("hip", series.hip_deg), ("knee", series.knee_deg), ("trunk", series.trunk_deg))
+        },
         spans=[Span(rep.start_s, rep.end_s, f"rep {rep.number}") for rep in report.reps],
         thresholds=[
             ThresholdLine("knee", LOCKED_KNEE_MAX.value, "knees locked below"),

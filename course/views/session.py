@@ -94,8 +94,7 @@ def course_store() -> Store | None:
     Opening is tried in a thread of its own; only the very first try is waited for."""
     handle = _store_handle()
     with handle.lock:
-        if (handle.store is None and handle.opening is None
-                and time.monotonic() - handle.tried_at > RETRY_OPEN_S):
+        if handle.store is None and handle.opening is None and time.monotonic() - handle.tried_at > RETRY_OPEN_S:
             handle.tried_at = time.monotonic()
             handle.opening = threading.Thread(target=handle.open, name="course-store-opening", daemon=True)
             handle.opening.start()
@@ -116,8 +115,10 @@ def store_problem() -> str | None:
             return "The course's database is still starting, so your progress isn't saved yet. Try again in a minute."
         return "Saving is switched off on this server."
     if store.read_only:
-        return ("The course's database can be read but not written right now, so nothing new is saved. "
-                "Lessons, quizzes and the self-check still work.")
+        return (
+            "The course's database can be read but not written right now, so nothing new is saved. "
+            "Lessons, quizzes and the self-check still work."
+        )
     return None
 
 
@@ -208,8 +209,9 @@ def sign_in_as(account: Account) -> None:
     token = store.start_session(account, replacing=earlier) if store is not None else None
     if store is not None:
         try:
-            st.session_state[DEVICE_TOKEN] = st.session_state[DEVICE_COOKIE_TO_WRITE] = \
-                store.remember_device(account, device_token())
+            st.session_state[DEVICE_TOKEN] = st.session_state[DEVICE_COOKIE_TO_WRITE] = store.remember_device(
+                account, device_token()
+            )
         except StoreError as problem:  # signed in all the same; only the throttle forgets this browser
             log.warning("couldn't remember a device: %s", problem)
     st.session_state.account = account
@@ -268,8 +270,11 @@ def _write_cookie(where: DeltaGenerator, name: str, value: str, *, max_age_s: in
     cookie = json.dumps(f"{name}={value}; path=/; SameSite=Strict")
     expire = "" if max_age_s is None else f"; max-age={max_age_s}"
     # Over HTTPS the cookie is never sent in the clear; the page itself decides, as it knows how it was reached.
-    where.html(f"<script>document.cookie = {cookie} + {json.dumps(expire)}"
-               " + (location.protocol === 'https:' ? '; Secure' : '');</script>", unsafe_allow_javascript=True)
+    where.html(
+        f"<script>document.cookie = {cookie} + {json.dumps(expire)}"
+        " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def _cookie_token(name: str = SESSION_COOKIE) -> str | None:
@@ -323,8 +328,9 @@ class SavingProgress:
             self._not_saved.mark_read(lesson_id)
 
     def lessons_read(self) -> frozenset[str]:
-        return self._read(lambda: self._stored.lessons_read() | self._not_saved.lessons_read(),
-                          self._session.lessons_read)
+        return self._read(
+            lambda: self._stored.lessons_read() | self._not_saved.lessons_read(), self._session.lessons_read
+        )
 
     def record_quiz_attempt(self, attempt: QuizAttempt) -> None:
         self._session.record_quiz_attempt(attempt)
@@ -388,8 +394,11 @@ def learner_progress() -> Progress:
 def unsaved_progress(lesson_ids: Sequence[str]) -> SessionProgress | None:
     """Progress made in this session before signing in, when there is any to offer keeping."""
     progress = st.session_state.get("progress")
-    if signed_in() is None and isinstance(progress, SessionProgress) and (
-            progress.lessons_read() or any(progress.quiz_attempts(lesson) for lesson in lesson_ids)):
+    if (
+        signed_in() is None
+        and isinstance(progress, SessionProgress)
+        and (progress.lessons_read() or any(progress.quiz_attempts(lesson) for lesson in lesson_ids))
+    ):
         return progress
     return None
 

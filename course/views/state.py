@@ -18,12 +18,26 @@ PLOTLY_CONFIG = {
     # A learner turns a model with a finger and plays it. Of Plotly's tool buttons only
     # "reset the view" helps them; the rest crowd a phone screen and cover the figure.
     "modeBarButtonsToRemove": [
-        "toImage", "zoom3d", "pan3d", "orbitRotation", "tableRotation", "resetCameraLastSave3d",
-        "hoverClosest3d", "zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d",
-        "autoScale2d", "hoverClosestCartesian", "hoverCompareCartesian",
+        "toImage",
+        "zoom3d",
+        "pan3d",
+        "orbitRotation",
+        "tableRotation",
+        "resetCameraLastSave3d",
+        "hoverClosest3d",
+        "zoom2d",
+        "pan2d",
+        "select2d",
+        "lasso2d",
+        "zoomIn2d",
+        "zoomOut2d",
+        "autoScale2d",
+        "hoverClosestCartesian",
+        "hoverCompareCartesian",
     ],
 }
 """How every page draws a Plotly figure (lessons, quizzes, the self-check)."""
+
 
 @st.cache_resource(show_spinner=False)
 def _load_course(directory: str) -> Course:

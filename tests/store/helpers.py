@@ -48,9 +48,18 @@ def attempt(lesson_id: str, correct: int, total: int = 4, at: datetime = START, 
 
 def report(verdict: str = "Solid hinge", outcome: str = "judged", **extra: object) -> dict:
     """A self-check report as ``Report.to_json()`` shapes it (the keys the store reads, plus some)."""
-    return {"schema": 1, "outcome": outcome, "verdict": verdict, "message": "3 reps judged.",
-            "view": "side", "people": 1, "reps": [{"number": 1, "hip": {"degrees": 81.5}}],
-            "faults": [], "cues": [], **extra}
+    return {
+        "schema": 1,
+        "outcome": outcome,
+        "verdict": verdict,
+        "message": "3 reps judged.",
+        "view": "side",
+        "people": 1,
+        "reps": [{"number": 1, "hip": {"degrees": 81.5}}],
+        "faults": [],
+        "cues": [],
+        **extra,
+    }
 
 
 @dataclass

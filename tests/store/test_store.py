@@ -27,7 +27,6 @@ from course.store import (
     throttle,
 )
 from course.store import learning as learning_module
-from course.store import throttle
 from tests.content_factory import write_course
 from tests.store.helpers import (
     FAST_HASHER,
@@ -67,27 +66,30 @@ def test_usernames_are_unique_ignoring_case(store):
     assert len(rows(store, "accounts")) == 1
 
 
-@pytest.mark.parametrize("field,kwargs", [
-    ("username", {"username": "ab"}),
-    ("username", {"username": "a" * 41}),
-    ("username", {"username": "amy k"}),
-    ("username", {"username": "аmy"}),  # noqa: RUF001 -- Cyrillic a on purpose: looks like amy
-    ("username", {"username": "amy<script>"}),
-    ("password", {"password": "seven77"}),
-    ("password", {"password": "x" * 257}),
-    ("password", {"password": "password"}),
-    ("password", {"password": "12345678"}),
-    ("password", {"password": " " * 8}),
-    ("password", {"password": "amy12345"}),  # the username
-    ("display_name", {"display_name": ""}),
-    ("display_name", {"display_name": "   "}),
-    ("display_name", {"display_name": "x" * 61}),
-    ("display_name", {"display_name": "Amy\nAdmin"}),
-    ("display_name", {"display_name": "Amy \u202enimda"}),  # shows as "Amy admin"
-    ("display_name", {"display_name": "Am\u200by"}),  # a zero-width space: looks like "Amy"
-    ("display_name", {"display_name": "\u3164"}),  # a filler: a name that shows as nothing
-    ("role", {"role": "admin"}),
-])
+@pytest.mark.parametrize(
+    "field,kwargs",
+    [
+        ("username", {"username": "ab"}),
+        ("username", {"username": "a" * 41}),
+        ("username", {"username": "amy k"}),
+        ("username", {"username": "аmy"}),  # noqa: RUF001 -- Cyrillic a on purpose: looks like amy
+        ("username", {"username": "amy<script>"}),
+        ("password", {"password": "seven77"}),
+        ("password", {"password": "x" * 257}),
+        ("password", {"password": "password"}),
+        ("password", {"password": "12345678"}),
+        ("password", {"password": " " * 8}),
+        ("password", {"password": "amy12345"}),  # the username
+        ("display_name", {"display_name": ""}),
+        ("display_name", {"display_name": "   "}),
+        ("display_name", {"display_name": "x" * 61}),
+        ("display_name", {"display_name": "Amy\nAdmin"}),
+        ("display_name", {"display_name": "Amy \u202enimda"}),  # shows as "Amy admin"
+        ("display_name", {"display_name": "Am\u200by"}),  # a zero-width space: looks like "Amy"
+        ("display_name", {"display_name": "\u3164"}),  # a filler: a name that shows as nothing
+        ("role", {"role": "admin"}),
+    ],
+)
 def test_a_bad_sign_up_field_is_named_in_the_error(store, field, kwargs):
     values = {"username": "amy", "password": PASSWORD, "display_name": "Amy", "role": "member"} | kwargs
     with pytest.raises(InvalidInput) as bad:
@@ -97,10 +99,16 @@ def test_a_bad_sign_up_field_is_named_in_the_error(store, field, kwargs):
     assert rows(store, "accounts") == []
 
 
-@pytest.mark.parametrize("name", [
-    "<script>alert('hi')</script>", "Robert'); DROP TABLE accounts;--", "**Amy** _the_ [lifter](x)",
-    "Zoë 💪 O'Brien", "%s %(name)s {0}",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "<script>alert('hi')</script>",
+        "Robert'); DROP TABLE accounts;--",
+        "**Amy** _the_ [lifter](x)",
+        "Zoë 💪 O'Brien",
+        "%s %(name)s {0}",
+    ],
+)
 def test_display_names_are_kept_exactly_as_typed(store, name):
     account = store.sign_up("amy", PASSWORD, display_name=name, role="member")
     assert account.display_name == name
@@ -122,8 +130,12 @@ def test_passwords_are_stored_only_as_argon2id_hashes(store):
     amy = member(store, "amy")
     store.sign_in("amy", PASSWORD)
     store.start_session(amy)
-    everything = " ".join(str(value) for table in ("accounts", "sessions", "sign_in_failures")
-                          for row in rows(store, table) for value in row.values())
+    everything = " ".join(
+        str(value)
+        for table in ("accounts", "sessions", "sign_in_failures")
+        for row in rows(store, table)
+        for value in row.values()
+    )
     assert PASSWORD not in everything
     assert rows(store, "accounts")[0]["password_hash"].startswith("$argon2id$")
 
@@ -173,8 +185,10 @@ def test_a_password_hashed_before_normalisation_still_signs_in_and_is_rehashed_n
     zoe = store.sign_up("zoe", "a different password", display_name="Zoë", role="member")
     typed = "cafe\u0301 au lait"  # as an older version stored it: not normalised
     with store._engine.begin() as connection:
-        connection.execute(sa.text("UPDATE accounts SET password_hash = :h WHERE id = :id"),
-                           {"h": FAST_HASHER.hash(typed), "id": zoe.id})
+        connection.execute(
+            sa.text("UPDATE accounts SET password_hash = :h WHERE id = :id"),
+            {"h": FAST_HASHER.hash(typed), "id": zoe.id},
+        )
     assert store.sign_in("zoe", typed) == zoe
     [account] = rows(store, "accounts")
     assert FAST_HASHER.verify(account["password_hash"], "caf\u00e9 au lait")
@@ -214,9 +228,20 @@ def guess_until_the_longest_wait(store, clock, username: str = "amy", **where) -
     return guesses
 
 
-@pytest.mark.parametrize("failures,since_last_s,wait", [
-    (0, 0, 0), (4, 0, 0), (5, 0, 1), (5, 0.4, 0.6), (6, 0, 2), (7, 1, 3), (14, 0, 512), (15, 0, 900), (10**6, 0, 900),
-])
+@pytest.mark.parametrize(
+    "failures,since_last_s,wait",
+    [
+        (0, 0, 0),
+        (4, 0, 0),
+        (5, 0, 1),
+        (5, 0.4, 0.6),
+        (6, 0, 2),
+        (7, 1, 3),
+        (14, 0, 512),
+        (15, 0, 900),
+        (10**6, 0, 900),
+    ],
+)
 def test_the_wait_doubles_after_the_free_tries_up_to_fifteen_minutes(failures, since_last_s, wait):
     assert throttle.wait_s(failures=failures, free=5, since_last_s=since_last_s) == pytest.approx(wait)
 
@@ -329,8 +354,10 @@ def test_unknown_usernames_are_slowed_the_same_way(store, clock):
 
 
 def test_the_wait_holds_on_every_server_sharing_the_database(database_url, clock):
-    with open_store(database_url, clock=clock, hasher=FAST_HASHER) as one, \
-            open_store(database_url, clock=clock, hasher=FAST_HASHER) as two:
+    with (
+        open_store(database_url, clock=clock, hasher=FAST_HASHER) as one,
+        open_store(database_url, clock=clock, hasher=FAST_HASHER) as two,
+    ):
         member(one, "amy")
         fail(one, "AMY", times=3)
         fail(two, "amy", times=2)
@@ -476,8 +503,13 @@ def test_progress_gives_back_exactly_what_was_recorded(store):
     progress.mark_read("hinge-basics")
     progress.mark_read("soft-knees")
     cet = timezone(timedelta(hours=1))
-    first = QuizAttempt("hinge-basics", {"q1": frozenset({1}), "q2": frozenset({0, 2}), "q3": frozenset()}, 2, 3,
-                        datetime(2025, 3, 4, 19, 0, 0, 123456, tzinfo=cet))
+    first = QuizAttempt(
+        "hinge-basics",
+        {"q1": frozenset({1}), "q2": frozenset({0, 2}), "q3": frozenset()},
+        2,
+        3,
+        datetime(2025, 3, 4, 19, 0, 0, 123456, tzinfo=cet),
+    )
     second = attempt("hinge-basics", 3, 3, at=datetime(2025, 3, 4, 18, 5, tzinfo=UTC), q1={1}, q2={0, 2}, q3={2})
     progress.record_quiz_attempt(first)
     progress.record_quiz_attempt(second)
@@ -502,14 +534,17 @@ def test_stored_progress_drives_the_course_like_session_progress(store, tmp_path
     assert [(s.read, s.quiz_passed, s.attempts) for s in statuses] == [(True, True, 1), (False, False, 0)]
 
 
-@pytest.mark.parametrize("bad", [
-    attempt("hinge", 5, 4),
-    attempt("hinge", -1, 4),
-    attempt("hinge", 1, 0),
-    attempt("", 1, 4),
-    QuizAttempt("hinge", {"q1": frozenset({-1})}, 1, 4, START),
-    QuizAttempt("hinge", {"q1": frozenset({0})}, 1, 4, datetime(2025, 3, 4, 18, 0)),  # no time zone
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        attempt("hinge", 5, 4),
+        attempt("hinge", -1, 4),
+        attempt("hinge", 1, 0),
+        attempt("", 1, 4),
+        QuizAttempt("hinge", {"q1": frozenset({-1})}, 1, 4, START),
+        QuizAttempt("hinge", {"q1": frozenset({0})}, 1, 4, datetime(2025, 3, 4, 18, 0)),  # no time zone
+    ],
+)
 def test_an_impossible_quiz_attempt_is_refused(store, bad):
     amy = member(store, "amy")
     with pytest.raises(InvalidInput):
@@ -590,14 +625,17 @@ def test_a_self_check_report_is_a_copy(store):
     assert store.self_checks(amy)[0].report["verdict"] == "Solid hinge"
 
 
-@pytest.mark.parametrize("bad", [
-    {"verdict": "Solid hinge"},
-    {"outcome": "great", "verdict": "Solid hinge"},
-    {"outcome": "judged"},
-    report(clip=b"\x00\x00\x00\x18ftypmp42"),  # never the clip
-    report(series=[float("nan")]),
-    "not a report",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"verdict": "Solid hinge"},
+        {"outcome": "great", "verdict": "Solid hinge"},
+        {"outcome": "judged"},
+        report(clip=b"\x00\x00\x00\x18ftypmp42"),  # never the clip
+        report(series=[float("nan")]),
+        "not a report",
+    ],
+)
 def test_something_other_than_a_report_is_not_saved(store, bad):
     amy = member(store, "amy")
     with pytest.raises(InvalidInput) as problem:
@@ -710,8 +748,12 @@ def test_group_titles_are_checked(store):
 
 
 def homework(store, gym, **kwargs):
-    values = {"title": "Week 1", "due": date(2025, 3, 11), "lesson_ids": ["hinge-basics", "soft-knees"],
-              "quiz_lesson_ids": ["hinge-basics"]} | kwargs
+    values = {
+        "title": "Week 1",
+        "due": date(2025, 3, 11),
+        "lesson_ids": ["hinge-basics", "soft-knees"],
+        "quiz_lesson_ids": ["hinge-basics"],
+    } | kwargs
     return store.create_assignment(gym.tess, gym.tuesday.id, **values)
 
 
@@ -860,10 +902,24 @@ def test_the_dashboard_adds_up_a_small_group(store, clock):
     gym = build_gym(store)
     eve = member(store, "eve")
     store.join_group(eve, gym.tuesday.join_code)
-    week1 = homework(store, gym, title="Week 1", due=date(2025, 3, 11), lesson_ids=["hinge-basics"],
-                     quiz_lesson_ids=["hinge-basics"], self_check=False)
-    week2 = homework(store, gym, title="Week 2", due=date(2025, 3, 18), lesson_ids=["soft-knees"],
-                     quiz_lesson_ids=[], self_check=True)
+    week1 = homework(
+        store,
+        gym,
+        title="Week 1",
+        due=date(2025, 3, 11),
+        lesson_ids=["hinge-basics"],
+        quiz_lesson_ids=["hinge-basics"],
+        self_check=False,
+    )
+    week2 = homework(
+        store,
+        gym,
+        title="Week 2",
+        due=date(2025, 3, 18),
+        lesson_ids=["soft-knees"],
+        quiz_lesson_ids=[],
+        self_check=True,
+    )
     amy, ben = store.progress(gym.amy), store.progress(gym.ben)
     amy.mark_read("hinge-basics")
     amy.mark_read("soft-knees")
@@ -886,7 +942,9 @@ def test_the_dashboard_adds_up_a_small_group(store, clock):
     amy_row, ben_row, eve_row = board.rows
     assert amy_row.lessons_read == {"hinge-basics", "soft-knees"}
     assert {k: (q.correct, q.total, q.attempts) for k, q in amy_row.quizzes.items()} == {
-        "hinge-basics": (4, 4, 3), "soft-knees": (1, 5, 1)}
+        "hinge-basics": (4, 4, 3),
+        "soft-knees": (1, 5, 1),
+    }
     assert amy_row.latest_self_check.id == latest.id and amy_row.latest_self_check.verdict == "Solid hinge"
     assert dict(amy_row.assignments_done) == {week1.id: True, week2.id: True}
     assert ben_row.lessons_read == {"hinge-basics"}

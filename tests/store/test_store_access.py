@@ -19,10 +19,22 @@ def gym(store):
     """The gym, with homework in both groups, a submission from amy (Tuesday) and cal (Thursday),
     and feedback on each."""
     gym = build_gym(store)
-    gym.week1 = store.create_assignment(gym.tess, gym.tuesday.id, title="Week 1", due=date(2025, 3, 11),
-                                        lesson_ids=["hinge-basics"], quiz_lesson_ids=["hinge-basics"])
-    gym.strength = store.create_assignment(gym.uma, gym.thursday.id, title="Strength 1", due=date(2025, 3, 13),
-                                           lesson_ids=["soft-knees"], quiz_lesson_ids=[])
+    gym.week1 = store.create_assignment(
+        gym.tess,
+        gym.tuesday.id,
+        title="Week 1",
+        due=date(2025, 3, 11),
+        lesson_ids=["hinge-basics"],
+        quiz_lesson_ids=["hinge-basics"],
+    )
+    gym.strength = store.create_assignment(
+        gym.uma,
+        gym.thursday.id,
+        title="Strength 1",
+        due=date(2025, 3, 13),
+        lesson_ids=["soft-knees"],
+        quiz_lesson_ids=[],
+    )
     for person, lesson in ((gym.amy, "hinge-basics"), (gym.cal, "soft-knees"), (gym.dee, "hinge-basics")):
         progress = store.progress(person)
         progress.mark_read(lesson)
@@ -90,14 +102,14 @@ def test_a_member_sees_only_the_groups_and_homework_they_joined(store, gym):
     assert amys.members_done is None and amys.members_total is None  # no counts of others
 
 
-@pytest.mark.parametrize("what", ["dashboard", "member_detail", "create_assignment", "leave_feedback",
-                                  "create_group"])
+@pytest.mark.parametrize("what", ["dashboard", "member_detail", "create_assignment", "leave_feedback", "create_group"])
 def test_a_member_gets_none_of_the_trainers_views(store, gym, what):
     calls = {
         "dashboard": lambda: store.dashboard(gym.amy, gym.tuesday.id),
         "member_detail": lambda: store.member_detail(gym.amy, gym.tuesday.id, gym.ben.id),
-        "create_assignment": lambda: store.create_assignment(gym.amy, gym.tuesday.id, title="x",
-                                                             due=date(2025, 3, 11), lesson_ids=["a"]),
+        "create_assignment": lambda: store.create_assignment(
+            gym.amy, gym.tuesday.id, title="x", due=date(2025, 3, 11), lesson_ids=["a"]
+        ),
         "leave_feedback": lambda: store.leave_feedback(gym.amy, gym.amy_sub.id, "I rate myself"),
         "create_group": lambda: store.create_group(gym.amy, "Amy's group"),
     }
@@ -118,8 +130,14 @@ def test_a_trainer_sees_only_their_own_groups_and_homework(store, gym):
 def test_a_trainer_cannot_open_another_trainers_group(store, gym):
     assert str(refused(store.dashboard, gym.uma, gym.tuesday.id)) == NOT_ALLOWED
     refused(store.member_detail, gym.uma, gym.tuesday.id, gym.amy.id)
-    refused(store.create_assignment, gym.uma, gym.tuesday.id, title="Sneaky", due=date(2025, 3, 11),
-            lesson_ids=["hinge-basics"])
+    refused(
+        store.create_assignment,
+        gym.uma,
+        gym.tuesday.id,
+        title="Sneaky",
+        due=date(2025, 3, 11),
+        lesson_ids=["hinge-basics"],
+    )
     assert [s.assignment.id for s in store.assignments(gym.amy)] == [gym.week1.id]
 
 
@@ -141,8 +159,10 @@ def test_a_trainer_sees_only_self_checks_handed_in_to_their_own_group(store, gym
     store.join_group(gym.cal, gym.tuesday.join_code)  # cal now in both groups
     detail = store.member_detail(gym.tess, gym.tuesday.id, gym.cal.id)
     assert detail.submissions == () and detail.feedback == ()  # cal's Thursday work is Uma's
-    assert store.member_detail(gym.uma, gym.thursday.id, gym.cal.id).submissions[0].report["verdict"] == \
-        "Looks like a squat"
+    assert (
+        store.member_detail(gym.uma, gym.thursday.id, gym.cal.id).submissions[0].report["verdict"]
+        == "Looks like a squat"
+    )
 
 
 # --- made-up ids and made-up accounts ------------------------------------------------------------
@@ -173,12 +193,15 @@ def test_a_missing_record_and_someone_elses_look_the_same(store, gym):
     assert type(missing) is type(not_hers)
 
 
-@pytest.mark.parametrize("forge", [
-    lambda gym: Account(10**6, "ghost", "Ghost", "member"),  # no such account
-    lambda gym: Account(2**64, "ghost", "Ghost", "member"),  # an id no database column holds
-    lambda gym: Account(gym.amy.id, "amy", "Amy", "trainer"),  # a member posing as a trainer
-    lambda gym: Account(gym.tess.id, "tess", "Coach Tess", "member"),  # a trainer posing as a member
-])
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda gym: Account(10**6, "ghost", "Ghost", "member"),  # no such account
+        lambda gym: Account(2**64, "ghost", "Ghost", "member"),  # an id no database column holds
+        lambda gym: Account(gym.amy.id, "amy", "Amy", "trainer"),  # a member posing as a trainer
+        lambda gym: Account(gym.tess.id, "tess", "Coach Tess", "member"),  # a trainer posing as a member
+    ],
+)
 def test_a_made_up_account_is_refused_everywhere(store, gym, forge):
     fake = forge(gym)
     calls = [

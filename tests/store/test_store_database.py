@@ -80,7 +80,8 @@ def version(url: str) -> str | None:
 
 
 def test_the_sqlite_file_goes_in_the_folder_hinge_data_dir_names_created_on_first_start(
-        no_database_settings, monkeypatch, tmp_path):
+    no_database_settings, monkeypatch, tmp_path
+):
     folder = tmp_path / "data" / "course"
     monkeypatch.setenv(rules.DATA_DIR_SETTING, str(folder))
     with open_store(hasher=FAST_HASHER) as store:
@@ -109,9 +110,14 @@ def test_database_url_beats_the_data_folder(no_database_settings, monkeypatch, t
     assert (tmp_path / "shared.sqlite3").is_file() and not (tmp_path / "data").exists()
 
 
-@pytest.mark.parametrize("given", ["postgres://amy:s3cret@db.example:5432/course",
-                                   "postgresql://amy:s3cret@db.example:5432/course",
-                                   "postgresql+psycopg://amy:s3cret@db.example:5432/course"])
+@pytest.mark.parametrize(
+    "given",
+    [
+        "postgres://amy:s3cret@db.example:5432/course",
+        "postgresql://amy:s3cret@db.example:5432/course",
+        "postgresql+psycopg://amy:s3cret@db.example:5432/course",
+    ],
+)
 def test_postgresql_urls_use_psycopg_3(given):
     url = resolve_url(given, None, {})
     assert url.drivername == "postgresql+psycopg"
@@ -147,10 +153,16 @@ def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(tmp_path):
         open_store(f"sqlite:///{tmp_path / 'course.sqlite3'}", hasher=FAST_HASHER) as store,
         store._engine.connect() as connection,
     ):
-        pragma = {name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
-                  for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")}
-    assert pragma == {"journal_mode": "wal", "foreign_keys": 1,
-                      "busy_timeout": int(rules.SQLITE_BUSY_TIMEOUT.value * 1000), "synchronous": 1}  # 1: NORMAL
+        pragma = {
+            name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
+        }
+    assert pragma == {
+        "journal_mode": "wal",
+        "foreign_keys": 1,
+        "busy_timeout": int(rules.SQLITE_BUSY_TIMEOUT.value * 1000),
+        "synchronous": 1,
+    }  # 1: NORMAL
 
 
 # --- when the database can't be used ---------------------------------------------------------------
@@ -224,8 +236,9 @@ def populated(path: Path):
     """A course database with a trainer's group, homework and a submission; the handles to use it."""
     with open_store(f"sqlite:///{path}", hasher=FAST_HASHER) as store:
         gym = build_gym(store)
-        gym.week1 = store.create_assignment(gym.tess, gym.tuesday.id, title="Week 1", due=date(2025, 3, 11),
-                                            lesson_ids=["hinge-basics"])
+        gym.week1 = store.create_assignment(
+            gym.tess, gym.tuesday.id, title="Week 1", due=date(2025, 3, 11), lesson_ids=["hinge-basics"]
+        )
         gym.check = store.save_self_check(gym.amy, report())
         gym.submission = store.submit_self_check(gym.amy, gym.week1.id, gym.check.id)
         store.progress(gym.amy).mark_read("hinge-basics")
@@ -246,8 +259,9 @@ def writes(store, gym):
         "save_self_check": lambda: store.save_self_check(gym.amy, report()),
         "create_group": lambda: store.create_group(gym.tess, "Another"),
         "join_group": lambda: store.join_group(gym.dee, gym.tuesday.join_code),
-        "create_assignment": lambda: store.create_assignment(gym.tess, gym.tuesday.id, title="W2",
-                                                             due=date(2025, 3, 18), lesson_ids=["a"]),
+        "create_assignment": lambda: store.create_assignment(
+            gym.tess, gym.tuesday.id, title="W2", due=date(2025, 3, 18), lesson_ids=["a"]
+        ),
         "submit_self_check": lambda: store.submit_self_check(gym.amy, gym.week1.id, gym.check.id),
         "leave_feedback": lambda: store.leave_feedback(gym.tess, gym.submission.id, "Good"),
     }
@@ -410,8 +424,9 @@ def test_a_fresh_database_is_migrated_to_the_head_and_matches_the_schema(databas
     engine = sa.create_engine(database_url)
     try:
         with engine.connect() as connection:
-            differences = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
-                                           metadata)
+            differences = compare_metadata(
+                MigrationContext.configure(connection, opts={"compare_type": True}), metadata
+            )
     finally:
         engine.dispose()
     assert differences == []
@@ -514,16 +529,28 @@ def test_a_database_from_the_first_version_upgrades_keeping_its_sessions_counted
     migrated_to(database_url, "0001")
     engine = sa.create_engine(database_url)
     with engine.begin() as connection:
-        connection.execute(sa.text(
-            "INSERT INTO accounts (id, username, username_key, display_name, role, password_hash, created_at) "
-            "VALUES (1, 'amy', 'amy', 'Amy', 'member', 'x', :at)"), {"at": START.replace(tzinfo=None)})
-        connection.execute(sa.text("INSERT INTO sign_in_failures (username_key, at) VALUES ('amy', :at)"),
-                           {"at": START.replace(tzinfo=None)})  # 0003 makes this table anew
+        connection.execute(
+            sa.text(
+                "INSERT INTO accounts (id, username, username_key, display_name, role, password_hash, created_at) "
+                "VALUES (1, 'amy', 'amy', 'Amy', 'member', 'x', :at)"
+            ),
+            {"at": START.replace(tzinfo=None)},
+        )
+        connection.execute(
+            sa.text("INSERT INTO sign_in_failures (username_key, at) VALUES ('amy', :at)"),
+            {"at": START.replace(tzinfo=None)},
+        )  # 0003 makes this table anew
         for token, started in (("fresh", clock.now - timedelta(minutes=5)), ("idle", clock.now - timedelta(hours=2))):
-            connection.execute(sa.text(
-                "INSERT INTO sessions (token_sha256, account_id, created_at, expires_at) VALUES (:t, 1, :c, :e)"),
-                {"t": hashlib.sha256(token.encode()).hexdigest(), "c": started.replace(tzinfo=None),
-                 "e": (started + timedelta(hours=12)).replace(tzinfo=None)})
+            connection.execute(
+                sa.text(
+                    "INSERT INTO sessions (token_sha256, account_id, created_at, expires_at) VALUES (:t, 1, :c, :e)"
+                ),
+                {
+                    "t": hashlib.sha256(token.encode()).hexdigest(),
+                    "c": started.replace(tzinfo=None),
+                    "e": (started + timedelta(hours=12)).replace(tzinfo=None),
+                },
+            )
     engine.dispose()
     with open_store(database_url, clock=clock, hasher=FAST_HASHER) as store:
         assert version(database_url) == head_revision()
@@ -551,9 +578,16 @@ OPEN_AND_SIGN_UP = textwrap.dedent("""
 def test_servers_starting_together_on_a_new_database_all_start(database_url, tmp_path):
     ready = tmp_path / "ready"
     ready.mkdir()
-    servers = [subprocess.Popen([sys.executable, "-c", OPEN_AND_SIGN_UP, database_url, f"server{n}", str(ready), "4"],
-                                cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-               for n in range(4)]
+    servers = [
+        subprocess.Popen(
+            [sys.executable, "-c", OPEN_AND_SIGN_UP, database_url, f"server{n}", str(ready), "4"],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for n in range(4)
+    ]
     results = [(server.wait(timeout=120), server.stdout.read()) for server in servers]
     assert [code for code, _ in results] == [0, 0, 0, 0], "\n".join(output for _, output in results)
     assert version(database_url) == head_revision()
@@ -591,8 +625,10 @@ def test_twenty_threads_writing_progress_at_once_lose_nothing(store):
         thread.join(timeout=120)
     assert failures == []
     with store._engine.connect() as connection:
-        count = {table: connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar()
-                 for table in ("lessons_read", "quiz_attempts")}
+        count = {
+            table: connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar()
+            for table in ("lessons_read", "quiz_attempts")
+        }
     assert count == {"lessons_read": 20 * rounds + 1, "quiz_attempts": 2 * 20 * rounds}
     assert len(store.progress(shared).quiz_attempts("shared")) == 20 * rounds
     assert all(len(store.progress(p).lessons_read()) == rounds for p in people)

@@ -22,8 +22,10 @@ def every_row(store) -> dict[str, list[dict]]:
     """Every row of every table the database holds (not only those schema.py knows)."""
     with store._engine.connect() as connection:
         names = sorted(set(sa.inspect(connection).get_table_names()) - {"alembic_version"})
-        return {name: [dict(row._mapping) for row in connection.execute(sa.text(f'SELECT * FROM "{name}"'))]
-                for name in names}
+        return {
+            name: [dict(row._mapping) for row in connection.execute(sa.text(f'SELECT * FROM "{name}"'))]
+            for name in names
+        }
 
 
 @pytest.fixture
@@ -37,15 +39,22 @@ def gym(store, clock):
     for person in (amy, ben):
         store.join_group(person, tuesday.join_code)
     store.join_group(amy, thursday.join_code)
-    week1 = store.create_assignment(tess, tuesday.id, title="Week 1", due=date(2025, 3, 11),
-                                    lesson_ids=["hinge-basics"], quiz_lesson_ids=["hinge-basics"])
+    week1 = store.create_assignment(
+        tess,
+        tuesday.id,
+        title="Week 1",
+        due=date(2025, 3, 11),
+        lesson_ids=["hinge-basics"],
+        quiz_lesson_ids=["hinge-basics"],
+    )
     film = store.create_assignment(uma, thursday.id, title="Film it", due=date(2025, 3, 13))
     for person in (amy, ben):
         store.progress(person).mark_read("hinge-basics")
         store.progress(person).record_quiz_attempt(attempt("hinge-basics", 3, q1={1}, q2={0, 2}))
         check = store.save_self_check(person, report(f"Solid hinge for {person.display_name}"))
-        store.leave_feedback(tess, store.submit_self_check(person, week1.id, check.id).id,
-                             f"Nice one, {person.display_name}.")
+        store.leave_feedback(
+            tess, store.submit_self_check(person, week1.id, check.id).id, f"Nice one, {person.display_name}."
+        )
     store.leave_feedback(uma, store.submit_self_check(amy, film.id, store.self_checks(amy)[0].id).id, "Hips back.")
     for note in store.feedback_for(amy) + store.feedback_for(ben):  # a short thread under each note
         store.reply_to_feedback(amy if note in store.feedback_for(amy) else ben, note.id, "Thanks, will do.")
@@ -58,8 +67,7 @@ def gym(store, clock):
     for _ in range(2):  # her own typos, still counted
         with pytest.raises(WrongCredentials):
             store.sign_in(AMY["username"], "not it")
-    return type("Gym", (), dict(tess=tess, uma=uma, amy=amy, ben=ben, tuesday=tuesday, thursday=thursday,
-                                week1=week1))
+    return type("Gym", (), dict(tess=tess, uma=uma, amy=amy, ben=ben, tuesday=tuesday, thursday=thursday, week1=week1))
 
 
 # --- changing the password ---------------------------------------------------------------------
@@ -108,20 +116,30 @@ def test_guessing_the_current_password_from_a_stolen_session_is_throttled(store,
 def test_the_download_holds_everything_stored_about_the_member_and_nothing_of_anyone_else(store, gym):
     document = store.export_data(gym.amy)
     text = json.dumps(document)  # plain JSON types only
-    assert document["account"] == {"username": AMY["username"], "display_name": AMY["display_name"],
-                                   "role": "member", "created_at": document["account"]["created_at"]}
+    assert document["account"] == {
+        "username": AMY["username"],
+        "display_name": AMY["display_name"],
+        "role": "member",
+        "created_at": document["account"]["created_at"],
+    }
     assert [row["lesson_id"] for row in document["lessons_read"]] == ["hinge-basics"]
     assert document["quiz_attempts"][0]["answers"] == {"q1": [1], "q2": [0, 2]}
     assert document["self_checks"][0]["report"]["verdict"] == "Solid hinge for Amy Keeling"
     assert {(g["group"], g["trainer"]) for g in document["groups_joined"]} == {
-        ("Tuesday beginners", "Coach Tess"), ("Thursday strength", "Coach Uma")}
+        ("Tuesday beginners", "Coach Tess"),
+        ("Thursday strength", "Coach Uma"),
+    }
     assert {h["homework"] for h in document["homework_handed_in"]} == {"Week 1", "Film it"}
     assert {f["text"] for f in document["feedback_received"]} == {"Nice one, Amy Keeling.", "Hips back."}
     for note in document["feedback_received"]:  # the whole conversation, the trainer's replies too
         assert [(r["by"], r["text"]) for r in note["replies"]] == [
-            (AMY["display_name"], "Thanks, will do."), (note["trainer"], "Show me on Tuesday.")]
+            (AMY["display_name"], "Thanks, will do."),
+            (note["trainer"], "Show me on Tuesday."),
+        ]
     assert sorted((r["homework"], r["text"]) for r in document["replies_written"]) == [
-        ("Film it", "Thanks, will do."), ("Week 1", "Thanks, will do.")]
+        ("Film it", "Thanks, will do."),
+        ("Week 1", "Thanks, will do."),
+    ]
     assert len(document["signed_in_sessions"]) == 1 and len(document["known_devices"]) == 1
     assert sorted(code["kind"] for code in document["unused_codes"]) == ["recovery"] * 10 + ["reset"]
     assert "Ben" not in text and "argon2" not in text
@@ -134,19 +152,36 @@ def test_a_trainers_download_holds_their_groups_homework_and_feedback_not_their_
     assert [g["title"] for g in document["groups_run"]] == ["Tuesday beginners"]
     [homework] = document["homework_set"]
     assert (homework["title"], homework["lessons_to_read"], homework["quizzes_to_pass"]) == (
-        "Week 1", ["hinge-basics"], ["hinge-basics"])
+        "Week 1",
+        ["hinge-basics"],
+        ["hinge-basics"],
+    )
     assert {f["text"] for f in document["feedback_written"]} == {"Nice one, Amy Keeling.", "Nice one, Ben."}
     assert [r["text"] for r in document["replies_written"]] == ["Show me on Tuesday."] * 2
     assert [[r["text"] for r in note["replies"]] for note in document["feedback_written"]] == [
-        ["Thanks, will do.", "Show me on Tuesday."]] * 2
+        ["Thanks, will do.", "Show me on Tuesday."]
+    ] * 2
     assert document["lessons_read"] == [] and document["self_checks"] == []
     assert "Solid hinge for" not in json.dumps(document)
 
 
 def test_the_download_covers_every_table_but_the_anonymous_failure_counts():
-    covered = {"accounts", "sessions", "known_devices", "access_codes", "lessons_read", "quiz_attempts", "self_checks",
-               "memberships", "groups", "assignments", "assignment_lessons", "submissions", "feedback",
-               "feedback_replies"}
+    covered = {
+        "accounts",
+        "sessions",
+        "known_devices",
+        "access_codes",
+        "lessons_read",
+        "quiz_attempts",
+        "self_checks",
+        "memberships",
+        "groups",
+        "assignments",
+        "assignment_lessons",
+        "submissions",
+        "feedback",
+        "feedback_replies",
+    }
     hashed_only = {"sign_in_failures"}  # hashes of what was typed, kept a day: nothing to give back
     assert set(metadata.tables) == covered | hashed_only, "a new table: put it in the download and the deletion"
 
@@ -154,24 +189,35 @@ def test_the_download_covers_every_table_but_the_anonymous_failure_counts():
 # --- deleting everything -----------------------------------------------------------------------
 
 
-def rows_of(tables: dict[str, list[dict]], account_id: int, check_ids: set[int], submission_ids: set[int],
-            username_key: str, name: str) -> list[tuple[str, dict]]:
+def rows_of(
+    tables: dict[str, list[dict]],
+    account_id: int,
+    check_ids: set[int],
+    submission_ids: set[int],
+    username_key: str,
+    name: str,
+) -> list[tuple[str, dict]]:
     """Every row that belongs to the account, hangs on one of its rows, or holds its name."""
     pointing = {"account_id", "member_id", "trainer_id", "author_id"}
-    notes = {row["id"] for row in tables.get("feedback", ())
-             if row["submission_id"] in submission_ids or row["trainer_id"] == account_id}
+    notes = {
+        row["id"]
+        for row in tables.get("feedback", ())
+        if row["submission_id"] in submission_ids or row["trainer_id"] == account_id
+    }
     found = []
     for table, table_rows in tables.items():
         for row in table_rows:
-            if (any(row.get(column) == account_id for column in pointing)
-                    or (table == "accounts" and row["id"] == account_id)
-                    or (table == "self_checks" and row["id"] in check_ids)
-                    or row.get("self_check_id") in check_ids
-                    or (table == "submissions" and row["id"] in submission_ids)
-                    or row.get("submission_id") in submission_ids
-                    or (table == "feedback_replies" and row["feedback_id"] in notes)
-                    or row.get("username_sha256") == username_hash(username_key)
-                    or any(isinstance(value, str) and name.lower() in value.lower() for value in row.values())):
+            if (
+                any(row.get(column) == account_id for column in pointing)
+                or (table == "accounts" and row["id"] == account_id)
+                or (table == "self_checks" and row["id"] in check_ids)
+                or row.get("self_check_id") in check_ids
+                or (table == "submissions" and row["id"] in submission_ids)
+                or row.get("submission_id") in submission_ids
+                or (table == "feedback_replies" and row["feedback_id"] in notes)
+                or row.get("username_sha256") == username_hash(username_key)
+                or any(isinstance(value, str) and name.lower() in value.lower() for value in row.values())
+            ):
                 found.append((table, row))
     return found
 
@@ -182,8 +228,19 @@ def test_deleting_an_account_leaves_no_row_of_it_in_any_table_and_everyone_elses
     handed_in = {row["id"] for row in before["submissions"] if row["member_id"] == gym.amy.id}
     hers = rows_of(before, gym.amy.id, checks, handed_in, AMY["username"], "keeling")
     assert {table for table, _ in hers} == {
-        "accounts", "sessions", "known_devices", "access_codes", "sign_in_failures", "lessons_read", "quiz_attempts", "self_checks",
-        "memberships", "submissions", "feedback", "feedback_replies"}, "the fixture leaves something of hers in every kind of table"
+        "accounts",
+        "sessions",
+        "known_devices",
+        "access_codes",
+        "sign_in_failures",
+        "lessons_read",
+        "quiz_attempts",
+        "self_checks",
+        "memberships",
+        "submissions",
+        "feedback",
+        "feedback_replies",
+    }, "the fixture leaves something of hers in every kind of table"
     with pytest.raises(InvalidInput):
         store.delete_account(gym.amy, "not my password")
     assert every_row(store)["accounts"] == before["accounts"]

@@ -22,8 +22,14 @@ def gym(store):
 
 def four_parts(store, gym):
     """Read two lessons, pass one quiz, hand in a self-check: 4 parts, for Tess's group."""
-    return store.create_assignment(gym.tess, gym.tuesday.id, title="Week 1", due=DUE,
-                                   lesson_ids=["hinge-basics", "hip-joint"], quiz_lesson_ids=["hinge-basics"])
+    return store.create_assignment(
+        gym.tess,
+        gym.tuesday.id,
+        title="Week 1",
+        due=DUE,
+        lesson_ids=["hinge-basics", "hip-joint"],
+        quiz_lesson_ids=["hinge-basics"],
+    )
 
 
 def hand_in(store, person, homework):
@@ -36,11 +42,21 @@ def hand_in(store, person, homework):
 
 def test_a_trainer_edits_their_homework_and_members_see_the_new_version(store, gym):
     homework = four_parts(store, gym)
-    store.edit_assignment(gym.tess, homework.id, title="Week 1, again", due=date(2025, 3, 14),
-                          lesson_ids=["hinge-basics"], self_check=False, note="Only the reading.")
+    store.edit_assignment(
+        gym.tess,
+        homework.id,
+        title="Week 1, again",
+        due=date(2025, 3, 14),
+        lesson_ids=["hinge-basics"],
+        self_check=False,
+        note="Only the reading.",
+    )
     [status] = store.assignments(gym.amy)
     assert (status.assignment.title, status.assignment.due, status.assignment.note) == (
-        "Week 1, again", date(2025, 3, 14), "Only the reading.")
+        "Week 1, again",
+        date(2025, 3, 14),
+        "Only the reading.",
+    )
     assert status.assignment.parts == (Part("read", "hinge-basics"),)
     assert status.assignment.created_at == homework.created_at
 
@@ -134,8 +150,11 @@ def test_the_dashboard_names_each_part_a_member_did(store, gym):
     store.progress(gym.ben).record_quiz_attempt(attempt("hinge-basics", 1))  # fails
     rows = {row.member.username: row for row in store.dashboard(gym.tess, gym.tuesday.id).rows}
     assert len(homework.parts) == 4
-    assert rows["amy"].parts_done[homework.id] == {Part("read", "hip-joint"), Part("quiz", "hinge-basics"),
-                                                    Part("self_check")}
+    assert rows["amy"].parts_done[homework.id] == {
+        Part("read", "hip-joint"),
+        Part("quiz", "hinge-basics"),
+        Part("self_check"),
+    }
     assert rows["ben"].parts_done[homework.id] == frozenset()
     assert store.assignments(gym.amy)[0].parts_done == rows["amy"].parts_done[homework.id]
 
@@ -174,7 +193,9 @@ def test_the_member_and_their_trainer_reply_under_feedback_and_nobody_else_can(s
             store.reply_to_feedback(someone, note.id, "Butting in")
     [seen] = store.feedback_for(gym.amy)
     assert [(r.author_name, r.text) for r in seen.replies] == [
-        ("Amy", "How far back?"), ("Coach Tess", "Until your shins are vertical.")]
+        ("Amy", "How far back?"),
+        ("Coach Tess", "Until your shins are vertical."),
+    ]
     [detail_note] = store.member_detail(gym.tess, gym.tuesday.id, gym.amy.id).feedback
     assert detail_note.replies == seen.replies
     assert store.feedback_for(gym.ben) == []

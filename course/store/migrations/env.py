@@ -15,7 +15,8 @@ connection = context.config.attributes.get("connection")
 if connection is None:
     raise RuntimeError(
         "The course store runs its own migrations on open (course.store.open_store); "
-        "they need the store's connection in config.attributes['connection'].")
+        "they need the store's connection in config.attributes['connection']."
+    )
 
 context.configure(
     connection=connection,

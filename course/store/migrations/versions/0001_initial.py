@@ -22,8 +22,9 @@ UTC = sa.DateTime(timezone=True)  # schema.UTCDateTime stores this type
 
 
 def _account_fk(name: str, *, primary_key: bool = False) -> sa.Column:
-    return sa.Column(name, sa.Integer, sa.ForeignKey("accounts.id", ondelete="CASCADE"),
-                     nullable=False, primary_key=primary_key)
+    return sa.Column(
+        name, sa.Integer, sa.ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, primary_key=primary_key
+    )
 
 
 def upgrade() -> None:
@@ -144,7 +145,18 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("feedback", "submissions", "assignment_lessons", "assignments", "memberships",
-                  "groups", "self_checks", "quiz_attempts", "lessons_read", "sessions",
-                  "sign_in_failures", "accounts"):
+    for table in (
+        "feedback",
+        "submissions",
+        "assignment_lessons",
+        "assignments",
+        "memberships",
+        "groups",
+        "self_checks",
+        "quiz_attempts",
+        "lessons_read",
+        "sessions",
+        "sign_in_failures",
+        "accounts",
+    ):
         op.drop_table(table)

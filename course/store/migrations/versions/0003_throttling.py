@@ -38,8 +38,7 @@ def upgrade() -> None:
     op.create_table(
         "known_devices",
         sa.Column("token_sha256", sa.String(64), primary_key=True),
-        sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id", ondelete="CASCADE"),
-                  primary_key=True),
+        sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
         sa.Column("expires_at", UTC, nullable=False),
     )
     op.create_index("ix_known_devices_account_id", "known_devices", ["account_id"])
