@@ -10,9 +10,9 @@ from course.analysis.kinematics import (
     ANGLES,
     MotionTrack,
     measure_motion,
-    segment_reps,
 )
 from course.analysis.problems import NoPersonFound
+from course.analysis.reps import segment_reps
 from course.body import Body
 from course.landmarks import Camera, Landmark, LandmarkSequence
 from course.motions import MOTIONS as REFERENCE_MOTIONS

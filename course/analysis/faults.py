@@ -22,7 +22,8 @@ import numpy as np
 
 from course import thresholds as limits
 from course.analysis.exercises import NOT_SURE, Exercise, exercise_named, judged_as, lowering_limit
-from course.analysis.kinematics import KEY_POINTS, MotionTrack, PartialRep, Rep
+from course.analysis.kinematics import KEY_POINTS, MotionTrack
+from course.analysis.reps import PartialRep, Rep
 
 FAULT_IDS = (
     "rounded_back",

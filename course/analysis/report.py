@@ -26,7 +26,8 @@ from course.analysis.faults import (
     rep_phases,
     value_at,
 )
-from course.analysis.kinematics import MotionTrack, Rep
+from course.analysis.kinematics import MotionTrack
+from course.analysis.reps import Rep
 from course.content import Cue
 from course.thresholds import ANGLE_ERROR, LEG_LENGTH, MAIN_RULES_SHARE
 
