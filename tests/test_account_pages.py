@@ -1186,3 +1186,41 @@ def test_deleting_the_account_asks_for_the_password_and_a_tick_then_signs_out(sm
     assert at.session_state["account"] is None
     with pytest.raises(StoreError):
         store.sign_in("amy", PASSWORD)
+
+
+def _tab_container(at):
+    """The proto of the page's one set of tabs (AppTest lists the tabs, not their container)."""
+    found, stack = [], [at._tree]
+    while stack:
+        node = stack.pop()
+        proto = getattr(node, "proto", None)
+        if (
+            proto is not None
+            and "tab_container" in getattr(proto.DESCRIPTOR, "fields_by_name", {})
+            and proto.HasField("tab_container")
+        ):
+            found.append(proto.tab_container)
+        children = getattr(node, "children", {})
+        stack.extend(children.values() if isinstance(children, dict) else children)
+    (container,) = found
+    return container
+
+
+def test_an_invite_link_opens_on_create_an_account_and_the_plain_page_on_sign_in(small_course, data_dir):
+    invited = app("account", query={"join": "ABCD-EFGH"})
+    assert not invited.exception
+    assert [tab.label for tab in invited.tabs] == ["Sign in", "Create an account"]
+    assert _tab_container(invited).default_tab_index == 1, "a new invitee lands where they sign up"
+    assert "then you'll be asked to join the group" in shown(invited)
+    plain_visit = app("account")
+    assert _tab_container(plain_visit).default_tab_index == 0
+
+
+def test_each_lesson_leads_to_the_next_and_the_last_to_the_self_check(small_course, data_dir):
+    first = app("a-1")
+    assert not first.exception
+    assert any(label.startswith("Next: 2.") for label in page_links(first))
+    assert "Next: check your hinge from your clip" not in page_links(first)
+    last = app("a-2")
+    assert not last.exception
+    assert "Next: check your hinge from your clip" in page_links(last)

@@ -90,7 +90,11 @@ def render_account() -> None:
             icon=":material/group_add:",
         )
 
-    sign_in_tab, sign_up_tab = st.tabs(["Sign in", "Create an account"])
+    # Someone who follows a trainer's invite is most often new here: their link opens on
+    # "Create an account" (signing in is one tap away, beside it).
+    sign_in_tab, sign_up_tab = st.tabs(
+        ["Sign in", "Create an account"], default="Create an account" if joining else None
+    )
     with sign_in_tab:
         _sign_in_form()
         with st.expander("Forgot your password?", icon=":material/help:"):

@@ -6,7 +6,7 @@ import streamlit as st
 
 from course.content import Lesson, LessonFigure
 from course.figures import FIGURES
-from course.views.places import HOME, lesson_place, link
+from course.views.places import HOME, SELF_CHECK, lesson_place, link
 from course.views.quiz import render_quiz
 from course.views.session import learner_key, learner_progress
 from course.views.state import PLOTLY_CONFIG, course_content, course_figure
@@ -48,6 +48,8 @@ def render_lesson(lesson_id: str) -> None:
             label=f"Next: {following.order}. {following.title}",
             icon=":material/arrow_forward:",
         )
+    else:  # the last lesson (how to film) leads to the self-check, where the course checks you
+        st.page_link(link(SELF_CHECK), label="Next: check your hinge from your clip", icon=":material/videocam:")
     st.page_link(link(HOME), label="Back to your progress", icon=":material/home:")
 
 
