@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 import course.views.self_check as page
 from course.analysis import clip_folders
 from course.analysis.check import Analysis
-from course.analysis.clip_folders import clip_folder, clips_parent, sweep_stale_clip_folders, write_clip
+from course.analysis.clip_folders import clip_folder, clips_parent, save_upload, sweep_stale_clip_folders
 from course.analysis.queue import AnalysisQueue, AnalysisStopped, QueueFull
 from course.analysis.report import refused
 from course.settings import MEBIBYTE, MEGABYTE, ClipLimits, SettingsError
@@ -70,7 +70,7 @@ class CountingReader(io.BytesIO):
 def test_an_upload_is_written_a_chunk_at_a_time_and_its_digest_is_of_what_was_written(tmp_path):
     data = os.urandom(3 * clip_folders.WRITE_CHUNK_BYTES + 17)
     source = CountingReader(data)
-    digest = write_clip(source, tmp_path / "clip.mp4")
+    digest = save_upload(source, tmp_path / "clip.mp4")
     assert (tmp_path / "clip.mp4").read_bytes() == data
     assert digest == hashlib.sha256(data).hexdigest()
     assert all(0 < size <= clip_folders.WRITE_CHUNK_BYTES for size in source.asked), "never read whole"

@@ -43,7 +43,7 @@ def clip_folder(temp_dir: str | Path | None = None) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def write_clip(source: BinaryIO, path: Path) -> str:
+def save_upload(source: BinaryIO, path: Path) -> str:
     """Copy an uploaded file to `path` a chunk at a time (so no second copy of it is ever held in
     memory) and return the SHA-256 of what was written, hex."""
     digest = hashlib.sha256()

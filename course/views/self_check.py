@@ -30,7 +30,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from course.analysis.check import Analysis, analyse_clip
-from course.analysis.clip_folders import clip_folder, remove_own_clip_folders, sweep_stale_clip_folders, write_clip
+from course.analysis.clip_folders import clip_folder, remove_own_clip_folders, save_upload, sweep_stale_clip_folders
 from course.analysis.exercises import EXERCISES, NOT_SURE
 from course.analysis.presenting import (
     LESSON_MOVED,
@@ -176,7 +176,7 @@ def _check_upload(upload: UploadedFile, course: Course, exercise: str) -> Checke
             raise QueueFull(queue.waiting(), queue.typical_seconds())
         with clip_folder() as folder:
             clip = folder / f"clip{Path(upload.name).suffix.lower() or '.mp4'}"
-            digest = write_clip(upload, clip)
+            digest = save_upload(upload, clip)
             _forget_upload(upload)
             analysis = _analyse(clip, course, exercise, queue)
     except QueueFull as full:
@@ -215,7 +215,7 @@ def _forget_upload(upload: UploadedFile) -> None:
     if context is not None and remove is not None:
         remove(context.session_id, upload.file_id)
     kept = st.session_state.get(UPLOAD_KEY)
-    for copy in {id(upload): upload, id(kept): kept}.values():
+    for copy in (upload, kept):  # often the same object; emptying it twice is harmless
         if isinstance(copy, UploadedFile) and copy.file_id == upload.file_id and not copy.closed:
             copy.truncate(0)
 
@@ -329,8 +329,8 @@ def busy_message(waiting: int, typical_s: float) -> str:
     minutes = max(1, math.ceil(waiting * typical_s / 60))
     return (
         f"The self-check is busy right now: {waiting} clips are waiting to be checked. Please try again in "
-        f"{'a minute' if minutes == 1 else f'about {minutes} minutes'}. Your clip was not kept, so nothing is lost "
-        "but the upload."
+        f"{'a minute' if minutes == 1 else f'about {minutes} minutes'}. We didn't keep your clip, so upload it "
+        "again then."
     )
 
 
