@@ -19,6 +19,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -73,6 +74,7 @@ _UNREADABLE = (
     "person who runs the course."
 )
 
+WAL_RETRY_S = 0.05  # seconds between tries of the switch to WAL while another server holds the file
 _migrate_lock = threading.Lock()  # alembic's `context` is process-global: one upgrade at a time
 
 
@@ -380,10 +382,28 @@ def _writable(engine: sa.Engine) -> bool:
             raise
         # Outside any transaction (SQLite refuses to change journal mode inside one), so on the
         # driver's own connection, which we keep in autocommit.
-        mode = _driver(connection).execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = _switch_to_wal(_driver(connection))
     if str(mode).lower() != "wal" and engine.url.database not in (None, "", ":memory:"):
         log.warning("SQLite kept journal mode %s instead of WAL", mode)
     return True
+
+
+def _switch_to_wal(driver: sqlite3.Connection) -> str:
+    """Put the file in WAL mode (once per file: it stays so) and return the mode it is in. Servers
+    starting together on a new file race for the switch, which needs the file to themselves and
+    is refused at once ("database is locked") rather than waited for: a server that loses finds
+    the file switched by the winner, or tries again, for up to SQLITE_BUSY_TIMEOUT."""
+    deadline = time.monotonic() + float(rules.SQLITE_BUSY_TIMEOUT.value)
+    while True:
+        mode = str(driver.execute("PRAGMA journal_mode").fetchone()[0])
+        if mode.lower() == "wal":
+            return mode
+        try:
+            return str(driver.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(WAL_RETRY_S)
 
 
 def _check_at_head(engine: sa.Engine) -> None:
