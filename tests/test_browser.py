@@ -92,6 +92,20 @@ def test_course_fits_a_phone_screen(browser, app_url, shots):
     page.close()
 
 
+def test_typed_home_address_opens_home_at_the_root(browser, app_url):
+    page = browser.new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    page.goto(f"{app_url}/home")
+    page.get_by_role("heading", name="Learn the hip hinge").wait_for(timeout=WAIT_MS)
+    page.wait_for_url(app_url.rstrip("/") + "/", timeout=WAIT_MS)
+    assert page.get_by_text("Page not found").count() == 0
+    # The forwarding page isn't in the menu: Home is there once, and it leads to the root.
+    menu = page.get_by_test_id("stSidebarNavLink")
+    names = [name.strip().splitlines()[-1] for name in menu.all_inner_texts()]  # after the icon's name
+    assert names.count("Home") == 1, names
+    assert menu.nth(names.index("Home")).get_attribute("href") == app_url.rstrip("/") + "/"
+    page.close()
+
+
 def test_3d_body_figure_is_drawn_in_a_lesson_on_a_phone(browser, app_url, shots):
     from course.figures.body import COM, NEAR
 

@@ -17,7 +17,19 @@ from course.views.groups import render_groups
 from course.views.home import render_home
 from course.views.homework import render_homework
 from course.views.lesson import render_lesson
-from course.views.places import ACCOUNT, DASHBOARD, GLOSSARY, GROUPS, HOME, HOMEWORK, SELF_CHECK, lesson_place, page
+from course.views.places import (
+    ACCOUNT,
+    DASHBOARD,
+    GLOSSARY,
+    GROUPS,
+    HOME,
+    HOME_ADDRESS,
+    HOMEWORK,
+    SELF_CHECK,
+    lesson_place,
+    link,
+    page,
+)
 from course.views.self_check import render_self_check
 from course.views.session import check_session, signed_in, write_session_cookie
 from course.views.state import course_content
@@ -40,7 +52,7 @@ def course_pages() -> dict[str, list[st.Page]] | list[st.Page]:
     trainer = account is not None and account.is_trainer
     yours = [groups_page(), dashboard_page(), account_page()] if trainer else [homework_page(), account_page()]
     return {
-        "Course": [home_page()],
+        "Course": [home_page(), home_address_page()],
         "Lessons": [lesson_page(lesson) for lesson in course.lessons],
         "Your form": [self_check_page()],
         "Look things up": [glossary_page()],
@@ -50,6 +62,13 @@ def course_pages() -> dict[str, list[st.Page]] | list[st.Page]:
 
 def home_page() -> st.Page:
     return page(HOME, _noticed(render_home), default=True)
+
+
+def home_address_page() -> st.Page:
+    """``/home``, not in the menu: it opens Home at the root (one rerun, for a typed address)."""
+    return st.Page(
+        partial(st.switch_page, link(HOME)), title=HOME.title, url_path=HOME_ADDRESS.url_path, visibility="hidden"
+    )
 
 
 def lesson_page(lesson: Lesson) -> st.Page:

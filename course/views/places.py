@@ -26,7 +26,11 @@ class Place:
     icon: str | None = None
 
 
-HOME = Place("home", "Home", ":material/home:")
+HOME = Place("course-home", "Home", ":material/home:")  # served at the root, "/" (the default page)
+HOME_ADDRESS = Place("home", "Home")
+"""``/home``, which a learner may type or bookmark: it forwards to the root. Streamlit serves the
+default page at "/" only, yet reserves its url path too, so Home's own url path is one nobody
+types and ``home`` is left free for this forwarding page."""
 SELF_CHECK = Place("self-check", "Check your hinge", ":material/videocam:")
 GLOSSARY = Place("glossary", "Glossary", ":material/menu_book:")
 ACCOUNT = Place("account", "Your account", ":material/person:")  # "Sign in" in the menu until signed in
