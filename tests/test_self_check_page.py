@@ -112,15 +112,16 @@ def test_a_real_rounded_back_gets_a_verdict_a_cue_and_its_lesson(reused_analyses
     assert at.info[0].value.startswith("**One thing to fix: your back rounded.**")
     text = shown(at)
     assert "**1. Your back rounded** · rep 1" in text and "**Try this:**" in text
-    assert [s.value for s in at.subheader][:4] == [
+    assert [s.value for s in at.header][:4] == [
         "What to work on",
         "What went well",
         "Your clip, annotated",
         "Rep by rep",
     ]
     assert len(at.get("plotly_chart")) == 3  # the fault in 3D, the angle chart and the replay
-    assert "Your movement in 3D" in [s.value for s in at.subheader]
-    assert "Your clip, annotated" in [s.value for s in at.subheader]
+    assert "Your movement in 3D" in [s.value for s in at.header]
+    assert "Your clip, annotated" in [s.value for s in at.header]
+    assert not at.subheader, "the report's parts are h2 under the page's h1, no level skipped"
     assert len(at.get("video")) == 2  # the whole clip, and rep 1 on its own
     at.run()  # any widget change reruns the page...
     assert len(calls) == 1, "...but never analyses the same clip again"
@@ -136,7 +137,8 @@ def test_a_camera_in_front_shows_the_reps_but_no_angles_that_would_mislead(reuse
     text = shown(at)
     assert text.count("form not judged from this camera angle") == 6
     assert "At the bottom" not in text and "nothing to fix" not in text
-    headings = [s.value for s in at.subheader]
+    headings = [s.value for s in at.header]
+    assert "What we could not judge" in headings and not at.subheader
     assert "Your angles over time" not in headings and "Your movement in 3D" not in headings
     assert "What we could not judge" in headings
 
@@ -158,4 +160,4 @@ def test_a_camera_at_an_angle_still_shows_the_angles_it_judged_the_knees_from(re
     at.file_uploader[0].upload("goblet.mp4", (CLIPS / "goblet-squat-side.mp4").read_bytes(), "video/mp4").run()
     assert at.info[0].value.startswith("**Looks like a squat.**")
     assert "At the bottom: hips" in shown(at)
-    assert "Your angles over time" in [s.value for s in at.subheader]
+    assert "Your angles over time" in [s.value for s in at.header]
