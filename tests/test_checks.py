@@ -7,7 +7,8 @@ from contextlib import contextmanager
 
 from course.analysis.checks import Check, Visits
 from course.analysis.queue import AnalysisQueue
-from course.settings import LEFT_IN_LINE_S
+from course.content import load_course
+from course.settings import LEFT_IN_LINE_S, REPORT_KEPT_HOURS
 
 WAIT_S = 5  # seconds: how long a test waits for a thread before calling it stuck
 
@@ -118,3 +119,8 @@ def test_a_report_is_forgotten_once_its_visit_has_been_unused_for_too_long():
     assert visits.visit("a").latest == "a", "each use starts the time again"
     clock.now += 61
     assert len(visits) == 0 and visits.visit("a").latest is None
+
+
+def test_the_privacy_notice_says_how_long_a_report_is_kept():
+    body = " ".join(load_course().self_check.body.split())
+    assert f"leave this page for {REPORT_KEPT_HOURS.value:g} hours" in body

@@ -68,6 +68,7 @@ from course.store import StoreError
 from course.thresholds import LEAN_BACK, LOCKED_KNEE_MAX, REP_CLIP_MARGIN, REP_CLIP_MIN
 from course.typed import visible
 from course.views.places import ACCOUNT, lesson_place, link
+from course.views.sections import SECTION_PARAM
 from course.views.session import course_store, signed_in, store_problem
 from course.views.state import PLOTLY_CONFIG, course_content, course_figure
 
@@ -77,6 +78,8 @@ SHUTDOWN_WAIT_S = 10.0  # a running analysis stops at its next progress report, 
 FOLLOW_POLL_S = 0.25  # seconds: a followed check's bar moves at least this often (it is woken at each change)
 VISIT_COOKIE = "hinge_visit"  # this browser's visit, for the report it keeps (see this_visit)
 VISIT_TOKEN = "visit_token"  # session state: the same, once read or made
+STARTED_HERE = "self_check_started_here"  # session state: the upload whose check this page started
+PICKED_UP = "Your check carried on while you were away from this page: its report shows here as soon as it's done."
 LEFT_THE_PAGE = (
     "Your check stopped when you left the page, before its turn came; upload the clip again to start over. "
     "We didn't keep it."
@@ -200,7 +203,8 @@ def render_self_check() -> None:
     check = visit.check
     if check is not None:
         if not check.finished:
-            _follow(check)
+            picked_up = st.session_state.get(STARTED_HERE) != check.file_id
+            _follow(check, PICKED_UP if picked_up else None)
         if not _said_how_it_ended(check):
             return
     latest: CheckedClip | None = visit.latest
@@ -237,6 +241,7 @@ def _start_check(visit: Visit, upload: UploadedFile, course: Course, exercise: s
     queue = analysis_queue()
     check = Check(upload.file_id)
     visit.check, visit.latest = check, None
+    st.session_state[STARTED_HERE] = upload.file_id
     folder = ExitStack()
     try:
         if queue.is_full():
@@ -275,9 +280,13 @@ def _clip_seconds(clip: Path) -> float | None:
         return None
 
 
-def _follow(check: Check) -> None:
-    """Show a running check's place in line and progress until it ends. A page that is left
-    (reload, Back, Stop) stops following at its next call to Streamlit; the check goes on."""
+def _follow(check: Check, note: str | None) -> None:
+    """Show a running check's place in line and progress until it ends, under `note` (why this
+    page shows a check the learner started elsewhere). A page that is left (reload, Back, Stop)
+    stops following at its next call to Streamlit; the check goes on."""
+    said = st.empty()
+    if note:
+        said.info(note, icon=":material/sync:")
     waiting = st.empty()
     bar = st.progress(0.0, text="Waiting for your turn")
     shown = None
@@ -294,6 +303,7 @@ def _follow(check: Check) -> None:
                 bar.progress(progress.done, text=progress.stage)
             shown = progress
         check.wait_for_change(timeout_s=FOLLOW_POLL_S)
+    said.empty()
     waiting.empty()
     bar.empty()
 
@@ -564,10 +574,11 @@ def _cue(cue: CueLine, course: Course, key: str) -> None:
         if cue.lesson is None:
             st.caption(LESSON_MOVED)
         else:
-            st.page_link(
+            st.page_link(  # opens the lesson at the section it names (course.views.sections)
                 link(lesson_place(course.lesson(cue.lesson.lesson_id))),
                 label=cue.lesson.label,
                 icon=":material/school:",
+                query_params={SECTION_PARAM: cue.lesson.anchor},
             )
         if cue.figure in FIGURES:
             with (
