@@ -428,7 +428,7 @@ def test_a_good_clip_right_after_bad_ones_is_judged_in_the_same_session(surfaces
 
 def test_waiting_message_gives_the_place_in_line_and_a_rounded_wait():
     assert page.waiting_message(1, AnalysisQueue().typical_seconds()) == (
-        "1 check ahead of yours. About 15 s to wait: you can keep this page open."
+        "1 check ahead of yours. About 25 s to wait: you can keep this page open."
     )
     assert page.waiting_message(3, 47.0).startswith("3 checks ahead of yours. About 45 s to wait")
     assert "About 5 s to wait" in page.waiting_message(1, 0.4)  # never "0 s"
@@ -462,6 +462,6 @@ def test_an_upload_waits_while_the_only_slot_is_busy_then_shows_its_report(surfa
     other.join(timeout=10)
     assert not other.is_alive()
     assert waits[0][0] == 1
-    assert waits[0][2] == "1 check ahead of yours. About 15 s to wait: you can keep this page open."
+    assert waits[0][2] == "1 check ahead of yours. About 25 s to wait: you can keep this page open."
     assert "ahead of yours" not in shown(at), "the waiting note goes once the turn comes"
     assert "We couldn't find you in this clip" in at.warning[0].value
