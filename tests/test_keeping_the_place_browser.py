@@ -60,6 +60,7 @@ def test_a_reload_during_the_analysis_shows_its_report_and_a_reload_after_it_kee
     with kept_on_failure(shots, reload=phone):
         upload(phone, app_url)
         phone.get_by_test_id("stProgress").wait_for(timeout=WAIT_MS)  # the check has started
+        phone.get_by_text("your check carries on").wait_for(timeout=WAIT_MS)  # a bar never stands without a word
         phone.reload()
         phone.get_by_role("heading", name="Check your hinge").wait_for(timeout=WAIT_MS)
         progress = phone.get_by_test_id("stProgress")

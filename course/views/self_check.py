@@ -80,6 +80,10 @@ VISIT_COOKIE = "hinge_visit"  # this browser's visit, for the report it keeps (s
 VISIT_TOKEN = "visit_token"  # session state: the same, once read or made
 STARTED_HERE = "self_check_started_here"  # session state: the upload whose check this page started
 PICKED_UP = "Your check carried on while you were away from this page: its report shows here as soon as it's done."
+CARRIES_ON = (
+    "You can reload this page or open a lesson meanwhile: once its turn has come your check carries on, "
+    "and its report shows here when you come back."
+)
 LEFT_THE_PAGE = (
     "Your check stopped when you left the page, before its turn came; upload the clip again to start over. "
     "We didn't keep it."
@@ -289,6 +293,10 @@ def _follow(check: Check, note: str | None) -> None:
         said.info(note, icon=":material/sync:")
     waiting = st.empty()
     bar = st.progress(0.0, text="Waiting for your turn")
+    # Written once, under the bar: if the page is stopped (its Stop button) the bar stays as it
+    # was, so it must never stand there without a word.
+    carries_on = st.empty()
+    carries_on.caption(CARRIES_ON)
     shown = None
     while True:
         check.seen()
@@ -306,6 +314,7 @@ def _follow(check: Check, note: str | None) -> None:
     said.empty()
     waiting.empty()
     bar.empty()
+    carries_on.empty()
 
 
 def _said_how_it_ended(check: Check) -> bool:
