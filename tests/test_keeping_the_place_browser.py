@@ -7,6 +7,7 @@ app's own server (twice: one analysis per test)."""
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
@@ -73,6 +74,11 @@ def test_a_reload_during_the_analysis_shows_its_report_and_a_reload_after_it_kee
         phone.get_by_text(VERDICT).wait_for(timeout=WAIT_MS)  # at once: nothing is analysed again
         assert phone.get_by_test_id("stProgress").count() == 0
         assert phone.get_by_role("link", name="Learn the fix: Lesson 5, 2. Rounded back").count() == 1
+        levels = phone.locator("[data-testid=stMain]").evaluate(
+            "main => [...main.querySelectorAll('h1, h2, h3, h4, h5, h6')].map(h => Number(h.tagName[1]))"
+        )
+        jumps = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
+        assert levels[0] == 1 and not jumps, f"heading levels jump: {levels}"
         phone.get_by_text(VERDICT).scroll_into_view_if_needed()
         phone.screenshot(path=shots / "self-check-after-reload-phone.png")
 
