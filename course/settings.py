@@ -374,6 +374,66 @@ def _read_env(cls: type, environ: Mapping[str, str]) -> dict[str, Any]:
     return values
 
 
+# --- the self-check's queue estimate and the reports a visit keeps (course.analysis.queue,
+# course.views.checks) -------------------------------------------------------------------------
+
+FIRST_GUESS_ANALYSIS_RATE = Limit(
+    2.5,
+    "seconds of analysis per second of clip",
+    "The wait a queue says before this server has finished any analysis of its own. Measured "
+    "on this 2-core machine while other work ran (decode, pose on every frame, the annotated "
+    "copy): 1.8 for an 11.6 s clip, 2.3 for 6.1 s, 3.0 for 2.9 s (short clips carry the same "
+    "start-up cost); 2.5 errs on the long side. From then on the rate is measured "
+    "(ANALYSIS_RATES_REMEMBERED).",
+)
+ANALYSIS_RATES_REMEMBERED = Limit(
+    20,
+    "analyses",
+    "The latest finished analyses whose seconds of analysis per second of clip make the "
+    "estimate: enough that one odd clip does not move it, few enough to follow a server that "
+    "got busier or quieter within the hour.",
+)
+ANALYSIS_RATE_QUANTILE = Limit(
+    0.75,
+    "quantile of the remembered rates",
+    "The estimate takes the upper quartile of the measured rates, not the median: a wait that "
+    "ends a little early is kind, one that runs past what was said feels like a broken page.",
+)
+UNKNOWN_CLIP_SECONDS = Limit(
+    10.0,
+    "seconds of clip",
+    "The length assumed for a clip whose header gives none (and for another learner's analysis "
+    "started without one): a set of 3 to 6 hinges, filmed tight, takes 10 to 40 s.",
+)
+RUNNING_LEFT_SHARE = Limit(
+    0.1,
+    "share of an analysis's expected time",
+    "An analysis that has run past its estimate is counted as still needing this share of it, "
+    "so the wait behind it never reads as nothing while it is still running.",
+)
+REPORTS_KEPT = Limit(
+    100,
+    "visits",
+    "Browsers whose latest self-check report (its numbers and its annotated copy: 0.13 to "
+    "0.33 MB for the real 3 to 12 s clips, about 1 MB for a 40 s set) the server keeps, so that "
+    "a reload or Back shows it again: 100 is about 100 MB at most, and more learners than a gym "
+    "has on the floor at once. The one longest unused is forgotten first.",
+)
+REPORT_KEPT_HOURS = Limit(
+    3.0,
+    "hours since the visit last opened the self-check",
+    "A report stays for the rest of a visit to the course (a gym session of one to two hours, "
+    "with time to read the lessons it links to); after that it goes, as the privacy notice says.",
+)
+LEFT_IN_LINE_S = Limit(
+    30.0,
+    "seconds",
+    "A clip still waiting in line whose page nobody has watched for this long (the learner "
+    "left or stopped the page) gives up its place, so the clips behind it move up; an "
+    "analysis already running finishes, and its report waits for the learner's return.",
+)
+
+
 # The other HINGE_* variables, read where they are used: (who reads it, what it is for).
 OTHER_VARIABLES: Mapping[str, tuple[str, str]] = MappingProxyType(
     {

@@ -17,7 +17,7 @@ def shown(at: AppTest) -> str:
     """The page's text: its Markdown, boxes, captions and headings, one element a line."""
     parts = [
         e.value
-        for kind in ("markdown", "warning", "info", "success", "error", "caption", "subheader", "title")
+        for kind in ("markdown", "warning", "info", "success", "error", "caption", "header", "subheader", "title")
         for e in getattr(at, kind)
     ]
     return "\n".join(str(part) for part in parts)

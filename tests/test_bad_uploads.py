@@ -27,7 +27,7 @@ from streamlit.testing.v1 import AppTest
 
 import course.views.self_check as page
 from course.analysis.clip_folders import clips_parent
-from course.analysis.queue import FIRST_GUESS_S, AnalysisQueue
+from course.analysis.queue import AnalysisQueue
 from course.cli import REFUSED_EXIT, main
 from course.thresholds import ANGLE_ERROR
 from tests.clip_factory import DARK_SCALE, Frames, pattern, real_frames, write_audio, write_clip, write_frames
@@ -155,7 +155,7 @@ def refused_everywhere(surfaces: Surfaces, clip: Path, says: str, problem: str, 
     at = surfaces.page(clip.read_bytes(), clip.name)
     warning = at.warning[0].value
     assert warning.startswith(f"**{REFUSED}.**") and says in warning
-    assert not at.success and not at.info and not at.subheader, "a refused clip gets no verdict"
+    assert not at.success and not at.info and not at.header, "a refused clip gets no verdict"
     if text_too:
         status, text = surfaces.cli(clip)
         assert status == REFUSED_EXIT
@@ -330,7 +330,7 @@ def test_a_clip_filmed_from_the_front_counts_reps_but_asks_for_a_side_view(surfa
     box = at.info[0].value
     assert box.startswith("**Could not judge fully: camera in front of you, off to one side.**")
     assert "We counted 6 reps" in box and "Film again side-on" in box
-    assert not at.warning and "What we could not judge" in [s.value for s in at.subheader]
+    assert not at.warning and "What we could not judge" in [s.value for s in at.header]
     status, report = surfaces.cli_json(clip)
     assert status == 0
     assert (report["outcome"], report["problem"], report["view"]) == ("partial", None, "front-oblique")
@@ -419,7 +419,7 @@ def test_a_good_clip_right_after_bad_ones_is_judged_in_the_same_session(surfaces
     surfaces.page((CLIPS / "kb-deadlift-side.mp4").read_bytes(), "kb-deadlift.mp4", at)
     assert not at.warning, "the last refusal is gone"
     assert at.success[0].value.startswith("**Solid hinge.** 1 rep judged")
-    assert "Rep by rep" in [s.value for s in at.subheader]
+    assert "Rep by rep" in [s.value for s in at.header]
 
 
 # --------------------------------------------------------------------------------------------
@@ -427,8 +427,8 @@ def test_a_good_clip_right_after_bad_ones_is_judged_in_the_same_session(surfaces
 
 
 def test_waiting_message_gives_the_place_in_line_and_a_rounded_wait():
-    assert page.waiting_message(1, FIRST_GUESS_S) == (
-        "1 check ahead of yours. About 15 s to wait: you can keep this page open."
+    assert page.waiting_message(1, AnalysisQueue().typical_seconds()) == (
+        "1 check ahead of yours. About 25 s to wait: you can keep this page open."
     )
     assert page.waiting_message(3, 47.0).startswith("3 checks ahead of yours. About 45 s to wait")
     assert "About 5 s to wait" in page.waiting_message(1, 0.4)  # never "0 s"
@@ -461,6 +461,7 @@ def test_an_upload_waits_while_the_only_slot_is_busy_then_shows_its_report(surfa
     at = surfaces.page(clip.read_bytes(), clip.name)
     other.join(timeout=10)
     assert not other.is_alive()
-    assert waits[0] == (1, FIRST_GUESS_S, "1 check ahead of yours. About 15 s to wait: you can keep this page open.")
+    assert waits[0][0] == 1
+    assert waits[0][2] == "1 check ahead of yours. About 25 s to wait: you can keep this page open."
     assert "ahead of yours" not in shown(at), "the waiting note goes once the turn comes"
     assert "We couldn't find you in this clip" in at.warning[0].value

@@ -110,7 +110,7 @@ def on_the_page(mp: pytest.MonkeyPatch, analysis: Analysis) -> str:
     at = self_check_app()
     at.file_uploader[0].upload("clip.mp4", b"a clip", "video/mp4").run()
     assert not at.exception
-    return self_check_shown(at) + "\n" + "\n".join(s.value for s in at.subheader)
+    return self_check_shown(at)
 
 
 def on_the_dashboard(folder: Path, mp: pytest.MonkeyPatch, report: Report) -> str:

@@ -10,7 +10,8 @@ import threading
 
 import pytest
 
-from course.analysis.queue import FIRST_GUESS_S, AnalysisQueue
+from course.analysis.queue import AnalysisQueue
+from course.settings import FIRST_GUESS_ANALYSIS_RATE, RUNNING_LEFT_SHARE, UNKNOWN_CLIP_SECONDS
 
 WAIT_S = 5  # seconds: how long a test waits for a thread before calling the queue stuck
 
@@ -95,7 +96,8 @@ def test_a_waiting_learner_hears_their_place_and_an_estimate():
     holder.join(WAIT_S)
     waiter.join(WAIT_S)
     assert not holder.is_alive() and not waiter.is_alive()
-    assert heard[0] == (1, FIRST_GUESS_S)
+    assert heard[0][0] == 1
+    assert heard[0][1] == pytest.approx(FIRST_GUESS_ANALYSIS_RATE.value * UNKNOWN_CLIP_SECONDS.value, abs=0.5)
 
 
 def test_two_slots_let_two_analyses_run_together():
@@ -114,14 +116,100 @@ def test_two_slots_let_two_analyses_run_together():
     assert not both_in.broken
 
 
-def test_the_estimate_is_the_median_of_how_long_analyses_really_took():
+def test_before_any_analysis_a_clip_is_expected_to_take_the_first_guess_per_second_of_it():
+    queue = AnalysisQueue(slots=1, clock=FakeClock())
+    assert queue.expected_seconds(20.0) == FIRST_GUESS_ANALYSIS_RATE.value * 20.0
+    assert queue.expected_seconds(None) == FIRST_GUESS_ANALYSIS_RATE.value * UNKNOWN_CLIP_SECONDS.value
+
+
+def test_the_estimate_follows_the_measured_seconds_per_second_of_clip_and_one_odd_clip_does_not_set_it():
     clock = FakeClock()
     queue = AnalysisQueue(slots=1, clock=clock)
-    assert queue.typical_seconds() == FIRST_GUESS_S, "before any analysis: the first guess"
-    for seconds in (4.0, 6.0, 40.0):
-        with queue.turn():
-            clock.now += seconds
-    assert queue.typical_seconds() == 6.0, "one slow analysis does not set the estimate"
+    clips = [(10.0, 20.0), (30.0, 60.0), (20.0, 40.0), (15.0, 30.0), (10.0, 400.0), (40.0, 80.0), (5.0, 10.0)]
+    for clip_s, took_s in clips:  # 2 s of analysis a second of clip, and one odd one at 40
+        with queue.turn(clip_s=clip_s):
+            clock.now += took_s
+    assert queue.rate() == pytest.approx(2.0), "the upper quartile of six 2s and one 40 is 2"
+    assert queue.expected_seconds(40.0) == pytest.approx(40.0 * queue.rate())
+
+
+def test_a_stopped_analysis_and_a_clip_of_unknown_length_do_not_move_the_rate():
+    clock = FakeClock()
+    queue = AnalysisQueue(slots=1, clock=clock)
+    with queue.turn(clip_s=None):
+        clock.now += 100.0
+    with pytest.raises(RuntimeError), queue.turn(clip_s=10.0):
+        clock.now += 1.0
+        raise RuntimeError("the analysis broke")
+    assert queue.rate() == FIRST_GUESS_ANALYSIS_RATE.value
+
+
+def wait_behind(queue: AnalysisQueue, clock: FakeClock, running_clip_s: float, steps: list[float], clip_s: float):
+    """What a learner whose clip (clip_s long) waits behind one running analysis of a
+    running_clip_s clip hears, one estimate after each step of the fake clock (seconds)."""
+    heard: list[float] = []
+    holding, release, step_seen = threading.Event(), threading.Event(), threading.Event()
+
+    def hold():
+        with queue.turn(clip_s=running_clip_s):
+            holding.set()
+            release.wait(WAIT_S)
+
+    def on_wait(ahead: int, estimate_s: float) -> None:
+        heard.append(estimate_s)
+        step_seen.set()
+
+    def wait_in_line():
+        with queue.turn(on_wait=on_wait, poll_s=0.005, clip_s=clip_s):
+            pass
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert holding.wait(WAIT_S)
+    waiter = threading.Thread(target=wait_in_line)
+    waiter.start()
+    said = []
+    for step in [0.0, *steps]:
+        clock.now += step
+        step_seen.clear()
+        assert step_seen.wait(WAIT_S)
+        step_seen.clear()
+        assert step_seen.wait(WAIT_S)  # an estimate made after the step
+        said.append(heard[-1])
+    release.set()
+    holder.join(WAIT_S)
+    waiter.join(WAIT_S)
+    return said
+
+
+def test_the_wait_counts_down_as_the_running_analysis_gets_on_and_is_never_far_below_the_truth():
+    clock = FakeClock()
+    queue = AnalysisQueue(slots=1, clock=clock)
+    for _ in range(3):  # this server: 2 s of analysis per second of clip
+        with queue.turn(clip_s=20.0):
+            clock.now += 40.0
+    # A 20 s clip is running (it will take 40 s); the learner behind it waits 40 s in truth.
+    said = wait_behind(queue, clock, running_clip_s=20.0, steps=[10.0, 10.0, 10.0], clip_s=10.0)
+    truth = [40.0, 30.0, 20.0, 10.0]
+    assert said == sorted(said, reverse=True), f"the wait must count down: {said}"
+    for estimate, left in zip(said, truth, strict=True):
+        assert left * 0.9 <= estimate <= left * 1.5, f"said {estimate:.0f} s with {left:.0f} s left"
+
+
+def test_an_analysis_running_past_its_estimate_still_leaves_a_wait():
+    clock = FakeClock()
+    queue = AnalysisQueue(slots=1, clock=clock)
+    said = wait_behind(queue, clock, running_clip_s=10.0, steps=[60.0], clip_s=10.0)
+    first_guess = FIRST_GUESS_ANALYSIS_RATE.value * 10.0
+    assert said[0] == pytest.approx(first_guess)
+    assert said[-1] == pytest.approx(RUNNING_LEFT_SHARE.value * first_guess), "overrun: never 0 s"
+
+
+def test_a_long_clip_ahead_in_line_makes_the_wait_behind_it_longer_than_a_short_one():
+    clock = FakeClock()
+    long_wait = wait_behind(AnalysisQueue(slots=1, clock=clock), clock, running_clip_s=60.0, steps=[], clip_s=5.0)[0]
+    short_wait = wait_behind(AnalysisQueue(slots=1, clock=clock), clock, running_clip_s=5.0, steps=[], clip_s=5.0)[0]
+    assert long_wait == pytest.approx(12 * short_wait)
 
 
 def test_a_queue_needs_a_slot():

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 import course.views.self_check as page
+from course.analysis.checks import Check
+from course.analysis.checks import Progress as CheckProgress
 from tests.clip_factory import write_clip
 from tests.real_clips import CLIPS, needs_clips
-from tests.self_check_harness import app, shown
+from tests.self_check_harness import SCRIPT, TIMEOUT_S, app, shown
 
 
 def test_page_invites_an_upload_with_the_filming_checklist_beside_it():
@@ -112,15 +116,16 @@ def test_a_real_rounded_back_gets_a_verdict_a_cue_and_its_lesson(reused_analyses
     assert at.info[0].value.startswith("**One thing to fix: your back rounded.**")
     text = shown(at)
     assert "**1. Your back rounded** · rep 1" in text and "**Try this:**" in text
-    assert [s.value for s in at.subheader][:4] == [
+    assert [s.value for s in at.header][:4] == [
         "What to work on",
         "What went well",
         "Your clip, annotated",
         "Rep by rep",
     ]
     assert len(at.get("plotly_chart")) == 3  # the fault in 3D, the angle chart and the replay
-    assert "Your movement in 3D" in [s.value for s in at.subheader]
-    assert "Your clip, annotated" in [s.value for s in at.subheader]
+    assert "Your movement in 3D" in [s.value for s in at.header]
+    assert "Your clip, annotated" in [s.value for s in at.header]
+    assert not at.subheader, "the report's parts are h2 under the page's h1, no level skipped"
     assert len(at.get("video")) == 2  # the whole clip, and rep 1 on its own
     at.run()  # any widget change reruns the page...
     assert len(calls) == 1, "...but never analyses the same clip again"
@@ -136,7 +141,8 @@ def test_a_camera_in_front_shows_the_reps_but_no_angles_that_would_mislead(reuse
     text = shown(at)
     assert text.count("form not judged from this camera angle") == 6
     assert "At the bottom" not in text and "nothing to fix" not in text
-    headings = [s.value for s in at.subheader]
+    headings = [s.value for s in at.header]
+    assert "What we could not judge" in headings and not at.subheader
     assert "Your angles over time" not in headings and "Your movement in 3D" not in headings
     assert "What we could not judge" in headings
 
@@ -158,4 +164,36 @@ def test_a_camera_at_an_angle_still_shows_the_angles_it_judged_the_knees_from(re
     at.file_uploader[0].upload("goblet.mp4", (CLIPS / "goblet-squat-side.mp4").read_bytes(), "video/mp4").run()
     assert at.info[0].value.startswith("**Looks like a squat.**")
     assert "At the bottom: hips" in shown(at)
-    assert "Your angles over time" in [s.value for s in at.subheader]
+    assert "Your angles over time" in [s.value for s in at.header]
+
+
+def test_a_new_page_of_the_same_visit_shows_its_report_without_analysing_again(monkeypatch):
+    calls = []
+    real = page.analyse_clip
+    monkeypatch.setattr(page, "analyse_clip", lambda path, **kw: calls.append(path) or real(path, **kw))
+    token = secrets.token_urlsafe(24)
+    first = AppTest.from_string(SCRIPT, default_timeout=TIMEOUT_S)
+    first.session_state[page.VISIT_TOKEN] = token  # what the visit's cookie gives every page of it
+    first.run()
+    first.file_uploader[0].upload("notes.mp4", b"not a video", "video/mp4").run()
+    assert "doesn't look like a video" in first.warning[0].value
+    reloaded = AppTest.from_string(SCRIPT, default_timeout=TIMEOUT_S)
+    reloaded.session_state[page.VISIT_TOKEN] = token
+    reloaded.run()
+    assert "doesn't look like a video" in reloaded.warning[0].value
+    assert len(calls) == 1
+    stranger = app()  # another browser: a visit of its own
+    assert not stranger.warning
+
+
+def test_a_check_that_gave_up_its_place_in_line_says_so_and_leaves_no_bar():
+    token = secrets.token_urlsafe(24)
+    left = Check("an-upload")
+    left.tell(CheckProgress("left"))
+    page.visits().visit(token).check = left
+    at = AppTest.from_string(SCRIPT, default_timeout=TIMEOUT_S)
+    at.session_state[page.VISIT_TOKEN] = token
+    at.run()
+    assert at.warning[0].value == page.LEFT_THE_PAGE
+    assert "upload the clip again to start over" in page.LEFT_THE_PAGE
+    assert not at.get("progress")

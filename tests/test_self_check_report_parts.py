@@ -68,7 +68,7 @@ def page_with(monkeypatch, analysis: Analysis):
 
 
 def headings(at) -> list[str]:
-    return [s.value for s in at.subheader]
+    return [s.value for s in at.header]
 
 
 def assert_whole_page(at) -> None:

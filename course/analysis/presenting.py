@@ -16,6 +16,8 @@ The report itself (its verdict, message and cues, and the JSON they are saved as
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -47,6 +49,16 @@ LESSON_MOVED = (
 Tone = Literal["refused", "well_done", "to_read"]
 
 
+def section_anchor(heading: str) -> str:
+    """The anchor of a lesson's section headed `heading` (its HTML id, and what a link to it
+    names): the heading's letters and digits, lower case, words joined by "-", as Streamlit
+    makes a heading's own anchor ("2. Rounded back" -> "2-rounded-back"). The lesson page
+    writes each section heading with this anchor (course.views.sections), and every cue links
+    to it, so both ends come from here."""
+    plain = unicodedata.normalize("NFKD", heading).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+
+
 @dataclass(frozen=True)
 class LessonLink:
     """Where the fix for a cue is taught: the lesson (its id, order and title) and its section."""
@@ -59,6 +71,11 @@ class LessonLink:
     @property
     def label(self) -> str:
         return f"Learn the fix: Lesson {self.order}, {self.section}"
+
+    @property
+    def anchor(self) -> str:
+        """The section's anchor in its lesson (section_anchor)."""
+        return section_anchor(self.section)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from course.content import Lesson, LessonFigure
 from course.figures import FIGURES
 from course.views.places import HOME, SELF_CHECK, lesson_place, link
 from course.views.quiz import render_quiz
+from course.views.sections import write_section
 from course.views.session import learner_key, learner_progress
 from course.views.state import PLOTLY_CONFIG, course_content, course_figure
 
@@ -21,7 +22,7 @@ def render_lesson(lesson_id: str) -> None:
     st.title(lesson.title)
     _objectives(lesson)
     for section in lesson.sections:
-        st.markdown(section.markdown)
+        write_section(section)  # each heading with its anchor; lands on the section a link names
         for number, figure in enumerate(lesson.figures_after(section.heading)):
             render_figure(lesson, figure, f"{section.heading}:{number}")
     for number, figure in enumerate(lesson.figures_after(None)):

@@ -2,9 +2,13 @@
 
 The upload is written a chunk at a time to a folder of its own (course.analysis.clip_folders)
 and Streamlit's copy in memory is dropped at once; the clip waits there for its turn (one
-analysis at a time, a bounded line: course.analysis.queue), and the folder is deleted before
-the report is shown. The latest report stays in this browser session, so a widget change
-re-draws it without analysing anything again, until the learner uploads another clip.
+analysis at a time, a bounded line: course.analysis.queue), and the folder is deleted when
+its check ends. The check runs in a thread of its own (course.analysis.checks), so leaving the
+page (reload, Back, Stop, a lesson link) does not end it: the page follows it while it is open,
+and any page of the same visit (this browser, known by a session cookie; nobody needs to sign
+in) picks it up again, then shows its report. That report stays on the server for the visit,
+so a widget change, a reload or Back draws it again without analysing anything, until the
+learner uploads another clip (bounded: REPORTS_KEPT visits, REPORT_KEPT_HOURS each).
 
 A report always reaches the learner: each part of it that draws something beyond words (the
 annotated clip, a rep on its own, the chart, the 3D replay, a cue's figure) is drawn by
@@ -16,20 +20,26 @@ always drawn.
 from __future__ import annotations
 
 import atexit
+import json
 import logging
 import math
+import re
+import secrets
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from course.analysis.check import Analysis, analyse_clip
+from course.analysis.checks import FINISHED, Check, Visit, Visits
+from course.analysis.checks import Progress as CheckProgress
 from course.analysis.clip_folders import clip_folder, remove_own_clip_folders, save_upload, sweep_stale_clip_folders
 from course.analysis.exercises import EXERCISES, NOT_SURE
 from course.analysis.presenting import (
@@ -44,9 +54,11 @@ from course.analysis.presenting import (
     beyond_model_note,
     present,
 )
-from course.analysis.queue import AnalysisQueue, AnalysisStopped, QueueFull
+from course.analysis.problems import ClipProblem
+from course.analysis.queue import AnalysisQueue, QueueFull
 from course.analysis.replay import BeyondModel, reference_hinge, replay_motion
 from course.analysis.report import Report, Series
+from course.analysis.video import probe
 from course.content import Course
 from course.figures import FIGURES
 from course.figures.angles import Span, ThresholdLine, angle_chart
@@ -56,12 +68,26 @@ from course.store import StoreError
 from course.thresholds import LEAN_BACK, LOCKED_KNEE_MAX, REP_CLIP_MARGIN, REP_CLIP_MIN
 from course.typed import visible
 from course.views.places import ACCOUNT, lesson_place, link
+from course.views.sections import SECTION_PARAM
 from course.views.session import course_store, signed_in, store_problem
 from course.views.state import PLOTLY_CONFIG, course_content, course_figure
 
 log = logging.getLogger(__name__)
 UPLOAD_KEY = "clip"
 SHUTDOWN_WAIT_S = 10.0  # a running analysis stops at its next progress report, 0.2 s apart; this is plenty
+FOLLOW_POLL_S = 0.25  # seconds: a followed check's bar moves at least this often (it is woken at each change)
+VISIT_COOKIE = "hinge_visit"  # this browser's visit, for the report it keeps (see this_visit)
+VISIT_TOKEN = "visit_token"  # session state: the same, once read or made
+STARTED_HERE = "self_check_started_here"  # session state: the upload whose check this page started
+PICKED_UP = "Your check carried on while you were away from this page: its report shows here as soon as it's done."
+CARRIES_ON = (
+    "You can reload this page or open a lesson meanwhile: once its turn has come your check carries on, "
+    "and its report shows here when you come back."
+)
+LEFT_THE_PAGE = (
+    "Your check stopped when you left the page, before its turn came; upload the clip again to start over. "
+    "We didn't keep it."
+)
 
 # What the learner reads in place of a part of the report that could not be drawn.
 SORRY_VIDEO = (
@@ -99,6 +125,39 @@ def _shut_down(queue: AnalysisQueue) -> None:
     remove_own_clip_folders()
 
 
+@st.cache_resource
+def visits() -> Visits:
+    """The latest report and check of every visit to this server (course.analysis.checks)."""
+    return Visits()
+
+
+def this_visit(cookie_script: DeltaGenerator) -> Visit:
+    """This browser's visit: the same for every tab and reload until the browser closes (a
+    session cookie, no sign-in needed). A new visit's cookie is written by a one-line script in
+    `cookie_script`, as course.views.session writes the sign-in's. The token is a random
+    URL-safe string that only finds this browser's latest report, which holds no clip."""
+    token = st.session_state.get(VISIT_TOKEN)
+    if token is None:
+        token = _visit_cookie()
+        if token is None:
+            token = secrets.token_urlsafe(24)
+            cookie = json.dumps(f"{VISIT_COOKIE}={token}; path=/; SameSite=Strict")
+            cookie_script.html(
+                f"<script>document.cookie = {cookie} + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+                unsafe_allow_javascript=True,
+            )
+        st.session_state[VISIT_TOKEN] = token
+    return visits().visit(token)
+
+
+def _visit_cookie() -> str | None:
+    try:
+        token = st.context.cookies.get(VISIT_COOKIE)
+    except Exception:  # no browser request behind this run (a script run by a test)
+        return None
+    return token if isinstance(token, str) and re.fullmatch(r"[A-Za-z0-9_-]{16,64}", token) else None
+
+
 @dataclass(frozen=True)
 class CheckedClip:
     """The latest clip checked in this browser session: which upload it was (Streamlit's file
@@ -116,6 +175,7 @@ def render_self_check() -> None:
     page = course.self_check
     limits = Settings.from_env().limits
     st.title(page.title)
+    cookie_script = st.container()  # always here, script or not, so nothing below it moves
     st.markdown(page.lead)
     filming = course.lesson("film-your-hinge")
     with st.expander("How to film a clip we can judge", icon=":material/videocam:"):
@@ -141,12 +201,17 @@ def render_self_check() -> None:
         key=UPLOAD_KEY,
     )
     st.caption(page.body.split("\n\n")[0].replace("**", ""))
-    latest: CheckedClip | None = st.session_state.get("self_check_latest")
-    if upload is not None and (latest is None or upload.file_id != latest.file_id):
-        checked = _check_upload(upload, course, exercise)
-        if checked is None:
+    visit = this_visit(cookie_script)
+    if upload is not None and not _is_known(visit, upload.file_id):
+        _start_check(visit, upload, course, exercise)
+    check = visit.check
+    if check is not None:
+        if not check.finished:
+            picked_up = st.session_state.get(STARTED_HERE) != check.file_id
+            _follow(check, PICKED_UP if picked_up else None)
+        if not _said_how_it_ended(check):
             return
-        latest = st.session_state["self_check_latest"] = checked  # only the latest clip's numbers stay
+    latest: CheckedClip | None = visit.latest
     if latest is None:
         with st.expander("Privacy and limits"):
             st.markdown(page.body)
@@ -163,43 +228,122 @@ def render_self_check() -> None:
     with report_part("the report", SORRY_REPORT, keep_drawn=True):
         show_report(analysis.report, course, replay, analysis.video, analysis.subtitles)
     if analysis.report.outcome != "refused":
-        _keep_result(analysis.report, digest)
+        _keep_result(analysis.report, digest, visit)
 
 
-def _check_upload(upload: UploadedFile, course: Course, exercise: str) -> CheckedClip | None:
-    """Write the upload to its own folder, let Streamlit forget its copy, wait for a turn and
-    analyse it; None (with a message on the page) when the line is full or the check failed.
-    The folder and the clip in it are deleted before this returns, whatever happened."""
+def _is_known(visit: Visit, file_id: str) -> bool:
+    """Whether this upload is the visit's latest clip or the one being checked (a rerun of the
+    page that still holds it must not check it twice)."""
+    return any(item is not None and item.file_id == file_id for item in (visit.latest, visit.check))
+
+
+def _start_check(visit: Visit, upload: UploadedFile, course: Course, exercise: str) -> None:
+    """Write the upload to its own folder, let Streamlit forget its copy and start its check in
+    a thread of its own (course.analysis.checks): it goes on when the learner reloads or leaves,
+    and its report becomes the visit's latest. The folder and the clip in it are deleted when
+    the check ends, whatever happened; the visit's earlier report goes now."""
     queue = analysis_queue()
+    check = Check(upload.file_id)
+    visit.check, visit.latest = check, None
+    st.session_state[STARTED_HERE] = upload.file_id
+    folder = ExitStack()
     try:
         if queue.is_full():
             raise QueueFull(queue.waiting(), queue.typical_seconds())
-        with clip_folder() as folder:
-            clip = folder / f"clip{Path(upload.name).suffix.lower() or '.mp4'}"
-            digest = save_upload(upload, clip)
-            _forget_upload(upload)
-            analysis = _analyse(clip, course, exercise, queue)
+        where = folder.enter_context(clip_folder())
+        clip = where / f"clip{Path(upload.name).suffix.lower() or '.mp4'}"
+        digest = save_upload(upload, clip)
     except QueueFull as full:
+        folder.close()
+        check.tell(CheckProgress("full", full=(full.waiting, full.typical_s)))
+        return
+    except OSError:  # the server's disk is full or unwritable: not the learner's doing
+        folder.close()
+        log.exception("self-check could not write an uploaded clip to disk")
+        check.tell(CheckProgress("unwritable"))
+        return
+    finally:
         _forget_upload(upload)
-        st.warning(busy_message(full.waiting, full.typical_s), icon=":material/hourglass_disabled:")
+
+    def analyse(progress: Callable[[str, float], None]) -> Analysis:
+        return analyse_clip(clip, cues=course.cues, annotate_in=clip.parent, progress=progress, exercise=exercise)
+
+    def done(finished: Check) -> None:
+        if visit.check is finished:  # a newer upload of the same visit has taken its place
+            visit.latest = CheckedClip(upload.file_id, digest, exercise, finished.result)
+
+    check.start(queue, folder, analyse, clip_s=_clip_seconds(clip), on_done=done)
+
+
+def _clip_seconds(clip: Path) -> float | None:
+    """How long the clip is, from its header (for the queue's estimate); None when it can't be
+    read: the analysis then says what is wrong with it."""
+    try:
+        return probe(clip, Settings.from_env().limits).duration_s
+    except (ClipProblem, OSError):
         return None
-    except AnalysisStopped:
-        _forget_upload(upload)
+
+
+def _follow(check: Check, note: str | None) -> None:
+    """Show a running check's place in line and progress until it ends, under `note` (why this
+    page shows a check the learner started elsewhere). A page that is left (reload, Back, Stop)
+    stops following at its next call to Streamlit; the check goes on."""
+    said = st.empty()
+    if note:
+        said.info(note, icon=":material/sync:")
+    waiting = st.empty()
+    bar = st.progress(0.0, text="Waiting for your turn")
+    # Written once, under the bar: if the page is stopped (its Stop button) the bar stays as it
+    # was, so it must never stand there without a word.
+    carries_on = st.empty()
+    carries_on.caption(CARRIES_ON)
+    shown = None
+    while True:
+        check.seen()
+        progress = check.progress
+        if progress.phase in FINISHED:
+            break
+        if progress != shown:
+            if progress.phase == "waiting":
+                waiting.info(waiting_message(progress.ahead, progress.wait_s), icon=":material/hourglass_top:")
+            else:
+                waiting.empty()
+                bar.progress(progress.done, text=progress.stage)
+            shown = progress
+        check.wait_for_change(timeout_s=FOLLOW_POLL_S)
+    said.empty()
+    waiting.empty()
+    bar.empty()
+    carries_on.empty()
+
+
+def _said_how_it_ended(check: Check) -> bool:
+    """Say how a check that ended without a report ended; whether it has a report to show."""
+    progress = check.progress
+    if progress.phase == "done":
+        return True
+    if progress.phase == "full":
+        st.warning(busy_message(*progress.full), icon=":material/hourglass_disabled:")
+    elif progress.phase == "stopped":
         st.warning(
             "The course's server is restarting, so your clip was not checked (and not kept). Reload the "
             "page in a minute and upload it again.",
             icon=":material/restart_alt:",
         )
-        return None
-    except OSError:  # the server's disk is full or unwritable: not the learner's doing
-        _forget_upload(upload)
-        log.exception("self-check could not write an uploaded clip to disk")
+    elif progress.phase == "left":
+        st.warning(LEFT_THE_PAGE, icon=":material/replay:")
+    elif progress.phase == "unwritable":
         st.error(
             "We couldn't take your clip on our side right now. It's not your fault: please try again in a few minutes.",
             icon=":material/error:",
         )
-        return None
-    return None if analysis is None else CheckedClip(upload.file_id, digest, exercise, analysis)
+    else:
+        st.error(
+            "Something went wrong on our side while checking this clip. It's not your fault. "
+            "Try again, or try another clip.",
+            icon=":material/error:",
+        )
+    return False
 
 
 def _forget_upload(upload: UploadedFile) -> None:
@@ -220,9 +364,9 @@ def _forget_upload(upload: UploadedFile) -> None:
             copy.truncate(0)
 
 
-def _keep_result(report: Report, digest: str) -> None:
+def _keep_result(report: Report, digest: str, visit: Visit) -> None:
     """Save the report's numbers to the learner's record, and hand them in for homework."""
-    st.subheader("Keep this result")
+    st.header("Keep this result")
     account = signed_in()
     if account is None:
         st.markdown(
@@ -235,7 +379,7 @@ def _keep_result(report: Report, digest: str) -> None:
     if problem or store is None:
         st.warning(problem or "Saving is off.", icon=":material/cloud_off:")
         return
-    saved: dict[str, int] = st.session_state.setdefault("self_check_saved", {})
+    saved: dict[str, int] = visit.kept.setdefault("saved", {})  # a reload must not save it twice
     key = f"{account.id}:{digest}"  # another account signed in later in this session saves its own copy
     try:
         homework = [] if account.is_trainer else [s for s in store.assignments(account) if s.assignment.self_check]
@@ -283,46 +427,6 @@ def _keep_result(report: Report, digest: str) -> None:
         st.error(str(error), icon=":material/error:")
 
 
-def _analyse(clip: Path, course: Course, exercise: str, queue: AnalysisQueue) -> Analysis | None:
-    """Wait for a turn in the queue (QueueFull passes through), then analyse the clip, with a
-    progress bar; None, with an apology on the page, when the analysis failed on our side."""
-    waiting = st.empty()
-    bar = st.progress(0.0, text="Waiting for your turn")
-
-    def on_wait(ahead: int, seconds: float) -> None:
-        waiting.info(waiting_message(ahead, seconds), icon=":material/hourglass_top:")
-
-    def on_progress(stage: str, done: float) -> None:
-        queue.raise_if_stopping()
-        bar.progress(done, text=stage)
-
-    try:
-        with queue.turn(on_wait=on_wait):
-            waiting.empty()
-            analysis = analyse_clip(
-                clip,
-                cues=course.cues,
-                annotate_in=clip.parent,
-                progress=on_progress,
-                exercise=exercise,
-            )
-    except (QueueFull, AnalysisStopped):
-        waiting.empty()
-        bar.empty()
-        raise
-    except Exception:  # a bug of ours: say so plainly, log the details for us, keep the page usable
-        log.exception("self-check failed on an uploaded clip")
-        bar.empty()
-        st.error(
-            "Something went wrong on our side while checking this clip. It's not your fault. "
-            "Try again, or try another clip.",
-            icon=":material/error:",
-        )
-        return None
-    bar.empty()
-    return analysis
-
-
 def busy_message(waiting: int, typical_s: float) -> str:
     """What a learner reads when the line is full: `waiting` clips wait already, `typical_s`
     each; how long until it is worth trying again, in whole minutes (at least 1)."""
@@ -363,7 +467,7 @@ def _replay(analysis: Analysis, digest: str) -> None:
     if digest not in built:
         built.clear()
         built[digest] = _replay_figure(analysis)
-    st.subheader("Your movement in 3D")
+    st.header("Your movement in 3D")
     figure, beyond = built[digest]
     if figure is None:
         st.info(SORRY_REPLAY, icon=":material/info:")
@@ -415,6 +519,9 @@ def show_report(
     (course.analysis.presenting decides every word); for_trainer: a stored report on the
     dashboard (key keeps its charts apart from other reports on the same page)."""
     shown = present(report, course)
+    # The report's parts are the page's sections under its title (h2, with no level skipped);
+    # on the dashboard they sit a level lower, inside the member's part of that page.
+    part = st.subheader if for_trainer else st.header
     if shown.tone == "refused":
         st.warning(f"**{shown.verdict}.** {shown.message}", icon=":material/videocam_off:")
         filming = course.lesson("film-your-hinge")
@@ -429,41 +536,41 @@ def show_report(
         st.caption(note)
 
     if shown.cues:
-        st.subheader(WORK_ON)
+        part(WORK_ON)
         for cue in shown.cues:
             _cue(cue, course, key)
 
     if shown.went_well:
-        st.subheader(WENT_WELL)
+        part(WENT_WELL)
         st.markdown("\n".join(f"- :green[:material/check_circle:] {item}" for item in shown.went_well))
 
     if video is not None:
         with report_part("the annotated clip", SORRY_VIDEO):
-            st.subheader("Your clip, annotated")
+            part("Your clip, annotated")
             st.video(video, subtitles={"What to work on": subtitles} if subtitles else None)
             drawn = "Your skeleton, your angles and each rep" if shown.show_angles else "Your skeleton and each rep"
             st.caption(f"{drawn}, with a banner where the thing to work on shows. Turn on the subtitles for the cues.")
 
     if shown.reps:
         with report_part("the reps", SORRY_REPS):
-            _reps(shown, video)
+            _reps(shown, video, part)
 
     if report.series is not None and shown.show_angles:
         with report_part("the angle chart", SORRY_CHART):
-            _angle_chart(report, report.series, key)
+            _angle_chart(report, report.series, key, part)
 
     if replay is not None:
         with report_part("the 3D replay", SORRY_REPLAY):
             replay()
     if shown.not_judged:
         with report_part("what was not judged", SORRY_NOT_JUDGED):
-            _not_judged(shown)
+            _not_judged(shown, part)
     if for_trainer:
         return
     total = sum(report.timings.values())
     st.caption(
-        f"Checked in {total:.1f} s on this machine. Your clip has been deleted; the annotated "
-        "copy lives only in this page and goes when you close it."
+        f"Checked in {total:.1f} s on this machine. Your clip has been deleted; this report and its "
+        "annotated copy stay here until you upload another clip or close your browser."
     )
 
 
@@ -476,10 +583,11 @@ def _cue(cue: CueLine, course: Course, key: str) -> None:
         if cue.lesson is None:
             st.caption(LESSON_MOVED)
         else:
-            st.page_link(
+            st.page_link(  # opens the lesson at the section it names (course.views.sections)
                 link(lesson_place(course.lesson(cue.lesson.lesson_id))),
                 label=cue.lesson.label,
                 icon=":material/school:",
+                query_params={SECTION_PARAM: cue.lesson.anchor},
             )
         if cue.figure in FIGURES:
             with (
@@ -491,10 +599,10 @@ def _cue(cue: CueLine, course: Course, key: str) -> None:
                 )
 
 
-def _reps(shown: Presentation, video: bytes | None) -> None:
+def _reps(shown: Presentation, video: bytes | None, part: Callable[[str], object]) -> None:
     """Rep by rep: when, what was found, the angles at the bottom (where they may be shown);
     each rep long enough to watch is offered as a clip of its own."""
-    st.subheader(REP_BY_REP)
+    part(REP_BY_REP)
     st.caption(shown.set_words)
     for rep in shown.reps:
         angles = f"  \n{rep.angles}" if rep.angles else ""
@@ -508,12 +616,12 @@ def _reps(shown: Presentation, video: bytes | None) -> None:
                 st.video(video, start_time=window[0], end_time=window[1], loop=True)
 
 
-def _not_judged(shown: Presentation) -> None:
-    st.subheader(NOT_JUDGED)
+def _not_judged(shown: Presentation, part: Callable[[str], object]) -> None:
+    part(NOT_JUDGED)
     st.markdown("\n".join(f"- {line}" for line in shown.not_judged))
 
 
-def _angle_chart(report: Report, series: Series, key: str) -> None:
+def _angle_chart(report: Report, series: Series, key: str, part: Callable[[str], object]) -> None:
     chart = angle_chart(
         series.t_s,
         {
@@ -526,7 +634,7 @@ def _angle_chart(report: Report, series: Series, key: str) -> None:
             ThresholdLine("trunk", LEAN_BACK.value, "leaning back below"),
         ],
     )
-    st.subheader("Your angles over time")
+    part("Your angles over time")
     st.plotly_chart(chart, width="stretch", config=PLOTLY_CONFIG, key=f"{key}angles")
     st.caption("Shaded: each rep. Hip and knee: 0° is straight. Trunk: 0° is upright, more is tipped forward.")
 
