@@ -9,8 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import course.views.self_check as page
-from course.analysis.checks import Check
-from course.analysis.checks import Progress as CheckProgress
+from course.analysis.checks import Check, CheckStatus
 from tests.clip_factory import write_clip
 from tests.real_clips import CLIPS, needs_clips
 from tests.self_check_harness import SCRIPT, TIMEOUT_S, app, shown
@@ -189,7 +188,7 @@ def test_a_new_page_of_the_same_visit_shows_its_report_without_analysing_again(m
 def test_a_check_that_gave_up_its_place_in_line_says_so_and_leaves_no_bar():
     token = secrets.token_urlsafe(24)
     left = Check("an-upload")
-    left.tell(CheckProgress("left"))
+    left.tell(CheckStatus("left"))
     page.visits().visit(token).check = left
     at = AppTest.from_string(SCRIPT, default_timeout=TIMEOUT_S)
     at.session_state[page.VISIT_TOKEN] = token

@@ -44,7 +44,7 @@ class LeftTheLine(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Progress:
+class CheckStatus:
     """Where a check stands. phase: waiting (ahead: checks before it, wait_s: seconds left to
     wait), running (stage: the step's words, done: 0..1), or one of FINISHED; full: the line's
     length and each check's typical seconds when the line was full."""
@@ -66,7 +66,7 @@ class Check:
     file_id: str
     clock: Callable[[], float] = time.monotonic
     result: Any = None
-    _progress: Progress = field(default_factory=lambda: Progress("waiting"))
+    _progress: CheckStatus = field(default_factory=lambda: CheckStatus("waiting"))
     _seen_at: float = 0.0
     _changed: threading.Condition = field(default_factory=threading.Condition)
 
@@ -74,7 +74,7 @@ class Check:
         self._seen_at = self.clock()
 
     @property
-    def progress(self) -> Progress:
+    def progress(self) -> CheckStatus:
         with self._changed:
             return self._progress
 
@@ -87,14 +87,14 @@ class Check:
         with self._changed:
             self._seen_at = self.clock()
 
-    def wait_for_change(self, timeout_s: float) -> Progress:
+    def wait_for_change(self, timeout_s: float) -> CheckStatus:
         """The progress once it changes, or after `timeout_s` seconds, whichever is first."""
         with self._changed:
             before = self._progress
             self._changed.wait_for(lambda: self._progress is not before, timeout=timeout_s)
             return self._progress
 
-    def tell(self, progress: Progress) -> None:
+    def tell(self, progress: CheckStatus) -> None:
         """Where the check stands now (the check's own thread, or the page when it could not start)."""
         with self._changed:
             self._progress = progress
@@ -126,27 +126,27 @@ class Check:
                 unwatched = self.clock() - self._seen_at
             if unwatched > LEFT_IN_LINE_S.value:
                 raise LeftTheLine()
-            self.tell(Progress("waiting", ahead=ahead, wait_s=wait_s))
+            self.tell(CheckStatus("waiting", ahead=ahead, wait_s=wait_s))
 
         def on_progress(stage: str, done: float) -> None:
             queue.raise_if_stopping()
-            self.tell(Progress("running", stage=stage, done=done))
+            self.tell(CheckStatus("running", stage=stage, done=done))
 
         with folder:  # the clip goes before the page hears the check has ended
             try:
                 with queue.turn(on_wait=on_wait, clip_s=clip_s):
-                    self.tell(Progress("running", stage="Starting", done=0.0))
+                    self.tell(CheckStatus("running", stage="Starting", done=0.0))
                     self.result = analyse(on_progress)
-                ended = Progress("failed" if self.result is None else "done", done=1.0)
+                ended = CheckStatus("failed" if self.result is None else "done", done=1.0)
             except QueueFull as full:
-                ended = Progress("full", full=(full.waiting, full.typical_s))
+                ended = CheckStatus("full", full=(full.waiting, full.typical_s))
             except AnalysisStopped:
-                ended = Progress("stopped")
+                ended = CheckStatus("stopped")
             except LeftTheLine:
-                ended = Progress("left")
+                ended = CheckStatus("left")
             except Exception:  # a bug of ours: logged here, said plainly on the page
                 log.exception("self-check failed on an uploaded clip")
-                ended = Progress("failed")
+                ended = CheckStatus("failed")
         if ended.phase == "done":
             on_done(self)
         self.tell(ended)

@@ -38,8 +38,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from course.analysis.check import Analysis, analyse_clip
-from course.analysis.checks import FINISHED, Check, Visit, Visits
-from course.analysis.checks import Progress as CheckProgress
+from course.analysis.checks import FINISHED, Check, CheckStatus, Visit, Visits
 from course.analysis.clip_folders import clip_folder, remove_own_clip_folders, save_upload, sweep_stale_clip_folders
 from course.analysis.exercises import EXERCISES, NOT_SURE
 from course.analysis.presenting import (
@@ -255,12 +254,12 @@ def _start_check(visit: Visit, upload: UploadedFile, course: Course, exercise: s
         digest = save_upload(upload, clip)
     except QueueFull as full:
         folder.close()
-        check.tell(CheckProgress("full", full=(full.waiting, full.typical_s)))
+        check.tell(CheckStatus("full", full=(full.waiting, full.typical_s)))
         return
     except OSError:  # the server's disk is full or unwritable: not the learner's doing
         folder.close()
         log.exception("self-check could not write an uploaded clip to disk")
-        check.tell(CheckProgress("unwritable"))
+        check.tell(CheckStatus("unwritable"))
         return
     finally:
         _forget_upload(upload)
