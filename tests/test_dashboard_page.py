@@ -116,7 +116,7 @@ def test_the_table_has_one_row_per_member_with_their_numbers(tuesday):
         "Quiz attempts",
         "Latest self-check",
         "Homework done",
-        "Homework parts",
+        "Parts done",
         "Overdue",
     ]
     assert frame.values.tolist() == [
@@ -377,7 +377,7 @@ def test_overdue_only_keeps_late_homework_and_who_has_not_finished_it(tuesday, s
     assert "Ben: 0 of 1 parts" in text and "Amy: 1 of 1 parts" not in text, "Amy read lesson 2: done"
     table = at.dataframe[0].value
     assert table["Member"].tolist() == ["Ben"], "only the member with overdue homework is in the table"
-    assert table.set_index("Member").loc["Ben", ["Homework parts", "Overdue"]].tolist() == [0, 1]
+    assert table.set_index("Member").loc["Ben", ["Parts done", "Overdue"]].tolist() == [0, 1]
     assert late.id in {a.id for a in store.dashboard(tuesday.tess, tuesday.group.id).assignments}
 
 
@@ -385,7 +385,7 @@ def test_overdue_only_with_nothing_overdue_says_so_instead_of_an_empty_table(tue
     at = app("dashboard", account=tuesday.tess)
     at.toggle(key="overdue-only").set_value(True).run()
     assert not at.exception
-    assert all("Homework parts" not in frame.value.columns for frame in at.dataframe), "an empty group table is shown"
+    assert all("Parts done" not in frame.value.columns for frame in at.dataframe), "an empty group table is shown"
     assert any("Nothing is overdue" in box.value for box in at.success)
 
 
