@@ -31,11 +31,6 @@ VERDICT_COLUMN_PX = 200  # "Solid hinge" in full, a longer verdict cut short (in
 
 
 def render_dashboard() -> None:
-    # The group's table has nine columns: on a desktop it takes the whole width (the course's
-    # other pages keep the centred reading column that course.views.navigation sets on every
-    # run); a phone is as narrow either way. Streamlit lets a page call this again after the
-    # navigation did: the later call overrides only what it names.
-    st.set_page_config(layout="wide")
     st.title("Dashboard")
     signed = trainer_and_store("to follow your members")
     if signed is None:
@@ -122,9 +117,9 @@ def _group_table(board: GroupDashboard, course: Course, today: date, rows: list[
     # A data frame shows every cell as plain text (typed names stay as typed) and sorts by a
     # tap on a column's name; numbers stay numbers so that they sort as numbers. On a phone only
     # the first two columns fit: the name (pinned, cut short; in full under "One member") and
-    # the homework come first, the username last. On a 1366 px desktop all nine fit (with the
-    # narrower side margins of phone.css): the name and the verdict have set widths, cut short
-    # with "…" (both are in full under "One member"), the numbers take their headers' width.
+    # the homework come first, the username last. On a 1366 px desktop all nine fit: the page
+    # takes the screen's width there (phone.css), the name and the verdict have set widths, cut
+    # short with "…" (both are in full under "One member"), the numbers take their headers' width.
     parts = sum(len(assignment.parts) for assignment in board.assignments)
     st.dataframe(
         dashboard_table(board, course, today, rows),
