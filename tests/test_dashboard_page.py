@@ -116,10 +116,12 @@ def test_the_table_has_one_row_per_member_with_their_numbers(tuesday):
         "Quiz attempts",
         "Latest self-check",
         "Homework done",
+        "Parts done",
+        "Overdue",
     ]
     assert frame.values.tolist() == [
-        ["Amy", "amy", 2, 1, 3, "One thing to fix: your knees locked straight", 1],
-        ["Ben", "ben", 0, 0, 0, "", 0],
+        ["Amy", "amy", 2, 1, 3, "One thing to fix: your knees locked straight", 1, 3, 0],
+        ["Ben", "ben", 0, 0, 0, "", 0, 0, 0],
     ]
 
 
@@ -373,7 +375,18 @@ def test_overdue_only_keeps_late_homework_and_who_has_not_finished_it(tuesday, s
     text = shown(at)
     assert "Last week" in text and "overdue" in text and "Week 1, due" not in text
     assert "Ben: 0 of 1 parts" in text and "Amy: 1 of 1 parts" not in text, "Amy read lesson 2: done"
+    table = at.dataframe[0].value
+    assert table["Member"].tolist() == ["Ben"], "only the member with overdue homework is in the table"
+    assert table.set_index("Member").loc["Ben", ["Parts done", "Overdue"]].tolist() == [0, 1]
     assert late.id in {a.id for a in store.dashboard(tuesday.tess, tuesday.group.id).assignments}
+
+
+def test_overdue_only_with_nothing_overdue_says_so_instead_of_an_empty_table(tuesday):
+    at = app("dashboard", account=tuesday.tess)
+    at.toggle(key="overdue-only").set_value(True).run()
+    assert not at.exception
+    assert all("Parts done" not in frame.value.columns for frame in at.dataframe), "an empty group table is shown"
+    assert any("Nothing is overdue" in box.value for box in at.success)
 
 
 @pytest.mark.slow

@@ -26,6 +26,8 @@ from course.views.session import plain, trainer_and_store
 from course.views.state import course_content
 
 _NEVER = datetime.min.replace(tzinfo=UTC)
+MEMBER_COLUMN_PX = 150  # a first name and most surnames; the full name is under "One member"
+VERDICT_COLUMN_PX = 200  # "Solid hinge" in full, a longer verdict cut short (in full under "One member")
 
 
 def render_dashboard() -> None:
@@ -66,32 +68,18 @@ def render_dashboard() -> None:
         )
         return
 
-    # A data frame shows every cell as plain text (typed names stay as typed) and sorts by a
-    # tap on a column's name; numbers stay numbers so that they sort as numbers. On a phone only
-    # the first two columns fit: the name (pinned, cut short; in full under "One member") and
-    # the homework come first, the username last.
-    st.dataframe(
-        dashboard_table(board, course),
-        hide_index=True,
-        width="stretch",
-        key="group-table",
-        column_order=[
-            "Member",
-            "Homework done",
-            "Latest self-check",
-            "Lessons read",
-            "Quizzes passed",
-            "Quiz attempts",
-            "Username",
-        ],
-        column_config={
-            "Member": st.column_config.TextColumn(width="medium", pinned=True),
-            "Lessons read": st.column_config.NumberColumn(format=f"%d of {len(course.lessons)}"),
-            "Quizzes passed": st.column_config.NumberColumn(format=f"%d of {len(course.lessons)}"),
-            "Homework done": st.column_config.NumberColumn(format=f"%d of {len(board.assignments)}"),
-        },
+    today = store.now().date()
+    overdue_only = st.toggle(
+        "Overdue only",
+        key="overdue-only",
+        help="Only the members with homework past its due date that isn't finished, and only that homework.",
     )
-    st.caption("Tap a column's name to sort by it. The CSV has every lesson's score and every homework.")
+    rows = [row for row in board.rows if overdue(row, board.assignments, today)] if overdue_only else list(board.rows)
+    if overdue_only and not rows:
+        st.success("Nothing is overdue: everyone has finished the homework that is due.", icon=":material/task_alt:")
+    else:
+        _group_table(board, course, today, rows)
+        st.caption("Tap a column's name to sort by it. The CSV has every lesson's score and every homework.")
     st.download_button(
         "Download as CSV (a spreadsheet)",
         dashboard_csv(board, course),
@@ -100,9 +88,9 @@ def render_dashboard() -> None:
         icon=":material/download:",
     )
 
-    _homework_parts(board, course, store.now().date())
+    _homework_parts(board, course, today, overdue_only)
 
-    st.subheader("One member")
+    st.header("One member", anchor=False)
     members = {row.member.id: row.member for row in board.rows}
     # Open on whoever did something last: that is what a trainer comes to read.
     latest = max(board.rows, key=lambda row: row.latest_self_check.at if row.latest_self_check else _NEVER)
@@ -122,6 +110,55 @@ def render_dashboard() -> None:
     if seen:
         with contextlib.suppress(StoreError):  # a read-only store: the notice stays until it can be written
             store.mark_hand_ins_seen(account, seen)  # shown in full above: no longer new
+
+
+def _group_table(board: GroupDashboard, course: Course, today: date, rows: list[DashboardRow]) -> None:
+    """The group's table, one row per member in ``rows``."""
+    # A data frame shows every cell as plain text (typed names stay as typed) and sorts by a
+    # tap on a column's name; numbers stay numbers so that they sort as numbers. On a phone only
+    # the first two columns fit: the name (pinned, cut short; in full under "One member") and
+    # the homework come first, the username last. On a 1366 px desktop all nine fit: the page
+    # takes the screen's width there (phone.css), the name and the verdict have set widths, cut
+    # short with "…" (both are in full under "One member"), the numbers take their headers' width.
+    parts = sum(len(assignment.parts) for assignment in board.assignments)
+    st.dataframe(
+        dashboard_table(board, course, today, rows),
+        hide_index=True,
+        width="stretch",
+        key="group-table",
+        column_order=[
+            "Member",
+            "Homework done",
+            "Parts done",
+            "Overdue",
+            "Latest self-check",
+            "Lessons read",
+            "Quizzes passed",
+            "Quiz attempts",
+            "Username",
+        ],
+        column_config={
+            "Member": st.column_config.TextColumn(width=MEMBER_COLUMN_PX, pinned=True),
+            "Latest self-check": st.column_config.TextColumn(width=VERDICT_COLUMN_PX),
+            "Lessons read": st.column_config.NumberColumn(format=f"%d of {len(course.lessons)}"),
+            "Quizzes passed": st.column_config.NumberColumn(format=f"%d of {len(course.lessons)}"),
+            "Homework done": st.column_config.NumberColumn(format=f"%d of {len(board.assignments)}"),
+            "Parts done": st.column_config.NumberColumn(
+                format=f"%d of {parts} parts", help="Of every homework: each lesson read, quiz passed and self-check"
+            ),
+            "Overdue": st.column_config.NumberColumn(help="Homework past its due date and not finished"),
+        },
+    )
+
+
+def overdue(row: DashboardRow, assignments: tuple[Assignment, ...], today: date) -> bool:
+    """Whether the member has homework past its due date that they haven't finished."""
+    return overdue_count(row, assignments, today) > 0
+
+
+def overdue_count(row: DashboardRow, assignments: tuple[Assignment, ...], today: date) -> int:
+    """How many homework the member hasn't finished though its due date has passed."""
+    return sum(1 for a in assignments if today > a.due and not row.assignments_done.get(a.id))
 
 
 def _new_hand_ins(store: Store, trainer: Account) -> None:
@@ -166,13 +203,12 @@ def parts_text(assignment: Assignment, row: DashboardRow, course: Course) -> str
     return f"{len(did)} of {len(parts)} parts" + (": " + ", ".join(did) if did else "")
 
 
-def _homework_parts(board: GroupDashboard, course: Course, today: date) -> None:
+def _homework_parts(board: GroupDashboard, course: Course, today: date, overdue_only: bool) -> None:
     """Each homework, and for each member the parts done; "Overdue only" keeps homework past its
     due date and the members who haven't finished it."""
     if not board.assignments:
         return
-    st.subheader("Homework, part by part", anchor=False)
-    overdue_only = st.toggle("Overdue only", key="overdue-only")
+    st.header("Homework, part by part", anchor=False)
     shown = 0
     for assignment in board.assignments:
         late = today > assignment.due
@@ -190,10 +226,13 @@ def _homework_parts(board: GroupDashboard, course: Course, today: date) -> None:
         st.caption("Nothing is overdue.")
 
 
-def dashboard_table(board: GroupDashboard, course: Course) -> pd.DataFrame:
-    """One row per member, with numbers as numbers."""
-    rows = []
-    for row in board.rows:
+def dashboard_table(
+    board: GroupDashboard, course: Course, today: date, rows: list[DashboardRow] | None = None
+) -> pd.DataFrame:
+    """One row per member (of ``rows``, by default the whole board), with numbers as numbers;
+    "Overdue" counts the homework past its due date on ``today`` that the member hasn't finished."""
+    table = []
+    for row in board.rows if rows is None else rows:
         passed = sum(
             1
             for lesson in course.lessons
@@ -201,7 +240,7 @@ def dashboard_table(board: GroupDashboard, course: Course) -> pd.DataFrame:
             and row.quizzes[lesson.id].correct >= questions_to_pass(row.quizzes[lesson.id].total)
         )
         latest = row.latest_self_check
-        rows.append(
+        table.append(
             {
                 "Member": visible(row.member.display_name),
                 "Username": row.member.username,
@@ -210,9 +249,11 @@ def dashboard_table(board: GroupDashboard, course: Course) -> pd.DataFrame:
                 "Quiz attempts": sum(best.attempts for best in row.quizzes.values()),
                 "Latest self-check": latest.verdict if latest else "",
                 "Homework done": sum(row.assignments_done.values()),
+                "Parts done": sum(len(done) for done in row.parts_done.values()),
+                "Overdue": overdue_count(row, board.assignments, today),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(table)
 
 
 def dashboard_csv(board: GroupDashboard, course: Course) -> str:

@@ -49,7 +49,7 @@ def render_groups() -> None:
     for group in groups:
         with st.container(border=True):
             people = group.member_count or 0
-            st.subheader(plain(group.title), anchor=False)
+            st.header(plain(group.title), anchor=False)  # h2 under the page title (h1): no level skipped
             st.caption(
                 f"{people} member{'s' if people != 1 else ''}"
                 + (f" · closed {group.closed_at:%d %b}" if group.closed else "")

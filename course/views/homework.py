@@ -81,7 +81,7 @@ def render_homework() -> None:
             for status in finished:
                 _assignment(status, course, store, account, now)
 
-    st.subheader("Your groups", anchor=False)
+    st.header("Your groups", anchor=False)  # h2 under the page title (h1): no level skipped
     for group in joined:
         _joined_group(store, account, group)
     with st.form("join-group", clear_on_submit=True):
