@@ -34,7 +34,8 @@ test-quick: sync postgres
 # (the self-check's and the dashboard's need a real clip: HINGE_CLIPS_DIR, default ../shared/clips).
 HINGE_CLIPS_DIR ?= $(wildcard $(CURDIR)/../shared/clips)
 screenshots: sync browser
-	HINGE_CLIPS_DIR=$(HINGE_CLIPS_DIR) HINGE_SCREENSHOTS=docs/screenshots $(UV) run --frozen pytest tests/test_browser.py tests/test_homework_browser.py tests/test_dashboard_browser.py
+	HINGE_CLIPS_DIR=$(HINGE_CLIPS_DIR) HINGE_SCREENSHOTS=docs/screenshots $(UV) run --frozen pytest tests/test_browser.py tests/test_homework_browser.py tests/test_dashboard_browser.py \
+		tests/test_keeping_the_place_browser.py
 
 check-content: sync
 	$(UV) run --frozen python -m course.content_check

@@ -218,11 +218,6 @@ def test_the_self_check_report_has_no_serious_accessibility_violation_from_our_m
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="course/views/self_check.py (another helper's part of issue 13): the report's sections are "
-    "h3 under the page's h1 ('What went well' skips h2); passes, and so fails here, once they are fixed",
-)
 def test_the_self_check_reports_headings_skip_no_level(report_violations):
     skipped = {width: [v for v in seen if v["id"] == "heading-order"] for width, seen in report_violations.items()}
     assert not any(skipped.values()), _report_summary(skipped)
