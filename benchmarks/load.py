@@ -360,6 +360,14 @@ def print_level(learners: int, results: dict[str, Results]) -> dict[str, object]
         ratio_p95 = s["p95_s"] / bare["p95_s"] if bare["p95_s"] else float("nan")
         print(f"  {learners:>3} learners  {name} / bare page: median x{ratio_median:.2f}, p95 x{ratio_p95:.2f}")
         level[f"{name} median ratio"], level[f"{name} p95 ratio"] = ratio_median, ratio_p95
+    for name, result in results.items():
+        by_page: dict[str, list[float]] = {}
+        for load in result.loads:
+            if load.ok:
+                by_page.setdefault(load.page or "home", []).append(load.seconds)
+        medians = " · ".join(f"{page} {statistics.median(times):.2f}" for page, times in sorted(by_page.items()))
+        print(f"      {name}, median s by page: {medians}")
+        level[f"{name} by page"] = {page: statistics.median(times) for page, times in by_page.items()}
     problems = sorted({load.problem for result in results.values() for load in result.loads if not load.ok})
     for problem in problems[:5]:
         print(f"      failed load: {problem}")
@@ -411,8 +419,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--log", type=Path, help="the servers' output (default: a file in the run's temporary folder)")
     args = parser.parse_args(argv)
-    if args.before is not None and not (args.before / "course" / "app.py").is_file():
-        parser.error(f"--before {args.before}: no course/app.py there")
+    if args.before is not None:
+        args.before = args.before.resolve()
+        if not (args.before / "course" / "app.py").is_file():
+            parser.error(f"--before {args.before}: no course/app.py there")
     try:
         return asyncio.run(_run(args))
     except LoadProblem as problem:
