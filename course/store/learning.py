@@ -28,7 +28,7 @@ class LearningPart(StoreCore):
 
     # --- progress ----------------------------------------------------------------------------
 
-    def progress(self, actor: Account) -> Progress:
+    def progress(self, actor: Account) -> StoredProgress:
         """The actor's own progress, as a ``course.progress.Progress``: every call reads or
         writes the database. Raises NotAllowed for an unknown account."""
         with self._reading() as connection:
@@ -68,6 +68,21 @@ class LearningPart(StoreCore):
                 .order_by(quiz_attempts.c.at, quiz_attempts.c.id)
             )
             return tuple(attempt_record(row) for row in rows)
+
+    def _all_progress(self, actor: Account) -> tuple[frozenset[str], tuple[QuizAttempt, ...]]:
+        with self._reading() as connection:
+            self._actor(connection, actor)
+            read = frozenset(
+                connection.execute(
+                    sa.select(lessons_read.c.lesson_id).where(lessons_read.c.account_id == actor.id)
+                ).scalars()
+            )
+            rows = connection.execute(
+                sa.select(quiz_attempts)
+                .where(quiz_attempts.c.account_id == actor.id)
+                .order_by(quiz_attempts.c.at, quiz_attempts.c.id)
+            )
+            return read, tuple(attempt_record(row) for row in rows)
 
     def keep_progress(self, actor: Account, earlier: Progress, lesson_ids: Iterable[str]) -> None:
         """Copy progress made before signing in (e.g. a ``SessionProgress``) into the actor's
@@ -148,6 +163,12 @@ class StoredProgress:
     def quiz_attempts(self, lesson_id: str) -> Sequence[QuizAttempt]:
         """Attempts at one lesson's quiz, oldest first."""
         return self._store._quiz_attempts(self._actor, lesson_id)
+
+    def read_all(self) -> tuple[frozenset[str], tuple[QuizAttempt, ...]]:
+        """The lessons read and every quiz attempt of every lesson (oldest first), read in one
+        transaction: a page that shows the whole course (home: a status per lesson) pays for one
+        read instead of one per lesson."""
+        return self._store._all_progress(self._actor)
 
 
 def _insert_attempt(connection: sa.Connection, account_id: int, values: Mapping[str, Any]) -> None:

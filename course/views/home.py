@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from course.progress import LessonStatus, lesson_statuses, next_lesson
+from course.progress import LessonStatus, lesson_statuses
 from course.store import StoreError
 from course.views.homework import due_soon, due_soon_text
 from course.views.places import ACCOUNT, DASHBOARD, GLOSSARY, HOMEWORK, lesson_place, link
@@ -17,7 +17,9 @@ def render_home() -> None:
     progress = learner_progress()
     statuses = lesson_statuses(course, progress)
     done = sum(status.complete for status in statuses)
-    upcoming = next_lesson(course, progress)
+    # The first lesson not yet complete, as course.progress.next_lesson finds it, from the
+    # statuses already read (asking again would read the learner's progress twice)
+    upcoming = next((status.lesson for status in statuses if not status.complete), None)
 
     st.title(course.home.title)
     st.markdown(course.home.lead)

@@ -40,7 +40,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from course.progress import Progress, QuizAttempt, SessionProgress
-from course.store import Account, Store, StoreError, StoreUnavailable, open_store, rules
+from course.store import Account, Store, StoredProgress, StoreError, StoreUnavailable, open_store, rules
 from course.store.database import unavailable
 from course.typed import visible
 from course.views.places import ACCOUNT, link
@@ -315,34 +315,51 @@ class SavingProgress:
     and shown together with what the store has, so a lesson marked read stays read. The first
     write that fails says so where it happens; from then on every page says it at the top
     (``learner_progress``), as a rerun right after the write would hide the first message.
+
+    The store is read once, all of it in one transaction, at the first read, and that copy
+    serves every later read until this object writes (its own write is then read back): a
+    page that asks about each of its lessons costs one read, not two per lesson. So make one
+    per page run (``learner_progress`` does): kept longer, it would not see what another tab
+    of the same account saved in the meantime.
     """
 
-    def __init__(self, stored: Progress, session: SessionProgress, not_saved: SessionProgress) -> None:
+    def __init__(self, stored: StoredProgress, session: SessionProgress, not_saved: SessionProgress) -> None:
         self._stored = stored
         self._session = session
         self._not_saved = not_saved
+        self._read_from_store: tuple[frozenset[str], dict[str, tuple[QuizAttempt, ...]]] | None = None
 
     def mark_read(self, lesson_id: str) -> None:
         self._session.mark_read(lesson_id)
+        self._read_from_store = None
         if not self._write(lambda: self._stored.mark_read(lesson_id)):
             self._not_saved.mark_read(lesson_id)
 
     def lessons_read(self) -> frozenset[str]:
-        return self._read(
-            lambda: self._stored.lessons_read() | self._not_saved.lessons_read(), self._session.lessons_read
-        )
+        return self._read(lambda: self._in_store()[0] | self._not_saved.lessons_read(), self._session.lessons_read)
 
     def record_quiz_attempt(self, attempt: QuizAttempt) -> None:
         self._session.record_quiz_attempt(attempt)
+        self._read_from_store = None
         if not self._write(lambda: self._stored.record_quiz_attempt(attempt)):
             self._not_saved.record_quiz_attempt(attempt)
 
     def quiz_attempts(self, lesson_id: str) -> Sequence[QuizAttempt]:
         def stored() -> tuple[QuizAttempt, ...]:
-            attempts = [*self._stored.quiz_attempts(lesson_id), *self._not_saved.quiz_attempts(lesson_id)]
+            attempts = [*self._in_store()[1].get(lesson_id, ()), *self._not_saved.quiz_attempts(lesson_id)]
             return tuple(sorted(attempts, key=lambda attempt: attempt.at))
 
         return self._read(stored, lambda: self._session.quiz_attempts(lesson_id))
+
+    def _in_store(self) -> tuple[frozenset[str], dict[str, tuple[QuizAttempt, ...]]]:
+        """The lessons read and the quiz attempts by lesson, as the store has them (read once)."""
+        if self._read_from_store is None:
+            read, attempts = self._stored.read_all()
+            by_lesson: dict[str, list[QuizAttempt]] = {}
+            for attempt in attempts:
+                by_lesson.setdefault(attempt.lesson_id, []).append(attempt)
+            self._read_from_store = (read, {lesson: tuple(them) for lesson, them in by_lesson.items()})
+        return self._read_from_store
 
     def _read(self, stored, session):
         try:
