@@ -65,7 +65,11 @@ Speed (measured here, 2 cores, on the real clips; bare decode + pose costs about
     with the rest of the analysis, 1.25-1.36 times bare decode + pose at 720, 1.20-1.31 at 480
     (the shorter the clip, the more the people count's fixed cost weighs). Label sprites are
     kept (Painter) because putText was half of the drawing. See PRESET, X264_PARAMS and
-    ENCODE_IN_THREAD.
+    ENCODE_IN_THREAD. The crop (measured as CPU time of the whole check, the machine shared
+    with other work): no change on a clip left whole (deadlift-side-2reps, 6.0 s both ways,
+    its kept frames no longer shrunk during the pose pass); 5-6 % more on the pillarboxed
+    rdl-rounded-back-side (3.0-3.1 s to 3.2-3.3 s: its 326 x 480 video has a fifth more
+    pixels than the 480 x 270 one, and the shrinking moved from the pose pass to here).
 """
 
 from __future__ import annotations
