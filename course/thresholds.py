@@ -555,3 +555,45 @@ TEMPO_PER_ANGLE_ERROR = Limit(
     "ANGLE_ERROR of margin: 0.1 s is three frames at 30 frames/s, about what the timing of the "
     "10 % and 90 % points can be off by.",
 )
+
+# --- the annotated video frames the person (course.analysis.annotate) ---------------------------
+
+CROP_MARGIN = Limit(
+    0.15,
+    "share of the person's height",
+    "Room left on every side of the box that the landmarks seen during the clip span. The "
+    "landmarks stop at the eyes, the wrists and the toes, while the top of the head is about "
+    "0.06 of a lifter's height above the eyes and a 45 cm plate reaches about 0.13 of a 1.75 m "
+    "lifter's height beyond the bar in the hands; the angle labels sit beside the joints.",
+)
+
+CROP_KEEP_WHOLE = Limit(
+    0.75,
+    "share of the frame's area",
+    "A crop covering at least this much of the picture is not made: it would enlarge the person "
+    "by under 15 % (1 / sqrt 0.75), not worth losing the room around them.",
+)
+
+CROP_MIN_SIDE = Limit(
+    1 / 3,
+    "share of the frame's long side",
+    "The crop's long side is at least this: a person spanning less is already told to stand "
+    "closer (course.analysis.camera_view's MIN_PERSON_HEIGHT, a third of the picture), and a "
+    "tighter crop would only enlarge the blur of too few pixels.",
+)
+
+CROP_ASPECT = Limit(
+    (9 / 16, 16 / 9),
+    "width / height",
+    "The crop is widened or heightened (about its centre) to stay between a phone's portrait "
+    "and landscape screen: a narrower picture leaves the fault banners no room for their words, "
+    "a flatter one shows the person small on a phone.",
+)
+
+CROP_MAX_ENLARGE = Limit(
+    2.0,
+    "times the clip's pixels",
+    "A crop is enlarged to the annotated video's size (Settings.annotated_max_side) by at most "
+    "this much: the labels are drawn at the video's own pixels, so a small crop shown at phone "
+    "width keeps sharp text, while the picture under it gains nothing from more.",
+)

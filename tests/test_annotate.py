@@ -128,6 +128,16 @@ def at(case: Case, t_s: float) -> int:
     return int(np.argmin(np.abs(case.seq.t_s - t_s)))
 
 
+def in_video(case: Case, point: np.ndarray) -> tuple[int, int]:
+    """Pixels in the annotated video of a normalised point of the whole upright picture."""
+    x0, y0, x1, y1 = case.result.crop or (0, 0, case.info.width, case.info.height)
+    x, y = point * [case.info.width, case.info.height]
+    return (
+        round((x - x0) * case.result.width / (x1 - x0)),
+        round((y - y0) * case.result.height / (y1 - y0)),
+    )
+
+
 def changed_around(image: np.ndarray, x: int, y: int, reach: int = 3) -> bool:
     """True when the picture within `reach` pixels of (x, y) is no longer the plain grey."""
     patch = image[max(0, y - reach) : y + reach + 1, max(0, x - reach) : x + reach + 1]
@@ -174,14 +184,19 @@ def test_frames_keep_their_own_times_in_a_variable_rate_clip(uneven):
     assert np.allclose(times, expected, atol=TIME_TOL_S)
 
 
-def test_size_is_even_and_the_aspect_is_kept(steady):
-    assert (steady.result.width, steady.result.height) == (WIDTH, HEIGHT)
+def test_a_person_small_in_the_picture_is_cut_out_at_an_even_size_and_the_crops_shape(steady):
+    x0, y0, x1, y1 = steady.result.crop  # the body model's lifter spans about half the height
+    _, _, images = decoded(steady.result.video_path)
+    assert images[0].shape[:2] == (steady.result.height, steady.result.width)
     assert steady.result.width % 2 == 0 and steady.result.height % 2 == 0
+    assert (x1 - x0) * (y1 - y0) < 0.5 * WIDTH * HEIGHT
+    assert steady.result.width / steady.result.height == pytest.approx((x1 - x0) / (y1 - y0), rel=0.02)
+    assert steady.result.height > HEIGHT, "a small crop is enlarged, so its labels are drawn sharp"
 
 
 def test_portrait_phone_clip_comes_out_portrait(portrait):
     _, _, images = decoded(portrait.result.video_path)
-    assert images[0].shape[:2] == (WIDTH, HEIGHT)  # (rows, columns): taller than wide
+    assert images[0].shape[:2] == (portrait.result.height, portrait.result.width)
     assert portrait.result.height > portrait.result.width
 
 
@@ -244,16 +259,20 @@ def test_max_side_below_the_floor_is_refused(tmp_path, steady):
 def test_skeleton_is_drawn_on_the_near_hip(steady):
     _, _, images = decoded(steady.result.video_path)
     row = at(steady, 1.0)
-    x, y = (steady.seq.image[row, L.LEFT_HIP, :2] * [WIDTH, HEIGHT]).round().astype(int)
-    assert changed_around(images[row], x, y)
+    assert changed_around(images[row], *in_video(steady, steady.seq.image[row, L.LEFT_HIP, :2]))
 
 
 def test_skeleton_follows_the_upright_picture_of_a_portrait_clip(portrait):
     _, _, images = decoded(portrait.result.video_path)
     row = at(portrait, 1.0)
-    x, y = (portrait.seq.image[row, L.LEFT_KNEE, :2] * [HEIGHT, WIDTH]).round().astype(int)
-    assert changed_around(images[row], x, y)
-    assert not changed_around(images[row], HEIGHT - 10, WIDTH - 10)  # bottom-right: no person
+    assert changed_around(images[row], *in_video(portrait, portrait.seq.image[row, L.LEFT_KNEE, :2]))
+    # the bottom corner farthest from the person is left plain
+    seen = portrait.seq.visibility[row] > 0
+    points = np.array([in_video(portrait, p) for p in portrait.seq.image[row, seen, :2]])
+    width, height = portrait.result.width, portrait.result.height
+    corner = max(([6, height - 6], [width - 6, height - 6]), key=lambda c: np.hypot(*(points - c).T).min())
+    assert np.hypot(*(points - corner).T).min() > 20
+    assert not changed_around(images[row], *corner)
 
 
 def test_fault_banner_shows_at_the_bottom_of_the_rep_and_not_while_standing_tall(steady):

@@ -43,11 +43,16 @@ from course.thresholds import LEVEL_ASSUMED
 
 OnStage = Callable[[str, float], None]
 """on_stage(what is happening, fraction done 0..1), for a progress bar: the check's stages."""
-# Frames for the annotated video, shrunk to its size, are kept from the pose pass instead of
-# decoding the clip a second time, when they fit in this much memory: a 45 s clip at 30 fps
-# and 480 x 270 pixels. On a short clip decoding again was most of the annotation's cost;
-# longer clips are decoded again, so memory stays bounded whatever is uploaded.
+# Frames for the annotated video are kept from the pose pass instead of decoding the clip a
+# second time, when they fit in this much memory: a 45 s clip at 30 fps and 480 x 270 pixels.
+# On a short clip decoding again was most of the annotation's cost; longer clips are decoded
+# again, so memory stays bounded whatever is uploaded. They are kept at the largest size that
+# fits: the pose pass's own frames (no copy; a 6 s clip at 1280 x 720 and 30 fps fits), else
+# KEEP_DETAIL times the video's size, else the video's size. The video is cut to the person
+# (course.analysis.annotate.person_crop) only after the pose pass, and a crop from larger
+# frames is sharper.
 KEEP_FOR_VIDEO_MB = 512
+KEEP_DETAIL = 2  # times Settings.annotated_max_side: a crop to half the picture keeps every pixel it shows
 
 OTHERS_LEFT_OUT = "Other people were in the picture further back; we followed you and left them out."
 FRAMING_WHY = {
@@ -121,9 +126,10 @@ def analyse_clip(
             width, height = info.width, info.height
             frames = read_frames(path, info, max_side=settings.analysis_max_side)
             small: list[VideoFrame] | None = None
-            if annotate_in is not None and _small_frames_fit(info, settings.annotated_max_side):
+            kept_side = _kept_side(info, settings) if annotate_in is not None else None
+            if kept_side is not None:
                 small = []
-                frames = _keeping_small(frames, output_size(info, settings.annotated_max_side), small)
+                frames = _keeping_small(frames, output_size(info, kept_side), small)
             seq: LandmarkSequence = track_pose(
                 frames,
                 width,
@@ -244,6 +250,16 @@ def _judge(
                 log.exception("The annotated video could not be made; the report is kept without it")
                 report = dataclasses.replace(report, notes=(*report.notes, NO_ANNOTATED_VIDEO))
     return report, track, video, subtitles
+
+
+def _kept_side(info: VideoInfo, settings: Settings) -> int | None:
+    """The long side, pixels, of the frames kept from the pose pass for the annotated video:
+    the largest that fits KEEP_FOR_VIDEO_MB (see there), None when none does."""
+    largest, video = settings.analysis_max_side, settings.annotated_max_side
+    for side in (largest, min(largest, KEEP_DETAIL * video), min(largest, video)):
+        if _small_frames_fit(info, side):
+            return side
+    return None
 
 
 def _small_frames_fit(info: VideoInfo, max_side: int) -> bool:
