@@ -76,13 +76,16 @@ def body_figure(
     spacing_m: float = 1.4,
     show_plane: bool = True,
     height_px: int = 460,
+    animated: bool = True,
 ) -> go.Figure:
     """Animate one or more motions side by side on the course's body model.
 
     Each body shows its bones (near side dark, far side light), its hip, knee and trunk
     angles beside the joints, its centre of mass with a plumb line to the floor, and the
     base of support under its feet; a label says when its weight has gone to the toes.
-    Play/pause buttons and a time slider drive all bodies.
+    Play/pause buttons and a time slider drive all bodies. With ``animated=False`` the figure is
+    only its opening frame (no frames, buttons or slider): the still a page shows first, built in
+    a tenth of the time.
     Raises ``ValueError`` when no motion is given.
     """
     motions = [motions] if isinstance(motions, Motion) else list(motions)
@@ -118,12 +121,16 @@ def body_figure(
     moving = traces_at(start)
     fig = go.Figure(data=moving + static)
     moving_ids = list(range(len(moving)))
-    fig.frames = [
-        go.Frame(
-            data=frame_updates(k), traces=moving_ids, layout={"scene": {"annotations": labels_at(k)}}, name=f"{t:.2f}"
-        )
-        for k, t in enumerate(clock)
-    ]
+    if animated:
+        fig.frames = [
+            go.Frame(
+                data=frame_updates(k),
+                traces=moving_ids,
+                layout={"scene": {"annotations": labels_at(k)}},
+                name=f"{t:.2f}",
+            )
+            for k, t in enumerate(clock)
+        ]
 
     x_max = (len(motions) - 1) * spacing_m
     scene_range = {"x": [-0.95, x_max + 0.8], "y": [-0.45, 0.45], "z": [-0.05, 2.15]}
@@ -149,9 +156,9 @@ def body_figure(
             "dragmode": "turntable",
             "annotations": labels_at(start),
         },
-        updatemenus=[_play_buttons()],
-        sliders=[_time_slider(clock, start)],
     )
+    if animated:
+        fig.update_layout(updatemenus=[_play_buttons()], sliders=[_time_slider(clock, start)])
     return fig
 
 

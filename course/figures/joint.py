@@ -83,7 +83,7 @@ from course.figures.anatomy import (
 )
 from course.figures.mesh import ROUND_DECIMALS, Triangles, cut_eye, cut_plane, rotation_matrix, sphere
 
-__all__ = ["HIP_MOTIONS", "hip_joint_figure", "shoulder_comparison_figure"]
+__all__ = ["HIP_MOTIONS", "hip_joint_figure", "hip_motion_axis_label", "shoulder_comparison_figure"]
 
 # --------------------------------------------------------------------------------------------
 # Motions, axes and sign conventions (see the module docstring)
@@ -123,6 +123,14 @@ _MOTIONS: dict[str, _Motion] = {
 }
 
 HIP_MOTIONS: tuple[str, ...] = tuple(_MOTIONS)  # the motions hip_joint_figure can show, in course order
+
+
+def hip_motion_axis_label(motion: str) -> str:
+    """The axis a hip motion turns about, as the figure labels it ("Side-to-side axis").
+
+    Raises ``ValueError`` for a motion not in :data:`HIP_MOTIONS`."""
+    return _AXES[_motion_spec(motion).axis].label
+
 
 # --------------------------------------------------------------------------------------------
 # Look: high contrast on a phone (ivory bone and blue cartilage on a dark stage)
