@@ -59,11 +59,12 @@ def test_opening_a_figure_draws_its_3d_model_and_the_keyboard_plays_and_steps_it
     opener.scroll_into_view_if_needed()
     started = time.monotonic()
     opener.click()
-    plot = page.locator('[data-testid="stMain"] .js-plotly-plot').first
+    figure = page.locator('[class*="st-key-plot-"]').filter(has=page.locator(".js-plotly-plot")).first
+    plot = figure.locator(".js-plotly-plot")
     plot.locator(".updatemenu-button").first.wait_for(timeout=WAIT_MS)
     drawn_s = time.monotonic() - started
     plot.scroll_into_view_if_needed()
-    assert plot.get_attribute("aria-label") or page.locator("[data-testid='stPlotlyChart'][aria-label]").count()
+    assert figure.locator('[aria-label*="Good hinge"]').count(), "the 3D figure has no text alternative"
     play = plot.locator('.updatemenu-button[role="button"][aria-label="Play"]')
     play.wait_for(timeout=WAIT_MS)
     page.wait_for_timeout(500)

@@ -19,6 +19,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from course.body import BONES, BaseOfSupport, Joint, PosedBody
+from course.figures.controls import frame_slider, play_pause
 from course.motions import Motion
 
 FRAMES_PER_S = 12.0  # animation frames per second of motion: smooth enough, small enough for a phone
@@ -158,7 +159,25 @@ def body_figure(
         },
     )
     if animated:
-        fig.update_layout(updatemenus=[_play_buttons()], sliders=[_time_slider(clock, start)])
+        fig.update_layout(
+            updatemenus=[
+                play_pause(
+                    1000.0 / FRAMES_PER_S,
+                    from_start=False,
+                    place={"x": 0.0, "y": 0.0, "xanchor": "left", "yanchor": "top", "pad": {"t": 4, "r": 6}},
+                )
+            ],
+            sliders=[
+                frame_slider(
+                    [(f"{t:.2f}", f"{t:.1f}") for t in clock],
+                    start,
+                    prefix="time ",
+                    suffix=" s",
+                    place={"x": 0.0, "len": 1.0, "y": 0.0, "yanchor": "top", "pad": {"t": 40, "b": 4}},
+                    font_size=12,
+                )
+            ],
+        )
     return fig
 
 
@@ -343,64 +362,3 @@ def _static_traces(
             )
         )
     return traces
-
-
-def _play_buttons() -> dict:
-    frame_ms = 1000.0 / FRAMES_PER_S
-    return {
-        "type": "buttons",
-        "direction": "left",
-        "x": 0.0,
-        "y": 0.0,
-        "xanchor": "left",
-        "yanchor": "top",
-        "pad": {"t": 4, "r": 6},
-        "showactive": False,
-        "buttons": [
-            {
-                "label": "▶ Play",
-                "method": "animate",
-                "args": [
-                    None,
-                    {
-                        "frame": {"duration": frame_ms, "redraw": True},
-                        "fromcurrent": True,
-                        "transition": {"duration": 0},
-                        "mode": "immediate",
-                    },
-                ],
-            },
-            {
-                "label": "❚❚ Pause",
-                "method": "animate",
-                "args": [
-                    [None],
-                    {"frame": {"duration": 0, "redraw": False}, "mode": "immediate", "transition": {"duration": 0}},
-                ],
-            },
-        ],
-    }
-
-
-def _time_slider(clock: np.ndarray, active: int) -> dict:
-    return {
-        "active": active,
-        "x": 0.0,
-        "len": 1.0,
-        "y": 0.0,
-        "yanchor": "top",
-        "pad": {"t": 40, "b": 4},
-        "currentvalue": {"prefix": "time ", "suffix": " s", "font": {"size": 12}},
-        "transition": {"duration": 0},
-        "steps": [
-            {
-                "label": f"{t:.1f}",
-                "method": "animate",
-                "args": [
-                    [f"{t:.2f}"],
-                    {"frame": {"duration": 0, "redraw": True}, "mode": "immediate", "transition": {"duration": 0}},
-                ],
-            }
-            for t in clock
-        ],
-    }
