@@ -85,7 +85,8 @@ def time_page(browser, url: str, last_heading: str, figures: int, tap: bool) -> 
         page.wait_for_function(FIGURE_DRAWN, arg=figures, timeout=WAIT_MS)
         times["figures"] = time.monotonic() - started
     opener = page.get_by_role("button", name="Open the 3D model").first
-    if tap and opener.count():
+    if tap:
+        opener.wait_for(timeout=WAIT_MS)
         opener.scroll_into_view_if_needed()
         tapped = time.monotonic()
         opener.click()
