@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from course.content import load_course
-from tests.browser import DESKTOP, PHONE, WAIT_MS, drawn_pixels, horizontal_overflow, running_app
+from tests.browser import DESKTOP, PHONE, WAIT_MS, drawn_pixels, horizontal_overflow, running_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -106,12 +106,23 @@ def test_typed_home_address_opens_home_at_the_root(browser, app_url):
     page.close()
 
 
+def open_first_3d_model(page):
+    """Tap a lesson's first "Open the 3D model" (figures show a still first); its plot."""
+    from course.views.figure_view import OPEN_LABEL
+
+    page.get_by_role("button", name=OPEN_LABEL).first.click(timeout=WAIT_MS)
+    plot = page.locator('[class*="st-key-plot-"] .js-plotly-plot').first
+    plot.locator(".updatemenu-button").first.wait_for(timeout=WAIT_MS)  # drawn once its scene is
+    wait_for_app(page)
+    return plot
+
+
 def test_3d_body_figure_is_drawn_in_a_lesson_on_a_phone(browser, app_url, shots):
     from course.figures.body import COM, NEAR
 
     page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
     page.goto(f"{app_url}/what-is-a-hinge")
-    plot = page.locator(".js-plotly-plot").first
+    plot = open_first_3d_model(page)
     plot.wait_for(timeout=WAIT_MS)
     plot.scroll_into_view_if_needed()
     page.wait_for_timeout(1500)  # WebGL draws on the next animation frames
@@ -130,7 +141,7 @@ def _hex_rgb(colour: str) -> tuple[int, int, int]:
 def test_learner_can_play_the_hinge_and_turn_the_model(browser, app_url):
     page = browser.new_page(viewport=PHONE, device_scale_factor=1)
     page.goto(f"{app_url}/what-is-a-hinge")
-    plot = page.locator(".js-plotly-plot").first
+    plot = open_first_3d_model(page)
     plot.wait_for(timeout=WAIT_MS)
     plot.scroll_into_view_if_needed()
     page.wait_for_timeout(1000)

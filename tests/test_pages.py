@@ -233,18 +233,44 @@ def plotly_specs(at: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
-def test_lesson_draws_each_figure_after_its_section_with_its_caption():
+def still_alts(at: AppTest) -> list[str]:
+    """The text alternatives of the still pictures a page shows in place of its 3D figures."""
+    return [image.alt for element in at.get("image") for image in element.proto.imgs]
+
+
+def open_3d_models(at: AppTest) -> AppTest:
+    from course.views.figure_view import OPEN_LABEL
+
+    for button in [b for b in at.button if b.label == OPEN_LABEL]:
+        button.click()
+    return at.run()
+
+
+def test_lesson_shows_a_still_of_each_3d_figure_after_its_section_with_its_caption():
     lesson = load_course().lesson("what-is-a-hinge")
     at = lesson_app(lesson.id).run()
     assert not at.exception
-    specs = plotly_specs(at)
-    assert len(specs) == len(lesson.figures)
     shown = texts(at)
     for figure in lesson.figures:
         assert figure.caption in shown
+    # the 2D angle chart is drawn as it is; each 3D figure is a still, described in words
+    assert len(plotly_specs(at)) == 1
+    alts = still_alts(at)
+    assert len(alts) == len(lesson.figures) - 1
+    assert "Good hinge" in alts[2] and "Goblet squat" in alts[2]
+
+
+def test_opening_a_still_draws_the_3d_figure_in_its_place():
+    lesson = load_course().lesson("what-is-a-hinge")
+    at = open_3d_models(lesson_app(lesson.id).run())
+    assert not at.exception
+    assert still_alts(at) == []
+    specs = plotly_specs(at)
+    assert len(specs) == len(lesson.figures)
     # the hinge against the squat: two bodies, titled, in the third figure of the lesson
     titles = [t["text"][0] for t in specs[2]["data"] if t.get("mode") == "text" and "<b>" in t["text"][0]]
     assert titles == ["<b>Good hinge</b>", "<b>Goblet squat</b>"]
+    assert all(chart.proto.alt for chart in at.get("plotly_chart")), "a 3D figure has no text alternative"
 
 
 def test_a_question_with_a_figure_draws_it_between_its_prompt_and_its_choices(tmp_path, monkeypatch):
@@ -264,9 +290,13 @@ def test_a_question_with_a_figure_draws_it_between_its_prompt_and_its_choices(tm
 
 def test_hip_joint_figure_follows_the_motion_the_learner_picks():
     at = lesson_app("your-hip-joint").run()
-    assert plotly_specs(at)[0]["layout"]["title"]["text"].startswith("<b>Hip flexion: up to 120°")
+    assert "through flexion" in still_alts(at)[0]
     picker = at.button_group[0]
     assert picker.value == "flexion"
     picker.set_value("abduction").run()
     assert not at.exception
+    assert "through abduction" in still_alts(at)[0]
+    open_3d_models(at)
     assert plotly_specs(at)[0]["layout"]["title"]["text"].startswith("<b>Hip abduction: up to 45°")
+    at.button_group[0].set_value("flexion").run()
+    assert plotly_specs(at)[0]["layout"]["title"]["text"].startswith("<b>Hip flexion: up to 120°")

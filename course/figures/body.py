@@ -19,6 +19,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from course.body import BONES, BaseOfSupport, Joint, PosedBody
+from course.figures.controls import frame_slider, play_pause
 from course.motions import Motion
 
 FRAMES_PER_S = 12.0  # animation frames per second of motion: smooth enough, small enough for a phone
@@ -76,13 +77,16 @@ def body_figure(
     spacing_m: float = 1.4,
     show_plane: bool = True,
     height_px: int = 460,
+    animated: bool = True,
 ) -> go.Figure:
     """Animate one or more motions side by side on the course's body model.
 
     Each body shows its bones (near side dark, far side light), its hip, knee and trunk
     angles beside the joints, its centre of mass with a plumb line to the floor, and the
     base of support under its feet; a label says when its weight has gone to the toes.
-    Play/pause buttons and a time slider drive all bodies.
+    Play/pause buttons and a time slider drive all bodies. With ``animated=False`` the figure is
+    only its opening frame (no frames, buttons or slider): the still a page shows first, built in
+    a tenth of the time.
     Raises ``ValueError`` when no motion is given.
     """
     motions = [motions] if isinstance(motions, Motion) else list(motions)
@@ -118,12 +122,16 @@ def body_figure(
     moving = traces_at(start)
     fig = go.Figure(data=moving + static)
     moving_ids = list(range(len(moving)))
-    fig.frames = [
-        go.Frame(
-            data=frame_updates(k), traces=moving_ids, layout={"scene": {"annotations": labels_at(k)}}, name=f"{t:.2f}"
-        )
-        for k, t in enumerate(clock)
-    ]
+    if animated:
+        fig.frames = [
+            go.Frame(
+                data=frame_updates(k),
+                traces=moving_ids,
+                layout={"scene": {"annotations": labels_at(k)}},
+                name=f"{t:.2f}",
+            )
+            for k, t in enumerate(clock)
+        ]
 
     x_max = (len(motions) - 1) * spacing_m
     scene_range = {"x": [-0.95, x_max + 0.8], "y": [-0.45, 0.45], "z": [-0.05, 2.15]}
@@ -149,9 +157,27 @@ def body_figure(
             "dragmode": "turntable",
             "annotations": labels_at(start),
         },
-        updatemenus=[_play_buttons()],
-        sliders=[_time_slider(clock, start)],
     )
+    if animated:
+        fig.update_layout(
+            updatemenus=[
+                play_pause(
+                    1000.0 / FRAMES_PER_S,
+                    from_start=False,
+                    place={"x": 0.0, "y": 0.0, "xanchor": "left", "yanchor": "top", "pad": {"t": 4, "r": 6}},
+                )
+            ],
+            sliders=[
+                frame_slider(
+                    [(f"{t:.2f}", f"{t:.1f}") for t in clock],
+                    start,
+                    prefix="time ",
+                    suffix=" s",
+                    place={"x": 0.0, "len": 1.0, "y": 0.0, "yanchor": "top", "pad": {"t": 40, "b": 4}},
+                    font_size=12,
+                )
+            ],
+        )
     return fig
 
 
@@ -336,64 +362,3 @@ def _static_traces(
             )
         )
     return traces
-
-
-def _play_buttons() -> dict:
-    frame_ms = 1000.0 / FRAMES_PER_S
-    return {
-        "type": "buttons",
-        "direction": "left",
-        "x": 0.0,
-        "y": 0.0,
-        "xanchor": "left",
-        "yanchor": "top",
-        "pad": {"t": 4, "r": 6},
-        "showactive": False,
-        "buttons": [
-            {
-                "label": "▶ Play",
-                "method": "animate",
-                "args": [
-                    None,
-                    {
-                        "frame": {"duration": frame_ms, "redraw": True},
-                        "fromcurrent": True,
-                        "transition": {"duration": 0},
-                        "mode": "immediate",
-                    },
-                ],
-            },
-            {
-                "label": "❚❚ Pause",
-                "method": "animate",
-                "args": [
-                    [None],
-                    {"frame": {"duration": 0, "redraw": False}, "mode": "immediate", "transition": {"duration": 0}},
-                ],
-            },
-        ],
-    }
-
-
-def _time_slider(clock: np.ndarray, active: int) -> dict:
-    return {
-        "active": active,
-        "x": 0.0,
-        "len": 1.0,
-        "y": 0.0,
-        "yanchor": "top",
-        "pad": {"t": 40, "b": 4},
-        "currentvalue": {"prefix": "time ", "suffix": " s", "font": {"size": 12}},
-        "transition": {"duration": 0},
-        "steps": [
-            {
-                "label": f"{t:.1f}",
-                "method": "animate",
-                "args": [
-                    [f"{t:.2f}"],
-                    {"frame": {"duration": 0, "redraw": True}, "mode": "immediate", "transition": {"duration": 0}},
-                ],
-            }
-            for t in clock
-        ],
-    }

@@ -81,9 +81,10 @@ from course.figures.anatomy import (
     scapula,
     shoulder_labrum,
 )
+from course.figures.controls import frame_slider, play_pause
 from course.figures.mesh import ROUND_DECIMALS, Triangles, cut_eye, cut_plane, rotation_matrix, sphere
 
-__all__ = ["HIP_MOTIONS", "hip_joint_figure", "shoulder_comparison_figure"]
+__all__ = ["HIP_MOTIONS", "hip_joint_figure", "hip_motion_axis_label", "shoulder_comparison_figure"]
 
 # --------------------------------------------------------------------------------------------
 # Motions, axes and sign conventions (see the module docstring)
@@ -123,6 +124,14 @@ _MOTIONS: dict[str, _Motion] = {
 }
 
 HIP_MOTIONS: tuple[str, ...] = tuple(_MOTIONS)  # the motions hip_joint_figure can show, in course order
+
+
+def hip_motion_axis_label(motion: str) -> str:
+    """The axis a hip motion turns about, as the figure labels it ("Side-to-side axis").
+
+    Raises ``ValueError`` for a motion not in :data:`HIP_MOTIONS`."""
+    return _AXES[_motion_spec(motion).axis].label
+
 
 # --------------------------------------------------------------------------------------------
 # Look: high contrast on a phone (ivory bone and blue cartilage on a dark stage)
@@ -360,69 +369,23 @@ def _angle_label(angle_deg: float) -> str:
 
 
 def _slider(angles: Sequence[float], label: str, limit_deg: float) -> dict:
-    steps = [
-        dict(
-            method="animate",
-            label=_angle_label(angle),
-            args=[
-                [_angle_label(angle)],
-                dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0)),
-            ],
-        )
-        for angle in angles
-    ]
-    return dict(
-        active=len(steps) - 1,
-        steps=steps,
-        x=0.03,
-        len=0.94,
-        y=_CONTROLS_HEIGHT - 0.015,
-        yanchor="top",
-        pad=dict(t=0, b=0, l=0, r=0),
-        currentvalue=dict(
-            prefix=f"{label} ", suffix=f" of {limit_deg:g}°", xanchor="left", font=dict(size=17, color=_TEXT), offset=14
-        ),
-        font=dict(size=10, color="#6B7280"),
-        ticklen=3,
-        minorticklen=0,
-        bgcolor="#E5E7EB",
-        activebgcolor=_ACCENT,
-        bordercolor="#9CA3AF",
+    slider = frame_slider(
+        [(_angle_label(angle), _angle_label(angle)) for angle in angles],
+        len(angles) - 1,
+        prefix=f"{label} ",
+        suffix=f" of {limit_deg:g}°",
+        place=dict(x=0.03, len=0.94, y=_CONTROLS_HEIGHT - 0.015, yanchor="top", pad=dict(t=0, b=0, l=0, r=0)),
+        font_size=17,
     )
+    slider["currentvalue"].update(offset=14, font=dict(size=17, color=_TEXT))
+    return dict(slider, ticklen=3, minorticklen=0, activebgcolor=_ACCENT)
 
 
 def _play_pause() -> dict:
-    play = dict(
-        label="▶ Play",
-        method="animate",
-        args=[
-            None,
-            dict(
-                frame=dict(duration=FRAME_MS, redraw=True),
-                transition=dict(duration=0),
-                fromcurrent=False,
-                mode="immediate",
-            ),
-        ],
-    )
-    pause = dict(
-        label="❚❚",
-        method="animate",
-        args=[[None], dict(frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")],
-    )
-    return dict(
-        type="buttons",
-        direction="left",
-        showactive=False,
-        buttons=[play, pause],
-        x=0.97,
-        xanchor="right",
-        y=_CONTROLS_HEIGHT - 0.005,
-        yanchor="top",
-        pad=dict(t=0, r=0),
-        font=dict(size=15, color=_TEXT),
-        bgcolor="#F3F4F6",
-        bordercolor="#9CA3AF",
+    return play_pause(
+        FRAME_MS,
+        from_start=True,
+        place=dict(x=0.97, xanchor="right", y=_CONTROLS_HEIGHT - 0.005, yanchor="top", pad=dict(t=0, r=0)),
     )
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from course.content import Lesson, LessonFigure
-from course.figures import FIGURES
+from course.views.figure_view import draw_course_figure
 from course.views.places import HOME, SELF_CHECK, lesson_place, link
 from course.views.quiz import render_quiz
 from course.views.sections import write_section
 from course.views.session import learner_key, learner_progress
-from course.views.state import PLOTLY_CONFIG, course_content, course_figure
+from course.views.state import course_content
 
 
 def render_lesson(lesson_id: str) -> None:
@@ -65,21 +65,6 @@ def _key_terms(lesson: Lesson) -> None:
 
 
 def render_figure(lesson: Lesson, figure: LessonFigure, slot: str) -> None:
-    """One figure with its caption, and the picker for its variants when it has some."""
-    course = course_content()
-    spec = FIGURES[figure.name]
-    choices = spec.choices(course)
-    choice = None
-    if choices:
-        choice = st.pills(
-            spec.choice_prompt,
-            list(choices),
-            format_func=choices.__getitem__,
-            default=next(iter(choices)),
-            required=True,
-            key=f"figure:{lesson.id}:{slot}",
-        )
-    st.plotly_chart(
-        course_figure(figure.name, choice), width="stretch", config=PLOTLY_CONFIG, key=f"plot:{lesson.id}:{slot}"
-    )
+    """One figure with its caption: a still first, the 3D model on a tap (see course.views.figure_view)."""
+    draw_course_figure(figure.name, f"plot:{lesson.id}:{slot}", choice_key=f"figure:{lesson.id}:{slot}")
     st.caption(figure.caption)
