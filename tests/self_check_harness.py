@@ -21,3 +21,11 @@ def shown(at: AppTest) -> str:
         for e in getattr(at, kind)
     ]
     return "\n".join(str(part) for part in parts)
+
+
+def open_the_replay(at):
+    """Tap the report's "Open the 3D model" under "Your movement in 3D" (it shows a still first); the page after."""
+    from course.views.figure_view import OPEN_LABEL
+
+    (button,) = [b for b in at.button if b.label == OPEN_LABEL and (b.key or "").startswith("replay:")]
+    return button.click().run()

@@ -10,9 +10,10 @@ from streamlit.testing.v1 import AppTest
 
 import course.views.self_check as page
 from course.analysis.checks import Check, CheckStatus
+from course.views.figure_view import OPEN_LABEL
 from tests.clip_factory import write_clip
 from tests.real_clips import CLIPS, needs_clips
-from tests.self_check_harness import SCRIPT, TIMEOUT_S, app, shown
+from tests.self_check_harness import SCRIPT, TIMEOUT_S, app, open_the_replay, shown
 
 
 def test_page_invites_an_upload_with_the_filming_checklist_beside_it():
@@ -121,7 +122,11 @@ def test_a_real_rounded_back_gets_a_verdict_a_cue_and_its_lesson(reused_analyses
         "Your clip, annotated",
         "Rep by rep",
     ]
-    assert len(at.get("plotly_chart")) == 3  # the fault in 3D, the angle chart and the replay
+    # The angle chart is drawn; the fault's figure and the replay show a still and open in 3D on a tap.
+    assert [chart.key for chart in at.get("plotly_chart")] == ["angles"]
+    opens = [button.key for button in at.button if button.label == OPEN_LABEL]
+    assert len(opens) == 2 and opens[-1].startswith("replay:"), opens
+    assert len(open_the_replay(at).get("plotly_chart")) == 2
     assert "Your movement in 3D" in [s.value for s in at.header]
     assert "Your clip, annotated" in [s.value for s in at.header]
     assert not at.subheader, "the report's parts are h2 under the page's h1, no level skipped"
@@ -152,7 +157,7 @@ def test_the_replay_of_a_sound_deadlift_shows_no_rounded_back_or_bent_neck(reuse
     at = app()
     at.file_uploader[0].upload("dl.mp4", (CLIPS / "deadlift-side-2reps.mp4").read_bytes(), "video/mp4").run()
     assert at.success[0].value.startswith("**Solid hinge.**")
-    replay = at.get("plotly_chart")[-1].proto.spec
+    replay = open_the_replay(at).get("plotly_chart")[-1].proto.spec
     assert '"hip ' in replay and "back rounded" not in replay and "neck bent back" not in replay
 
 

@@ -20,7 +20,7 @@ from course.figures import FIGURES
 from course.views.state import PLOTLY_CONFIG, course_content, course_figure_words, course_still, figure_to_send
 
 OPEN_LABEL = "Open the 3D model"
-_PLOT_KEYS_JS = (Path(__file__).with_name("plot_keys.js")).read_text(encoding="utf-8")
+PLOT_KEYS_JS = (Path(__file__).with_name("plot_keys.js")).read_text(encoding="utf-8")
 
 
 def draw_course_figure(name: str, key: str, choice_key: str | None = None) -> None:
@@ -53,7 +53,7 @@ def _figure_fragment(name: str, key: str, choice_key: str) -> None:
         st.plotly_chart(
             figure_to_send(name, choice), width="stretch", config=PLOTLY_CONFIG, key=f"{key}:plot", alt=words
         )
-        st.html(f"<script>{_PLOT_KEYS_JS}</script>", unsafe_allow_javascript=True)
+        st.html(f"<script>{PLOT_KEYS_JS}</script>", unsafe_allow_javascript=True)
     else:
         st.image(still, alt=words, width="stretch")
         st.button(

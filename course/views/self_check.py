@@ -62,14 +62,17 @@ from course.content import Course
 from course.figures import FIGURES
 from course.figures.angles import Span, ThresholdLine, angle_chart
 from course.figures.body import body_figure
+from course.figures.still import still_svg
+from course.figures.words import bodies_in_words
 from course.settings import Settings
 from course.store import StoreError
 from course.thresholds import LEAN_BACK, LOCKED_KNEE_MAX, REP_CLIP_MARGIN, REP_CLIP_MIN
 from course.typed import visible
+from course.views.figure_view import OPEN_LABEL, PLOT_KEYS_JS, draw_course_figure
 from course.views.places import ACCOUNT, lesson_place, link
 from course.views.sections import SECTION_PARAM
 from course.views.session import course_store, signed_in, store_problem
-from course.views.state import PLOTLY_CONFIG, course_content, course_figure
+from course.views.state import PLOTLY_CONFIG, SentFigure, course_content
 
 log = logging.getLogger(__name__)
 UPLOAD_KEY = "clip"
@@ -467,32 +470,66 @@ def _replay(analysis: Analysis, digest: str) -> None:
         built.clear()
         built[digest] = _replay_figure(analysis)
     st.header("Your movement in 3D")
-    figure, beyond = built[digest]
-    if figure is None:
+    replay = built[digest]
+    if replay is None:
         st.info(SORRY_REPLAY, icon=":material/info:")
         return
-    st.plotly_chart(figure, width="stretch", config=PLOTLY_CONFIG, key="replay")
+    _replay_model(replay, digest)
     st.caption(
         "Left: your clip replayed on the course's body model from the angles measured above, "
         "in the shape the check judged. Right: a good hinge, timed to reach the bottom with you. "
         "Press Play, or turn the model with a finger."
     )
-    if note := beyond_model_note(beyond):
+    if note := beyond_model_note(replay.beyond):
         st.caption(note)
 
 
-def _replay_figure(analysis: Analysis) -> tuple[go.Figure | None, tuple[BeyondModel, ...]]:
-    """The replay's figure and the angles it held at the body model's limits; (None, ()) when
-    the clip can't be replayed (logged once: the result is kept for the session's reruns)."""
+@dataclass(frozen=True)
+class _Replay:
+    """The replay of one clip, built once per report: the 3D figure (sent as it was converted
+    once), a still of its opening view, what it shows in words, and the angles held at the
+    body model's limits."""
+
+    figure: go.Figure
+    still: str
+    words: str
+    beyond: tuple[BeyondModel, ...]
+
+
+@st.fragment
+def _replay_model(replay: _Replay, digest: str) -> None:
+    """The still first, the 3D model on a tap (this part alone reruns), as the lessons draw theirs."""
+    opened = f"replay:{digest}:opened"
+    if st.session_state.get(opened):
+        st.plotly_chart(replay.figure, width="stretch", config=PLOTLY_CONFIG, key="replay", alt=replay.words)
+        st.html(f"<script>{PLOT_KEYS_JS}</script>", unsafe_allow_javascript=True)
+    else:
+        st.image(replay.still, alt=replay.words, width="stretch")
+        st.button(
+            OPEN_LABEL,
+            icon=":material/3d_rotation:",
+            key=f"replay:{digest}:open",
+            on_click=st.session_state.__setitem__,
+            args=(opened, True),
+            help="Turn the model with a finger and play it",
+        )
+
+
+def _replay_figure(analysis: Analysis) -> _Replay | None:
+    """The clip's replay, or None when it can't be replayed (logged once: the result is kept
+    for the session's reruns)."""
     track = analysis.track
     if track is None:  # a refused clip: nothing measured (the page offers no replay then)
-        return None, ()
+        return None
     try:
         replay = replay_motion(track, found=analysis.report.faults)
-        return body_figure([replay.motion, reference_hinge(track)]), replay.beyond_model
+        motions = [replay.motion, reference_hinge(track)]
+        words = bodies_in_words(motions)
+        still = still_svg(body_figure(motions, animated=False), words)
+        return _Replay(SentFigure(body_figure(motions)), still, words, replay.beyond_model)
     except Exception:
         log.exception("self-check page: the 3D replay could not be drawn")
-        return None, ()
+        return None
 
 
 def rep_clip_window(start_s: float, end_s: float) -> tuple[int, int] | None:
@@ -593,9 +630,7 @@ def _cue(cue: CueLine, course: Course, key: str) -> None:
                 st.expander("See it in 3D beside a good hinge"),
                 report_part(f"the figure of {cue.fault}", SORRY_FIGURE),
             ):
-                st.plotly_chart(
-                    course_figure(cue.figure), width="stretch", config=PLOTLY_CONFIG, key=f"{key}cue:{cue.fault}"
-                )
+                draw_course_figure(cue.figure, f"{key}cue:{cue.fault}")
 
 
 def _reps(shown: Presentation, video: bytes | None, part: Callable[[str], object]) -> None:

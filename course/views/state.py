@@ -88,8 +88,8 @@ def course_still(name: str, choice: str | None = None) -> str | None:
     return _still(str(content_dir()), name, choice)
 
 
-class _SentFigure(go.Figure):
-    """A cached figure that hands Streamlit the same dict on every rerun.
+class SentFigure(go.Figure):
+    """A figure kept across reruns (cached, or in the session) that hands Streamlit the same dict on every rerun.
 
     ``st.plotly_chart`` calls ``to_dict()`` on every run, which deep-copies the figure: about
     0.2 s for a body figure's 73 frames. The dict is made once here and must not be changed.
@@ -106,7 +106,7 @@ class _SentFigure(go.Figure):
 
 @st.cache_resource(show_spinner="Drawing the figure...", max_entries=64)
 def _figure_to_send(directory: str, name: str, choice: str | None) -> go.Figure:
-    return _SentFigure(_figure(directory, name, choice))
+    return SentFigure(_figure(directory, name, choice))
 
 
 def figure_to_send(name: str, choice: str | None = None) -> go.Figure:
