@@ -80,9 +80,10 @@ def running_app(env: dict[str, str] | None = None, startup_timeout_s: float = 60
 
 @contextlib.contextmanager
 def app_process(
-    env: dict[str, str] | None = None, startup_timeout_s: float = 60
+    env: dict[str, str] | None = None, startup_timeout_s: float = 60, script: Path = ROOT / "course" / "app.py"
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """As running_app, yielding the server's process too (to signal it); stopped at the end if still running."""
+    """As running_app, yielding the server's process too (to signal it); stopped at the end if still running.
+    ``script``: another Streamlit script to serve the same way (benchmarks/pages.py's bare page)."""
     port = free_port()
     log = open(os.environ.get("HINGE_APP_LOG", os.devnull), "ab")  # noqa: SIM115 -- closed in the finally below
     process = subprocess.Popen(
@@ -91,7 +92,7 @@ def app_process(
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "course" / "app.py"),
+            str(script),
             "--server.port",
             str(port),
             "--server.address",

@@ -283,7 +283,9 @@ def test_a_question_with_a_figure_draws_it_between_its_prompt_and_its_choices(tm
     monkeypatch.setenv(CONTENT_DIR_SETTING, str(folder))
     at = lesson_app("a-1").run()
     assert not at.exception
-    (spec,) = plotly_specs(at)
+    (alt,) = still_alts(at)  # a still first, like a lesson's figures, saying which is A and which B
+    assert alt.startswith("Two models") and "left, A; right, B" in alt, alt
+    (spec,) = plotly_specs(open_3d_models(at))
     labels = [t["text"][0] for t in spec["data"] if t.get("mode") == "text" and "<b>" in t["text"][0]]
     assert labels == ["<b>A</b>", "<b>B</b>"]
 

@@ -56,14 +56,6 @@ def _figure(directory: str, name: str, choice: str | None) -> go.Figure:
     return build_figure(_load_course(directory), name, choice)
 
 
-def course_figure(name: str, choice: str | None = None) -> go.Figure:
-    """A named figure, built once per content folder, name and choice for the whole server.
-
-    The cached object is shared between sessions: callers must not change it.
-    """
-    return _figure(str(content_dir()), name, choice)
-
-
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _words(directory: str, name: str, choice: str | None) -> str:
     return describe_figure(_load_course(directory), name, choice)
