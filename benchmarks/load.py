@@ -36,19 +36,20 @@ import contextlib
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # tests.browser, beside this folder
+
+from tests.browser import ServerDidNotStart, app_process  # noqa: E402
+
 LOAD_TIMEOUT_S = 60.0  # a load slower than this is counted as failed (and the learner moves on)
 STARTUP_TIMEOUT_S = 90.0  # a server that doesn't answer its health check by then is a failed run
 SIGNED_IN_SHARE = 0.5  # the share of learners who are signed in
@@ -256,65 +257,15 @@ async def run_level(
     return results
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def streamlit_server(script: Path, env: dict[str, str], log_path: Path, root: Path = ROOT) -> Iterator[str]:
     """``streamlit run script`` on a free loopback port, as the course is served, with the
     ``course`` package of the checkout at ``root``; its address."""
-    port = free_port()
-    with open(log_path, "ab") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(script),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-            ],
-            cwd=root,
-            env={**os.environ, **env, "PYTHONPATH": str(root)},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + STARTUP_TIMEOUT_S
-            while True:
-                if process.poll() is not None:
-                    raise LoadProblem(f"streamlit stopped (code {process.returncode}) before serving; see {log_path}")
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise LoadProblem(
-                        f"streamlit did not answer on {url} within {STARTUP_TIMEOUT_S:.0f} s; see {log_path}"
-                    )
-                time.sleep(0.2)
+    try:
+        with app_process(env, STARTUP_TIMEOUT_S, script, root=root, log_path=log_path) as (url, _):
             yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    except ServerDidNotStart as problem:
+        raise LoadProblem(f"{problem}; see {log_path}") from None
 
 
 def signed_in_cookies(database_url: str, count: int, lesson_ids: Sequence[str]) -> list[str]:

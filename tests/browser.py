@@ -78,14 +78,26 @@ def running_app(env: dict[str, str] | None = None, startup_timeout_s: float = 60
         yield url
 
 
+class ServerDidNotStart(RuntimeError):
+    """``streamlit run`` stopped, or didn't answer its health check, before serving."""
+
+
 @contextlib.contextmanager
 def app_process(
-    env: dict[str, str] | None = None, startup_timeout_s: float = 60, script: Path = ROOT / "course" / "app.py"
+    env: dict[str, str] | None = None,
+    startup_timeout_s: float = 60,
+    script: Path = ROOT / "course" / "app.py",
+    *,
+    root: Path = ROOT,
+    log_path: str | os.PathLike[str] | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """As running_app, yielding the server's process too (to signal it); stopped at the end if still running.
-    ``script``: another Streamlit script to serve the same way (benchmarks/pages.py's bare page)."""
+    ``script``: another Streamlit script to serve the same way (the benchmarks' bare pages);
+    ``root``: the checkout whose ``course`` package it runs (benchmarks/load.py's --before);
+    ``log_path``: where the server's output goes (HINGE_APP_LOG, else nowhere). Raises
+    ServerDidNotStart."""
     port = free_port()
-    log = open(os.environ.get("HINGE_APP_LOG", os.devnull), "ab")  # noqa: SIM115 -- closed in the finally below
+    log = open(log_path or os.environ.get("HINGE_APP_LOG", os.devnull), "ab")  # noqa: SIM115 -- closed in the finally below
     process = subprocess.Popen(
         [
             sys.executable,
@@ -104,8 +116,8 @@ def app_process(
             "--server.fileWatcherType",
             "none",
         ],
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
+        cwd=root,
+        env={**os.environ, **(env or {}), **({"PYTHONPATH": str(root)} if root != ROOT else {})},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -114,7 +126,7 @@ def app_process(
         deadline = time.monotonic() + startup_timeout_s
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"streamlit exited with code {process.returncode} before serving")
+                raise ServerDidNotStart(f"streamlit exited with code {process.returncode} before serving")
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                     if response.status == 200:
@@ -122,7 +134,7 @@ def app_process(
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not answer on {url} within {startup_timeout_s:.0f} s")
+                raise ServerDidNotStart(f"streamlit did not answer on {url} within {startup_timeout_s:.0f} s")
             time.sleep(0.2)
         yield url, process
     finally:
