@@ -16,19 +16,12 @@ import contextlib
 import re
 from datetime import date, timedelta
 
-import numpy as np
 import pytest
 
-from course.analysis.faults import find_faults
-from course.analysis.kinematics import measure_motion
-from course.analysis.report import build_report
-from course.content import load_course
-from course.landmarks import Camera
-from course.motions import MOTIONS
 from course.store import open_store
-from course.synthetic_landmarks import landmark_sequence
 from course.views.session import SESSION_COOKIE
 from tests.browser import DESKTOP, PHONE, WAIT_MS, kept_on_failure, running_app, selectbox_text, wait_for_app
+from tests.gym_factory import hinge_report
 from tests.page_harness import member, trainer
 
 pytestmark = pytest.mark.browser
@@ -39,16 +32,6 @@ RENAMED = "Week 1: film three hinges"
 FEEDBACK = "Lovely hips-back hinge. Keep the bar closer on the way down."
 QUESTION = "Thanks! Should my knees bend more?"
 ANSWER = "Only a little: soft knees, shins nearly upright."
-
-
-def hinge_report() -> dict:
-    """What the analysis makes of three good hinges filmed from the side, as the store keeps it."""
-    motion = MOTIONS["good_hinge"](reps=3)
-    track = measure_motion(
-        landmark_sequence(motion, Camera.side_view("right"), noise_px=2.0, rng=np.random.default_rng(5))
-    )
-    report = build_report(track, find_faults(track, "side"), load_course().cues, view="side", people=1, timings={})
-    return report.to_json()
 
 
 @pytest.fixture
