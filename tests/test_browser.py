@@ -205,7 +205,11 @@ def test_learner_uploads_a_real_clip_and_reads_the_verdict_on_a_phone(browser, a
     )
     assert 3.0 < duration < 5.0, f"the annotated video does not play (duration {duration})"
     assert video.evaluate("v => v.querySelectorAll('track').length") >= 1, "no subtitles track"
-    chart = page.locator(".js-plotly-plot").nth(-2)  # the angle chart; the replay comes last
+    # The angle chart is the one plot drawn; the 3D replay is a still with its words until tapped
+    # (the cue's figure, a still too, waits in its closed expander, out of the accessibility tree).
+    assert page.locator(".js-plotly-plot").count() == 1
+    assert page.get_by_role("img", name="Two models of a person seen from the side").count() == 1
+    chart = page.locator(".js-plotly-plot").first
     chart.scroll_into_view_if_needed()
     page.wait_for_timeout(800)
     assert drawn_pixels(chart.screenshot(), (15, 118, 110)) > 100, "the hip angle curve is not drawn"
