@@ -25,7 +25,10 @@ Reported per level and app: loads, failures, median, p95 and max load time, load
 and the course's median and p95 as a ratio to the bare page's. ``--before PATH`` also serves
 the course of another checkout (the main branch's worktree, say) and loads it in the same run,
 for a before-and-after on one busy machine. ``--pages no-figures`` leaves out the lessons with
-Plotly figures, to see what the rest of a page run costs.
+Plotly figures, to see what the rest of a page run costs. ``--analysing CLIP`` keeps one
+analysis running beside every level of every app (``hinge-check CLIP`` again and again, as a
+learner's upload holds one core with the real pose model), as on a day when someone is
+checking their hinge.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ LOAD_TIMEOUT_S = 60.0  # a load slower than this is counted as failed (and the l
 STARTUP_TIMEOUT_S = 90.0  # a server that doesn't answer its health check by then is a failed run
 SIGNED_IN_SHARE = 0.5  # the share of learners who are signed in
 BARE = "bare page"
+ANALYSIS_START_S = 3.0  # --analysing: the analysis's process has loaded MediaPipe by then
 
 
 class LoadProblem(Exception):
@@ -268,6 +272,37 @@ def streamlit_server(script: Path, env: dict[str, str], log_path: Path, root: Pa
         raise LoadProblem(f"{problem}; see {log_path}") from None
 
 
+@contextlib.asynccontextmanager
+async def analysis_running(clip: Path | None, log_path: Path):
+    """``hinge-check clip`` run again and again until the block ends (nothing if clip is None)."""
+    if clip is None:
+        yield
+        return
+    stop = asyncio.Event()
+
+    async def analyse_again_and_again() -> None:
+        with log_path.open("ab") as log:
+            while not stop.is_set():
+                process = await asyncio.create_subprocess_exec(
+                    sys.executable, "-m", "course.cli", str(clip), cwd=ROOT, stdout=log, stderr=log
+                )
+                waiting = asyncio.ensure_future(process.wait())
+                stopping = asyncio.ensure_future(stop.wait())
+                await asyncio.wait({waiting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                if not waiting.done():
+                    process.kill()
+                    await process.wait()
+                stopping.cancel()
+
+    task = asyncio.create_task(analyse_again_and_again())
+    await asyncio.sleep(ANALYSIS_START_S)  # the pose model loaded and the frames being read
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
+
+
 def signed_in_cookies(database_url: str, count: int, lesson_ids: Sequence[str]) -> list[str]:
     """``count`` member accounts in the run's database, each with a live session and some
     progress (lessons read, a quiz tried); their session cookies."""
@@ -367,6 +402,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=Path,
         help="also load the course of another checkout (e.g. the main branch's worktree), in the same run",
     )
+    parser.add_argument(
+        "--analysing",
+        type=Path,
+        metavar="CLIP",
+        help="keep one analysis of this clip running beside every level and app, as a learner's upload does",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--log", type=Path, help="the servers' output (default: a file in the run's temporary folder)")
     args = parser.parse_args(argv)
@@ -374,6 +415,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.before = args.before.resolve()
         if not (args.before / "course" / "app.py").is_file():
             parser.error(f"--before {args.before}: no course/app.py there")
+    if args.analysing is not None:
+        args.analysing = args.analysing.resolve()
+        if not args.analysing.is_file():
+            parser.error(f"--analysing {args.analysing}: no such clip")
     try:
         return asyncio.run(_run(args))
     except LoadProblem as problem:
@@ -413,6 +458,7 @@ async def _run(args: argparse.Namespace) -> int:
         print(
             f"{len(pages)} pages ({args.pages}); levels {args.learners} learners, {args.duration:.0f} s each, think "
             f"{args.think[0]:g}-{args.think[1]:g} s, {SIGNED_IN_SHARE:.0%} signed in; {os.cpu_count()} cores"
+            + (f"; analysing {args.analysing.name} all along" if args.analysing else "")
         )
         with contextlib.ExitStack() as servers:
             apps = {BARE: servers.enter_context(streamlit_server(folder / "bare.py", env, log))}
@@ -431,7 +477,8 @@ async def _run(args: argparse.Namespace) -> int:
                 cookies = [signed[n // 2] if n % 2 == 0 and n // 2 < len(signed) else None for n in range(learners)]
                 results = {}
                 for name, url in apps.items():  # one after the other: only one server is under load at a time
-                    results[name] = await run_level(url, pages, cookies, args.duration, args.think)
+                    async with analysis_running(args.analysing, log):
+                        results[name] = await run_level(url, pages, cookies, args.duration, args.think)
                 levels.append(print_level(learners, results))
     if args.json:
         args.json.write_text(json.dumps(levels, indent=2))

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import subprocess
 import sys
 
 import pytest
 
 from tests.browser import ROOT, running_app
+from tests.clip_factory import RATE, write_clip
 
 SPEC = importlib.util.spec_from_file_location("load_benchmark", ROOT / "benchmarks" / "load.py")
 assert SPEC is not None and SPEC.loader is not None
@@ -67,3 +69,34 @@ def test_a_wrong_argument_is_named_without_a_traceback(capsys, argument, value, 
     assert stopped.value.code == 2
     error = capsys.readouterr().err
     assert says in error and "Traceback" not in error
+
+
+def test_a_missing_clip_to_analyse_is_named_without_a_traceback(capsys, tmp_path):
+    with pytest.raises(SystemExit) as stopped:
+        load.main(["--analysing", str(tmp_path / "nowhere.mp4")])
+    assert stopped.value.code == 2
+    assert "no such clip" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_the_analysis_beside_the_load_runs_hinge_check_until_the_level_ends(tmp_path, monkeypatch):
+    clip = write_clip(tmp_path / "empty-room.mp4", frames=2 * RATE)
+    log = tmp_path / "analysis.log"
+    monkeypatch.setattr(load, "ANALYSIS_START_S", 0.0)
+
+    async def level() -> None:
+        async with load.analysis_running(clip, log):
+            for _ in range(600):  # until the first analysis has answered (about 5 s: MediaPipe loads)
+                if log.exists() and log.read_text():
+                    break
+                await asyncio.sleep(0.1)
+
+    asyncio.run(level())
+    said = log.read_text()
+    assert said, "hinge-check never ran beside the load"
+    assert "Traceback" not in said
+    assert not [line for line in _processes() if str(clip) in line], "the analysis went on after the level"
+
+
+def _processes() -> list[str]:
+    return subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True).stdout.splitlines()
