@@ -28,6 +28,17 @@ from course.views.state import course_content
 _NEVER = datetime.min.replace(tzinfo=UTC)
 MEMBER_COLUMN_PX = 150  # a first name and most surnames; the full name is under "One member"
 VERDICT_COLUMN_PX = 200  # "Solid hinge" in full, a longer verdict cut short (in full under "One member")
+GROUP_COLUMNS = [  # the group table's columns, in order: who, their homework, then the rest
+    "Member",
+    "Homework done",
+    "Parts done",
+    "Overdue",
+    "Latest self-check",
+    "Lessons read",
+    "Quizzes passed",
+    "Quiz attempts",
+    "Username",
+]
 
 
 def render_dashboard() -> None:
@@ -86,6 +97,7 @@ def render_dashboard() -> None:
         file_name=f"{_file_name(board.group.title)}.csv",
         mime="text/csv",
         icon=":material/download:",
+        on_click="ignore",  # a download changes nothing on the page: no rerun of the whole group
     )
 
     _homework_parts(board, course, today, overdue_only)
@@ -126,17 +138,7 @@ def _group_table(board: GroupDashboard, course: Course, today: date, rows: list[
         hide_index=True,
         width="stretch",
         key="group-table",
-        column_order=[
-            "Member",
-            "Homework done",
-            "Parts done",
-            "Overdue",
-            "Latest self-check",
-            "Lessons read",
-            "Quizzes passed",
-            "Quiz attempts",
-            "Username",
-        ],
+        column_order=GROUP_COLUMNS,
         column_config={
             "Member": st.column_config.TextColumn(width=MEMBER_COLUMN_PX, pinned=True),
             "Latest self-check": st.column_config.TextColumn(width=VERDICT_COLUMN_PX),

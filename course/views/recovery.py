@@ -34,6 +34,7 @@ def show_new_codes(username: str) -> bool:
         mime="text/plain",
         icon=":material/download:",
         key="save-codes",
+        on_click="ignore",  # the codes stay on screen as they are until "I've kept them"
     )
     return True
 
