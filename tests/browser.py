@@ -1,7 +1,10 @@
 """The real app in a real headless Chromium: start it on a free port, open pages, take screenshots.
 
-The `browser` fixture is registered for every test by tests/conftest.py; the rest are helpers the
-browser tests import."""
+Its fixtures are registered for every test by tests/conftest.py: `browser`, `app_url` (the course
+served for a test module on the run's data folder; a module that needs a store of its own
+defines its own) and `shots` (the folder a test's screenshots go to: HINGE_SCREENSHOTS, which
+`make screenshots` sets to docs/screenshots, or else the test's own temporary folder). The rest
+are helpers the browser tests import."""
 
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 WAIT_MS = 30_000  # a page's rerun, on a busy two-core machine
+SCREENSHOTS = os.environ.get("HINGE_SCREENSHOTS")
 
 # Headless Chromium on a closed network: without the background-networking flags it keeps
 # trying to reach Google's hosts (see shared/design/FACTS.md). There is no GPU: WebGL (Plotly's
@@ -63,6 +67,21 @@ def browser():
         launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    """The course served for a test module, on the run's data folder."""
+    with running_app() as url:
+        yield url
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    """Where a test's screenshots go: HINGE_SCREENSHOTS (`make screenshots`), else its own folder."""
+    folder = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path / "shots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def free_port() -> int:
@@ -188,6 +207,23 @@ def selectbox_text(selectbox) -> str:
     return selectbox.evaluate("el => [el.innerText, ...[...el.querySelectorAll('input')].map(i => i.value)].join(' ')")
 
 
+def open_selectbox(page, selectbox, tries: int = 3) -> None:
+    """Tap a selectbox until its list of options is open. A tap that lands while the page is
+    being redrawn (a rerun's elements replacing the old ones) leaves the box focused but shut, as
+    a person would see it and tap again; so does this, after the app has settled."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(tries):
+        wait_for_app(page)
+        selectbox.click()
+        try:
+            page.get_by_role("listbox").wait_for(timeout=3_000)
+            return
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    raise AssertionError(f"the selectbox {selectbox_text(selectbox)!r} did not open after {tries} taps")
+
+
 def horizontal_overflow(page) -> int:
     """Pixels by which the widest scrolling box is wider than its window (0 when nothing scrolls sideways)."""
     return page.evaluate(
@@ -195,6 +231,52 @@ def horizontal_overflow(page) -> int:
               ...document.querySelectorAll('[data-testid="stMain"], [data-testid="stAppViewContainer"]')]
               .map(el => el.scrollWidth - el.clientWidth))"""
     )
+
+
+FIND_TABLE_JS = """first => [...document.querySelectorAll('[data-testid="stMain"] table')]
+    .find(table => table.querySelector('th')?.textContent.trim() === first && table.querySelector('tbody td'))"""
+
+READ_TABLE_JS = """async first => {
+    const rows = {};
+    const read = table => {
+        const names = {};
+        table.querySelectorAll('thead th').forEach((th, i) =>
+            names[th.getAttribute('aria-colindex') ?? i] = th.textContent.trim());
+        table.querySelectorAll('tbody tr').forEach((tr, r) => {
+            const row = rows[tr.getAttribute('aria-rowindex') ?? r] ??= {};
+            tr.querySelectorAll('td').forEach((td, i) =>
+                row[names[td.getAttribute('aria-colindex') ?? i]] = td.textContent.trim());
+        });
+    };
+    const table = (FIND_TABLE_JS)(first);
+    read(table);
+    const grid = table.closest('[data-testid="stDataFrame"]');
+    const scroller = grid?.querySelector('.dvn-scroller');
+    const headers = () => [...grid.querySelectorAll('table th')].map(th => th.textContent).join('|');
+    const scrollTo = async left => {  // the grid redraws its table a little while after it scrolls
+        const before = headers();
+        scroller.scrollLeft = left;
+        for (let waited = 0; waited < 2000 && headers() === before; waited += 50)
+            await new Promise(done => setTimeout(done, 50));
+    };
+    for (let step = 0; scroller && step < 20
+             && scroller.scrollLeft + scroller.clientWidth < scroller.scrollWidth - 1; step++) {
+        await scrollTo(scroller.scrollLeft + scroller.clientWidth / 2);
+        read(grid.querySelector('table'));
+    }
+    if (scroller && scroller.scrollLeft > 0) await scrollTo(0);
+    return Object.values(rows);
+}""".replace("FIND_TABLE_JS", FIND_TABLE_JS)
+
+
+def table_rows(page, first_column: str) -> list[dict[str, str]]:
+    """The rows of the table on the page whose first column is ``first_column``, every column.
+
+    Reads an st.dataframe and a Markdown table alike. A data frame is drawn on a canvas; the
+    table inside the canvas (for screen readers) holds the cells' values (numbers unformatted)
+    of the columns in view only, so the grid is scrolled sideways to read them all."""
+    page.wait_for_function(FIND_TABLE_JS, arg=first_column, timeout=WAIT_MS)
+    return page.evaluate(READ_TABLE_JS, first_column)
 
 
 def drawn_pixels(png: bytes, rgb: tuple[int, int, int], tolerance: int = 40) -> int:

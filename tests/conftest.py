@@ -6,7 +6,8 @@ imports one, nor anything else from another test module. The fixtures are:
 - here: analysis_cache, real_clip_analysis and reused_analyses, a real clip's analysis made
   once for the whole run (tests/real_clips.py);
 - tests/page_harness.py: data_dir, store, small_course and film_homework, for the pages under AppTest;
-- tests/browser.py: browser, a headless Chromium;
+- tests/browser.py: browser (a headless Chromium), app_url (the course served for a module) and
+  shots (the screenshot folder);
 - tests/postgres.py: postgres_server and postgres_database;
 - tests/store/conftest.py, for the store's own tests only: store and database_url on both backends, clock.
 

@@ -10,6 +10,8 @@ synthetic) handed in; Ben did nothing, so "Last week" is overdue for him; Cal re
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -25,6 +27,7 @@ from course.motions import MOTIONS
 from course.progress import QuizAttempt
 from course.store import open_store
 from course.synthetic_landmarks import landmark_sequence
+from tests.browser import running_app
 from tests.page_harness import member, trainer
 
 GROUP = "Tuesday 7 pm"
@@ -42,6 +45,24 @@ class Gym:
 
     data_dir: Path
     sessions: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ServedGym:
+    """The app served on the gym's store: its address and a session token per username."""
+
+    url: str
+    sessions: dict[str, str]
+
+
+@contextlib.contextmanager
+def served_tuesday_group(folder: Path) -> Iterator[ServedGym]:
+    """Coach Tess's group in a new store under ``folder``, and the app served on that store."""
+    data = folder / "data"
+    data.mkdir()
+    gym = tuesday_group(data)
+    with running_app(env={"HINGE_DATA_DIR": str(data)}) as url:
+        yield ServedGym(url=url, sessions=gym.sessions)
 
 
 def hinge_report() -> dict:

@@ -21,8 +21,8 @@ import pytest
 
 from course.content import load_course
 from course.views.session import SESSION_COOKIE
-from tests.browser import DESKTOP, PHONE, WAIT_MS, running_app, wait_for_app
-from tests.gym_factory import tuesday_group
+from tests.browser import DESKTOP, PHONE, WAIT_MS, wait_for_app
+from tests.gym_factory import served_tuesday_group
 
 pytestmark = pytest.mark.browser
 
@@ -95,11 +95,8 @@ def every_page() -> list[Visit]:
 @pytest.fixture(scope="module")
 def gym(tmp_path_factory):
     """Coach Tess's group (tests/gym_factory.py) on the app's own store; the app served on it."""
-    data = tmp_path_factory.mktemp("a11y") / "data"
-    data.mkdir()
-    gym = tuesday_group(data)
-    with running_app(env={"HINGE_DATA_DIR": str(data)}) as url:
-        yield type("Served", (), dict(url=url, sessions=gym.sessions))
+    with served_tuesday_group(tmp_path_factory.mktemp("a11y")) as served:
+        yield served
 
 
 def opened(browser, gym, width: str, who: str | None):

@@ -8,24 +8,9 @@ from pathlib import Path
 import pytest
 
 from course.content import load_course
-from tests.browser import DESKTOP, PHONE, WAIT_MS, drawn_pixels, horizontal_overflow, running_app, wait_for_app
+from tests.browser import DESKTOP, PHONE, WAIT_MS, drawn_pixels, horizontal_overflow, wait_for_app
 
 pytestmark = pytest.mark.browser
-
-SCREENSHOTS = os.environ.get("HINGE_SCREENSHOTS")
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with running_app() as url:
-        yield url
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def open_first_lesson(page, app_url):

@@ -6,32 +6,26 @@ stays phone-sized. Screenshots go to HINGE_SCREENSHOTS (`make screenshots`)."""
 from __future__ import annotations
 
 import contextlib
-import os
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from course.views.dashboard import GROUP_COLUMNS
 from course.views.session import SESSION_COOKIE
-from tests.browser import PHONE, WAIT_MS, horizontal_overflow, kept_on_failure, running_app, wait_for_app
-from tests.gym_factory import LAST_WEEK, OVERDUE, PARTS_DONE, tuesday_group
-from tests.test_homework_browser import FIND_TABLE_JS, table_rows
+from tests.browser import (
+    FIND_TABLE_JS,
+    PHONE,
+    WAIT_MS,
+    horizontal_overflow,
+    kept_on_failure,
+    table_rows,
+    wait_for_app,
+)
+from tests.gym_factory import LAST_WEEK, OVERDUE, PARTS_DONE, served_tuesday_group
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = os.environ.get("HINGE_SCREENSHOTS")
 TRAINERS_DESKTOP = {"width": 1366, "height": 768}  # the laptop issue 13 was checked on
-COLUMNS = [
-    "Member",
-    "Homework done",
-    "Parts done",
-    "Overdue",
-    "Latest self-check",
-    "Lessons read",
-    "Quizzes passed",
-    "Quiz attempts",
-    "Username",
-]
 
 # The grid's scroll box and the headers of the columns it draws (its table for screen readers
 # holds only the columns in view).
@@ -47,18 +41,8 @@ GRID_JS = f"""first => {{
 
 @pytest.fixture(scope="module")
 def gym(tmp_path_factory):
-    data = tmp_path_factory.mktemp("dashboard") / "data"
-    data.mkdir()
-    gym = tuesday_group(data)
-    with running_app(env={"HINGE_DATA_DIR": str(data)}) as url:
-        yield type("Served", (), dict(url=url, sessions=gym.sessions))
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path / "shots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    with served_tuesday_group(tmp_path_factory.mktemp("dashboard")) as served:
+        yield served
 
 
 @contextlib.contextmanager
@@ -100,7 +84,7 @@ def only_overdue(page) -> None:
 def test_on_a_desktop_every_column_of_the_group_table_fits_with_parts_and_overdue(browser, gym, tmp_path, shots):
     with dashboard(browser, gym, tmp_path, viewport=TRAINERS_DESKTOP) as page:
         grid = page.evaluate(GRID_JS, "Member")
-        assert grid["headers"] == COLUMNS, f"columns cut off or missing: {grid['headers']}"
+        assert grid["headers"] == GROUP_COLUMNS, f"columns cut off or missing: {grid['headers']}"
         assert grid["hidden"] == 0, f"the table scrolls sideways by {grid['hidden']} px on a 1366 px desktop"
         assert grid["main"] > 1000, f"the page keeps a narrow column ({grid['main']:.0f} px) on a desktop"
         rows = {row["Member"]: row for row in table_rows(page, "Member")}
@@ -113,7 +97,7 @@ def test_on_a_desktop_every_column_of_the_group_table_fits_with_parts_and_overdu
         late = [name for name, count in OVERDUE.items() if count]
         assert members_listed(page, late) == late
         again = page.evaluate(GRID_JS, "Member")  # a rerun keeps the width
-        assert (again["headers"], again["hidden"]) == (COLUMNS, 0), again
+        assert (again["headers"], again["hidden"]) == (GROUP_COLUMNS, 0), again
         assert again["main"] > 1000, f"after a rerun the page is back to a narrow column ({again['main']:.0f} px)"
         page.screenshot(path=shots / "dashboard-overdue-desktop.png")
 
@@ -122,7 +106,7 @@ def test_on_a_phone_the_dashboard_stays_phone_sized_and_overdue_only_narrows_the
     phone = {"viewport": PHONE, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
     with dashboard(browser, gym, tmp_path, **phone) as page:
         headers = page.evaluate(GRID_JS, "Member")["headers"]
-        assert headers[:3] == COLUMNS[:3], f"on a phone, what a trainer checks first is off screen: {headers}"
+        assert headers[:3] == GROUP_COLUMNS[:3], f"on a phone, what a trainer checks first is off screen: {headers}"
         assert horizontal_overflow(page) == 0
         only_overdue(page)
         late = [name for name, count in OVERDUE.items() if count]

@@ -21,6 +21,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser import (
     DESKTOP,
+    FIND_TABLE_JS,
     PHONE,
     ROOT,
     WAIT_MS,
@@ -28,15 +29,16 @@ from tests.browser import (
     form_with,
     horizontal_overflow,
     kept_on_failure,
+    open_selectbox,
     running_app,
     selectbox_text,
     sign_up,
+    table_rows,
     wait_for_app,
 )
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = os.environ.get("HINGE_SCREENSHOTS")
 CLIPS = Path(os.environ["HINGE_CLIPS_DIR"]) if os.environ.get("HINGE_CLIPS_DIR") else None
 CLIP = "kb-deadlift-side.mp4"  # 2.9 s, one rep, judged: the quickest real clip to analyse
 ANALYSIS_MS = 120_000  # pose tracking of the clip, with the app's other work going on
@@ -73,13 +75,6 @@ def app_url(tmp_path):
     data.mkdir()
     with running_app(env={"HINGE_DATA_DIR": str(data)}) as url:
         yield url
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path / "shots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def pick(page, multiselect_label: str, option: str) -> None:
@@ -162,52 +157,6 @@ def answer_quiz(page, quiz: list[dict]) -> None:
 
 def pwned(page) -> bool:
     return page.evaluate("() => typeof window.__pwned !== 'undefined'")
-
-
-FIND_TABLE_JS = """first => [...document.querySelectorAll('[data-testid="stMain"] table')]
-    .find(table => table.querySelector('th')?.textContent.trim() === first && table.querySelector('tbody td'))"""
-
-READ_TABLE_JS = """async first => {
-    const rows = {};
-    const read = table => {
-        const names = {};
-        table.querySelectorAll('thead th').forEach((th, i) =>
-            names[th.getAttribute('aria-colindex') ?? i] = th.textContent.trim());
-        table.querySelectorAll('tbody tr').forEach((tr, r) => {
-            const row = rows[tr.getAttribute('aria-rowindex') ?? r] ??= {};
-            tr.querySelectorAll('td').forEach((td, i) =>
-                row[names[td.getAttribute('aria-colindex') ?? i]] = td.textContent.trim());
-        });
-    };
-    const table = (FIND_TABLE_JS)(first);
-    read(table);
-    const grid = table.closest('[data-testid="stDataFrame"]');
-    const scroller = grid?.querySelector('.dvn-scroller');
-    const headers = () => [...grid.querySelectorAll('table th')].map(th => th.textContent).join('|');
-    const scrollTo = async left => {  // the grid redraws its table a little while after it scrolls
-        const before = headers();
-        scroller.scrollLeft = left;
-        for (let waited = 0; waited < 2000 && headers() === before; waited += 50)
-            await new Promise(done => setTimeout(done, 50));
-    };
-    for (let step = 0; scroller && step < 20
-             && scroller.scrollLeft + scroller.clientWidth < scroller.scrollWidth - 1; step++) {
-        await scrollTo(scroller.scrollLeft + scroller.clientWidth / 2);
-        read(grid.querySelector('table'));
-    }
-    if (scroller && scroller.scrollLeft > 0) await scrollTo(0);
-    return Object.values(rows);
-}""".replace("FIND_TABLE_JS", FIND_TABLE_JS)
-
-
-def table_rows(page, first_column: str) -> list[dict[str, str]]:
-    """The rows of the table on the page whose first column is ``first_column``, every column.
-
-    Reads an st.dataframe and a Markdown table alike. A data frame is drawn on a canvas; the
-    table inside the canvas (for screen readers) holds the cells' values (numbers unformatted)
-    of the columns in view only, so the grid is scrolled sideways to read them all."""
-    page.wait_for_function(FIND_TABLE_JS, arg=first_column, timeout=WAIT_MS)
-    return page.evaluate(READ_TABLE_JS, first_column)
 
 
 def counted(cell: str, out_of: int) -> int:
@@ -322,7 +271,7 @@ def test_trainer_sets_homework_member_hands_in_a_self_check_and_reads_the_feedba
         assert (sam["latest self-check"], sam[f"homework: {HOMEWORK}"]) == (verdict, "done")
         assert (priya[f"lesson {front['order']} read"], priya[f"homework: {HOMEWORK}"]) == ("no", "not done")
 
-        trainer.get_by_test_id("stSelectbox").filter(has_text="Member").click()
+        open_selectbox(trainer, trainer.get_by_test_id("stSelectbox").filter(has_text="Member"))
         assert (
             trainer.get_by_role("option", name=f"{SECOND['name']} ({SECOND['username']})", exact=True).count() == 1
         ), "a name full of HTML is listed as typed"

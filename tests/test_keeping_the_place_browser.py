@@ -8,12 +8,10 @@ app's own server (twice: one analysis per test)."""
 from __future__ import annotations
 
 import itertools
-import os
-from pathlib import Path
 
 import pytest
 
-from tests.browser import PHONE, WAIT_MS, kept_on_failure, running_app, wait_for_app
+from tests.browser import PHONE, WAIT_MS, kept_on_failure, wait_for_app
 from tests.real_clips import CLIPS, needs_clips
 
 pytestmark = [pytest.mark.browser, needs_clips]
@@ -22,20 +20,6 @@ CLIP = "rdl-rounded-back-side.mp4"
 VERDICT = "One thing to fix: your back rounded."
 ANALYSIS_MS = 180_000  # a real clip's analysis in the app's server, on a busy two-core machine
 SETTLED_MS = 4_000  # after the page's run ends: the figures above a section finish drawing in software
-SCREENSHOTS = os.environ.get("HINGE_SCREENSHOTS")
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with running_app() as url:
-        yield url
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture

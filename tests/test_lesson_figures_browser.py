@@ -9,18 +9,11 @@ import pytest
 
 from course.content import load_course
 from course.views.figure_view import OPEN_LABEL
-from tests.browser import PHONE, WAIT_MS, horizontal_overflow, running_app
-from tests.test_browser import shots  # noqa: F401 -- the screenshot folder fixture
+from tests.browser import PHONE, WAIT_MS, horizontal_overflow
 
 pytestmark = pytest.mark.browser
 
 LESSON = "common-mistakes"  # the lesson with the most 3D figures
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with running_app() as url:
-        yield url
 
 
 def _lesson():
@@ -31,7 +24,7 @@ def _phone(browser):
     return browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
 
 
-def test_a_lesson_shows_its_words_and_a_still_of_every_figure_with_no_3d_drawn(browser, app_url, shots):  # noqa: F811
+def test_a_lesson_shows_its_words_and_a_still_of_every_figure_with_no_3d_drawn(browser, app_url, shots):
     lesson = _lesson()
     page = _phone(browser)
     page.goto(f"{app_url}/{LESSON}")
@@ -52,7 +45,7 @@ def test_a_lesson_shows_its_words_and_a_still_of_every_figure_with_no_3d_drawn(b
     page.close()
 
 
-def test_opening_a_figure_draws_its_3d_model_and_the_keyboard_plays_and_steps_it(browser, app_url, shots):  # noqa: F811
+def test_opening_a_figure_draws_its_3d_model_and_the_keyboard_plays_and_steps_it(browser, app_url, shots):
     page = _phone(browser)
     page.goto(f"{app_url}/{LESSON}")
     opener = page.get_by_role("button", name=OPEN_LABEL).first

@@ -20,7 +20,16 @@ import pytest
 
 from course.store import open_store
 from course.views.session import SESSION_COOKIE
-from tests.browser import DESKTOP, PHONE, WAIT_MS, kept_on_failure, running_app, selectbox_text, wait_for_app
+from tests.browser import (
+    DESKTOP,
+    PHONE,
+    WAIT_MS,
+    kept_on_failure,
+    open_selectbox,
+    running_app,
+    selectbox_text,
+    wait_for_app,
+)
 from tests.gym_factory import hinge_report
 from tests.page_harness import member, trainer
 
@@ -70,7 +79,7 @@ def open_page(page, url: str, heading: str) -> None:
 def choose_member(page, name: str) -> None:
     picker = page.get_by_test_id("stSelectbox").filter(has_text="Member")
     if f"{name} (" not in selectbox_text(picker):  # the first member is chosen to begin with
-        picker.click()
+        open_selectbox(page, picker)
         page.get_by_role("option", name=re.compile(rf"^{name} \(")).click()
     page.get_by_text(f"{name} has read").wait_for(timeout=WAIT_MS)
 
