@@ -195,6 +195,11 @@ def sign_up(page, person: dict, *, trainer: bool) -> None:
     form.get_by_label("Your name", exact=True).fill(person["name"])
     form.get_by_label("Username", exact=True).fill(person["username"])
     form.get_by_label("Password", exact=True).fill(person["password"])
+    # Leaving the field reruns the page and shows the password's strength under it, which moves the
+    # button down: a tap aimed before that line came lands beside the button and is lost.
+    form.get_by_label("Password", exact=True).blur()
+    form.get_by_test_id("stCaptionContainer").wait_for(timeout=WAIT_MS)
+    wait_for_app(page)
     if trainer:
         form.get_by_text("I'm a trainer and set homework").click()
     form.get_by_role("button", name="Create my account").click()
