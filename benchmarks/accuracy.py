@@ -54,12 +54,18 @@ def main(argv: list[str]) -> int:
     argv = argv[1:] if stress else argv
     as_labelled = argv[:1] == ["--as-labelled"]
     argv = argv[1:] if as_labelled else argv
-    if len(argv) != 1:
+    if len(argv) != 1 or argv[0] in ("-h", "--help"):
         print(__doc__)
-        return 2
+        return 0 if argv in (["-h"], ["--help"]) else 2
     folder = Path(argv[0])
     if stress:
+        if not folder.is_dir():
+            print(f"accuracy.py: no such folder of clips: {folder}", file=sys.stderr)
+            return 2
         return stress_table(folder)
+    if not (folder / "labels.yaml").is_file():
+        print(f"accuracy.py: no labels.yaml in {folder}: give a folder of clips with their labels", file=sys.stderr)
+        return 2
     labels = yaml.safe_load((folder / "labels.yaml").read_text())["clips"]
 
     from course.analysis.check import check_clip
